@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { publicRoute } from '@/lib/gateway/with-auth.ts';
+import { parseJsonBody } from '@/lib/gateway/parse.ts';
+import { forbidden } from '@/lib/gateway/errors.ts';
+import { clientIp } from '@/lib/gateway/client-ip.ts';
+import { getPlatform } from '@/lib/platform.ts';
+import { verifyCredentials } from '@/lib/auth/users.ts';
+import { createToken, createTokenSchema } from '@/lib/auth/tokens.ts';
+
+const loginSchema = z
+  .object({
+    username: z.string().min(1, 'Required value'),
+    password: z.string().min(1, 'Required value'),
+    tokenName: createTokenSchema.shape.name.optional(),
+    expiresInSeconds: createTokenSchema.shape.expiresInSeconds,
+  })
+  .strict();
+
+/** Logs in with a username and password and returns a new API token (for kubectl, the CLI and SDKs). */
+export const POST = publicRoute(async (req) => {
+  const platform = getPlatform();
+  const input = await parseJsonBody(req, loginSchema, 'login');
+  const user = await verifyCredentials(platform, input.username, input.password, clientIp(req.headers));
+  if (user.role === 'viewer') throw forbidden('viewers cannot create API tokens; ask an admin to create one for you');
+  const principal = { userId: user.id, username: user.username, role: user.role, via: 'session' as const };
+  const token = await createToken(platform.store, principal, {
+    name: input.tokenName ?? `login ${new Date().toISOString()}`,
+    expiresInSeconds: input.expiresInSeconds,
+  });
+  return Response.json({ kind: 'Token', apiVersion: 'entroos.io/v1', ...token }, { status: 201 });
+});

@@ -1,0 +1,3 @@
+import { notFoundRoutes } from '@/lib/gateway/not-found.ts';
+
+export const { GET, POST, PUT, PATCH, DELETE } = notFoundRoutes;

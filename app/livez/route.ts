@@ -1,0 +1,3 @@
+export { livez as GET } from '@/lib/gateway/health.ts';
+
+export const dynamic = 'force-dynamic';

@@ -1,0 +1,3 @@
+export { readyz as GET } from '@/lib/gateway/health.ts';
+
+export const dynamic = 'force-dynamic';

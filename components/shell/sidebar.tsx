@@ -1,0 +1,30 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const SECTIONS = [
+  { title: 'Cluster', links: [{ href: '/', label: 'Overview' }] },
+  { title: 'Settings', links: [{ href: '/settings/tokens', label: 'API tokens' }] },
+];
+
+export function Sidebar() {
+  const pathname = usePathname();
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <div className="brand">
+        Entro<span>OS</span>
+      </div>
+      {SECTIONS.map((section) => (
+        <div key={section.title}>
+          <div className="nav-section">{section.title}</div>
+          {section.links.map((link) => (
+            <Link key={link.href} href={link.href} className="nav-link" aria-current={pathname === link.href ? 'page' : undefined}>
+              {link.label}
+            </Link>
+          ))}
+        </div>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,33 @@
+import type { Platform } from '../platform.ts';
+import type { Principal } from './principal.ts';
+import { decodeSession, parseCookies, sessionTokenFrom } from './session.ts';
+import { authenticateToken } from './tokens.ts';
+import { getSessionUser } from './users.ts';
+
+export interface Credentials {
+  authorization?: string | null;
+  cookie?: string | null;
+}
+
+export type AuthResult = { principal: Principal } | { principal: null; reason: string };
+
+/**
+ * Authenticates a request (HTTP or socket handshake) by bearer token or
+ * browser session. A bearer header that is present but bad is an error even
+ * if a session cookie is also sent: the caller asked to be that token.
+ */
+export async function authenticate(platform: Platform, credentials: Credentials): Promise<AuthResult> {
+  const authorization = credentials.authorization?.trim();
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) return { principal: null, reason: 'the Authorization header must be "Bearer <API token>"' };
+    const principal = await authenticateToken(platform, match[1]);
+    return principal ? { principal } : { principal: null, reason: 'the API token is invalid, expired or revoked' };
+  }
+  const session = await decodeSession(sessionTokenFrom(parseCookies(credentials.cookie)), platform.authSecret);
+  if (!session) return { principal: null, reason: 'log in, or send "Authorization: Bearer <API token>"' };
+  const user = await getSessionUser(platform.store, session.userId);
+  if (!user) return { principal: null, reason: 'your session is no longer valid; log in again' };
+  if (user.disabled) return { principal: null, reason: `the account "${user.username}" is disabled` };
+  return { principal: { userId: user.id, username: user.username, role: user.role, via: 'session' } };
+}

@@ -1,0 +1,22 @@
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { getPlatform } from '../platform.ts';
+import { PATH_HEADER } from '../gateway/path-header.ts';
+import { authenticate } from './authenticate.ts';
+import type { Principal } from './principal.ts';
+
+/** For dashboard server components: the logged-in user, or a redirect to the login page. */
+export async function requireUser(): Promise<Principal> {
+  const jar = await cookies();
+  const cookie = jar
+    .getAll()
+    .map((c) => `${c.name}=${encodeURIComponent(c.value)}`)
+    .join('; ');
+  const result = await authenticate(getPlatform(), { cookie });
+  if (result.principal) return result.principal;
+  const path = (await headers()).get(PATH_HEADER) ?? '/';
+  const hadSession = jar.getAll().some((c) => c.name.includes('next-auth.session-token'));
+  const query = new URLSearchParams({ callbackUrl: path.startsWith('/') ? path : '/' });
+  if (hadSession) query.set('reason', 'expired');
+  redirect(`/login?${query}`);
+}

@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+// Every setting, its environment variable, and what it must be. The optional
+// JSON file (ENTROOS_CONFIG, default ./entroos.config.json) uses the keys on
+// the left; environment variables win over the file.
+const schema = z.object({
+  port: z.coerce.number({ error: 'a whole number between 0 and 65535' }).int('a whole number between 0 and 65535').min(0).max(65535).default(3000),
+  host: z.string().min(1).default('127.0.0.1'),
+  databaseUrl: z
+    .string()
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, 'a SQLite URL (file:./path.db) or a PostgreSQL URL (postgresql://user@host:5432/db)')
+    .default('file:./data/entroos.db'),
+  adminPassword: z.string().min(8, 'at least 8 characters').optional(),
+  authSecret: z.string().min(32, 'at least 32 characters').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  rateLimitQps: z.coerce.number().positive('a positive number').default(100),
+  rateLimitBurst: z.coerce.number().int().positive('a positive whole number').default(200),
+  loginMaxFailures: z.coerce.number().int().positive().default(5),
+  loginMaxFailuresPerIp: z.coerce.number().int().positive().default(30),
+  loginWindowSeconds: z.coerce.number().int().positive().default(300),
+  sessionMaxAgeHours: z.coerce.number().positive().default(24),
+  shutdownTimeoutMs: z.coerce.number().int().positive().default(8000),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export const ENV_NAMES: Record<keyof Config, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  databaseUrl: 'DATABASE_URL',
+  adminPassword: 'ENTROOS_ADMIN_PASSWORD',
+  authSecret: 'NEXTAUTH_SECRET',
+  logLevel: 'LOG_LEVEL',
+  rateLimitQps: 'ENTROOS_RATE_LIMIT_QPS',
+  rateLimitBurst: 'ENTROOS_RATE_LIMIT_BURST',
+  loginMaxFailures: 'ENTROOS_LOGIN_MAX_FAILURES',
+  loginMaxFailuresPerIp: 'ENTROOS_LOGIN_MAX_FAILURES_PER_IP',
+  loginWindowSeconds: 'ENTROOS_LOGIN_WINDOW_SECONDS',
+  sessionMaxAgeHours: 'ENTROOS_SESSION_MAX_AGE_HOURS',
+  shutdownTimeoutMs: 'ENTROOS_SHUTDOWN_TIMEOUT_MS',
+};
+
+export class ConfigError extends Error {}
+
+function readFile(env: Record<string, string | undefined>, cwd: string): Record<string, unknown> {
+  const explicit = env.ENTROOS_CONFIG;
+  const path = resolve(cwd, explicit ?? 'entroos.config.json');
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError(`ENTROOS_CONFIG: file ${path} does not exist`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${path}: expected a JSON object of settings`);
+  const unknown = Object.keys(parsed).filter((k) => !(k in ENV_NAMES));
+  if (unknown.length) throw new ConfigError(`${path}: unknown setting "${unknown[0]}" (known: ${Object.keys(ENV_NAMES).join(', ')})`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads and validates the configuration; throws ConfigError with one readable line. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const raw: Record<string, unknown> = readFile(env, cwd);
+  const fromFile = new Set(Object.keys(raw));
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      raw[key] = value;
+      fromFile.delete(key);
+    }
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = String(issue.path[0]) as keyof Config;
+  const where = fromFile.has(key) ? `"${key}" in the config file` : ENV_NAMES[key] ?? key;
+  const got = raw[key] === undefined ? '' : ` (got ${JSON.stringify(key === 'adminPassword' || key === 'authSecret' ? '***' : raw[key])})`;
+  throw new ConfigError(`invalid configuration: ${where} must be ${describe(issue)}${got}`);
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return issue.message.startsWith('Too small') ? `at least ${issue.minimum}` : issue.message;
+    case 'too_big':
+      return `at most ${issue.maximum}`;
+    case 'invalid_type':
+      return issue.message.startsWith('Invalid input') ? `a ${issue.expected}` : issue.message;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { LoginLimiter } from './auth/login-limiter.ts';
+import type { RateLimiter } from './gateway/rate-limit.ts';
+import { processGlobal } from './global.ts';
+import type { Store } from './store/index.ts';
+
+/** Everything a request needs that lives for the whole process. Built by lib/start.ts. */
+export interface Platform {
+  config: Config;
+  store: Store;
+  log: Logger;
+  authSecret: string;
+  apiLimiter: RateLimiter;
+  loginLimiter: LoginLimiter;
+  startedAt: Date;
+}
+
+export const PLATFORM_GLOBAL = 'platform';
+
+// Route handlers only read the platform that server.ts started: they never
+// open the database themselves, so Prisma stays out of the Next bundles.
+export function getPlatform(): Platform {
+  return processGlobal<Platform>(PLATFORM_GLOBAL, () => {
+    throw new Error('the EntroOS platform is not started: run the server with `npm start` (server.ts), not `next start`');
+  });
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config.ts';
+import { LoginLimiter } from './auth/login-limiter.ts';
+import { RateLimiter } from './gateway/rate-limit.ts';
+import { processGlobal, setProcessGlobal } from './global.ts';
+import { getLogger } from './log.ts';
+import { PLATFORM_GLOBAL, type Platform } from './platform.ts';
+import { openStore } from './store/index.ts';
+
+/** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
+export async function startPlatform(config: Config): Promise<Platform> {
+  const store = await openStore(config.databaseUrl);
+  const authSecret = config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
+  const platform: Platform = {
+    config,
+    store,
+    log: getLogger(),
+    authSecret,
+    apiLimiter: new RateLimiter(config.rateLimitQps, config.rateLimitBurst),
+    loginLimiter: new LoginLimiter({
+      maxFailures: config.loginMaxFailures,
+      maxFailuresPerIp: config.loginMaxFailuresPerIp,
+      windowSeconds: config.loginWindowSeconds,
+    }),
+    startedAt: new Date(),
+  };
+  setProcessGlobal(PLATFORM_GLOBAL, platform);
+  return platform;
+}
+
+export async function stopPlatform(): Promise<void> {
+  const platform = processGlobal<Platform | undefined>(PLATFORM_GLOBAL, () => undefined);
+  setProcessGlobal(PLATFORM_GLOBAL, undefined);
+  await platform?.store.close();
+}

@@ -1,0 +1,52 @@
+// `npm start`: builds the app if the sources changed since the last build,
+// then runs the production server (server.ts) in this terminal.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = process.env.ENTROOS_DIST_DIR || '.next';
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.mjs', 'package-lock.json', 'tsconfig.json'];
+const SKIP = new Set(['node_modules', 'generated', '.next']);
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) if (!SKIP.has(entry)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+export function buildIsCurrent() {
+  const stamp = join(root, distDir, 'BUILD_ID');
+  if (!existsSync(stamp)) return false;
+  const built = statSync(stamp).mtimeMs;
+  return SOURCES.every((s) => newestMtime(join(root, s)) <= built);
+}
+
+export function build() {
+  console.log(`EntroOS: building the dashboard (next build → ${distDir}) ...`);
+  const result = spawnSync(bin('next'), ['build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (result.status !== 0) {
+    console.error('EntroOS: the build failed (see above).');
+    process.exit(result.status ?? 1);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (!existsSync(bin('tsx'))) {
+    console.error('EntroOS: dependencies are missing; run `npm install` first.');
+    process.exit(1);
+  }
+  if (!buildIsCurrent()) build();
+  const child = spawn(bin('tsx'), ['server.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1' },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}

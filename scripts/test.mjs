@@ -1,0 +1,72 @@
+// `npm test`: the whole suite, as CI runs it. Builds the app into .next-test
+// (a running `npm start` is left alone), then runs unit, store (SQLite and
+// PostgreSQL), integration (real server on a random port) and Playwright
+// end-to-end tests in Debian's Chromium.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const env = { ...process.env, ENTROOS_DIST_DIR: '.next-test', NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function run(title, command, args) {
+  console.log(`\n== ${title}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`\nnpm test: ${title} failed after ${seconds} s.`);
+    process.exit(result.status ?? 1);
+  }
+  console.log(`== ${title}: ok in ${seconds} s`);
+}
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (isRoot && hasApt && !process.env.CHROMIUM_PATH) {
+    console.log('npm test: Chromium is missing; installing Debian chromium with apt-get ...');
+    const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (update.status === 0 && install.status === 0 && existsSync(CHROMIUM)) return;
+  }
+  console.error(`npm test: the end-to-end tests need Chromium at ${CHROMIUM}. Install it with:\n  sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).`);
+  process.exit(1);
+}
+
+function reachable(host, port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+async function ensureServices() {
+  const pg = new URL(process.env.ENTROOS_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
+  if (!(await reachable(pg.hostname, Number(pg.port || 5432)))) {
+    console.error(
+      `npm test: PostgreSQL is not reachable at ${pg.hostname}:${pg.port || 5432}; the store tests run against it and never skip.\n` +
+        '  Start it (pg_ctlcluster $(ls /etc/postgresql) main start) or set ENTROOS_TEST_POSTGRES_URL.',
+    );
+    process.exit(1);
+  }
+}
+
+if (!existsSync(bin('vitest'))) {
+  console.error('npm test: dependencies are missing; run `npm install` first.');
+  process.exit(1);
+}
+ensureChromium();
+await ensureServices();
+run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
+run('build (next build → .next-test)', bin('next'), ['build']);
+run('unit, store and integration tests (vitest)', bin('vitest'), ['run']);
+run('end-to-end tests (Playwright, Debian Chromium)', bin('playwright'), ['test']);
+console.log('\nnpm test: all suites passed.');

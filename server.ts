@@ -1,0 +1,141 @@
+// The EntroOS server: Next.js (dashboard + API route handlers) and socket.io
+// on one HTTP port. Run with `npm start` (production) or `npm run dev`.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import next from 'next';
+import { loadConfig, ConfigError, type Config } from './lib/config.ts';
+import { getLogger } from './lib/log.ts';
+import { startPlatform, stopPlatform } from './lib/start.ts';
+import { ensureAdmin } from './lib/auth/users.ts';
+import { CLIENT_IP_HEADER } from './lib/gateway/client-ip.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './lib/gateway/request-id.ts';
+import { getMetrics, routeLabel } from './lib/gateway/metrics.ts';
+import { attachSocketGateway } from './lib/gateway/socket.ts';
+import { PATH_HEADER } from './lib/gateway/path-header.ts';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+function fail(message: string): never {
+  console.error(`EntroOS: ${message}`);
+  process.exit(1);
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  process.env.LOG_LEVEL = config.logLevel;
+  const log = getLogger();
+
+  const platform = await startPlatform(config).catch((err: Error) =>
+    fail(`cannot open the database at ${redactUrl(config.databaseUrl)}: ${err.message.split('\n').filter(Boolean).pop()}`),
+  );
+  const admin = await ensureAdmin(platform.store, config.adminPassword);
+  // next-auth derives its URLs from the Host header, which server.ts vouches for below.
+  process.env.AUTH_TRUST_HOST = '1';
+
+  const dev = process.env.NODE_ENV !== 'production';
+  const app = next({ dev, dir: root, hostname: config.host, port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const metrics = getMetrics();
+
+  let inFlight = 0;
+  let stopping = false;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const id = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    // Headers the app trusts are set here, never taken from the client.
+    req.headers[REQUEST_ID_HEADER] = id;
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
+    req.headers['x-forwarded-proto'] = 'http';
+    req.headers[PATH_HEADER] = req.url ?? '/';
+    delete req.headers['x-forwarded-host'];
+    res.setHeader(REQUEST_ID_HEADER, id);
+    if (stopping) res.setHeader('Connection', 'close');
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      const pathname = (req.url ?? '/').split('?')[0];
+      const route = routeLabel(pathname);
+      const labels = { method: req.method ?? 'GET', route, code: String(res.statusCode) };
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      const entry = { requestId: id, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(seconds * 1000) };
+      if (route === 'static' || route === 'page') log.debug(entry, 'request');
+      else log.info(entry, 'request');
+    });
+    handle(req, res).catch((err: unknown) => {
+      log.error({ err, requestId: id }, 'unhandled error serving request');
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `an internal error occurred (request id ${id})`, reason: 'InternalError', code: 500 }));
+      } else res.end();
+    });
+  });
+  const io = attachSocketGateway(server, platform);
+  if (dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/socket.io')) upgrade(req, socket, head);
+    });
+  }
+
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE') fail(`port ${config.port} on ${config.host} is in use; set PORT to another port`);
+    if (err.code === 'EACCES') fail(`no permission to listen on port ${config.port}; use a port above 1023`);
+    fail(`the server failed: ${err.message}`);
+  });
+  server.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host === '127.0.0.1' ? 'localhost' : config.host;
+    log.info({ port, host: config.host, database: platform.store.provider, migrationsApplied: platform.store.migrations.applied }, 'listening');
+    const lines = [`EntroOS is ready at http://${shown}:${port}  (listening on ${config.host}:${port}, ${platform.store.provider} store)`];
+    if (admin.created && admin.generated) {
+      lines.push(`  Log in as "admin" with password: ${admin.password}`, '  This password is shown only once. Change it with `npm run admin:password`.');
+    } else if (admin.created) {
+      lines.push('  Log in as "admin" with the password from ENTROOS_ADMIN_PASSWORD.');
+    } else {
+      lines.push('  Log in with your account (lost the admin password? `npm run admin:password` sets a new one).');
+    }
+    console.log(lines.join('\n'));
+  });
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, inFlight }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error({ inFlight }, 'shutdown timed out; exiting with requests still open');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    server.close();
+    io.disconnectSockets(true);
+    server.closeIdleConnections();
+    while (inFlight > 0) await new Promise((r) => setTimeout(r, 25));
+    server.closeAllConnections();
+    await stopPlatform();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  getLogger().fatal({ err }, 'start-up failed');
+  fail(`start-up failed: ${(err as Error).message}`);
+});

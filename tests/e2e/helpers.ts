@@ -1,0 +1,10 @@
+import { expect, type Page } from '@playwright/test';
+import { ADMIN_PASSWORD } from '../helpers/server.ts';
+
+export async function logIn(page: Page, username = 'admin', password = ADMIN_PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('current-user')).toContainText(username);
+}

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const TEST_DIST_DIR = '.next-test';
+export const ADMIN_PASSWORD = 'admin-test-password';
+
+export interface TestServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  output: () => string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  process: ChildProcess;
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  dataDir?: string;
+  /** Resolve when the process exits instead of when it is ready (for start-up failures). */
+  expectExit?: boolean;
+  timeoutMs?: number;
+}
+
+/** Starts the real server (server.ts, production build in .next-test) on a random port with a fresh SQLite store. */
+export function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'entroos-test-'));
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: 'production',
+    ENTROOS_DIST_DIR: TEST_DIST_DIR,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: `file:${join(dataDir, 'entroos.db')}`,
+    ENTROOS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    LOG_LEVEL: 'warn',
+    CHECKPOINT_DISABLE: '1',
+    NEXT_TELEMETRY_DISABLED: '1',
+    ...options.env,
+  };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['server.ts'], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+  const server = (port: number): TestServer => ({
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    output: () => output,
+    process: child,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      const code = await exited;
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  });
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not become ready in time; output:\n${output}`));
+    }, options.timeoutMs ?? 60_000);
+    exited.then((code) => {
+      clearTimeout(timer);
+      if (options.expectExit) resolve({ ...server(0), stop: async () => code });
+      else reject(new Error(`server exited with code ${code} before it was ready; output:\n${output}`));
+    });
+    if (options.expectExit) return;
+    const onData = () => {
+      const match = /EntroOS is ready at http:\/\/[^:]+:(\d+)/.exec(output);
+      if (!match) return;
+      child.stdout!.off('data', onData);
+      clearTimeout(timer);
+      resolve(server(Number(match[1])));
+    };
+    child.stdout!.on('data', onData);
+  });
+}
