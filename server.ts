@@ -1,6 +1,8 @@
 // The EntroOS server: Next.js (dashboard + API route handlers) and socket.io
 // on one HTTP port. Run with `npm start` (production) or `npm run dev`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import next from 'next';
@@ -13,6 +15,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './lib/gateway/request-id.ts';
 import { getMetrics, routeLabel } from './lib/gateway/metrics.ts';
 import { attachSocketGateway } from './lib/gateway/socket.ts';
 import { PATH_HEADER } from './lib/gateway/path-header.ts';
+import { loadTls } from './lib/gateway/tls.ts';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -57,7 +60,7 @@ async function main() {
     // Headers the app trusts are set here, never taken from the client.
     req.headers[REQUEST_ID_HEADER] = id;
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
-    req.headers['x-forwarded-proto'] = 'http';
+    req.headers['x-forwarded-proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
     req.headers[PATH_HEADER] = req.url ?? '/';
     delete req.headers['x-forwarded-host'];
     res.setHeader(REQUEST_ID_HEADER, id);
@@ -92,17 +95,37 @@ async function main() {
     });
   }
 
-  server.on('error', (err: NodeJS.ErrnoException) => {
+  // One port, two protocols: a TLS handshake starts with byte 0x16, so each
+  // new connection is routed to TLS or to plain HTTP by its first byte, and
+  // both end up in the same HTTP server (and socket.io).
+  const tls = await loadTls(config, platform.store);
+  const tlsServer = createTlsServer({ key: tls.key, cert: tls.cert, ALPNProtocols: ['http/1.1'] }, (secure) => server.emit('connection', secure));
+  tlsServer.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
+  const listener = createNetServer((socket: Socket) => {
+    socket.on('error', () => socket.destroy()); // a client that vanishes mid-handshake is not our error
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      (first[0] === 0x16 ? tlsServer : server).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  platform.tls = tls;
+
+  listener.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') fail(`port ${config.port} on ${config.host} is in use; set PORT to another port`);
     if (err.code === 'EACCES') fail(`no permission to listen on port ${config.port}; use a port above 1023`);
     fail(`the server failed: ${err.message}`);
   });
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
+  listener.listen(config.port, config.host, () => {
+    const address = listener.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host === '127.0.0.1' ? 'localhost' : config.host;
     log.info({ port, host: config.host, database: platform.store.provider, migrationsApplied: platform.store.migrations.applied }, 'listening');
-    const lines = [`EntroOS is ready at http://${shown}:${port}  (listening on ${config.host}:${port}, ${platform.store.provider} store)`];
+    const lines = [
+      `EntroOS is ready at http://${shown}:${port}  (listening on ${config.host}:${port}, ${platform.store.provider} store)`,
+      `  Kubernetes API (kubectl): https://${shown}:${port}  — get a kubeconfig from Settings → API tokens or \`npm run -s kubeconfig\``,
+    ];
     if (admin.created && admin.generated) {
       lines.push(`  Log in as "admin" with password: ${admin.password}`, '  This password is shown only once. Change it with `npm run admin:password`.');
     } else if (admin.created) {
@@ -122,6 +145,7 @@ async function main() {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
+    listener.close();
     server.close();
     io.disconnectSockets(true);
     server.closeIdleConnections();

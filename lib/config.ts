@@ -22,6 +22,11 @@ const schema = z.object({
   loginWindowSeconds: z.coerce.number().int().positive().default(300),
   sessionMaxAgeHours: z.coerce.number().positive().default(24),
   shutdownTimeoutMs: z.coerce.number().int().positive().default(8000),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  tlsCa: z.string().min(1).optional(),
+  watchHistory: z.coerce.number().int().min(100, 'at least 100').default(10_000),
+  nodeMonitorGracePeriodSeconds: z.coerce.number().positive().default(40),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -40,6 +45,11 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   loginWindowSeconds: 'ENTROOS_LOGIN_WINDOW_SECONDS',
   sessionMaxAgeHours: 'ENTROOS_SESSION_MAX_AGE_HOURS',
   shutdownTimeoutMs: 'ENTROOS_SHUTDOWN_TIMEOUT_MS',
+  tlsCert: 'TLS_CERT',
+  tlsKey: 'TLS_KEY',
+  tlsCa: 'TLS_CA',
+  watchHistory: 'ENTROOS_WATCH_HISTORY',
+  nodeMonitorGracePeriodSeconds: 'ENTROOS_NODE_GRACE_SECONDS',
 };
 
 export class ConfigError extends Error {}
@@ -74,7 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fromFile.delete(key);
     }
   }
-  const result = schema.safeParse(raw);
+  const result = schema.refine((c) => !c.tlsCert === !c.tlsKey, { message: 'set together with TLS_KEY (both or neither)', path: ['tlsCert'] }).safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const key = String(issue.path[0]) as keyof Config;

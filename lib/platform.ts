@@ -4,6 +4,8 @@ import type { LoginLimiter } from './auth/login-limiter.ts';
 import type { RateLimiter } from './gateway/rate-limit.ts';
 import { processGlobal } from './global.ts';
 import type { Store } from './store/index.ts';
+import type { Orchestrator } from './orchestrator/index.ts';
+import type { TlsMaterial } from './gateway/tls.ts';
 
 /** Everything a request needs that lives for the whole process. Built by lib/start.ts. */
 export interface Platform {
@@ -14,6 +16,10 @@ export interface Platform {
   apiLimiter: RateLimiter;
   loginLimiter: LoginLimiter;
   startedAt: Date;
+  /** The Kubernetes object API and controllers (set once started). */
+  orchestrator?: Orchestrator;
+  /** The HTTPS material (set by server.ts); `ca` goes into kubeconfigs. */
+  tls?: TlsMaterial;
 }
 
 export const PLATFORM_GLOBAL = 'platform';

@@ -6,15 +6,20 @@ import { processGlobal, setProcessGlobal } from './global.ts';
 import { getLogger } from './log.ts';
 import { PLATFORM_GLOBAL, type Platform } from './platform.ts';
 import { openStore } from './store/index.ts';
+import { startOrchestrator } from './orchestrator/index.ts';
 
 /** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
 export async function startPlatform(config: Config): Promise<Platform> {
-  const store = await openStore(config.databaseUrl);
+  const log = getLogger();
+  const store = await openStore(config.databaseUrl, {
+    watchHistory: config.watchHistory,
+    onCommitError: (err) => log.error({ err }, 'a store commit failed; its writes were reverted'),
+  });
   const authSecret = config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
   const platform: Platform = {
     config,
     store,
-    log: getLogger(),
+    log,
     authSecret,
     apiLimiter: new RateLimiter(config.rateLimitQps, config.rateLimitBurst),
     loginLimiter: new LoginLimiter({
@@ -24,6 +29,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     }),
     startedAt: new Date(),
   };
+  platform.orchestrator = await startOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds });
   setProcessGlobal(PLATFORM_GLOBAL, platform);
   return platform;
 }
@@ -31,5 +37,6 @@ export async function startPlatform(config: Config): Promise<Platform> {
 export async function stopPlatform(): Promise<void> {
   const platform = processGlobal<Platform | undefined>(PLATFORM_GLOBAL, () => undefined);
   setProcessGlobal(PLATFORM_GLOBAL, undefined);
+  await platform?.orchestrator?.stop();
   await platform?.store.close();
 }

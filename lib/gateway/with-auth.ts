@@ -31,6 +31,26 @@ type Handler<Body> = (ctx: RouteContext<Body>) => Promise<Response> | Response;
  * The one guard around every authenticated route handler: authenticate,
  * authorize, rate-limit, parse, then map any error to a Kubernetes Status.
  */
+/**
+ * Authenticates, authorizes `verb` on `resource` and rate-limits one request.
+ * Throws a 401/403/429 ApiError; used by withAuth and by the Kubernetes API
+ * handler, which learns the verb and resource only from the path.
+ */
+export async function guard(req: Request, verb: Verb, resource: Resource): Promise<{ platform: Platform; principal: Principal }> {
+  const platform = getPlatform();
+  const auth = await authenticate(platform, { authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') });
+  if (!auth.principal) throw unauthorized(`Unauthorized: ${auth.reason}`);
+  const principal = auth.principal;
+  if (!can(principal.role, verb, resource)) {
+    throw forbidden(`${principal.username} (role ${principal.role}) cannot ${verb} ${resource}`);
+  }
+  const limit = platform.apiLimiter.take(`user:${principal.userId}`);
+  if (!limit.allowed) {
+    throw tooManyRequests(`rate limit exceeded for ${principal.username}; retry after ${limit.retryAfterSeconds} s`, limit.retryAfterSeconds);
+  }
+  return { platform, principal };
+}
+
 export function withAuth<S extends z.ZodType | undefined = undefined>(
   options: RouteOptions<S>,
   handler: Handler<S extends z.ZodType ? z.infer<S> : undefined>,
@@ -38,17 +58,7 @@ export function withAuth<S extends z.ZodType | undefined = undefined>(
   return async (req: Request, context?: NextContext): Promise<Response> => {
     const requestId = req.headers.get(REQUEST_ID_HEADER) ?? undefined;
     try {
-      const platform = getPlatform();
-      const auth = await authenticate(platform, { authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') });
-      if (!auth.principal) throw unauthorized(`Unauthorized: ${auth.reason}`);
-      const principal = auth.principal;
-      if (!can(principal.role, options.verb, options.resource)) {
-        throw forbidden(`${principal.username} (role ${principal.role}) cannot ${options.verb} ${options.resource}`);
-      }
-      const limit = platform.apiLimiter.take(`user:${principal.userId}`);
-      if (!limit.allowed) {
-        throw tooManyRequests(`rate limit exceeded for ${principal.username}; retry after ${limit.retryAfterSeconds} s`, limit.retryAfterSeconds);
-      }
+      const { platform, principal } = await guard(req, options.verb, options.resource);
       const body = options.body ? await parseJsonBody(req, options.body, options.resource) : undefined;
       const params = (await context?.params) ?? {};
       return await handler({ req, url: new URL(req.url), principal, platform, params, body: body as never, requestId });

@@ -3,10 +3,14 @@ import { migrate, type MigrationResult } from './migrate.ts';
 import { settingsRepo } from './settings.ts';
 import { tokensRepo } from './tokens.ts';
 import { usersRepo } from './users.ts';
+import { objectsRepo } from './objects.ts';
+import { WatchCache } from './watch-cache.ts';
 
 export type { Provider } from './db.ts';
 export type { UserRecord } from './users.ts';
 export type { TokenRecord, TokenWithUser } from './tokens.ts';
+export type { KubeObject, CacheEvent, WatchEventType } from './watch-cache.ts';
+export { ResourceVersionTooOld, WatchCache } from './watch-cache.ts';
 
 /** The store: the only module that talks to the database. */
 export interface Store {
@@ -15,12 +19,21 @@ export interface Store {
   users: ReturnType<typeof usersRepo>;
   tokens: ReturnType<typeof tokensRepo>;
   settings: ReturnType<typeof settingsRepo>;
+  /** Every API object, served from memory and persisted in group commits. */
+  objects: WatchCache;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Opens the database at `url`, applies pending migrations, and returns the repositories. */
-export async function openStore(url: string, options: { migrationsDir?: string } = {}): Promise<Store> {
+export interface StoreOptions {
+  migrationsDir?: string;
+  /** Changes kept for watch resumes (default 10,000). */
+  watchHistory?: number;
+  onCommitError?: (err: unknown) => void;
+}
+
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   const { db, provider } = await openDb(url);
   let migrations: MigrationResult;
   try {
@@ -29,10 +42,16 @@ export async function openStore(url: string, options: { migrationsDir?: string }
     await db.$disconnect();
     throw err;
   }
-  return storeFor(db, provider, migrations);
+  const repo = objectsRepo(db);
+  const objects = new WatchCache(await repo.loadAll(), {
+    historySize: options.watchHistory ?? 10_000,
+    persist: repo.commit,
+    onCommitError: options.onCommitError,
+  });
+  return storeFor(db, provider, migrations, objects);
 }
 
-function storeFor(db: Db, provider: Provider, migrations: MigrationResult): Store {
+function storeFor(db: Db, provider: Provider, migrations: MigrationResult, objects: WatchCache): Store {
   let closed = false;
   return {
     provider,
@@ -40,12 +59,14 @@ function storeFor(db: Db, provider: Provider, migrations: MigrationResult): Stor
     users: usersRepo(db),
     tokens: tokensRepo(db),
     settings: settingsRepo(db),
+    objects,
     ping: async () => {
       await db.$queryRawUnsafe('SELECT 1');
     },
     close: async () => {
       if (closed) return;
       closed = true;
+      await objects.close();
       await db.$disconnect();
     },
   };

@@ -6,6 +6,8 @@ import { clientIp } from '@/lib/gateway/client-ip.ts';
 import { getPlatform } from '@/lib/platform.ts';
 import { verifyCredentials } from '@/lib/auth/users.ts';
 import { createToken, createTokenSchema } from '@/lib/auth/tokens.ts';
+import { kubeServerUrl } from '@/lib/auth/kubeconfig.ts';
+import { requestOrigin } from '@/lib/gateway/origin.ts';
 
 const loginSchema = z
   .object({
@@ -27,5 +29,7 @@ export const POST = publicRoute(async (req) => {
     name: input.tokenName ?? `login ${new Date().toISOString()}`,
     expiresInSeconds: input.expiresInSeconds,
   });
-  return Response.json({ kind: 'Token', apiVersion: 'entroos.io/v1', ...token }, { status: 201 });
+  // What a kubeconfig needs besides the token: the HTTPS address and its CA.
+  const kubernetes = platform.tls ? { server: kubeServerUrl(requestOrigin(req)), certificateAuthorityData: Buffer.from(platform.tls.ca).toString('base64') } : undefined;
+  return Response.json({ kind: 'Token', apiVersion: 'entroos.io/v1', ...token, kubernetes }, { status: 201 });
 });

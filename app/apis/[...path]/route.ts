@@ -1,3 +1,0 @@
-import { notFoundRoutes } from '@/lib/gateway/not-found.ts';
-
-export const { GET, POST, PUT, PATCH, DELETE } = notFoundRoutes;

@@ -1,0 +1,261 @@
+import type { ObjectBatch, StoredObject } from './objects.ts';
+
+// The in-memory watch cache: every API object, the latest resourceVersion,
+// and a window of recent changes for watch resumes. Writes apply to the cache
+// at once (so later writes see them), are persisted in group commits (many
+// writes share one transaction), and are acknowledged and announced to
+// watchers only after their commit succeeded. A failed commit reverts them.
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid: string;
+    resourceVersion: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface CacheEvent {
+  type: WatchEventType;
+  resource: string;
+  object: KubeObject;
+  /** The object before this change (undefined for ADDED). */
+  previous?: KubeObject;
+  resourceVersion: number;
+}
+
+export type CacheListener = (event: CacheEvent) => void;
+
+export interface WatchFilter {
+  resource?: string;
+  namespace?: string;
+}
+
+export class ResourceVersionTooOld extends Error {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+interface Pending {
+  event: CacheEvent;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export interface WatchCacheOptions {
+  /** How many recent changes are kept for watch resumes. */
+  historySize: number;
+  persist: (batch: ObjectBatch) => Promise<void>;
+  onCommitError?: (err: unknown) => void;
+}
+
+const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+
+export class WatchCache {
+  private resources = new Map<string, Map<string, KubeObject>>();
+  private rv: number;
+  private history: CacheEvent[] = [];
+  private historyStart = 0; // ring buffer head
+  /** Oldest resourceVersion a watch can resume from. */
+  private compactedThrough: number;
+  private listeners = new Set<{ filter: WatchFilter; fn: CacheListener }>();
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(
+    initial: { objects: StoredObject[]; resourceVersion: number },
+    private options: WatchCacheOptions,
+  ) {
+    this.rv = initial.resourceVersion;
+    this.compactedThrough = initial.resourceVersion;
+    for (const o of initial.objects) this.bucket(o.resource).set(keyOf(o.namespace || undefined, o.name), JSON.parse(o.data));
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** The resourceVersion below which watches must relist (410 Gone). */
+  get oldestResumable(): number {
+    return this.compactedThrough;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.resources.get(resource)?.get(keyOf(namespace, name));
+  }
+
+  /** All objects of a resource (in one namespace, or all), sorted by namespace/name, with the cache's resourceVersion. */
+  list(resource: string, namespace?: string): { items: KubeObject[]; resourceVersion: number } {
+    const bucket = this.resources.get(resource);
+    const items: KubeObject[] = [];
+    if (bucket) {
+      for (const [key, obj] of bucket) if (namespace === undefined || key.startsWith(`${namespace}/`)) items.push(obj);
+    }
+    items.sort((a, b) => compareKeys(a, b));
+    return { items, resourceVersion: this.rv };
+  }
+
+  count(resource: string): number {
+    return this.resources.get(resource)?.size ?? 0;
+  }
+
+  /**
+   * Stores `object` (or deletes the key when `object` is null), assigning the
+   * next resourceVersion. Resolves once the change is durable.
+   */
+  write(resource: string, namespace: string | undefined, name: string, object: KubeObject | null): { resourceVersion: number; done: Promise<void> } {
+    if (this.closed) throw new Error('the store is closed');
+    const bucket = this.bucket(resource);
+    const key = keyOf(namespace, name);
+    const previous = bucket.get(key);
+    if (!object && !previous) throw new Error(`${resource} ${key} does not exist`);
+    const rv = ++this.rv;
+    let event: CacheEvent;
+    if (object) {
+      object.metadata.resourceVersion = String(rv);
+      bucket.set(key, object);
+      event = { type: previous ? 'MODIFIED' : 'ADDED', resource, object, previous, resourceVersion: rv };
+    } else {
+      bucket.delete(key);
+      // A deleted object is announced with the deletion's resourceVersion.
+      const gone = { ...previous!, metadata: { ...previous!.metadata, resourceVersion: String(rv) } };
+      event = { type: 'DELETED', resource, object: gone, previous, resourceVersion: rv };
+    }
+    const done = new Promise<void>((resolve, reject) => this.pending.push({ event, resolve, reject }));
+    this.schedule();
+    return { resourceVersion: rv, done };
+  }
+
+  /**
+   * Calls `fn` for every change after `fromResourceVersion` (replaying the
+   * history window first), then for live changes. Throws ResourceVersionTooOld
+   * when the history no longer reaches back that far.
+   */
+  watch(filter: WatchFilter, fromResourceVersion: number, fn: CacheListener): () => void {
+    if (fromResourceVersion < this.compactedThrough) throw new ResourceVersionTooOld(fromResourceVersion, this.compactedThrough);
+    const matches = (e: CacheEvent) =>
+      (!filter.resource || e.resource === filter.resource) && (filter.namespace === undefined || (e.object.metadata.namespace ?? '') === filter.namespace);
+    for (const event of this.historyEvents()) if (event.resourceVersion > fromResourceVersion && matches(event)) fn(event);
+    const entry = {
+      filter,
+      fn: (e: CacheEvent) => {
+        if (e.resourceVersion > fromResourceVersion && matches(e)) fn(e);
+      },
+    };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  /** Waits for every write so far to be durable. */
+  async flush(): Promise<void> {
+    while (this.pending.length || this.flushing) {
+      if (this.flushing) await this.flushing.catch(() => {});
+      else await this.runFlush();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  private bucket(resource: string) {
+    let bucket = this.resources.get(resource);
+    if (!bucket) this.resources.set(resource, (bucket = new Map()));
+    return bucket;
+  }
+
+  private schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.flushing) void this.runFlush();
+    });
+  }
+
+  private runFlush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    if (!batch.length) return Promise.resolve();
+    // The last change of each key decides what is written.
+    const last = new Map<string, CacheEvent>();
+    for (const { event } of batch) last.set(`${event.resource}|${keyOf(event.object.metadata.namespace, event.object.metadata.name)}`, event);
+    const puts: StoredObject[] = [];
+    const deletes: ObjectBatch['deletes'] = [];
+    for (const e of last.values()) {
+      const m = e.object.metadata;
+      if (e.type === 'DELETED') deletes.push({ resource: e.resource, namespace: m.namespace ?? '', name: m.name });
+      else puts.push({ resource: e.resource, namespace: m.namespace ?? '', name: m.name, uid: m.uid, resourceVersion: e.resourceVersion, data: JSON.stringify(e.object) });
+    }
+    const resourceVersion = batch[batch.length - 1].event.resourceVersion;
+    this.flushing = this.options
+      .persist({ puts, deletes, resourceVersion })
+      .then(
+        () => {
+          for (const p of batch) this.announce(p.event);
+          for (const p of batch) p.resolve();
+        },
+        (err: unknown) => {
+          this.options.onCommitError?.(err);
+          // Undo newest first so each key returns to its state before the batch.
+          for (const { event } of [...batch].reverse()) this.revert(event);
+          const error = err instanceof Error ? err : new Error(String(err));
+          for (const p of batch) p.reject(error);
+        },
+      )
+      .finally(() => {
+        this.flushing = null;
+        if (this.pending.length) this.schedule();
+      });
+    return this.flushing;
+  }
+
+  private revert(event: CacheEvent) {
+    const bucket = this.bucket(event.resource);
+    const key = keyOf(event.object.metadata.namespace, event.object.metadata.name);
+    if (event.previous) bucket.set(key, event.previous);
+    else bucket.delete(key);
+  }
+
+  private announce(event: CacheEvent) {
+    const size = this.options.historySize;
+    if (this.history.length < size) this.history.push(event);
+    else {
+      const dropped = this.history[this.historyStart];
+      this.history[this.historyStart] = event;
+      this.historyStart = (this.historyStart + 1) % size;
+      this.compactedThrough = dropped.resourceVersion;
+    }
+    for (const l of this.listeners) {
+      try {
+        l.fn(event);
+      } catch {
+        // a listener's failure must not stop the others
+      }
+    }
+  }
+
+  private *historyEvents(): Generator<CacheEvent> {
+    for (let i = 0; i < this.history.length; i++) yield this.history[(this.historyStart + i) % this.history.length];
+  }
+}
+
+function compareKeys(a: KubeObject, b: KubeObject): number {
+  const na = a.metadata.namespace ?? '';
+  const nb = b.metadata.namespace ?? '';
+  if (na !== nb) return na < nb ? -1 : 1;
+  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
