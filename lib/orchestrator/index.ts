@@ -3,7 +3,7 @@ import type { Store } from '../store/index.ts';
 import { ObjectApi } from './api.ts';
 import { EventRecorder } from './events.ts';
 import { typeByKey } from './registry.ts';
-import { startControllers, type ControllerOptions } from './controllers/index.ts';
+import { startControllers, type ControllerOptions, type Controllers } from './controllers/index.ts';
 
 export { ObjectApi } from './api.ts';
 export type { KubeObject } from './meta.ts';
@@ -11,6 +11,7 @@ export type { KubeObject } from './meta.ts';
 export interface Orchestrator {
   api: ObjectApi;
   events: EventRecorder;
+  controllers: Controllers;
   stop(): Promise<void>;
 }
 
@@ -28,6 +29,7 @@ export async function startOrchestrator(store: Store, log: Logger, options: Part
   return {
     api,
     events,
+    controllers,
     stop: async () => {
       await controllers.stop();
       await store.objects.flush();

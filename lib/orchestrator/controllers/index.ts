@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import type { ObjectApi } from '../api.ts';
 import type { EventRecorder } from '../events.ts';
+import { startDeploymentController } from './deployment.ts';
+import { startEndpointsController } from './endpoints.ts';
+import { startGarbageCollector } from './garbage-collector.ts';
+import { startNamespaceController } from './namespace.ts';
+import { startNodeLifecycleController } from './node-lifecycle.ts';
+import { startReplicaSetController } from './replicaset.ts';
 
 export interface ControllerContext {
   api: ObjectApi;
@@ -9,25 +15,31 @@ export interface ControllerContext {
 }
 
 export interface ControllerOptions {
-  /** A node whose Lease is not renewed for this long turns NotReady/Unknown. */
+  /** A node whose Lease is not renewed for this long turns Ready=Unknown and is tainted unreachable. */
   nodeMonitorGracePeriodSeconds: number;
-  /** How often controllers resync everything (a safety net for missed events). */
+  /** How often the garbage collector rescans everything (a safety net for missed events). */
   resyncSeconds: number;
 }
 
 export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = { nodeMonitorGracePeriodSeconds: 40, resyncSeconds: 30 };
 
-export interface Controller {
-  stop(): Promise<void> | void;
+export interface Controllers {
+  stop(): Promise<void>;
+  /** Resolves when every controller's queue is empty (tests, benchmarks). */
+  idle(): Promise<void>;
 }
 
-export function startControllers(ctx: ControllerContext, options: Partial<ControllerOptions> = {}): Controller {
+export function startControllers(ctx: ControllerContext, options: Partial<ControllerOptions> = {}): Controllers {
   const opts = { ...DEFAULT_CONTROLLER_OPTIONS, ...options };
-  void opts;
-  const running: Controller[] = [];
+  const queued = [startReplicaSetController(ctx), startDeploymentController(ctx), startGarbageCollector(ctx, opts.resyncSeconds), startNamespaceController(ctx), startEndpointsController(ctx)];
+  const lifecycle = startNodeLifecycleController(ctx, opts.nodeMonitorGracePeriodSeconds);
   return {
     stop: async () => {
-      for (const c of running) await c.stop();
+      lifecycle.stop();
+      for (const c of queued) c.stop();
+    },
+    idle: async () => {
+      for (const c of queued) await c.queue.idle();
     },
   };
 }

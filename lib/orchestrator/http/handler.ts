@@ -74,10 +74,12 @@ function orchestratorOf(platform: Platform): ObjectApi {
 async function readBody(req: Request): Promise<unknown> {
   const length = Number(req.headers.get('content-length') ?? 0);
   if (length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
+  const type = req.headers.get('content-type') ?? '';
+  // Protobuf/CBOR clients (kubectl's typed clients) retry with JSON after a 415.
+  if (/protobuf|cbor/i.test(type)) throw new ApiError(415, 'UnsupportedMediaType', `the body content type "${type}" is not supported; send application/json`);
   const text = await req.text();
   if (text.length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
   if (!text.trim()) return undefined;
-  const type = req.headers.get('content-type') ?? '';
   if (/yaml/i.test(type) && !/^\s*[[{]/.test(text)) {
     throw new ApiError(415, 'UnsupportedMediaType', `YAML bodies are not supported (Content-Type "${type}"); send JSON (kubectl does)`);
   }

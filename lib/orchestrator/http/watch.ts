@@ -95,6 +95,9 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
       // The current objects first, then changes replayed from history while registering.
       for (const o of initial) controller.enqueue(encode('ADDED', o));
       for (const chunk of buffered.splice(0)) controller.enqueue(chunk);
+      // Next sends the response headers with the first body chunk; a blank line
+      // (whitespace between JSON values) lets clients see the watch has started.
+      if ((controller.desiredSize ?? 1) > 0) controller.enqueue(encoder.encode('\n'));
       controllerRef = controller;
       timers.push(setTimeout(finish, timeoutSeconds * 1000));
       if (bookmarks) {
@@ -110,5 +113,6 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
       cleanup();
     },
   });
-  return new Response(stream, { headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } });
+  return new Response(stream, { // no-transform keeps the compression middleware from buffering the stream.
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store, no-transform', 'X-Content-Type-Options': 'nosniff' }, });
 }

@@ -1,0 +1,141 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { kubectlFor, until, type Kubectl } from '../helpers/kubectl.ts';
+import { PROVIDERS, type TestDatabase } from '../helpers/databases.ts';
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web, tier: front}
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+    resources:
+      requests: {cpu: 100m, memory: 64Mi}
+`;
+
+const DEPLOYMENT = (replicas: number, image = 'node:22') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  labels: {app: api}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+      - name: api
+        image: ${image}
+`;
+
+describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
+  let server: TestServer;
+  let database: TestDatabase;
+  let kubectl: Kubectl;
+  const file = (name: string, text: string) => {
+    const path = join(kubectl.home, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  beforeAll(async () => {
+    database = await create();
+    server = await startServer({ env: { DATABASE_URL: database.url } });
+    kubectl = await kubectlFor(server);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database?.drop();
+  });
+
+  it('lists namespaces, nodes and all pods', async () => {
+    const ns = await kubectl.run('get', 'namespaces');
+    expect(ns).toMatch(/^NAME\s+STATUS\s+AGE/);
+    for (const name of ['default', 'kube-system']) expect(ns).toMatch(new RegExp(`^${name}\\s+Active\\s+\\d+s`, 'm'));
+    const nodes = await kubectl.exec('get', 'nodes');
+    expect(nodes.code).toBe(0);
+    expect(nodes.stdout + nodes.stderr).toMatch(/No resources found|NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/);
+    const pods = await kubectl.exec('get', 'pods', '-A');
+    expect(pods.code).toBe(0);
+  });
+
+  it('creates from a file, prints pods with the familiar columns, and in yaml/json/wide', async () => {
+    expect(await kubectl.run('create', '-f', file('pod.yaml', POD))).toBe('pod/web created\n');
+    const table = await kubectl.run('get', 'pods');
+    expect(table).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
+    expect(table).toMatch(/^web\s+0\/1\s+Pending\s+0\s+\d+s$/m);
+    const wide = await kubectl.run('get', 'pods', '-o', 'wide');
+    expect(wide).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES/);
+    const json = JSON.parse(await kubectl.run('get', 'pod', 'web', '-o', 'json'));
+    expect(json).toMatchObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } }, status: { phase: 'Pending', qosClass: 'Burstable' } });
+    expect(json.spec.schedulerName).toBe('entroos-scheduler');
+    const yaml = await kubectl.run('get', 'pod', 'web', '-o', 'yaml');
+    expect(yaml).toMatch(/^apiVersion: v1\nkind: Pod\n/);
+    expect(yaml).toMatch(/^ {2}- image: nginx:1\.27$/m);
+    const byLabel = await kubectl.run('get', 'pods', '-l', 'tier in (front,back),app!=db', '-o', 'name');
+    expect(byLabel.trim()).toBe('pod/web');
+    const already = await kubectl.exec('create', '-f', file('pod.yaml', POD));
+    expect(already.code).not.toBe(0);
+    expect(already.stderr).toContain('Error from server (AlreadyExists): error when creating');
+    expect(already.stderr).toContain('pods "web" already exists');
+  });
+
+  it('applies twice (created, then unchanged, then configured) and scales a deployment', async () => {
+    const path = file('deploy.yaml', DEPLOYMENT(2));
+    expect(await kubectl.run('apply', '-f', path)).toBe('deployment.apps/api created\n');
+    expect(await kubectl.run('apply', '-f', path)).toBe('deployment.apps/api unchanged\n');
+    expect(await kubectl.run('apply', '-f', file('deploy2.yaml', DEPLOYMENT(2, 'node:23')))).toBe('deployment.apps/api configured\n');
+    expect(JSON.parse(await kubectl.run('get', 'deploy', 'api', '-o', 'json')).spec.template.spec.containers[0].image).toBe('node:23');
+    expect(await kubectl.run('scale', 'deployment', 'api', '--replicas=3')).toBe('deployment.apps/api scaled\n');
+    await until(async () => (await kubectl.run('get', 'pods', '-l', 'app=api', '-o', 'name')).trim().split('\n').length === 3, '3 api pods');
+    const deploys = await kubectl.run('get', 'deployments');
+    expect(deploys).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
+    expect(deploys).toMatch(/^api\s+0\/3\s+3\s+0\s+\d+s$/m);
+    const rs = await kubectl.run('get', 'rs', '-o', 'json');
+    const items = JSON.parse(rs).items;
+    expect(items.find((r: any) => r.spec.replicas === 3).metadata.ownerReferences[0]).toMatchObject({ kind: 'Deployment', name: 'api', controller: true });
+  });
+
+  it('sees a change with get -w', async () => {
+    const watch = kubectl.spawn('get', 'pods', '-w');
+    try {
+      await until(() => /web\s+0\/1\s+Pending/.test(watch.output()), 'the initial list in the watch');
+      await kubectl.run('label', 'pod', 'web', 'watched=yes');
+      await kubectl.run('run', 'w1', '--image=busybox');
+      await until(() => /^w1\s+0\/1\s+Pending/m.test(watch.output()), 'a new pod to appear in the watch');
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('explains fields from the OpenAPI document', async () => {
+    const explain = await kubectl.run('explain', 'pod.spec');
+    expect(explain).toMatch(/KIND:\s+Pod/);
+    expect(explain).toMatch(/FIELD:\s+spec <PodSpec>/);
+    expect(explain).toMatch(/containers\s+<\[\]Container> -required-/);
+    const containers = await kubectl.run('explain', 'deployment.spec.replicas');
+    expect(containers).toMatch(/FIELD:\s+replicas <integer>/);
+  });
+
+  it('shows validation errors with the field, and deletes', async () => {
+    const bad = await kubectl.exec('create', '-f', file('bad.yaml', POD.replace('name: web', 'name: Bad_Name').replace('cpu: 100m', 'cpu: lots')));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('is invalid');
+    expect(bad.stderr).toContain('metadata.name');
+    expect(bad.stderr).toContain('spec.containers[0].resources.requests.cpu');
+    expect(await kubectl.run('delete', 'pod', 'web')).toBe('pod "web" deleted\n');
+    expect((await kubectl.exec('get', 'pod', 'web')).stderr).toContain('pods "web" not found');
+    expect(await kubectl.run('delete', 'deployment', 'api')).toBe('deployment.apps "api" deleted\n');
+    // The garbage collector removes the ReplicaSets and their pods.
+    await until(async () => !(await kubectl.run('get', 'pods', '-l', 'app=api', '-o', 'name')).trim(), 'the deployment pods to be collected');
+    expect((await kubectl.run('get', 'rs', '-o', 'name')).trim()).toBe('');
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { fieldSelector, labelSelector, selectorFromObject } from '@/lib/orchestrator/selectors.ts';
+import { jsonPatch, mergePatch, strategicMergePatch } from '@/lib/orchestrator/patch.ts';
+import { parseQuantity, milliCpu } from '@/lib/orchestrator/quantity.ts';
+import { age, podStatus } from '@/lib/orchestrator/tables.ts';
+import { validateObject } from '@/lib/orchestrator/validation.ts';
+import { qosClass } from '@/lib/orchestrator/defaults.ts';
+import { parseApiPath } from '@/lib/orchestrator/http/paths.ts';
+import { resolveIntOrPercent, templateHash } from '@/lib/orchestrator/controllers/deployment.ts';
+import { ApiError } from '@/lib/gateway/errors.ts';
+
+describe('label selectors', () => {
+  const labels = { app: 'web', tier: 'front', env: 'prod' };
+  it.each([
+    ['app=web', true],
+    ['app==web', true],
+    ['app!=web', false],
+    ['app=web,tier=back', false],
+    ['tier in (front, back)', true],
+    ['tier notin (front)', false],
+    ['env', true],
+    ['!env', false],
+    ['!missing', true],
+    ['missing!=x', true],
+    ['', true],
+  ])('%s → %s', (selector, expected) => expect(labelSelector(selector)(labels)).toBe(expected));
+
+  it('rejects malformed selectors with a 400 naming the requirement', () => {
+    expect(() => labelSelector('app=(web')).toThrow(ApiError);
+    expect(() => labelSelector('in (a)')).toThrow(/unable to parse requirement/);
+  });
+
+  it('matches matchLabels and matchExpressions objects', () => {
+    const sel = selectorFromObject({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }, { key: 'x', operator: 'DoesNotExist' }] });
+    expect(sel(labels)).toBe(true);
+    expect(sel({ app: 'web', env: 'dev' })).toBe(false);
+  });
+});
+
+describe('field selectors', () => {
+  const pod = { metadata: { name: 'a', namespace: 'default' }, spec: { nodeName: 'n1' }, status: { phase: 'Running' } };
+  it('supports metadata and pod fields, and rejects unknown fields', () => {
+    expect(fieldSelector('pods', 'spec.nodeName=n1,status.phase!=Pending')(pod)).toBe(true);
+    expect(fieldSelector('pods', 'metadata.name=b')(pod)).toBe(false);
+    expect(fieldSelector('pods', 'spec.nodeName=')({ ...pod, spec: {} })).toBe(true);
+    expect(() => fieldSelector('pods', 'spec.image=x')).toThrow(/field label not supported: spec.image/);
+  });
+});
+
+describe('patches', () => {
+  it('applies a JSON merge patch (null deletes)', () => {
+    expect(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: [1] })).toEqual({ a: 1, b: { d: 3, e: 4 }, f: [1] });
+  });
+
+  it('applies JSON patch operations and reports a bad path as Invalid', () => {
+    const doc = { spec: { replicas: 1, list: [1, 2] } };
+    expect(jsonPatch(doc, [{ op: 'replace', path: '/spec/replicas', value: 3 }, { op: 'add', path: '/spec/list/-', value: 9 }, { op: 'remove', path: '/spec/list/0' }])).toEqual({ spec: { replicas: 3, list: [2, 9] } });
+    expect(() => jsonPatch(doc, [{ op: 'replace', path: '/spec/missing/x', value: 1 }])).toThrow(/does not exist/);
+    expect(() => jsonPatch(doc, { op: 'add' })).toThrow(/must be an array/);
+  });
+
+  it('merges containers by name in a strategic merge patch and honours $patch: delete', () => {
+    const pod = { spec: { containers: [{ name: 'a', image: 'x:1' }, { name: 'b', image: 'y:1' }] }, metadata: { finalizers: ['f1'] } };
+    const patched = strategicMergePatch(pod, { spec: { containers: [{ name: 'b', image: 'y:2' }, { name: 'a', $patch: 'delete' }] }, metadata: { finalizers: ['f2'] } });
+    expect(patched).toEqual({ spec: { containers: [{ name: 'b', image: 'y:2' }] }, metadata: { finalizers: ['f1', 'f2'] } });
+  });
+});
+
+describe('quantities', () => {
+  it.each([
+    ['500m', 0.5],
+    ['2', 2],
+    ['1.5', 1.5],
+    ['128Mi', 128 * 2 ** 20],
+    ['1G', 1e9],
+    ['1e3', 1000],
+  ])('%s = %d', (q, v) => expect(parseQuantity(q)).toBeCloseTo(v));
+  it('marks malformed quantities as NaN', () => expect(parseQuantity('lots')).toBeNaN());
+  it('converts cpu to millicores', () => expect(milliCpu('250m')).toBe(250));
+});
+
+describe('printing', () => {
+  it('formats ages like kubectl', () => {
+    const now = Date.parse('2026-01-02T00:00:00Z');
+    expect(age('2026-01-01T23:59:30Z', now)).toBe('30s');
+    expect(age('2026-01-01T23:55:00Z', now)).toBe('5m');
+    expect(age('2026-01-01T21:30:00Z', now)).toBe('150m');
+    expect(age('2026-01-01T18:30:00Z', now)).toBe('5h30m');
+    expect(age('2025-12-30T00:00:00Z', now)).toBe('3d');
+  });
+
+  it('derives the pod STATUS column from container states', () => {
+    expect(podStatus({ metadata: {}, status: { phase: 'Pending' } })).toBe('Pending');
+    expect(podStatus({ metadata: {}, status: { phase: 'Running', containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }] } })).toBe('CrashLoopBackOff');
+    expect(podStatus({ metadata: { deletionTimestamp: 'x' }, status: { phase: 'Running' } })).toBe('Terminating');
+  });
+});
+
+describe('validation and defaults', () => {
+  it('names each invalid field', () => {
+    const causes = validateObject('Pod', { metadata: { name: 'Bad_Name', namespace: 'default', labels: { ok: 'no spaces allowed' } }, spec: { containers: [{ name: 'c' }, { name: 'c', image: 'x', resources: { requests: { cpu: 'lots' } } }] } }, true);
+    expect(causes.map((c) => c.field)).toEqual(['metadata.name', 'metadata.labels.ok', 'spec.containers[0].image', 'spec.containers[1].name', 'spec.containers[1].resources.requests.cpu']);
+  });
+
+  it('requires a deployment selector that matches the template', () => {
+    const causes = validateObject('Deployment', { metadata: { name: 'd', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } }, true);
+    expect(causes.map((c) => c.field)).toEqual(['spec.template.metadata.labels']);
+  });
+
+  it('classifies QoS', () => {
+    expect(qosClass({ containers: [{ resources: {} }] })).toBe('BestEffort');
+    expect(qosClass({ containers: [{ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }] })).toBe('Guaranteed');
+    expect(qosClass({ containers: [{ resources: { requests: { cpu: '100m' } } }] })).toBe('Burstable');
+  });
+});
+
+describe('paths', () => {
+  it('parses core, group, namespaced and subresource paths', () => {
+    expect(parseApiPath('api', [])).toEqual({ kind: 'versions' });
+    expect(parseApiPath('api', ['v1'])).toEqual({ kind: 'resources', group: '', version: 'v1' });
+    expect(parseApiPath('api', ['v1', 'namespaces', 'default', 'pods', 'web', 'log'])).toMatchObject({ kind: 'object', namespace: 'default', name: 'web', subresource: 'log', type: { plural: 'pods' } });
+    expect(parseApiPath('api', ['v1', 'namespaces', 'team'])).toMatchObject({ kind: 'object', name: 'team', type: { plural: 'namespaces' } });
+    expect(parseApiPath('api', ['v1', 'namespaces', 'team', 'status'])).toMatchObject({ kind: 'object', name: 'team', subresource: 'status' });
+    expect(parseApiPath('apis', ['apps', 'v1', 'namespaces', 'd', 'deployments', 'x', 'scale'])).toMatchObject({ kind: 'object', subresource: 'scale', type: { kind: 'Deployment' } });
+    expect(parseApiPath('apis', ['batch', 'v1'])).toEqual({ kind: 'unknown' });
+    expect(parseApiPath('api', ['v1', 'namespaces', 'd', 'nodes'])).toEqual({ kind: 'unknown' });
+  });
+});
+
+describe('deployment arithmetic', () => {
+  it('resolves maxSurge and maxUnavailable', () => {
+    expect(resolveIntOrPercent('25%', 10, true)).toBe(3);
+    expect(resolveIntOrPercent('25%', 10, false)).toBe(2);
+    expect(resolveIntOrPercent(2, 10, true)).toBe(2);
+  });
+  it('hashes templates stably', () => {
+    expect(templateHash({ a: 1 })).toBe(templateHash({ a: 1 }));
+    expect(templateHash({ a: 1 })).not.toBe(templateHash({ a: 2 }));
+  });
+});
