@@ -1,4 +1,4 @@
-import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, ApiError } from '../gateway/errors.ts';
+import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, ApiError, isApiError } from '../gateway/errors.ts';
 import type { CacheEvent, WatchCache } from '../store/index.ts';
 import { applyDefaults } from './defaults.ts';
 import { clone, newUid, randomSuffix, timestamp, type KubeObject, type OwnerReference } from './meta.ts';
@@ -140,7 +140,7 @@ export class ObjectApi {
       else if (type === 'merge') patched = mergePatch(base, patch as never);
       else patched = strategicMergePatch(base, patch as never);
     } catch (err) {
-      if (err instanceof ApiError) throw err;
+      if (isApiError(err)) throw err;
       throw badRequest(`the patch could not be applied: ${(err as Error).message}`);
     }
     if (!patched || typeof patched !== 'object') throw badRequest('the patch must produce an object');

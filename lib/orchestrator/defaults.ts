@@ -71,7 +71,8 @@ export function applyDefaults(kind: string, obj: any) {
     case 'Deployment':
       obj.spec ??= {};
       defaultWorkload(obj);
-      obj.spec.strategy ??= { type: 'RollingUpdate' };
+      obj.spec.strategy ??= {};
+      obj.spec.strategy.type ??= 'RollingUpdate';
       if (obj.spec.strategy.type === 'RollingUpdate') obj.spec.strategy.rollingUpdate = { maxSurge: '25%', maxUnavailable: '25%', ...obj.spec.strategy.rollingUpdate };
       obj.spec.revisionHistoryLimit ??= 10;
       obj.spec.progressDeadlineSeconds ??= 600;

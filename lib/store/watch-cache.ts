@@ -43,8 +43,12 @@ export class ResourceVersionTooOld extends Error {
     readonly oldest: number,
   ) {
     super(`too old resource version: ${requested} (${oldest})`);
+    this.name = 'ResourceVersionTooOld';
   }
 }
+
+/** By name, not instanceof: the cache and the route bundles load separate copies of this module. */
+export const isResourceVersionTooOld = (err: unknown): err is ResourceVersionTooOld => err instanceof Error && err.name === 'ResourceVersionTooOld';
 
 interface Pending {
   event: CacheEvent;

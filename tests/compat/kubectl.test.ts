@@ -116,6 +116,26 @@ describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
     }
   });
 
+  it('creates namespaces, deployments, services and configmaps with the typed (protobuf) commands', async () => {
+    expect(await kubectl.run('create', 'namespace', 'team')).toBe('namespace/team created\n');
+    expect(await kubectl.run('-n', 'team', 'create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=80')).toBe('deployment.apps/web created\n');
+    expect(await kubectl.run('-n', 'team', 'create', 'service', 'clusterip', 'web', '--tcp=80:8080')).toBe('service/web created\n');
+    expect(await kubectl.run('-n', 'team', 'create', 'configmap', 'cfg', '--from-literal=mode=fast')).toBe('configmap/cfg created\n');
+    const deployment = JSON.parse(await kubectl.run('-n', 'team', 'get', 'deployment', 'web', '-o', 'json'));
+    expect(deployment.spec).toMatchObject({ replicas: 2, selector: { matchLabels: { app: 'web' } }, strategy: { type: 'RollingUpdate' } });
+    expect(deployment.spec.template.spec.containers[0]).toMatchObject({ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] });
+    expect(deployment.spec.template.metadata.creationTimestamp).toBeUndefined();
+    const service = JSON.parse(await kubectl.run('-n', 'team', 'get', 'service', 'web', '-o', 'json'));
+    expect(service.spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] });
+    expect(service.spec.clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
+    expect(JSON.parse(await kubectl.run('-n', 'team', 'get', 'configmap', 'cfg', '-o', 'json')).data).toEqual({ mode: 'fast' });
+    await until(async () => (await kubectl.run('-n', 'team', 'get', 'pods', '-o', 'name')).trim().split('\n').length === 2, 'two pods in team');
+    // Deleting the namespace deletes everything in it.
+    await kubectl.run('delete', 'namespace', 'team', '--wait=false');
+    await until(async () => (await kubectl.exec('get', 'namespace', 'team')).code !== 0, 'the namespace to be gone', 15_000);
+    expect((await kubectl.exec('-n', 'team', 'get', 'pods', '-o', 'name')).stdout.trim()).toBe('');
+  });
+
   it('explains fields from the OpenAPI document', async () => {
     const explain = await kubectl.run('explain', 'pod.spec');
     expect(explain).toMatch(/KIND:\s+Pod/);

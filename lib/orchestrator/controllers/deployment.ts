@@ -4,7 +4,7 @@ import { WorkQueue } from './queue.ts';
 import { OwnerIndex } from './owners.ts';
 import { clone, controllerOf, ownerRef, timestamp, type KubeObject } from '../meta.ts';
 import { typeByKey } from '../registry.ts';
-import { ApiError } from '../../gateway/errors.ts';
+import { isApiError } from '../../gateway/errors.ts';
 
 // Deployments own ReplicaSets, one per pod template (named by the template's
 // hash). A rolling update scales the new ReplicaSet up by at most maxSurge over
@@ -88,7 +88,7 @@ export function startDeploymentController(ctx: ControllerContext) {
         spec: { replicas, selector, template, minReadySeconds: d.spec.minReadySeconds ?? 0 },
       });
     } catch (err) {
-      if (err instanceof ApiError && err.code === 409) return api.peek(RS, d.metadata.namespace, `${d.metadata.name}-${hash}`);
+      if (isApiError(err) && err.code === 409) return api.peek(RS, d.metadata.namespace, `${d.metadata.name}-${hash}`);
       throw err;
     }
   }

@@ -3,7 +3,7 @@ import { WorkQueue } from './queue.ts';
 import { OwnerIndex } from './owners.ts';
 import { clone, type KubeObject, type OwnerReference } from '../meta.ts';
 import { RESOURCE_TYPES, typeByKey, typeByKind, type ResourceType } from '../registry.ts';
-import { ApiError } from '../../gateway/errors.ts';
+import { isApiError } from '../../gateway/errors.ts';
 
 // Deletes objects whose owners are all gone (background propagation), and
 // finishes foreground deletions: an owner with the foregroundDeletion
@@ -52,7 +52,7 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
     try {
       await api.delete(t, obj.metadata.namespace, obj.metadata.name, { propagationPolicy });
     } catch (err) {
-      if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+      if (!(isApiError(err) && (err.code === 404 || err.code === 409))) throw err;
     }
   }
 

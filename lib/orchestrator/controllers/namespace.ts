@@ -1,7 +1,7 @@
 import type { ControllerContext } from './index.ts';
 import { WorkQueue } from './queue.ts';
 import { RESOURCE_TYPES, typeByKey } from '../registry.ts';
-import { ApiError } from '../../gateway/errors.ts';
+import { isApiError } from '../../gateway/errors.ts';
 
 // Deleting a namespace deletes everything in it, then the namespace itself.
 
@@ -24,7 +24,7 @@ export function startNamespaceController(ctx: ControllerContext) {
         try {
           await api.delete(t, name, obj.metadata.name, { propagationPolicy: 'Background' });
         } catch (err) {
-          if (!(err instanceof ApiError && err.code === 404)) throw err;
+          if (!(isApiError(err) && err.code === 404)) throw err;
         }
       }
     }

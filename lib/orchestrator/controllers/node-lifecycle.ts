@@ -1,7 +1,7 @@
 import type { ControllerContext } from './index.ts';
 import { clone, timestamp } from '../meta.ts';
 import { typeByKey } from '../registry.ts';
-import { ApiError } from '../../gateway/errors.ts';
+import { isApiError } from '../../gateway/errors.ts';
 
 // Watches node heartbeats (Leases in kube-node-lease). A node whose lease is
 // not renewed within the grace period turns Ready=Unknown and is tainted
@@ -72,7 +72,7 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
         // The node's agent is gone, so nobody would finish a graceful deletion.
         await api.remove(PODS, pod);
       } catch (err) {
-        if (!(err instanceof ApiError && err.code === 404)) throw err;
+        if (!(isApiError(err) && err.code === 404)) throw err;
       }
     }
   }

@@ -4,7 +4,7 @@ import { OwnerIndex } from './owners.ts';
 import { deletionOrder, isActive, isAvailable, isReady } from './pods.ts';
 import { clone, controllerOf, ownerRef, randomSuffix, type KubeObject } from '../meta.ts';
 import { typeByKey } from '../registry.ts';
-import { ApiError } from '../../gateway/errors.ts';
+import { isApiError } from '../../gateway/errors.ts';
 
 // Keeps each ReplicaSet's number of active pods at spec.replicas, and its status current.
 
@@ -44,7 +44,7 @@ export function startReplicaSetController(ctx: ControllerContext) {
         try {
           await api.delete(PODS, namespace, pod.metadata.name);
         } catch (err) {
-          if (!(err instanceof ApiError && err.code === 404)) throw err;
+          if (!(isApiError(err) && err.code === 404)) throw err;
         }
       }
       if (-diff > BURST) queue.add(key);
@@ -66,7 +66,7 @@ export function startReplicaSetController(ctx: ControllerContext) {
     try {
       await api.create(PODS, rs.metadata.namespace, pod);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 409) return; // a random-name collision: the next pass retries
+      if (isApiError(err) && err.code === 409) return; // a random-name collision: the next pass retries
       events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`, 'replicaset-controller');
       throw err;
     }

@@ -1,4 +1,4 @@
-import { badRequest, methodNotAllowed, notFound, statusResponse, toApiError, ApiError } from '../../gateway/errors.ts';
+import { badRequest, methodNotAllowed, notFound, statusResponse, toApiError, ApiError, isApiError } from '../../gateway/errors.ts';
 import { guard } from '../../gateway/with-auth.ts';
 import { MAX_BODY_BYTES } from '../../gateway/parse.ts';
 import { REQUEST_ID_HEADER } from '../../gateway/request-id.ts';
@@ -12,6 +12,7 @@ import { toTable, wantsTable } from '../tables.ts';
 import { watchResponse } from './watch.ts';
 import { selectorToString } from '../selectors.ts';
 import { clone, timestamp } from '../meta.ts';
+import { decodeKubeProtobuf } from './protobuf.ts';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
 // and watches. Route handlers under app/api and app/apis only call this.
@@ -75,8 +76,12 @@ async function readBody(req: Request): Promise<unknown> {
   const length = Number(req.headers.get('content-length') ?? 0);
   if (length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
   const type = req.headers.get('content-type') ?? '';
-  // Protobuf/CBOR clients (kubectl's typed clients) retry with JSON after a 415.
-  if (/protobuf|cbor/i.test(type)) throw new ApiError(415, 'UnsupportedMediaType', `the body content type "${type}" is not supported; send application/json`);
+  if (/cbor/i.test(type)) throw new ApiError(415, 'UnsupportedMediaType', `the body content type "${type}" is not supported; send application/json`);
+  if (/protobuf/i.test(type)) {
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    if (bytes.length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
+    return decodeKubeProtobuf(bytes);
+  }
   const text = await req.text();
   if (text.length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
   if (!text.trim()) return undefined;
@@ -174,7 +179,7 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
         try {
           deleted.push((await api.delete(t, item.metadata.namespace, item.metadata.name, options)).object);
         } catch (err) {
-          if (!(err instanceof ApiError && err.code === 404)) throw err;
+          if (!(isApiError(err) && err.code === 404)) throw err;
         }
       }
       return json({ kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(api.resourceVersion) }, items: deleted });

@@ -1,5 +1,5 @@
 import { ApiError, badRequest } from '../../gateway/errors.ts';
-import { ResourceVersionTooOld, type CacheEvent } from '../../store/watch-cache.ts';
+import { isResourceVersionTooOld, type CacheEvent } from '../../store/watch-cache.ts';
 import type { ObjectApi } from '../api.ts';
 import type { KubeObject } from '../meta.ts';
 import { apiVersionOf, type ResourceType } from '../registry.ts';
@@ -72,7 +72,7 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
   try {
     unsubscribe = api.watch(t, namespace, from, onEvent);
   } catch (err) {
-    if (err instanceof ResourceVersionTooOld) throw new ApiError(410, 'Expired', err.message);
+    if (isResourceVersionTooOld(err)) throw new ApiError(410, 'Expired', err.message);
     throw err;
   }
   const timers: NodeJS.Timeout[] = [];
