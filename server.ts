@@ -16,6 +16,18 @@ import { getMetrics, routeLabel } from './lib/gateway/metrics.ts';
 import { attachSocketGateway } from './lib/gateway/socket.ts';
 import { PATH_HEADER } from './lib/gateway/path-header.ts';
 import { loadTls } from './lib/gateway/tls.ts';
+import { sendWebResponse, toWebRequest } from './lib/gateway/node-bridge.ts';
+import { handleKubeRequest } from './lib/orchestrator/http/handler.ts';
+
+// Kubernetes API paths go straight to the API handler (no React, no Next
+// routing); everything else — dashboard, next-auth, EntroOS routes — to Next.
+// The same handler also backs app/api and app/apis, so `next dev` behaves alike.
+function kubePath(pathname: string): { root: 'api' | 'apis'; segments: string[] } | null {
+  const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (segments[0] === 'api' && (segments.length === 1 || segments[1] === 'v1')) return { root: 'api', segments: segments.slice(1) };
+  if (segments[0] === 'apis' && segments[1] !== 'entroos.io') return { root: 'apis', segments: segments.slice(1) };
+  return null;
+}
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -78,7 +90,14 @@ async function main() {
       if (route === 'static' || route === 'page') log.debug(entry, 'request');
       else log.info(entry, 'request');
     });
-    handle(req, res).catch((err: unknown) => {
+    const kube = kubePath((req.url ?? '/').split('?')[0]);
+    const served = kube
+      ? (async () => {
+          const origin = `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+          await sendWebResponse(await handleKubeRequest(toWebRequest(req, origin), kube.root, kube.segments), res);
+        })()
+      : handle(req, res);
+    served.catch((err: unknown) => {
       log.error({ err, requestId: id }, 'unhandled error serving request');
       if (!res.headersSent) {
         res.statusCode = 500;

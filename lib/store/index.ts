@@ -42,7 +42,7 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     await db.$disconnect();
     throw err;
   }
-  const repo = objectsRepo(db);
+  const repo = objectsRepo(db, provider);
   const objects = new WatchCache(await repo.loadAll(), {
     historySize: options.watchHistory ?? 10_000,
     persist: repo.commit,

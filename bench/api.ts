@@ -1,0 +1,113 @@
+// npm run bench:api — the Kubernetes API under load, over loopback, with a token.
+// Loads 10,000 pods, then measures get/create/patch latency at a fixed 1,000 req/s,
+// the highest sustainable get throughput with 100 connections, LIST of all pods,
+// and the server's resident memory. Last line: one JSON object of the figures.
+import autocannon from 'autocannon';
+import { machine, percentile, round, serverRssMb, startBenchServer, type BenchServer } from './lib.ts';
+
+const PODS = Number(process.env.BENCH_PODS ?? 10_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+const podBody = (name: string) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench', shard: String(name.length % 7) } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } }] } });
+
+async function load(server: BenchServer) {
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < PODS) {
+      const i = next++;
+      const res = await fetch(`${server.url}/api/v1/namespaces/default/pods`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: podBody(`pod-${i}`) });
+      if (res.status !== 201) throw new Error(`create pod-${i}: ${res.status} ${await res.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  return PODS / ((Date.now() - started) / 1000);
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))));
+}
+
+const checkErrors = (name: string, r: autocannon.Result) => {
+  const bad = r.non2xx + r.errors + r.timeouts;
+  if (bad) console.log(`  ! ${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+  return bad;
+};
+
+async function main() {
+  console.log(`bench:api on ${machine()}`);
+  const server = await startBenchServer();
+  const auth = { Authorization: `Bearer ${server.token}` };
+  try {
+    const loadRate = await load(server);
+    console.log(`loaded ${PODS} pods at ${round(loadRate)} creates/s (64 concurrent clients)`);
+    const listTimes: number[] = [];
+    let items = 0;
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      const res = await fetch(`${server.url}/api/v1/pods`, { headers: { ...auth, 'Accept-Encoding': 'identity' } });
+      const body = (await res.json()) as { items: unknown[] };
+      listTimes.push(performance.now() - t);
+      items = body.items.length;
+    }
+    listTimes.sort((a, b) => a - b);
+    console.log(`LIST all ${items} pods ×20: p50 ${round(percentile(listTimes, 50))} ms, p99 ${round(percentile(listTimes, 99))} ms`);
+
+
+    const fixed = { url: server.url, duration: SECONDS, connections: 50, overallRate: 1000 };
+    const get = await run({ ...fixed, requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-42', headers: auth }] });
+    checkErrors('get', get);
+    console.log(`get    @1000/s: p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, ${round(get.requests.average)} req/s`);
+
+    let created = 0;
+    const create = await run({
+      ...fixed,
+      requests: [{ method: 'POST', path: '/api/v1/namespaces/default/pods', headers: { ...auth, 'Content-Type': 'application/json' }, setupRequest: (req) => ({ ...req, body: podBody(`new-${created++}`) }) }],
+    });
+    checkErrors('create', create);
+    console.log(`create @1000/s: p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms, ${round(create.requests.average)} req/s`);
+
+    let n = 0;
+    const patch = await run({
+      ...fixed,
+      requests: [
+        {
+          method: 'PATCH',
+          headers: { ...auth, 'Content-Type': 'application/merge-patch+json' },
+          setupRequest: (req) => ({ ...req, path: `/api/v1/namespaces/default/pods/pod-${n % PODS}`, body: JSON.stringify({ metadata: { labels: { rev: String(n++) } } }) }),
+        },
+      ],
+    });
+    checkErrors('patch', patch);
+    console.log(`patch  @1000/s: p50 ${patch.latency.p50} ms, p99 ${patch.latency.p99} ms, ${round(patch.requests.average)} req/s`);
+
+    const max = await run({ url: server.url, duration: SECONDS, connections: 100, requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-7', headers: auth }] });
+    checkErrors('max get', max);
+    console.log(`get, 100 connections, unthrottled: ${round(max.requests.average)} req/s (p99 ${max.latency.p99} ms)`);
+
+    const rss = await serverRssMb(server);
+    console.log(`server RSS: ${rss} MiB`);
+    const targets = { get_p99_ms: 20, create_p99_ms: 20, patch_p99_ms: 20, list_10k_p99_ms: 300 };
+    const figures = {
+      get_p99_ms: get.latency.p99,
+      create_p99_ms: create.latency.p99,
+      patch_p99_ms: patch.latency.p99,
+      max_get_rps: round(max.requests.average, 0),
+      list_10k_p99_ms: round(percentile(listTimes, 99)),
+      rss_mb: rss,
+    };
+    for (const [key, target] of Object.entries(targets)) {
+      const value = figures[key as keyof typeof figures];
+      console.log(`  ${key}: ${value} (target ≤ ${target}) ${value <= target ? 'met' : 'NOT met'}`);
+    }
+    console.log(JSON.stringify(figures));
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
