@@ -2,10 +2,12 @@
 
 import { CreateTokenForm } from './create-token-form';
 import { TokenTable } from './token-table';
+import { KubeconfigDownload } from './kubeconfig-download';
 
 export function TokensPanel({ canCreate, showOwner }: { canCreate: boolean; showOwner: boolean }) {
   return (
     <>
+      {canCreate && <KubeconfigDownload />}
       {canCreate ? (
         <CreateTokenForm allowOwner={showOwner} />
       ) : (

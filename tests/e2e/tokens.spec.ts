@@ -37,3 +37,17 @@ test('a viewer sees no way to create or revoke tokens', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Create token' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
 });
+
+test('the settings page downloads a kubeconfig with a working token', async ({ page, request }) => {
+  await logIn(page);
+  await page.goto('/settings/tokens');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('kubeconfig-download').click()]);
+  expect(download.suggestedFilename()).toBe('entroos-kubeconfig.yaml');
+  const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString());
+  expect(text).toMatch(/server: "https:\/\/127\.0\.0\.1:\d+"/);
+  expect(text).toMatch(/certificate-authority-data: [A-Za-z0-9+/=]+/);
+  const token = /token: "(eos_[^"]+)"/.exec(text)?.[1];
+  expect(token).toBeTruthy();
+  const whoami = await request.get('/apis/entroos.io/v1/whoami', { headers: { Authorization: `Bearer ${token}` } });
+  expect(await whoami.json()).toMatchObject({ username: 'admin' });
+});

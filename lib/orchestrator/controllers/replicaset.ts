@@ -43,6 +43,7 @@ export function startReplicaSetController(ctx: ControllerContext) {
       for (const pod of victims) {
         try {
           await api.delete(PODS, namespace, pod.metadata.name);
+          events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
         } catch (err) {
           if (!(isApiError(err) && err.code === 404)) throw err;
         }
@@ -64,7 +65,8 @@ export function startReplicaSetController(ctx: ControllerContext) {
       spec: template.spec,
     };
     try {
-      await api.create(PODS, rs.metadata.namespace, pod);
+      const created = await api.create(PODS, rs.metadata.namespace, pod);
+      events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, 'replicaset-controller');
     } catch (err) {
       if (isApiError(err) && err.code === 409) return; // a random-name collision: the next pass retries
       events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`, 'replicaset-controller');
