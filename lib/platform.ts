@@ -6,6 +6,7 @@ import { processGlobal } from './global.ts';
 import type { Store } from './store/index.ts';
 import type { Orchestrator } from './orchestrator/index.ts';
 import type { TlsMaterial } from './gateway/tls.ts';
+import type { Scheduler } from './scheduler/index.ts';
 
 /** Everything a request needs that lives for the whole process. Built by lib/start.ts. */
 export interface Platform {
@@ -18,6 +19,8 @@ export interface Platform {
   startedAt: Date;
   /** The Kubernetes object API and controllers (set once started). */
   orchestrator?: Orchestrator;
+  /** The entropy scheduler (set once started). */
+  scheduler?: Scheduler;
   /** The HTTPS material (set by server.ts); `ca` goes into kubeconfigs. */
   tls?: TlsMaterial;
 }

@@ -7,6 +7,7 @@ import { getLogger } from './log.ts';
 import { PLATFORM_GLOBAL, type Platform } from './platform.ts';
 import { openStore } from './store/index.ts';
 import { startOrchestrator } from './orchestrator/index.ts';
+import { startScheduler } from './scheduler/index.ts';
 
 /** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
 export async function startPlatform(config: Config): Promise<Platform> {
@@ -30,6 +31,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     startedAt: new Date(),
   };
   platform.orchestrator = await startOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds });
+  platform.scheduler = await startScheduler(store, platform.orchestrator, log);
   setProcessGlobal(PLATFORM_GLOBAL, platform);
   return platform;
 }
@@ -37,6 +39,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
 export async function stopPlatform(): Promise<void> {
   const platform = processGlobal<Platform | undefined>(PLATFORM_GLOBAL, () => undefined);
   setProcessGlobal(PLATFORM_GLOBAL, undefined);
+  platform?.scheduler?.stop();
   await platform?.orchestrator?.stop();
   await platform?.store.close();
 }

@@ -24,6 +24,7 @@ const SCOPES: Record<string, Scope> = {
   configmaps: 'workload',
   nodes: 'cluster',
   leases: 'cluster',
+  scheduler: 'cluster',
   users: 'admin',
   metrics: 'admin',
   settings: 'admin',

@@ -233,6 +233,22 @@ export class ObjectApi {
     return obj;
   }
 
+  /** Assigns a pod to a node, once (the binding subresource and the scheduler). Extra annotations ride along in the same write. */
+  async bind(namespace: string, name: string, nodeName: string, annotations?: Record<string, string>): Promise<KubeObject> {
+    const pods = typeByKey('pods');
+    const pod = this.get(pods, namespace, name) as any;
+    if (pod.metadata.deletionTimestamp) throw conflict(`pod ${name} is being deleted, cannot be assigned to a host`);
+    if (pod.spec?.nodeName) throw conflict(`Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    const next = clone(pod);
+    next.spec.nodeName = nodeName;
+    if (annotations) next.metadata.annotations = { ...next.metadata.annotations, ...annotations };
+    const conditions = (next.status.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp() });
+    next.status.conditions = conditions;
+    delete next.status.nominatedNodeName;
+    return this.commit(pods, next);
+  }
+
   watch(t: ResourceType | undefined, namespace: string | undefined, fromResourceVersion: number, fn: (e: CacheEvent) => void) {
     return this.cache.watch({ resource: t?.key, namespace: t && !t.namespaced ? undefined : namespace }, fromResourceVersion, fn);
   }

@@ -87,11 +87,12 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
   });
 
   it('watches ADDED, MODIFIED and DELETED, and resumes from a resourceVersion', async () => {
+    // schedulerName "manual" keeps the scheduler from writing to this pod, so the events are exactly ours.
     const watch = new k8s.Watch(kc);
     const seen: Event[] = [];
     const start = (await core.listNamespacedPod({ namespace: 'default' })).metadata!.resourceVersion!;
     const controller = await watch.watch('/api/v1/namespaces/default/pods', { resourceVersion: start, labelSelector: 'w=1' }, (type, obj) => seen.push({ type, name: obj.metadata.name, rv: obj.metadata.resourceVersion }), () => {});
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'watched', labels: { w: '1' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'watched', labels: { w: '1' } }, spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox' }] } } });
     await core.patchNamespacedPod({ name: 'watched', namespace: 'default', body: { metadata: { annotations: { a: 'b' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
     await core.deleteNamespacedPod({ name: 'watched', namespace: 'default' });
     await until(() => seen.length >= 3, 'three watch events');

@@ -29,6 +29,7 @@ export function client(baseUrl: string, token?: string) {
     get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
     post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
     patch: <T = any>(path: string, body?: unknown) => call<T>('PATCH', path, body),
+    put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body),
     delete: <T = any>(path: string) => call<T>('DELETE', path),
   };
 }

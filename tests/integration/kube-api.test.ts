@@ -93,7 +93,8 @@ describe('Kubernetes API semantics', () => {
     const start = (await api.get(`${NS}/pods`)).body.metadata.resourceVersion;
     const watching = readWatch(`${NS}/pods?watch=true&resourceVersion=${start}&allowWatchBookmarks=true&labelSelector=w%3Dyes`, 3);
     await new Promise((r) => setTimeout(r, 100));
-    await api.post(`${NS}/pods`, { ...pod('watched'), metadata: { name: 'watched', labels: { w: 'yes' } } });
+    // schedulerName "manual": the scheduler leaves the pod alone, so the watch sees only our changes.
+    await api.post(`${NS}/pods`, { ...pod('watched'), metadata: { name: 'watched', labels: { w: 'yes' } }, spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox:1.36' }] } });
     await api.delete(`${NS}/pods/watched`);
     const { events } = await watching;
     const types = events.map((e) => e.type);

@@ -1,3 +1,4 @@
+process.env.LOG_LEVEL = 'silent'; // the 500 test logs an error on purpose
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApiError, statusResponse, toApiError } from '@/lib/gateway/errors.ts';

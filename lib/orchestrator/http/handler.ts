@@ -11,7 +11,7 @@ import { parseApiPath, type ApiPath } from './paths.ts';
 import { toTable, wantsTable } from '../tables.ts';
 import { watchResponse } from './watch.ts';
 import { selectorToString } from '../selectors.ts';
-import { clone, timestamp } from '../meta.ts';
+import { clone } from '../meta.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
@@ -254,7 +254,7 @@ async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform
     if (!nodeName || typeof nodeName !== 'string') {
       throw new ApiError(422, 'Invalid', 'Binding is invalid: target.name: Required value', { kind: 'Binding', causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }] });
     }
-    await bindPod(api, namespace!, name, nodeName);
+    await api.bind(namespace!, name, nodeName);
     return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
   if (sub === 'eviction' && method === 'POST') {
@@ -280,19 +280,4 @@ async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform
     return json(await api.commit(t, next));
   }
   throw methodNotAllowed(method, url.pathname);
-}
-
-/** Assigns a pod to a node, once; used by the binding subresource and the scheduler. */
-export async function bindPod(api: ObjectApi, namespace: string, name: string, nodeName: string) {
-  const { typeByKey } = await import('../registry.ts');
-  const pods = typeByKey('pods');
-  const pod = api.get(pods, namespace, name) as any;
-  if (pod.metadata.deletionTimestamp) throw new ApiError(409, 'Conflict', `pod ${name} is being deleted, cannot be assigned to a host`);
-  if (pod.spec?.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-  const next = clone(pod);
-  next.spec.nodeName = nodeName;
-  const conditions = (next.status.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
-  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp() });
-  next.status.conditions = conditions;
-  return api.commit(pods, next);
 }

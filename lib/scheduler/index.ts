@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { Orchestrator } from '../orchestrator/index.ts';
+import type { Store } from '../store/index.ts';
+import { DEFAULT_SCHEDULER_CONFIG, schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
+import { Scheduler } from './scheduler.ts';
+
+export { Scheduler } from './scheduler.ts';
+export { schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
+
+const SETTING = 'scheduler.config';
+
+/** Starts the scheduler with the profiles saved by an admin, or the defaults. */
+export async function startScheduler(store: Store, orchestrator: Orchestrator, log: Logger): Promise<Scheduler> {
+  let config: SchedulerConfig = DEFAULT_SCHEDULER_CONFIG;
+  const saved = await store.settings.get(SETTING);
+  if (saved) {
+    const parsed = schedulerConfigSchema.safeParse(JSON.parse(saved));
+    if (parsed.success) config = parsed.data;
+    else log.warn({ issues: parsed.error.issues }, 'the saved scheduler configuration is invalid; using the defaults');
+  }
+  const scheduler = new Scheduler({ api: orchestrator.api, events: orchestrator.events, log, config });
+  scheduler.start();
+  return scheduler;
+}
+
+/** Validates, saves and applies a new configuration (no restart). */
+export async function saveSchedulerConfig(store: Store, scheduler: Scheduler, config: SchedulerConfig) {
+  await store.settings.set(SETTING, JSON.stringify(config));
+  scheduler.setConfig(config);
+}

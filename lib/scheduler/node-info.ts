@@ -1,0 +1,63 @@
+import type { KubeObject } from '../orchestrator/meta.ts';
+import { add, emptyResources, fromQuantities, nonZeroRequests, podRequests, type Resources } from './resources.ts';
+
+/** What the scheduler knows about one node: capacity, what is requested on it, and its pods. */
+export class NodeInfo {
+  allocatable: Resources;
+  requested: Resources = emptyResources();
+  /** Requests counting best-effort pods at the scoring defaults (for utilisation and scores). */
+  nonZeroRequested: Resources = emptyResources();
+  pods = new Map<string, { pod: any; requests: Resources }>();
+  /** Pods that preempted others here and wait for the room: lower-priority pods may not take it. */
+  nominated = new Map<string, { priority: number; requests: Resources }>();
+
+  constructor(public node: any) {
+    this.allocatable = NodeInfo.allocatableOf(node);
+  }
+
+  static allocatableOf(node: any): Resources {
+    const r = fromQuantities(node.status?.allocatable ?? node.status?.capacity);
+    if (!r.pods) r.pods = 110;
+    return r;
+  }
+
+  get name(): string {
+    return this.node.metadata.name;
+  }
+
+  setNode(node: any) {
+    this.node = node;
+    this.allocatable = NodeInfo.allocatableOf(node);
+  }
+
+  addPod(key: string, pod: KubeObject) {
+    if (this.pods.has(key)) this.removePod(key);
+    const requests = podRequests(pod);
+    this.pods.set(key, { pod, requests });
+    add(this.requested, requests);
+    add(this.nonZeroRequested, nonZeroRequests(requests));
+  }
+
+  removePod(key: string) {
+    const entry = this.pods.get(key);
+    if (!entry) return;
+    this.pods.delete(key);
+    add(this.requested, entry.requests, -1);
+    add(this.nonZeroRequested, nonZeroRequests(entry.requests), -1);
+  }
+
+  /** Requests reserved by nominated pods of at least `priority`, other than `except`. */
+  nominatedFor(priority: number, except: string): Resources {
+    const total = emptyResources();
+    for (const [key, n] of this.nominated) if (key !== except && n.priority >= priority) add(total, n.requests);
+    return total;
+  }
+
+  /** Utilisation (0..1+) of cpu and memory, weighted; nodes without capacity count as full. `extra` is a pod being placed. */
+  utilisation(cpuWeight: number, extra?: Resources): number {
+    const more = extra ? nonZeroRequests(extra) : undefined;
+    const cpu = this.allocatable.cpu > 0 ? (this.nonZeroRequested.cpu + (more?.cpu ?? 0)) / this.allocatable.cpu : 1;
+    const memory = this.allocatable.memory > 0 ? (this.nonZeroRequested.memory + (more?.memory ?? 0)) / this.allocatable.memory : 1;
+    return cpuWeight * cpu + (1 - cpuWeight) * memory;
+  }
+}

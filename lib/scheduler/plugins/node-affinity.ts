@@ -1,0 +1,26 @@
+import { termMatches, type NodeSelectorTerm } from '../matching.ts';
+import { fail, normalizeByMax, PASS, type FilterPlugin, type ScorePlugin } from '../types.ts';
+
+const REASON = "node(s) didn't match Pod's node affinity/selector";
+
+/** spec.nodeSelector and requiredDuringScheduling node affinity must match the node's labels. */
+export const NodeAffinityFilter: FilterPlugin = {
+  name: 'NodeAffinity',
+  filter: (state, node) => {
+    const labels: Record<string, string> = node.node.metadata.labels ?? {};
+    for (const [k, v] of Object.entries(state.pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return fail(REASON);
+    const terms: NodeSelectorTerm[] | undefined = state.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    if (terms?.length && !terms.some((t) => termMatches(t, node.node))) return fail(REASON);
+    return PASS;
+  },
+};
+
+/** preferredDuringScheduling terms: the sum of the weights of the terms a node matches. */
+export const NodeAffinityScore: ScorePlugin = {
+  name: 'NodeAffinity',
+  score: (state, node) => {
+    const preferred: { weight: number; preference: NodeSelectorTerm }[] = state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+    return preferred.reduce((sum, p) => (termMatches(p.preference, node.node) ? sum + (p.weight ?? 0) : sum), 0);
+  },
+  normalizeScores: (scores) => normalizeByMax(scores),
+};

@@ -1,0 +1,7 @@
+import { fail, PASS, type FilterPlugin } from '../types.ts';
+
+/** A pod that names its node fits only that node. */
+export const NodeName: FilterPlugin = {
+  name: 'NodeName',
+  filter: (state, node) => (!state.pod.spec?.nodeName || state.pod.spec.nodeName === node.name ? PASS : fail("node(s) didn't match the requested node name")),
+};

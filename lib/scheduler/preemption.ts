@@ -1,0 +1,38 @@
+import type { ObjectApi } from '../orchestrator/api.ts';
+import type { ClusterView, CycleState } from './types.ts';
+import { FILTER_PLUGINS } from './plugins/index.ts';
+
+// PostFilter: when no node fits, a pod may evict lower-priority pods. For each
+// node that fails only for lack of resources, take its lowest-priority pods
+// until the pod fits; choose the node needing the fewest, least important victims.
+
+export interface Preemption {
+  node: string;
+  victims: any[];
+}
+
+export function findPreemption(state: CycleState, cluster: ClusterView, api: ObjectApi): Preemption | undefined {
+  void api;
+  const priority = state.pod.spec?.priority ?? 0;
+  if (priority <= 0 || state.pod.spec?.preemptionPolicy === 'Never') return undefined;
+  const others = Object.values(FILTER_PLUGINS).filter((p) => p.name !== 'NodeResourcesFit');
+  let best: (Preemption & { cost: number }) | undefined;
+  for (const node of cluster.nodes) {
+    if (others.some((f) => !f.filter(state, node, cluster).ok)) continue;
+    const candidates = [...node.pods.values()].filter(({ pod }) => (pod.spec?.priority ?? 0) < priority && !pod.metadata.deletionTimestamp).sort((a, b) => (a.pod.spec?.priority ?? 0) - (b.pod.spec?.priority ?? 0));
+    const free = { cpu: node.allocatable.cpu - node.requested.cpu, memory: node.allocatable.memory - node.requested.memory, pods: node.allocatable.pods - node.requested.pods };
+    const victims: any[] = [];
+    const fits = () => free.cpu >= state.requests.cpu && free.memory >= state.requests.memory && free.pods >= 1;
+    for (const c of candidates) {
+      if (fits()) break;
+      victims.push(c.pod);
+      free.cpu += c.requests.cpu;
+      free.memory += c.requests.memory;
+      free.pods += 1;
+    }
+    if (!fits() || !victims.length) continue;
+    const cost = victims.length * 1e6 + Math.max(...victims.map((v) => v.spec?.priority ?? 0));
+    if (!best || cost < best.cost) best = { node: node.name, victims, cost };
+  }
+  return best && { node: best.node, victims: best.victims };
+}

@@ -1,0 +1,407 @@
+import type { Logger } from 'pino';
+import type { ObjectApi } from '../orchestrator/api.ts';
+import type { EventRecorder } from '../orchestrator/events.ts';
+import { DEFAULT_SCHEDULER } from '../orchestrator/defaults.ts';
+import { typeByKey } from '../orchestrator/registry.ts';
+import { clone, timestamp } from '../orchestrator/meta.ts';
+import { isApiError } from '../gateway/errors.ts';
+import type { CacheEvent } from '../store/watch-cache.ts';
+import { DecisionLog, type DecisionDetail, type NodeDetail } from './decisions.ts';
+import { EntropyTracker } from './entropy.ts';
+import { NodeInfo } from './node-info.ts';
+import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
+import { nodesToFind, type Profile, type SchedulerConfig } from './profiles.ts';
+import { SchedulingQueue, type QueuedPod } from './queue.ts';
+import { podRequests } from './resources.ts';
+import type { ClusterView, CycleState } from './types.ts';
+import { findPreemption } from './preemption.ts';
+
+// The scheduler: takes pending pods whose schedulerName is ours, filters the
+// nodes, scores the feasible ones with the profile's weighted plugins, reserves
+// the winner's capacity in memory (so two pods never get the same free
+// capacity), and binds through the orchestrator. Every attempt is recorded.
+
+const PODS = typeByKey('pods');
+const NODES = typeByKey('nodes');
+export const PROFILE_ANNOTATION = 'entroos.io/scheduler-profile';
+export const DECISION_ANNOTATION = 'entroos.io/scheduling';
+
+export interface SchedulerDeps {
+  api: ObjectApi;
+  events: EventRecorder;
+  log: Logger;
+  config: SchedulerConfig;
+  /** Called after each decision (metrics, router). */
+  onDecision?: (d: DecisionDetail) => void;
+}
+
+const podKey = (pod: any) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+const isFinished = (pod: any) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+
+export class Scheduler {
+  readonly queue = new SchedulingQueue();
+  readonly decisions = new DecisionLog();
+  private nodes = new Map<string, NodeInfo>();
+  private entropy = new EntropyTracker();
+  private config: SchedulerConfig;
+  private unsubscribe: (() => void)[] = [];
+  private scheduled = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private inflightBinds = 0;
+  private nodeOrder: string[] = [];
+  private nextStart = 0;
+  /** Pods assumed on a node but not yet confirmed by a watch event. */
+  private assumed = new Map<string, string>();
+  readonly stats = { attempts: 0, scheduled: 0, failed: 0, bindErrors: 0, latencyMs: [] as number[] };
+
+  constructor(private deps: SchedulerDeps) {
+    this.config = deps.config;
+  }
+
+  get profiles(): SchedulerConfig {
+    return this.config;
+  }
+
+  /** Replaces the profiles without a restart; the entropy tracker follows a cpuWeight change. */
+  setConfig(config: SchedulerConfig) {
+    this.config = config;
+    this.rebuildEntropy();
+  }
+
+  start() {
+    const { api } = this.deps;
+    const rv = api.cache.resourceVersion;
+    for (const node of api.cache.list(NODES.key).items) this.upsertNode(node);
+    for (const pod of api.cache.list(PODS.key).items as any[]) this.observePod(pod, undefined);
+    this.rebuildEntropy();
+    this.unsubscribe.push(api.cache.watch({ resource: NODES.key }, rv, (e) => this.onNodeEvent(e)));
+    this.unsubscribe.push(api.cache.watch({ resource: PODS.key }, rv, (e) => this.onPodEvent(e)));
+    this.kick();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const u of this.unsubscribe) u();
+  }
+
+  /** Entropy of the cluster's utilisation now, scaled 0..100. */
+  clusterEntropy(): number {
+    return this.entropy.scaled(this.entropy.entropy());
+  }
+
+  nodeCount() {
+    return this.nodes.size;
+  }
+
+  private view(): ClusterView {
+    return { nodes: this.orderedNodes(), entropy: this.entropy, cpuWeight: this.config.cpuWeight };
+  }
+
+  private orderedNodes(): NodeInfo[] {
+    return this.nodeOrder.map((n) => this.nodes.get(n)!).filter(Boolean);
+  }
+
+  private rebuildEntropy() {
+    this.entropy.reset([...this.nodes.values()].map((n) => n.utilisation(this.config.cpuWeight)));
+  }
+
+  /** Applies a change to a node while keeping the entropy sums current. */
+  private mutate(info: NodeInfo, change: () => void) {
+    const before = info.utilisation(this.config.cpuWeight);
+    change();
+    this.entropy.remove(before);
+    this.entropy.add(info.utilisation(this.config.cpuWeight));
+  }
+
+  private upsertNode(node: any) {
+    const existing = this.nodes.get(node.metadata.name);
+    if (existing) this.mutate(existing, () => existing.setNode(node));
+    else {
+      const info = new NodeInfo(node);
+      this.nodes.set(info.name, info);
+      this.nodeOrder.push(info.name);
+      this.entropy.add(info.utilisation(this.config.cpuWeight));
+    }
+  }
+
+  private onNodeEvent(e: CacheEvent) {
+    const name = e.object.metadata.name;
+    if (e.type === 'DELETED') {
+      const info = this.nodes.get(name);
+      if (info) {
+        this.entropy.remove(info.utilisation(this.config.cpuWeight));
+        this.nodes.delete(name);
+        this.nodeOrder = this.nodeOrder.filter((n) => n !== name);
+      }
+    } else {
+      this.upsertNode(e.object);
+      this.queue.moveAllToActive();
+    }
+    this.kick();
+  }
+
+  private ours(pod: any) {
+    return (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER) === DEFAULT_SCHEDULER;
+  }
+
+  /** Keeps node accounting and the queue in step with a pod's latest state. */
+  private observePod(pod: any, previous: any | undefined) {
+    const key = podKey(pod);
+    const node = pod.spec?.nodeName;
+    const prevNode = previous?.spec?.nodeName ?? this.assumed.get(key);
+    const counts = node && !isFinished(pod);
+    if (prevNode && (prevNode !== node || !counts)) {
+      const info = this.nodes.get(prevNode);
+      if (info) this.mutate(info, () => info.removePod(key));
+    }
+    if (counts) {
+      const info = this.nodes.get(node);
+      if (info) this.mutate(info, () => info.addPod(key, pod));
+      this.assumed.delete(key);
+      this.queue.delete(key);
+      this.clearNomination(key);
+    } else if (!node && this.ours(pod) && !pod.metadata.deletionTimestamp && !isFinished(pod)) {
+      this.queue.add(key, pod);
+    }
+  }
+
+  private onPodEvent(e: CacheEvent) {
+    const pod = e.object as any;
+    const key = podKey(pod);
+    if (e.type === 'DELETED') {
+      const node = pod.spec?.nodeName ?? this.assumed.get(key);
+      const info = node ? this.nodes.get(node) : undefined;
+      if (info) this.mutate(info, () => info.removePod(key));
+      this.assumed.delete(key);
+      this.queue.delete(key);
+      this.clearNomination(key);
+      if (node) this.queue.moveAllToActive(); // capacity was freed
+    } else {
+      const wasCounting = e.previous && (e.previous as any).spec?.nodeName && !isFinished(e.previous);
+      this.observePod(pod, e.previous);
+      if (wasCounting && isFinished(pod)) this.queue.moveAllToActive();
+    }
+    this.kick();
+  }
+
+  /** Schedules queued pods in slices, yielding to I/O between them. */
+  private kick() {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+
+  private drain() {
+    const deadline = performance.now() + 20;
+    let item: QueuedPod | undefined;
+    while (performance.now() < deadline && this.inflightBinds < 256 && (item = this.queue.pop())) this.scheduleOne(item);
+    if (this.queue.sizes.active && this.inflightBinds < 256) this.kick();
+    else {
+      const wait = this.queue.nextBackoffIn();
+      if (wait !== undefined && !this.stopped) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.kick(), Math.max(10, wait));
+        this.timer.unref();
+      }
+    }
+  }
+
+  private profileFor(pod: any): Profile {
+    const wanted = pod.metadata.annotations?.[PROFILE_ANNOTATION] ?? this.config.defaultProfile;
+    return this.config.profiles.find((p) => p.name === wanted) ?? this.config.profiles.find((p) => p.name === this.config.defaultProfile)!;
+  }
+
+  private scheduleOne(item: QueuedPod) {
+    const started = performance.now();
+    const pod = this.deps.api.peek(PODS, item.pod.metadata.namespace, item.pod.metadata.name) as any;
+    if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || pod.metadata.uid !== item.pod.metadata.uid) return;
+    this.stats.attempts++;
+    const profile = this.profileFor(pod);
+    const cluster = this.view();
+    const state: CycleState = { pod, requests: podRequests(pod), data: new Map() };
+    const filters = profile.filters.map((n) => FILTER_PLUGINS[n]).filter(Boolean);
+    for (const f of filters) f.preFilter?.(state, cluster);
+
+    // Filter, starting where the last cycle stopped, until enough feasible nodes are found.
+    const total = cluster.nodes.length;
+    const want = nodesToFind(total, profile.percentageOfNodesToScore);
+    const feasible: NodeInfo[] = [];
+    const detail: NodeDetail[] = [];
+    const reasons: Record<string, number> = {};
+    let evaluated = 0;
+    const start = total ? this.nextStart % total : 0;
+    for (let i = 0; i < total && feasible.length < want; i++) {
+      const node = cluster.nodes[(start + i) % total];
+      evaluated++;
+      let failed: { plugin: string; reason: string } | undefined;
+      for (const f of filters) {
+        const verdict = f.filter(state, node, cluster);
+        if (!verdict.ok) {
+          failed = { plugin: f.name, reason: verdict.reason ?? f.name };
+          break;
+        }
+      }
+      if (failed) {
+        reasons[failed.reason] = (reasons[failed.reason] ?? 0) + 1;
+        detail.push({ node: node.name, feasible: false, ...failed });
+      } else feasible.push(node);
+    }
+    this.nextStart = total ? (start + evaluated) % total : 0;
+    const entropyBefore = this.clusterEntropy();
+    const base = { pod: podKey(pod), uid: pod.metadata.uid, profile: profile.name, at: timestamp(), nodes: total, evaluated, feasible: feasible.length, filterReasons: reasons, entropyBefore };
+
+    if (!feasible.length) {
+      const preemption = findPreemption(state, cluster, this.deps.api);
+      const message = unschedulableMessage(total, reasons, preemption?.node);
+      const decision: DecisionDetail = { ...base, result: 'Unschedulable', message, top: [], durationMs: performance.now() - started, detail, nominatedNode: preemption?.node };
+      this.finish(decision);
+      this.stats.failed++;
+      if (preemption) this.nominate(podKey(pod), preemption.node, pod, state);
+      void this.markUnschedulable(pod, message, preemption);
+      this.queue.requeueUnschedulable({ ...item, pod });
+      return;
+    }
+
+    // Score: each plugin's raw scores, normalised to 0..100, weighted and summed.
+    const plugins = profile.scores.map((s) => ({ plugin: SCORE_PLUGINS[s.name], weight: s.weight })).filter((p) => p.plugin && p.weight > 0);
+    for (const { plugin } of plugins) plugin.preScore?.(state, feasible, cluster);
+    const totals = new Array<number>(feasible.length).fill(0);
+    const perNode: NodeDetail[] = feasible.map((n) => ({ node: n.name, feasible: true, scores: {} }));
+    for (const { plugin, weight } of plugins) {
+      const raw = feasible.map((n) => plugin.score(state, n, cluster));
+      const normalized = plugin.normalizeScores ? plugin.normalizeScores(raw) : raw;
+      for (let i = 0; i < feasible.length; i++) {
+        totals[i] += normalized[i] * weight;
+        perNode[i].scores![plugin.name] = { raw: round(raw[i]), normalized: round(normalized[i]), weight };
+      }
+    }
+    let best = 0;
+    for (let i = 1; i < feasible.length; i++) if (totals[i] > totals[best]) best = i;
+    for (let i = 0; i < feasible.length; i++) {
+      perNode[i].total = round(totals[i]);
+      perNode[i].entropyAfter = round(this.entropy.scaled(this.entropy.entropyIf(feasible[i].utilisation(this.config.cpuWeight), feasible[i].utilisation(this.config.cpuWeight, state.requests))));
+    }
+    const winner = feasible[best];
+    const top = perNode
+      .map((d) => ({ node: d.node, score: d.total!, entropyAfter: d.entropyAfter }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 5);
+
+    // Reserve: account the pod on the node now, so the next pod sees the capacity as taken.
+    const key = podKey(pod);
+    this.mutate(winner, () => winner.addPod(key, { ...pod, spec: { ...pod.spec, nodeName: winner.name } }));
+    this.assumed.set(key, winner.name);
+    const decision: DecisionDetail = {
+      ...base,
+      result: 'Scheduled',
+      node: winner.name,
+      message: `Successfully assigned ${key} to ${winner.name}`,
+      top,
+      entropyAfter: round(this.clusterEntropy()),
+      durationMs: performance.now() - started,
+      detail: [...perNode, ...detail],
+    };
+    this.inflightBinds++;
+    void this.bind(pod, winner, decision, item).finally(() => {
+      this.inflightBinds--;
+      this.kick();
+    });
+  }
+
+  private nominations = new Map<string, string>();
+
+  private nominate(key: string, nodeName: string, pod: any, state: CycleState) {
+    this.clearNomination(key);
+    const info = this.nodes.get(nodeName);
+    if (!info) return;
+    info.nominated.set(key, { priority: pod.spec?.priority ?? 0, requests: state.requests });
+    this.nominations.set(key, nodeName);
+  }
+
+  private clearNomination(key: string) {
+    const nodeName = this.nominations.get(key);
+    if (!nodeName) return;
+    this.nodes.get(nodeName)?.nominated.delete(key);
+    this.nominations.delete(key);
+  }
+
+  private async bind(pod: any, node: NodeInfo, decision: DecisionDetail, item: QueuedPod) {
+    const key = podKey(pod);
+    const summary = JSON.stringify({
+      node: node.name,
+      profile: decision.profile,
+      score: decision.top[0]?.score,
+      feasible: `${decision.feasible}/${decision.nodes}`,
+      entropy: { before: round(decision.entropyBefore), after: decision.entropyAfter },
+      top: decision.top.slice(0, 3).map((t) => `${t.node}=${t.score}`),
+    });
+    try {
+      await this.deps.api.bind(pod.metadata.namespace, pod.metadata.name, node.name, { [DECISION_ANNOTATION]: summary });
+      this.stats.scheduled++;
+      this.finish(decision);
+      this.deps.events.record(pod, 'Normal', 'Scheduled', decision.message, 'entroos-scheduler');
+    } catch (err) {
+      // Unreserve: give the capacity back and try again later.
+      if (this.assumed.get(key) === node.name) {
+        this.mutate(node, () => node.removePod(key));
+        this.assumed.delete(key);
+      }
+      this.stats.bindErrors++;
+      const gone = isApiError(err) && (err.code === 404 || err.code === 409);
+      this.finish({ ...decision, result: 'Error', message: `binding to ${node.name} failed: ${(err as Error).message}` });
+      if (!gone) {
+        this.deps.log.warn({ err, pod: key, node: node.name }, 'binding failed');
+        this.queue.requeueBackoff(item);
+      }
+    }
+  }
+
+  private finish(decision: DecisionDetail) {
+    this.decisions.record(decision);
+    this.stats.latencyMs.push(decision.durationMs);
+    if (this.stats.latencyMs.length > 10_000) this.stats.latencyMs.splice(0, 5000);
+    this.deps.onDecision?.(decision);
+  }
+
+  private async markUnschedulable(pod: any, message: string, preemption: ReturnType<typeof findPreemption>) {
+    const { api, events } = this.deps;
+    events.record(pod, 'Warning', 'FailedScheduling', message, 'entroos-scheduler');
+    try {
+      if (preemption) {
+        for (const victim of preemption.victims) {
+          events.record(victim, 'Normal', 'Preempted', `Preempted by pod ${podKey(pod)} on node ${preemption.node}`, 'entroos-scheduler');
+          await api.delete(PODS, victim.metadata.namespace, victim.metadata.name).catch(() => {});
+        }
+      }
+      const current = api.peek(PODS, pod.metadata.namespace, pod.metadata.name) as any;
+      if (!current || current.spec?.nodeName) return;
+      const condition = (current.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
+      if (condition?.status === 'False' && condition.message === message && current.status?.nominatedNodeName === preemption?.node) return;
+      const next = clone(current);
+      next.status.conditions = [
+        ...(next.status.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled'),
+        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: condition?.status === 'False' ? condition.lastTransitionTime : timestamp() },
+      ];
+      if (preemption) next.status.nominatedNodeName = preemption.node;
+      await api.commit(PODS, next);
+    } catch (err) {
+      if (!isApiError(err)) this.deps.log.warn({ err, pod: podKey(pod) }, 'could not record the scheduling failure');
+    }
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** kube-scheduler's message: "0/50 nodes are available: 30 Insufficient cpu, 20 node(s) had untolerated taint {dedicated: gpu}." */
+export function unschedulableMessage(total: number, reasons: Record<string, number>, preemptionNode?: string): string {
+  const parts = Object.entries(reasons)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([reason, count]) => `${count} ${reason}`);
+  const base = total ? `0/${total} nodes are available: ${parts.join(', ')}.` : '0/0 nodes are available: no nodes have joined the cluster.';
+  return preemptionNode ? `${base} preemption: victims chosen on node ${preemptionNode}.` : base;
+}

@@ -1,0 +1,49 @@
+import type { EntropyTracker } from './entropy.ts';
+import type { NodeInfo } from './node-info.ts';
+import type { Resources } from './resources.ts';
+
+// The scheduling framework's extension points, cut like kube-scheduler's.
+
+export interface CycleState {
+  pod: any;
+  requests: Resources;
+  /** Per-plugin data computed in PreFilter/PreScore. */
+  data: Map<string, unknown>;
+}
+
+export interface ClusterView {
+  nodes: NodeInfo[];
+  entropy: EntropyTracker;
+  /** Weight of cpu (vs memory) in a node's utilisation, 0..1. */
+  cpuWeight: number;
+}
+
+export interface FilterVerdict {
+  ok: boolean;
+  /** Why not, in kube-scheduler's words: "Insufficient cpu", "node(s) were unschedulable"... */
+  reason?: string;
+}
+
+export const PASS: FilterVerdict = { ok: true };
+export const fail = (reason: string): FilterVerdict => ({ ok: false, reason });
+
+export interface FilterPlugin {
+  name: string;
+  preFilter?(state: CycleState, cluster: ClusterView): void;
+  filter(state: CycleState, node: NodeInfo, cluster: ClusterView): FilterVerdict;
+}
+
+export interface ScorePlugin {
+  name: string;
+  preScore?(state: CycleState, nodes: NodeInfo[], cluster: ClusterView): void;
+  /** A raw score for the node; normalizeScores (if present) maps raw scores to 0..100. */
+  score(state: CycleState, node: NodeInfo, cluster: ClusterView): number;
+  normalizeScores?(scores: number[]): number[];
+}
+
+/** Scales scores to 0..100 by the maximum; `reverse` makes the lowest best. */
+export function normalizeByMax(scores: number[], reverse = false): number[] {
+  const max = Math.max(0, ...scores);
+  if (max === 0) return scores.map(() => (reverse ? 100 : 0));
+  return scores.map((s) => (reverse ? 100 - (s * 100) / max : (s * 100) / max));
+}
