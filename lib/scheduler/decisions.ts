@@ -10,6 +10,8 @@ export interface CandidateScore {
 export interface DecisionSummary {
   pod: string;
   uid: string;
+  /** The pod's creationTimestamp (for end-to-end latency). */
+  createdAt?: string;
   profile: string;
   at: string;
   result: 'Scheduled' | 'Unschedulable' | 'Error';
@@ -55,8 +57,10 @@ export class DecisionLog {
     this.summaries.delete(summary.uid);
     this.summaries.set(summary.uid, summary);
     if (this.summaries.size > this.maxSummaries) this.summaries.delete(this.summaries.keys().next().value as string);
-    this.details.push(decision);
-    if (this.details.length > this.maxDetails) this.details.shift();
+    if (decision.detail.length) {
+      this.details.push(decision);
+      if (this.details.length > this.maxDetails) this.details.shift();
+    }
     if (decision.result === 'Scheduled') this.counts.scheduled++;
     else if (decision.result === 'Unschedulable') this.counts.unschedulable++;
     else this.counts.error++;
@@ -76,7 +80,9 @@ export class DecisionLog {
     return found;
   }
 
+  /** The newest summaries, newest first. */
   recent(limit = 50): DecisionSummary[] {
-    return this.details.slice(-limit).reverse().map(({ detail: _d, ...s }) => s);
+    const all = [...this.summaries.values()];
+    return all.slice(-limit).reverse();
   }
 }

@@ -3,30 +3,73 @@
 // Keeping S = Σu and T = Σ u ln u makes H = ln S − T / S, so moving one
 // node's utilisation from u to u' is O(1): S' = S − u + u', T' = T − u ln u + u' ln u'.
 
-const xlnx = (x: number) => (x > 0 ? x * Math.log(x) : 0);
+export const xlnx = (x: number) => (x > 0 ? x * Math.log(x) : 0);
+
+/**
+ * A running sum with Neumaier compensation: adding and later removing a large
+ * term leaves no rounding residue that would swamp the small terms that stay.
+ */
+class CompensatedSum {
+  total = 0;
+  compensation = 0;
+
+  add(x: number) {
+    const t = this.total + x;
+    this.compensation += Math.abs(this.total) >= Math.abs(x) ? this.total - t + x : x - t + this.total;
+    this.total = t;
+  }
+
+  get value(): number {
+    return this.total + this.compensation;
+  }
+
+  /** The value after adding a and b, without changing the sum (no allocation: the scheduler's hot path). */
+  valueWith(a: number, b: number): number {
+    let c = this.compensation;
+    const t1 = this.total + a;
+    c += Math.abs(this.total) >= Math.abs(a) ? this.total - t1 + a : a - t1 + this.total;
+    const t2 = t1 + b;
+    c += Math.abs(t1) >= Math.abs(b) ? t1 - t2 + b : b - t2 + t1;
+    return t2 + c;
+  }
+}
 
 export class EntropyTracker {
+  private sumU = new CompensatedSum();
+  private sumT = new CompensatedSum();
+  private count = 0;
+  private lnCount = 0;
   private sum = 0;
   private sumXlnX = 0;
-  private count = 0;
 
   reset(values: Iterable<number>) {
-    this.sum = 0;
-    this.sumXlnX = 0;
+    this.sumU = new CompensatedSum();
+    this.sumT = new CompensatedSum();
     this.count = 0;
+    this.lnCount = 0;
     for (const u of values) this.add(u);
+    this.refresh();
   }
 
   add(u: number) {
-    this.sum += u;
-    this.sumXlnX += xlnx(u);
+    this.sumU.add(u);
+    this.sumT.add(xlnx(u));
     this.count++;
+    this.lnCount = Math.log(this.count);
+    this.refresh();
   }
 
   remove(u: number) {
-    this.sum -= u;
-    this.sumXlnX -= xlnx(u);
+    this.sumU.add(-u);
+    this.sumT.add(-xlnx(u));
     this.count--;
+    this.lnCount = this.count > 0 ? Math.log(this.count) : 0;
+    this.refresh();
+  }
+
+  private refresh() {
+    this.sum = this.sumU.value;
+    this.sumXlnX = this.sumT.value;
   }
 
   get nodes() {
@@ -38,14 +81,14 @@ export class EntropyTracker {
     return entropyOf(this.sum, this.sumXlnX);
   }
 
-  /** Entropy if one node's utilisation changed from `before` to `after`. O(1). */
-  entropyIf(before: number, after: number): number {
-    return entropyOf(this.sum - before + after, this.sumXlnX - xlnx(before) + xlnx(after));
+  /** Entropy if one node's utilisation changed from `before` to `after`. O(1). `beforeXlnX` may pass a cached before·ln(before). */
+  entropyIf(before: number, after: number, beforeXlnX = xlnx(before)): number {
+    return entropyOf(this.sumU.valueWith(-before, after), this.sumT.valueWith(-beforeXlnX, xlnx(after)));
   }
 
   /** Entropy scaled to 0..100 against its maximum, ln N. */
   scaled(h: number): number {
-    return this.count > 1 ? Math.max(0, Math.min(100, (h / Math.log(this.count)) * 100)) : 100;
+    return this.count > 1 ? Math.max(0, Math.min(100, (h / this.lnCount) * 100)) : 100;
   }
 }
 

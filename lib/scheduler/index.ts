@@ -3,6 +3,7 @@ import type { Orchestrator } from '../orchestrator/index.ts';
 import type { Store } from '../store/index.ts';
 import { DEFAULT_SCHEDULER_CONFIG, schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
+import { instrumentScheduler } from './metrics.ts';
 
 export { Scheduler } from './scheduler.ts';
 export { schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
@@ -19,6 +20,7 @@ export async function startScheduler(store: Store, orchestrator: Orchestrator, l
     else log.warn({ issues: parsed.error.issues }, 'the saved scheduler configuration is invalid; using the defaults');
   }
   const scheduler = new Scheduler({ api: orchestrator.api, events: orchestrator.events, log, config });
+  scheduler.setDecisionHook(instrumentScheduler(scheduler));
   scheduler.start();
   return scheduler;
 }

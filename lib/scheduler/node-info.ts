@@ -11,8 +11,22 @@ export class NodeInfo {
   /** Pods that preempted others here and wait for the room: lower-priority pods may not take it. */
   nominated = new Map<string, { priority: number; requests: Resources }>();
 
+  /** Read once per node change, not once per pod per node. */
+  taints: any[] | null = null;
+  hasPreferNoSchedule = false;
+  unschedulable = false;
+
   constructor(public node: any) {
     this.allocatable = NodeInfo.allocatableOf(node);
+    this.readSpec();
+    this.refresh();
+  }
+
+  private readSpec() {
+    const taints = this.node.spec?.taints;
+    this.taints = taints?.length ? taints : null;
+    this.hasPreferNoSchedule = !!this.taints?.some((t: any) => t.effect === 'PreferNoSchedule');
+    this.unschedulable = !!this.node.spec?.unschedulable;
   }
 
   static allocatableOf(node: any): Resources {
@@ -28,6 +42,8 @@ export class NodeInfo {
   setNode(node: any) {
     this.node = node;
     this.allocatable = NodeInfo.allocatableOf(node);
+    this.readSpec();
+    this.refresh();
   }
 
   addPod(key: string, pod: KubeObject) {
@@ -36,6 +52,7 @@ export class NodeInfo {
     this.pods.set(key, { pod, requests });
     add(this.requested, requests);
     add(this.nonZeroRequested, nonZeroRequests(requests));
+    this.refresh();
   }
 
   removePod(key: string) {
@@ -44,6 +61,22 @@ export class NodeInfo {
     this.pods.delete(key);
     add(this.requested, entry.requests, -1);
     add(this.nonZeroRequested, nonZeroRequests(entry.requests), -1);
+    this.refresh();
+  }
+
+  /** Utilisation and u·ln(u) at `cpuWeight`, kept current on every change (the entropy plugin's hot path). */
+  cachedU = 0;
+  cachedULnU = 0;
+  private cpuWeight = 0.5;
+
+  setCpuWeight(weight: number) {
+    this.cpuWeight = weight;
+    this.refresh();
+  }
+
+  private refresh() {
+    this.cachedU = this.utilisation(this.cpuWeight);
+    this.cachedULnU = this.cachedU > 0 ? this.cachedU * Math.log(this.cachedU) : 0;
   }
 
   /** Requests reserved by nominated pods of at least `priority`, other than `except`. */
@@ -54,8 +87,8 @@ export class NodeInfo {
   }
 
   /** Utilisation (0..1+) of cpu and memory, weighted; nodes without capacity count as full. `extra` is a pod being placed. */
-  utilisation(cpuWeight: number, extra?: Resources): number {
-    const more = extra ? nonZeroRequests(extra) : undefined;
+  utilisation(cpuWeight: number, extra?: Resources, extraIsNonZero = false): number {
+    const more = extra ? (extraIsNonZero ? extra : nonZeroRequests(extra)) : undefined;
     const cpu = this.allocatable.cpu > 0 ? (this.nonZeroRequested.cpu + (more?.cpu ?? 0)) / this.allocatable.cpu : 1;
     const memory = this.allocatable.memory > 0 ? (this.nonZeroRequested.memory + (more?.memory ?? 0)) / this.allocatable.memory : 1;
     return cpuWeight * cpu + (1 - cpuWeight) * memory;

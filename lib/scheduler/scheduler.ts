@@ -12,8 +12,8 @@ import { NodeInfo } from './node-info.ts';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
 import { nodesToFind, type Profile, type SchedulerConfig } from './profiles.ts';
 import { SchedulingQueue, type QueuedPod } from './queue.ts';
-import { podRequests } from './resources.ts';
-import type { ClusterView, CycleState } from './types.ts';
+import { nonZeroRequests, podRequests } from './resources.ts';
+import { SKIP, type ClusterView, type CycleState, type FilterPlugin } from './types.ts';
 import { findPreemption } from './preemption.ts';
 
 // The scheduler: takes pending pods whose schedulerName is ours, filters the
@@ -25,6 +25,7 @@ const PODS = typeByKey('pods');
 const NODES = typeByKey('nodes');
 export const PROFILE_ANNOTATION = 'entroos.io/scheduler-profile';
 export const DECISION_ANNOTATION = 'entroos.io/scheduling';
+export const RECORD_ANNOTATION = 'entroos.io/record-decision';
 
 export interface SchedulerDeps {
   api: ObjectApi;
@@ -57,6 +58,10 @@ export class Scheduler {
 
   constructor(private deps: SchedulerDeps) {
     this.config = deps.config;
+  }
+
+  setDecisionHook(hook: (d: DecisionDetail) => void) {
+    this.deps.onDecision = hook;
   }
 
   get profiles(): SchedulerConfig {
@@ -95,24 +100,40 @@ export class Scheduler {
     return this.nodes.size;
   }
 
-  private view(): ClusterView {
-    return { nodes: this.orderedNodes(), entropy: this.entropy, cpuWeight: this.config.cpuWeight };
+  /** Nothing runnable is queued and no binding is in flight (parked and backing-off pods may remain). */
+  isIdle(): boolean {
+    return this.queue.sizes.active === 0 && this.inflightBinds === 0 && !this.scheduled;
   }
 
-  private orderedNodes(): NodeInfo[] {
-    return this.nodeOrder.map((n) => this.nodes.get(n)!).filter(Boolean);
+  /** Per-node utilisation (0..1+), for the laboratory's statistics. */
+  utilisations(): number[] {
+    return [...this.nodes.values()].map((n) => n.cachedU);
+  }
+
+  nodesInUse(): number {
+    let used = 0;
+    for (const n of this.nodes.values()) if (n.pods.size) used++;
+    return used;
+  }
+
+  private ordered: NodeInfo[] | undefined;
+
+  private view(): ClusterView {
+    this.ordered ??= this.nodeOrder.map((n) => this.nodes.get(n)!).filter(Boolean);
+    return { nodes: this.ordered, entropy: this.entropy, cpuWeight: this.config.cpuWeight };
   }
 
   private rebuildEntropy() {
-    this.entropy.reset([...this.nodes.values()].map((n) => n.utilisation(this.config.cpuWeight)));
+    for (const n of this.nodes.values()) n.setCpuWeight(this.config.cpuWeight);
+    this.entropy.reset([...this.nodes.values()].map((n) => n.cachedU));
   }
 
   /** Applies a change to a node while keeping the entropy sums current. */
   private mutate(info: NodeInfo, change: () => void) {
-    const before = info.utilisation(this.config.cpuWeight);
+    const before = info.cachedU;
     change();
     this.entropy.remove(before);
-    this.entropy.add(info.utilisation(this.config.cpuWeight));
+    this.entropy.add(info.cachedU);
   }
 
   private upsertNode(node: any) {
@@ -120,9 +141,11 @@ export class Scheduler {
     if (existing) this.mutate(existing, () => existing.setNode(node));
     else {
       const info = new NodeInfo(node);
+      info.setCpuWeight(this.config.cpuWeight);
       this.nodes.set(info.name, info);
       this.nodeOrder.push(info.name);
-      this.entropy.add(info.utilisation(this.config.cpuWeight));
+      this.ordered = undefined;
+      this.entropy.add(info.cachedU);
     }
   }
 
@@ -131,9 +154,10 @@ export class Scheduler {
     if (e.type === 'DELETED') {
       const info = this.nodes.get(name);
       if (info) {
-        this.entropy.remove(info.utilisation(this.config.cpuWeight));
+        this.entropy.remove(info.cachedU);
         this.nodes.delete(name);
         this.nodeOrder = this.nodeOrder.filter((n) => n !== name);
+        this.ordered = undefined;
       }
     } else {
       this.upsertNode(e.object);
@@ -216,19 +240,49 @@ export class Scheduler {
     return this.config.profiles.find((p) => p.name === wanted) ?? this.config.profiles.find((p) => p.name === this.config.defaultProfile)!;
   }
 
+  /**
+   * Full per-node detail is kept for a bounded number of decisions: pods that
+   * ask for it (annotation entroos.io/record-decision: full), every failure,
+   * and a sample of successes (at most one per 20 ms). Summaries are kept for all.
+   */
+  private lastDetailAt = 0;
+  /** Reused score buffers: scoring thousands of nodes per pod must not allocate per pod. */
+  private scratch = new Float64Array(0);
+  private rawScratch: number[] = [];
+  private wantDetail(pod: any): boolean {
+    if (pod.metadata.annotations?.[RECORD_ANNOTATION] === 'full') return true;
+    const now = performance.now();
+    if (now - this.lastDetailAt < 20) return false;
+    this.lastDetailAt = now;
+    return true;
+  }
+
   private scheduleOne(item: QueuedPod) {
     const started = performance.now();
     const pod = this.deps.api.peek(PODS, item.pod.metadata.namespace, item.pod.metadata.name) as any;
     if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || pod.metadata.uid !== item.pod.metadata.uid) return;
+    try {
+      this.attempt(item, pod, started);
+    } catch (err) {
+      // One pod's bad spec must never stop the loop.
+      this.deps.log.error({ err, pod: podKey(pod) }, 'scheduling attempt failed');
+      this.finish({ pod: podKey(pod), uid: pod.metadata.uid, profile: '', at: timestamp(), result: 'Error', message: `scheduling failed: ${(err as Error).message}`, nodes: this.nodes.size, evaluated: 0, feasible: 0, filterReasons: {}, top: [], entropyBefore: this.clusterEntropy(), durationMs: performance.now() - started, detail: [] });
+      this.queue.requeueBackoff(item);
+    }
+  }
+
+  private attempt(item: QueuedPod, pod: any, started: number) {
     this.stats.attempts++;
     const profile = this.profileFor(pod);
     const cluster = this.view();
-    const state: CycleState = { pod, requests: podRequests(pod), data: new Map() };
-    const filters = profile.filters.map((n) => FILTER_PLUGINS[n]).filter(Boolean);
-    for (const f of filters) f.preFilter?.(state, cluster);
+    const requests = podRequests(pod);
+    const state: CycleState = { pod, requests, nonZero: nonZeroRequests(requests), data: new Map() };
+    const full = this.wantDetail(pod);
+    const filters = profile.filters.map((n) => FILTER_PLUGINS[n]).filter((f) => f && f.preFilter?.(state, cluster) !== SKIP);
 
     // Filter, starting where the last cycle stopped, until enough feasible nodes are found.
-    const total = cluster.nodes.length;
+    const all = cluster.nodes;
+    const total = all.length;
     const want = nodesToFind(total, profile.percentageOfNodesToScore);
     const feasible: NodeInfo[] = [];
     const detail: NodeDetail[] = [];
@@ -236,30 +290,31 @@ export class Scheduler {
     let evaluated = 0;
     const start = total ? this.nextStart % total : 0;
     for (let i = 0; i < total && feasible.length < want; i++) {
-      const node = cluster.nodes[(start + i) % total];
+      const node = all[(start + i) % total];
       evaluated++;
-      let failed: { plugin: string; reason: string } | undefined;
-      for (const f of filters) {
-        const verdict = f.filter(state, node, cluster);
+      let failedBy: FilterPlugin | undefined;
+      let reason: string | undefined;
+      for (let f = 0; f < filters.length; f++) {
+        const verdict = filters[f].filter(state, node, cluster);
         if (!verdict.ok) {
-          failed = { plugin: f.name, reason: verdict.reason ?? f.name };
+          failedBy = filters[f];
+          reason = verdict.reason ?? failedBy.name;
           break;
         }
       }
-      if (failed) {
-        reasons[failed.reason] = (reasons[failed.reason] ?? 0) + 1;
-        detail.push({ node: node.name, feasible: false, ...failed });
+      if (failedBy) {
+        reasons[reason!] = (reasons[reason!] ?? 0) + 1;
+        if (full) detail.push({ node: node.name, feasible: false, plugin: failedBy.name, reason });
       } else feasible.push(node);
     }
     this.nextStart = total ? (start + evaluated) % total : 0;
     const entropyBefore = this.clusterEntropy();
-    const base = { pod: podKey(pod), uid: pod.metadata.uid, profile: profile.name, at: timestamp(), nodes: total, evaluated, feasible: feasible.length, filterReasons: reasons, entropyBefore };
+    const base = { pod: podKey(pod), uid: pod.metadata.uid, createdAt: pod.metadata.creationTimestamp, profile: profile.name, at: timestamp(), nodes: total, evaluated, feasible: feasible.length, filterReasons: reasons, entropyBefore };
 
     if (!feasible.length) {
       const preemption = findPreemption(state, cluster, this.deps.api);
       const message = unschedulableMessage(total, reasons, preemption?.node);
-      const decision: DecisionDetail = { ...base, result: 'Unschedulable', message, top: [], durationMs: performance.now() - started, detail, nominatedNode: preemption?.node };
-      this.finish(decision);
+      this.finish({ ...base, result: 'Unschedulable', message, top: [], durationMs: performance.now() - started, detail, nominatedNode: preemption?.node });
       this.stats.failed++;
       if (preemption) this.nominate(podKey(pod), preemption.node, pod, state);
       void this.markUnschedulable(pod, message, preemption);
@@ -268,29 +323,34 @@ export class Scheduler {
     }
 
     // Score: each plugin's raw scores, normalised to 0..100, weighted and summed.
-    const plugins = profile.scores.map((s) => ({ plugin: SCORE_PLUGINS[s.name], weight: s.weight })).filter((p) => p.plugin && p.weight > 0);
-    for (const { plugin } of plugins) plugin.preScore?.(state, feasible, cluster);
-    const totals = new Array<number>(feasible.length).fill(0);
-    const perNode: NodeDetail[] = feasible.map((n) => ({ node: n.name, feasible: true, scores: {} }));
+    const n = feasible.length;
+    if (this.scratch.length < n) this.scratch = new Float64Array(n * 2);
+    const totals = this.scratch.subarray(0, n).fill(0);
+    const plugins = profile.scores.map((s) => ({ plugin: SCORE_PLUGINS[s.name], weight: s.weight })).filter((p) => p.plugin && p.weight > 0 && p.plugin.preScore?.(state, feasible, cluster) !== SKIP);
+    const perNode: NodeDetail[] | undefined = full ? feasible.map((node) => ({ node: node.name, feasible: true, scores: {} })) : undefined;
+    if (this.rawScratch.length < n) this.rawScratch = new Array<number>(n * 2).fill(0);
+    const raw = this.rawScratch;
     for (const { plugin, weight } of plugins) {
-      const raw = feasible.map((n) => plugin.score(state, n, cluster));
-      const normalized = plugin.normalizeScores ? plugin.normalizeScores(raw) : raw;
-      for (let i = 0; i < feasible.length; i++) {
-        totals[i] += normalized[i] * weight;
-        perNode[i].scores![plugin.name] = { raw: round(raw[i]), normalized: round(normalized[i]), weight };
+      for (let i = 0; i < n; i++) raw[i] = plugin.score(state, feasible[i], cluster);
+      const normalized = plugin.normalizeScores ? plugin.normalizeScores(raw.slice(0, n)) : raw;
+      for (let i = 0; i < n; i++) totals[i] += normalized[i] * weight;
+      if (perNode) for (let i = 0; i < n; i++) perNode[i].scores![plugin.name] = { raw: round(raw[i]), normalized: round(normalized[i]), weight };
+    }
+    // The best node, and the top five for the summary, in one pass.
+    const top: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (top.length < 5 || totals[i] > totals[top[top.length - 1]]) {
+        top.push(i);
+        top.sort((a, b) => totals[b] - totals[a]);
+        if (top.length > 5) top.pop();
       }
     }
-    let best = 0;
-    for (let i = 1; i < feasible.length; i++) if (totals[i] > totals[best]) best = i;
-    for (let i = 0; i < feasible.length; i++) {
+    const winner = feasible[top[0]];
+    const afterFor = (node: NodeInfo) => round(this.entropy.scaled(this.entropy.entropyIf(node.cachedU, node.utilisation(this.config.cpuWeight, state.nonZero, true), node.cachedULnU)));
+    if (perNode) for (let i = 0; i < n; i++) {
       perNode[i].total = round(totals[i]);
-      perNode[i].entropyAfter = round(this.entropy.scaled(this.entropy.entropyIf(feasible[i].utilisation(this.config.cpuWeight), feasible[i].utilisation(this.config.cpuWeight, state.requests))));
+      perNode[i].entropyAfter = afterFor(feasible[i]);
     }
-    const winner = feasible[best];
-    const top = perNode
-      .map((d) => ({ node: d.node, score: d.total!, entropyAfter: d.entropyAfter }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 5);
 
     // Reserve: account the pod on the node now, so the next pod sees the capacity as taken.
     const key = podKey(pod);
@@ -301,10 +361,10 @@ export class Scheduler {
       result: 'Scheduled',
       node: winner.name,
       message: `Successfully assigned ${key} to ${winner.name}`,
-      top,
+      top: top.map((i) => ({ node: feasible[i].name, score: round(totals[i]), entropyAfter: afterFor(feasible[i]) })),
       entropyAfter: round(this.clusterEntropy()),
       durationMs: performance.now() - started,
-      detail: [...perNode, ...detail],
+      detail: perNode ? [...perNode, ...detail] : [],
     };
     this.inflightBinds++;
     void this.bind(pod, winner, decision, item).finally(() => {

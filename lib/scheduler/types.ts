@@ -7,6 +7,8 @@ import type { Resources } from './resources.ts';
 export interface CycleState {
   pod: any;
   requests: Resources;
+  /** requests with best-effort defaults (100m cpu, 200Mi memory), for scoring. */
+  nonZero: Resources;
   /** Per-plugin data computed in PreFilter/PreScore. */
   data: Map<string, unknown>;
 }
@@ -27,15 +29,18 @@ export interface FilterVerdict {
 export const PASS: FilterVerdict = { ok: true };
 export const fail = (reason: string): FilterVerdict => ({ ok: false, reason });
 
+/** Returned by preFilter/preScore when the plugin has nothing to do for this pod (as in kube-scheduler). */
+export const SKIP = 'Skip' as const;
+
 export interface FilterPlugin {
   name: string;
-  preFilter?(state: CycleState, cluster: ClusterView): void;
+  preFilter?(state: CycleState, cluster: ClusterView): typeof SKIP | void;
   filter(state: CycleState, node: NodeInfo, cluster: ClusterView): FilterVerdict;
 }
 
 export interface ScorePlugin {
   name: string;
-  preScore?(state: CycleState, nodes: NodeInfo[], cluster: ClusterView): void;
+  preScore?(state: CycleState, nodes: NodeInfo[], cluster: ClusterView): typeof SKIP | void;
   /** A raw score for the node; normalizeScores (if present) maps raw scores to 0..100. */
   score(state: CycleState, node: NodeInfo, cluster: ClusterView): number;
   normalizeScores?(scores: number[]): number[];

@@ -45,7 +45,8 @@ afterAll(async () => {
 
 describe('entropy scheduler', () => {
   it('spreads a ReplicaSet evenly by default and explains each choice', async () => {
-    await admin.post('/apis/apps/v1/namespaces/default/replicasets', rs('spread', 6));
+    // record-decision: full asks for per-node detail on every one of these pods (otherwise it is sampled).
+    await admin.post('/apis/apps/v1/namespaces/default/replicasets', rs('spread', 6, {}, { 'entroos.io/record-decision': 'full' }));
     await until(async () => (await podsOf('spread')).every((p) => p.spec.nodeName) && (await podsOf('spread')).length === 6, 'six bound pods');
     expect(Object.values(placement(await podsOf('spread'))).sort()).toEqual([2, 2, 2]);
     const pod = (await podsOf('spread'))[0];
@@ -107,5 +108,34 @@ describe('entropy scheduler', () => {
     const preempted = (await admin.get(`${NS}/events?fieldSelector=reason%3DPreempted`)).body.items;
     expect(preempted.length).toBeGreaterThan(0);
     expect(preempted[0].message).toContain('Preempted by pod default/vip on node tiny');
+  });
+});
+
+describe('policy laboratory and metrics', () => {
+  it('replays one workload under two profiles deterministically and compares them', async () => {
+    const request = { profiles: ['entropy', 'pack'], seed: 7, generateNodes: { count: 6 }, generateWorkload: { pods: 40, durationMs: 4000 }, sampleEveryMs: 1000 };
+    const post = (body: unknown) =>
+      fetch(`${server.url}/apis/entroos.io/v1/scheduler/lab`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const first = await (await post(request)).json();
+    const again = await (await post(request)).json();
+    const strip = (r: any) => r.results.map((x: any) => ({ profile: x.profile, samples: x.samples }));
+    expect(strip(first)).toEqual(strip(again));
+    const [entropy, pack] = first.results;
+    expect(entropy.samples).toHaveLength(5);
+    expect(entropy.final.scheduled).toBe(40);
+    expect(entropy.final.entropy).toBeGreaterThan(pack.final.entropy);
+    expect(pack.final.nodesUsed).toBeLessThan(entropy.final.nodesUsed);
+    const bad = await post({ ...request, profiles: ['nope'] });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toContain('unknown profile "nope"');
+    expect((await post({ profiles: [] })).status).toBe(422);
+  });
+
+  it('exports scheduler metrics', async () => {
+    const text = (await admin.get('/metrics')).text;
+    expect(text).toMatch(/entroos_scheduler_attempts_total\{result="Scheduled"\} \d+/);
+    expect(text).toMatch(/entroos_scheduler_cluster_entropy \d/);
+    expect(text).toMatch(/entroos_scheduler_queue_pods\{queue="active"\} \d+/);
+    expect(text).toMatch(/entroos_scheduler_attempt_duration_seconds_bucket/);
   });
 });

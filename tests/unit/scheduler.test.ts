@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EntropyTracker, entropyNaive } from '@/lib/scheduler/entropy.ts';
 import { SchedulingQueue } from '@/lib/scheduler/queue.ts';
 import { NodeInfo } from '@/lib/scheduler/node-info.ts';
-import { podRequests } from '@/lib/scheduler/resources.ts';
+import { nonZeroRequests, podRequests } from '@/lib/scheduler/resources.ts';
 import { NodeResourcesFit } from '@/lib/scheduler/plugins/node-resources-fit.ts';
 import { TaintTolerationFilter } from '@/lib/scheduler/plugins/taint-toleration.ts';
 import { NodeAffinityFilter, NodeAffinityScore } from '@/lib/scheduler/plugins/node-affinity.ts';
@@ -19,7 +19,7 @@ const pod = (name: string, spec: any = {}, labels: Record<string, string> = {}) 
   metadata: { name, namespace: 'default', labels, creationTimestamp: '2026-01-01T00:00:00Z' },
   spec: { containers: [{ name: 'c', image: 'i', resources: { requests: spec.requests ?? { cpu: '1', memory: '1Gi' } } }], ...spec },
 });
-const stateFor = (p: any): CycleState => ({ pod: p, requests: podRequests(p), data: new Map() });
+const stateFor = (p: any): CycleState => ({ pod: p, requests: podRequests(p), nonZero: nonZeroRequests(podRequests(p)), data: new Map() });
 
 describe('entropy', () => {
   it('keeps running sums equal to the naive definition after many updates', () => {

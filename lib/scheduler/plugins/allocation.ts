@@ -1,11 +1,10 @@
 import type { NodeInfo } from '../node-info.ts';
 import type { CycleState, ScorePlugin } from '../types.ts';
-import { nonZeroRequests } from '../resources.ts';
 
 // Scores from the fractions of cpu and memory requested after placing the pod.
 
 function fractions(state: CycleState, node: NodeInfo): [number, number] {
-  const want = nonZeroRequests(state.requests);
+  const want = state.nonZero;
   const cpu = node.allocatable.cpu > 0 ? (node.nonZeroRequested.cpu + want.cpu) / node.allocatable.cpu : 1;
   const memory = node.allocatable.memory > 0 ? (node.nonZeroRequested.memory + want.memory) / node.allocatable.memory : 1;
   return [Math.min(1, cpu), Math.min(1, memory)];

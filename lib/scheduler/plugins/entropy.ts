@@ -6,9 +6,8 @@ import type { ClusterView, CycleState, ScorePlugin } from '../types.ts';
 // the tracker's running sums.
 
 export function entropyAfter(state: CycleState, node: NodeInfo, cluster: ClusterView): number {
-  const before = node.utilisation(cluster.cpuWeight);
-  const after = node.utilisation(cluster.cpuWeight, state.requests);
-  return cluster.entropy.scaled(cluster.entropy.entropyIf(before, after));
+  const after = node.utilisation(cluster.cpuWeight, state.nonZero, true);
+  return cluster.entropy.scaled(cluster.entropy.entropyIf(node.cachedU, after, node.cachedULnU));
 }
 
 /** Maximise entropy: spread load evenly across the cluster. */

@@ -1,11 +1,16 @@
 import { termMatches, type NodeSelectorTerm } from '../matching.ts';
-import { fail, normalizeByMax, PASS, type FilterPlugin, type ScorePlugin } from '../types.ts';
+import { fail, normalizeByMax, PASS, SKIP, type FilterPlugin, type ScorePlugin } from '../types.ts';
 
 const REASON = "node(s) didn't match Pod's node affinity/selector";
 
 /** spec.nodeSelector and requiredDuringScheduling node affinity must match the node's labels. */
 export const NodeAffinityFilter: FilterPlugin = {
   name: 'NodeAffinity',
+  preFilter: (state) => {
+    const spec = state.pod.spec ?? {};
+    const hasSelector = spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0;
+    return hasSelector || spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ? undefined : SKIP;
+  },
   filter: (state, node) => {
     const labels: Record<string, string> = node.node.metadata.labels ?? {};
     for (const [k, v] of Object.entries(state.pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return fail(REASON);
@@ -18,6 +23,7 @@ export const NodeAffinityFilter: FilterPlugin = {
 /** preferredDuringScheduling terms: the sum of the weights of the terms a node matches. */
 export const NodeAffinityScore: ScorePlugin = {
   name: 'NodeAffinity',
+  preScore: (state) => (state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ? undefined : SKIP),
   score: (state, node) => {
     const preferred: { weight: number; preference: NodeSelectorTerm }[] = state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     return preferred.reduce((sum, p) => (termMatches(p.preference, node.node) ? sum + (p.weight ?? 0) : sum), 0);

@@ -15,7 +15,8 @@ export const NodeResourcesFit: FilterPlugin = {
     if (used.pods + 1 > free.pods) return fail('Too many pods');
     if (want.cpu > 0 && used.cpu + want.cpu > free.cpu) return fail('Insufficient cpu');
     if (want.memory > 0 && used.memory + want.memory > free.memory) return fail('Insufficient memory');
-    for (const [name, amount] of Object.entries(want.extended)) {
+    for (const name in want.extended) {
+      const amount = want.extended[name];
       if (amount > 0 && (used.extended[name] ?? 0) + amount > (free.extended[name] ?? 0)) return fail(`Insufficient ${name}`);
     }
     return PASS;

@@ -7,7 +7,7 @@ const TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' as
 export const NodeUnschedulable: FilterPlugin = {
   name: 'NodeUnschedulable',
   filter: (state, node) => {
-    if (!node.node.spec?.unschedulable) return PASS;
+    if (!node.unschedulable) return PASS;
     return (state.pod.spec?.tolerations ?? []).some((t: any) => tolerates(t, TAINT)) ? PASS : fail('node(s) were unschedulable');
   },
 };

@@ -1,5 +1,5 @@
 import { selectorFromObject } from '../../orchestrator/selectors.ts';
-import { fail, PASS, type FilterPlugin } from '../types.ts';
+import { fail, PASS, SKIP, type FilterPlugin } from '../types.ts';
 
 interface Constraint {
   maxSkew: number;
@@ -22,6 +22,7 @@ export const PodTopologySpread: FilterPlugin = {
   name: 'PodTopologySpread',
   preFilter: (state, cluster) => {
     const constraints: Constraint[] = (state.pod.spec?.topologySpreadConstraints ?? []).filter((c: Constraint) => c.whenUnsatisfiable !== 'ScheduleAnyway');
+    if (!constraints.length) return SKIP;
     const spreads: Spread[] = constraints.map((constraint) => {
       const matches = selectorFromObject(constraint.labelSelector);
       const counts = new Map<string, number>();
