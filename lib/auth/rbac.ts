@@ -25,6 +25,7 @@ const SCOPES: Record<string, Scope> = {
   nodes: 'cluster',
   leases: 'cluster',
   scheduler: 'cluster',
+  priorityclasses: 'cluster',
   users: 'admin',
   metrics: 'admin',
   settings: 'admin',

@@ -113,6 +113,7 @@ export class ObjectApi {
     obj.metadata.creationTimestamp = timestamp();
     obj.metadata.generation = 1;
     if (t.kind === 'Service') this.allocateClusterIp(obj);
+    if (t.kind === 'Pod') this.admitPriority(obj);
     applyDefaults(t.kind, obj);
     this.validate(t, obj);
     if (options.dryRun) return obj;
@@ -330,6 +331,22 @@ export class ObjectApi {
     if ((t.kind === 'Deployment' || t.kind === 'ReplicaSet') && JSON.stringify(cur.spec?.selector) !== JSON.stringify(next.spec?.selector)) {
       throw invalid(t.kind, cur.metadata.name, [{ reason: 'FieldValueInvalid', field: 'spec.selector', message: 'Invalid value: field is immutable' }]);
     }
+  }
+
+  /** Like the Priority admission plugin: priorityClassName (or the global default class) sets spec.priority. */
+  private admitPriority(pod: any) {
+    pod.spec ??= {};
+    const classes = this.cache.list('priorityclasses.scheduling.k8s.io').items as any[];
+    const name = pod.spec.priorityClassName;
+    const cls = name ? classes.find((c) => c.metadata.name === name) : classes.find((c) => c.globalDefault);
+    if (name && !cls) throw forbidden(`pods "${pod.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${name} was found`);
+    if (!cls) return;
+    if (pod.spec.priority !== undefined && pod.spec.priority !== cls.value && name) {
+      throw forbidden(`pods "${pod.metadata?.name ?? ''}" is forbidden: the integer value of priority (${pod.spec.priority}) must not be provided in pod spec; priority admission controller computed ${cls.value} from the given PriorityClass name`);
+    }
+    pod.spec.priorityClassName ??= cls.metadata.name;
+    pod.spec.priority = cls.value;
+    if (cls.preemptionPolicy) pod.spec.preemptionPolicy ??= cls.preemptionPolicy;
   }
 
   private allocateClusterIp(obj: any) {

@@ -33,6 +33,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   type({ group: '', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', shortNames: ['cm'], namespaced: true, subresources: [] }),
   type({ group: 'apps', kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, subresources: ['status', 'scale'], categories: ['all'] }),
   type({ group: 'apps', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', shortNames: ['rs'], namespaced: true, subresources: ['status', 'scale'], categories: ['all'] }),
+  type({ group: 'scheduling.k8s.io', kind: 'PriorityClass', plural: 'priorityclasses', singular: 'priorityclass', shortNames: ['pc'], namespaced: false, subresources: [] }),
   type({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', singular: 'lease', shortNames: [], namespaced: true, subresources: [] }),
 ];
 

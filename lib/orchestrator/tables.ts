@@ -137,6 +137,13 @@ const COLUMNS: Record<string, Column[]> = {
   endpoints: [name, { name: 'Endpoints', type: 'string', description: 'Endpoints of the service.', priority: 0, cell: (o) => endpointsList(o) }, ageColumn],
   namespaces: [name, { name: 'Status', type: 'string', description: 'The phase of the namespace.', priority: 0, cell: (o) => o.status?.phase ?? 'Active' }, ageColumn],
   configmaps: [name, { name: 'Data', type: 'integer', description: 'Number of entries.', priority: 0, cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, ageColumn],
+  'priorityclasses.scheduling.k8s.io': [
+    name,
+    { name: 'Value', type: 'integer', description: 'The priority value.', priority: 0, cell: (o) => o.value ?? 0 },
+    { name: 'Global-Default', type: 'string', description: 'Whether this is the default class.', priority: 0, cell: (o) => String(Boolean(o.globalDefault)) },
+    { name: 'Preemption-Policy', type: 'string', description: 'Preemption policy.', priority: 0, cell: (o) => o.preemptionPolicy ?? 'PreemptLowerPriority' },
+    ageColumn,
+  ],
   'leases.coordination.k8s.io': [name, { name: 'Holder', type: 'string', description: 'The holder of the lease.', priority: 0, cell: (o) => o.spec?.holderIdentity ?? '' }, ageColumn],
   events: [
     { name: 'Last Seen', type: 'string', description: 'Time since the last occurrence.', priority: 0, cell: (o, now) => age(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp, now) },

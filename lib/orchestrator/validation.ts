@@ -164,6 +164,13 @@ export function validateObject(kind: string, obj: any, namespaced: boolean): Cau
     case 'ConfigMap':
       validateStringMap(obj.data, 'data', causes, 'any');
       break;
+    case 'PriorityClass':
+      if (!Number.isInteger(obj.value)) causes.push(obj.value === undefined ? required('value') : bad('value', obj.value, 'must be an integer'));
+      else if (obj.value > 1_000_000_000) causes.push(bad('value', obj.value, 'must be at most 1000000000 (higher values are reserved for system classes)'));
+      if (obj.preemptionPolicy !== undefined && !['PreemptLowerPriority', 'Never'].includes(obj.preemptionPolicy)) {
+        causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(obj.preemptionPolicy)}: supported values: "Never", "PreemptLowerPriority"`, field: 'preemptionPolicy' });
+      }
+      break;
     case 'Node':
       for (const part of ['capacity', 'allocatable']) for (const [k, v] of Object.entries(obj.status?.[part] ?? {})) if (!isQuantity(v)) causes.push(bad(`status.${part}.${k}`, v, 'must be a quantity'));
       break;

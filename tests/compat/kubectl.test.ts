@@ -136,6 +136,15 @@ describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
     expect((await kubectl.exec('-n', 'team', 'get', 'pods', '-o', 'name')).stdout.trim()).toBe('');
   });
 
+  it('creates a PriorityClass that sets the priority of pods naming it', async () => {
+    expect(await kubectl.run('create', 'priorityclass', 'critical', '--value=1000', '--description=very important')).toBe('priorityclass.scheduling.k8s.io/critical created\n');
+    expect(await kubectl.run('get', 'priorityclass', 'critical')).toMatch(/^critical\s+1000\s+false\s+PreemptLowerPriority/m);
+    const pod = JSON.parse(await kubectl.run('run', 'vip', '--image=nginx', '--overrides={"spec":{"priorityClassName":"critical"}}', '-o', 'json', '--dry-run=server'));
+    expect(pod.spec.priority).toBe(1000);
+    const missing = await kubectl.exec('run', 'lost', '--image=nginx', '--overrides={"spec":{"priorityClassName":"nope"}}');
+    expect(missing.stderr).toContain('no PriorityClass with name nope was found');
+  });
+
   it('explains fields from the OpenAPI document', async () => {
     const explain = await kubectl.run('explain', 'pod.spec');
     expect(explain).toMatch(/KIND:\s+Pod/);

@@ -90,11 +90,12 @@ const KINDS: Record<string, Message> = {
   Deployment: { 1: f('metadata', OBJECT_META), 2: f('spec', DEPLOYMENT_SPEC) },
   ReplicaSet: { 1: f('metadata', OBJECT_META), 2: f('spec', { 1: f('replicas', 'int'), 2: f('selector', LABEL_SELECTOR), 3: f('template', POD_TEMPLATE), 4: f('minReadySeconds', 'int') }) },
   Pod: { 1: f('metadata', OBJECT_META), 2: f('spec', POD_SPEC) },
+  PriorityClass: { 1: f('metadata', OBJECT_META), 2: f('value', 'int'), 3: f('globalDefault', 'bool'), 4: f('description', 'string'), 5: f('preemptionPolicy', 'string') },
 };
 
 // Go's generated code writes every non-pointer field, even when empty, where
 // JSON would omit it; only these (pointer) fields keep a zero value.
-const POINTER_FIELDS = new Set(['replicas', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'tolerationSeconds', 'priority', 'revisionHistoryLimit', 'progressDeadlineSeconds', 'immutable', 'controller', 'blockOwnerDeletion']);
+const POINTER_FIELDS = new Set(['value', 'replicas', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'tolerationSeconds', 'priority', 'revisionHistoryLimit', 'progressDeadlineSeconds', 'immutable', 'controller', 'blockOwnerDeletion']);
 const isZero = (v: unknown) => v === '' || v === 0 || v === false;
 
 export const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);

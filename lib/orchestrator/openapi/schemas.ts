@@ -167,6 +167,12 @@ export const SCHEMAS: Record<string, Schema> = {
   [`${APPS}.Deployment`]: topLevel('apps', 'Deployment', 'Deployment enables declarative updates for Pods and ReplicaSets.', { spec: obj(`${APPS}.DeploymentSpec`, 'Specification of the desired behavior of the Deployment.'), status: { type: 'object', description: 'Most recently observed status of the Deployment: replicas, updatedReplicas, readyReplicas, availableReplicas, conditions.', 'x-kubernetes-preserve-unknown-fields': true } }),
   [`${APPS}.ReplicaSetSpec`]: { description: 'ReplicaSetSpec is the specification of a ReplicaSet.', type: 'object', required: ['selector'], properties: { replicas: int('Replicas is the number of desired pods. Defaults to 1.'), selector: obj(`${META}.LabelSelector`, 'Selector is a label query over pods that should match the replica count.'), template: obj(`${CORE}.PodTemplateSpec`, 'Template is the object that describes the pod that will be created if insufficient replicas are detected.'), minReadySeconds: int('Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available.') } },
   [`${APPS}.ReplicaSet`]: topLevel('apps', 'ReplicaSet', 'ReplicaSet ensures that a specified number of pod replicas are running at any given time.', { spec: obj(`${APPS}.ReplicaSetSpec`, 'Spec defines the specification of the desired behavior of the ReplicaSet.'), status: { type: 'object', description: 'Status is the most recently observed status of the ReplicaSet.', 'x-kubernetes-preserve-unknown-fields': true } }),
+  ['io.k8s.api.scheduling.v1.PriorityClass']: topLevel('scheduling.k8s.io', 'PriorityClass', 'PriorityClass defines mapping from a priority class name to the priority integer value. Pods with higher values are scheduled first and may preempt lower ones.', {
+    value: int('value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.'),
+    globalDefault: bool('globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class.'),
+    description: str('description is an arbitrary string that usually provides guidelines on when this priority class should be used.'),
+    preemptionPolicy: str('preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.'),
+  }, ['value']),
   [`${COORD}.LeaseSpec`]: { description: 'LeaseSpec is a specification of a Lease.', type: 'object', properties: { holderIdentity: str('holderIdentity contains the identity of the holder of a current lease.'), leaseDurationSeconds: int('leaseDurationSeconds is a duration that candidates for a lease need to wait to force acquire it.'), acquireTime: { type: 'string', format: 'date-time', description: 'acquireTime is a time when the current lease was acquired.' }, renewTime: { type: 'string', format: 'date-time', description: 'renewTime is a time when the current holder of a lease has last updated the lease.' }, leaseTransitions: int('leaseTransitions is the number of transitions of a lease between holders.') } },
   [`${COORD}.Lease`]: topLevel('coordination.k8s.io', 'Lease', 'Lease defines a lease concept. Node agents renew one per node as their heartbeat.', { spec: obj(`${COORD}.LeaseSpec`, 'spec contains the specification of the Lease.') }),
 };
@@ -182,4 +188,5 @@ export const KIND_SCHEMA: Record<string, string> = {
   Deployment: `${APPS}.Deployment`,
   ReplicaSet: `${APPS}.ReplicaSet`,
   Lease: `${COORD}.Lease`,
+  PriorityClass: 'io.k8s.api.scheduling.v1.PriorityClass',
 };
