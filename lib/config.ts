@@ -27,6 +27,10 @@ const schema = z.object({
   tlsCa: z.string().min(1).optional(),
   watchHistory: z.coerce.number().int().min(100, 'at least 100').default(10_000),
   nodeMonitorGracePeriodSeconds: z.coerce.number().positive().default(40),
+  nodes: z.coerce.number().int().min(0).max(20_000).default(8),
+  demo: z.enum(['true', 'false']).default('true'),
+  crashBackoffMs: z.coerce.number().int().positive().default(10_000),
+  leaseSeconds: z.coerce.number().positive().default(10),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -50,6 +54,10 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   tlsCa: 'TLS_CA',
   watchHistory: 'ENTROOS_WATCH_HISTORY',
   nodeMonitorGracePeriodSeconds: 'ENTROOS_NODE_GRACE_SECONDS',
+  nodes: 'ENTROOS_NODES',
+  demo: 'ENTROOS_DEMO',
+  crashBackoffMs: 'ENTROOS_CRASH_BACKOFF_MS',
+  leaseSeconds: 'ENTROOS_LEASE_SECONDS',
 };
 
 export class ConfigError extends Error {}

@@ -7,6 +7,7 @@ import type { Store } from './store/index.ts';
 import type { Orchestrator } from './orchestrator/index.ts';
 import type { TlsMaterial } from './gateway/tls.ts';
 import type { Scheduler } from './scheduler/index.ts';
+import type { NodeFleet } from './nko/index.ts';
 
 /** Everything a request needs that lives for the whole process. Built by lib/start.ts. */
 export interface Platform {
@@ -21,6 +22,8 @@ export interface Platform {
   orchestrator?: Orchestrator;
   /** The entropy scheduler (set once started). */
   scheduler?: Scheduler;
+  /** The in-process fleet of simulated nodes, if ENTROOS_NODES > 0. */
+  fleet?: NodeFleet;
   /** The HTTPS material (set by server.ts); `ca` goes into kubeconfigs. */
   tls?: TlsMaterial;
 }

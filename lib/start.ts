@@ -8,6 +8,7 @@ import { PLATFORM_GLOBAL, type Platform } from './platform.ts';
 import { openStore } from './store/index.ts';
 import { startOrchestrator } from './orchestrator/index.ts';
 import { startScheduler } from './scheduler/index.ts';
+import { startFleet } from './nko/index.ts';
 
 /** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
 export async function startPlatform(config: Config): Promise<Platform> {
@@ -32,6 +33,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
   };
   platform.orchestrator = await startOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds });
   platform.scheduler = await startScheduler(store, platform.orchestrator, log);
+  platform.fleet = await startFleet(config, store, platform.orchestrator, log);
   setProcessGlobal(PLATFORM_GLOBAL, platform);
   return platform;
 }
@@ -39,6 +41,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
 export async function stopPlatform(): Promise<void> {
   const platform = processGlobal<Platform | undefined>(PLATFORM_GLOBAL, () => undefined);
   setProcessGlobal(PLATFORM_GLOBAL, undefined);
+  await platform?.fleet?.stop();
   platform?.scheduler?.stop();
   await platform?.orchestrator?.stop();
   await platform?.store.close();

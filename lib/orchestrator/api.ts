@@ -33,9 +33,17 @@ export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+export interface LogOptions {
+  previous?: boolean;
+  tailLines?: number;
+  timestamps?: boolean;
+}
+
 export interface OrchestratorHooks {
   /** Whether a node agent will finish the graceful deletion of a pod bound to `nodeName`. */
   nodeRunsPods?: (nodeName: string) => boolean;
+  /** A container's logs from the node agent running it, or undefined if none does. */
+  podLogs?: (pod: KubeObject, container: string, options: LogOptions) => string | undefined;
 }
 
 const STATUS_ONLY_SUBRESOURCE = 'status';
@@ -52,6 +60,10 @@ export class ObjectApi {
 
   get resourceVersion() {
     return this.cache.resourceVersion;
+  }
+
+  podLogs(pod: KubeObject, container: string, options: LogOptions): string | undefined {
+    return this.hooks.podLogs?.(pod, container, options);
   }
 
   /** The stored object (not a copy: callers must clone before changing it). */

@@ -37,6 +37,9 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
     DATABASE_URL: `file:${join(dataDir, 'entroos.db')}`,
     ENTROOS_ADMIN_PASSWORD: ADMIN_PASSWORD,
     LOG_LEVEL: 'warn',
+    // Tests that want simulated nodes ask for them.
+    ENTROOS_NODES: '0',
+    ENTROOS_DEMO: 'false',
     CHECKPOINT_DISABLE: '1',
     NEXT_TELEMETRY_DISABLED: '1',
     ...options.env,

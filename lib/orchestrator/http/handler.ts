@@ -270,6 +270,13 @@ async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform
     if (!pod.spec?.containers?.some((c: any) => c.name === container)) {
       throw badRequest(`container ${container} is not valid for pod ${name}`);
     }
+    const tail = url.searchParams.get('tailLines');
+    const text = api.podLogs(pod, container, {
+      previous: url.searchParams.get('previous') === 'true',
+      tailLines: tail === null ? undefined : Math.max(0, Number(tail) || 0),
+      timestamps: url.searchParams.get('timestamps') === 'true',
+    });
+    if (text !== undefined) return new Response(text, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
     throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${pod.spec?.nodeName ? 'ContainerCreating' : 'the pod is not scheduled yet'}`);
   }
   if (sub === 'finalize' && method === 'PUT') {

@@ -1,0 +1,468 @@
+import type { Logger } from 'pino';
+import type { ObjectApi } from '../orchestrator/api.ts';
+import type { EventRecorder } from '../orchestrator/events.ts';
+import { clone, timestamp, type KubeObject } from '../orchestrator/meta.ts';
+import { typeByKey } from '../orchestrator/registry.ts';
+import { isApiError } from '../gateway/errors.ts';
+import type { CacheEvent } from '../store/watch-cache.ts';
+import { resolveImage } from '../runtime/image.ts';
+import { workloadOf, WorkloadError, type WorkloadModel } from '../runtime/workload.ts';
+import { nodeIp, podCidr, type NodeSpec } from './profiles.ts';
+
+// An in-process fleet of simulated nodes (NKO): each registers its Node,
+// renews its Lease, and runs the pods bound to it through a mock container
+// runtime, reporting pod status as a kubelet would. One shared timer drives
+// every node and container, and status writes are batched per tick.
+
+const NODES = typeByKey('nodes');
+const LEASES = typeByKey('leases.coordination.k8s.io');
+const PODS = typeByKey('pods');
+const LEASE_NS = 'kube-node-lease';
+const TICK_MS = 100;
+
+export interface FleetOptions {
+  leaseSeconds: number;
+  /** CrashLoopBackOff starts here and doubles up to 5 minutes (10 s in Kubernetes). */
+  crashBackoffMs: number;
+  /** Image pull bandwidth (bytes/s) for layers a node has not cached. */
+  pullBytesPerSecond: number;
+}
+
+export const DEFAULT_FLEET_OPTIONS: FleetOptions = { leaseSeconds: 10, crashBackoffMs: 10_000, pullBytesPerSecond: 1024 * 2 ** 20 };
+
+type ContainerState =
+  | { kind: 'waiting'; reason: string; message?: string }
+  | { kind: 'running'; startedAt: string }
+  | { kind: 'terminated'; exitCode: number; reason: string; startedAt?: string; finishedAt: string; message?: string };
+
+interface SimContainer {
+  name: string;
+  image: string;
+  imageID?: string;
+  containerID?: string;
+  model?: WorkloadModel;
+  state: ContainerState;
+  lastState?: ContainerState;
+  restartCount: number;
+  nextAt?: number;
+  next?: 'start' | 'exit' | 'restart';
+  logs: string[];
+  previousLogs: string[];
+}
+
+interface SimPod {
+  key: string;
+  uid: string;
+  node: SimNode;
+  ip: string;
+  startTime: string;
+  restartPolicy: string;
+  containers: SimContainer[];
+  configError?: string;
+  deletingAt?: number;
+}
+
+interface SimNode {
+  spec: NodeSpec;
+  cidr: { base: string; cidr: string };
+  usedIps: Set<number>;
+  layers: Set<string>;
+  pods: Map<string, SimPod>;
+  nextLeaseAt: number;
+  heartbeats: boolean;
+}
+
+const podKey = (pod: any) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+const MAX_LOG_LINES = 1000;
+
+export class NodeFleet {
+  private nodes = new Map<string, SimNode>();
+  private pods = new Map<string, SimPod>();
+  private dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private options: FleetOptions;
+  private ticking = false;
+
+  constructor(
+    private api: ObjectApi,
+    private events: EventRecorder,
+    private log: Logger,
+    options: Partial<FleetOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_FLEET_OPTIONS, ...options };
+  }
+
+  get size() {
+    return this.nodes.size;
+  }
+
+  runs(nodeName: string): boolean {
+    const node = this.nodes.get(nodeName);
+    return !!node && node.heartbeats;
+  }
+
+  /** Registers the nodes and starts running pods bound to them. */
+  async start(specs: NodeSpec[]) {
+    const now = Date.now();
+    specs.forEach((spec, i) => {
+      this.nodes.set(spec.name, {
+        spec,
+        cidr: podCidr(spec.index),
+        usedIps: new Set(),
+        layers: new Set(),
+        pods: new Map(),
+        // Stagger renewals so a big fleet does not write all leases at once.
+        nextLeaseAt: now + ((i * 997) % (this.options.leaseSeconds * 1000)),
+        heartbeats: true,
+      });
+    });
+    for (const spec of specs) await this.register(spec);
+    const rv = this.api.cache.resourceVersion;
+    for (const pod of this.api.cache.list(PODS.key).items) this.observe(pod);
+    this.unsubscribe = this.api.cache.watch({ resource: PODS.key }, rv, (e) => this.onPodEvent(e));
+    this.api.setHooks({ nodeRunsPods: (n) => this.runs(n), podLogs: (pod, container, opts) => this.logs(pod, container, opts) });
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.flush();
+  }
+
+  /** Chaos: stop (false) or resume (true) a node's heartbeats. */
+  setHeartbeats(nodeName: string, on: boolean) {
+    const node = this.nodes.get(nodeName);
+    if (node) node.heartbeats = on;
+  }
+
+  private async register(spec: NodeSpec) {
+    const node = this.nodes.get(spec.name)!;
+    const capacity = { cpu: spec.shape.cpu, memory: spec.shape.memory, pods: spec.shape.pods, 'ephemeral-storage': spec.shape.ephemeralStorage };
+    const now = timestamp();
+    const body = {
+      metadata: {
+        name: spec.name,
+        labels: {
+          'kubernetes.io/hostname': spec.name,
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/arch': 'amd64',
+          'topology.kubernetes.io/zone': spec.zone,
+          'node.kubernetes.io/instance-type': spec.shape.instanceType,
+          'entroos.io/simulated': 'true',
+        },
+      },
+      spec: { podCIDR: node.cidr.cidr, podCIDRs: [node.cidr.cidr], ...(spec.taints?.length ? { taints: spec.taints } : {}) },
+      status: {
+        capacity,
+        allocatable: capacity,
+        conditions: this.conditions(now),
+        addresses: [
+          { type: 'InternalIP', address: nodeIp(spec.index) },
+          { type: 'Hostname', address: spec.name },
+        ],
+        nodeInfo: { kubeletVersion: 'v1.32.0-entroos', kubeProxyVersion: 'v1.32.0-entroos', containerRuntimeVersion: 'mock-docker://1.0.0', osImage: 'EntroOS simulated node', kernelVersion: '6.1.0-entroos', operatingSystem: 'linux', architecture: 'amd64', machineID: spec.name, systemUUID: spec.name, bootID: spec.name },
+      },
+    };
+    const existing = this.api.peek(NODES, undefined, spec.name) as any;
+    if (!existing) await this.api.create(NODES, undefined, body);
+    else {
+      const next = clone(existing);
+      next.metadata.labels = { ...next.metadata.labels, ...body.metadata.labels };
+      next.spec = { ...next.spec, podCIDR: body.spec.podCIDR, podCIDRs: body.spec.podCIDRs };
+      next.status = body.status;
+      await this.api.commit(NODES, next);
+    }
+    await this.renewLease(node);
+  }
+
+  private conditions(now: string) {
+    const ok = (type: string, reason: string, message: string) => ({ type, status: 'False', reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
+    return [
+      ok('MemoryPressure', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+      ok('DiskPressure', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+      ok('PIDPressure', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+      { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now },
+    ];
+  }
+
+  private async renewLease(node: SimNode) {
+    const name = node.spec.name;
+    const now = new Date().toISOString().replace('Z', '000Z');
+    const lease = this.api.peek(LEASES, LEASE_NS, name) as any;
+    if (!lease) {
+      await this.api.create(LEASES, LEASE_NS, { metadata: { name, namespace: LEASE_NS }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: now } });
+    } else {
+      const next = clone(lease);
+      next.spec = { ...next.spec, holderIdentity: name, renewTime: now };
+      await this.api.commit(LEASES, next);
+    }
+    // Back after an outage: report Ready again (the node controller lifts its taints).
+    const current = this.api.peek(NODES, undefined, name) as any;
+    const ready = current?.status?.conditions?.find((c: any) => c.type === 'Ready');
+    if (current && ready?.status !== 'True') {
+      const next = clone(current);
+      next.status.conditions = this.conditions(timestamp());
+      await this.api.commit(NODES, next);
+    }
+  }
+
+  private onPodEvent(e: CacheEvent) {
+    if (e.type === 'DELETED') {
+      this.forget(podKey(e.object));
+      return;
+    }
+    this.observe(e.object);
+  }
+
+  private observe(pod: any) {
+    const key = podKey(pod);
+    const sim = this.pods.get(key);
+    if (sim && sim.uid !== pod.metadata.uid) this.forget(key);
+    const node = this.nodes.get(pod.spec?.nodeName);
+    if (!node) return;
+    const tracked = this.pods.get(key);
+    if (!tracked) {
+      if (pod.metadata.deletionTimestamp) return void this.finishDeletion(pod);
+      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+      this.admit(pod, node);
+    } else if (pod.metadata.deletionTimestamp && tracked.deletingAt === undefined) {
+      const grace = Math.min(Number(pod.metadata.deletionGracePeriodSeconds ?? 0), 2) * 1000;
+      tracked.deletingAt = Date.now() + Math.min(grace, 500);
+      for (const c of tracked.containers) c.logs.push(`${new Date().toISOString()} received SIGTERM, shutting down`);
+      this.events.record(pod, 'Normal', 'Killing', `Stopping container ${tracked.containers.map((c) => c.name).join(', ')}`, 'kubelet', node.spec.name);
+    }
+  }
+
+  private admit(pod: any, node: SimNode) {
+    let ipIndex = 1;
+    while (node.usedIps.has(ipIndex) && ipIndex < 254) ipIndex++;
+    node.usedIps.add(ipIndex);
+    const now = Date.now();
+    const sim: SimPod = {
+      key: podKey(pod),
+      uid: pod.metadata.uid,
+      node,
+      ip: `${node.cidr.base}.${ipIndex}`,
+      startTime: timestamp(),
+      restartPolicy: pod.spec.restartPolicy ?? 'Always',
+      containers: [],
+    };
+    for (const c of pod.spec.containers ?? []) {
+      const container: SimContainer = { name: c.name, image: c.image, state: { kind: 'waiting', reason: 'ContainerCreating' }, restartCount: 0, logs: [], previousLogs: [] };
+      try {
+        container.model = workloadOf(pod.metadata.annotations, c.image);
+      } catch (err) {
+        if (!(err instanceof WorkloadError)) throw err;
+        sim.configError = err.message;
+        container.state = { kind: 'waiting', reason: 'CreateContainerConfigError', message: err.message };
+        sim.containers.push(container);
+        continue;
+      }
+      const image = resolveImage(c.image);
+      if (!image) {
+        container.state = { kind: 'waiting', reason: 'ErrImagePull', message: `failed to pull image "${c.image}": invalid reference format` };
+        this.events.record(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": invalid reference format`, 'kubelet', node.spec.name);
+        container.next = undefined;
+      } else {
+        const missing = image.layers.filter((l) => !node.layers.has(l.digest)).reduce((n, l) => n + l.size, 0);
+        const pullMs = c.imagePullPolicy === 'Never' ? 0 : Math.round((missing / this.options.pullBytesPerSecond) * 1000);
+        for (const l of image.layers) node.layers.add(l.digest);
+        container.imageID = `${image.repository}@${image.digest}`;
+        if (pullMs > 0) this.events.record(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, 'kubelet', node.spec.name);
+        container.next = 'start';
+        container.nextAt = now + pullMs;
+      }
+      sim.containers.push(container);
+    }
+    if (sim.configError) this.events.record(pod, 'Warning', 'Failed', `Error: ${sim.configError}`, 'kubelet', node.spec.name);
+    this.pods.set(sim.key, sim);
+    node.pods.set(sim.key, sim);
+    this.dirty.add(sim.key);
+  }
+
+  private forget(key: string) {
+    const sim = this.pods.get(key);
+    if (!sim) return;
+    this.pods.delete(key);
+    sim.node.pods.delete(key);
+    sim.node.usedIps.delete(Number(sim.ip.split('.').pop()));
+    this.dirty.delete(key);
+  }
+
+  private async finishDeletion(pod: KubeObject) {
+    try {
+      await this.api.remove(PODS, pod);
+    } catch (err) {
+      if (!isApiError(err)) this.log.warn({ err, pod: podKey(pod) }, 'could not finish a pod deletion');
+    }
+  }
+
+  private async tick() {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const now = Date.now();
+      for (const node of this.nodes.values()) {
+        if (node.heartbeats && now >= node.nextLeaseAt) {
+          node.nextLeaseAt = now + this.options.leaseSeconds * 1000;
+          await this.renewLease(node).catch((err) => this.log.warn({ err, node: node.spec.name }, 'lease renewal failed'));
+        }
+      }
+      for (const sim of [...this.pods.values()]) this.advance(sim, now);
+      await this.flush();
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Moves a pod's containers along their lifecycle. */
+  private advance(sim: SimPod, now: number) {
+    if (sim.deletingAt !== undefined) {
+      if (now >= sim.deletingAt) {
+        const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+        this.forget(sim.key);
+        if (pod) void this.finishDeletion(pod);
+      }
+      return;
+    }
+    for (const c of sim.containers) {
+      if (c.nextAt === undefined || now < c.nextAt) continue;
+      const at = timestamp(new Date(now));
+      if (c.next === 'start' || c.next === 'restart') {
+        if (c.next === 'restart') c.restartCount++;
+        c.state = { kind: 'running', startedAt: at };
+        c.containerID = `mockdocker://${sim.uid.slice(0, 8)}${c.name}${c.restartCount}`;
+        c.logs.push(`${new Date(now).toISOString()} starting ${c.image} (container ${c.name})`);
+        if (c.restartCount === 0) {
+          const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+          if (pod) {
+            this.events.record(pod, 'Normal', 'Created', `Created container ${c.name}`, 'kubelet', sim.node.spec.name);
+            this.events.record(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet', sim.node.spec.name);
+          }
+        }
+        if (c.model?.durationMs !== undefined) {
+          c.next = 'exit';
+          c.nextAt = now + c.model.durationMs;
+        } else {
+          c.next = undefined;
+          c.nextAt = undefined;
+        }
+      } else if (c.next === 'exit') {
+        const code = c.model?.exitCode ?? 0;
+        c.logs.push(`${new Date(now).toISOString()} exiting with code ${code}`);
+        c.state = { kind: 'terminated', exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt: c.state.kind === 'running' ? c.state.startedAt : undefined, finishedAt: at };
+        const restart = sim.restartPolicy === 'Always' || (sim.restartPolicy === 'OnFailure' && code !== 0);
+        if (restart) {
+          // First restart is immediate; later ones back off exponentially (CrashLoopBackOff).
+          const delay = c.restartCount === 0 ? 0 : Math.min(300_000, this.options.crashBackoffMs * 2 ** (c.restartCount - 1));
+          c.lastState = c.state;
+          c.previousLogs = c.logs;
+          c.logs = [];
+          if (delay > 0) {
+            c.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name}` };
+            const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+            if (pod) this.events.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}`, 'kubelet', sim.node.spec.name);
+          }
+          c.next = 'restart';
+          c.nextAt = now + delay;
+        } else {
+          c.next = undefined;
+          c.nextAt = undefined;
+        }
+      }
+      if (c.logs.length > MAX_LOG_LINES) c.logs.splice(0, c.logs.length - MAX_LOG_LINES);
+      this.dirty.add(sim.key);
+    }
+  }
+
+  /** Writes the status of every pod that changed since the last tick. */
+  private async flush() {
+    const keys = [...this.dirty];
+    this.dirty.clear();
+    await Promise.all(keys.map((key) => this.writeStatus(key)));
+  }
+
+  private async writeStatus(key: string) {
+    const sim = this.pods.get(key);
+    if (!sim) return;
+    const [ns, name] = key.split('/');
+    const pod = this.api.peek(PODS, ns, name) as any;
+    if (!pod || pod.metadata.uid !== sim.uid) return;
+    const status = this.statusOf(sim, pod);
+    if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
+    const next = clone(pod);
+    next.status = status;
+    try {
+      await this.api.commit(PODS, next);
+    } catch (err) {
+      if (!isApiError(err)) this.log.warn({ err, pod: key }, 'could not write pod status');
+    }
+  }
+
+  private statusOf(sim: SimPod, pod: any) {
+    const now = timestamp();
+    const containerStatuses = sim.containers.map((c) => ({
+      name: c.name,
+      state: stateJson(c.state),
+      lastState: c.lastState ? stateJson(c.lastState) : {},
+      ready: c.state.kind === 'running',
+      restartCount: c.restartCount,
+      image: c.image,
+      imageID: c.imageID ?? '',
+      ...(c.containerID ? { containerID: c.containerID } : {}),
+      started: c.state.kind === 'running',
+    }));
+    const allReady = containerStatuses.every((c) => c.ready);
+    const terminated = sim.containers.every((c) => c.state.kind === 'terminated' && c.next === undefined);
+    const failed = sim.containers.some((c) => c.state.kind === 'terminated' && c.state.exitCode !== 0);
+    const phase = terminated ? (failed ? 'Failed' : 'Succeeded') : sim.containers.some((c) => c.state.kind === 'running' || c.restartCount > 0 || c.lastState) ? 'Running' : 'Pending';
+    const previous: any[] = pod.status?.conditions ?? [];
+    const condition = (type: string, ok: boolean, reason?: string) => {
+      const before = previous.find((c) => c.type === type);
+      const status = ok ? 'True' : 'False';
+      return { type, status, lastProbeTime: null, lastTransitionTime: before?.status === status ? before.lastTransitionTime : now, ...(reason && !ok ? { reason } : {}) };
+    };
+    const scheduled = previous.find((c) => c.type === 'PodScheduled') ?? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now };
+    return {
+      phase,
+      conditions: [
+        condition('PodReadyToStartContainers', true),
+        condition('Initialized', true),
+        condition('Ready', allReady && !terminated, 'ContainersNotReady'),
+        condition('ContainersReady', allReady && !terminated, 'ContainersNotReady'),
+        scheduled,
+      ],
+      hostIP: nodeIp(sim.node.spec.index),
+      hostIPs: [{ ip: nodeIp(sim.node.spec.index) }],
+      podIP: sim.ip,
+      podIPs: [{ ip: sim.ip }],
+      startTime: sim.startTime,
+      containerStatuses,
+      qosClass: pod.status?.qosClass,
+    };
+  }
+
+  /** The pod/log subresource: a container's log lines (or its previous instance's). */
+  logs(pod: any, container: string, opts: { previous?: boolean; tailLines?: number; timestamps?: boolean }): string | undefined {
+    const sim = this.pods.get(podKey(pod));
+    const c = sim?.containers.find((x) => x.name === container);
+    if (!c) return undefined;
+    let lines = opts.previous ? c.previousLogs : c.logs;
+    if (opts.tailLines !== undefined) lines = lines.slice(-opts.tailLines);
+    return lines.map((l) => (opts.timestamps ? l : l.replace(/^\S+ /, ''))).join('\n') + (lines.length ? '\n' : '');
+  }
+}
+
+function stateJson(state: ContainerState) {
+  switch (state.kind) {
+    case 'waiting':
+      return { waiting: { reason: state.reason, ...(state.message ? { message: state.message } : {}) } };
+    case 'running':
+      return { running: { startedAt: state.startedAt } };
+    case 'terminated':
+      return { terminated: { exitCode: state.exitCode, reason: state.reason, ...(state.startedAt ? { startedAt: state.startedAt } : {}), finishedAt: state.finishedAt } };
+  }
+}

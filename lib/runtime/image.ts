@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+
+// Mock Docker's image registry: any well-formed reference "pulls"; its layers
+// are derived deterministically from the reference, so tags of one image
+// share base layers, and well-known images have realistic sizes.
+
+export interface ImageLayer {
+  digest: string;
+  size: number;
+}
+
+export interface Image {
+  reference: string;
+  repository: string;
+  tag: string;
+  digest: string;
+  layers: ImageLayer[];
+  size: number;
+}
+
+const REFERENCE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+// Compressed sizes (MiB) close to the official images'.
+const KNOWN: Record<string, number> = {
+  nginx: 70,
+  busybox: 2,
+  alpine: 4,
+  redis: 45,
+  postgres: 150,
+  node: 380,
+  python: 370,
+  ubuntu: 30,
+  debian: 50,
+  golang: 300,
+  httpd: 60,
+  memcached: 35,
+  mysql: 160,
+};
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function isValidReference(reference: string): boolean {
+  return reference.length <= 255 && REFERENCE.test(reference);
+}
+
+export function parseReference(reference: string): { repository: string; tag: string } {
+  const withoutDigest = reference.split('@')[0];
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  if (colon > slash) return { repository: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) };
+  return { repository: withoutDigest, tag: 'latest' };
+}
+
+/** The image for a reference, or undefined when the reference is malformed. */
+export function resolveImage(reference: string): Image | undefined {
+  if (!isValidReference(reference)) return undefined;
+  const { repository, tag } = parseReference(reference);
+  const base = repository.split('/').pop()!;
+  const totalMiB = KNOWN[base] ?? 20 + (parseInt(sha(repository).slice(0, 4), 16) % 180);
+  // A base layer per flavour (alpine, slim, default), shared by every tag of
+  // that flavour; then repository layers; then a small tag-specific layer.
+  const flavour = /alpine/.test(tag) ? 'alpine' : /slim/.test(tag) ? 'slim' : 'debian';
+  const scale = flavour === 'alpine' ? 0.35 : flavour === 'slim' ? 0.6 : 1;
+  const total = Math.round(totalMiB * scale * 2 ** 20);
+  const layers: ImageLayer[] = [
+    { digest: `sha256:${sha(`base:${flavour}`)}`, size: Math.round(total * 0.4) },
+    { digest: `sha256:${sha(`repo:${repository}:${flavour}`)}`, size: Math.round(total * 0.5) },
+    { digest: `sha256:${sha(`tag:${repository}:${tag}`)}`, size: total - Math.round(total * 0.4) - Math.round(total * 0.5) },
+  ];
+  return { reference, repository, tag, digest: `sha256:${sha(layers.map((l) => l.digest).join())}`, layers, size: total };
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { client, login } from '../helpers/api.ts';
+import { until } from '../helpers/kubectl.ts';
+
+// Simulated nodes (the in-process NKO fleet) running pods through the mock runtime.
+
+let server: TestServer;
+let api: ReturnType<typeof client>;
+const NS = '/api/v1/namespaces/default';
+const deployment = (name: string, replicas: number, annotations: Record<string, string> = {}, extra: any = {}) => ({
+  metadata: { name },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name }, annotations }, spec: { containers: [{ name: 'main', image: extra.image ?? 'busybox:1.36', ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m', memory: '64Mi' } } }], ...(extra.spec ?? {}) } },
+  },
+});
+const podsOf = async (app: string) => (await api.get(`${NS}/pods?labelSelector=app%3D${app}`)).body.items as any[];
+
+beforeAll(async () => {
+  server = await startServer({ env: { ENTROOS_NODES: '3', ENTROOS_CRASH_BACKOFF_MS: '300', ENTROOS_LEASE_SECONDS: '1' } });
+  api = client(server.url, await login(server.url));
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('simulated nodes', () => {
+  it('registers Ready nodes with capacity, labels, addresses and leases', async () => {
+    const nodes = (await api.get('/api/v1/nodes')).body.items;
+    expect(nodes).toHaveLength(3);
+    for (const n of nodes) {
+      expect(n.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
+      expect(n.status.allocatable).toMatchObject({ cpu: expect.any(String), memory: expect.any(String), pods: '110' });
+      expect(n.metadata.labels).toMatchObject({ 'kubernetes.io/hostname': n.metadata.name, 'topology.kubernetes.io/zone': expect.stringMatching(/^zone-/) });
+      expect(n.status.addresses[0]).toMatchObject({ type: 'InternalIP' });
+    }
+    const lease = (await api.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${nodes[0].metadata.name}`)).body;
+    const first = lease.spec.renewTime;
+    await until(async () => (await api.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${nodes[0].metadata.name}`)).body.spec.renewTime !== first, 'a lease renewal', 5000);
+  });
+
+  it('brings a Deployment of 10 replicas to 10/10 Running with pod IPs, and fills the service endpoints', async () => {
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('web', 10));
+    await api.post(`${NS}/services`, { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+    await until(async () => (await api.get('/apis/apps/v1/namespaces/default/deployments/web')).body.status?.readyReplicas === 10, '10/10 ready', 15_000);
+    const pods = await podsOf('web');
+    expect(pods.every((p) => p.status.phase === 'Running' && /^10\.\d+\.\d+\.\d+$/.test(p.status.podIP))).toBe(true);
+    expect(new Set(pods.map((p) => p.status.podIP)).size).toBe(10);
+    expect(pods[0].status.containerStatuses[0]).toMatchObject({ name: 'main', ready: true, restartCount: 0, state: { running: { startedAt: expect.any(String) } } });
+    await until(async () => ((await api.get(`${NS}/endpoints/web`)).body.subsets?.[0]?.addresses ?? []).length === 10, 'ten endpoint addresses');
+    expect((await api.get(`${NS}/endpoints/web`)).body.subsets[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+  });
+
+  it('serves container logs through the pod log subresource', async () => {
+    const pod = (await podsOf('web'))[0];
+    const logs = await api.get(`${NS}/pods/${pod.metadata.name}/log`);
+    expect(logs.status).toBe(200);
+    expect(logs.text).toContain('starting busybox:1.36 (container main)');
+  });
+
+  it('restarts a failing container with CrashLoopBackOff and a growing restartCount', async () => {
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('crash', 1, { 'entroos.io/duration': '0.1', 'entroos.io/exit-code': '1' }));
+    const pod = await until(async () => {
+      const p = (await podsOf('crash'))[0];
+      return p?.status?.containerStatuses?.[0]?.restartCount >= 2 ? p : undefined;
+    }, 'two restarts', 15_000);
+    const status = pod.status.containerStatuses[0];
+    expect(status.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    await until(async () => (await podsOf('crash'))[0].status.containerStatuses[0].state.waiting?.reason === 'CrashLoopBackOff', 'CrashLoopBackOff', 15_000);
+    const previous = await api.get(`${NS}/pods/${pod.metadata.name}/log?previous=true`);
+    expect(previous.text).toContain('exiting with code 1');
+    const events = (await api.get(`${NS}/events?fieldSelector=reason%3DBackOff`)).body.items;
+    expect(events[0].message).toMatch(/^Back-off restarting failed container main in pod crash-/);
+  });
+
+  it('reports bad workload annotations and bad images on the pod, without breaking the node', async () => {
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('badcfg', 1, { 'entroos.io/cpu': 'lots' }));
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('badimg', 1, {}, { image: 'Not A Valid//Image' }));
+    const bad = await until(async () => (await podsOf('badcfg'))[0]?.status?.containerStatuses?.[0]?.state?.waiting, 'a waiting container');
+    expect(bad).toMatchObject({ reason: 'CreateContainerConfigError', message: expect.stringContaining('entroos.io/cpu') });
+    const img = await until(async () => (await podsOf('badimg'))[0]?.status?.containerStatuses?.[0]?.state?.waiting, 'a waiting container');
+    expect(img.reason).toBe('ErrImagePull');
+    // The node still runs new pods.
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('after', 2));
+    await until(async () => (await podsOf('after')).filter((p) => p.status.phase === 'Running').length === 2, 'two running pods');
+  });
+
+  it('finishes a graceful deletion on the node', async () => {
+    const pod = (await podsOf('after'))[0];
+    const res = await api.delete(`${NS}/pods/${pod.metadata.name}`);
+    expect([200, 202]).toContain(res.status);
+    expect(res.body.metadata.deletionTimestamp).toBeTruthy();
+    await until(async () => (await api.get(`${NS}/pods/${pod.metadata.name}`)).status === 404, 'the pod to be gone', 5000);
+    const killing = (await api.get(`${NS}/events?fieldSelector=reason%3DKilling`)).body.items;
+    expect(killing.some((e: any) => e.involvedObject.name === pod.metadata.name)).toBe(true);
+  });
+});
