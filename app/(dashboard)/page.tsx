@@ -1,20 +1,32 @@
 import type { Metadata } from 'next';
+import { requireUser } from '@/lib/auth/current-user.ts';
+import { getPlatform } from '@/lib/platform.ts';
+import { clusterOverview } from '@/lib/orchestrator/overview.ts';
+import { ClusterSummary } from '@/components/overview/cluster-summary';
 
 export const metadata: Metadata = { title: 'Overview' };
+export const dynamic = 'force-dynamic';
 
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  await requireUser();
+  const overview = clusterOverview(getPlatform());
+  const empty = overview.nodes.total === 0 && Object.values(overview.pods).every((n) => n === 0);
   return (
     <>
       <h1>Overview</h1>
-      <section className="panel" data-testid="empty-cluster">
-        <h2>The cluster is empty</h2>
-        <p className="muted">No nodes have joined and no workloads are running yet.</p>
-        <p>
-          To drive EntroOS from a terminal, create an API token under <a href="/settings/tokens">Settings → API tokens</a> and
-          use it as a bearer token:
-        </p>
-        <pre>curl -H &quot;Authorization: Bearer $ENTROOS_TOKEN&quot; http://localhost:3000/apis/entroos.io/v1/whoami</pre>
-      </section>
+      {empty ? (
+        <section className="panel" data-testid="empty-cluster">
+          <h2>The cluster is empty</h2>
+          <p className="muted">No nodes have joined and no workloads are running yet. Start the server with ENTROOS_NODES=8 for simulated nodes.</p>
+          <p>
+            To drive EntroOS from a terminal, create an API token under <a href="/settings/tokens">Settings → API tokens</a> (or download a
+            kubeconfig there) and use kubectl:
+          </p>
+          <pre>kubectl create deployment web --image=nginx:1.27 --replicas=3</pre>
+        </section>
+      ) : (
+        <ClusterSummary overview={overview} />
+      )}
     </>
   );
 }

@@ -97,6 +97,10 @@ export class NodeFleet {
     return this.nodes.size;
   }
 
+  has(nodeName: string): boolean {
+    return this.nodes.has(nodeName);
+  }
+
   runs(nodeName: string): boolean {
     const node = this.nodes.get(nodeName);
     return !!node && node.heartbeats;
@@ -135,7 +139,16 @@ export class NodeFleet {
   /** Chaos: stop (false) or resume (true) a node's heartbeats. */
   setHeartbeats(nodeName: string, on: boolean) {
     const node = this.nodes.get(nodeName);
-    if (node) node.heartbeats = on;
+    if (!node) return;
+    node.heartbeats = on;
+    if (on) {
+      node.nextLeaseAt = 0; // renew at the next tick
+      // Back up: like a restarted kubelet, start the pods still bound here.
+      for (const pod of this.api.cache.list(PODS.key).items as any[]) if (pod.spec?.nodeName === nodeName) this.observe(pod);
+    } else {
+      // A dead node's containers stop with it; its pods are evicted by the node controller.
+      for (const key of [...node.pods.keys()]) this.forget(key);
+    }
   }
 
   private async register(spec: NodeSpec) {

@@ -19,7 +19,7 @@ const deployment = (name: string, replicas: number, annotations: Record<string, 
 const podsOf = async (app: string) => (await api.get(`${NS}/pods?labelSelector=app%3D${app}`)).body.items as any[];
 
 beforeAll(async () => {
-  server = await startServer({ env: { ENTROOS_NODES: '3', ENTROOS_CRASH_BACKOFF_MS: '300', ENTROOS_LEASE_SECONDS: '1' } });
+  server = await startServer({ env: { ENTROOS_NODES: '3', ENTROOS_CRASH_BACKOFF_MS: '300', ENTROOS_LEASE_SECONDS: '1', ENTROOS_NODE_GRACE_SECONDS: '2' } });
   api = client(server.url, await login(server.url));
 });
 afterAll(async () => {
@@ -85,6 +85,26 @@ describe('simulated nodes', () => {
     // The node still runs new pods.
     await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('after', 2));
     await until(async () => (await podsOf('after')).filter((p) => p.status.phase === 'Running').length === 2, 'two running pods');
+  });
+
+  it('moves the pods of a node whose heartbeats stop (chaos), and brings the node back', async () => {
+    const tolerate = { tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1 }] };
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('mover', 3, {}, { spec: tolerate }));
+    await until(async () => (await podsOf('mover')).filter((p) => p.status.phase === 'Running').length === 3, 'three running pods');
+    const victimNode = (await podsOf('mover'))[0].spec.nodeName;
+    const anon = await fetch(`${server.url}/apis/entroos.io/v1/nodes/${victimNode}/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"action":"stop-heartbeats"}' });
+    expect(anon.status).toBe(401);
+    expect((await api.post(`/apis/entroos.io/v1/nodes/${victimNode}/faults`, { action: 'explode' })).status).toBe(422);
+    expect((await api.post(`/apis/entroos.io/v1/nodes/${victimNode}/faults`, { action: 'stop-heartbeats' })).status).toBe(200);
+    // Grace is 40 s by default; this server uses ENTROOS_NODE_GRACE_SECONDS=2.
+    await until(async () => (await api.get(`/api/v1/nodes/${victimNode}`)).body.status.conditions.find((c: any) => c.type === 'Ready').status === 'Unknown', 'the node to turn Unknown', 10_000);
+    await until(async () => {
+      const pods = await podsOf('mover');
+      return pods.length === 3 && pods.every((p) => p.spec.nodeName && p.spec.nodeName !== victimNode && p.status.phase === 'Running');
+    }, 'the pods to run elsewhere', 15_000);
+    expect((await api.post(`/apis/entroos.io/v1/nodes/${victimNode}/faults`, { action: 'restore' })).status).toBe(200);
+    await until(async () => (await api.get(`/api/v1/nodes/${victimNode}`)).body.status.conditions.find((c: any) => c.type === 'Ready').status === 'True', 'the node to be Ready again', 10_000);
+    await until(async () => !(await api.get(`/api/v1/nodes/${victimNode}`)).body.spec.taints?.length, 'the taints to be lifted', 10_000);
   });
 
   it('finishes a graceful deletion on the node', async () => {
