@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { schedulerConfigSchema } from './scheduler/profiles.ts';
 
 // Every setting, its environment variable, and what it must be. The optional
 // JSON file (ENTROOS_CONFIG, default ./entroos.config.json) uses the keys on
@@ -31,6 +32,8 @@ const schema = z.object({
   demo: z.enum(['true', 'false']).default('true'),
   crashBackoffMs: z.coerce.number().int().positive().default(10_000),
   leaseSeconds: z.coerce.number().positive().default(10),
+  /** Scheduler profiles (config file only); an admin's edit through the API takes precedence. */
+  scheduler: schedulerConfigSchema.optional(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -58,6 +61,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   demo: 'ENTROOS_DEMO',
   crashBackoffMs: 'ENTROOS_CRASH_BACKOFF_MS',
   leaseSeconds: 'ENTROOS_LEASE_SECONDS',
+  scheduler: 'ENTROOS_SCHEDULER_CONFIG',
 };
 
 export class ConfigError extends Error {}
@@ -88,7 +92,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const [key, name] of Object.entries(ENV_NAMES)) {
     const value = env[name];
     if (value !== undefined && value !== '') {
-      raw[key] = value;
+      if (key === 'scheduler') {
+        try {
+          raw[key] = JSON.parse(value);
+        } catch {
+          throw new ConfigError(`invalid configuration: ${name} must be JSON (a scheduler configuration)`);
+        }
+      } else raw[key] = value;
       fromFile.delete(key);
     }
   }
@@ -96,8 +106,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const key = String(issue.path[0]) as keyof Config;
-  const where = fromFile.has(key) ? `"${key}" in the config file` : ENV_NAMES[key] ?? key;
-  const got = raw[key] === undefined ? '' : ` (got ${JSON.stringify(key === 'adminPassword' || key === 'authSecret' ? '***' : raw[key])})`;
+  const sub = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : '';
+  const where = (fromFile.has(key) ? `"${key}" in the config file` : ENV_NAMES[key] ?? key) + sub;
+  const shown = key === 'adminPassword' || key === 'authSecret' ? '***' : key === 'scheduler' ? undefined : raw[key];
+  const got = shown === undefined ? '' : ` (got ${JSON.stringify(shown)})`;
   throw new ConfigError(`invalid configuration: ${where} must be ${describe(issue)}${got}`);
 }
 

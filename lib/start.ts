@@ -32,7 +32,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     startedAt: new Date(),
   };
   platform.orchestrator = await startOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds });
-  platform.scheduler = await startScheduler(store, platform.orchestrator, log);
+  platform.scheduler = await startScheduler(store, platform.orchestrator, log, config.scheduler);
   platform.fleet = await startFleet(config, store, platform.orchestrator, log);
   setProcessGlobal(PLATFORM_GLOBAL, platform);
   return platform;

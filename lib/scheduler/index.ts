@@ -10,9 +10,12 @@ export { schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
 
 const SETTING = 'scheduler.config';
 
-/** Starts the scheduler with the profiles saved by an admin, or the defaults. */
-export async function startScheduler(store: Store, orchestrator: Orchestrator, log: Logger): Promise<Scheduler> {
-  let config: SchedulerConfig = DEFAULT_SCHEDULER_CONFIG;
+/**
+ * Starts the scheduler with the profiles an admin saved through the API, else
+ * those of the server config (entroos.config.json "scheduler"), else the defaults.
+ */
+export async function startScheduler(store: Store, orchestrator: Orchestrator, log: Logger, fromConfig?: SchedulerConfig): Promise<Scheduler> {
+  let config: SchedulerConfig = fromConfig ?? DEFAULT_SCHEDULER_CONFIG;
   const saved = await store.settings.get(SETTING);
   if (saved) {
     const parsed = schedulerConfigSchema.safeParse(JSON.parse(saved));
@@ -29,4 +32,12 @@ export async function startScheduler(store: Store, orchestrator: Orchestrator, l
 export async function saveSchedulerConfig(store: Store, scheduler: Scheduler, config: SchedulerConfig) {
   await store.settings.set(SETTING, JSON.stringify(config));
   scheduler.setConfig(config);
+}
+
+/** Drops the admin's saved configuration and returns to the server config's (or the defaults). */
+export async function resetSchedulerConfig(store: Store, scheduler: Scheduler, fromConfig?: SchedulerConfig): Promise<SchedulerConfig> {
+  await store.settings.delete(SETTING);
+  const config = fromConfig ?? DEFAULT_SCHEDULER_CONFIG;
+  scheduler.setConfig(config);
+  return config;
 }

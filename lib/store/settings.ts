@@ -3,6 +3,9 @@ import type { Db } from './db.ts';
 export function settingsRepo(db: Db) {
   return {
     get: async (key: string): Promise<string | null> => (await db.setting.findUnique({ where: { key } }))?.value ?? null,
+    delete: async (key: string) => {
+      await db.setting.deleteMany({ where: { key } });
+    },
     set: async (key: string, value: string) => {
       await db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
     },

@@ -72,8 +72,11 @@ describe('entropy scheduler', () => {
     const invalid = await fetch(`${server.url}/apis/entroos.io/v1/scheduler/config`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...config, defaultProfile: 'missing' }) });
     expect(invalid.status).toBe(422);
     expect((await invalid.json()).details.causes[0].field).toBe('defaultProfile');
-    // back to entropy for the next tests
-    await fetch(`${server.url}/apis/entroos.io/v1/scheduler/config`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(config) });
+    // DELETE drops the admin's edit: back to the server's configuration (the defaults here).
+    const reset = await admin.delete('/apis/entroos.io/v1/scheduler/config');
+    expect(reset.status).toBe(200);
+    expect(reset.body.defaultProfile).toBe('entropy');
+    expect((await admin.get('/apis/entroos.io/v1/scheduler')).body.config.defaultProfile).toBe('entropy');
   });
 
   it('keeps new pods off a cordoned node and reports FailedScheduling with reasons', async () => {

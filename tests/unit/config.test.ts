@@ -55,6 +55,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, dir)).toThrow(/not valid JSON/);
   });
 
+  it('takes scheduler profiles from the config file and names a bad field inside them', () => {
+    const dir = emptyDir();
+    const scheduler = { defaultProfile: 'tight', profiles: [{ name: 'tight', scores: [{ name: 'Pack', weight: 1 }] }] };
+    writeFileSync(join(dir, 'entroos.config.json'), JSON.stringify({ scheduler }));
+    expect(loadConfig({}, dir).scheduler).toMatchObject({ defaultProfile: 'tight', cpuWeight: 0.5, profiles: [{ name: 'tight', percentageOfNodesToScore: 0 }] });
+    writeFileSync(join(dir, 'entroos.config.json'), JSON.stringify({ scheduler: { ...scheduler, profiles: [{ name: 'tight', scores: [{ name: 'Pack', weight: -1 }] }] } }));
+    expect(() => loadConfig({}, dir)).toThrow(/"scheduler" in the config file \(at profiles\.0\.scores\.0\.weight\) must be/);
+    expect(() => loadConfig({ ENTROOS_SCHEDULER_CONFIG: '{nope' }, emptyDir())).toThrow(/ENTROOS_SCHEDULER_CONFIG must be JSON/);
+  });
+
   it('fails when ENTROOS_CONFIG names a missing file', () => {
     expect(() => loadConfig({ ENTROOS_CONFIG: 'missing.json' }, emptyDir())).toThrow(/ENTROOS_CONFIG: file .*missing.json does not exist/);
   });

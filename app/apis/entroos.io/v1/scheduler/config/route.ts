@@ -1,6 +1,6 @@
 import { withAuth } from '@/lib/gateway/with-auth.ts';
 import { schedulerOf } from '@/lib/scheduler/http.ts';
-import { saveSchedulerConfig, schedulerConfigSchema } from '@/lib/scheduler/index.ts';
+import { resetSchedulerConfig, saveSchedulerConfig, schedulerConfigSchema } from '@/lib/scheduler/index.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,3 +11,8 @@ export const PUT = withAuth({ verb: 'update', resource: 'scheduler', body: sched
   await saveSchedulerConfig(platform.store, schedulerOf(platform), body);
   return Response.json(body);
 });
+
+/** Drops the admin's saved profiles: back to the server config's (entroos.config.json) or the defaults. */
+export const DELETE = withAuth({ verb: 'delete', resource: 'scheduler' }, async ({ platform }) =>
+  Response.json(await resetSchedulerConfig(platform.store, schedulerOf(platform), platform.config.scheduler)),
+);
