@@ -7,6 +7,7 @@ import { isApiError } from '../gateway/errors.ts';
 import type { CacheEvent } from '../store/watch-cache.ts';
 import { resolveImage } from '../runtime/image.ts';
 import { workloadOf, WorkloadError, type WorkloadModel } from '../runtime/workload.ts';
+import { milliCpu, parseQuantity } from '../orchestrator/quantity.ts';
 import { nodeIp, podCidr, type NodeSpec } from './profiles.ts';
 
 // An in-process fleet of simulated nodes (NKO): each registers its Node,
@@ -38,6 +39,12 @@ type ContainerState =
 interface SimContainer {
   name: string;
   image: string;
+  /** An init container: runs to completion, in order, before the others start. */
+  init: boolean;
+  /** Time to pull the image's missing layers, spent before the first start. */
+  pullMs: number;
+  /** Simulated memory above the memory limit: the container is OOMKilled shortly after it starts. */
+  oom: boolean;
   imageID?: string;
   containerID?: string;
   model?: WorkloadModel;
@@ -60,6 +67,7 @@ interface SimPod {
   containers: SimContainer[];
   configError?: string;
   deletingAt?: number;
+  initDone: boolean;
 }
 
 interface SimNode {
@@ -254,6 +262,7 @@ export class NodeFleet {
     while (node.usedIps.has(ipIndex) && ipIndex < 254) ipIndex++;
     node.usedIps.add(ipIndex);
     const now = Date.now();
+    const initContainers: any[] = pod.spec.initContainers ?? [];
     const sim: SimPod = {
       key: podKey(pod),
       uid: pod.metadata.uid,
@@ -262,38 +271,61 @@ export class NodeFleet {
       startTime: timestamp(),
       restartPolicy: pod.spec.restartPolicy ?? 'Always',
       containers: [],
+      initDone: initContainers.length === 0,
     };
-    for (const c of pod.spec.containers ?? []) {
-      const container: SimContainer = { name: c.name, image: c.image, state: { kind: 'waiting', reason: 'ContainerCreating' }, restartCount: 0, logs: [], previousLogs: [] };
+    const specs = [...initContainers.map((c) => ({ c, init: true })), ...(pod.spec.containers ?? []).map((c: any) => ({ c, init: false }))];
+    for (const { c, init } of specs) {
+      const container: SimContainer = { name: c.name, image: c.image, init, pullMs: 0, oom: false, state: { kind: 'waiting', reason: init ? 'PodInitializing' : 'ContainerCreating' }, restartCount: 0, logs: [], previousLogs: [] };
+      sim.containers.push(container);
       try {
         container.model = workloadOf(pod.metadata.annotations, c.image);
+        if (init && container.model.durationMs === undefined) container.model = { ...container.model, durationMs: 500 };
       } catch (err) {
         if (!(err instanceof WorkloadError)) throw err;
         sim.configError = err.message;
         container.state = { kind: 'waiting', reason: 'CreateContainerConfigError', message: err.message };
-        sim.containers.push(container);
         continue;
       }
+      const limit = c.resources?.limits?.memory;
+      container.oom = limit !== undefined && container.model.memoryBytes > parseQuantity(limit);
       const image = resolveImage(c.image);
       if (!image) {
         container.state = { kind: 'waiting', reason: 'ErrImagePull', message: `failed to pull image "${c.image}": invalid reference format` };
         this.events.record(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": invalid reference format`, 'kubelet', node.spec.name);
-        container.next = undefined;
-      } else {
-        const missing = image.layers.filter((l) => !node.layers.has(l.digest)).reduce((n, l) => n + l.size, 0);
-        const pullMs = c.imagePullPolicy === 'Never' ? 0 : Math.round((missing / this.options.pullBytesPerSecond) * 1000);
-        for (const l of image.layers) node.layers.add(l.digest);
-        container.imageID = `${image.repository}@${image.digest}`;
-        if (pullMs > 0) this.events.record(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, 'kubelet', node.spec.name);
-        container.next = 'start';
-        container.nextAt = now + pullMs;
+        continue;
       }
-      sim.containers.push(container);
+      const missing = image.layers.filter((l) => !node.layers.has(l.digest)).reduce((n, l) => n + l.size, 0);
+      container.pullMs = c.imagePullPolicy === 'Never' ? 0 : Math.round((missing / this.options.pullBytesPerSecond) * 1000);
+      for (const l of image.layers) node.layers.add(l.digest);
+      container.imageID = `${image.repository}@${image.digest}`;
+      if (container.pullMs > 0) this.events.record(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, 'kubelet', node.spec.name);
     }
     if (sim.configError) this.events.record(pod, 'Warning', 'Failed', `Error: ${sim.configError}`, 'kubelet', node.spec.name);
+    else this.startNext(sim, now);
     this.pods.set(sim.key, sim);
     node.pods.set(sim.key, sim);
     this.dirty.add(sim.key);
+  }
+
+  /** Starts the next init container, or — once every init container completed — the app containers. */
+  private startNext(sim: SimPod, now: number) {
+    const startable = (c: SimContainer) => c.model && c.imageID && c.state.kind === 'waiting' && c.next === undefined && c.restartCount === 0;
+    if (!sim.initDone) {
+      const next = sim.containers.find((c) => c.init && !(c.state.kind === 'terminated' && c.state.exitCode === 0));
+      if (next) {
+        if (startable(next)) {
+          next.next = 'start';
+          next.nextAt = now + next.pullMs;
+        }
+        return;
+      }
+      sim.initDone = true;
+    }
+    for (const c of sim.containers) {
+      if (c.init || !startable(c)) continue;
+      c.next = 'start';
+      c.nextAt = now + c.pullMs;
+    }
   }
 
   private forget(key: string) {
@@ -344,51 +376,65 @@ export class NodeFleet {
     for (const c of sim.containers) {
       if (c.nextAt === undefined || now < c.nextAt) continue;
       const at = timestamp(new Date(now));
-      if (c.next === 'start' || c.next === 'restart') {
-        if (c.next === 'restart') c.restartCount++;
-        c.state = { kind: 'running', startedAt: at };
-        c.containerID = `mockdocker://${sim.uid.slice(0, 8)}${c.name}${c.restartCount}`;
-        c.logs.push(`${new Date(now).toISOString()} starting ${c.image} (container ${c.name})`);
-        if (c.restartCount === 0) {
-          const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
-          if (pod) {
-            this.events.record(pod, 'Normal', 'Created', `Created container ${c.name}`, 'kubelet', sim.node.spec.name);
-            this.events.record(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet', sim.node.spec.name);
-          }
-        }
-        if (c.model?.durationMs !== undefined) {
-          c.next = 'exit';
-          c.nextAt = now + c.model.durationMs;
-        } else {
-          c.next = undefined;
-          c.nextAt = undefined;
-        }
-      } else if (c.next === 'exit') {
-        const code = c.model?.exitCode ?? 0;
-        c.logs.push(`${new Date(now).toISOString()} exiting with code ${code}`);
-        c.state = { kind: 'terminated', exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt: c.state.kind === 'running' ? c.state.startedAt : undefined, finishedAt: at };
-        const restart = sim.restartPolicy === 'Always' || (sim.restartPolicy === 'OnFailure' && code !== 0);
-        if (restart) {
-          // First restart is immediate; later ones back off exponentially (CrashLoopBackOff).
-          const delay = c.restartCount === 0 ? 0 : Math.min(300_000, this.options.crashBackoffMs * 2 ** (c.restartCount - 1));
-          c.lastState = c.state;
-          c.previousLogs = c.logs;
-          c.logs = [];
-          if (delay > 0) {
-            c.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name}` };
-            const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
-            if (pod) this.events.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}`, 'kubelet', sim.node.spec.name);
-          }
-          c.next = 'restart';
-          c.nextAt = now + delay;
-        } else {
-          c.next = undefined;
-          c.nextAt = undefined;
-        }
-      }
+      if (c.next === 'start' || c.next === 'restart') this.startContainer(sim, c, now, at);
+      else if (c.next === 'exit') this.exitContainer(sim, c, now, at);
       if (c.logs.length > MAX_LOG_LINES) c.logs.splice(0, c.logs.length - MAX_LOG_LINES);
       this.dirty.add(sim.key);
     }
+  }
+
+  private startContainer(sim: SimPod, c: SimContainer, now: number, at: string) {
+    if (c.next === 'restart') c.restartCount++;
+    c.state = { kind: 'running', startedAt: at };
+    c.containerID = `mockdocker://${sim.uid.slice(0, 8)}${c.name}${c.restartCount}`;
+    c.logs.push(`${new Date(now).toISOString()} starting ${c.image} (container ${c.name})`);
+    if (c.restartCount === 0) {
+      const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+      if (pod) {
+        this.events.record(pod, 'Normal', 'Created', `Created container ${c.name}`, 'kubelet', sim.node.spec.name);
+        this.events.record(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet', sim.node.spec.name);
+      }
+    }
+    // Memory above the limit: the kernel kills it as usage ramps up.
+    const lifetime = c.oom ? Math.min(c.model?.durationMs ?? Infinity, 300) : c.model?.durationMs;
+    if (lifetime !== undefined) {
+      c.next = 'exit';
+      c.nextAt = now + lifetime;
+    } else {
+      c.next = undefined;
+      c.nextAt = undefined;
+    }
+  }
+
+  private exitContainer(sim: SimPod, c: SimContainer, now: number, at: string) {
+    const oom = c.oom;
+    const code = oom ? 137 : (c.model?.exitCode ?? 0);
+    c.logs.push(`${new Date(now).toISOString()} ${oom ? 'killed: out of memory' : `exiting with code ${code}`}`);
+    c.state = { kind: 'terminated', exitCode: code, reason: oom ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error', startedAt: c.state.kind === 'running' ? c.state.startedAt : undefined, finishedAt: at };
+    if (c.init && code === 0) {
+      c.next = undefined;
+      c.nextAt = undefined;
+      this.startNext(sim, now);
+      return;
+    }
+    const restart = sim.restartPolicy === 'Always' || (sim.restartPolicy === 'OnFailure' && code !== 0) || (c.init && sim.restartPolicy !== 'Never');
+    if (!restart) {
+      c.next = undefined;
+      c.nextAt = undefined;
+      return;
+    }
+    // First restart is immediate; later ones back off exponentially (CrashLoopBackOff).
+    const delay = c.restartCount === 0 ? 0 : Math.min(300_000, this.options.crashBackoffMs * 2 ** (c.restartCount - 1));
+    c.lastState = c.state;
+    c.previousLogs = c.logs;
+    c.logs = [];
+    if (delay > 0) {
+      c.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name}` };
+      const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+      if (pod) this.events.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}`, 'kubelet', sim.node.spec.name);
+    }
+    c.next = 'restart';
+    c.nextAt = now + delay;
   }
 
   /** Writes the status of every pod that changed since the last tick. */
@@ -417,7 +463,7 @@ export class NodeFleet {
 
   private statusOf(sim: SimPod, pod: any) {
     const now = timestamp();
-    const containerStatuses = sim.containers.map((c) => ({
+    const toStatus = (c: SimContainer) => ({
       name: c.name,
       state: stateJson(c.state),
       lastState: c.lastState ? stateJson(c.lastState) : {},
@@ -427,11 +473,17 @@ export class NodeFleet {
       imageID: c.imageID ?? '',
       ...(c.containerID ? { containerID: c.containerID } : {}),
       started: c.state.kind === 'running',
-    }));
+    });
+    const app = sim.containers.filter((c) => !c.init);
+    const init = sim.containers.filter((c) => c.init);
+    const containerStatuses = app.map(toStatus);
+    const initContainerStatuses = init.map((c) => ({ ...toStatus(c), ready: c.state.kind === 'terminated' && c.state.exitCode === 0 }));
     const allReady = containerStatuses.every((c) => c.ready);
-    const terminated = sim.containers.every((c) => c.state.kind === 'terminated' && c.next === undefined);
-    const failed = sim.containers.some((c) => c.state.kind === 'terminated' && c.state.exitCode !== 0);
-    const phase = terminated ? (failed ? 'Failed' : 'Succeeded') : sim.containers.some((c) => c.state.kind === 'running' || c.restartCount > 0 || c.lastState) ? 'Running' : 'Pending';
+    const finished = (c: SimContainer) => c.state.kind === 'terminated' && c.next === undefined;
+    const initFailed = init.some((c) => finished(c) && (c.state as { exitCode: number }).exitCode !== 0);
+    const terminated = initFailed || app.every(finished);
+    const failed = initFailed || app.some((c) => c.state.kind === 'terminated' && c.state.exitCode !== 0);
+    const phase = terminated ? (failed ? 'Failed' : 'Succeeded') : sim.initDone && app.some((c) => c.state.kind === 'running' || c.restartCount > 0 || c.lastState) ? 'Running' : 'Pending';
     const previous: any[] = pod.status?.conditions ?? [];
     const condition = (type: string, ok: boolean, reason?: string) => {
       const before = previous.find((c) => c.type === type);
@@ -443,7 +495,7 @@ export class NodeFleet {
       phase,
       conditions: [
         condition('PodReadyToStartContainers', true),
-        condition('Initialized', true),
+        condition('Initialized', sim.initDone, 'ContainersNotInitialized'),
         condition('Ready', allReady && !terminated, 'ContainersNotReady'),
         condition('ContainersReady', allReady && !terminated, 'ContainersNotReady'),
         scheduled,
@@ -453,9 +505,51 @@ export class NodeFleet {
       podIP: sim.ip,
       podIPs: [{ ip: sim.ip }],
       startTime: sim.startTime,
+      ...(init.length ? { initContainerStatuses } : {}),
       containerStatuses,
       qosClass: pod.status?.qosClass,
     };
+  }
+
+  /**
+   * Simulated usage of a pod's running containers (cpu in millicores, memory
+   * in bytes) from their workload model: steady, spiky (±50 % over ~20 s) or
+   * ramp (grows to the model's value over a minute); cpu is capped at the
+   * container's limit, as CFS throttling would.
+   */
+  podUsage(pod: any): { name: string; cpuMilli: number; memoryBytes: number }[] | undefined {
+    const sim = this.pods.get(podKey(pod));
+    if (!sim) return undefined;
+    const now = Date.now();
+    return sim.containers
+      .filter((c) => !c.init)
+      .map((c) => {
+        if (c.state.kind !== 'running' || !c.model) return { name: c.name, cpuMilli: 0, memoryBytes: 0 };
+        const up = now - Date.parse(c.state.startedAt);
+        const factor = c.model.pattern === 'spiky' ? 1 + 0.5 * Math.sin(up / 3000 + c.name.length) : c.model.pattern === 'ramp' ? Math.min(1, 0.2 + up / 60_000) : 1;
+        const spec = (pod.spec?.containers ?? []).find((x: any) => x.name === c.name);
+        const limit = spec?.resources?.limits?.cpu;
+        let cpu = Math.round(c.model.cpuMilli * factor);
+        if (limit !== undefined) cpu = Math.min(cpu, milliCpu(limit));
+        const memory = Math.round(c.model.memoryBytes * (c.model.pattern === 'ramp' ? factor : 1));
+        return { name: c.name, cpuMilli: cpu, memoryBytes: memory };
+      });
+  }
+
+  /** A node's usage: its pods plus the node's own overhead (100m cpu, 256Mi). */
+  nodeUsage(nodeName: string): { cpuMilli: number; memoryBytes: number } | undefined {
+    const node = this.nodes.get(nodeName);
+    if (!node || !node.heartbeats) return undefined;
+    let cpuMilli = 100;
+    let memoryBytes = 256 * 2 ** 20;
+    for (const sim of node.pods.values()) {
+      const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+      for (const c of (pod && this.podUsage(pod)) ?? []) {
+        cpuMilli += c.cpuMilli;
+        memoryBytes += c.memoryBytes;
+      }
+    }
+    return { cpuMilli, memoryBytes };
   }
 
   /** The pod/log subresource: a container's log lines (or its previous instance's). */

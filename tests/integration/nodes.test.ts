@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login } from '../helpers/api.ts';
-import { until } from '../helpers/kubectl.ts';
+import { kubectlFor, until } from '../helpers/kubectl.ts';
 
 // Simulated nodes (the in-process NKO fleet) running pods through the mock runtime.
 
@@ -60,6 +60,19 @@ describe('simulated nodes', () => {
     expect(logs.text).toContain('starting busybox:1.36 (container main)');
   });
 
+  it('answers kubectl logs and kubectl top', async () => {
+    const kubectl = await kubectlFor(server);
+    const pod = (await podsOf('web'))[0].metadata.name;
+    expect(await kubectl.run('logs', pod)).toContain('starting busybox:1.36 (container main)');
+    expect(await kubectl.run('logs', pod, '-c', 'main', '--tail', '1')).toMatch(/^starting busybox:1\.36 \(container main\)\n$/);
+    const nodes = await kubectl.run('top', 'nodes');
+    expect(nodes).toMatch(/^NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)/);
+    expect(nodes).toMatch(/^entroos-node-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/m);
+    const pods = await kubectl.run('top', 'pods', '-l', 'app=web');
+    expect(pods).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
+    expect(pods).toMatch(new RegExp(`^${pod}\\s+5m\\s+4Mi`, 'm')); // busybox's default simulated usage
+  });
+
   it('restarts a failing container with CrashLoopBackOff and a growing restartCount', async () => {
     await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('crash', 1, { 'entroos.io/duration': '0.1', 'entroos.io/exit-code': '1' }));
     const pod = await until(async () => {
@@ -73,6 +86,34 @@ describe('simulated nodes', () => {
     expect(previous.text).toContain('exiting with code 1');
     const events = (await api.get(`${NS}/events?fieldSelector=reason%3DBackOff`)).body.items;
     expect(events[0].message).toMatch(/^Back-off restarting failed container main in pod crash-/);
+  });
+
+  it('OOM-kills a container whose simulated memory exceeds its limit', async () => {
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('hungry', 1, { 'entroos.io/memory': '256Mi' }, {
+      spec: { containers: [{ name: 'main', image: 'python:3.13', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } } }] },
+    }));
+    const pod = await until(async () => {
+      const p = (await podsOf('hungry'))[0];
+      return p?.status?.containerStatuses?.[0]?.lastState?.terminated ? p : undefined;
+    }, 'an OOM kill', 10_000);
+    expect(pod.status.containerStatuses[0].lastState.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
+  });
+
+  it('runs init containers to completion before the app containers', async () => {
+    await api.post(`${NS}/pods`, {
+      metadata: { name: 'with-init', labels: { app: 'with-init' } },
+      spec: {
+        initContainers: [{ name: 'migrate', image: 'busybox:1.36' }],
+        containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '50m' } } }],
+      },
+    });
+    const pod = await until(async () => {
+      const p = (await api.get(`${NS}/pods/with-init`)).body;
+      return p.status?.phase === 'Running' ? p : undefined;
+    }, 'the pod to run', 10_000);
+    expect(pod.status.initContainerStatuses[0]).toMatchObject({ name: 'migrate', ready: true, state: { terminated: { exitCode: 0, reason: 'Completed' } } });
+    expect(pod.status.conditions.find((c: any) => c.type === 'Initialized').status).toBe('True');
+    expect(pod.status.containerStatuses[0].state.running).toBeTruthy();
   });
 
   it('reports bad workload annotations and bad images on the pod, without breaking the node', async () => {

@@ -1,4 +1,5 @@
 import { apiVersionOf, GROUPS, RESOURCE_TYPES } from '../registry.ts';
+import { metricsGroup } from '../../nko/metrics-api.ts';
 
 // Legacy discovery documents: kubectl falls back to these when it gets plain
 // JSON for its aggregated-discovery request.
@@ -13,7 +14,7 @@ function groupDoc(group: string) {
 }
 
 export function apiGroupList() {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: GROUPS.map(groupDoc) };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...GROUPS.map(groupDoc), metricsGroup()] };
 }
 
 export function apiGroup(group: string) {

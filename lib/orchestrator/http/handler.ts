@@ -13,6 +13,7 @@ import { watchResponse } from './watch.ts';
 import { selectorToString } from '../selectors.ts';
 import { clone } from '../meta.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
+import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from '../../nko/metrics-api.ts';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
 // and watches. Route handlers under app/api and app/apis only call this.
@@ -42,6 +43,16 @@ export async function handleKubeRequest(req: Request, root: 'api' | 'apis', segm
   const requestId = req.headers.get(REQUEST_ID_HEADER) ?? undefined;
   const url = new URL(req.url);
   try {
+    if (root === 'apis' && segments[0] === METRICS_GROUP) {
+      if (segments.length === 1) return json({ kind: 'APIGroup', apiVersion: 'v1', ...metricsGroup() });
+      if (segments[1] !== 'v1beta1') throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
+      if (segments.length === 2) {
+        await guard(req, 'get', 'whoami');
+        return json(metricsResourceList());
+      }
+      const { platform } = await guard(req, 'list', segments.includes('nodes') ? 'nodes' : 'pods');
+      return json(serveMetrics(platform, segments.slice(2)));
+    }
     const path = parseApiPath(root, segments);
     if (path.kind !== 'object') {
       await guard(req, 'get', 'whoami');
