@@ -15,7 +15,11 @@ export function useCreateTokenMutation() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: CreateTokenInput) => apiFetch<PublicToken & { token: string }>(PATH, { method: 'POST', body: input }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: KEY }),
+    onSuccess: ({ token: _secret, ...created }) => {
+      // Show the new row at once (never the secret), then confirm with the server.
+      queryClient.setQueryData<PublicToken[]>(KEY, (old) => [created as PublicToken, ...(old ?? []).filter((t) => t.id !== created.id)]);
+      return queryClient.invalidateQueries({ queryKey: KEY });
+    },
   });
 }
 
@@ -23,6 +27,9 @@ export function useRevokeTokenMutation() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => apiFetch<PublicToken>(`${PATH}/${encodeURIComponent(id)}`, { method: 'DELETE' }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: KEY }),
+    onSuccess: (revoked) => {
+      queryClient.setQueryData<PublicToken[]>(KEY, (old) => (old ?? []).map((t) => (t.id === revoked.id ? revoked : t)));
+      return queryClient.invalidateQueries({ queryKey: KEY });
+    },
   });
 }
