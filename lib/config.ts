@@ -32,6 +32,7 @@ const schema = z.object({
   demo: z.enum(['true', 'false']).default('true'),
   crashBackoffMs: z.coerce.number().int().positive().default(10_000),
   leaseSeconds: z.coerce.number().positive().default(10),
+  eventTtlSeconds: z.coerce.number().positive().default(3600),
   /** Scheduler profiles (config file only); an admin's edit through the API takes precedence. */
   scheduler: schedulerConfigSchema.optional(),
 });
@@ -61,6 +62,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   demo: 'ENTROOS_DEMO',
   crashBackoffMs: 'ENTROOS_CRASH_BACKOFF_MS',
   leaseSeconds: 'ENTROOS_LEASE_SECONDS',
+  eventTtlSeconds: 'ENTROOS_EVENT_TTL_SECONDS',
   scheduler: 'ENTROOS_SCHEDULER_CONFIG',
 };
 

@@ -91,6 +91,9 @@ export class NodeFleet {
   private unsubscribe: (() => void) | undefined;
   private options: FleetOptions;
   private ticking = false;
+  /** The timer wheel: 100 ms slots of pod keys with something due, so a tick touches only those pods. */
+  private wheel = new Map<number, Set<string>>();
+  private lastSlot = Math.floor(Date.now() / TICK_MS);
 
   constructor(
     private api: ObjectApi,
@@ -252,6 +255,7 @@ export class NodeFleet {
     } else if (pod.metadata.deletionTimestamp && tracked.deletingAt === undefined) {
       const grace = Math.min(Number(pod.metadata.deletionGracePeriodSeconds ?? 0), 2) * 1000;
       tracked.deletingAt = Date.now() + Math.min(grace, 500);
+      this.reschedule(tracked);
       for (const c of tracked.containers) c.logs.push(`${new Date().toISOString()} received SIGTERM, shutting down`);
       this.events.record(pod, 'Normal', 'Killing', `Stopping container ${tracked.containers.map((c) => c.name).join(', ')}`, 'kubelet', node.spec.name);
     }
@@ -304,6 +308,7 @@ export class NodeFleet {
     else this.startNext(sim, now);
     this.pods.set(sim.key, sim);
     node.pods.set(sim.key, sim);
+    this.reschedule(sim);
     this.dirty.add(sim.key);
   }
 
@@ -325,6 +330,18 @@ export class NodeFleet {
       if (c.init || !startable(c)) continue;
       c.next = 'start';
       c.nextAt = now + c.pullMs;
+    }
+  }
+
+  /** Puts the pod in the wheel slots of its containers' next transitions (and its deletion). */
+  private reschedule(sim: SimPod) {
+    const times = sim.containers.map((c) => c.nextAt).filter((t): t is number => t !== undefined);
+    if (sim.deletingAt !== undefined) times.push(sim.deletingAt);
+    for (const t of times) {
+      const slot = Math.max(Math.ceil(t / TICK_MS), this.lastSlot + 1);
+      let keys = this.wheel.get(slot);
+      if (!keys) this.wheel.set(slot, (keys = new Set()));
+      keys.add(sim.key);
     }
   }
 
@@ -356,7 +373,21 @@ export class NodeFleet {
           await this.renewLease(node).catch((err) => this.log.warn({ err, node: node.spec.name }, 'lease renewal failed'));
         }
       }
-      for (const sim of [...this.pods.values()]) this.advance(sim, now);
+      const slot = Math.floor(now / TICK_MS);
+      const due = new Set<string>();
+      for (let s = this.lastSlot + 1; s <= slot; s++) {
+        const keys = this.wheel.get(s);
+        if (!keys) continue;
+        this.wheel.delete(s);
+        for (const k of keys) due.add(k);
+      }
+      this.lastSlot = slot;
+      for (const key of due) {
+        const sim = this.pods.get(key);
+        if (!sim) continue;
+        this.advance(sim, now);
+        if (this.pods.has(key)) this.reschedule(sim);
+      }
       await this.flush();
     } finally {
       this.ticking = false;

@@ -11,7 +11,7 @@ const NS = '/api/v1/namespaces/default';
 const pod = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { suite: 'kube-api' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] }, ...extra });
 
 beforeAll(async () => {
-  server = await startServer({ env: { ENTROOS_WATCH_HISTORY: '100', ENTROOS_NODE_GRACE_SECONDS: '1', ENTROOS_WATCH_BOOKMARK_MS: '200' } });
+  server = await startServer({ env: { ENTROOS_WATCH_HISTORY: '100', ENTROOS_NODE_GRACE_SECONDS: '1', ENTROOS_WATCH_BOOKMARK_MS: '200', ENTROOS_EVENT_TTL_SECONDS: '30' } });
   api = client(server.url, await login(server.url));
 });
 afterAll(async () => {
@@ -175,6 +175,13 @@ describe('Kubernetes API semantics', () => {
       body: JSON.stringify({ ...lease, spec: { ...lease.spec, renewTime: now() } }),
     });
     await until(async () => !(await api.get('/api/v1/nodes/flaky')).body.spec?.taints?.length, 'the taint to be lifted', 5000);
+  });
+
+  it('expires events older than the event TTL', async () => {
+    const old = new Date(Date.now() - 120_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const created = await api.post(`${NS}/events`, { metadata: { name: 'stale.1' }, involvedObject: { kind: 'Pod', name: 'x', namespace: 'default' }, reason: 'Test', message: 'old', type: 'Normal', lastTimestamp: old, firstTimestamp: old, count: 1 });
+    expect(created.status).toBe(201);
+    await until(async () => (await api.get(`${NS}/events/stale.1`)).status === 404, 'the stale event to expire', 10_000);
   });
 
   it('rejects bad input with Status errors', async () => {

@@ -7,6 +7,7 @@ import { startGarbageCollector } from './garbage-collector.ts';
 import { startNamespaceController } from './namespace.ts';
 import { startNodeLifecycleController } from './node-lifecycle.ts';
 import { startReplicaSetController } from './replicaset.ts';
+import { startEventTtlController } from './event-ttl.ts';
 
 export interface ControllerContext {
   api: ObjectApi;
@@ -19,9 +20,11 @@ export interface ControllerOptions {
   nodeMonitorGracePeriodSeconds: number;
   /** How often the garbage collector rescans everything (a safety net for missed events). */
   resyncSeconds: number;
+  /** Events whose last occurrence is older than this are deleted. */
+  eventTtlSeconds: number;
 }
 
-export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = { nodeMonitorGracePeriodSeconds: 40, resyncSeconds: 30 };
+export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = { nodeMonitorGracePeriodSeconds: 40, resyncSeconds: 30, eventTtlSeconds: 3600 };
 
 export interface Controllers {
   stop(): Promise<void>;
@@ -33,9 +36,11 @@ export function startControllers(ctx: ControllerContext, options: Partial<Contro
   const opts = { ...DEFAULT_CONTROLLER_OPTIONS, ...options };
   const queued = [startReplicaSetController(ctx), startDeploymentController(ctx), startGarbageCollector(ctx, opts.resyncSeconds), startNamespaceController(ctx), startEndpointsController(ctx)];
   const lifecycle = startNodeLifecycleController(ctx, opts.nodeMonitorGracePeriodSeconds);
+  const eventTtl = startEventTtlController(ctx, opts.eventTtlSeconds);
   return {
     stop: async () => {
       lifecycle.stop();
+      eventTtl.stop();
       for (const c of queued) c.stop();
     },
     idle: async () => {
