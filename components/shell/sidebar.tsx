@@ -4,7 +4,15 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const SECTIONS = [
-  { title: 'Cluster', links: [{ href: '/', label: 'Overview' }] },
+  {
+    title: 'Cluster',
+    links: [
+      { href: '/', label: 'Overview' },
+      { href: '/nodes', label: 'Nodes' },
+      { href: '/pods', label: 'Pods' },
+      { href: '/deployments', label: 'Deployments' },
+    ],
+  },
   { title: 'Settings', links: [{ href: '/settings/tokens', label: 'API tokens' }] },
 ];
 

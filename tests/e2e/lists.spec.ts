@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { logIn } from './helpers.ts';
+import { ADMIN_PASSWORD } from '../helpers/server.ts';
+
+test('the list pages show what the API holds, with empty states', async ({ page, request }) => {
+  const login = await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e lists' } });
+  const { token } = await login.json();
+  const created = await request.post('/apis/apps/v1/namespaces/default/deployments', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { metadata: { name: 'listed' }, spec: { replicas: 2, selector: { matchLabels: { app: 'listed' } }, template: { metadata: { labels: { app: 'listed' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } },
+  });
+  expect(created.status()).toBe(201);
+
+  await logIn(page);
+  await page.getByRole('link', { name: 'Nodes' }).click();
+  await expect(page.getByTestId('nodes-table-empty')).toContainText('No nodes have joined');
+
+  await page.getByRole('link', { name: 'Deployments' }).click();
+  await expect(page.getByTestId('deployments-table')).toContainText('listed');
+  await expect(page.getByTestId('deployments-table')).toContainText('nginx:1.27');
+
+  await page.getByRole('link', { name: 'Pods' }).click();
+  await expect(page.getByTestId('pods-table').getByText(/^listed-/)).toHaveCount(2);
+  await expect(page.getByTestId('pods-table')).toContainText('Pending');
+  await page.getByLabel('Name or node contains').fill('nothing-matches');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('pods-table-empty')).toHaveText('No pods match.');
+
+  // Leave the cluster empty for the other tests.
+  await request.delete('/apis/apps/v1/namespaces/default/deployments/listed?propagationPolicy=Foreground', { headers: { Authorization: `Bearer ${token}` } });
+  await expect
+    .poll(async () => (await (await request.get('/api/v1/pods', { headers: { Authorization: `Bearer ${token}` } })).json()).items.length, { timeout: 10_000 })
+    .toBe(0);
+});
