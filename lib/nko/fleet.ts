@@ -1,10 +1,6 @@
 import type { Logger } from 'pino';
-import type { ObjectApi } from '../orchestrator/api.ts';
-import type { EventRecorder } from '../orchestrator/events.ts';
-import { clone, timestamp, type KubeObject } from '../orchestrator/meta.ts';
-import { typeByKey } from '../orchestrator/registry.ts';
-import { isApiError } from '../gateway/errors.ts';
-import type { CacheEvent } from '../store/watch-cache.ts';
+import { timestamp, type KubeObject } from '../orchestrator/meta.ts';
+import type { NodeBackend } from './backend.ts';
 import { resolveImage } from '../runtime/image.ts';
 import { workloadOf, WorkloadError, type WorkloadModel } from '../runtime/workload.ts';
 import { milliCpu, parseQuantity } from '../orchestrator/quantity.ts';
@@ -15,10 +11,6 @@ import { nodeIp, podCidr, type NodeSpec } from './profiles.ts';
 // runtime, reporting pod status as a kubelet would. One shared timer drives
 // every node and container, and status writes are batched per tick.
 
-const NODES = typeByKey('nodes');
-const LEASES = typeByKey('leases.coordination.k8s.io');
-const PODS = typeByKey('pods');
-const LEASE_NS = 'kube-node-lease';
 const TICK_MS = 100;
 
 export interface FleetOptions {
@@ -96,8 +88,7 @@ export class NodeFleet {
   private lastSlot = Math.floor(Date.now() / TICK_MS);
 
   constructor(
-    private api: ObjectApi,
-    private events: EventRecorder,
+    private backend: NodeBackend,
     private log: Logger,
     options: Partial<FleetOptions> = {},
   ) {
@@ -106,6 +97,11 @@ export class NodeFleet {
 
   get size() {
     return this.nodes.size;
+  }
+
+  private podOf(sim: SimPod) {
+    const [ns, name] = sim.key.split('/');
+    return this.backend.getPod(ns, name);
   }
 
   has(nodeName: string): boolean {
@@ -133,10 +129,9 @@ export class NodeFleet {
       });
     });
     for (const spec of specs) await this.register(spec);
-    const rv = this.api.cache.resourceVersion;
-    for (const pod of this.api.cache.list(PODS.key).items) this.observe(pod);
-    this.unsubscribe = this.api.cache.watch({ resource: PODS.key }, rv, (e) => this.onPodEvent(e));
-    this.api.setHooks({ nodeRunsPods: (n) => this.runs(n), podLogs: (pod, container, opts) => this.logs(pod, container, opts) });
+    for (const pod of this.backend.listPods()) this.observe(pod);
+    this.unsubscribe = this.backend.watchPods((e) => (e.type === 'DELETED' ? this.forget(podKey(e.pod)) : this.observe(e.pod)));
+    this.backend.setHooks?.({ nodeRunsPods: (n) => this.runs(n), podLogs: (pod, container, opts) => this.logs(pod, container, opts) });
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -155,7 +150,7 @@ export class NodeFleet {
     if (on) {
       node.nextLeaseAt = 0; // renew at the next tick
       // Back up: like a restarted kubelet, start the pods still bound here.
-      for (const pod of this.api.cache.list(PODS.key).items as any[]) if (pod.spec?.nodeName === nodeName) this.observe(pod);
+      for (const pod of this.backend.listPods()) if (pod.spec?.nodeName === nodeName) this.observe(pod);
     } else {
       // A dead node's containers stop with it; its pods are evicted by the node controller.
       for (const key of [...node.pods.keys()]) this.forget(key);
@@ -190,15 +185,7 @@ export class NodeFleet {
         nodeInfo: { kubeletVersion: 'v1.32.0-entroos', kubeProxyVersion: 'v1.32.0-entroos', containerRuntimeVersion: 'mock-docker://1.0.0', osImage: 'EntroOS simulated node', kernelVersion: '6.1.0-entroos', operatingSystem: 'linux', architecture: 'amd64', machineID: spec.name, systemUUID: spec.name, bootID: spec.name },
       },
     };
-    const existing = this.api.peek(NODES, undefined, spec.name) as any;
-    if (!existing) await this.api.create(NODES, undefined, body);
-    else {
-      const next = clone(existing);
-      next.metadata.labels = { ...next.metadata.labels, ...body.metadata.labels };
-      next.spec = { ...next.spec, podCIDR: body.spec.podCIDR, podCIDRs: body.spec.podCIDRs };
-      next.status = body.status;
-      await this.api.commit(NODES, next);
-    }
+    await this.backend.upsertNode(body);
     await this.renewLease(node);
   }
 
@@ -214,31 +201,11 @@ export class NodeFleet {
 
   private async renewLease(node: SimNode) {
     const name = node.spec.name;
-    const now = new Date().toISOString().replace('Z', '000Z');
-    const lease = this.api.peek(LEASES, LEASE_NS, name) as any;
-    if (!lease) {
-      await this.api.create(LEASES, LEASE_NS, { metadata: { name, namespace: LEASE_NS }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: now } });
-    } else {
-      const next = clone(lease);
-      next.spec = { ...next.spec, holderIdentity: name, renewTime: now };
-      await this.api.commit(LEASES, next);
-    }
+    await this.backend.renewLease(name, new Date().toISOString().replace('Z', '000Z'));
     // Back after an outage: report Ready again (the node controller lifts its taints).
-    const current = this.api.peek(NODES, undefined, name) as any;
+    const current = await this.backend.getNode(name);
     const ready = current?.status?.conditions?.find((c: any) => c.type === 'Ready');
-    if (current && ready?.status !== 'True') {
-      const next = clone(current);
-      next.status.conditions = this.conditions(timestamp());
-      await this.api.commit(NODES, next);
-    }
-  }
-
-  private onPodEvent(e: CacheEvent) {
-    if (e.type === 'DELETED') {
-      this.forget(podKey(e.object));
-      return;
-    }
-    this.observe(e.object);
+    if (current && ready?.status !== 'True') await this.backend.setNodeStatus(name, { ...current.status, conditions: this.conditions(timestamp()) });
   }
 
   private observe(pod: any) {
@@ -257,7 +224,7 @@ export class NodeFleet {
       tracked.deletingAt = Date.now() + Math.min(grace, 500);
       this.reschedule(tracked);
       for (const c of tracked.containers) c.logs.push(`${new Date().toISOString()} received SIGTERM, shutting down`);
-      this.events.record(pod, 'Normal', 'Killing', `Stopping container ${tracked.containers.map((c) => c.name).join(', ')}`, 'kubelet', node.spec.name);
+      this.backend.recordEvent(pod, 'Normal', 'Killing', `Stopping container ${tracked.containers.map((c) => c.name).join(', ')}`, node.spec.name);
     }
   }
 
@@ -295,16 +262,16 @@ export class NodeFleet {
       const image = resolveImage(c.image);
       if (!image) {
         container.state = { kind: 'waiting', reason: 'ErrImagePull', message: `failed to pull image "${c.image}": invalid reference format` };
-        this.events.record(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": invalid reference format`, 'kubelet', node.spec.name);
+        this.backend.recordEvent(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": invalid reference format`, node.spec.name);
         continue;
       }
       const missing = image.layers.filter((l) => !node.layers.has(l.digest)).reduce((n, l) => n + l.size, 0);
       container.pullMs = c.imagePullPolicy === 'Never' ? 0 : Math.round((missing / this.options.pullBytesPerSecond) * 1000);
       for (const l of image.layers) node.layers.add(l.digest);
       container.imageID = `${image.repository}@${image.digest}`;
-      if (container.pullMs > 0) this.events.record(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, 'kubelet', node.spec.name);
+      if (container.pullMs > 0) this.backend.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, node.spec.name);
     }
-    if (sim.configError) this.events.record(pod, 'Warning', 'Failed', `Error: ${sim.configError}`, 'kubelet', node.spec.name);
+    if (sim.configError) this.backend.recordEvent(pod, 'Warning', 'Failed', `Error: ${sim.configError}`, node.spec.name);
     else this.startNext(sim, now);
     this.pods.set(sim.key, sim);
     node.pods.set(sim.key, sim);
@@ -355,11 +322,7 @@ export class NodeFleet {
   }
 
   private async finishDeletion(pod: KubeObject) {
-    try {
-      await this.api.remove(PODS, pod);
-    } catch (err) {
-      if (!isApiError(err)) this.log.warn({ err, pod: podKey(pod) }, 'could not finish a pod deletion');
-    }
+    await this.backend.removePod(pod).catch((err) => this.log.warn({ err, pod: podKey(pod) }, 'could not finish a pod deletion'));
   }
 
   private async tick() {
@@ -398,7 +361,7 @@ export class NodeFleet {
   private advance(sim: SimPod, now: number) {
     if (sim.deletingAt !== undefined) {
       if (now >= sim.deletingAt) {
-        const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+        const pod = this.podOf(sim);
         this.forget(sim.key);
         if (pod) void this.finishDeletion(pod);
       }
@@ -420,10 +383,10 @@ export class NodeFleet {
     c.containerID = `mockdocker://${sim.uid.slice(0, 8)}${c.name}${c.restartCount}`;
     c.logs.push(`${new Date(now).toISOString()} starting ${c.image} (container ${c.name})`);
     if (c.restartCount === 0) {
-      const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+      const pod = this.podOf(sim);
       if (pod) {
-        this.events.record(pod, 'Normal', 'Created', `Created container ${c.name}`, 'kubelet', sim.node.spec.name);
-        this.events.record(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet', sim.node.spec.name);
+        this.backend.recordEvent(pod, 'Normal', 'Created', `Created container ${c.name}`, sim.node.spec.name);
+        this.backend.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, sim.node.spec.name);
       }
     }
     // Memory above the limit: the kernel kills it as usage ramps up.
@@ -461,8 +424,8 @@ export class NodeFleet {
     c.logs = [];
     if (delay > 0) {
       c.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name}` };
-      const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
-      if (pod) this.events.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}`, 'kubelet', sim.node.spec.name);
+      const pod = this.podOf(sim);
+      if (pod) this.backend.recordEvent(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}`, sim.node.spec.name);
     }
     c.next = 'restart';
     c.nextAt = now + delay;
@@ -479,17 +442,11 @@ export class NodeFleet {
     const sim = this.pods.get(key);
     if (!sim) return;
     const [ns, name] = key.split('/');
-    const pod = this.api.peek(PODS, ns, name) as any;
+    const pod = this.backend.getPod(ns, name);
     if (!pod || pod.metadata.uid !== sim.uid) return;
     const status = this.statusOf(sim, pod);
     if (JSON.stringify(status) === JSON.stringify(pod.status)) return;
-    const next = clone(pod);
-    next.status = status;
-    try {
-      await this.api.commit(PODS, next);
-    } catch (err) {
-      if (!isApiError(err)) this.log.warn({ err, pod: key }, 'could not write pod status');
-    }
+    await this.backend.setPodStatus(pod, status).catch((err) => this.log.warn({ err, pod: key }, 'could not write pod status'));
   }
 
   private statusOf(sim: SimPod, pod: any) {
@@ -574,7 +531,7 @@ export class NodeFleet {
     let cpuMilli = 100;
     let memoryBytes = 256 * 2 ** 20;
     for (const sim of node.pods.values()) {
-      const pod = this.api.peek(PODS, ...(sim.key.split('/') as [string, string]));
+      const pod = this.podOf(sim);
       for (const c of (pod && this.podUsage(pod)) ?? []) {
         cpuMilli += c.cpuMilli;
         memoryBytes += c.memoryBytes;

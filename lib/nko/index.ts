@@ -5,13 +5,14 @@ import { typeByKey } from '../orchestrator/registry.ts';
 import type { Store } from '../store/index.ts';
 import { NodeFleet } from './fleet.ts';
 import { mixedFleet } from './profiles.ts';
+import { inProcessBackend } from './backend.ts';
 
 export { NodeFleet } from './fleet.ts';
 
 /** Starts the in-process fleet (ENTROOS_NODES nodes) and, on a fresh store, the demo workloads. */
 export async function startFleet(config: Config, store: Store, orchestrator: Orchestrator, log: Logger): Promise<NodeFleet | undefined> {
   if (config.nodes === 0) return undefined;
-  const fleet = new NodeFleet(orchestrator.api, orchestrator.events, log, { crashBackoffMs: config.crashBackoffMs, leaseSeconds: config.leaseSeconds });
+  const fleet = new NodeFleet(inProcessBackend(orchestrator.api, orchestrator.events), log, { crashBackoffMs: config.crashBackoffMs, leaseSeconds: config.leaseSeconds });
   await fleet.start(mixedFleet(config.nodes));
   if (config.demo === 'true' && (await store.settings.get('demo.seeded')) === null) {
     await seedDemo(orchestrator);
