@@ -33,6 +33,7 @@ const schema = z.object({
   crashBackoffMs: z.coerce.number().int().positive().default(10_000),
   leaseSeconds: z.coerce.number().positive().default(10),
   eventTtlSeconds: z.coerce.number().positive().default(3600),
+  eventQps: z.coerce.number().positive().default(200),
   /** Scheduler profiles (config file only); an admin's edit through the API takes precedence. */
   scheduler: schedulerConfigSchema.optional(),
 });
@@ -63,6 +64,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   crashBackoffMs: 'ENTROOS_CRASH_BACKOFF_MS',
   leaseSeconds: 'ENTROOS_LEASE_SECONDS',
   eventTtlSeconds: 'ENTROOS_EVENT_TTL_SECONDS',
+  eventQps: 'ENTROOS_EVENT_QPS',
   scheduler: 'ENTROOS_SCHEDULER_CONFIG',
 };
 

@@ -31,7 +31,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     }),
     startedAt: new Date(),
   };
-  platform.orchestrator = await startOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds });
+  platform.orchestrator = await startOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds, eventQps: config.eventQps });
   platform.scheduler = await startScheduler(store, platform.orchestrator, log, config.scheduler);
   platform.fleet = await startFleet(config, store, platform.orchestrator, log);
   setProcessGlobal(PLATFORM_GLOBAL, platform);

@@ -330,10 +330,12 @@ export class NodeFleet {
     this.ticking = true;
     try {
       const now = Date.now();
+      // Due lease renewals go out together (one group commit), not one after another.
+      const renewals: Promise<void>[] = [];
       for (const node of this.nodes.values()) {
         if (node.heartbeats && now >= node.nextLeaseAt) {
           node.nextLeaseAt = now + this.options.leaseSeconds * 1000;
-          await this.renewLease(node).catch((err) => this.log.warn({ err, node: node.spec.name }, 'lease renewal failed'));
+          renewals.push(this.renewLease(node).catch((err) => this.log.warn({ err, node: node.spec.name }, 'lease renewal failed')));
         }
       }
       const slot = Math.floor(now / TICK_MS);
@@ -351,7 +353,7 @@ export class NodeFleet {
         this.advance(sim, now);
         if (this.pods.has(key)) this.reschedule(sim);
       }
-      await this.flush();
+      await Promise.all([this.flush(), ...renewals]);
     } finally {
       this.ticking = false;
     }

@@ -13,14 +13,30 @@ const REPEAT_WINDOW_MS = 10 * 60 * 1000;
 
 export class EventRecorder {
   private recent = new Map<string, { namespace: string; name: string; at: number }>();
+  // A global budget, like Kubernetes' event spam filter: past it, events are
+  // dropped (and counted) rather than slowing the cluster down.
+  private tokens: number;
+  private refilledAt = Date.now();
+  dropped = 0;
 
   constructor(
     private api: ObjectApi,
     private onError: (err: unknown) => void = () => {},
-  ) {}
+    private budget = { qps: 200, burst: 2000 },
+  ) {
+    this.tokens = budget.burst;
+  }
 
   /** Records an event; never throws (events are best effort, as in Kubernetes). */
   record(object: KubeObject, type: EventType, reason: string, message: string, component = 'entroos-controller-manager', host?: string): void {
+    const now = Date.now();
+    this.tokens = Math.min(this.budget.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.budget.qps);
+    this.refilledAt = now;
+    if (this.tokens < 1) {
+      this.dropped++;
+      return;
+    }
+    this.tokens--;
     void this.write(object, type, reason, message, component, host).catch(this.onError);
   }
 

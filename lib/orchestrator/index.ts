@@ -18,9 +18,9 @@ export interface Orchestrator {
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Creates the object API over the store's watch cache, the system namespaces, and starts the controllers. */
-export async function startOrchestrator(store: Store, log: Logger, options: Partial<ControllerOptions> = {}): Promise<Orchestrator> {
+export async function startOrchestrator(store: Store, log: Logger, options: Partial<ControllerOptions> & { eventQps?: number } = {}): Promise<Orchestrator> {
   const api = new ObjectApi(store.objects);
-  const events = new EventRecorder(api, (err) => log.warn({ err }, 'could not record an event'));
+  const events = new EventRecorder(api, (err) => log.warn({ err }, 'could not record an event'), { qps: options.eventQps ?? 200, burst: (options.eventQps ?? 200) * 10 });
   const namespaces = typeByKey('namespaces');
   for (const name of SYSTEM_NAMESPACES) {
     if (!api.peek(namespaces, undefined, name)) await api.create(namespaces, undefined, { metadata: { name } });

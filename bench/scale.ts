@@ -1,0 +1,142 @@
+// npm run bench:scale — one server (started as users do) with an in-process
+// fleet of BENCH_NODES simulated nodes (default 10,000) and BENCH_PODS pods
+// (default 150,000) created as Deployments through the API; then pod startup
+// latency (create → Running) at a fixed 1,000 creations/s, steady RSS, and CPU
+// while idling with heartbeats. Last line: one JSON object of the figures.
+import { machine, percentile, round, serverRssMb, startBenchServer } from './lib.ts';
+
+const NODES = Number(process.env.BENCH_NODES ?? 10_000);
+const PODS = Number(process.env.BENCH_PODS ?? 150_000);
+const STARTUP_PODS = Number(process.env.BENCH_STARTUP_PODS ?? 5_000);
+const PER_DEPLOYMENT = 1000;
+
+async function main() {
+  console.log(`bench:scale on ${machine()}; ${NODES} nodes, ${PODS} pods`);
+  const server = await startBenchServer({ ENTROOS_NODES: String(NODES), ENTROOS_DEMO: 'false', ENTROOS_EVENT_QPS: '100' });
+  const auth = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
+  // Retries: under load a kept-alive connection may be closed just as it is reused.
+  const get = async (path: string): Promise<any> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await (await fetch(server.url + path, { headers: auth })).json();
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  try {
+    // 1. Deployments → ReplicaSets → pods; measure how fast pods appear and run.
+    const started = performance.now();
+    const deployments = Math.ceil(PODS / PER_DEPLOYMENT);
+    for (let d = 0; d < deployments; d++) {
+      const replicas = Math.min(PER_DEPLOYMENT, PODS - d * PER_DEPLOYMENT);
+      const res = await fetch(`${server.url}/apis/apps/v1/namespaces/default/deployments`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          metadata: { name: `load-${d}` },
+          spec: { replicas, selector: { matchLabels: { app: `load-${d}` } }, template: { metadata: { labels: { app: `load-${d}` } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`deployment load-${d}: ${res.status} ${await res.text()}`);
+    }
+    let created = 0;
+    let running = 0;
+    let lastReport = 0;
+    for (;;) {
+      const list = await get('/api/v1/pods?fieldSelector=status.phase%3DRunning&limit=1');
+      running = list.items.length ? Number(list.metadata.remainingItemCount ?? 0) + 1 : 0;
+      const all = await get('/api/v1/pods?limit=1');
+      created = all.items.length ? Number(all.metadata.remainingItemCount ?? 0) + 1 : 0;
+      const t = (performance.now() - started) / 1000;
+      if (t - lastReport > 10) {
+        const scheduler = await get('/apis/entroos.io/v1/scheduler');
+        console.log(`  ${round(t)} s: ${created} pods created, ${scheduler.totals?.scheduled ?? '?'} scheduled, ${running} running`);
+        lastReport = t;
+      }
+      if (running >= PODS || t > 1800) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const createRate = round(PODS / seconds);
+    console.log(`${PODS} pods created and Running in ${round(seconds)} s: ${createRate} pods/s end to end`);
+
+    // 2. Startup latency at a fixed 1,000 creations/s: POST → the pod's Running event.
+    await fetch(`${server.url}/api/v1/namespaces`, { method: 'POST', headers: auth, body: JSON.stringify({ metadata: { name: 'bench' } }) });
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const controller = new AbortController();
+    const stream = await fetch(`${server.url}/api/v1/namespaces/bench/pods?watch=true`, { headers: auth, signal: controller.signal });
+    const reader = stream.body!.getReader();
+    const reading = (async () => {
+      let buffer = '';
+      while (latencies.length < STARTUP_PODS) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += Buffer.from(value).toString();
+        let i: number;
+        while ((i = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, i).trim();
+          buffer = buffer.slice(i + 1);
+          if (!line) continue;
+          const e = JSON.parse(line);
+          const name = e.object?.metadata?.name;
+          if (e.object?.status?.phase === 'Running' && sentAt.has(name)) {
+            latencies.push(performance.now() - sentAt.get(name)!);
+            sentAt.delete(name);
+          }
+        }
+      }
+    })().catch(() => {});
+    const begin = performance.now();
+    const inflight: Promise<unknown>[] = [];
+    for (let i = 0; i < STARTUP_PODS; i++) {
+      const due = begin + i; // 1 per ms = 1,000/s
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const name = `startup-${i}`;
+      sentAt.set(name, performance.now());
+      inflight.push(
+        fetch(`${server.url}/api/v1/namespaces/bench/pods`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '1m', memory: '1Mi' } } }] } }),
+        }),
+      );
+      if (inflight.length > 500) await Promise.all(inflight.splice(0));
+    }
+    await Promise.all(inflight);
+    const deadline = Date.now() + 120_000;
+    while (latencies.length < STARTUP_PODS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    await reading;
+    latencies.sort((a, b) => a - b);
+    const p50 = round(percentile(latencies, 50));
+    const p99 = round(percentile(latencies, 99));
+    console.log(`startup latency at 1,000 creations/s (${latencies.length}/${STARTUP_PODS} observed): p50 ${p50} ms, p99 ${p99} ms`);
+
+    // 3. Steady state: RSS and CPU over 30 s of idling with heartbeats.
+    await new Promise((r) => setTimeout(r, 10_000));
+    // CPU from the server's own process metrics (user + system seconds).
+    const cpuSeconds = async () => {
+      const text = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+      return Number(/^entroos_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
+    };
+    const cpu0 = await cpuSeconds();
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 30_000));
+    const idleCpu = round((((await cpuSeconds()) - cpu0) / ((performance.now() - t0) / 1000)) * 100);
+    const rss = await serverRssMb(server);
+    console.log(`steady state: RSS ${rss} MiB (target ≤ 2048), idle CPU ${idleCpu} % of one core (target ≤ 20)`);
+    console.log(JSON.stringify({ nodes: NODES, pods: PODS, create_pods_per_s: createRate, startup_p50_ms: p50, startup_p99_ms: p99, rss_mb: rss, idle_cpu_pct: idleCpu }));
+  } finally {
+    await server.stop();
+  }
+}
+
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
