@@ -4,6 +4,7 @@
 // latency (create → Running) at a fixed 1,000 creations/s, steady RSS, and CPU
 // while idling with heartbeats. Last line: one JSON object of the figures.
 import { machine, percentile, round, serverRssMb, startBenchServer } from './lib.ts';
+import { readNdjson } from '../lib/client/ndjson.ts';
 
 const NODES = Number(process.env.BENCH_NODES ?? 10_000);
 const PODS = Number(process.env.BENCH_PODS ?? 150_000);
@@ -68,27 +69,14 @@ async function main() {
     const latencies: number[] = [];
     const controller = new AbortController();
     const stream = await fetch(`${server.url}/api/v1/namespaces/bench/pods?watch=true`, { headers: auth, signal: controller.signal });
-    const reader = stream.body!.getReader();
-    const reading = (async () => {
-      let buffer = '';
-      while (latencies.length < STARTUP_PODS) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        buffer += Buffer.from(value).toString();
-        let i: number;
-        while ((i = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, i).trim();
-          buffer = buffer.slice(i + 1);
-          if (!line) continue;
-          const e = JSON.parse(line);
-          const name = e.object?.metadata?.name;
-          if (e.object?.status?.phase === 'Running' && sentAt.has(name)) {
-            latencies.push(performance.now() - sentAt.get(name)!);
-            sentAt.delete(name);
-          }
-        }
+    const reading = readNdjson(stream.body!, (e) => {
+      const name = e.object?.metadata?.name;
+      if (e.object?.status?.phase === 'Running' && sentAt.has(name)) {
+        latencies.push(performance.now() - sentAt.get(name)!);
+        sentAt.delete(name);
       }
-    })().catch(() => {});
+      return latencies.length < STARTUP_PODS;
+    }).catch(() => {});
     const begin = performance.now();
     const inflight: Promise<unknown>[] = [];
     for (let i = 0; i < STARTUP_PODS; i++) {

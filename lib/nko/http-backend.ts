@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../orchestrator/meta.ts';
 import type { EventType } from '../orchestrator/events.ts';
 import type { NodeBackend, PodEvent } from './backend.ts';
+import { readNdjson } from '../client/ndjson.ts';
 
 // The standalone node agent's view of the cluster, over the HTTP API like a
 // kubelet: an informer (list + watch, resumed from the last resourceVersion,
@@ -75,27 +76,15 @@ export async function httpBackend(server: string, token: string, log: Logger): P
         }
         if (!res.ok || !res.body) throw new HttpError(res.status, `watch failed: ${res.status}`);
         delay = 500;
-        const reader = res.body.getReader();
-        let buffer = '';
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          buffer += Buffer.from(value).toString('utf8');
-          let i: number;
-          while ((i = buffer.indexOf('\n')) >= 0) {
-            const line = buffer.slice(0, i).trim();
-            buffer = buffer.slice(i + 1);
-            if (!line) continue;
-            const event = JSON.parse(line);
-            if (event.type === 'ERROR') throw new HttpError(event.object?.code ?? 500, event.object?.message ?? 'watch error');
-            resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
-            if (event.type === 'BOOKMARK') continue;
-            const pod = event.object;
-            if (event.type === 'DELETED') pods.delete(key(pod));
-            else pods.set(key(pod), pod);
-            emit({ type: event.type, pod });
-          }
-        }
+        await readNdjson(res.body, (event) => {
+          if (event.type === 'ERROR') throw new HttpError(event.object?.code ?? 500, event.object?.message ?? 'watch error');
+          resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
+          if (event.type === 'BOOKMARK') return;
+          const pod = event.object;
+          if (event.type === 'DELETED') pods.delete(key(pod));
+          else pods.set(key(pod), pod);
+          emit({ type: event.type, pod });
+        });
       } catch (err) {
         if (closed) return;
         if (err instanceof HttpError && err.status === 410) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
+import { readNdjson } from '@/lib/client/ndjson.ts';
 
 // Kubernetes API semantics over plain HTTP with a bearer token.
 
@@ -27,20 +28,11 @@ async function readWatch(path: string, count: number, timeoutMs = 5000): Promise
     clearTimeout(timer);
     return { status: res.status, events: [await res.json()] };
   }
-  const reader = res.body!.getReader();
-  let buffer = '';
   try {
-    while (events.length < count) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += Buffer.from(value).toString();
-      let i: number;
-      while ((i = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, i).trim();
-        buffer = buffer.slice(i + 1);
-        if (line) events.push(JSON.parse(line));
-      }
-    }
+    await readNdjson(res.body!, (e) => {
+      events.push(e);
+      return events.length < count;
+    });
   } catch {
     // aborted
   } finally {
