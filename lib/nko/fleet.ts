@@ -37,6 +37,8 @@ interface SimContainer {
   pullMs: number;
   /** Simulated memory above the memory limit: the container is OOMKilled shortly after it starts. */
   oom: boolean;
+  /** A fault injected by an admin for the next exit. */
+  forcedExit?: 'fail' | 'oom';
   imageID?: string;
   containerID?: string;
   model?: WorkloadModel;
@@ -70,6 +72,10 @@ interface SimNode {
   pods: Map<string, SimPod>;
   nextLeaseAt: number;
   heartbeats: boolean;
+  /** Partitioned: cut off from the API (no leases, no status writes) while its containers keep running. */
+  partitioned: boolean;
+  /** Pull bandwidth override for this node (slow pulls fault). */
+  pullBytesPerSecond?: number;
 }
 
 const podKey = (pod: any) => `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -126,6 +132,7 @@ export class NodeFleet {
         // Stagger renewals so a big fleet does not write all leases at once.
         nextLeaseAt: now + ((i * 997) % (this.options.leaseSeconds * 1000)),
         heartbeats: true,
+        partitioned: false,
       });
     });
     for (const spec of specs) await this.register(spec);
@@ -143,6 +150,38 @@ export class NodeFleet {
   }
 
   /** Chaos: stop (false) or resume (true) a node's heartbeats. */
+  /** Chaos: cut a node off from the API (or reconnect it); its containers keep running meanwhile. */
+  setPartitioned(nodeName: string, partitioned: boolean) {
+    const node = this.nodes.get(nodeName);
+    if (!node) return;
+    node.partitioned = partitioned;
+    node.heartbeats = !partitioned;
+    if (!partitioned) {
+      node.nextLeaseAt = 0;
+      for (const key of node.pods.keys()) this.dirty.add(key); // report what happened meanwhile
+      for (const pod of this.backend.listPods()) if (pod.spec?.nodeName === nodeName && !this.pods.has(podKey(pod))) this.observe(pod);
+    }
+  }
+
+  /** Chaos: slow (or restore, with undefined) a node's image pulls. */
+  setPullBandwidth(nodeName: string, bytesPerSecond: number | undefined) {
+    const node = this.nodes.get(nodeName);
+    if (node) node.pullBytesPerSecond = bytesPerSecond;
+  }
+
+  /** Chaos: make a running container exit now with `exitCode`, or be OOM-killed. Returns false if it is not running here. */
+  failContainer(namespace: string, name: string, container: string | undefined, how: 'fail' | 'oom'): boolean {
+    const sim = this.pods.get(`${namespace}/${name}`);
+    const c = sim?.containers.find((x) => !x.init && (!container || x.name === container) && x.state.kind === 'running');
+    if (!sim || !c) return false;
+    // Only this exit: the next start runs the container's own workload again.
+    c.forcedExit = how;
+    c.next = 'exit';
+    c.nextAt = Date.now();
+    this.reschedule(sim);
+    return true;
+  }
+
   setHeartbeats(nodeName: string, on: boolean) {
     const node = this.nodes.get(nodeName);
     if (!node) return;
@@ -266,7 +305,7 @@ export class NodeFleet {
         continue;
       }
       const missing = image.layers.filter((l) => !node.layers.has(l.digest)).reduce((n, l) => n + l.size, 0);
-      container.pullMs = c.imagePullPolicy === 'Never' ? 0 : Math.round((missing / this.options.pullBytesPerSecond) * 1000);
+      container.pullMs = c.imagePullPolicy === 'Never' ? 0 : Math.round((missing / (node.pullBytesPerSecond ?? this.options.pullBytesPerSecond)) * 1000);
       for (const l of image.layers) node.layers.add(l.digest);
       container.imageID = `${image.repository}@${image.digest}`;
       if (container.pullMs > 0) this.backend.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, node.spec.name);
@@ -403,8 +442,9 @@ export class NodeFleet {
   }
 
   private exitContainer(sim: SimPod, c: SimContainer, now: number, at: string) {
-    const oom = c.oom;
-    const code = oom ? 137 : (c.model?.exitCode ?? 0);
+    const oom = c.oom || c.forcedExit === 'oom';
+    const code = oom ? 137 : c.forcedExit === 'fail' ? Math.max(1, c.model?.exitCode ?? 1) : (c.model?.exitCode ?? 0);
+    c.forcedExit = undefined;
     c.logs.push(`${new Date(now).toISOString()} ${oom ? 'killed: out of memory' : `exiting with code ${code}`}`);
     c.state = { kind: 'terminated', exitCode: code, reason: oom ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error', startedAt: c.state.kind === 'running' ? c.state.startedAt : undefined, finishedAt: at };
     if (c.init && code === 0) {
@@ -443,6 +483,10 @@ export class NodeFleet {
   private async writeStatus(key: string) {
     const sim = this.pods.get(key);
     if (!sim) return;
+    if (sim.node.partitioned) {
+      this.dirty.add(key); // written once the partition heals
+      return;
+    }
     const [ns, name] = key.split('/');
     const pod = this.backend.getPod(ns, name);
     if (!pod || pod.metadata.uid !== sim.uid) return;

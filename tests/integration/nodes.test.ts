@@ -148,6 +148,26 @@ describe('simulated nodes', () => {
     await until(async () => !(await api.get(`/api/v1/nodes/${victimNode}`)).body.spec.taints?.length, 'the taints to be lifted', 10_000);
   });
 
+  it('injects container faults and node partitions', async () => {
+    const pod = (await podsOf('web'))[0];
+    const path = `/apis/entroos.io/v1/namespaces/default/pods/${pod.metadata.name}/faults`;
+    expect((await api.post(path, { action: 'explode' })).status).toBe(422);
+    expect((await api.post(path, { action: 'oom' })).status).toBe(200);
+    const killed = await until(async () => (await api.get(`${NS}/pods/${pod.metadata.name}`)).body.status.containerStatuses[0].lastState?.terminated, 'the OOM kill');
+    expect(killed).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
+    await until(async () => (await api.get(`${NS}/pods/${pod.metadata.name}`)).body.status.containerStatuses[0].state.running, 'the restart');
+    expect((await api.post(path, { action: 'fail' })).status).toBe(200);
+    await until(async () => (await api.get(`${NS}/pods/${pod.metadata.name}`)).body.status.containerStatuses[0].lastState?.terminated?.reason === 'Error', 'the injected failure');
+
+    // A partition stops heartbeats and status writes, but the containers keep running.
+    const node = pod.spec.nodeName;
+    expect((await api.post(`/apis/entroos.io/v1/nodes/${node}/faults`, { action: 'slow-pulls', bytesPerSecond: 10 })).status).toBe(422);
+    expect((await api.post(`/apis/entroos.io/v1/nodes/${node}/faults`, { action: 'partition' })).status).toBe(200);
+    await until(async () => (await api.get(`/api/v1/nodes/${node}`)).body.status.conditions.find((c: any) => c.type === 'Ready').status === 'Unknown', 'the partitioned node to turn Unknown', 10_000);
+    expect((await api.post(`/apis/entroos.io/v1/nodes/${node}/faults`, { action: 'heal' })).status).toBe(200);
+    await until(async () => (await api.get(`/api/v1/nodes/${node}`)).body.status.conditions.find((c: any) => c.type === 'Ready').status === 'True', 'the healed node to be Ready', 10_000);
+  });
+
   it('finishes a graceful deletion on the node', async () => {
     const pod = (await podsOf('after'))[0];
     const res = await api.delete(`${NS}/pods/${pod.metadata.name}`);

@@ -4,14 +4,41 @@ import { ApiError, notFound } from '@/lib/gateway/errors.ts';
 
 export const dynamic = 'force-dynamic';
 
-const faultSchema = z.object({ action: z.enum(['stop-heartbeats', 'restore'], { error: 'must be "stop-heartbeats" or "restore"' }) }).strict();
+const faultSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('stop-heartbeats') }).strict(),
+  z.object({ action: z.literal('restore') }).strict(),
+  z.object({ action: z.literal('partition') }).strict(),
+  z.object({ action: z.literal('heal') }).strict(),
+  z.object({ action: z.literal('slow-pulls'), bytesPerSecond: z.number().int().min(1024, 'at least 1024 bytes/s') }).strict(),
+  z.object({ action: z.literal('restore-pulls') }).strict(),
+], { error: 'action must be one of stop-heartbeats, restore, partition, heal, slow-pulls, restore-pulls' });
 
-/** Chaos (admin): stop a simulated node's heartbeats — it goes NotReady and its pods move — or restore them. */
+/**
+ * Node faults (admin) on simulated nodes: stop-heartbeats (the node dies: its
+ * containers stop, it goes NotReady, its pods move) / restore; partition (cut
+ * off from the API while its containers keep running) / heal; slow-pulls /
+ * restore-pulls.
+ */
 export const POST = withAuth({ verb: 'update', resource: 'nodes', body: faultSchema }, ({ platform, params, body }) => {
   const fleet = platform.fleet;
   if (!fleet) throw new ApiError(409, 'Conflict', 'no simulated nodes run on this server (ENTROOS_NODES=0)');
   const name = String(params.name);
   if (!fleet.has(name)) throw notFound(`simulated node "${name}" not found`, { kind: 'nodes', name });
-  fleet.setHeartbeats(name, body.action === 'restore');
-  return Response.json({ kind: 'NodeFault', apiVersion: 'entroos.io/v1', node: name, heartbeats: body.action === 'restore' });
+  switch (body.action) {
+    case 'stop-heartbeats':
+    case 'restore':
+      fleet.setHeartbeats(name, body.action === 'restore');
+      break;
+    case 'partition':
+    case 'heal':
+      fleet.setPartitioned(name, body.action === 'partition');
+      break;
+    case 'slow-pulls':
+      fleet.setPullBandwidth(name, body.bytesPerSecond);
+      break;
+    case 'restore-pulls':
+      fleet.setPullBandwidth(name, undefined);
+      break;
+  }
+  return Response.json({ kind: 'NodeFault', apiVersion: 'entroos.io/v1', node: name, action: body.action });
 });
