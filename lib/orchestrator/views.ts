@@ -2,6 +2,7 @@ import { age, podStatus } from './tables.ts';
 import { typeByKey } from './registry.ts';
 import { milliCpu, parseQuantity } from './quantity.ts';
 import type { ObjectApi } from './api.ts';
+import type { DecisionSummary } from '../scheduler/decisions.ts';
 
 // Rows for the dashboard's list pages, computed on the server from the watch cache.
 
@@ -95,4 +96,43 @@ export function deploymentRows(api: ObjectApi): DeploymentRow[] {
     images: (d.spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(', '),
     age: age(d.metadata.creationTimestamp),
   }));
+}
+
+export interface PodDetail extends PodRow {
+  qos: string;
+  containers: { name: string; image: string; state: string; ready: boolean; restarts: number; lastTermination?: string }[];
+  events: { type: string; reason: string; count: number; message: string }[];
+  decision?: DecisionSummary;
+  logs?: string;
+}
+
+function stateText(state: any): string {
+  if (state?.running) return `Running since ${state.running.startedAt}`;
+  if (state?.waiting) return `Waiting: ${state.waiting.reason}${state.waiting.message ? ` (${state.waiting.message})` : ''}`;
+  if (state?.terminated) return `Terminated: ${state.terminated.reason} (exit ${state.terminated.exitCode})`;
+  return 'Waiting';
+}
+
+/** Everything the pod page shows: summary, containers, events, scheduling decision and the first container's logs. */
+export function podDetail(api: ObjectApi, namespace: string, name: string, decision?: DecisionSummary): PodDetail | undefined {
+  const pod = api.peek(typeByKey('pods'), namespace, name) as any;
+  if (!pod) return undefined;
+  const row = podRows(api, { namespace, text: name }).find((r) => r.name === name)!;
+  const statuses: any[] = pod.status?.containerStatuses ?? [];
+  const events = (api.cache.list(typeByKey('events').key, namespace).items as any[])
+    .filter((e) => e.involvedObject?.uid === pod.metadata.uid)
+    .sort((a, b) => String(a.lastTimestamp ?? '').localeCompare(String(b.lastTimestamp ?? '')));
+  const first = pod.spec?.containers?.[0]?.name;
+  return {
+    ...row,
+    qos: pod.status?.qosClass ?? '—',
+    containers: (pod.spec?.containers ?? []).map((c: any) => {
+      const s = statuses.find((x) => x.name === c.name);
+      const last = s?.lastState?.terminated;
+      return { name: c.name, image: c.image, state: stateText(s?.state), ready: !!s?.ready, restarts: s?.restartCount ?? 0, lastTermination: last ? `${last.reason} (exit ${last.exitCode}) at ${last.finishedAt}` : undefined };
+    }),
+    events: events.map((e) => ({ type: e.type, reason: e.reason, count: e.count ?? 1, message: e.message })),
+    decision,
+    logs: first ? api.podLogs(pod, first, { tailLines: 200 }) : undefined,
+  };
 }

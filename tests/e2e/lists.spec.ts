@@ -22,6 +22,12 @@ test('the list pages show what the API holds, with empty states', async ({ page,
   await page.getByRole('link', { name: 'Pods' }).click();
   await expect(page.getByTestId('pods-table').getByText(/^listed-/)).toHaveCount(2);
   await expect(page.getByTestId('pods-table')).toContainText('Pending');
+  // The pod page explains why it waits: no nodes have joined this test server.
+  await page.getByTestId('pods-table').getByRole('link', { name: /^listed-/ }).first().click();
+  await expect(page.getByRole('heading', { name: /^Pod default\/listed-/ })).toBeVisible();
+  await expect(page.getByTestId('pod-decision')).toContainText('0/0 nodes are available: no nodes have joined the cluster.');
+  await expect(page.getByTestId('pod-events')).toContainText('FailedScheduling');
+  await page.goto('/pods');
   await page.getByLabel('Name or node contains').fill('nothing-matches');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page.getByTestId('pods-table-empty')).toHaveText('No pods match.');

@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 
 const columns: Column<PodRow>[] = [
   { header: 'Namespace', cell: (r) => r.namespace },
-  { header: 'Name', cell: (r) => r.name },
+  { header: 'Name', cell: (r) => <a href={`/pods/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}>{r.name}</a> },
   { header: 'Ready', cell: (r) => r.ready },
   { header: 'Status', cell: (r) => r.status },
   { header: 'Restarts', cell: (r) => r.restarts },
