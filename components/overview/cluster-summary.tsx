@@ -1,4 +1,12 @@
 import type { ClusterOverview } from '@/lib/orchestrator/overview.ts';
+import { DataTable, type Column } from '@/components/data-table';
+
+const eventColumns: Column<ClusterOverview['events'][number]>[] = [
+  { header: 'Type', cell: (e) => e.type },
+  { header: 'Reason', cell: (e) => e.reason },
+  { header: 'Object', cell: (e) => <code>{e.object}</code> },
+  { header: 'Message', cell: (e) => e.message },
+];
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : '—');
 const cores = (milli: number) => `${(milli / 1000).toFixed(1)}`;
@@ -28,32 +36,7 @@ export function ClusterSummary({ overview }: { overview: ClusterOverview }) {
       </section>
       <section className="panel">
         <h2>Latest events</h2>
-        {overview.events.length === 0 ? (
-          <p className="muted">No events yet.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Type</th>
-                <th>Reason</th>
-                <th>Object</th>
-                <th>Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.events.map((e, i) => (
-                <tr key={i}>
-                  <td>{e.type}</td>
-                  <td>{e.reason}</td>
-                  <td>
-                    <code>{e.object}</code>
-                  </td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable rows={overview.events} columns={eventColumns} testId="latest-events" empty="No events yet." />
       </section>
     </>
   );

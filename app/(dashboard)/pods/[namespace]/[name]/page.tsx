@@ -2,10 +2,33 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requireUser } from '@/lib/auth/current-user.ts';
 import { getPlatform } from '@/lib/platform.ts';
-import { podDetail } from '@/lib/orchestrator/views.ts';
+import { podDetail, type PodDetail } from '@/lib/orchestrator/views.ts';
+import { DataTable, type Column } from '@/components/data-table';
 
 export const metadata: Metadata = { title: 'Pod' };
 export const dynamic = 'force-dynamic';
+
+const containerColumns: Column<PodDetail['containers'][number]>[] = [
+  { header: 'Name', cell: (c) => c.name },
+  { header: 'Image', cell: (c) => <code>{c.image}</code> },
+  { header: 'State', cell: (c) => c.state },
+  { header: 'Ready', cell: (c) => (c.ready ? 'yes' : 'no') },
+  { header: 'Restarts', cell: (c) => c.restarts },
+  { header: 'Last termination', cell: (c) => c.lastTermination ?? '—' },
+];
+
+const candidateColumns: Column<{ node: string; score: number; entropyAfter?: number; chosen: boolean }>[] = [
+  { header: 'Top candidates', cell: (t) => (t.chosen ? <strong>{t.node}</strong> : t.node) },
+  { header: 'Score', cell: (t) => t.score },
+  { header: 'Entropy after', cell: (t) => t.entropyAfter ?? '—' },
+];
+
+const eventColumns: Column<{ type: string; reason: string; message: string; count?: number; object?: string }>[] = [
+  { header: 'Type', cell: (e) => e.type },
+  { header: 'Reason', cell: (e) => e.reason },
+  { header: 'Count', cell: (e) => e.count ?? 1 },
+  { header: 'Message', cell: (e) => e.message },
+];
 
 export default async function PodPage({ params }: { params: Promise<{ namespace: string; name: string }> }) {
   await requireUser();
@@ -35,32 +58,7 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
       </section>
       <section className="panel">
         <h2>Containers</h2>
-        <table className="table" data-testid="pod-containers">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Image</th>
-              <th>State</th>
-              <th>Ready</th>
-              <th>Restarts</th>
-              <th>Last termination</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pod.containers.map((c) => (
-              <tr key={c.name}>
-                <td>{c.name}</td>
-                <td>
-                  <code>{c.image}</code>
-                </td>
-                <td>{c.state}</td>
-                <td>{c.ready ? 'yes' : 'no'}</td>
-                <td>{c.restarts}</td>
-                <td>{c.lastTermination ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={pod.containers} columns={containerColumns} testId="pod-containers" empty="No containers." />
       </section>
       <section className="panel" data-testid="pod-decision">
         <h2>Scheduling decision</h2>
@@ -75,53 +73,13 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
             {Object.keys(pod.decision.filterReasons).length > 0 && (
               <p className="muted">Filtered out: {Object.entries(pod.decision.filterReasons).map(([r, n]) => `${n} ${r}`).join(', ')}</p>
             )}
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Top candidates</th>
-                  <th>Score</th>
-                  <th>Entropy after</th>
-                </tr>
-              </thead>
-              <tbody>
-                {pod.decision.top.map((t) => (
-                  <tr key={t.node}>
-                    <td>{t.node === pod.decision!.node ? <strong>{t.node}</strong> : t.node}</td>
-                    <td>{t.score}</td>
-                    <td>{t.entropyAfter ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable rows={pod.decision.top.map((t) => ({ ...t, chosen: t.node === pod.decision!.node }))} columns={candidateColumns} testId="pod-candidates" empty="No candidates." />
           </>
         )}
       </section>
       <section className="panel">
         <h2>Events</h2>
-        {pod.events.length === 0 ? (
-          <p className="muted">No events.</p>
-        ) : (
-          <table className="table" data-testid="pod-events">
-            <thead>
-              <tr>
-                <th>Type</th>
-                <th>Reason</th>
-                <th>Count</th>
-                <th>Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pod.events.map((e, i) => (
-                <tr key={i}>
-                  <td>{e.type}</td>
-                  <td>{e.reason}</td>
-                  <td>{e.count}</td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable rows={pod.events} columns={eventColumns} testId="pod-events" empty="No events." />
       </section>
       <section className="panel">
         <h2>Logs</h2>
