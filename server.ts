@@ -8,12 +8,14 @@ import { dirname } from 'node:path';
 import next from 'next';
 import { loadConfig, ConfigError, type Config } from './lib/config.ts';
 import { getLogger } from './lib/log.ts';
-import { startPlatform, stopPlatform } from './lib/start.ts';
+import { startPlatform, startRouter, stopPlatform } from './lib/start.ts';
+import { FORWARDED_HEADER, forwardToLeader, needsLeader } from './lib/router/forward.ts';
+import { hostname } from 'node:os';
 import { ensureAdmin } from './lib/auth/users.ts';
 import { CLIENT_IP_HEADER } from './lib/gateway/client-ip.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './lib/gateway/request-id.ts';
 import { getMetrics, routeLabel } from './lib/gateway/metrics.ts';
-import { attachSocketGateway } from './lib/gateway/socket.ts';
+import { attachSocketGateway } from './lib/router/gateway.ts';
 import { PATH_HEADER } from './lib/gateway/path-header.ts';
 import { loadTls } from './lib/gateway/tls.ts';
 import { sendWebResponse, toWebRequest } from './lib/gateway/node-bridge.ts';
@@ -36,6 +38,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+function notLeader(res: ServerResponse, message: string) {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
+  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'ServiceUnavailable', details: { retryAfterSeconds: 2 }, code: 503 }));
+}
+
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
@@ -52,7 +59,11 @@ async function main() {
   const log = getLogger();
 
   const platform = await startPlatform(config).catch((err: Error) =>
-    fail(`cannot open the database at ${redactUrl(config.databaseUrl)}: ${err.message.split('\n').filter(Boolean).pop()}`),
+    fail(
+      err.message.startsWith('cannot reach Redis')
+        ? err.message
+        : `cannot open the database at ${redactUrl(config.databaseUrl)}: ${err.message.split('\n').filter(Boolean).pop()}`,
+    ),
   );
   const admin = await ensureAdmin(platform.store, config.adminPassword);
   // next-auth derives its URLs from the Host header, which server.ts vouches for below.
@@ -90,8 +101,14 @@ async function main() {
       if (route === 'static' || route === 'page') log.debug(entry, 'request');
       else log.info(entry, 'request');
     });
-    const kube = kubePath((req.url ?? '/').split('?')[0]);
-    const served = kube
+    const pathname = (req.url ?? '/').split('?')[0];
+    const kube = kubePath(pathname);
+    const leader = platform.router.role === 'follower' && needsLeader(req.method ?? 'GET', pathname) ? platform.router.leader?.address : undefined;
+    const served = leader
+      ? req.headers[FORWARDED_HEADER]
+        ? Promise.resolve(notLeader(res, 'this instance is no longer the leader; retry'))
+        : forwardToLeader(req, res, leader, platform.router.address, platform.store.objects)
+      : kube
       ? (async () => {
           const origin = `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
           await sendWebResponse(await handleKubeRequest(toWebRequest(req, origin), kube.root, kube.segments), res);
@@ -136,13 +153,20 @@ async function main() {
     if (err.code === 'EACCES') fail(`no permission to listen on port ${config.port}; use a port above 1023`);
     fail(`the server failed: ${err.message}`);
   });
-  listener.listen(config.port, config.host, () => {
+  listener.listen(config.port, config.host, async () => {
     const address = listener.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    const reachable = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host.includes(':') ? `[${config.host}]` : config.host;
+    try {
+      await startRouter(platform, config.advertiseUrl ?? `http://${reachable}:${port}`);
+    } catch (err) {
+      fail((err as Error).message);
+    }
     const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host === '127.0.0.1' ? 'localhost' : config.host;
-    log.info({ port, host: config.host, database: platform.store.provider, migrationsApplied: platform.store.migrations.applied }, 'listening');
+    const role = platform.router.multiInstance ? `, ${platform.router.role}${platform.router.role === 'follower' ? ` of ${platform.router.leader?.address}` : ''}` : '';
+    log.info({ port, host: config.host, database: platform.store.provider, migrationsApplied: platform.store.migrations.applied, role: platform.router.role }, 'listening');
     const lines = [
-      `EntroOS is ready at http://${shown}:${port}  (listening on ${config.host}:${port}, ${platform.store.provider} store)`,
+      `EntroOS is ready at http://${shown}:${port}  (listening on ${config.host}:${port}, ${platform.store.provider} store${role})`,
       `  Kubernetes API (kubectl): https://${shown}:${port}  — get a kubeconfig from Settings → API tokens or \`npm run -s kubeconfig\``,
     ];
     if (admin.created && admin.generated) {

@@ -34,6 +34,16 @@ const schema = z.object({
   leaseSeconds: z.coerce.number().positive().default(10),
   eventTtlSeconds: z.coerce.number().positive().default(3600),
   eventQps: z.coerce.number().positive().default(200),
+  /** Set on every instance to run several behind a load balancer (events and object changes travel through Redis). */
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /** How long a leader's lease lasts without renewal; a dead leader is replaced within about 4/3 of it. */
+  leaderLeaseSeconds: z.coerce.number().min(1, 'at least 1').max(300).default(10),
+  /** The URL other instances reach this one at (default http://HOST:PORT, with the host name when HOST is 0.0.0.0). */
+  advertiseUrl: z.url({ error: 'a URL such as http://10.0.0.5:3000' }).optional(),
+  /** Window in which a socket client's changes to one object are merged into one message. */
+  socketCoalesceMs: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Objects a socket client may have waiting before it is told to resync instead. */
+  socketBufferLimit: z.coerce.number().int().min(10).default(20_000),
   /** Scheduler profiles (config file only); an admin's edit through the API takes precedence. */
   scheduler: schedulerConfigSchema.optional(),
 });
@@ -65,6 +75,11 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   leaseSeconds: 'ENTROOS_LEASE_SECONDS',
   eventTtlSeconds: 'ENTROOS_EVENT_TTL_SECONDS',
   eventQps: 'ENTROOS_EVENT_QPS',
+  redisUrl: 'REDIS_URL',
+  leaderLeaseSeconds: 'ENTROOS_LEADER_LEASE_SECONDS',
+  advertiseUrl: 'ENTROOS_ADVERTISE_URL',
+  socketCoalesceMs: 'ENTROOS_SOCKET_COALESCE_MS',
+  socketBufferLimit: 'ENTROOS_SOCKET_BUFFER_LIMIT',
   scheduler: 'ENTROOS_SCHEDULER_CONFIG',
 };
 
@@ -112,7 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const key = String(issue.path[0]) as keyof Config;
   const sub = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : '';
   const where = (fromFile.has(key) ? `"${key}" in the config file` : ENV_NAMES[key] ?? key) + sub;
-  const shown = key === 'adminPassword' || key === 'authSecret' ? '***' : key === 'scheduler' ? undefined : raw[key];
+  const shown = key === 'adminPassword' || key === 'authSecret' || key === 'redisUrl' ? '***' : key === 'scheduler' ? undefined : raw[key];
   const got = shown === undefined ? '' : ` (got ${JSON.stringify(shown)})`;
   throw new ConfigError(`invalid configuration: ${where} must be ${describe(issue)}${got}`);
 }

@@ -8,6 +8,8 @@ import type { Orchestrator } from './orchestrator/index.ts';
 import type { TlsMaterial } from './gateway/tls.ts';
 import type { Scheduler } from './scheduler/index.ts';
 import type { NodeFleet } from './nko/index.ts';
+import type { EventBus } from './router/bus.ts';
+import type { Router } from './router/router.ts';
 
 /** Everything a request needs that lives for the whole process. Built by lib/start.ts. */
 export interface Platform {
@@ -18,6 +20,10 @@ export interface Platform {
   apiLimiter: RateLimiter;
   loginLimiter: LoginLimiter;
   startedAt: Date;
+  /** Platform events (decisions, faults, proofs), shared across instances with Redis. */
+  bus: EventBus;
+  /** Leader election and replication between instances. */
+  router: Router;
   /** The Kubernetes object API and controllers (set once started). */
   orchestrator?: Orchestrator;
   /** The entropy scheduler (set once started). */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { RateLimiter } from './gateway/rate-limit.ts';
@@ -6,7 +6,9 @@ import { processGlobal, setProcessGlobal } from './global.ts';
 import { getLogger } from './log.ts';
 import { PLATFORM_GLOBAL, type Platform } from './platform.ts';
 import { openStore } from './store/index.ts';
-import { startOrchestrator } from './orchestrator/index.ts';
+import { createOrchestrator } from './orchestrator/index.ts';
+import { EventBus } from './router/bus.ts';
+import { Router } from './router/router.ts';
 import { startScheduler } from './scheduler/index.ts';
 import { startFleet } from './nko/index.ts';
 
@@ -18,7 +20,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
     onCommitError: (err) => log.error({ err }, 'a store commit failed; its writes were reverted'),
   });
   const authSecret = config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
-  const platform: Platform = {
+  const bus = new EventBus();
+  const platform = {
     config,
     store,
     log,
@@ -30,12 +33,43 @@ export async function startPlatform(config: Config): Promise<Platform> {
       windowSeconds: config.loginWindowSeconds,
     }),
     startedAt: new Date(),
-  };
-  platform.orchestrator = await startOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds, eventQps: config.eventQps });
-  platform.scheduler = await startScheduler(store, platform.orchestrator, log, config.scheduler);
-  platform.fleet = await startFleet(config, store, platform.orchestrator, log);
+    bus,
+    orchestrator: createOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds, eventQps: config.eventQps }),
+  } as Platform;
+  platform.router = new Router({
+    config,
+    store,
+    log,
+    bus,
+    clusterId: await store.settings.getOrCreate('cluster.id', () => randomUUID()),
+    onLeading: async () => {
+      await platform.orchestrator!.startControllers();
+      platform.scheduler = await startScheduler(store, platform.orchestrator!, log, config.scheduler, (d) =>
+        bus.publish('scheduling.decision', { pod: d.pod, uid: d.uid, profile: d.profile, result: d.result, node: d.node, message: d.message }),
+      );
+      platform.fleet = await startFleet(config, store, platform.orchestrator!, log);
+    },
+    onLeadershipLost: (reason) => {
+      // Like a Kubernetes controller manager: stop at once rather than risk
+      // two schedulers; the supervisor restarts this process as a follower.
+      log.fatal({ reason }, 'lost the leader lease; exiting');
+      console.error(`EntroOS: this instance lost its leadership (${reason}); exiting so it restarts as a follower`);
+      process.exit(1);
+    },
+  });
+  try {
+    await platform.router.connectRedis();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   setProcessGlobal(PLATFORM_GLOBAL, platform);
   return platform;
+}
+
+/** Joins the leader election once the server listens at `address`; the leader starts the controllers, scheduler and nodes. */
+export async function startRouter(platform: Platform, address: string): Promise<void> {
+  await platform.router.start(address);
 }
 
 export async function stopPlatform(): Promise<void> {
@@ -44,5 +78,6 @@ export async function stopPlatform(): Promise<void> {
   await platform?.fleet?.stop();
   platform?.scheduler?.stop();
   await platform?.orchestrator?.stop();
+  await platform?.router.stop();
   await platform?.store.close();
 }

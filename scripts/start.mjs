@@ -42,7 +42,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1);
   }
   if (!buildIsCurrent()) build();
-  const child = spawn(bin('tsx'), ['server.ts'], {
+  // node with tsx's loader (not the tsx wrapper): one process to signal.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1' },

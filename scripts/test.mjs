@@ -57,6 +57,14 @@ async function ensureServices() {
     );
     process.exit(1);
   }
+  const redis = new URL(process.env.ENTROOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  if (!(await reachable(redis.hostname, Number(redis.port || 6379)))) {
+    console.error(
+      `npm test: Redis is not reachable at ${redis.hostname}:${redis.port || 6379}; the multi-instance tests run against it and never skip.\n` +
+        '  Start it (redis-server --daemonize yes) or set ENTROOS_TEST_REDIS_URL.',
+    );
+    process.exit(1);
+  }
 }
 
 if (!existsSync(bin('vitest'))) {

@@ -2,6 +2,7 @@ import { requireUser } from '@/lib/auth/current-user.ts';
 import { Sidebar } from '@/components/shell/sidebar';
 import { UserMenu } from '@/components/shell/user-menu';
 import { ThemeToggle } from '@/components/shell/theme-toggle';
+import { ConnectionIndicator } from '@/components/shell/connection-indicator';
 import { Providers } from '@/components/providers';
 
 export const dynamic = 'force-dynamic';
@@ -14,6 +15,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         <Sidebar />
         <div>
           <header className="topbar">
+            <ConnectionIndicator />
             <ThemeToggle />
             <UserMenu username={user.username} role={user.role} />
           </header>

@@ -116,6 +116,8 @@ export function causesFrom(error: ZodError): StatusCause[] {
 export function toApiError(err: unknown, context: { requestId?: string; kind?: string } = {}): ApiError {
   if (isApiError(err)) return err;
   if (err instanceof ZodError || (err instanceof Error && err.name === 'ZodError' && Array.isArray((err as ZodError).issues))) return invalid(context.kind ?? 'request', undefined, causesFrom(err as ZodError));
+  // A write that reached a follower (e.g. during a leader hand-over): the client should retry.
+  if (err instanceof Error && err.name === 'NotLeader') return new ApiError(503, 'ServiceUnavailable', err.message, { retryAfterSeconds: 2 });
   getLogger().error({ err, requestId: context.requestId }, 'unhandled error in request');
   return new ApiError(
     500,

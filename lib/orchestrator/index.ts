@@ -11,28 +11,33 @@ export type { KubeObject } from './meta.ts';
 export interface Orchestrator {
   api: ObjectApi;
   events: EventRecorder;
-  controllers: Controllers;
+  /** Running only on the leader instance. */
+  controllers?: Controllers;
+  /** Creates the system namespaces and starts the controllers (the leader does this). */
+  startControllers(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/** Creates the object API over the store's watch cache, the system namespaces, and starts the controllers. */
-export async function startOrchestrator(store: Store, log: Logger, options: Partial<ControllerOptions> & { eventQps?: number } = {}): Promise<Orchestrator> {
+/** The object API over the store's watch cache. Writes nothing until startControllers(). */
+export function createOrchestrator(store: Store, log: Logger, options: Partial<ControllerOptions> & { eventQps?: number } = {}): Orchestrator {
   const api = new ObjectApi(store.objects);
   const events = new EventRecorder(api, (err) => log.warn({ err }, 'could not record an event'), { qps: options.eventQps ?? 200, burst: (options.eventQps ?? 200) * 10 });
-  const namespaces = typeByKey('namespaces');
-  for (const name of SYSTEM_NAMESPACES) {
-    if (!api.peek(namespaces, undefined, name)) await api.create(namespaces, undefined, { metadata: { name } });
-  }
-  const controllers = startControllers({ api, events, log }, options);
-  return {
+  const orchestrator: Orchestrator = {
     api,
     events,
-    controllers,
+    startControllers: async () => {
+      const namespaces = typeByKey('namespaces');
+      for (const name of SYSTEM_NAMESPACES) {
+        if (!api.peek(namespaces, undefined, name)) await api.create(namespaces, undefined, { metadata: { name } });
+      }
+      orchestrator.controllers ??= startControllers({ api, events, log }, options);
+    },
     stop: async () => {
-      await controllers.stop();
-      await store.objects.flush();
+      await orchestrator.controllers?.stop();
+      if (!store.objects.readOnly) await store.objects.flush();
     },
   };
+  return orchestrator;
 }

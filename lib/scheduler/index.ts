@@ -4,6 +4,7 @@ import type { Store } from '../store/index.ts';
 import { DEFAULT_SCHEDULER_CONFIG, schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
 import { instrumentScheduler } from './metrics.ts';
+import type { DecisionDetail } from './decisions.ts';
 
 export { Scheduler } from './scheduler.ts';
 export { schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
@@ -14,7 +15,13 @@ const SETTING = 'scheduler.config';
  * Starts the scheduler with the profiles an admin saved through the API, else
  * those of the server config (entroos.config.json "scheduler"), else the defaults.
  */
-export async function startScheduler(store: Store, orchestrator: Orchestrator, log: Logger, fromConfig?: SchedulerConfig): Promise<Scheduler> {
+export async function startScheduler(
+  store: Store,
+  orchestrator: Orchestrator,
+  log: Logger,
+  fromConfig?: SchedulerConfig,
+  onDecision?: (d: DecisionDetail) => void,
+): Promise<Scheduler> {
   let config: SchedulerConfig = fromConfig ?? DEFAULT_SCHEDULER_CONFIG;
   const saved = await store.settings.get(SETTING);
   if (saved) {
@@ -23,7 +30,11 @@ export async function startScheduler(store: Store, orchestrator: Orchestrator, l
     else log.warn({ issues: parsed.error.issues }, 'the saved scheduler configuration is invalid; using the defaults');
   }
   const scheduler = new Scheduler({ api: orchestrator.api, events: orchestrator.events, log, config });
-  scheduler.setDecisionHook(instrumentScheduler(scheduler));
+  const instrument = instrumentScheduler(scheduler);
+  scheduler.setDecisionHook((d) => {
+    instrument(d);
+    onDecision?.(d);
+  });
   scheduler.start();
   return scheduler;
 }

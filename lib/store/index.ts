@@ -3,14 +3,18 @@ import { migrate, type MigrationResult } from './migrate.ts';
 import { settingsRepo } from './settings.ts';
 import { tokensRepo } from './tokens.ts';
 import { usersRepo } from './users.ts';
-import { objectsRepo } from './objects.ts';
+import { objectsRepo, type Fence } from './objects.ts';
+import { leasesRepo } from './leases.ts';
 import { WatchCache } from './watch-cache.ts';
 
 export type { Provider } from './db.ts';
 export type { UserRecord } from './users.ts';
 export type { TokenRecord, TokenWithUser } from './tokens.ts';
 export type { KubeObject, CacheEvent, WatchEventType } from './watch-cache.ts';
-export { ResourceVersionTooOld, WatchCache } from './watch-cache.ts';
+export { ResourceVersionTooOld, WatchCache, NotLeader, isNotLeader } from './watch-cache.ts';
+export type { ReplicatedChange } from './watch-cache.ts';
+export type { LeaseRecord } from './leases.ts';
+export type { Fence } from './objects.ts';
 
 /** The store: the only module that talks to the database. */
 export interface Store {
@@ -21,6 +25,12 @@ export interface Store {
   settings: ReturnType<typeof settingsRepo>;
   /** Every API object, served from memory and persisted in group commits. */
   objects: WatchCache;
+  leases: ReturnType<typeof leasesRepo>;
+  /** For replicas and leader hand-over: a fresh load of every object, and write fencing by lease term. */
+  replication: {
+    loadAll: ReturnType<typeof objectsRepo>['loadAll'];
+    setFence(fence: Fence | null): void;
+  };
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,10 +58,10 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     persist: repo.commit,
     onCommitError: options.onCommitError,
   });
-  return storeFor(db, provider, migrations, objects);
+  return storeFor(db, provider, migrations, objects, repo);
 }
 
-function storeFor(db: Db, provider: Provider, migrations: MigrationResult, objects: WatchCache): Store {
+function storeFor(db: Db, provider: Provider, migrations: MigrationResult, objects: WatchCache, repo: ReturnType<typeof objectsRepo>): Store {
   let closed = false;
   return {
     provider,
@@ -60,6 +70,8 @@ function storeFor(db: Db, provider: Provider, migrations: MigrationResult, objec
     tokens: tokensRepo(db),
     settings: settingsRepo(db),
     objects,
+    leases: leasesRepo(db),
+    replication: { loadAll: repo.loadAll, setFence: repo.setFence },
     ping: async () => {
       await db.$queryRawUnsafe('SELECT 1');
     },

@@ -15,6 +15,19 @@ export interface ObjectBatch {
   resourceVersion: number;
 }
 
+export interface Fence {
+  name: string;
+  holder: string;
+  term: number;
+}
+
+export class LeaseLost extends Error {
+  constructor(readonly fence: Fence) {
+    super(`this instance lost the ${fence.name} lease (term ${fence.term}); its writes were refused`);
+    this.name = 'LeaseLost';
+  }
+}
+
 const RV_COUNTER = 'resourceVersion';
 
 // Rows per statement: SQLite allows 32,766 bound parameters, PostgreSQL 65,535.
@@ -25,9 +38,14 @@ export function objectsRepo(db: Db, provider: Provider) {
   const ph = (i: number) => (provider === 'postgres' ? `$${i}` : '?');
   const placeholders = (rows: number, perRow: number) =>
     Array.from({ length: rows }, (_, r) => `(${Array.from({ length: perRow }, (_, c) => ph(r * perRow + c + 1)).join(', ')})`).join(', ');
+  let fence: Fence | null = null;
   return {
     loadAll: async (): Promise<{ objects: StoredObject[]; resourceVersion: number }> => {
-      const [rows, counter] = await Promise.all([db.kubeObject.findMany(), db.counter.findUnique({ where: { key: RV_COUNTER } })]);
+      // Counter first: rows read afterwards are at least that new, so a
+      // replica that replays changes after the returned version only repeats
+      // (idempotent) changes it already has, and never misses one.
+      const counter = await db.counter.findUnique({ where: { key: RV_COUNTER } });
+      const rows = await db.kubeObject.findMany();
       const objects = rows.map((r) => ({ ...r, resourceVersion: Number(r.resourceVersion) }));
       const maxRow = objects.reduce((m, o) => Math.max(m, o.resourceVersion), 0);
       return { objects, resourceVersion: Math.max(maxRow, Number(counter?.value ?? 0)) };
@@ -36,34 +54,48 @@ export function objectsRepo(db: Db, provider: Provider) {
     // Multi-row statements (one INSERT … ON CONFLICT per 500 objects) keep a
     // group commit to a few round trips, on SQLite and PostgreSQL alike.
     commit: async (batch: ObjectBatch): Promise<void> => {
-      const statements = [];
+      const statements: [string, unknown[]][] = [];
       for (let i = 0; i < batch.deletes.length; i += CHUNK) {
         const rows = batch.deletes.slice(i, i + CHUNK);
-        statements.push(
-          db.$executeRawUnsafe(
-            `DELETE FROM "KubeObject" WHERE ("resource", "namespace", "name") IN (VALUES ${placeholders(rows.length, 3)})`,
-            ...rows.flatMap((d) => [d.resource, d.namespace, d.name]),
-          ),
-        );
+        statements.push([
+          `DELETE FROM "KubeObject" WHERE ("resource", "namespace", "name") IN (VALUES ${placeholders(rows.length, 3)})`,
+          rows.flatMap((d) => [d.resource, d.namespace, d.name]),
+        ]);
       }
       for (let i = 0; i < batch.puts.length; i += CHUNK) {
         const rows = batch.puts.slice(i, i + CHUNK);
-        statements.push(
-          db.$executeRawUnsafe(
-            `INSERT INTO "KubeObject" ("resource", "namespace", "name", "uid", "resourceVersion", "data") VALUES ${placeholders(rows.length, 6)} ` +
-              'ON CONFLICT ("resource", "namespace", "name") DO UPDATE SET "uid" = excluded."uid", "resourceVersion" = excluded."resourceVersion", "data" = excluded."data"',
-            ...rows.flatMap((o) => [o.resource, o.namespace, o.name, o.uid, o.resourceVersion, o.data]),
-          ),
-        );
+        statements.push([
+          `INSERT INTO "KubeObject" ("resource", "namespace", "name", "uid", "resourceVersion", "data") VALUES ${placeholders(rows.length, 6)} ` +
+            'ON CONFLICT ("resource", "namespace", "name") DO UPDATE SET "uid" = excluded."uid", "resourceVersion" = excluded."resourceVersion", "data" = excluded."data"',
+          rows.flatMap((o) => [o.resource, o.namespace, o.name, o.uid, o.resourceVersion, o.data]),
+        ]);
       }
-      statements.push(
-        db.$executeRawUnsafe(
-          `INSERT INTO "Counter" ("key", "value") VALUES (${ph(1)}, ${ph(2)}) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"`,
-          RV_COUNTER,
-          batch.resourceVersion,
-        ),
-      );
-      await db.$transaction(statements);
+      statements.push([
+        `INSERT INTO "Counter" ("key", "value") VALUES (${ph(1)}, ${ph(2)}) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"`,
+        [RV_COUNTER, batch.resourceVersion],
+      ]);
+      const held = fence;
+      if (!held) {
+        await db.$transaction(statements.map(([sql, params]) => db.$executeRawUnsafe(sql, ...params)));
+        return;
+      }
+      // With several instances only the current leader may write: the lease
+      // row is checked inside the same transaction, so a leader that lost its
+      // lease (paused, partitioned) cannot overwrite its successor's commits.
+      await db.$transaction(async (tx) => {
+        const still = await tx.$executeRawUnsafe(
+          `UPDATE "LeaderLease" SET "holder" = "holder" WHERE "name" = ${ph(1)} AND "holder" = ${ph(2)} AND "term" = ${ph(3)}`,
+          held.name,
+          held.holder,
+          held.term,
+        );
+        if (still !== 1) throw new LeaseLost(held);
+        for (const [sql, params] of statements) await tx.$executeRawUnsafe(sql, ...params);
+      });
+    },
+    /** Makes every later commit conditional on holding this lease term (or unconditional again with null). */
+    setFence: (next: Fence | null) => {
+      fence = next;
     },
   };
 }

@@ -28,7 +28,21 @@ export interface CacheEvent {
   /** The object before this change (undefined for ADDED). */
   previous?: KubeObject;
   resourceVersion: number;
+  /** When the change became durable (ms since the epoch); for fan-out latency. */
+  committedAt?: number;
 }
+
+/** A committed change as shipped to replicas (the previous object stays behind). */
+export interface ReplicatedChange {
+  type: WatchEventType;
+  resource: string;
+  object: KubeObject;
+  resourceVersion: number;
+  committedAt?: number;
+}
+
+/** Called after each group commit with its changes and the version announced before them. */
+export type CommitListener = (events: CacheEvent[], previousResourceVersion: number) => void;
 
 export type CacheListener = (event: CacheEvent) => void;
 
@@ -46,6 +60,15 @@ export class ResourceVersionTooOld extends Error {
     this.name = 'ResourceVersionTooOld';
   }
 }
+
+export class NotLeader extends Error {
+  constructor(readonly leader: string | undefined) {
+    super(`this EntroOS instance is a follower and cannot write; writes go to the leader${leader ? ` at ${leader}` : ' (none elected yet; try again in a few seconds)'}`);
+    this.name = 'NotLeader';
+  }
+}
+
+export const isNotLeader = (err: unknown): err is NotLeader => err instanceof Error && err.name === 'NotLeader';
 
 /** By name, not instanceof: the cache and the route bundles load separate copies of this module. */
 export const isResourceVersionTooOld = (err: unknown): err is ResourceVersionTooOld => err instanceof Error && err.name === 'ResourceVersionTooOld';
@@ -77,6 +100,11 @@ export class WatchCache {
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
+  /** The newest resourceVersion announced to watchers (durable). */
+  private announcedRv: number;
+  private commitListeners = new Set<CommitListener>();
+  /** Set on a follower: writes are refused and changes arrive by replication. */
+  private readOnlyLeader: string | undefined | null = null;
 
   constructor(
     initial: { objects: StoredObject[]; resourceVersion: number },
@@ -84,6 +112,7 @@ export class WatchCache {
   ) {
     this.rv = initial.resourceVersion;
     this.compactedThrough = initial.resourceVersion;
+    this.announcedRv = initial.resourceVersion;
     for (const o of initial.objects) this.bucket(o.resource).set(keyOf(o.namespace || undefined, o.name), JSON.parse(o.data));
   }
 
@@ -121,6 +150,7 @@ export class WatchCache {
    */
   write(resource: string, namespace: string | undefined, name: string, object: KubeObject | null): { resourceVersion: number; done: Promise<void> } {
     if (this.closed) throw new Error('the store is closed');
+    if (this.readOnlyLeader !== null) throw new NotLeader(this.readOnlyLeader);
     const bucket = this.bucket(resource);
     const key = keyOf(namespace, name);
     const previous = bucket.get(key);
@@ -160,6 +190,85 @@ export class WatchCache {
     };
     this.listeners.add(entry);
     return () => this.listeners.delete(entry);
+  }
+
+  /** The newest durable resourceVersion (what a replica has caught up to). */
+  get committedResourceVersion(): number {
+    return this.announcedRv;
+  }
+
+  /** Refuses writes (a follower, naming its leader's address) or accepts them again (null). */
+  setReadOnly(leader: string | undefined | null): void {
+    this.readOnlyLeader = leader;
+  }
+
+  get readOnly(): boolean {
+    return this.readOnlyLeader !== null;
+  }
+
+  onCommit(fn: CommitListener): () => void {
+    this.commitListeners.add(fn);
+    return () => this.commitListeners.delete(fn);
+  }
+
+  /**
+   * Applies changes committed by the leader. Returns false when they do not
+   * follow on from this cache's state (a message was missed): the caller
+   * must then reset from the database. Changes already applied are skipped.
+   */
+  applyReplicated(previousResourceVersion: number, changes: ReplicatedChange[]): boolean {
+    if (previousResourceVersion > this.announcedRv) return false;
+    for (const change of changes) {
+      if (change.resourceVersion <= this.announcedRv) continue;
+      const bucket = this.bucket(change.resource);
+      const key = keyOf(change.object.metadata.namespace, change.object.metadata.name);
+      const previous = bucket.get(key);
+      if (change.type === 'DELETED') bucket.delete(key);
+      else bucket.set(key, change.object);
+      this.rv = change.resourceVersion;
+      const type = change.type === 'DELETED' ? 'DELETED' : previous ? 'MODIFIED' : 'ADDED';
+      this.announce({ type, resource: change.resource, object: change.object, previous, resourceVersion: change.resourceVersion, committedAt: change.committedAt });
+    }
+    return true;
+  }
+
+  /**
+   * Replaces the whole cache with a fresh load from the database, announcing
+   * the differences to live watchers. The history restarts, so resumes from
+   * before the reset get 410 and relist.
+   */
+  reset(initial: { objects: StoredObject[]; resourceVersion: number }): void {
+    const fresh = new Map<string, Map<string, KubeObject>>();
+    for (const o of initial.objects) {
+      let bucket = fresh.get(o.resource);
+      if (!bucket) fresh.set(o.resource, (bucket = new Map()));
+      bucket.set(keyOf(o.namespace || undefined, o.name), JSON.parse(o.data));
+    }
+    const rv = Math.max(initial.resourceVersion, this.rv);
+    const changes: CacheEvent[] = [];
+    for (const [resource, bucket] of this.resources) {
+      const next = fresh.get(resource);
+      for (const [key, object] of bucket) {
+        if (next?.has(key)) continue;
+        changes.push({ type: 'DELETED', resource, object: { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } }, previous: object, resourceVersion: rv });
+      }
+    }
+    for (const [resource, bucket] of fresh) {
+      const old = this.resources.get(resource);
+      for (const [key, object] of bucket) {
+        const previous = old?.get(key);
+        if (previous?.metadata.resourceVersion === object.metadata.resourceVersion) continue;
+        changes.push({ type: previous ? 'MODIFIED' : 'ADDED', resource, object, previous, resourceVersion: Number(object.metadata.resourceVersion) });
+      }
+    }
+    this.resources = fresh;
+    this.rv = rv;
+    this.announcedRv = rv;
+    this.history = [];
+    this.historyStart = 0;
+    this.compactedThrough = rv;
+    const committedAt = Date.now();
+    for (const event of changes.sort((a, b) => a.resourceVersion - b.resourceVersion)) this.notify({ ...event, committedAt });
   }
 
   /** Waits for every write so far to be durable. */
@@ -209,8 +318,20 @@ export class WatchCache {
       .persist({ puts, deletes, resourceVersion })
       .then(
         () => {
-          for (const p of batch) this.announce(p.event);
+          const previous = this.announcedRv;
+          const committedAt = Date.now();
+          for (const p of batch) {
+            p.event.committedAt = committedAt;
+            this.announce(p.event);
+          }
           for (const p of batch) p.resolve();
+          for (const fn of this.commitListeners) {
+            try {
+              fn(batch.map((p) => p.event), previous);
+            } catch {
+              // replication trouble must not fail the writers
+            }
+          }
         },
         (err: unknown) => {
           this.options.onCommitError?.(err);
@@ -243,6 +364,11 @@ export class WatchCache {
       this.historyStart = (this.historyStart + 1) % size;
       this.compactedThrough = dropped.resourceVersion;
     }
+    this.announcedRv = event.resourceVersion;
+    this.notify(event);
+  }
+
+  private notify(event: CacheEvent) {
     for (const l of this.listeners) {
       try {
         l.fn(event);

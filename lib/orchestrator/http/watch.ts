@@ -5,6 +5,7 @@ import type { KubeObject } from '../meta.ts';
 import { apiVersionOf, type ResourceType } from '../registry.ts';
 import { fieldSelector, labelSelector } from '../selectors.ts';
 import { toTable } from '../tables.ts';
+import { selectionChange } from '../selection.ts';
 
 // ?watch=true: a stream of newline-delimited JSON events. Without a
 // resourceVersion (or with "0") the stream starts with ADDED for every
@@ -59,13 +60,8 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
   };
   const onEvent = (e: CacheEvent) => {
     lastRv = e.resourceVersion;
-    const now = e.type === 'DELETED' ? false : matches(e.object);
-    const before = e.type === 'ADDED' ? false : matches(e.previous);
-    if (e.type === 'DELETED') {
-      if (before) push(encode('DELETED', e.object));
-    } else if (now && before) push(encode('MODIFIED', e.object));
-    else if (now) push(encode('ADDED', e.object));
-    else if (before) push(encode('DELETED', e.object));
+    const type = selectionChange(e, matches);
+    if (type) push(encode(type, e.object));
   };
   let unsubscribe: () => void;
   // Registering before the stream exists makes a too-old version a 410 response, not a broken stream.

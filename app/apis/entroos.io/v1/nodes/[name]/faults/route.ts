@@ -40,5 +40,7 @@ export const POST = withAuth({ verb: 'update', resource: 'nodes', body: faultSch
       fleet.setPullBandwidth(name, undefined);
       break;
   }
+  const healing = body.action === 'restore' || body.action === 'heal' || body.action === 'restore-pulls';
+  platform.bus.publish('node.fault', { node: name, fault: body.action, action: healing ? 'heal' : 'inject' });
   return Response.json({ kind: 'NodeFault', apiVersion: 'entroos.io/v1', node: name, action: body.action });
 });

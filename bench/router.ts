@@ -1,0 +1,181 @@
+// npm run bench:router — live fan-out. 100 socket.io clients subscribe to all
+// pods while 1,000 pod changes per second are committed for 60 s; reports
+// commit→receipt latency p50/p99, server CPU, and whether any client ended
+// up different from the server (dropped changes) or had to resync. Then the
+// same across two instances sharing PostgreSQL + Redis (writes on A, clients
+// on B). Last line: one JSON object of the figures.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { machine, ROOT, round, startBenchServer, type BenchServer } from './lib.ts';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const PODS = Number(process.env.BENCH_PODS ?? 1000);
+const PG_ADMIN = process.env.ENTROOS_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.ENTROOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface ClientReport {
+  samples: number;
+  received: number;
+  resyncs: number;
+  mismatched: number;
+  p50: number;
+  p99: number;
+  error?: string;
+}
+
+async function cpuSeconds(server: BenchServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
+  return Number(/entroos_process_cpu_seconds_total (\S+)/.exec(text)?.[1] ?? NaN);
+}
+
+async function createPods(server: BenchServer) {
+  let next = 0;
+  const worker = async () => {
+    while (next < PODS) {
+      const i = next++;
+      const res = await fetch(`${server.url}/api/v1/namespaces/default/pods`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+        // 'manual': no scheduler writes; every change is the benchmark's.
+        body: JSON.stringify({ metadata: { name: `p-${i}`, labels: { app: 'bench' } }, spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'nginx:1.27' }] } }),
+      });
+      if (res.status !== 201) throw new Error(`create p-${i}: ${res.status} ${await res.text()}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
+/** Patches pods at RATE per second for SECONDS, paced in 10 ms ticks; returns the changes committed. */
+async function churn(server: BenchServer): Promise<number> {
+  const started = Date.now();
+  const end = started + SECONDS * 1000;
+  let sent = 0;
+  let failed = 0;
+  const inflight = new Set<Promise<void>>();
+  while (Date.now() < end) {
+    const due = Math.floor(((Date.now() - started) / 1000) * RATE);
+    while (sent < due && inflight.size < 256) {
+      const i = sent++;
+      const p = fetch(`${server.url}/api/v1/namespaces/default/pods/p-${i % PODS}`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/merge-patch+json' },
+        body: JSON.stringify({ metadata: { annotations: { step: String(i) } } }),
+      }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          if (res.status !== 200) failed++;
+        },
+        () => void failed++,
+      );
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await Promise.all(inflight);
+  if (failed) console.log(`  ! ${failed} patches failed`);
+  const achieved = sent / ((Date.now() - started) / 1000);
+  console.log(`  committed ${sent} changes (${round(achieved)}/s, target ${RATE}/s)`);
+  return sent - failed;
+}
+
+async function runClients(server: BenchServer, during: () => Promise<number>): Promise<{ report: ClientReport; committed: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/router-clients.ts'), server.url, server.token, String(CLIENTS)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let waiting: ((line: string) => void) | null = null;
+  let buffer = '';
+  child.stdout!.on('data', (d) => {
+    buffer += d;
+    let at: number;
+    while ((at = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, at);
+      buffer = buffer.slice(at + 1);
+      if (waiting) {
+        const w = waiting;
+        waiting = null;
+        w(line);
+      } else lines.push(line);
+    }
+  });
+  const nextLine = () => new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : (waiting = resolve)));
+  const ready = JSON.parse(await nextLine());
+  if (ready.error) throw new Error(`clients: ${ready.error}`);
+  console.log(`  ${CLIENTS} clients subscribed to all pods`);
+  const committed = await during();
+  child.stdin!.write('stop\n');
+  const report = JSON.parse(await nextLine()) as ClientReport;
+  if (report.error) throw new Error(`clients: ${report.error}`);
+  return { report, committed };
+}
+
+async function single() {
+  console.log('\nOne instance (SQLite):');
+  const server = await startBenchServer({ ENTROOS_NODES: '0', ENTROOS_DEMO: 'false' });
+  try {
+    await createPods(server);
+    let cpu = 0;
+    const { report } = await runClients(server, async () => {
+      const before = await cpuSeconds(server);
+      const t0 = Date.now();
+      const committed = await churn(server);
+      cpu = ((await cpuSeconds(server)) - before) / ((Date.now() - t0) / 1000);
+      return committed;
+    });
+    console.log(`  commit→client latency p50 ${report.p50} ms, p99 ${report.p99} ms over ${report.samples} deliveries; server CPU ${round(cpu * 100)} % of one core`);
+    console.log(`  clients different from the server at the end: ${report.mismatched}; resyncs: ${report.resyncs}`);
+    return { ...report, cpu };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function twoInstances() {
+  console.log('\nTwo instances (PostgreSQL + Redis), writes on A, clients on B:');
+  const name = `entroos_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  const env = { DATABASE_URL: url.toString(), REDIS_URL, ENTROOS_NODES: '0', ENTROOS_DEMO: 'false' };
+  const a = await startBenchServer(env);
+  const b = await startBenchServer(env);
+  try {
+    await createPods(a);
+    const { report } = await runClients({ ...b }, () => churn(a));
+    console.log(`  commit on A → client on B latency p50 ${report.p50} ms, p99 ${report.p99} ms; clients different at the end: ${report.mismatched}; resyncs: ${report.resyncs}`);
+    return report;
+  } finally {
+    await b.stop();
+    await a.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function main() {
+  console.log(`bench:router on ${machine()}`);
+  console.log(`${CLIENTS} clients, ${RATE} changes/s for ${SECONDS} s over ${PODS} pods`);
+  const one = await single();
+  const two = await twoInstances();
+  const figures = {
+    p50_ms: one.p50,
+    p99_ms: one.p99,
+    dropped: one.mismatched + two.mismatched,
+    resyncs: one.resyncs + two.resyncs,
+    server_cpu_pct: round(one.cpu * 100),
+    redis_p50_ms: two.p50,
+    redis_p99_ms: two.p99,
+  };
+  console.log(`\ntarget p99 ≤ 100 ms: ${figures.p99_ms <= 100 ? 'met' : 'NOT met'}; dropped 0: ${figures.dropped === 0 ? 'met' : 'NOT met'}`);
+  console.log(JSON.stringify(figures));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

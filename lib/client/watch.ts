@@ -1,0 +1,111 @@
+'use client';
+
+import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { ChangesMessage, WireChange } from '../router/protocol.ts';
+import { apiFetch } from './api.ts';
+import { subscribe } from './socket.ts';
+
+// A live list: listed through react-query, then kept current by a socket
+// subscription starting at the list's resourceVersion; changes go straight
+// into the query cache. After a resync signal the list is fetched again.
+
+export interface ListedObject {
+  metadata: { name: string; namespace?: string; resourceVersion: string; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface LiveList<T extends ListedObject = ListedObject> {
+  items: T[];
+  resourceVersion: string;
+  /** Changes with each fresh list (not with merged changes): the subscription follows it. */
+  generation: number;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+}
+
+/** REST path of a resource key such as "pods" or "deployments.apps". */
+export function listPath(resource: string, namespace?: string): string {
+  const dot = resource.indexOf('.');
+  const plural = dot < 0 ? resource : resource.slice(0, dot);
+  const group = dot < 0 ? '' : resource.slice(dot + 1);
+  const base = group ? `/apis/${group}/v1` : '/api/v1';
+  return namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${base}/${plural}`;
+}
+
+const keyOf = (o: ListedObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const positions = new WeakMap<ListedObject[], Map<string, number>>();
+
+function indexOf(items: ListedObject[]): Map<string, number> {
+  let index = positions.get(items);
+  if (!index) {
+    index = new Map(items.map((o, i) => [keyOf(o), i]));
+    positions.set(items, index);
+  }
+  return index;
+}
+
+/** Applies a batch of changes to a list, copying it once (and indexing by key, so 100k rows stay cheap). */
+export function applyChanges<T extends ListedObject>(list: LiveList<T>, changes: WireChange[], resourceVersion: string): LiveList<T> {
+  let items = list.items.slice();
+  const index = new Map(indexOf(list.items));
+  let removed = false;
+  for (const change of changes) {
+    const object = change.object as T;
+    const key = keyOf(object);
+    const at = index.get(key);
+    if (change.type === 'DELETED') {
+      if (at !== undefined) {
+        (items as (T | undefined)[])[at] = undefined;
+        index.delete(key);
+        removed = true;
+      }
+    } else if (at !== undefined) items[at] = object;
+    else {
+      index.set(key, items.length);
+      items.push(object);
+    }
+  }
+  if (removed) items = items.filter(Boolean);
+  else positions.set(items, index);
+  return { ...list, items, resourceVersion };
+}
+
+let generations = 0;
+
+export function useResourceList<T extends ListedObject = ListedObject>(resource: string, options: ListOptions = {}) {
+  const queryClient = useQueryClient();
+  const queryKey: QueryKey = ['live', resource, options.namespace ?? '', options.labelSelector ?? ''];
+  const query = useQuery({
+    queryKey,
+    structuralSharing: false,
+    staleTime: Infinity, // the socket keeps it fresh
+    queryFn: async (): Promise<LiveList<T>> => {
+      const params = new URLSearchParams();
+      if (options.labelSelector) params.set('labelSelector', options.labelSelector);
+      const list = await apiFetch<{ items: T[]; metadata: { resourceVersion: string } }>(`${listPath(resource, options.namespace)}${params.size ? `?${params}` : ''}`);
+      return { items: list.items, resourceVersion: list.metadata.resourceVersion, generation: ++generations };
+    },
+  });
+  const generation = query.data?.generation;
+  useEffect(() => {
+    if (generation === undefined) return;
+    const from = queryClient.getQueryData<LiveList<T>>(queryKey)?.resourceVersion;
+    return subscribe(
+      { stream: 'objects', resource, namespace: options.namespace || undefined, labelSelector: options.labelSelector || undefined, resourceVersion: from },
+      {
+        onChanges: (message: ChangesMessage) => {
+          queryClient.setQueryData<LiveList<T>>(queryKey, (old) => (old ? applyChanges(old, message.changes, message.resourceVersion) : old));
+        },
+        onResync: () => void queryClient.invalidateQueries({ queryKey, exact: true }),
+        onError: (message) => console.warn(`live ${resource}: ${message}`),
+      },
+    );
+    // queryKey is derived from these values
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [generation, resource, options.namespace, options.labelSelector, queryClient]);
+  return query;
+}

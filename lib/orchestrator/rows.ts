@@ -1,0 +1,100 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { milliCpu, parseQuantity } from './quantity.ts';
+import { age, nodeStatus, podStatus } from './status.ts';
+
+// Rows for the dashboard's tables, computed from plain objects so the server
+// (first paint) and the browser (live updates) build them the same way.
+
+export interface NodeRow {
+  name: string;
+  status: string;
+  zone: string;
+  instanceType: string;
+  cpuRequestedPct: number;
+  memoryRequestedPct: number;
+  pods: number;
+  age: string;
+}
+
+export interface PodRow {
+  namespace: string;
+  name: string;
+  ready: string;
+  status: string;
+  restarts: number;
+  node: string;
+  ip: string;
+  age: string;
+}
+
+export interface DeploymentRow {
+  namespace: string;
+  name: string;
+  ready: string;
+  upToDate: number;
+  available: number;
+  images: string;
+  age: string;
+}
+
+export function nodeRows(nodes: any[], pods: any[], now = Date.now()): NodeRow[] {
+  const perNode = new Map<string, { cpu: number; memory: number; pods: number }>();
+  for (const p of pods) {
+    const n = p.spec?.nodeName;
+    if (!n || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
+    const acc = perNode.get(n) ?? { cpu: 0, memory: 0, pods: 0 };
+    for (const c of p.spec.containers ?? []) {
+      acc.cpu += milliCpu(c.resources?.requests?.cpu ?? 0) || 0;
+      acc.memory += parseQuantity(c.resources?.requests?.memory ?? 0) || 0;
+    }
+    acc.pods++;
+    perNode.set(n, acc);
+  }
+  return nodes.map((n) => {
+    const used = perNode.get(n.metadata.name) ?? { cpu: 0, memory: 0, pods: 0 };
+    const cpu = milliCpu(n.status?.allocatable?.cpu ?? 0) || 0;
+    const memory = parseQuantity(n.status?.allocatable?.memory ?? 0) || 0;
+    return {
+      name: n.metadata.name,
+      status: nodeStatus(n),
+      zone: n.metadata.labels?.['topology.kubernetes.io/zone'] ?? '—',
+      instanceType: n.metadata.labels?.['node.kubernetes.io/instance-type'] ?? '—',
+      cpuRequestedPct: cpu ? Math.round((used.cpu / cpu) * 100) : 0,
+      memoryRequestedPct: memory ? Math.round((used.memory / memory) * 100) : 0,
+      pods: used.pods,
+      age: age(n.metadata.creationTimestamp, now),
+    };
+  });
+}
+
+export function podRow(p: any, now = Date.now()): PodRow {
+  return {
+    namespace: p.metadata.namespace,
+    name: p.metadata.name,
+    ready: `${(p.status?.containerStatuses ?? []).filter((s: any) => s.ready).length}/${p.spec?.containers?.length ?? 0}`,
+    status: podStatus(p),
+    restarts: (p.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0),
+    node: p.spec?.nodeName ?? '—',
+    ip: p.status?.podIP ?? '—',
+    age: age(p.metadata.creationTimestamp, now),
+  };
+}
+
+/** Whether a pod's name or node contains `text` (case-insensitive; empty matches all). */
+export function podMatches(p: any, text: string | undefined): boolean {
+  if (!text) return true;
+  const t = text.toLowerCase();
+  return p.metadata.name.toLowerCase().includes(t) || (p.spec?.nodeName ?? '').toLowerCase().includes(t);
+}
+
+export function deploymentRow(d: any, now = Date.now()): DeploymentRow {
+  return {
+    namespace: d.metadata.namespace,
+    name: d.metadata.name,
+    ready: `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
+    upToDate: d.status?.updatedReplicas ?? 0,
+    available: d.status?.availableReplicas ?? 0,
+    images: (d.spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(', '),
+    age: age(d.metadata.creationTimestamp, now),
+  };
+}

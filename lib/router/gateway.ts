@@ -1,0 +1,282 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server as SocketServer, type Socket } from 'socket.io';
+import { authenticate } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/principal.ts';
+import { can, type Resource } from '../auth/rbac.ts';
+import { isApiError } from '../gateway/errors.ts';
+import { RESOURCE_TYPES, type ResourceType } from '../orchestrator/registry.ts';
+import { fieldSelector, labelSelector } from '../orchestrator/selectors.ts';
+import { selectionChange } from '../orchestrator/selection.ts';
+import type { KubeObject } from '../orchestrator/meta.ts';
+import type { Platform } from '../platform.ts';
+import { isResourceVersionTooOld } from '../store/watch-cache.ts';
+import type { PlatformTopic } from './bus.ts';
+import { routerMetrics } from './metrics.ts';
+import { parseSubscription, type SocketError, type SubscribeAck } from './protocol.ts';
+import { PendingChanges } from './subscription.ts';
+
+export interface SocketData {
+  principal: Principal;
+}
+
+/** Which resource a platform topic belongs to, for RBAC. */
+const TOPIC_RESOURCE: Record<PlatformTopic, Resource> = {
+  'scheduling.decision': 'scheduler',
+  'node.fault': 'nodes',
+  'proof.ready': 'pods',
+  'proof.failed': 'pods',
+  'leader.changed': 'metrics',
+};
+
+const MAX_SUBSCRIPTIONS = 100;
+/** Incoming messages a socket may send per second (and in a burst) before it is disconnected. */
+const MESSAGE_RATE = 50;
+const MESSAGE_BURST = 200;
+/** Packets waiting in a socket's transport beyond which it counts as slow: changes keep coalescing instead. */
+const SLOW_WRITE_BUFFER = 16;
+
+function resolveResource(name: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.key === name) ?? RESOURCE_TYPES.find((t) => t.plural === name);
+}
+
+// One JSON text per object version, shared by every socket that sends it.
+const objectJson = new WeakMap<object, string>();
+function jsonOf(object: KubeObject): string {
+  let text = objectJson.get(object);
+  if (text === undefined) objectJson.set(object, (text = JSON.stringify(object)));
+  return text;
+}
+
+/**
+ * socket.io on the same HTTP server as Next. Every socket authenticates in
+ * its handshake (session cookie, `Authorization: Bearer`, or `auth.token`)
+ * and may then hold many subscriptions: object streams (by resource,
+ * namespace, selectors or one name, resumable from a resourceVersion) and
+ * platform event topics. RBAC applies to each subscription.
+ */
+export function attachSocketGateway(server: HttpServer, platform: Platform): SocketServer {
+  const io = new SocketServer<Record<string, (...args: never[]) => void>, Record<string, (...args: never[]) => void>, Record<string, never>, SocketData>(server, {
+    path: '/socket.io',
+    serveClient: false,
+    // Clients send only small control messages.
+    maxHttpBufferSize: 64 * 1024,
+    // Leave other upgrade requests (Next's dev HMR) alone instead of destroying them.
+    destroyUpgrade: false,
+  });
+  if (platform.router.redis) {
+    const { publisher, subscriber } = platform.router.redis;
+    // Room broadcasts and disconnects (e.g. of a disabled user) reach sockets on every instance.
+    io.adapter(createAdapter(publisher.duplicate(), subscriber.duplicate(), { key: `entroos:${platform.router.clusterId}:socket.io` }));
+  }
+  io.use(async (socket, next) => {
+    try {
+      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+      const result = await authenticate(platform, {
+        authorization: socket.handshake.headers.authorization ?? (token ? `Bearer ${token}` : undefined),
+        cookie: socket.handshake.headers.cookie,
+      });
+      if (!result.principal) return next(new Error(`Unauthorized: ${result.reason}`));
+      socket.data.principal = result.principal;
+      next();
+    } catch (err) {
+      platform.log.error({ err }, 'socket authentication failed');
+      next(new Error('Unauthorized: authentication is unavailable; try again'));
+    }
+  });
+  const metrics = routerMetrics();
+  io.on('connection', (socket) => {
+    metrics.sockets.inc();
+    const session = new SocketSession(socket, platform);
+    socket.on('disconnect', () => {
+      metrics.sockets.dec();
+      session.close();
+    });
+  });
+  return io;
+}
+
+interface ObjectSub {
+  kind: 'objects';
+  pending: PendingChanges;
+  stop: () => void;
+}
+interface PlatformSub {
+  kind: 'platform';
+  stop: () => void;
+}
+
+class SocketSession {
+  private subs = new Map<string, ObjectSub | PlatformSub>();
+  private flushTimer?: NodeJS.Timeout;
+  private tokens = MESSAGE_BURST;
+  private refilled = Date.now();
+  private metrics = routerMetrics();
+  private coalesceMs: number;
+  private bufferLimit: number;
+
+  constructor(
+    private socket: Socket,
+    private platform: Platform,
+  ) {
+    this.coalesceMs = platform.config.socketCoalesceMs;
+    this.bufferLimit = platform.config.socketBufferLimit;
+    const { username, role } = socket.data.principal as Principal;
+    socket.join(`user:${username}`);
+    socket.emit('hello', { user: username, role, instance: platform.router.instance, serverTime: new Date().toISOString() });
+    socket.use((_packet, next) => (this.allowMessage() ? next() : undefined));
+    socket.on('subscribe', (request: unknown, ack?: unknown) => {
+      let result: SubscribeAck;
+      try {
+        result = this.subscribe(request);
+      } catch (err) {
+        platform.log.error({ err }, 'a socket subscription failed');
+        result = this.fail(500, 'InternalError', 'the subscription failed on the server; the server log has the details', 'error');
+      }
+      this.reply(ack, result);
+    });
+    socket.on('unsubscribe', (request: unknown, ack?: unknown) => {
+      const id = (request as { id?: unknown })?.id;
+      const existed = typeof id === 'string' && this.unsubscribe(id);
+      if (typeof ack === 'function') ack({ ok: existed });
+    });
+  }
+
+  close() {
+    clearTimeout(this.flushTimer);
+    for (const id of [...this.subs.keys()]) this.unsubscribe(id);
+  }
+
+  private allowMessage(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(MESSAGE_BURST, this.tokens + ((now - this.refilled) / 1000) * MESSAGE_RATE);
+    this.refilled = now;
+    if (this.tokens >= 1) {
+      this.tokens--;
+      return true;
+    }
+    this.socket.emit('bye', { reason: `too many messages: at most ${MESSAGE_RATE} per second (bursts of ${MESSAGE_BURST}); reconnect and slow down` });
+    this.platform.log.warn({ user: (this.socket.data.principal as Principal).username }, 'socket disconnected for flooding');
+    this.socket.disconnect(true);
+    return false;
+  }
+
+  private reply(ack: unknown, result: SubscribeAck) {
+    if (typeof ack === 'function') ack(result);
+    else if (!result.ok) this.socket.emit('subscription:error', { id: null, ...result.error });
+  }
+
+  private fail(code: number, reason: string, message: string, metric: string): SubscribeAck {
+    this.metrics.refused.inc({ reason: metric });
+    return { ok: false, error: { code, reason, message } satisfies SocketError };
+  }
+
+  private subscribe(request: unknown): SubscribeAck {
+    const parsed = parseSubscription(request);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+      return this.fail(400, 'BadRequest', `invalid subscription: ${issues}`, 'invalid');
+    }
+    const spec = parsed.data;
+    if (this.subs.has(spec.id)) return this.fail(409, 'AlreadyExists', `a subscription with id "${spec.id}" already exists on this socket; unsubscribe it first or pick another id`, 'duplicate');
+    if (this.subs.size >= MAX_SUBSCRIPTIONS) return this.fail(429, 'TooManyRequests', `at most ${MAX_SUBSCRIPTIONS} subscriptions per socket`, 'limit');
+    const { role, username } = this.socket.data.principal as Principal;
+
+    if (spec.stream === 'platform') {
+      const denied = spec.topics.find((topic) => !can(role, 'watch', TOPIC_RESOURCE[topic]));
+      if (denied) return this.fail(403, 'Forbidden', `user "${username}" (role ${role}) cannot subscribe to ${denied} events`, 'forbidden');
+      const offs = spec.topics.map((topic) => this.platform.bus.subscribe(topic, (event) => this.socket.emit('platform', { id: spec.id, event })));
+      this.subs.set(spec.id, { kind: 'platform', stop: () => offs.forEach((off) => off()) });
+      this.metrics.subscriptions.inc();
+      return { ok: true, resourceVersion: String(this.platform.store.objects.committedResourceVersion) };
+    }
+
+    const t = resolveResource(spec.resource);
+    if (!t) return this.fail(404, 'NotFound', `unknown resource "${spec.resource}"; use one of ${RESOURCE_TYPES.map((r) => r.key).join(', ')}`, 'unknown');
+    if (!can(role, 'watch', t.plural)) return this.fail(403, 'Forbidden', `user "${username}" (role ${role}) cannot watch ${t.plural}`, 'forbidden');
+    let matches: (o: KubeObject | undefined) => boolean;
+    try {
+      const labels = labelSelector(spec.labelSelector);
+      const fields = fieldSelector(t.plural, spec.fieldSelector);
+      matches = (o) => !!o && (!spec.name || o.metadata.name === spec.name) && labels(o.metadata.labels as Record<string, string>) && fields(o);
+    } catch (err) {
+      if (isApiError(err)) return this.fail(400, 'BadRequest', err.message, 'invalid');
+      throw err;
+    }
+    const api = this.platform.orchestrator!.api;
+    const from = spec.resourceVersion === undefined ? this.platform.store.objects.committedResourceVersion : Number(spec.resourceVersion);
+    const pending = new PendingChanges(from, this.bufferLimit);
+    const sub: ObjectSub = { kind: 'objects', pending, stop: () => {} };
+    // Registered first: watch() replays the history after `from` synchronously.
+    this.subs.set(spec.id, sub);
+    this.metrics.subscriptions.inc();
+    try {
+      const stop = api.watch(t, t.namespaced ? spec.namespace : undefined, from, (event) => {
+        if (this.subs.get(spec.id) !== sub) return;
+        const type = selectionChange(event, matches);
+        if (!type) return pending.seen(event.resourceVersion);
+        this.metrics.eventsIn.inc();
+        if (!pending.offer(type, event)) this.resync(spec.id, 'buffer', `more than ${this.bufferLimit} objects changed while this client could not keep up; list again`);
+        else this.scheduleFlush();
+      });
+      if (this.subs.get(spec.id) === sub) sub.stop = stop;
+      else stop(); // resynced during the replay
+    } catch (err) {
+      this.unsubscribe(spec.id);
+      if (isResourceVersionTooOld(err)) {
+        this.metrics.resyncs.inc({ reason: 'expired' });
+        return this.fail(410, 'Expired', `${err.message}: the history no longer reaches back that far; list again and subscribe from the new resourceVersion`, 'expired');
+      }
+      throw err;
+    }
+    return { ok: true, resourceVersion: String(from) };
+  }
+
+  private unsubscribe(id: string): boolean {
+    const sub = this.subs.get(id);
+    if (!sub) return false;
+    sub.stop();
+    this.subs.delete(id);
+    this.metrics.subscriptions.dec();
+    return true;
+  }
+
+  /** Drops a subscription that cannot be kept exact; the client relists and subscribes again. */
+  private resync(id: string, reason: string, message: string) {
+    this.unsubscribe(id);
+    this.metrics.resyncs.inc({ reason });
+    this.socket.emit('resync', { id, reason, message });
+  }
+
+  private scheduleFlush() {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.coalesceMs);
+  }
+
+  private flush() {
+    // A client that is not reading keeps its changes coalescing here (bounded
+    // per object) rather than queuing copies in the transport.
+    const transport = this.socket.conn as unknown as { writeBuffer?: unknown[] };
+    if ((transport.writeBuffer?.length ?? 0) > SLOW_WRITE_BUFFER) {
+      this.scheduleFlush();
+      return;
+    }
+    const now = Date.now();
+    for (const [id, sub] of this.subs) {
+      if (sub.kind !== 'objects' || sub.pending.size === 0) continue;
+      const { changes, resourceVersion } = sub.pending.drain();
+      const parts: string[] = [];
+      for (const c of changes) {
+        parts.push(`{"type":"${c.type}","committedAt":${c.committedAt ?? 0},"object":${jsonOf(c.object)}}`);
+        if (c.committedAt) this.metrics.fanoutLatency.observe((now - c.committedAt) / 1000);
+      }
+      this.metrics.eventsOut.inc(changes.length);
+      this.metrics.coalesced.inc(sub.pending.coalesced);
+      sub.pending.coalesced = 0;
+      this.socket.emit('changes', Buffer.from(`{"id":${JSON.stringify(id)},"resourceVersion":"${resourceVersion}","changes":[${parts.join(',')}]}`));
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ChangesMessage, SubscribeAck } from '@/lib/router/protocol.ts';
+
+/** A socket.io client as the dashboard uses it, authenticated with a bearer token. */
+export function connectSocket(url: string, token?: string): Socket {
+  return io(url, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+}
+
+export function connected(socket: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (socket.connected) return resolve();
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+export function subscribe(socket: Socket, request: Record<string, unknown>): Promise<SubscribeAck> {
+  return socket.timeout(5_000).emitWithAck('subscribe', request);
+}
+
+export const decode = (payload: ArrayBuffer | Uint8Array | Buffer): ChangesMessage => JSON.parse(Buffer.from(payload as ArrayBuffer).toString('utf8'));
+
+/**
+ * What a client holds: objects by namespace/name from a list, kept current
+ * by `changes` messages, with the resume point.
+ */
+export class Mirror {
+  objects = new Map<string, any>();
+  resourceVersion = '0';
+  received = 0;
+
+  constructor(list: { items: any[]; metadata: { resourceVersion: string } }) {
+    for (const o of list.items) this.objects.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o);
+    this.resourceVersion = list.metadata.resourceVersion;
+  }
+
+  attach(socket: Socket, id: string) {
+    socket.on('changes', (payload: Buffer) => {
+      const message = decode(payload);
+      if (message.id !== id) return;
+      for (const c of message.changes) {
+        const key = `${c.object.metadata.namespace ?? ''}/${c.object.metadata.name}`;
+        if (c.type === 'DELETED') this.objects.delete(key);
+        else this.objects.set(key, c.object);
+        this.received++;
+      }
+      this.resourceVersion = message.resourceVersion;
+    });
+  }
+}
