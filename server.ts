@@ -60,7 +60,7 @@ async function main() {
 
   const platform = await startPlatform(config).catch((err: Error) =>
     fail(
-      err.message.startsWith('cannot reach Redis')
+      err.message.startsWith('cannot reach Redis') || err.name === 'ArtifactError'
         ? err.message
         : `cannot open the database at ${redactUrl(config.databaseUrl)}: ${err.message.split('\n').filter(Boolean).pop()}`,
     ),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -44,6 +45,12 @@ const schema = z.object({
   socketCoalesceMs: z.coerce.number().int().min(0).max(10_000).default(100),
   /** Objects a socket client may have waiting before it is told to resync instead. */
   socketBufferLimit: z.coerce.number().int().min(10).default(20_000),
+  /** Prover threads for placement proofs (0: bindings are not proved). */
+  provers: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+  /** Where the circuit artifacts are (default public/zk). */
+  zkDir: z.string().min(1).optional(),
+  /** How long a partial batch of bindings waits for more before it is proved. */
+  proofBatchMs: z.coerce.number().int().min(0).max(60_000).default(250),
   /** Scheduler profiles (config file only); an admin's edit through the API takes precedence. */
   scheduler: schedulerConfigSchema.optional(),
 });
@@ -80,6 +87,9 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   advertiseUrl: 'ENTROOS_ADVERTISE_URL',
   socketCoalesceMs: 'ENTROOS_SOCKET_COALESCE_MS',
   socketBufferLimit: 'ENTROOS_SOCKET_BUFFER_LIMIT',
+  provers: 'ENTROOS_PROVERS',
+  proofBatchMs: 'ENTROOS_PROOF_BATCH_MS',
+  zkDir: 'ENTROOS_ZK_DIR',
   scheduler: 'ENTROOS_SCHEDULER_CONFIG',
 };
 

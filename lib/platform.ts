@@ -10,6 +10,9 @@ import type { Scheduler } from './scheduler/index.ts';
 import type { NodeFleet } from './nko/index.ts';
 import type { EventBus } from './router/bus.ts';
 import type { Router } from './router/router.ts';
+import type { CircuitArtifacts, CircuitName } from './proofs/artifacts.ts';
+import type { ProofService } from './proofs/service.ts';
+import type { ProofApi } from './proofs/records.ts';
 
 /** Everything a request needs that lives for the whole process. Built by lib/start.ts. */
 export interface Platform {
@@ -30,6 +33,12 @@ export interface Platform {
   scheduler?: Scheduler;
   /** The in-process fleet of simulated nodes, if ENTROOS_NODES > 0. */
   fleet?: NodeFleet;
+  /** The circuits' checked artifacts (keys for verification). */
+  circuits: Record<CircuitName, CircuitArtifacts>;
+  /** Reading and verifying proofs (every instance). */
+  proofApi: ProofApi;
+  /** Proves the scheduler's bindings (the leader, when ENTROOS_PROVERS > 0). */
+  proofs?: ProofService;
   /** The HTTPS material (set by server.ts); `ca` goes into kubeconfigs. */
   tls?: TlsMaterial;
 }

@@ -9,6 +9,9 @@ import { openStore } from './store/index.ts';
 import { createOrchestrator } from './orchestrator/index.ts';
 import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
+import { loadArtifacts } from './proofs/artifacts.ts';
+import { ProofService } from './proofs/service.ts';
+import { createProofApi } from './proofs/records.ts';
 import { startScheduler } from './scheduler/index.ts';
 import { startFleet } from './nko/index.ts';
 
@@ -20,6 +23,13 @@ export async function startPlatform(config: Config): Promise<Platform> {
     onCommitError: (err) => log.error({ err }, 'a store commit failed; its writes were reverted'),
   });
   const authSecret = config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
+  let circuits: Platform['circuits'];
+  try {
+    circuits = loadArtifacts(config.zkDir);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const bus = new EventBus();
   const platform = {
     config,
@@ -34,8 +44,10 @@ export async function startPlatform(config: Config): Promise<Platform> {
     }),
     startedAt: new Date(),
     bus,
+    circuits,
     orchestrator: createOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds, eventQps: config.eventQps }),
   } as Platform;
+  platform.proofApi = createProofApi(platform);
   platform.router = new Router({
     config,
     store,
@@ -44,9 +56,11 @@ export async function startPlatform(config: Config): Promise<Platform> {
     clusterId: await store.settings.getOrCreate('cluster.id', () => randomUUID()),
     onLeading: async () => {
       await platform.orchestrator!.startControllers();
-      platform.scheduler = await startScheduler(store, platform.orchestrator!, log, config.scheduler, (d) =>
-        bus.publish('scheduling.decision', { pod: d.pod, uid: d.uid, profile: d.profile, result: d.result, node: d.node, message: d.message }),
-      );
+      if (config.provers > 0) platform.proofs = new ProofService(circuits, store, bus, log, { provers: config.provers, batchMs: config.proofBatchMs });
+      platform.scheduler = await startScheduler(store, platform.orchestrator!, log, config.scheduler, (d) => {
+        bus.publish('scheduling.decision', { pod: d.pod, uid: d.uid, profile: d.profile, result: d.result, node: d.node, message: d.message });
+        platform.proofs?.onDecision(d);
+      });
       platform.fleet = await startFleet(config, store, platform.orchestrator!, log);
     },
     onLeadershipLost: (reason) => {
@@ -77,6 +91,8 @@ export async function stopPlatform(): Promise<void> {
   setProcessGlobal(PLATFORM_GLOBAL, undefined);
   await platform?.fleet?.stop();
   platform?.scheduler?.stop();
+  await platform?.proofs?.stop();
+  if (platform) await import('./proofs/verify.ts').then((m) => m.terminateCurve());
   await platform?.orchestrator?.stop();
   await platform?.router.stop();
   await platform?.store.close();

@@ -13,6 +13,7 @@ const SECTIONS = [
       { href: '/deployments', label: 'Deployments' },
     ],
   },
+  { title: 'Trust', links: [{ href: '/proofs', label: 'Proofs' }] },
   { title: 'Settings', links: [{ href: '/settings/tokens', label: 'API tokens' }] },
 ];
 

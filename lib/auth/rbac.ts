@@ -26,6 +26,7 @@ const SCOPES: Record<string, Scope> = {
   leases: 'cluster',
   scheduler: 'cluster',
   priorityclasses: 'cluster',
+  proofs: 'cluster',
   users: 'admin',
   metrics: 'admin',
   settings: 'admin',

@@ -38,8 +38,19 @@ export interface NodeDetail {
   entropyAfter?: number;
 }
 
+/** A binding's facts for its placement proof: requests (private in the proof) and the node's free capacity before it (public). cpu in millicores, memory in bytes. */
+export interface PlacementFacts {
+  cpu: number;
+  memory: number;
+  freeCpu: number;
+  freeMemory: number;
+  freePods: number;
+}
+
 export interface DecisionDetail extends DecisionSummary {
   detail: NodeDetail[];
+  /** Set when the pod was bound. */
+  placement?: PlacementFacts;
 }
 
 export class DecisionLog {
@@ -53,7 +64,7 @@ export class DecisionLog {
   ) {}
 
   record(decision: DecisionDetail) {
-    const { detail: _detail, ...summary } = decision;
+    const { detail: _detail, placement: _placement, ...summary } = decision;
     this.summaries.delete(summary.uid);
     this.summaries.set(summary.uid, summary);
     if (this.summaries.size > this.maxSummaries) this.summaries.delete(this.summaries.keys().next().value as string);

@@ -6,7 +6,7 @@ import { typeByKey } from '../orchestrator/registry.ts';
 import { clone, timestamp } from '../orchestrator/meta.ts';
 import { isApiError } from '../gateway/errors.ts';
 import type { CacheEvent } from '../store/watch-cache.ts';
-import { DecisionLog, type DecisionDetail, type NodeDetail } from './decisions.ts';
+import { DecisionLog, type DecisionDetail, type NodeDetail, type PlacementFacts } from './decisions.ts';
 import { EntropyTracker } from './entropy.ts';
 import { NodeInfo } from './node-info.ts';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
@@ -352,6 +352,14 @@ export class Scheduler {
       perNode[i].entropyAfter = afterFor(feasible[i]);
     }
 
+    // What the placement proof attests: the node's free capacity just before this pod, and its requests.
+    const placement: PlacementFacts = {
+      cpu: Math.ceil(state.requests.cpu),
+      memory: Math.ceil(state.requests.memory),
+      freeCpu: Math.floor(winner.allocatable.cpu - winner.requested.cpu),
+      freeMemory: Math.floor(winner.allocatable.memory - winner.requested.memory),
+      freePods: Math.floor(winner.allocatable.pods - winner.requested.pods),
+    };
     // Reserve: account the pod on the node now, so the next pod sees the capacity as taken.
     const key = podKey(pod);
     this.mutate(winner, () => winner.addPod(key, { ...pod, spec: { ...pod.spec, nodeName: winner.name } }));
@@ -360,6 +368,7 @@ export class Scheduler {
       ...base,
       result: 'Scheduled',
       node: winner.name,
+      placement,
       message: `Successfully assigned ${key} to ${winner.name}`,
       top: top.map((i) => ({ node: feasible[i].name, score: round(totals[i]), entropyAfter: afterFor(feasible[i]) })),
       entropyAfter: round(this.clusterEntropy()),

@@ -5,6 +5,7 @@ import { tokensRepo } from './tokens.ts';
 import { usersRepo } from './users.ts';
 import { objectsRepo, type Fence } from './objects.ts';
 import { leasesRepo } from './leases.ts';
+import { proofsRepo } from './proofs.ts';
 import { WatchCache } from './watch-cache.ts';
 
 export type { Provider } from './db.ts';
@@ -14,6 +15,7 @@ export type { KubeObject, CacheEvent, WatchEventType } from './watch-cache.ts';
 export { ResourceVersionTooOld, WatchCache, NotLeader, isNotLeader } from './watch-cache.ts';
 export type { ReplicatedChange } from './watch-cache.ts';
 export type { LeaseRecord } from './leases.ts';
+export type { StoredPlacement, StoredProof, PublicPlacement, PlacementFilter } from './proofs.ts';
 export type { Fence } from './objects.ts';
 
 /** The store: the only module that talks to the database. */
@@ -26,6 +28,7 @@ export interface Store {
   /** Every API object, served from memory and persisted in group commits. */
   objects: WatchCache;
   leases: ReturnType<typeof leasesRepo>;
+  proofs: ReturnType<typeof proofsRepo>;
   /** For replicas and leader hand-over: a fresh load of every object, and write fencing by lease term. */
   replication: {
     loadAll: ReturnType<typeof objectsRepo>['loadAll'];
@@ -71,6 +74,7 @@ function storeFor(db: Db, provider: Provider, migrations: MigrationResult, objec
     settings: settingsRepo(db),
     objects,
     leases: leasesRepo(db),
+    proofs: proofsRepo(db),
     replication: { loadAll: repo.loadAll, setFence: repo.setFence },
     ping: async () => {
       await db.$queryRawUnsafe('SELECT 1');

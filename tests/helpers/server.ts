@@ -40,6 +40,8 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
     // Tests that want simulated nodes ask for them.
     ENTROOS_NODES: '0',
     ENTROOS_DEMO: 'false',
+    // Proving every binding costs CPU; tests about proofs turn it on.
+    ENTROOS_PROVERS: '0',
     CHECKPOINT_DISABLE: '1',
     NEXT_TELEMETRY_DISABLED: '1',
     ...options.env,

@@ -4,6 +4,7 @@ import { requireUser } from '@/lib/auth/current-user.ts';
 import { getPlatform } from '@/lib/platform.ts';
 import { podDetail, type PodDetail } from '@/lib/orchestrator/views.ts';
 import { DataTable, type Column } from '@/components/data-table';
+import { VerifyInBrowser } from '@/components/proofs/verify-in-browser';
 
 export const metadata: Metadata = { title: 'Pod' };
 export const dynamic = 'force-dynamic';
@@ -36,6 +37,7 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
   const platform = getPlatform();
   const pod = podDetail(platform.orchestrator!.api, namespace, name, platform.scheduler?.decisions.forPod(`${namespace}/${name}`));
   if (!pod) notFound();
+  const [placement] = await platform.store.proofs.listPlacements({ namespace, name, limit: 1 });
   return (
     <>
       <h1>
@@ -74,6 +76,21 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
               <p className="muted">Filtered out: {Object.entries(pod.decision.filterReasons).map(([r, n]) => `${n} ${r}`).join(', ')}</p>
             )}
             <DataTable rows={pod.decision.top.map((t) => ({ ...t, chosen: t.node === pod.decision!.node }))} columns={candidateColumns} testId="pod-candidates" empty="No candidates." />
+          </>
+        )}
+      </section>
+      <section className="panel" data-testid="pod-proof">
+        <h2>Placement proof</h2>
+        {!placement ? (
+          <p className="muted">{pod.node === '—' ? 'The pod is not bound yet.' : 'No proof yet: bindings are proved in batches a few seconds after scheduling (or proving is off: ENTROOS_PROVERS=0).'}</p>
+        ) : (
+          <>
+            <p>
+              Groth16 proof <code>{placement.batch.id}</code> ({placement.batch.circuit}, slot {placement.slot}, proved in {placement.batch.proveMs} ms, status{' '}
+              <strong>{placement.batch.status}</strong>) that the pod&apos;s requests fit node <code>{placement.node}</code>&apos;s free capacity, committed as{' '}
+              <code title={placement.commitment}>{placement.commitment.slice(0, 16)}…</code>.
+            </p>
+            <VerifyInBrowser proofId={placement.batch.id} />
           </>
         )}
       </section>

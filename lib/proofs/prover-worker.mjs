@@ -1,0 +1,29 @@
+// One prover thread of the pool (lib/proofs/pool.ts). Plain JavaScript so it
+// runs in a worker_thread without a TypeScript loader. Keeps each circuit's
+// wasm and zkey in memory and proves with snarkjs in single-thread mode:
+// the pool, not snarkjs, spreads the work over the cores.
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as snarkjs from 'snarkjs';
+
+const files = new Map();
+function artifacts(circuit) {
+  let loaded = files.get(circuit);
+  if (!loaded) {
+    const { wasmPath, zkeyPath } = workerData.circuits[circuit];
+    loaded = { wasm: { type: 'mem', data: new Uint8Array(readFileSync(wasmPath)) }, zkey: { type: 'mem', data: new Uint8Array(readFileSync(zkeyPath)) } };
+    files.set(circuit, loaded);
+  }
+  return loaded;
+}
+
+parentPort.on('message', async ({ id, circuit, input }) => {
+  const started = performance.now();
+  try {
+    const { wasm, zkey } = artifacts(circuit);
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, wasm, zkey, undefined, undefined, { singleThread: true });
+    parentPort.postMessage({ id, ok: true, proof, publicSignals, ms: performance.now() - started });
+  } catch (err) {
+    parentPort.postMessage({ id, ok: false, error: String(err?.message ?? err).split('\n')[0], ms: performance.now() - started });
+  }
+});

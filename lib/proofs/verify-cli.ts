@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { VerificationKey } from './artifacts.ts';
+import { BATCH_SIZE, slotSignals } from './placement.ts';
+import { checkShape, ProofFormatError, terminateCurve, verifyBatch, type VerifyItem } from './verify.ts';
+
+// entroos-verify FILE [--one-by-one]: verifies every proof in an export
+// (GET /apis/entroos.io/v1/proofs/export) with one batch check, naming bad
+// proofs by bisection; exit code 0 only when all are valid.
+
+const USAGE = 'usage: npx entroos-verify proofs.json [--one-by-one]\n  proofs.json: the file from the dashboard (Proofs → Export) or GET /apis/entroos.io/v1/proofs/export';
+
+interface ExportFile {
+  kind?: string;
+  vkeys?: Record<string, { vkeyId?: string; vkey: VerificationKey }>;
+  proofs?: { id: string; circuit: string; vkeyId?: string; proof: unknown; publicSignals: unknown; placements?: { slot: number; bindingId: string; namespace: string; name: string; node: string; commitment: string }[] }[];
+}
+
+function fail(message: string, code = 2): never {
+  console.error(`entroos-verify: ${message}`);
+  process.exit(code);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file || args.includes('--help')) fail(USAGE);
+  let data: ExportFile;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    fail(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (data.kind !== 'ProofExport' || !data.vkeys || !Array.isArray(data.proofs)) fail(`${file} is not an EntroOS proof export (kind ProofExport with vkeys and proofs)`);
+  for (const [circuit, { vkeyId, vkey }] of Object.entries(data.vkeys)) {
+    const id = createHash('sha256').update(JSON.stringify(vkey, null, 1)).digest('hex');
+    console.log(`key ${circuit}: ${vkeyId ?? id}${vkeyId && vkeyId !== id ? ' (as exported)' : ''}`);
+  }
+  const items: VerifyItem[] = [];
+  for (const [i, p] of data.proofs.entries()) {
+    const key = data.vkeys[p.circuit];
+    if (!key) fail(`proof ${p.id ?? i}: no verification key for circuit "${p.circuit}" in the file`);
+    try {
+      items.push({ vkey: key.vkey, ...checkShape(key.vkey, p.proof, p.publicSignals) });
+    } catch (err) {
+      if (err instanceof ProofFormatError) fail(`proof ${p.id ?? i} is malformed: ${err.message}`);
+      throw err;
+    }
+    // Each placement's commitment and binding id must be what the proof's public signals say.
+    const signals = p.publicSignals as string[];
+    for (const pl of p.placements ?? []) {
+      const s = p.circuit === 'placement' ? { commitment: signals[3], bindingId: signals[4] } : slotSignals(signals, pl.slot);
+      if (pl.slot >= (p.circuit === 'placement' ? 1 : BATCH_SIZE) || s.commitment !== pl.commitment || s.bindingId !== pl.bindingId) {
+        fail(`proof ${p.id}: placement ${pl.namespace}/${pl.name} does not match the proof's public signals (slot ${pl.slot})`, 1);
+      }
+    }
+  }
+  const placements = data.proofs.reduce((n, p) => n + (p.placements?.length ?? 0), 0);
+  const started = performance.now();
+  let bad: number[];
+  if (args.includes('--one-by-one')) {
+    bad = [];
+    for (const [i, item] of items.entries()) if (!(await verifyBatch([item])).ok) bad.push(i);
+  } else bad = (await verifyBatch(items)).bad;
+  const ms = Math.round(performance.now() - started);
+  await terminateCurve();
+  for (const i of bad) console.log(`INVALID proof ${data.proofs[i].id} (${data.proofs[i].circuit})`);
+  console.log(`${items.length - bad.length}/${items.length} proofs valid, covering ${placements} placements (${ms} ms)`);
+  process.exit(bad.length ? 1 : 0);
+}
+
+main().catch((err) => fail(`verification failed: ${(err as Error).message}`));

@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { buildBn128 } from 'ffjavascript';
+import type { Groth16Proof } from 'snarkjs';
+import type { VerificationKey } from './artifacts.ts';
+import { FIELD_ORDER } from './placement.ts';
+
+// Groth16 verification, one proof at a time or many at once.
+//
+// Batch verification checks n proofs with ONE multi-pairing instead of n:
+// each proof i gets a secret random 128-bit scalar r_i, and
+//   Π e(-r_i·A_i, B_i) · Π_keys [ e(Σr_i·α, β) · e(Σr_i·vk_x_i, γ) · e(Σr_i·C_i, δ) ] = 1
+// holds for all proofs together with overwhelming probability only if each
+// e(A_i, B_i) = e(α, β)·e(vk_x_i, γ)·e(C_i, δ) holds (a forger would have to
+// guess the r_i: success chance about 2^-128). That is n + 3 Miller loops per
+// key and a single final exponentiation, instead of 4n loops and n
+// exponentiations; vk_x for the whole batch is one multi-exponentiation of
+// the key's IC points by Σ r_i·input_ij. A failing batch is bisected to name
+// the bad proofs.
+
+/** The BN254 base field: proof coordinates must be below it. */
+const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+
+export class ProofFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProofFormatError';
+  }
+}
+
+export interface VerifyItem {
+  vkey: VerificationKey;
+  proof: Groth16Proof;
+  publicSignals: string[];
+}
+
+const DECIMAL = /^\d{1,78}$/;
+
+function coordinate(value: unknown, where: string): bigint {
+  if (typeof value !== 'string' || !DECIMAL.test(value)) throw new ProofFormatError(`${where} must be a decimal string`);
+  const n = BigInt(value);
+  if (n >= BASE_FIELD) throw new ProofFormatError(`${where} is not below the field modulus`);
+  return n;
+}
+
+/** Checks a proof's and its public signals' shape against the key; throws ProofFormatError naming the first problem. */
+export function checkShape(vkey: VerificationKey, proof: unknown, publicSignals: unknown): { proof: Groth16Proof; publicSignals: string[] } {
+  if (typeof proof !== 'object' || proof === null) throw new ProofFormatError('proof must be an object with pi_a, pi_b and pi_c');
+  const p = proof as Record<string, unknown>;
+  if (p.protocol !== undefined && p.protocol !== 'groth16') throw new ProofFormatError(`proof.protocol must be "groth16" (got ${JSON.stringify(p.protocol)})`);
+  if (p.curve !== undefined && p.curve !== 'bn128') throw new ProofFormatError(`proof.curve must be "bn128" (got ${JSON.stringify(p.curve)})`);
+  const g1 = (name: string) => {
+    const v = p[name];
+    if (!Array.isArray(v) || v.length !== 3) throw new ProofFormatError(`proof.${name} must be an array of 3 decimal strings`);
+    v.forEach((c, i) => coordinate(c, `proof.${name}[${i}]`));
+  };
+  g1('pi_a');
+  g1('pi_c');
+  const b = p.pi_b;
+  if (!Array.isArray(b) || b.length !== 3 || b.some((pair) => !Array.isArray(pair) || pair.length !== 2)) throw new ProofFormatError('proof.pi_b must be 3 pairs of decimal strings');
+  b.forEach((pair: unknown[], i) => pair.forEach((c, j) => coordinate(c, `proof.pi_b[${i}][${j}]`)));
+  if (!Array.isArray(publicSignals)) throw new ProofFormatError('publicSignals must be an array of decimal strings');
+  if (publicSignals.length !== vkey.nPublic) throw new ProofFormatError(`publicSignals has ${publicSignals.length} values; this circuit's key expects ${vkey.nPublic}`);
+  publicSignals.forEach((s, i) => {
+    if (typeof s !== 'string' || !DECIMAL.test(s)) throw new ProofFormatError(`publicSignals[${i}] must be a decimal string`);
+    if (BigInt(s) >= FIELD_ORDER) throw new ProofFormatError(`publicSignals[${i}] is not below the scalar field order`);
+  });
+  return { proof: p as unknown as Groth16Proof, publicSignals: publicSignals as string[] };
+}
+
+let curvePromise: Promise<any> | null = null;
+/** The BN254 curve (ffjavascript, WASM with worker threads), built once per process. */
+export function getCurve(): Promise<any> {
+  curvePromise ??= buildBn128();
+  return curvePromise;
+}
+
+export async function terminateCurve(): Promise<void> {
+  const curve = await curvePromise;
+  curvePromise = null;
+  await curve?.terminate();
+}
+
+const g1 = (curve: any, p: string[]) => curve.G1.fromObject(p.map(BigInt));
+const g2 = (curve: any, p: string[][]) => curve.G2.fromObject(p.map((c) => c.map(BigInt)));
+
+/** Writes `value` little-endian in `n8` bytes (multiExpAffine's scalar format). */
+function writeLE(into: Uint8Array, offset: number, value: bigint, n8: number) {
+  let v = value;
+  for (let i = 0; i < n8; i++) {
+    into[offset + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+/** Verifies one proof (the same check as snarkjs.groth16.verify, shapes checked first). */
+export async function verifyOne(item: VerifyItem): Promise<boolean> {
+  return (await verifyBatch([item])).ok;
+}
+
+/** Random-linear-combination check of all items at once; `ok` is true only if every proof is valid. */
+async function combinedCheck(curve: any, items: VerifyItem[]): Promise<boolean> {
+  const { G1, Fr } = curve;
+  const args: unknown[] = [];
+  const byKey = new Map<VerificationKey, { sumR: bigint; coeffs: bigint[]; sumC: any }>();
+  for (const item of items) {
+    const A = g1(curve, item.proof.pi_a);
+    const B = g2(curve, item.proof.pi_b);
+    const C = g1(curve, item.proof.pi_c);
+    if (!G1.isValid(A) || !curve.G2.isValid(B) || !G1.isValid(C)) return false;
+    // 128 random bits from the OS; never zero.
+    const r = BigInt(`0x${randomBytes(16).toString('hex')}`) | 1n;
+    args.push(G1.neg(G1.timesScalar(A, r)), B);
+    let acc = byKey.get(item.vkey);
+    if (!acc) byKey.set(item.vkey, (acc = { sumR: 0n, coeffs: Array(item.vkey.nPublic).fill(0n), sumC: G1.zero }));
+    acc.sumR = (acc.sumR + r) % FIELD_ORDER;
+    item.publicSignals.forEach((s, j) => (acc!.coeffs[j] = (acc!.coeffs[j] + r * BigInt(s)) % FIELD_ORDER));
+    acc.sumC = G1.add(acc.sumC, G1.timesScalar(C, r));
+  }
+  for (const [vkey, acc] of byKey) {
+    const n8 = curve.G1.F.n8 * 2;
+    const points = new Uint8Array(n8 * vkey.nPublic);
+    const scalars = new Uint8Array(Fr.n8 * vkey.nPublic);
+    for (let j = 0; j < vkey.nPublic; j++) {
+      points.set(G1.toAffine(g1(curve, vkey.IC[j + 1])), j * n8);
+      writeLE(scalars, j * Fr.n8, acc.coeffs[j], Fr.n8);
+    }
+    let vkX = vkey.nPublic ? await G1.multiExpAffine(points, scalars) : G1.zero;
+    vkX = G1.add(vkX, G1.timesScalar(g1(curve, vkey.IC[0]), acc.sumR));
+    const alpha = G1.timesScalar(g1(curve, vkey.vk_alpha_1), acc.sumR);
+    args.push(alpha, g2(curve, vkey.vk_beta_2), vkX, g2(curve, vkey.vk_gamma_2), acc.sumC, g2(curve, vkey.vk_delta_2));
+  }
+  return curve.pairingEq(...args);
+}
+
+/**
+ * Verifies many proofs (possibly for different keys) with one pairing check;
+ * when it fails, bisects to find exactly which proofs are bad.
+ * Shapes are checked first: a malformed item throws ProofFormatError.
+ */
+export async function verifyBatch(items: VerifyItem[]): Promise<{ ok: boolean; bad: number[] }> {
+  for (const item of items) checkShape(item.vkey, item.proof, item.publicSignals);
+  if (!items.length) return { ok: true, bad: [] };
+  const curve = await getCurve();
+  const bad: number[] = [];
+  const search = async (from: number, to: number): Promise<void> => {
+    if (await combinedCheck(curve, items.slice(from, to))) return;
+    if (to - from === 1) {
+      bad.push(from);
+      return;
+    }
+    const mid = (from + to) >> 1;
+    await search(from, mid);
+    await search(mid, to);
+  };
+  await search(0, items.length);
+  return { ok: bad.length === 0, bad };
+}

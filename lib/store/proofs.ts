@@ -1,0 +1,74 @@
+import type { Db } from './db.ts';
+
+export interface StoredPlacement {
+  bindingId: string;
+  slot: number;
+  podUid: string;
+  namespace: string;
+  name: string;
+  node: string;
+  commitment: string;
+  cpu: string;
+  memory: string;
+  salt: string;
+}
+
+export interface StoredProof {
+  id: string;
+  circuit: string;
+  vkeyId: string;
+  publicSignals: string;
+  proof: string;
+  proveMs: number;
+  status: string;
+  createdAt: Date;
+  verifiedAt: Date | null;
+}
+
+/** A placement as served: without what opens its commitment (cpu, memory, salt). */
+export type PublicPlacement = Omit<StoredPlacement, 'cpu' | 'memory' | 'salt'> & { createdAt: Date; batch: Pick<StoredProof, 'id' | 'circuit' | 'status' | 'proveMs'> };
+
+const PUBLIC_PLACEMENT = { bindingId: true, slot: true, podUid: true, namespace: true, name: true, node: true, commitment: true, createdAt: true, batchId: true } as const;
+
+export interface PlacementFilter {
+  namespace?: string;
+  name?: string;
+  node?: string;
+  status?: string;
+  limit?: number;
+}
+
+export function proofsRepo(db: Db) {
+  return {
+    save: async (proof: Omit<StoredProof, 'createdAt' | 'verifiedAt'>, placements: StoredPlacement[]): Promise<void> => {
+      await db.$transaction([db.proofBatch.create({ data: proof }), db.placement.createMany({ data: placements.map((p) => ({ ...p, batchId: proof.id })) })]);
+    },
+    listPlacements: async (filter: PlacementFilter): Promise<PublicPlacement[]> => {
+      const rows = await db.placement.findMany({
+        where: {
+          ...(filter.namespace ? { namespace: filter.namespace } : {}),
+          ...(filter.name ? { name: filter.name } : {}),
+          ...(filter.node ? { node: filter.node } : {}),
+          ...(filter.status ? { batch: { status: filter.status } } : {}),
+        },
+        select: { ...PUBLIC_PLACEMENT, batch: { select: { id: true, circuit: true, status: true, proveMs: true } } },
+        orderBy: { createdAt: 'desc' },
+        take: Math.min(filter.limit ?? 500, 10_000),
+      });
+      return rows.map(({ batchId: _b, ...row }) => row);
+    },
+    getProof: async (id: string): Promise<(StoredProof & { placements: Omit<PublicPlacement, 'batch'>[] }) | null> =>
+      db.proofBatch.findUnique({ where: { id }, include: { placements: { select: PUBLIC_PLACEMENT, orderBy: { slot: 'asc' } } } }).then((row) =>
+        row ? { ...row, placements: row.placements.map(({ batchId: _b, ...p }) => p) } : null,
+      ),
+    listProofs: async (ids: string[] | undefined, limit: number): Promise<StoredProof[]> =>
+      db.proofBatch.findMany({ where: ids ? { id: { in: ids } } : {}, orderBy: { createdAt: 'asc' }, take: limit }),
+    setStatus: async (ids: string[], status: string): Promise<void> => {
+      if (ids.length) await db.proofBatch.updateMany({ where: { id: { in: ids } }, data: { status, verifiedAt: new Date() } });
+    },
+    counts: async (): Promise<Record<string, number>> => {
+      const groups = await db.proofBatch.groupBy({ by: ['status'], _count: { _all: true } });
+      return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+    },
+  };
+}

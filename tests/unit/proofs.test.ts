@@ -1,0 +1,112 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as snarkjs from 'snarkjs';
+import { poseidon2 } from 'poseidon-lite';
+import { ArtifactError, defaultZkDir, loadArtifacts, type CircuitArtifacts, type CircuitName } from '@/lib/proofs/artifacts.ts';
+import { batchInput, BATCH_SIZE, placementWitness, slotSignals } from '@/lib/proofs/placement.ts';
+import { ProofFormatError, terminateCurve, verifyBatch, verifyOne, type VerifyItem } from '@/lib/proofs/verify.ts';
+
+// Real circuits, real proofs (snarkjs, single-threaded as in the prover pool).
+let circuits: Record<CircuitName, CircuitArtifacts>;
+const prove = async (name: CircuitName, input: Record<string, unknown>) =>
+  snarkjs.groth16.fullProve(input, circuits[name].wasmPath, circuits[name].zkeyPath, undefined, undefined, { singleThread: true });
+const fits = (i: number) => placementWitness({ cpu: 250 + i, memory: 128 * 2 ** 20, freeCpu: 4000, freeMemory: 8 * 2 ** 30, freePods: 110 - i }, BigInt(1000 + i));
+
+beforeAll(() => {
+  circuits = loadArtifacts();
+});
+afterAll(async () => {
+  await terminateCurve();
+});
+
+describe('circuit artifacts', () => {
+  it('match their manifest, and each key verifies a fresh proof', async () => {
+    const manifest = JSON.parse(readFileSync(join(defaultZkDir(), 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.circuits).sort()).toEqual(['merkle_inclusion', 'placement', 'placement_batch']);
+    expect(manifest.ptau.power).toBeGreaterThanOrEqual(14);
+
+    const single = await prove('placement', { ...fits(0) });
+    expect(await snarkjs.groth16.verify(circuits.placement.vkey, single.publicSignals, single.proof)).toBe(true);
+    expect(await verifyOne({ vkey: circuits.placement.vkey, ...single })).toBe(true);
+
+    const slots = [fits(1), fits(2), fits(3)];
+    const batch = await prove('placement_batch', batchInput(slots));
+    expect(batch.publicSignals).toHaveLength(5 * BATCH_SIZE);
+    expect(slotSignals(batch.publicSignals, 2)).toEqual({ freeCpu: '4000', freeMemory: String(8 * 2 ** 30), freePods: '107', commitment: slots[2].commitment, bindingId: '1003' });
+    expect(slotSignals(batch.publicSignals, 3).bindingId).toBe('0'); // padding
+    expect(await verifyOne({ vkey: circuits.placement_batch.vkey, ...batch })).toBe(true);
+
+    // Merkle inclusion at depth 20: the leaf is the left child at every level.
+    const leaf = 42n;
+    const pathElements = Array.from({ length: 20 }, (_, i) => BigInt(i + 1));
+    let root = leaf;
+    for (const sibling of pathElements) root = poseidon2([root, sibling]);
+    const merkle = await prove('merkle_inclusion', { root: String(root), leaf: String(leaf), pathElements: pathElements.map(String), pathIndices: Array(20).fill('0') });
+    expect(await verifyOne({ vkey: circuits.merkle_inclusion.vkey, ...merkle })).toBe(true);
+  });
+
+  it('the browser verifier is the installed snarkjs build', () => {
+    const served = readFileSync(join(defaultZkDir(), '..', 'vendor', 'snarkjs.min.js'));
+    const installed = readFileSync(join(defaultZkDir(), '..', '..', 'node_modules', 'snarkjs', 'build', 'snarkjs.min.js'));
+    expect(served.equals(installed), 'public/vendor/snarkjs.min.js differs from node_modules/snarkjs: copy it again after upgrading snarkjs').toBe(true);
+  });
+
+  it('a corrupted artifact is named at load time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entroos-zk-'));
+    cpSync(defaultZkDir(), dir, { recursive: true });
+    const zkey = join(dir, 'placement.zkey');
+    const bytes = readFileSync(zkey);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(zkey, bytes);
+    expect(() => loadArtifacts(dir)).toThrow(ArtifactError);
+    expect(() => loadArtifacts(dir)).toThrow(/placement\.zkey does not match its checksum in manifest\.json/);
+  });
+});
+
+describe('soundness', () => {
+  let valid: VerifyItem;
+  beforeAll(async () => {
+    valid = { vkey: circuits.placement.vkey, ...(await prove('placement', { ...fits(0) })) };
+  });
+
+  it('a tampered proof, a tampered public signal and another circuit’s key each fail', async () => {
+    const tamperedProof = { ...valid, proof: { ...valid.proof, pi_a: [String(BigInt(valid.proof.pi_a[0]) + 1n), valid.proof.pi_a[1], valid.proof.pi_a[2]] } };
+    expect(await verifyOne(tamperedProof)).toBe(false);
+    const signals = [...valid.publicSignals];
+    signals[0] = String(BigInt(signals[0]) + 1n); // claims more free cpu than proved
+    expect(await verifyOne({ ...valid, publicSignals: signals })).toBe(false);
+    // A key of the same shape from another circuit (the batch key's first 6 IC points).
+    const other = { ...circuits.placement_batch.vkey, nPublic: 5, IC: circuits.placement_batch.vkey.IC.slice(0, 6) };
+    expect(await verifyOne({ ...valid, vkey: other })).toBe(false);
+    expect(await snarkjs.groth16.verify(other, valid.publicSignals, valid.proof)).toBe(false);
+  });
+
+  it('rejects malformed input by name instead of answering true', async () => {
+    await expect(verifyOne({ ...valid, publicSignals: valid.publicSignals.slice(1) })).rejects.toThrow(new ProofFormatError("publicSignals has 4 values; this circuit's key expects 5"));
+    await expect(verifyOne({ ...valid, publicSignals: [...valid.publicSignals.slice(0, 4), (2n ** 254n).toString()] })).rejects.toThrow(/publicSignals\[4\] is not below the scalar field order/);
+    await expect(verifyOne({ ...valid, proof: { ...valid.proof, pi_b: [['1']] } as never })).rejects.toThrow(/pi_b must be 3 pairs/);
+  });
+
+  it('an over-committing placement cannot be proved, nor one that wraps around the field', async () => {
+    const over = placementWitness({ cpu: 4001, memory: 1, freeCpu: 4000, freeMemory: 10, freePods: 5 }, 7n);
+    await expect(prove('placement', { ...over })).rejects.toThrow();
+    const full = placementWitness({ cpu: 1, memory: 1, freeCpu: 4000, freeMemory: 10, freePods: 0 }, 7n);
+    await expect(prove('placement', { ...full })).rejects.toThrow();
+    // cpu = p - 1 would be "below" free cpu modulo p without the range checks.
+    const wrap = { ...fits(0), cpu: '21888242871839275222246405745257275088548364400416034343698204186575808495616' };
+    await expect(prove('placement', wrap)).rejects.toThrow();
+  });
+
+  it('a batch with one bad proof fails, and bisection names exactly that one', async () => {
+    const items: VerifyItem[] = [];
+    for (let i = 0; i < 6; i++) items.push({ vkey: circuits.placement.vkey, ...(await prove('placement', { ...fits(i) })) });
+    items.push({ vkey: circuits.placement_batch.vkey, ...(await prove('placement_batch', batchInput([fits(7), fits(8)]))) });
+    expect(await verifyBatch(items)).toEqual({ ok: true, bad: [] });
+    const signals = [...items[3].publicSignals];
+    signals[1] = '1';
+    items[3] = { ...items[3], publicSignals: signals };
+    expect(await verifyBatch(items)).toEqual({ ok: false, bad: [3] });
+  }, 60_000);
+});
