@@ -29,10 +29,9 @@ async function main() {
     const mirror: Mirror = { objects: new Map(initial.items.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.metadata.resourceVersion])) };
     mirrors.push(mirror);
     const socket = io(url, { path: '/socket.io', transports: ['websocket'], auth: { token }, forceNew: true });
-    socket.on('changes', (payload: Buffer) => {
+    socket.on('changes', (_meta: { id: string; resourceVersion: string }, payload: Buffer) => {
       const now = Date.now();
-      const message = JSON.parse(payload.toString('utf8'));
-      for (const c of message.changes) {
+      for (const c of JSON.parse(payload.toString('utf8'))) {
         const key = `${c.object.metadata.namespace}/${c.object.metadata.name}`;
         if (c.type === 'DELETED') mirror.objects.delete(key);
         else mirror.objects.set(key, c.object.metadata.resourceVersion);

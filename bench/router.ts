@@ -29,7 +29,7 @@ interface ClientReport {
 
 async function cpuSeconds(server: BenchServer): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
-  return Number(/entroos_process_cpu_seconds_total (\S+)/.exec(text)?.[1] ?? NaN);
+  return Number(/^entroos_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }
 
 async function createPods(server: BenchServer) {

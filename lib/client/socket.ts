@@ -2,7 +2,7 @@
 
 import { io, type Socket } from 'socket.io-client';
 import { useSyncExternalStore } from 'react';
-import type { ChangesMessage, SubscribeAck, SubscribeRequest, SubscriptionSpec } from '../router/protocol.ts';
+import { decodeChanges, type ChangesMessage, type ChangesMeta, type SubscribeAck, type SubscribeRequest, type SubscriptionSpec } from '../router/protocol.ts';
 
 // One socket per tab, shared by every live view. Subscriptions survive
 // reconnects: each is re-sent from the last resourceVersion it received;
@@ -56,10 +56,10 @@ function getSocket(): Socket {
     }
     setState('reconnecting');
   });
-  socket.on('changes', (payload: ArrayBuffer | Uint8Array) => {
-    const message = JSON.parse(new TextDecoder().decode(payload)) as ChangesMessage;
-    const entry = entries.get(message.id);
+  socket.on('changes', (meta: ChangesMeta, payload: ArrayBuffer | Uint8Array) => {
+    const entry = entries.get(meta.id);
     if (!entry) return;
+    const message = decodeChanges(meta, payload);
     // Resume from here after a reconnect.
     (entry.request as { resourceVersion?: string }).resourceVersion = message.resourceVersion;
     entry.onChanges?.(message);

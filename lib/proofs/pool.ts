@@ -42,7 +42,14 @@ export class ProverPool {
 
   constructor(circuits: Record<CircuitName, CircuitArtifacts>, size = availableParallelism()) {
     this.size = Math.max(1, size);
-    const workerData = { circuits: Object.fromEntries(Object.entries(circuits).map(([name, a]) => [name, { wasmPath: a.wasmPath, zkeyPath: a.zkeyPath }])) };
+    const workerData = {
+      circuits: Object.fromEntries(Object.entries(circuits).map(([name, a]) => [name, { wasmPath: a.wasmPath, zkeyPath: a.zkeyPath }])),
+      // ffjavascript's web-worker shim believes every worker thread is one of
+      // its own and loads `mod` from workerData: give it an empty module.
+      mod: 'data:text/javascript,',
+      type: 'module',
+      name: 'entroos-prover',
+    };
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(new URL('./prover-worker.mjs', import.meta.url), { workerData });
       worker.on('message', (message: { id: number; ok: boolean; proof?: Groth16Proof; publicSignals?: string[]; error?: string; ms: number }) => {

@@ -13,8 +13,9 @@ import type { Platform } from '../platform.ts';
 import { isResourceVersionTooOld } from '../store/watch-cache.ts';
 import type { PlatformTopic } from './bus.ts';
 import { routerMetrics } from './metrics.ts';
-import { parseSubscription, type SocketError, type SubscribeAck } from './protocol.ts';
-import { PendingChanges } from './subscription.ts';
+import type { SocketError, SubscribeAck } from './protocol.ts';
+import { parseSubscription } from './subscribe-schema.ts';
+import { PendingChanges, type PendingChange } from './subscription.ts';
 
 export interface SocketData {
   principal: Principal;
@@ -85,9 +86,10 @@ export function attachSocketGateway(server: HttpServer, platform: Platform): Soc
     }
   });
   const metrics = routerMetrics();
+  const clock = new FlushClock(platform.config.socketCoalesceMs);
   io.on('connection', (socket) => {
     metrics.sockets.inc();
-    const session = new SocketSession(socket, platform);
+    const session = new SocketSession(socket, platform, clock);
     socket.on('disconnect', () => {
       metrics.sockets.dec();
       session.close();
@@ -99,7 +101,52 @@ export function attachSocketGateway(server: HttpServer, platform: Platform): Soc
 interface ObjectSub {
   kind: 'objects';
   pending: PendingChanges;
+  /** Subscriptions with the same key see the same changes. */
+  key: string;
   stop: () => void;
+}
+
+const sameBatch = (a: PendingChange[], b: PendingChange[]) => a.length === b.length && a.every((c, i) => c.object === b[i].object && c.type === b[i].type && c.committedAt === b[i].committedAt);
+
+/**
+ * One clock for every socket: all flush on the same tick, so the many
+ * subscribers of one stream get identical batches, encoded once and sent as
+ * the same bytes (the coalescing window is also the batching window).
+ */
+class FlushClock {
+  private dirty = new Set<SocketSession>();
+  private timer?: NodeJS.Timeout;
+  private encoded = new Map<string, { changes: PendingChange[]; payload: Buffer }[]>();
+
+  constructor(private intervalMs: number) {}
+
+  mark(session: SocketSession) {
+    this.dirty.add(session);
+    this.timer ??= setTimeout(() => this.tick(), this.intervalMs);
+  }
+
+  forget(session: SocketSession) {
+    this.dirty.delete(session);
+  }
+
+  /** The batch as bytes: a JSON array of changes, shared by every socket that sends the same batch this tick. */
+  encode(key: string, changes: PendingChange[]): Buffer {
+    let candidates = this.encoded.get(key);
+    if (!candidates) this.encoded.set(key, (candidates = []));
+    const hit = candidates.find((c) => sameBatch(c.changes, changes));
+    if (hit) return hit.payload;
+    const payload = Buffer.from(`[${changes.map((c) => `{"type":"${c.type}","committedAt":${c.committedAt ?? 0},"object":${jsonOf(c.object)}}`).join(',')}]`);
+    candidates.push({ changes, payload });
+    return payload;
+  }
+
+  private tick() {
+    this.timer = undefined;
+    const sessions = [...this.dirty];
+    this.dirty.clear();
+    for (const session of sessions) session.flush();
+    this.encoded.clear();
+  }
 }
 interface PlatformSub {
   kind: 'platform';
@@ -108,18 +155,16 @@ interface PlatformSub {
 
 class SocketSession {
   private subs = new Map<string, ObjectSub | PlatformSub>();
-  private flushTimer?: NodeJS.Timeout;
   private tokens = MESSAGE_BURST;
   private refilled = Date.now();
   private metrics = routerMetrics();
-  private coalesceMs: number;
   private bufferLimit: number;
 
   constructor(
     private socket: Socket,
     private platform: Platform,
+    private clock: FlushClock,
   ) {
-    this.coalesceMs = platform.config.socketCoalesceMs;
     this.bufferLimit = platform.config.socketBufferLimit;
     const { username, role } = socket.data.principal as Principal;
     socket.join(`user:${username}`);
@@ -143,7 +188,7 @@ class SocketSession {
   }
 
   close() {
-    clearTimeout(this.flushTimer);
+    this.clock.forget(this);
     for (const id of [...this.subs.keys()]) this.unsubscribe(id);
   }
 
@@ -206,7 +251,8 @@ class SocketSession {
     const api = this.platform.orchestrator!.api;
     const from = spec.resourceVersion === undefined ? this.platform.store.objects.committedResourceVersion : Number(spec.resourceVersion);
     const pending = new PendingChanges(from, this.bufferLimit);
-    const sub: ObjectSub = { kind: 'objects', pending, stop: () => {} };
+    const key = [t.key, t.namespaced ? (spec.namespace ?? '') : '', spec.labelSelector ?? '', spec.fieldSelector ?? '', spec.name ?? ''].join('\u0000');
+    const sub: ObjectSub = { kind: 'objects', pending, key, stop: () => {} };
     // Registered first: watch() replays the history after `from` synchronously.
     this.subs.set(spec.id, sub);
     this.metrics.subscriptions.inc();
@@ -217,7 +263,7 @@ class SocketSession {
         if (!type) return pending.seen(event.resourceVersion);
         this.metrics.eventsIn.inc();
         if (!pending.offer(type, event)) this.resync(spec.id, 'buffer', `more than ${this.bufferLimit} objects changed while this client could not keep up; list again`);
-        else this.scheduleFlush();
+        else this.clock.mark(this);
       });
       if (this.subs.get(spec.id) === sub) sub.stop = stop;
       else stop(); // resynced during the replay
@@ -248,35 +294,23 @@ class SocketSession {
     this.socket.emit('resync', { id, reason, message });
   }
 
-  private scheduleFlush() {
-    if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush();
-    }, this.coalesceMs);
-  }
-
-  private flush() {
+  flush() {
     // A client that is not reading keeps its changes coalescing here (bounded
     // per object) rather than queuing copies in the transport.
     const transport = this.socket.conn as unknown as { writeBuffer?: unknown[] };
     if ((transport.writeBuffer?.length ?? 0) > SLOW_WRITE_BUFFER) {
-      this.scheduleFlush();
+      this.clock.mark(this);
       return;
     }
     const now = Date.now();
     for (const [id, sub] of this.subs) {
       if (sub.kind !== 'objects' || sub.pending.size === 0) continue;
       const { changes, resourceVersion } = sub.pending.drain();
-      const parts: string[] = [];
-      for (const c of changes) {
-        parts.push(`{"type":"${c.type}","committedAt":${c.committedAt ?? 0},"object":${jsonOf(c.object)}}`);
-        if (c.committedAt) this.metrics.fanoutLatency.observe((now - c.committedAt) / 1000);
-      }
+      for (const c of changes) if (c.committedAt) this.metrics.fanoutLatency.observe((now - c.committedAt) / 1000);
       this.metrics.eventsOut.inc(changes.length);
       this.metrics.coalesced.inc(sub.pending.coalesced);
       sub.pending.coalesced = 0;
-      this.socket.emit('changes', Buffer.from(`{"id":${JSON.stringify(id)},"resourceVersion":"${resourceVersion}","changes":[${parts.join(',')}]}`));
+      this.socket.emit('changes', { id, resourceVersion: String(resourceVersion) }, this.clock.encode(sub.key, changes));
     }
   }
 }

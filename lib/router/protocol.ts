@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import type { SubscribeRequest } from './subscribe-schema.ts';
+
+export type { SubscribeRequest, SubscriptionSpec } from './subscribe-schema.ts';
 
 // The socket protocol, shared by the server gateway and the browser client.
 //
@@ -7,45 +9,12 @@ import { z } from 'zod';
 //   unsubscribe ({ id }, ack?)
 // server → client
 //   hello       { user, role, instance, serverTime }
-//   changes     UTF-8 JSON bytes of ChangesMessage (binary: no re-escaping of big payloads)
+//   changes     ({ id, resourceVersion }, bytes): the bytes are the UTF-8 JSON array of
+//               WireChange (binary: not re-escaped, and shared by every socket sending the same batch)
 //   platform    { id, event }
 //   resync      { id, reason, message }  the view is stale: list again and subscribe from the new version
 //   subscription:error { id, code, reason, message }
 //   bye         { reason }  sent before the server disconnects a misbehaving client
-
-export const PLATFORM_TOPICS = ['scheduling.decision', 'node.fault', 'proof.ready', 'proof.failed', 'leader.changed'] as const;
-
-const id = z.string().min(1, 'id must not be empty').max(64, 'id must be at most 64 characters');
-
-export const objectSubscriptionSchema = z.object({
-  id,
-  stream: z.literal('objects').default('objects'),
-  /** e.g. "pods", "nodes", "deployments.apps" (or just "deployments"). */
-  resource: z.string().min(1).max(128),
-  namespace: z.string().max(253).optional(),
-  name: z.string().max(253).optional(),
-  labelSelector: z.string().max(1024).optional(),
-  fieldSelector: z.string().max(1024).optional(),
-  /** Start after this version (from a list); omitted: from now on. */
-  resourceVersion: z.union([z.string().regex(/^\d+$/, 'resourceVersion must be a number'), z.number().int().nonnegative()]).optional(),
-});
-
-export const platformSubscriptionSchema = z.object({
-  id,
-  stream: z.literal('platform'),
-  topics: z.array(z.enum(PLATFORM_TOPICS)).min(1, 'name at least one topic'),
-});
-
-export const subscribeSchema = z.union([platformSubscriptionSchema, objectSubscriptionSchema]);
-/** Parses by `stream` first, so errors name the fields of the stream the client meant. */
-export function parseSubscription(input: unknown) {
-  const stream = typeof input === 'object' && input !== null ? (input as { stream?: unknown }).stream : undefined;
-  return stream === 'platform' ? platformSubscriptionSchema.safeParse(input) : objectSubscriptionSchema.safeParse(input);
-}
-
-export type SubscribeRequest = z.input<typeof subscribeSchema>;
-/** A subscription as a client describes it (the socket manager assigns the id). */
-export type SubscriptionSpec = SubscribeRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
 export interface WireChange {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -54,6 +23,13 @@ export interface WireChange {
   object: { metadata: { name: string; namespace?: string; resourceVersion: string; [k: string]: unknown }; [k: string]: unknown };
 }
 
+/** The first argument of a `changes` message. */
+export interface ChangesMeta {
+  id: string;
+  resourceVersion: string;
+}
+
+/** A decoded `changes` message. */
 export interface ChangesMessage {
   id: string;
   /** Resume point: subscribe from here after a reconnect. */
@@ -68,3 +44,8 @@ export interface SocketError {
 }
 
 export type SubscribeAck = { ok: true; resourceVersion: string } | { ok: false; error: SocketError };
+
+/** Decodes a `changes` message's two arguments. */
+export function decodeChanges(meta: ChangesMeta, payload: ArrayBuffer | Uint8Array): ChangesMessage {
+  return { ...meta, changes: JSON.parse(new TextDecoder().decode(payload)) as WireChange[] };
+}

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ChangesMessage, SubscribeAck } from '@/lib/router/protocol.ts';
+import { decodeChanges, type ChangesMessage, type ChangesMeta, type SubscribeAck } from '@/lib/router/protocol.ts';
 
 /** A socket.io client as the dashboard uses it, authenticated with a bearer token. */
 export function connectSocket(url: string, token?: string): Socket {
@@ -18,7 +18,7 @@ export function subscribe(socket: Socket, request: Record<string, unknown>): Pro
   return socket.timeout(5_000).emitWithAck('subscribe', request);
 }
 
-export const decode = (payload: ArrayBuffer | Uint8Array | Buffer): ChangesMessage => JSON.parse(Buffer.from(payload as ArrayBuffer).toString('utf8'));
+export const decode = (meta: ChangesMeta, payload: ArrayBuffer | Uint8Array): ChangesMessage => decodeChanges(meta, payload);
 
 /**
  * What a client holds: objects by namespace/name from a list, kept current
@@ -35,8 +35,8 @@ export class Mirror {
   }
 
   attach(socket: Socket, id: string) {
-    socket.on('changes', (payload: Buffer) => {
-      const message = decode(payload);
+    socket.on('changes', (meta: ChangesMeta, payload: Buffer) => {
+      const message = decode(meta, payload);
       if (message.id !== id) return;
       for (const c of message.changes) {
         const key = `${c.object.metadata.namespace ?? ''}/${c.object.metadata.name}`;

@@ -4,6 +4,7 @@ import { createPostgresDatabase, type TestDatabase } from '../helpers/databases.
 import { client, login } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
 import { connectSocket, connected, decode, subscribe } from '../helpers/socket.ts';
+import type { ChangesMeta } from '@/lib/router/protocol.ts';
 
 // Two EntroOS instances on one PostgreSQL and the Redis on this machine
 // (REDIS_URL overrides 127.0.0.1:6379; a missing Redis fails the test).
@@ -37,8 +38,8 @@ describe('several instances behind one database and Redis', () => {
     const socket = connectSocket(b.url, token);
     await connected(socket);
     const seen = new Map<string, any>();
-    socket.on('changes', (payload: Buffer) => {
-      for (const c of decode(payload).changes) seen.set(c.object.metadata.name, c);
+    socket.on('changes', (meta: ChangesMeta, payload: Buffer) => {
+      for (const c of decode(meta, payload).changes) seen.set(c.object.metadata.name, c);
     });
     expect(await subscribe(socket, { id: 'pods', resource: 'pods', namespace: 'default' })).toMatchObject({ ok: true });
 

@@ -3,6 +3,7 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
 import { connectSocket, connected, decode, Mirror, subscribe } from '../helpers/socket.ts';
+import type { ChangesMeta } from '@/lib/router/protocol.ts';
 
 const PODS = '/api/v1/namespaces/default/pods';
 // 'manual' keeps the scheduler from writing to these pods: the test decides every change.
@@ -45,7 +46,7 @@ describe('socket router', () => {
     // Still usable: a viewer may watch pods.
     const ok = await subscribe(socket, { id: 'e', resource: 'pods', namespace: 'default' });
     expect(ok.ok).toBe(true);
-    const got = new Promise<string>((resolve) => socket.on('changes', (p: Buffer) => resolve(decode(p).changes[0].object.metadata.name)));
+    const got = new Promise<string>((resolve) => socket.on('changes', (meta: ChangesMeta, p: Buffer) => resolve(decode(meta, p).changes[0].object.metadata.name)));
     expect((await admin.post(PODS, pod('seen-by-viewer'))).status).toBe(201);
     expect(await got).toBe('seen-by-viewer');
     expect(await subscribe(socket, { id: 'e', resource: 'pods' })).toMatchObject({ ok: false, error: { code: 409 } });

@@ -3,7 +3,7 @@ import { coalesce, PendingChanges } from '@/lib/router/subscription.ts';
 import { needsLeader } from '@/lib/router/forward.ts';
 import { applyChanges, listPath, type LiveList } from '@/lib/client/watch.ts';
 import { WatchCache, type CacheEvent, type KubeObject } from '@/lib/store/watch-cache.ts';
-import { parseSubscription } from '@/lib/router/protocol.ts';
+import { parseSubscription } from '@/lib/router/subscribe-schema.ts';
 
 const obj = (name: string, rv: number, extra: Record<string, unknown> = {}): KubeObject => ({ metadata: { name, namespace: 'ns', uid: name, resourceVersion: String(rv) }, ...extra });
 const event = (type: CacheEvent['type'], name: string, rv: number): CacheEvent => ({ type, resource: 'pods', object: obj(name, rv), resourceVersion: rv, committedAt: 1000 + rv });
