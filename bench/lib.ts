@@ -43,6 +43,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
       DATABASE_URL: `file:${join(dir, 'bench.db')}`,
       ENTROOS_ADMIN_PASSWORD: password,
       LOG_LEVEL: 'warn',
+      // Proving is measured by bench:proofs; elsewhere it would take a core from what is measured.
+      ENTROOS_PROVERS: '0',
       // The benchmark measures the API, not the per-user rate limiter.
       ENTROOS_RATE_LIMIT_QPS: '1000000',
       ENTROOS_RATE_LIMIT_BURST: '1000000',

@@ -32,6 +32,15 @@ async function cpuSeconds(server: BenchServer): Promise<number> {
   return Number(/^entroos_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }
 
+/** Quantile of the server's own commit→socket-write histogram (upper bucket bound, ms). */
+async function serverFanout(server: BenchServer, q: number): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
+  const buckets = [...text.matchAll(/^entroos_router_fanout_latency_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
+  const total = buckets.at(-1)?.count ?? 0;
+  const hit = buckets.find((b) => b.count >= q * total);
+  return hit && Number.isFinite(hit.le) ? hit.le * 1000 : Infinity;
+}
+
 async function createPods(server: BenchServer) {
   let next = 0;
   const worker = async () => {
@@ -125,9 +134,12 @@ async function single() {
       cpu = ((await cpuSeconds(server)) - before) / ((Date.now() - t0) / 1000);
       return committed;
     });
+    const fanoutP50 = await serverFanout(server, 0.5);
+    const fanoutP99 = await serverFanout(server, 0.99);
     console.log(`  commit→client latency p50 ${report.p50} ms, p99 ${report.p99} ms over ${report.samples} deliveries; server CPU ${round(cpu * 100)} % of one core`);
+    console.log(`  server side, commit→written to the socket (histogram bucket bounds): p50 ≤ ${fanoutP50} ms, p99 ≤ ${fanoutP99} ms`);
     console.log(`  clients different from the server at the end: ${report.mismatched}; resyncs: ${report.resyncs}`);
-    return { ...report, cpu };
+    return { ...report, cpu, fanoutP50, fanoutP99 };
   } finally {
     await server.stop();
   }
@@ -168,6 +180,7 @@ async function main() {
     dropped: one.mismatched + two.mismatched,
     resyncs: one.resyncs + two.resyncs,
     server_cpu_pct: round(one.cpu * 100),
+    server_fanout_p99_ms: one.fanoutP99,
     redis_p50_ms: two.p50,
     redis_p99_ms: two.p99,
   };
