@@ -6,7 +6,7 @@ import { nodeRows, type NodeRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
 
 const columns: Column<NodeRow>[] = [
-  { header: 'Name', cell: (r) => r.name },
+  { header: 'Name', cell: (r) => <a href={`/nodes/${encodeURIComponent(r.name)}`}>{r.name}</a> },
   { header: 'Status', cell: (r) => <span className={`badge ${r.status.startsWith('Ready') ? 'badge-active' : 'badge-revoked'}`}>{r.status}</span> },
   { header: 'Zone', cell: (r) => r.zone },
   { header: 'Instance type', cell: (r) => r.instanceType },

@@ -1,19 +1,21 @@
 'use client';
 
 import { useDeferredValue, useMemo, useState } from 'react';
-import { DataTable, type Column } from '@/components/data-table';
+import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { podMatches, podRow, type PodRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
 
-const columns: Column<PodRow>[] = [
-  { header: 'Namespace', cell: (r) => r.namespace },
-  { header: 'Name', cell: (r) => <a href={`/pods/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}>{r.name}</a> },
+const byText = (f: (r: PodRow) => string) => (a: PodRow, b: PodRow) => f(a).localeCompare(f(b));
+
+const columns: VirtualColumn<PodRow>[] = [
+  { header: 'Namespace', cell: (r) => r.namespace, sort: byText((r) => r.namespace) },
+  { header: 'Name', cell: (r) => <a href={`/pods/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}>{r.name}</a>, sort: byText((r) => r.name) },
   { header: 'Ready', cell: (r) => r.ready },
-  { header: 'Status', cell: (r) => r.status },
-  { header: 'Restarts', cell: (r) => r.restarts },
-  { header: 'Node', cell: (r) => r.node },
+  { header: 'Status', cell: (r) => r.status, sort: byText((r) => r.status) },
+  { header: 'Restarts', cell: (r) => r.restarts, sort: (a, b) => a.restarts - b.restarts },
+  { header: 'Node', cell: (r) => r.node, sort: byText((r) => r.node) },
   { header: 'IP', cell: (r) => r.ip },
-  { header: 'Age', cell: (r) => r.age },
+  { header: 'Age', cell: (r) => r.age, sort: (a, b) => b.createdMs - a.createdMs },
 ];
 
 /** Every pod, live: filters apply as you type, changes arrive over the tab's socket. */
@@ -52,7 +54,7 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
           {list.error.message}
         </p>
       ) : (
-        <DataTable rows={rows} columns={columns} testId="pods-table" empty="No pods match." />
+        <VirtualTable rows={rows} columns={columns} rowKey={(r) => `${r.namespace}/${r.name}`} testId="pods-table" empty="No pods match." />
       )}
     </section>
   );

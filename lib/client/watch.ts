@@ -25,6 +25,7 @@ export interface LiveList<T extends ListedObject = ListedObject> {
 export interface ListOptions {
   namespace?: string;
   labelSelector?: string;
+  fieldSelector?: string;
 }
 
 /** REST path of a resource key such as "pods" or "deployments.apps". */
@@ -78,7 +79,7 @@ let generations = 0;
 
 export function useResourceList<T extends ListedObject = ListedObject>(resource: string, options: ListOptions = {}) {
   const queryClient = useQueryClient();
-  const queryKey: QueryKey = ['live', resource, options.namespace ?? '', options.labelSelector ?? ''];
+  const queryKey: QueryKey = ['live', resource, options.namespace ?? '', options.labelSelector ?? '', options.fieldSelector ?? ''];
   const query = useQuery({
     queryKey,
     structuralSharing: false,
@@ -86,6 +87,7 @@ export function useResourceList<T extends ListedObject = ListedObject>(resource:
     queryFn: async (): Promise<LiveList<T>> => {
       const params = new URLSearchParams();
       if (options.labelSelector) params.set('labelSelector', options.labelSelector);
+      if (options.fieldSelector) params.set('fieldSelector', options.fieldSelector);
       const list = await apiFetch<{ items: T[]; metadata: { resourceVersion: string } }>(`${listPath(resource, options.namespace)}${params.size ? `?${params}` : ''}`);
       return { items: list.items, resourceVersion: list.metadata.resourceVersion, generation: ++generations };
     },
@@ -95,7 +97,7 @@ export function useResourceList<T extends ListedObject = ListedObject>(resource:
     if (generation === undefined) return;
     const from = queryClient.getQueryData<LiveList<T>>(queryKey)?.resourceVersion;
     return subscribe(
-      { stream: 'objects', resource, namespace: options.namespace || undefined, labelSelector: options.labelSelector || undefined, resourceVersion: from },
+      { stream: 'objects', resource, namespace: options.namespace || undefined, labelSelector: options.labelSelector || undefined, fieldSelector: options.fieldSelector || undefined, resourceVersion: from },
       {
         onChanges: (message: ChangesMessage) => {
           queryClient.setQueryData<LiveList<T>>(queryKey, (old) => (old ? applyChanges(old, message.changes, message.resourceVersion) : old));
@@ -106,6 +108,6 @@ export function useResourceList<T extends ListedObject = ListedObject>(resource:
     );
     // queryKey is derived from these values
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [generation, resource, options.namespace, options.labelSelector, queryClient]);
+  }, [generation, resource, options.namespace, options.labelSelector, options.fieldSelector, queryClient]);
   return query;
 }

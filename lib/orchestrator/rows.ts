@@ -25,6 +25,8 @@ export interface PodRow {
   node: string;
   ip: string;
   age: string;
+  /** Creation time (ms since the epoch), for sorting by age. */
+  createdMs: number;
 }
 
 export interface DeploymentRow {
@@ -77,6 +79,7 @@ export function podRow(p: any, now = Date.now()): PodRow {
     node: p.spec?.nodeName ?? '—',
     ip: p.status?.podIP ?? '—',
     age: age(p.metadata.creationTimestamp, now),
+    createdMs: Date.parse(p.metadata.creationTimestamp ?? '') || 0,
   };
 }
 

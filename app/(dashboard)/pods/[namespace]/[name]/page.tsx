@@ -4,6 +4,7 @@ import { requireUser } from '@/lib/auth/current-user.ts';
 import { getPlatform } from '@/lib/platform.ts';
 import { podDetail, type PodDetail } from '@/lib/orchestrator/views.ts';
 import { DataTable, type Column } from '@/components/data-table';
+import { SummaryCards } from '@/components/summary-cards';
 import { VerifyInBrowser } from '@/components/proofs/verify-in-browser';
 
 export const metadata: Metadata = { title: 'Pod' };
@@ -43,21 +44,17 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
       <h1>
         Pod {pod.namespace}/{pod.name}
       </h1>
-      <section className="cards" data-testid="pod-summary">
-        {[
+      <SummaryCards
+        testId="pod-summary"
+        items={[
           ['Status', pod.status],
           ['Node', pod.node],
           ['Pod IP', pod.ip],
           ['QoS', pod.qos],
           ['Restarts', String(pod.restarts)],
           ['Age', pod.age],
-        ].map(([label, value]) => (
-          <div className="panel card" key={label}>
-            <div className="muted">{label}</div>
-            <div className="card-value">{value}</div>
-          </div>
-        ))}
-      </section>
+        ]}
+      />
       <section className="panel">
         <h2>Containers</h2>
         <DataTable rows={pod.containers} columns={containerColumns} testId="pod-containers" empty="No containers." />

@@ -1,0 +1,18 @@
+import type { Metadata } from 'next';
+import { requireUser } from '@/lib/auth/current-user.ts';
+import { can } from '@/lib/auth/rbac.ts';
+import { NodeView } from '@/components/nodes/node-view';
+
+export const metadata: Metadata = { title: 'Node' };
+export const dynamic = 'force-dynamic';
+
+export default async function NodePage({ params }: { params: Promise<{ name: string }> }) {
+  const user = await requireUser();
+  const { name } = await params;
+  return (
+    <>
+      <h1>Node {name}</h1>
+      <NodeView name={name} canManage={can(user.role, 'update', 'nodes')} />
+    </>
+  );
+}

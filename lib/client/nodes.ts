@@ -1,0 +1,42 @@
+'use client';
+
+import { useMutation } from '@tanstack/react-query';
+import { apiFetch } from './api.ts';
+
+// Node actions. Results arrive through the live lists (the socket), so these
+// mutations invalidate nothing.
+
+const nodePath = (name: string) => `/api/v1/nodes/${encodeURIComponent(name)}`;
+
+export function useCordonMutation(name: string) {
+  return useMutation({
+    mutationFn: (unschedulable: boolean) => apiFetch(nodePath(name), { method: 'PATCH', body: { spec: { unschedulable } }, contentType: 'application/merge-patch+json' }),
+  });
+}
+
+/** kubectl drain: cordon, then evict every pod bound to the node (evictions respect graceful termination). */
+export function useDrainMutation(name: string) {
+  return useMutation({
+    mutationFn: async () => {
+      await apiFetch(nodePath(name), { method: 'PATCH', body: { spec: { unschedulable: true } }, contentType: 'application/merge-patch+json' });
+      const pods = await apiFetch<{ items: { metadata: { name: string; namespace: string } }[] }>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${name}`)}`);
+      let evicted = 0;
+      for (const p of pods.items) {
+        await apiFetch(`/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}/eviction`, {
+          method: 'POST',
+          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace } },
+        });
+        evicted++;
+      }
+      return { evicted };
+    },
+  });
+}
+
+export type NodeFault = 'stop-heartbeats' | 'restore' | 'partition' | 'heal';
+
+export function useNodeFaultMutation(name: string) {
+  return useMutation({
+    mutationFn: (action: NodeFault) => apiFetch(`/apis/entroos.io/v1/nodes/${encodeURIComponent(name)}/faults`, { method: 'POST', body: { action } }),
+  });
+}

@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
+import { client, login } from '../helpers/api.ts';
+
+// Its own server, with two simulated nodes and a short node grace period.
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startServer({ env: { ENTROOS_NODES: '2', ENTROOS_NODE_GRACE_SECONDS: '4' } });
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test('cordon a node and new pods avoid it; kill a node and its pods move', async ({ page }) => {
+  test.setTimeout(90_000);
+  const api = client(server.url, await login(server.url));
+  const nodes: string[] = (await api.get('/api/v1/nodes')).body.items.map((n: any) => n.metadata.name).sort();
+  expect(nodes).toHaveLength(2);
+  const [cordoned, other] = nodes;
+  const podNodes = async () => ((await api.get('/api/v1/namespaces/default/pods?labelSelector=app%3Dspread')).body.items as any[]).map((p) => p.spec.nodeName ?? '');
+
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('current-user')).toContainText('admin');
+  await page.getByRole('link', { name: 'Nodes' }).click();
+  await page.getByTestId('nodes-table').getByRole('link', { name: cordoned }).click();
+  await expect(page.getByRole('heading', { name: `Node ${cordoned}` })).toBeVisible();
+  await page.getByRole('button', { name: 'Cordon' }).click();
+  await expect(page.getByTestId('node-summary')).toContainText('SchedulingDisabled');
+
+  const created = await api.post('/apis/apps/v1/namespaces/default/deployments', {
+    metadata: { name: 'spread' },
+    spec: { replicas: 4, selector: { matchLabels: { app: 'spread' } }, template: { metadata: { labels: { app: 'spread' } }, spec: {
+          containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } }],
+          // Leave a dead node after 2 s instead of Kubernetes' default 300 s.
+          tolerations: ['unreachable', 'not-ready'].map((t) => ({ key: `node.kubernetes.io/${t}`, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 })),
+        } } },
+  });
+  expect(created.status).toBe(201);
+  await expect.poll(async () => (await podNodes()).join(','), { timeout: 20_000 }).toBe(Array(4).fill(other).join(','));
+
+  await page.getByRole('button', { name: 'Uncordon' }).click();
+  await expect(page.getByTestId('node-summary')).not.toContainText('SchedulingDisabled');
+
+  // Kill the node the pods run on: they move to the one left.
+  await page.getByRole('link', { name: 'Nodes' }).click();
+  await page.getByTestId('nodes-table').getByRole('link', { name: other }).click();
+  await expect(page.getByTestId('node-pods')).toContainText('spread-');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Kill node' }).click();
+  await expect(page.getByTestId('node-summary')).toContainText(/NotReady|Unknown/, { timeout: 30_000 });
+  await expect.poll(async () => (await podNodes()).filter((n) => n === cordoned).length, { timeout: 45_000 }).toBe(4);
+});
