@@ -31,6 +31,8 @@ const TOPIC_RESOURCE: Record<PlatformTopic, Resource> = {
 };
 
 const MAX_SUBSCRIPTIONS = 100;
+/** Largest message a client may send (subscriptions are a few hundred bytes). */
+const MAX_MESSAGE = 16 * 1024;
 /** Incoming messages a socket may send per second (and in a burst) before it is disconnected. */
 const MESSAGE_RATE = 50;
 const MESSAGE_BURST = 200;
@@ -60,8 +62,9 @@ export function attachSocketGateway(server: HttpServer, platform: Platform): Soc
   const io = new SocketServer<Record<string, (...args: never[]) => void>, Record<string, (...args: never[]) => void>, Record<string, never>, SocketData>(server, {
     path: '/socket.io',
     serveClient: false,
-    // Clients send only small control messages.
-    maxHttpBufferSize: 64 * 1024,
+    // Clients send only small control messages: anything above MAX_MESSAGE is
+    // refused with a reason (below); above this, the transport just closes.
+    maxHttpBufferSize: 1024 * 1024,
     // Leave other upgrade requests (Next's dev HMR) alone instead of destroying them.
     destroyUpgrade: false,
   });
@@ -169,7 +172,7 @@ class SocketSession {
     const { username, role } = socket.data.principal as Principal;
     socket.join(`user:${username}`);
     socket.emit('hello', { user: username, role, instance: platform.router.instance, serverTime: new Date().toISOString() });
-    socket.use((_packet, next) => (this.allowMessage() ? next() : undefined));
+    socket.use((packet, next) => (this.allowMessage(packet) ? next() : undefined));
     socket.on('subscribe', (request: unknown, ack?: unknown) => {
       let result: SubscribeAck;
       try {
@@ -192,7 +195,9 @@ class SocketSession {
     for (const id of [...this.subs.keys()]) this.unsubscribe(id);
   }
 
-  private allowMessage(): boolean {
+  private allowMessage(packet: unknown[]): boolean {
+    const size = JSON.stringify(packet.filter((p) => typeof p !== 'function')).length;
+    if (size > MAX_MESSAGE) return this.disconnect(`message too large: ${size} bytes; at most ${MAX_MESSAGE} bytes`);
     const now = Date.now();
     this.tokens = Math.min(MESSAGE_BURST, this.tokens + ((now - this.refilled) / 1000) * MESSAGE_RATE);
     this.refilled = now;
@@ -200,8 +205,12 @@ class SocketSession {
       this.tokens--;
       return true;
     }
-    this.socket.emit('bye', { reason: `too many messages: at most ${MESSAGE_RATE} per second (bursts of ${MESSAGE_BURST}); reconnect and slow down` });
-    this.platform.log.warn({ user: (this.socket.data.principal as Principal).username }, 'socket disconnected for flooding');
+    return this.disconnect(`too many messages: at most ${MESSAGE_RATE} per second (bursts of ${MESSAGE_BURST}); reconnect and slow down`);
+  }
+
+  private disconnect(reason: string): false {
+    this.socket.emit('bye', { reason });
+    this.platform.log.warn({ user: (this.socket.data.principal as Principal).username, reason }, 'socket disconnected');
     this.socket.disconnect(true);
     return false;
   }

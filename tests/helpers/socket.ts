@@ -2,8 +2,8 @@ import { io, type Socket } from 'socket.io-client';
 import { decodeChanges, type ChangesMessage, type ChangesMeta, type SubscribeAck } from '@/lib/router/protocol.ts';
 
 /** A socket.io client as the dashboard uses it, authenticated with a bearer token. */
-export function connectSocket(url: string, token?: string): Socket {
-  return io(url, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+export function connectSocket(url: string, token?: string, options: { ca?: string } = {}): Socket {
+  return io(url, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true, ...(options.ca ? { ca: options.ca } : {}) });
 }
 
 export function connected(socket: Socket): Promise<void> {

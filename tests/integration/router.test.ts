@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
 import { connectSocket, connected, decode, Mirror, subscribe } from '../helpers/socket.ts';
@@ -29,6 +29,16 @@ describe('socket router', () => {
       await expect(connected(socket)).rejects.toThrow(/Unauthorized/);
       socket.close();
     }
+  });
+
+  it('serves sockets over TLS (wss) on the same port, verified against the cluster CA', async () => {
+    const { kubernetes } = (await client(server.url).post('/api/login', { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'wss' })).body;
+    const ca = Buffer.from(kubernetes.certificateAuthorityData, 'base64').toString('utf8');
+    expect(ca).toContain('BEGIN CERTIFICATE');
+    const socket = connectSocket(`https://localhost:${server.port}`, token, { ca });
+    await connected(socket);
+    expect((await subscribe(socket, { id: 'tls', resource: 'pods' })).ok).toBe(true);
+    socket.close();
   });
 
   it('answers bad or forbidden subscriptions with a named error and keeps the socket usable', async () => {
@@ -126,13 +136,19 @@ describe('socket router', () => {
     socket.close();
   });
 
-  it('disconnects a flooding client with a reason and stays up for others', async () => {
+  it('disconnects a flooding or oversized client with a reason and stays up for others', async () => {
     const socket = connectSocket(server.url, token);
     await connected(socket);
     const bye = new Promise<string>((resolve) => socket.on('bye', ({ reason }: { reason: string }) => resolve(reason)));
     for (let i = 0; i < 400; i++) socket.emit('unsubscribe', { id: `x${i}` });
     expect(await bye).toMatch(/too many messages/);
     await until(() => socket.disconnected, 'the flooding socket to be disconnected');
+    // An oversized message gets a reason too.
+    const big = connectSocket(server.url, token);
+    await connected(big);
+    const tooLarge = new Promise<string>((resolve) => big.on('bye', ({ reason }: { reason: string }) => resolve(reason)));
+    big.emit('subscribe', { id: 'x', resource: 'pods', labelSelector: 'a'.repeat(50_000) });
+    expect(await tooLarge).toMatch(/message too large: \d+ bytes; at most 16384 bytes/);
     const other = connectSocket(server.url, token);
     await connected(other);
     expect((await subscribe(other, { id: 'fine', resource: 'nodes' })).ok).toBe(true);
