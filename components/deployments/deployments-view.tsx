@@ -1,11 +1,12 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { deploymentRow, type DeploymentRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
+import { useDeleteDeploymentMutation, useScaleDeploymentMutation } from '@/lib/client/deployments.ts';
 
-const columns: Column<DeploymentRow>[] = [
+const baseColumns: Column<DeploymentRow>[] = [
   { header: 'Namespace', cell: (r) => r.namespace },
   { header: 'Name', cell: (r) => r.name },
   { header: 'Ready', cell: (r) => r.ready },
@@ -15,13 +16,59 @@ const columns: Column<DeploymentRow>[] = [
   { header: 'Age', cell: (r) => r.age },
 ];
 
-export function DeploymentsView() {
+/** Scale (a number and a button) and delete (after confirmation) for one deployment. */
+function Actions({ row, onResult }: { row: DeploymentRow; onResult: (text: string, error?: boolean) => void }) {
+  const scale = useScaleDeploymentMutation();
+  const remove = useDeleteDeploymentMutation();
+  const [replicas, setReplicas] = useState(row.ready.split('/')[1]);
+  const id = `${row.namespace}/${row.name}`;
+  const run = (p: Promise<unknown>, done: string) => p.then(() => onResult(done)).catch((err: Error) => onResult(`${id}: ${err.message}`, true));
+  return (
+    <span className="row">
+      <input aria-label={`Replicas of ${id}`} type="number" min={0} value={replicas} onChange={(e) => setReplicas(e.target.value)} style={{ width: 70 }} />
+      <button className="btn" type="button" disabled={scale.isPending} onClick={() => run(scale.mutateAsync({ namespace: row.namespace, name: row.name, replicas: Number(replicas) }), `Scaled ${id} to ${replicas}.`)}>
+        Scale
+      </button>
+      <button
+        className="btn"
+        type="button"
+        disabled={remove.isPending}
+        onClick={() => window.confirm(`Delete deployment ${id} and its pods?`) && run(remove.mutateAsync({ namespace: row.namespace, name: row.name }), `Deleting ${id}.`)}
+      >
+        Delete
+      </button>
+    </span>
+  );
+}
+
+export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
   const list = useResourceList('deployments.apps');
+  const [result, setResult] = useState<{ text: string; error?: boolean } | null>(null);
   const rows = useMemo(() => {
     const now = Date.now();
     return (list.data?.items ?? []).map((d) => deploymentRow(d, now));
   }, [list.data]);
+  const columns = useMemo(
+    () => (canWrite ? [...baseColumns, { header: 'Actions', cell: (r: DeploymentRow) => <Actions row={r} onResult={(text, error) => setResult({ text, error })} /> }] : baseColumns),
+    [canWrite],
+  );
   if (list.isPending) return <p className="muted">Loading deployments…</p>;
   if (list.isError) return <p className="error" role="alert">{list.error.message}</p>;
-  return <DataTable rows={rows} columns={columns} testId="deployments-table" empty="No deployments yet. Try: kubectl create deployment web --image=nginx:1.27 --replicas=3" />;
+  return (
+    <>
+      {canWrite && (
+        <p>
+          <a className="btn" href="/deployments/new">
+            Create deployment
+          </a>
+        </p>
+      )}
+      {result && (
+        <p role="status" className={result.error ? 'error' : 'muted'} data-testid="deployment-result">
+          {result.text}
+        </p>
+      )}
+      <DataTable rows={rows} columns={columns} testId="deployments-table" empty="No deployments yet. Try: kubectl create deployment web --image=nginx:1.27 --replicas=3" />
+    </>
+  );
 }

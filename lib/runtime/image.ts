@@ -18,24 +18,9 @@ export interface Image {
   size: number;
 }
 
-const REFERENCE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+import { KNOWN_IMAGE_SIZES_MIB as KNOWN } from './known-images.ts';
 
-// Compressed sizes (MiB) close to the official images'.
-const KNOWN: Record<string, number> = {
-  nginx: 70,
-  busybox: 2,
-  alpine: 4,
-  redis: 45,
-  postgres: 150,
-  node: 380,
-  python: 370,
-  ubuntu: 30,
-  debian: 50,
-  golang: 300,
-  httpd: 60,
-  memcached: 35,
-  mysql: 160,
-};
+const REFERENCE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -1,17 +1,18 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/auth/current-user.ts';
+import { can } from '@/lib/auth/rbac.ts';
 import { DeploymentsView } from '@/components/deployments/deployments-view';
 
 export const metadata: Metadata = { title: 'Deployments' };
 export const dynamic = 'force-dynamic';
 
 export default async function DeploymentsPage() {
-  await requireUser();
+  const user = await requireUser();
   return (
     <>
       <h1>Deployments</h1>
       <section className="panel">
-        <DeploymentsView />
+        <DeploymentsView canWrite={can(user.role, 'update', 'deployments')} />
       </section>
     </>
   );

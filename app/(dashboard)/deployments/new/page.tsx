@@ -1,0 +1,19 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { requireUser } from '@/lib/auth/current-user.ts';
+import { can } from '@/lib/auth/rbac.ts';
+import { DeploymentForm } from '@/components/deployments/deployment-form';
+
+export const metadata: Metadata = { title: 'Create deployment' };
+export const dynamic = 'force-dynamic';
+
+export default async function NewDeploymentPage() {
+  const user = await requireUser();
+  if (!can(user.role, 'create', 'deployments')) redirect('/deployments');
+  return (
+    <>
+      <h1>Create deployment</h1>
+      <DeploymentForm />
+    </>
+  );
+}

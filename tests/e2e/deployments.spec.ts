@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
+import { client, login, userWithToken } from '../helpers/api.ts';
+
+// Its own server with simulated nodes, so pods really start.
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startServer({ env: { ENTROOS_NODES: '2' } });
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+async function logInAs(page: import('@playwright/test').Page, username: string, password: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('current-user')).toContainText(username);
+}
+
+test('create a deployment with the form, watch its pods run, scale it and delete it; invalid input shows the API message', async ({ page }) => {
+  test.setTimeout(90_000);
+  await logInAs(page, 'admin', ADMIN_PASSWORD);
+  await page.goto(`${server.url}/deployments`);
+  await page.getByRole('link', { name: 'Create deployment' }).click();
+
+  // The API rejects a bad quantity; its message appears at the field.
+  await page.getByLabel('Name', { exact: true }).fill('shop');
+  await page.getByLabel('Image').fill('nginx:1.27');
+  await page.getByLabel('Replicas').fill('2');
+  await page.getByLabel('CPU request').fill('lots');
+  await page.getByRole('button', { name: 'Create deployment' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('is invalid');
+  await expect(page.locator('#requestsCpu-error')).toBeVisible();
+
+  await page.getByLabel('CPU request').fill('100m');
+  await page.getByLabel('Memory request').fill('64Mi');
+  await page.getByRole('button', { name: 'Create deployment' }).click();
+  await expect(page).toHaveURL(/\/deployments\?created=default%2Fshop/);
+  await expect(page.getByTestId('deployments-table')).toContainText('2/2', { timeout: 30_000 });
+
+  await page.getByLabel('Replicas of default/shop').fill('3');
+  await page.getByRole('button', { name: 'Scale' }).click();
+  await expect(page.getByTestId('deployment-result')).toHaveText('Scaled default/shop to 3.');
+  await expect(page.getByTestId('deployments-table')).toContainText('3/3', { timeout: 30_000 });
+  await page.getByRole('link', { name: 'Pods' }).click();
+  await expect(page.getByTestId('pods-table').getByRole('link', { name: /^shop-/ })).toHaveCount(3);
+  await expect(page.getByTestId('pods-table').getByText('Running')).toHaveCount(3, { timeout: 30_000 });
+
+  await page.getByRole('link', { name: 'Deployments' }).click();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('deployments-table-empty')).toBeVisible({ timeout: 30_000 });
+});
+
+test('a viewer sees no write actions on deployments', async ({ page }) => {
+  const viewer = await userWithToken(server.url, await login(server.url), 'deployviewer', 'viewer');
+  await client(server.url, await login(server.url)).post('/apis/apps/v1/namespaces/default/deployments', {
+    metadata: { name: 'seen' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'seen' } }, template: { metadata: { labels: { app: 'seen' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } },
+  });
+  await logInAs(page, 'deployviewer', viewer.password);
+  await page.goto(`${server.url}/deployments`);
+  await expect(page.getByTestId('deployments-table')).toContainText('seen');
+  await expect(page.getByRole('link', { name: 'Create deployment' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Delete' })).toHaveCount(0);
+});
