@@ -3,6 +3,7 @@ import { Sidebar } from '@/components/shell/sidebar';
 import { UserMenu } from '@/components/shell/user-menu';
 import { ThemeToggle } from '@/components/shell/theme-toggle';
 import { ConnectionIndicator } from '@/components/shell/connection-indicator';
+import { Shortcuts } from '@/components/shell/shortcuts';
 import { Providers } from '@/components/providers';
 
 export const dynamic = 'force-dynamic';
@@ -11,8 +12,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const user = await requireUser();
   return (
     <Providers>
+      <Shortcuts />
       <div className="shell">
-        <Sidebar />
+        <Sidebar role={user.role} />
         <div>
           <header className="topbar">
             <ConnectionIndicator />

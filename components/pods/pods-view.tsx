@@ -41,7 +41,7 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
         </div>
         <div className="field">
           <label htmlFor="q">Name or node contains</label>
-          <input id="q" value={text} onChange={(e) => setText(e.target.value)} />
+          <input id="q" data-search value={text} onChange={(e) => setText(e.target.value)} placeholder="press / to search" />
         </div>
         <p className="muted" data-testid="pods-count">
           {list.data ? `${rows.length} of ${list.data.items.length} pods` : ''}

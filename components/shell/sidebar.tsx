@@ -14,10 +14,10 @@ const SECTIONS = [
     ],
   },
   { title: 'Trust', links: [{ href: '/proofs', label: 'Proofs' }] },
-  { title: 'Settings', links: [{ href: '/settings/tokens', label: 'API tokens' }] },
+  { title: 'Settings', links: [{ href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/users', label: 'Users', adminOnly: true }] },
 ];
 
-export function Sidebar() {
+export function Sidebar({ role }: { role?: string }) {
   const pathname = usePathname();
   return (
     <nav className="sidebar" aria-label="Main">
@@ -27,7 +27,7 @@ export function Sidebar() {
       {SECTIONS.map((section) => (
         <div key={section.title}>
           <div className="nav-section">{section.title}</div>
-          {section.links.map((link) => (
+          {section.links.filter((link) => !('adminOnly' in link && link.adminOnly) || role === 'admin').map((link) => (
             <Link key={link.href} href={link.href} className="nav-link" aria-current={pathname === link.href ? 'page' : undefined}>
               {link.label}
             </Link>

@@ -1,0 +1,17 @@
+import type { Metadata } from 'next';
+import { requireUser } from '@/lib/auth/current-user.ts';
+import { can } from '@/lib/auth/rbac.ts';
+import { UsersView } from '@/components/users/users-view';
+
+export const metadata: Metadata = { title: 'Users' };
+export const dynamic = 'force-dynamic';
+
+export default async function UsersPage() {
+  const user = await requireUser();
+  return (
+    <>
+      <h1>Users</h1>
+      {can(user.role, 'list', 'users') ? <UsersView /> : <p className="error">Only admins manage users; ask an admin to change your role or create an account.</p>}
+    </>
+  );
+}
