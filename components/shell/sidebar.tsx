@@ -13,7 +13,7 @@ const SECTIONS = [
       { href: '/deployments', label: 'Deployments' },
     ],
   },
-  { title: 'Trust', links: [{ href: '/proofs', label: 'Proofs' }] },
+  { title: 'Insight', links: [{ href: '/scheduler', label: 'Scheduler' }, { href: '/proofs', label: 'Proofs' }] },
   { title: 'Settings', links: [{ href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/users', label: 'Users', adminOnly: true }] },
 ];
 

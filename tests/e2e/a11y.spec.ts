@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { logIn } from './helpers.ts';
 
 // axe-core on every dashboard page (WCAG 2 A/AA rules), in both themes, and the keyboard shortcuts.
-const PAGES = ['/', '/nodes', '/pods', '/deployments', '/deployments/new', '/proofs', '/settings/tokens', '/settings/users'];
+const PAGES = ['/', '/nodes', '/pods', '/deployments', '/deployments/new', '/scheduler', '/proofs', '/settings/tokens', '/settings/users'];
 
 test('dashboard pages have no axe violations in light and dark themes', async ({ page }) => {
   test.setTimeout(120_000);
@@ -29,9 +29,12 @@ test('dashboard pages have no axe violations in light and dark themes', async ({
 
 test('keyboard: / focuses the search, g p and g n navigate', async ({ page }) => {
   await logIn(page);
+  // Shortcuts listen once the page is hydrated; the live indicator shows it is.
+  await expect(page.getByTestId('connection-state')).toHaveText('Live');
   await page.keyboard.press('g');
   await page.keyboard.press('p');
   await expect(page).toHaveURL(/\/pods$/);
+  await expect(page.getByTestId('connection-state')).toHaveText('Live');
   await page.locator('main h1').click();
   await page.keyboard.press('/');
   await expect(page.getByLabel('Name or node contains')).toBeFocused();

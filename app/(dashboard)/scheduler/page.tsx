@@ -1,0 +1,17 @@
+import type { Metadata } from 'next';
+import { requireUser } from '@/lib/auth/current-user.ts';
+import { can } from '@/lib/auth/rbac.ts';
+import { SchedulerView } from '@/components/scheduler/scheduler-view';
+
+export const metadata: Metadata = { title: 'Scheduler' };
+export const dynamic = 'force-dynamic';
+
+export default async function SchedulerPage() {
+  const user = await requireUser();
+  return (
+    <>
+      <h1>Scheduler</h1>
+      <SchedulerView canEdit={can(user.role, 'update', 'scheduler')} />
+    </>
+  );
+}
