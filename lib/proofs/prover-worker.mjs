@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as snarkjs from 'snarkjs';
+import { poseidon3 } from 'poseidon-lite';
 
 const files = new Map();
 function artifacts(circuit) {
@@ -17,9 +18,19 @@ function artifacts(circuit) {
   return loaded;
 }
 
+// Commitments left empty by the service are computed here, off the scheduler's
+// thread: Poseidon(cpu, memory, salt), as in lib/proofs/placement.ts.
+function fillCommitments(input) {
+  const commit = (cpu, memory, salt) => String(poseidon3([BigInt(cpu), BigInt(memory), BigInt(salt)]));
+  if (Array.isArray(input.commitment)) input.commitment = input.commitment.map((c, i) => c || commit(input.cpu[i], input.memory[i], input.salt[i]));
+  else if (input.commitment === '') input.commitment = commit(input.cpu, input.memory, input.salt);
+  return input;
+}
+
 parentPort.on('message', async ({ id, circuit, input }) => {
   const started = performance.now();
   try {
+    fillCommitments(input);
     const { wasm, zkey } = artifacts(circuit);
     const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, wasm, zkey, undefined, undefined, { singleThread: true });
     parentPort.postMessage({ id, ok: true, proof, publicSignals, ms: performance.now() - started });

@@ -5,7 +5,7 @@ import type { EventBus } from '../router/bus.ts';
 import type { Store, StoredProof } from '../store/index.ts';
 import type { CircuitArtifacts, CircuitName } from './artifacts.ts';
 import { proofMetrics } from './metrics.ts';
-import { batchInput, BATCH_SIZE, bindingIdFor, placementWitness, type PlacementWitness } from './placement.ts';
+import { batchInput, BATCH_SIZE, bindingIdFor, placementWitness, slotSignals, type PlacementWitness } from './placement.ts';
 import { ProverPool } from './pool.ts';
 
 interface Pending {
@@ -64,7 +64,7 @@ export class ProofService {
     }
     const [namespace, name] = decision.pod.split('/');
     const bindingId = bindingIdFor(decision.uid, decision.node, decision.at);
-    this.queue.push({ witness: placementWitness(decision.placement, bindingId), podUid: decision.uid, namespace, name, node: decision.node });
+    this.queue.push({ witness: placementWitness(decision.placement, bindingId, undefined, { commit: false }), podUid: decision.uid, namespace, name, node: decision.node });
     this.metrics.queued.set(this.queue.length);
     this.pump();
   }
@@ -118,9 +118,11 @@ export class ProofService {
         proveMs: Math.round(result.ms),
         status: 'proved',
       };
+      // The prover thread computed the commitments; they are public signals of the proof.
+      const commitmentOf = (slot: number) => (circuit === 'placement' ? result.publicSignals[3] : slotSignals(result.publicSignals, slot).commitment);
       await this.store.proofs.save(
         proof,
-        slots.map((s, slot) => ({ bindingId: s.witness.bindingId, slot, podUid: s.podUid, namespace: s.namespace, name: s.name, node: s.node, commitment: s.witness.commitment, cpu: s.witness.cpu, memory: s.witness.memory, salt: s.witness.salt })),
+        slots.map((s, slot) => ({ bindingId: s.witness.bindingId, slot, podUid: s.podUid, namespace: s.namespace, name: s.name, node: s.node, commitment: commitmentOf(slot), cpu: s.witness.cpu, memory: s.witness.memory, salt: s.witness.salt })),
       );
       this.metrics.proofs.inc({ circuit });
       this.metrics.proveSeconds.observe({ circuit }, result.ms / 1000);
@@ -134,7 +136,7 @@ export class ProofService {
         return;
       }
       const s = slots[0];
-      const message = `no placement proof for ${s.namespace}/${s.name} on ${s.node}: ${(err as Error).message} (requests ${s.witness.cpu}m cpu / ${s.witness.memory} B memory, free ${s.witness.freeCpu}m / ${s.witness.freeMemory} B / ${s.witness.freePods} pods)`;
+      const message = `no placement proof for ${s.namespace}/${s.name} on ${s.node}: ${(err as Error).message} (free capacity ${s.witness.freeCpu}m cpu / ${s.witness.freeMemory} B memory / ${s.witness.freePods} pods)`;
       this.log.warn({ pod: `${s.namespace}/${s.name}`, node: s.node }, message);
       this.metrics.proved.inc({ result: 'failed' });
       this.bus.publish('proof.failed', { namespace: s.namespace, name: s.name, node: s.node, message });
