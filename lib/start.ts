@@ -71,6 +71,9 @@ export async function startPlatform(config: Config): Promise<Platform> {
       process.exit(1);
     },
   });
+  // No writes until this instance is elected: a request that arrives between
+  // listening and the election gets a retryable 503 instead of forking the state.
+  store.objects.setReadOnly(undefined);
   try {
     await platform.router.connectRedis();
   } catch (err) {
