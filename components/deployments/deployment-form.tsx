@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { ApiClientError } from '@/lib/client/api.ts';
 import { useCreateDeploymentMutation, type DeploymentInput } from '@/lib/client/deployments.ts';
 import { SUGGESTED_IMAGES } from '@/lib/runtime/known-images.ts';
+import { FormField } from '@/components/form-field';
 
 // The create form. The API is the validator: its Status causes are shown
 // next to the field they name; only what the API cannot see (a label list
@@ -78,17 +79,7 @@ export function DeploymentForm() {
     }
   };
 
-  const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      <input id={name} name={name} aria-invalid={errors[name] ? true : undefined} aria-describedby={errors[name] ? `${name}-error` : undefined} {...props} />
-      {errors[name] && (
-        <span className="error" id={`${name}-error`}>
-          {errors[name]}
-        </span>
-      )}
-    </div>
-  );
+  const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => <FormField id={name} name={name} label={label} error={errors[name]} {...props} />;
 
   return (
     <form className="panel form" onSubmit={submit} noValidate>

@@ -1,5 +1,6 @@
 'use client';
 
+import { FormField } from '@/components/form-field';
 import { useState } from 'react';
 import { ApiClientError } from '@/lib/client/api.ts';
 import { useCreateTokenMutation } from '@/lib/client/tokens.ts';
@@ -42,11 +43,7 @@ export function CreateTokenForm({ allowOwner }: { allowOwner: boolean }) {
       <h2>Create a token</h2>
       <form onSubmit={onSubmit} noValidate>
         <div className="row">
-          <div className="field">
-            <label htmlFor="token-name">Name</label>
-            <input id="token-name" name="name" placeholder="e.g. laptop kubectl" aria-invalid={!!fieldErrors.name} />
-            {fieldErrors.name && <span className="field-error">{fieldErrors.name}</span>}
-          </div>
+          <FormField id="token-name" name="name" label="Name" placeholder="e.g. laptop kubectl" error={fieldErrors.name} />
           <div className="field">
             <label htmlFor="token-expiry">Expires</label>
             <select id="token-expiry" name="expiresInSeconds" defaultValue="0">
@@ -58,11 +55,7 @@ export function CreateTokenForm({ allowOwner }: { allowOwner: boolean }) {
             </select>
           </div>
           {allowOwner && (
-            <div className="field">
-              <label htmlFor="token-owner">For user (optional)</label>
-              <input id="token-owner" name="username" placeholder="yourself" aria-invalid={!!fieldErrors.username} />
-              {fieldErrors.username && <span className="field-error">{fieldErrors.username}</span>}
-            </div>
+            <FormField id="token-owner" name="username" label="For user (optional)" placeholder="yourself" error={fieldErrors.username} />
           )}
           <div className="field">
             <button className="btn btn-primary" type="submit" disabled={create.isPending}>

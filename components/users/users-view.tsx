@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
+import { FormField } from '@/components/form-field';
 import { ApiClientError } from '@/lib/client/api.ts';
 import { useCreateUserMutation, useUpdateUserMutation, useUsersQuery } from '@/lib/client/users.ts';
 import type { PublicUser } from '@/lib/auth/users.ts';
@@ -67,13 +68,8 @@ export function UsersView() {
       <section className="panel">
         <h2>New user</h2>
         <form className="row" onSubmit={submit} noValidate>
-          {(['username', 'password'] as const).map((name) => (
-            <div className="field" key={name}>
-              <label htmlFor={`new-${name}`}>{name === 'username' ? 'Username' : 'Password'}</label>
-              <input id={`new-${name}`} name={name} type={name === 'password' ? 'password' : 'text'} autoComplete="off" aria-invalid={errors[name] ? true : undefined} />
-              {errors[name] && <span className="error">{errors[name]}</span>}
-            </div>
-          ))}
+          <FormField id="new-username" name="username" label="Username" autoComplete="off" error={errors.username} />
+          <FormField id="new-password" name="password" type="password" label="Password" autoComplete="off" error={errors.password} />
           <div className="field">
             <label htmlFor="new-role">Role</label>
             <select id="new-role" name="role" defaultValue="viewer">
