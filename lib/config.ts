@@ -33,6 +33,10 @@ const schema = z.object({
   demo: z.enum(['true', 'false']).default('true'),
   crashBackoffMs: z.coerce.number().int().positive().default(10_000),
   leaseSeconds: z.coerce.number().positive().default(10),
+  /** Seeds the simulation's draws (crashes from fail-rate, chaos mode), so a run can be replayed. */
+  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /** Image pull bandwidth of a simulated node, bytes per second (default 1 GiB/s: pulls are quick). */
+  pullBytesPerSecond: z.coerce.number().int().min(1024, 'at least 1024 bytes/s').default(2 ** 30),
   eventTtlSeconds: z.coerce.number().positive().default(3600),
   eventQps: z.coerce.number().positive().default(200),
   /** Set on every instance to run several behind a load balancer (events and object changes travel through Redis). */
@@ -80,6 +84,8 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   demo: 'ENTROOS_DEMO',
   crashBackoffMs: 'ENTROOS_CRASH_BACKOFF_MS',
   leaseSeconds: 'ENTROOS_LEASE_SECONDS',
+  seed: 'ENTROOS_SEED',
+  pullBytesPerSecond: 'ENTROOS_PULL_BYTES_PER_SECOND',
   eventTtlSeconds: 'ENTROOS_EVENT_TTL_SECONDS',
   eventQps: 'ENTROOS_EVENT_QPS',
   redisUrl: 'REDIS_URL',

@@ -8,6 +8,7 @@ import type { Orchestrator } from './orchestrator/index.ts';
 import type { TlsMaterial } from './gateway/tls.ts';
 import type { Scheduler } from './scheduler/index.ts';
 import type { NodeFleet } from './nko/index.ts';
+import type { ImageRegistry } from './runtime/registry.ts';
 import type { EventBus } from './router/bus.ts';
 import type { Router } from './router/router.ts';
 import type { CircuitArtifacts, CircuitName } from './proofs/artifacts.ts';
@@ -31,6 +32,8 @@ export interface Platform {
   orchestrator?: Orchestrator;
   /** The entropy scheduler (set once started). */
   scheduler?: Scheduler;
+  /** Mock Docker's registry (with the admins' image marks) that this instance's nodes pull from. */
+  images: ImageRegistry;
   /** The in-process fleet of simulated nodes, if ENTROOS_NODES > 0. */
   fleet?: NodeFleet;
   /** The circuits' checked artifacts (keys for verification). */

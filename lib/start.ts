@@ -14,6 +14,8 @@ import { ProofService } from './proofs/service.ts';
 import { createProofApi } from './proofs/records.ts';
 import { startScheduler } from './scheduler/index.ts';
 import { startFleet } from './nko/index.ts';
+import { ImageRegistry } from './runtime/registry.ts';
+import { getImageMarks } from './runtime/image-marks.ts';
 
 /** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
 export async function startPlatform(config: Config): Promise<Platform> {
@@ -45,6 +47,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     startedAt: new Date(),
     bus,
     circuits,
+    images: new ImageRegistry(),
     orchestrator: createOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds, eventQps: config.eventQps }),
   } as Platform;
   platform.proofApi = createProofApi(platform);
@@ -61,7 +64,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
         bus.publish('scheduling.decision', { pod: d.pod, uid: d.uid, profile: d.profile, result: d.result, node: d.node, message: d.message });
         platform.proofs?.onDecision(d);
       });
-      platform.fleet = await startFleet(config, store, platform.orchestrator!, log);
+      platform.images.replaceMarks(await getImageMarks(store));
+      platform.fleet = await startFleet(config, store, platform.orchestrator!, log, platform.images);
     },
     onLeadershipLost: (reason) => {
       // Like a Kubernetes controller manager: stop at once rather than risk

@@ -27,6 +27,8 @@ const SCOPES: Record<string, Scope> = {
   scheduler: 'cluster',
   priorityclasses: 'cluster',
   proofs: 'cluster',
+  images: 'cluster',
+  chaos: 'admin',
   users: 'admin',
   metrics: 'admin',
   settings: 'admin',

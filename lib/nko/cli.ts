@@ -6,6 +6,7 @@ import pino from 'pino';
 import { NodeFleet } from './fleet.ts';
 import { httpBackend, HttpError } from './http-backend.ts';
 import { fleetFor, PROFILES } from './profiles.ts';
+import { ImageRegistry } from '../runtime/registry.ts';
 
 const { values } = parseArgs({
   options: {
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     profile: { type: 'string', default: 'mixed' },
     prefix: { type: 'string' },
     'lease-seconds': { type: 'string', default: '10' },
+    seed: { type: 'string', default: '1' },
   },
   strict: true,
 });
@@ -38,6 +40,10 @@ if (!Number.isInteger(nodes) || nodes < 1 || nodes > 5000) {
 }
 if (!(values.profile! in PROFILES)) {
   say(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${values.profile}")`);
+  process.exit(2);
+}
+if (!/^\d{1,9}$/.test(values.seed!)) {
+  say(`--seed must be a whole number (got "${values.seed}")`);
   process.exit(2);
 }
 if (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0) {
@@ -72,7 +78,11 @@ async function connect(): Promise<void> {
 async function main() {
   await connect();
   const backend = await httpBackend(server!, token!, log);
-  const fleet = new NodeFleet(backend, log, { leaseSeconds });
+  // The server keeps the admins' image marks; follow them like a registry mirror would.
+  const registry = new ImageRegistry(await backend.imageMarks());
+  const refresh = setInterval(() => void backend.imageMarks().then((m) => registry.replaceMarks(m), (err) => log.warn({ err: (err as Error).message }, 'could not refresh image marks')), 5000);
+  refresh.unref();
+  const fleet = new NodeFleet(backend, log, { leaseSeconds, registry, seed: Number(values.seed) });
   const specs = fleetFor(values.profile!, nodes, prefix);
   await fleet.start(specs);
   say(`running ${nodes} ${values.profile} node(s) ${specs[0].name}…${specs[specs.length - 1].name} against ${server}`);

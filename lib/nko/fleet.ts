@@ -2,9 +2,15 @@ import type { Logger } from 'pino';
 import { timestamp, type KubeObject } from '../orchestrator/meta.ts';
 import type { NodeBackend } from './backend.ts';
 import { resolveImage } from '../runtime/image.ts';
+import { ImageRegistry } from '../runtime/registry.ts';
 import { workloadOf, WorkloadError, type WorkloadModel } from '../runtime/workload.ts';
+import { planProbes, probeOf } from '../runtime/probes.ts';
+import { draw } from '../runtime/random.ts';
+import { formatLines, logLines, type LogRun } from '../runtime/logs.ts';
 import { milliCpu, parseQuantity } from '../orchestrator/quantity.ts';
+import type { LogOptions, LogResult } from '../orchestrator/api.ts';
 import { nodeIp, podCidr, type NodeSpec } from './profiles.ts';
+import { podStatusOf, type ContainerState } from './pod-status.ts';
 
 // An in-process fleet of simulated nodes (NKO): each registers its Node,
 // renews its Lease, and runs the pods bound to it through a mock container
@@ -19,36 +25,45 @@ export interface FleetOptions {
   crashBackoffMs: number;
   /** Image pull bandwidth (bytes/s) for layers a node has not cached. */
   pullBytesPerSecond: number;
+  /** Seeds every simulated draw (crashes from fail-rate), so a run replays the same way. */
+  seed: number;
+  /** The registry pulls go to (admins mark images missing or unauthorized there). */
+  registry: ImageRegistry;
 }
 
-export const DEFAULT_FLEET_OPTIONS: FleetOptions = { leaseSeconds: 10, crashBackoffMs: 10_000, pullBytesPerSecond: 1024 * 2 ** 20 };
-
-type ContainerState =
-  | { kind: 'waiting'; reason: string; message?: string }
-  | { kind: 'running'; startedAt: string }
-  | { kind: 'terminated'; exitCode: number; reason: string; startedAt?: string; finishedAt: string; message?: string };
+export const DEFAULT_FLEET_OPTIONS: Omit<FleetOptions, 'registry'> = { leaseSeconds: 10, crashBackoffMs: 10_000, pullBytesPerSecond: 1024 * 2 ** 20, seed: 1 };
+const MAX_BACKOFF_MS = 300_000;
 
 interface SimContainer {
   name: string;
   image: string;
   /** An init container: runs to completion, in order, before the others start. */
   init: boolean;
+  pullPolicy: string;
+  cpuLimitMilli?: number;
+  readinessProbe?: unknown;
+  livenessProbe?: unknown;
   /** Time to pull the image's missing layers, spent before the first start. */
   pullMs: number;
+  /** Failed pulls in a row (ImagePullBackOff doubles with each). */
+  pullFailures: number;
   /** Simulated memory above the memory limit: the container is OOMKilled shortly after it starts. */
   oom: boolean;
-  /** A fault injected by an admin for the next exit. */
-  forcedExit?: 'fail' | 'oom';
+  /** Why the next exit happens: its workload, a crash (fail-rate), a liveness kill, or an admin's fault. */
+  exitCause?: 'workload' | 'crash' | 'liveness' | 'fail' | 'oom';
   imageID?: string;
   containerID?: string;
   model?: WorkloadModel;
   state: ContainerState;
   lastState?: ContainerState;
   restartCount: number;
+  ready: boolean;
+  readyAt?: number;
+  unreadyAt?: number;
   nextAt?: number;
-  next?: 'start' | 'exit' | 'restart';
-  logs: string[];
-  previousLogs: string[];
+  next?: 'start' | 'exit' | 'restart' | 'pull' | 'backoff';
+  run?: LogRun;
+  previousRun?: LogRun;
 }
 
 interface SimPod {
@@ -78,8 +93,15 @@ interface SimNode {
   pullBytesPerSecond?: number;
 }
 
+/** A running container's simulated usage; throttledMilli is the cpu it wanted above its limit (CFS throttling). */
+export interface ContainerUsage {
+  name: string;
+  cpuMilli: number;
+  memoryBytes: number;
+  throttledMilli: number;
+}
+
 const podKey = (pod: any) => `${pod.metadata.namespace}/${pod.metadata.name}`;
-const MAX_LOG_LINES = 1000;
 
 export class NodeFleet {
   private nodes = new Map<string, SimNode>();
@@ -98,7 +120,7 @@ export class NodeFleet {
     private log: Logger,
     options: Partial<FleetOptions> = {},
   ) {
-    this.options = { ...DEFAULT_FLEET_OPTIONS, ...options };
+    this.options = { ...DEFAULT_FLEET_OPTIONS, registry: new ImageRegistry(), ...options };
   }
 
   get size() {
@@ -175,7 +197,7 @@ export class NodeFleet {
     const c = sim?.containers.find((x) => !x.init && (!container || x.name === container) && x.state.kind === 'running');
     if (!sim || !c) return false;
     // Only this exit: the next start runs the container's own workload again.
-    c.forcedExit = how;
+    c.exitCause = how;
     c.next = 'exit';
     c.nextAt = Date.now();
     this.reschedule(sim);
@@ -259,10 +281,14 @@ export class NodeFleet {
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
       this.admit(pod, node);
     } else if (pod.metadata.deletionTimestamp && tracked.deletingAt === undefined) {
-      const grace = Math.min(Number(pod.metadata.deletionGracePeriodSeconds ?? 0), 2) * 1000;
-      tracked.deletingAt = Date.now() + Math.min(grace, 500);
+      // SIGTERM: a process that handles it stops within half a second; one that
+      // ignores it is killed when the grace period ends.
+      const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+      const stubborn = tracked.containers.some((c) => c.state.kind === 'running' && c.model?.ignoreSigterm);
+      const now = Date.now();
+      tracked.deletingAt = now + (stubborn ? grace : Math.min(grace, 500));
       this.reschedule(tracked);
-      for (const c of tracked.containers) c.logs.push(`${new Date().toISOString()} received SIGTERM, shutting down`);
+      for (const c of tracked.containers) if (c.state.kind === 'running') c.run?.events.push({ at: now, text: stubborn && c.model?.ignoreSigterm ? 'received SIGTERM, ignoring it' : 'received SIGTERM, shutting down' });
       this.backend.recordEvent(pod, 'Normal', 'Killing', `Stopping container ${tracked.containers.map((c) => c.name).join(', ')}`, node.spec.name);
     }
   }
@@ -285,7 +311,21 @@ export class NodeFleet {
     };
     const specs = [...initContainers.map((c) => ({ c, init: true })), ...(pod.spec.containers ?? []).map((c: any) => ({ c, init: false }))];
     for (const { c, init } of specs) {
-      const container: SimContainer = { name: c.name, image: c.image, init, pullMs: 0, oom: false, state: { kind: 'waiting', reason: init ? 'PodInitializing' : 'ContainerCreating' }, restartCount: 0, logs: [], previousLogs: [] };
+      const container: SimContainer = {
+        name: c.name,
+        image: c.image,
+        init,
+        pullPolicy: c.imagePullPolicy ?? 'IfNotPresent',
+        cpuLimitMilli: c.resources?.limits?.cpu !== undefined ? milliCpu(c.resources.limits.cpu) : undefined,
+        readinessProbe: c.readinessProbe,
+        livenessProbe: c.livenessProbe,
+        pullMs: 0,
+        pullFailures: 0,
+        oom: false,
+        state: { kind: 'waiting', reason: init ? 'PodInitializing' : 'ContainerCreating' },
+        restartCount: 0,
+        ready: false,
+      };
       sim.containers.push(container);
       try {
         container.model = workloadOf(pod.metadata.annotations, c.image);
@@ -298,17 +338,7 @@ export class NodeFleet {
       }
       const limit = c.resources?.limits?.memory;
       container.oom = limit !== undefined && container.model.memoryBytes > parseQuantity(limit);
-      const image = resolveImage(c.image);
-      if (!image) {
-        container.state = { kind: 'waiting', reason: 'ErrImagePull', message: `failed to pull image "${c.image}": invalid reference format` };
-        this.backend.recordEvent(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": invalid reference format`, node.spec.name);
-        continue;
-      }
-      const missing = image.layers.filter((l) => !node.layers.has(l.digest)).reduce((n, l) => n + l.size, 0);
-      container.pullMs = c.imagePullPolicy === 'Never' ? 0 : Math.round((missing / (node.pullBytesPerSecond ?? this.options.pullBytesPerSecond)) * 1000);
-      for (const l of image.layers) node.layers.add(l.digest);
-      container.imageID = `${image.repository}@${image.digest}`;
-      if (container.pullMs > 0) this.backend.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, node.spec.name);
+      this.pull(sim, container, now, pod);
     }
     if (sim.configError) this.backend.recordEvent(pod, 'Warning', 'Failed', `Error: ${sim.configError}`, node.spec.name);
     else this.startNext(sim, now);
@@ -316,6 +346,51 @@ export class NodeFleet {
     node.pods.set(sim.key, sim);
     this.reschedule(sim);
     this.dirty.add(sim.key);
+  }
+
+  /**
+   * Pulls a container's image as its imagePullPolicy says: Never uses only
+   * what the node has; IfNotPresent pulls what is missing; Always asks the
+   * registry every time (so a marked image fails even when cached). A failed
+   * pull is ErrImagePull, then ImagePullBackOff until a retry succeeds.
+   */
+  private pull(sim: SimPod, c: SimContainer, now: number, pod = this.podOf(sim)) {
+    const node = sim.node;
+    const event = (type: 'Normal' | 'Warning', reason: string, message: string) => pod && this.backend.recordEvent(pod, type, reason, message, node.spec.name);
+    const local = resolveImage(c.image);
+    const present = !!local && local.layers.every((l) => node.layers.has(l.digest));
+    if (c.pullPolicy === 'Never' || (c.pullPolicy === 'IfNotPresent' && present)) {
+      if (!present) {
+        const message = `Container image "${c.image}" is not present with pull policy of Never`;
+        c.state = { kind: 'waiting', reason: 'ErrImageNeverPull', message };
+        event('Warning', 'ErrImageNeverPull', message);
+        return;
+      }
+      c.imageID = `${local!.repository}@${local!.digest}`;
+      event('Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      return;
+    }
+    const result = this.options.registry.pull(c.image);
+    if (!result.ok) {
+      c.pullFailures++;
+      c.state = { kind: 'waiting', reason: 'ErrImagePull', message: result.message };
+      event('Warning', 'Failed', `Failed to pull image "${c.image}": ${result.message}`);
+      event('Warning', 'Failed', `Error: ${c.state.reason}`);
+      c.next = 'backoff';
+      c.nextAt = now + Math.min(1000, this.pullBackoff(c) / 2);
+      return;
+    }
+    const missing = result.image.layers.filter((l) => !node.layers.has(l.digest)).reduce((n, l) => n + l.size, 0);
+    c.pullMs = Math.round((missing / (node.pullBytesPerSecond ?? this.options.pullBytesPerSecond)) * 1000);
+    for (const l of result.image.layers) node.layers.add(l.digest);
+    c.imageID = `${result.image.repository}@${result.image.digest}`;
+    c.pullFailures = 0;
+    event('Normal', 'Pulling', `Pulling image "${c.image}"`);
+    event('Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${(c.pullMs / 1000).toFixed(3)}s. Image size: ${result.image.size} bytes.`);
+  }
+
+  private pullBackoff(c: SimContainer) {
+    return Math.min(MAX_BACKOFF_MS, this.options.crashBackoffMs * 2 ** Math.max(0, c.pullFailures - 1));
   }
 
   /** Starts the next init container, or — once every init container completed — the app containers. */
@@ -341,7 +416,7 @@ export class NodeFleet {
 
   /** Puts the pod in the wheel slots of its containers' next transitions (and its deletion). */
   private reschedule(sim: SimPod) {
-    const times = sim.containers.map((c) => c.nextAt).filter((t): t is number => t !== undefined);
+    const times = sim.containers.flatMap((c) => [c.nextAt, c.readyAt, c.unreadyAt]).filter((t): t is number => t !== undefined);
     if (sim.deletingAt !== undefined) times.push(sim.deletingAt);
     for (const t of times) {
       const slot = Math.max(Math.ceil(t / TICK_MS), this.lastSlot + 1);
@@ -409,44 +484,103 @@ export class NodeFleet {
       return;
     }
     for (const c of sim.containers) {
+      if (c.readyAt !== undefined && now >= c.readyAt) {
+        c.ready = true;
+        c.readyAt = undefined;
+        this.dirty.add(sim.key);
+      }
+      if (c.unreadyAt !== undefined && now >= c.unreadyAt) {
+        c.ready = false;
+        c.unreadyAt = undefined;
+        this.probeFailed(sim, c, 'Readiness', now);
+        this.dirty.add(sim.key);
+      }
       if (c.nextAt === undefined || now < c.nextAt) continue;
       const at = timestamp(new Date(now));
-      if (c.next === 'start' || c.next === 'restart') this.startContainer(sim, c, now, at);
-      else if (c.next === 'exit') this.exitContainer(sim, c, now, at);
-      if (c.logs.length > MAX_LOG_LINES) c.logs.splice(0, c.logs.length - MAX_LOG_LINES);
+      switch (c.next) {
+        case 'start':
+        case 'restart':
+          this.startContainer(sim, c, now, at);
+          break;
+        case 'exit':
+          this.exitContainer(sim, c, now, at);
+          break;
+        case 'backoff': {
+          // After ErrImagePull the kubelet waits, showing ImagePullBackOff, then retries.
+          c.state = { kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` };
+          const pod = this.podOf(sim);
+          if (pod) this.backend.recordEvent(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`, sim.node.spec.name);
+          c.next = 'pull';
+          c.nextAt = now + this.pullBackoff(c) - Math.min(1000, this.pullBackoff(c) / 2);
+          break;
+        }
+        case 'pull':
+          c.next = undefined;
+          c.nextAt = undefined;
+          this.pull(sim, c, now);
+          if (c.imageID) this.startNext(sim, now);
+          break;
+      }
       this.dirty.add(sim.key);
     }
+  }
+
+  private probeFailed(sim: SimPod, c: SimContainer, kind: 'Readiness' | 'Liveness', now: number) {
+    const probe = probeOf(kind === 'Readiness' ? c.readinessProbe : c.livenessProbe);
+    const message = `${kind} probe failed: ${probe?.description ?? 'probe'}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
+    c.run?.events.push({ at: now, text: `${kind.toLowerCase()} probe failed` });
+    const pod = this.podOf(sim);
+    if (pod) this.backend.recordEvent(pod, 'Warning', 'Unhealthy', message, sim.node.spec.name);
   }
 
   private startContainer(sim: SimPod, c: SimContainer, now: number, at: string) {
     if (c.next === 'restart') c.restartCount++;
     c.state = { kind: 'running', startedAt: at };
     c.containerID = `mockdocker://${sim.uid.slice(0, 8)}${c.name}${c.restartCount}`;
-    c.logs.push(`${new Date(now).toISOString()} starting ${c.image} (container ${c.name})`);
-    if (c.restartCount === 0) {
-      const pod = this.podOf(sim);
-      if (pod) {
-        this.backend.recordEvent(pod, 'Normal', 'Created', `Created container ${c.name}`, sim.node.spec.name);
-        this.backend.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, sim.node.spec.name);
-      }
+    c.run = { id: `${sim.key}/${c.name}/${c.restartCount}`, image: c.image, startedAt: now, events: [{ at: now, text: `starting ${c.image} (container ${c.name})` }] };
+    const pod = this.podOf(sim);
+    if (pod) {
+      this.backend.recordEvent(pod, 'Normal', 'Created', `Created container ${c.name}`, sim.node.spec.name);
+      this.backend.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, sim.node.spec.name);
     }
-    // Memory above the limit: the kernel kills it as usage ramps up.
-    const lifetime = c.oom ? Math.min(c.model?.durationMs ?? Infinity, 300) : c.model?.durationMs;
-    if (lifetime !== undefined) {
-      c.next = 'exit';
-      c.nextAt = now + lifetime;
-    } else {
-      c.next = undefined;
-      c.nextAt = undefined;
+    const model = c.model!;
+    // Readiness and liveness from the probes; init containers are not probed.
+    const plan = c.init ? { readyAt: now } : planProbes({ readinessProbe: c.readinessProbe, livenessProbe: c.livenessProbe }, model, now);
+    c.ready = plan.readyAt === now;
+    c.readyAt = plan.readyAt !== undefined && plan.readyAt > now ? plan.readyAt : undefined;
+    c.unreadyAt = plan.unreadyAt;
+    // The first of: the workload's own exit, an OOM kill as usage ramps up, a
+    // crash drawn from fail-rate (seeded), a liveness kill.
+    const exits: { at: number; cause: NonNullable<SimContainer['exitCause']> }[] = [];
+    if (model.durationMs !== undefined) exits.push({ at: now + model.durationMs, cause: 'workload' });
+    if (c.oom) exits.push({ at: now + Math.min(model.durationMs ?? Infinity, 300), cause: 'oom' });
+    if (model.failRatePerMinute > 0) {
+      const u = draw(this.options.seed, sim.key, c.name, c.restartCount);
+      exits.push({ at: now + (-Math.log(1 - u) / model.failRatePerMinute) * 60_000, cause: 'crash' });
     }
+    if (plan.killAt !== undefined) exits.push({ at: plan.killAt, cause: 'liveness' });
+    const first = exits.sort((x, y) => x.at - y.at)[0];
+    c.next = first ? 'exit' : undefined;
+    c.nextAt = first ? Math.round(first.at) : undefined;
+    c.exitCause = first?.cause;
   }
 
   private exitContainer(sim: SimPod, c: SimContainer, now: number, at: string) {
-    const oom = c.oom || c.forcedExit === 'oom';
-    const code = oom ? 137 : c.forcedExit === 'fail' ? Math.max(1, c.model?.exitCode ?? 1) : (c.model?.exitCode ?? 0);
-    c.forcedExit = undefined;
-    c.logs.push(`${new Date(now).toISOString()} ${oom ? 'killed: out of memory' : `exiting with code ${code}`}`);
-    c.state = { kind: 'terminated', exitCode: code, reason: oom ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error', startedAt: c.state.kind === 'running' ? c.state.startedAt : undefined, finishedAt: at };
+    const cause = c.exitCause ?? 'workload';
+    c.exitCause = undefined;
+    if (cause === 'liveness') {
+      this.probeFailed(sim, c, 'Liveness', now);
+      const pod = this.podOf(sim);
+      if (pod) this.backend.recordEvent(pod, 'Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`, sim.node.spec.name);
+    }
+    const code = cause === 'oom' ? 137 : cause === 'liveness' ? 137 : cause === 'fail' || cause === 'crash' ? Math.max(1, c.model?.exitCode ?? 1) : (c.model?.exitCode ?? 0);
+    const reason = cause === 'oom' ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error';
+    c.run?.events.push({ at: now, text: cause === 'oom' ? 'killed: out of memory' : cause === 'liveness' ? 'killed: failed liveness probe' : cause === 'crash' ? `panic: simulated crash; exiting with code ${code}` : `exiting with code ${code}` });
+    if (c.run) c.run.endedAt = now;
+    c.state = { kind: 'terminated', exitCode: code, reason, startedAt: c.state.kind === 'running' ? c.state.startedAt : undefined, finishedAt: at };
+    c.ready = false;
+    c.readyAt = undefined;
+    c.unreadyAt = undefined;
     if (c.init && code === 0) {
       c.next = undefined;
       c.nextAt = undefined;
@@ -460,12 +594,12 @@ export class NodeFleet {
       return;
     }
     // First restart is immediate; later ones back off exponentially (CrashLoopBackOff).
-    const delay = c.restartCount === 0 ? 0 : Math.min(300_000, this.options.crashBackoffMs * 2 ** (c.restartCount - 1));
+    const delay = c.restartCount === 0 ? 0 : Math.min(MAX_BACKOFF_MS, this.options.crashBackoffMs * 2 ** (c.restartCount - 1));
     c.lastState = c.state;
-    c.previousLogs = c.logs;
-    c.logs = [];
+    c.previousRun = c.run;
+    c.run = undefined;
     if (delay > 0) {
-      c.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name}` };
+      c.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} pod=${sim.key.split('/')[1]}` };
       const pod = this.podOf(sim);
       if (pod) this.backend.recordEvent(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}`, sim.node.spec.name);
     }
@@ -496,53 +630,8 @@ export class NodeFleet {
   }
 
   private statusOf(sim: SimPod, pod: any) {
-    const now = timestamp();
-    const toStatus = (c: SimContainer) => ({
-      name: c.name,
-      state: stateJson(c.state),
-      lastState: c.lastState ? stateJson(c.lastState) : {},
-      ready: c.state.kind === 'running',
-      restartCount: c.restartCount,
-      image: c.image,
-      imageID: c.imageID ?? '',
-      ...(c.containerID ? { containerID: c.containerID } : {}),
-      started: c.state.kind === 'running',
-    });
-    const app = sim.containers.filter((c) => !c.init);
-    const init = sim.containers.filter((c) => c.init);
-    const containerStatuses = app.map(toStatus);
-    const initContainerStatuses = init.map((c) => ({ ...toStatus(c), ready: c.state.kind === 'terminated' && c.state.exitCode === 0 }));
-    const allReady = containerStatuses.every((c) => c.ready);
-    const finished = (c: SimContainer) => c.state.kind === 'terminated' && c.next === undefined;
-    const initFailed = init.some((c) => finished(c) && (c.state as { exitCode: number }).exitCode !== 0);
-    const terminated = initFailed || app.every(finished);
-    const failed = initFailed || app.some((c) => c.state.kind === 'terminated' && c.state.exitCode !== 0);
-    const phase = terminated ? (failed ? 'Failed' : 'Succeeded') : sim.initDone && app.some((c) => c.state.kind === 'running' || c.restartCount > 0 || c.lastState) ? 'Running' : 'Pending';
-    const previous: any[] = pod.status?.conditions ?? [];
-    const condition = (type: string, ok: boolean, reason?: string) => {
-      const before = previous.find((c) => c.type === type);
-      const status = ok ? 'True' : 'False';
-      return { type, status, lastProbeTime: null, lastTransitionTime: before?.status === status ? before.lastTransitionTime : now, ...(reason && !ok ? { reason } : {}) };
-    };
-    const scheduled = previous.find((c) => c.type === 'PodScheduled') ?? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now };
-    return {
-      phase,
-      conditions: [
-        condition('PodReadyToStartContainers', true),
-        condition('Initialized', sim.initDone, 'ContainersNotInitialized'),
-        condition('Ready', allReady && !terminated, 'ContainersNotReady'),
-        condition('ContainersReady', allReady && !terminated, 'ContainersNotReady'),
-        scheduled,
-      ],
-      hostIP: nodeIp(sim.node.spec.index),
-      hostIPs: [{ ip: nodeIp(sim.node.spec.index) }],
-      podIP: sim.ip,
-      podIPs: [{ ip: sim.ip }],
-      startTime: sim.startTime,
-      ...(init.length ? { initContainerStatuses } : {}),
-      containerStatuses,
-      qosClass: pod.status?.qosClass,
-    };
+    const views = sim.containers.map((c) => ({ ...c, settled: c.next === undefined }));
+    return podStatusOf(pod, views, { initDone: sim.initDone, hostIP: nodeIp(sim.node.spec.index), podIP: sim.ip, startTime: sim.startTime });
   }
 
   /**
@@ -551,22 +640,20 @@ export class NodeFleet {
    * ramp (grows to the model's value over a minute); cpu is capped at the
    * container's limit, as CFS throttling would.
    */
-  podUsage(pod: any): { name: string; cpuMilli: number; memoryBytes: number }[] | undefined {
+  podUsage(pod: any): ContainerUsage[] | undefined {
     const sim = this.pods.get(podKey(pod));
     if (!sim) return undefined;
     const now = Date.now();
     return sim.containers
       .filter((c) => !c.init)
       .map((c) => {
-        if (c.state.kind !== 'running' || !c.model) return { name: c.name, cpuMilli: 0, memoryBytes: 0 };
-        const up = now - Date.parse(c.state.startedAt);
+        if (c.state.kind !== 'running' || !c.model) return { name: c.name, cpuMilli: 0, memoryBytes: 0, throttledMilli: 0 };
+        const up = now - (c.run?.startedAt ?? now);
         const factor = c.model.pattern === 'spiky' ? 1 + 0.5 * Math.sin(up / 3000 + c.name.length) : c.model.pattern === 'ramp' ? Math.min(1, 0.2 + up / 60_000) : 1;
-        const spec = (pod.spec?.containers ?? []).find((x: any) => x.name === c.name);
-        const limit = spec?.resources?.limits?.cpu;
-        let cpu = Math.round(c.model.cpuMilli * factor);
-        if (limit !== undefined) cpu = Math.min(cpu, milliCpu(limit));
+        const demand = Math.round(c.model.cpuMilli * factor);
+        const cpu = c.cpuLimitMilli !== undefined ? Math.min(demand, c.cpuLimitMilli) : demand;
         const memory = Math.round(c.model.memoryBytes * (c.model.pattern === 'ramp' ? factor : 1));
-        return { name: c.name, cpuMilli: cpu, memoryBytes: memory };
+        return { name: c.name, cpuMilli: cpu, memoryBytes: memory, throttledMilli: demand - cpu };
       });
   }
 
@@ -586,24 +673,17 @@ export class NodeFleet {
     return { cpuMilli, memoryBytes };
   }
 
-  /** The pod/log subresource: a container's log lines (or its previous instance's). */
-  logs(pod: any, container: string, opts: { previous?: boolean; tailLines?: number; timestamps?: boolean }): string | undefined {
+  /**
+   * The pod/log subresource: a container's current (or previous) run's lines
+   * after `sinceTime`, the newest `tailLines`; undefined when that run does
+   * not exist (not started yet, or no previous instance).
+   */
+  logs(pod: any, container: string, opts: LogOptions): LogResult | undefined {
     const sim = this.pods.get(podKey(pod));
     const c = sim?.containers.find((x) => x.name === container);
-    if (!c) return undefined;
-    let lines = opts.previous ? c.previousLogs : c.logs;
-    if (opts.tailLines !== undefined) lines = lines.slice(-opts.tailLines);
-    return lines.map((l) => (opts.timestamps ? l : l.replace(/^\S+ /, ''))).join('\n') + (lines.length ? '\n' : '');
-  }
-}
-
-function stateJson(state: ContainerState) {
-  switch (state.kind) {
-    case 'waiting':
-      return { waiting: { reason: state.reason, ...(state.message ? { message: state.message } : {}) } };
-    case 'running':
-      return { running: { startedAt: state.startedAt } };
-    case 'terminated':
-      return { terminated: { exitCode: state.exitCode, reason: state.reason, ...(state.startedAt ? { startedAt: state.startedAt } : {}), finishedAt: state.finishedAt } };
+    const run = opts.previous ? c?.previousRun : c?.run;
+    if (!run) return undefined;
+    const lines = logLines(run, { since: opts.sinceTime, limit: opts.tailLines });
+    return { text: formatLines(lines, !!opts.timestamps), cursor: lines.at(-1)?.at ?? opts.sinceTime ?? run.startedAt - 1, runId: run.id, running: run.endedAt === undefined };
   }
 }

@@ -3,6 +3,7 @@ import type { KubeObject } from '../orchestrator/meta.ts';
 import type { EventType } from '../orchestrator/events.ts';
 import type { NodeBackend, PodEvent } from './backend.ts';
 import { readNdjson } from '../client/ndjson.ts';
+import type { ImageMark } from '../runtime/registry.ts';
 
 // The standalone node agent's view of the cluster, over the HTTP API like a
 // kubelet: an informer (list + watch, resumed from the last resourceVersion,
@@ -18,6 +19,8 @@ export class HttpError extends Error {
 }
 
 export interface HttpBackend extends NodeBackend {
+  /** The admins' image marks (missing / unauthorized), which this agent's registry applies. */
+  imageMarks(): Promise<Record<string, ImageMark>>;
   close(): void;
 }
 
@@ -168,6 +171,7 @@ export async function httpBackend(server: string, token: string, log: Logger): P
         count: 1,
       }).catch(() => {});
     },
+    imageMarks: async () => Object.fromEntries(((await call('GET', '/apis/entroos.io/v1/images/marks')).items as { image: string; mark: ImageMark }[]).map((m) => [m.image, m.mark])),
     close: () => {
       closed = true;
       controller?.abort();

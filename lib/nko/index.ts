@@ -6,13 +6,20 @@ import type { Store } from '../store/index.ts';
 import { NodeFleet } from './fleet.ts';
 import { mixedFleet } from './profiles.ts';
 import { inProcessBackend } from './backend.ts';
+import type { ImageRegistry } from '../runtime/registry.ts';
 
 export { NodeFleet } from './fleet.ts';
 
 /** Starts the in-process fleet (ENTROOS_NODES nodes) and, on a fresh store, the demo workloads. */
-export async function startFleet(config: Config, store: Store, orchestrator: Orchestrator, log: Logger): Promise<NodeFleet | undefined> {
+export async function startFleet(config: Config, store: Store, orchestrator: Orchestrator, log: Logger, registry: ImageRegistry): Promise<NodeFleet | undefined> {
   if (config.nodes === 0) return undefined;
-  const fleet = new NodeFleet(inProcessBackend(orchestrator.api, orchestrator.events), log, { crashBackoffMs: config.crashBackoffMs, leaseSeconds: config.leaseSeconds });
+  const fleet = new NodeFleet(inProcessBackend(orchestrator.api, orchestrator.events), log, {
+    crashBackoffMs: config.crashBackoffMs,
+    leaseSeconds: config.leaseSeconds,
+    seed: config.seed,
+    pullBytesPerSecond: config.pullBytesPerSecond,
+    registry,
+  });
   await fleet.start(mixedFleet(config.nodes));
   if (config.demo === 'true' && (await store.settings.get('demo.seeded')) === null) {
     await seedDemo(orchestrator);

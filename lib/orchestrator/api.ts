@@ -37,13 +37,23 @@ export interface LogOptions {
   previous?: boolean;
   tailLines?: number;
   timestamps?: boolean;
+  /** Only lines after this time (ms since the epoch). */
+  sinceTime?: number;
+}
+
+/** A slice of one container run's log; `cursor` is where the next read (since) continues, for `-f`. */
+export interface LogResult {
+  text: string;
+  cursor: number;
+  runId: string;
+  running: boolean;
 }
 
 export interface OrchestratorHooks {
   /** Whether a node agent will finish the graceful deletion of a pod bound to `nodeName`. */
   nodeRunsPods?: (nodeName: string) => boolean;
   /** A container's logs from the node agent running it, or undefined if none does. */
-  podLogs?: (pod: KubeObject, container: string, options: LogOptions) => string | undefined;
+  podLogs?: (pod: KubeObject, container: string, options: LogOptions) => LogResult | undefined;
 }
 
 const STATUS_ONLY_SUBRESOURCE = 'status';
@@ -62,7 +72,7 @@ export class ObjectApi {
     return this.cache.resourceVersion;
   }
 
-  podLogs(pod: KubeObject, container: string, options: LogOptions): string | undefined {
+  podLogs(pod: KubeObject, container: string, options: LogOptions): LogResult | undefined {
     return this.hooks.podLogs?.(pod, container, options);
   }
 

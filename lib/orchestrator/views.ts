@@ -47,6 +47,6 @@ export function podDetail(api: ObjectApi, namespace: string, name: string, decis
     }),
     events: events.map((e) => ({ type: e.type, reason: e.reason, count: e.count ?? 1, message: e.message })),
     decision,
-    logs: first ? api.podLogs(pod, first, { tailLines: 200 }) : undefined,
+    logs: first ? api.podLogs(pod, first, { tailLines: 200 })?.text : undefined,
   };
 }

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { client, login } from '../helpers/api.ts';
+import { client, login, userWithToken } from '../helpers/api.ts';
 import { kubectlFor, until } from '../helpers/kubectl.ts';
 
 // Simulated nodes (the in-process NKO fleet) running pods through the mock runtime.
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
+let adminToken: string;
 const NS = '/api/v1/namespaces/default';
 const deployment = (name: string, replicas: number, annotations: Record<string, string> = {}, extra: any = {}) => ({
   metadata: { name },
@@ -20,7 +21,8 @@ const podsOf = async (app: string) => (await api.get(`${NS}/pods?labelSelector=a
 
 beforeAll(async () => {
   server = await startServer({ env: { ENTROOS_NODES: '3', ENTROOS_CRASH_BACKOFF_MS: '300', ENTROOS_LEASE_SECONDS: '1', ENTROOS_NODE_GRACE_SECONDS: '2' } });
-  api = client(server.url, await login(server.url));
+  adminToken = await login(server.url);
+  api = client(server.url, adminToken);
 });
 afterAll(async () => {
   await server?.stop();
@@ -64,7 +66,11 @@ describe('simulated nodes', () => {
     const kubectl = await kubectlFor(server);
     const pod = (await podsOf('web'))[0].metadata.name;
     expect(await kubectl.run('logs', pod)).toContain('starting busybox:1.36 (container main)');
-    expect(await kubectl.run('logs', pod, '-c', 'main', '--tail', '1')).toMatch(/^starting busybox:1\.36 \(container main\)\n$/);
+    expect(await kubectl.run('logs', pod, '-c', 'main', '--tail', '1')).toMatch(/^[^\n]+\n$/);
+    expect(await kubectl.run('logs', pod, '--timestamps', '--tail', '1')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \S/);
+    const wrong = await kubectl.exec('logs', pod, '-c', 'sidecar');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('container sidecar is not valid for pod');
     const nodes = await kubectl.run('top', 'nodes');
     expect(nodes).toMatch(/^NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)/);
     expect(nodes).toMatch(/^entroos-node-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/m);
@@ -166,6 +172,73 @@ describe('simulated nodes', () => {
     await until(async () => (await api.get(`/api/v1/nodes/${node}`)).body.status.conditions.find((c: any) => c.type === 'Ready').status === 'Unknown', 'the partitioned node to turn Unknown', 10_000);
     expect((await api.post(`/apis/entroos.io/v1/nodes/${node}/faults`, { action: 'heal' })).status).toBe(200);
     await until(async () => (await api.get(`/api/v1/nodes/${node}`)).body.status.conditions.find((c: any) => c.type === 'Ready').status === 'True', 'the healed node to be Ready', 10_000);
+  });
+
+  it('fails pulls of marked images with ErrImagePull then ImagePullBackOff, and pulls once the mark is cleared', async () => {
+    const marks = '/apis/entroos.io/v1/images/marks';
+    expect((await api.post(marks, { image: 'Bad Ref', mark: 'missing' })).body.message).toContain('is not an image reference');
+    expect((await api.post(marks, { image: 'myorg/private', mark: 'stolen' })).status).toBe(422);
+    expect((await api.post(marks, { image: 'myorg/private', mark: 'unauthorized' })).body.items).toEqual([{ image: 'myorg/private', mark: 'unauthorized' }]);
+    const viewer = await userWithToken(server.url, adminToken, 'image-viewer', 'viewer');
+    expect((await client(server.url, viewer.token).post(marks, { image: 'nginx', mark: 'missing' })).status).toBe(403);
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('private', 1, {}, { image: 'myorg/private:1.0' }));
+    const failed = await until(async () => (await podsOf('private'))[0]?.status?.containerStatuses?.[0]?.state?.waiting, 'a waiting container');
+    expect(failed.reason).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);
+    expect(failed.message).toContain('pull access denied');
+    await until(async () => (await podsOf('private'))[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 'ImagePullBackOff');
+    const name = (await podsOf('private'))[0].metadata.name;
+    const events = (await api.get(`${NS}/events?fieldSelector=involvedObject.name%3D${name}`)).body.items.map((e: any) => `${e.reason}: ${e.message}`);
+    expect(events.some((e: string) => e.startsWith('Failed: Failed to pull image "myorg/private:1.0"'))).toBe(true);
+    expect(events.some((e: string) => e.startsWith('BackOff: Back-off pulling image'))).toBe(true);
+    expect((await api.post(marks, { image: 'myorg/private', mark: 'none' })).body.items).toEqual([]);
+    await until(async () => (await podsOf('private'))[0]?.status?.phase === 'Running', 'the pod to run after the retry', 15_000);
+  });
+
+  it('honours imagePullPolicy Never and IfNotPresent', async () => {
+    await api.post(`${NS}/pods`, { metadata: { name: 'never-pulled' }, spec: { containers: [{ name: 'c', image: 'never-seen/image:1', imagePullPolicy: 'Never' }] } });
+    const waiting = await until(async () => (await api.get(`${NS}/pods/never-pulled`)).body.status?.containerStatuses?.[0]?.state?.waiting, 'a waiting container');
+    expect(waiting).toMatchObject({ reason: 'ErrImageNeverPull', message: 'Container image "never-seen/image:1" is not present with pull policy of Never' });
+    // busybox:1.36 is on every node by now (the web deployment): IfNotPresent does not pull it again.
+    const node = (await podsOf('web'))[0].spec.nodeName;
+    await api.post(`${NS}/pods`, { metadata: { name: 'cached' }, spec: { nodeName: node, containers: [{ name: 'c', image: 'busybox:1.36', imagePullPolicy: 'IfNotPresent' }] } });
+    await until(async () => (await api.get(`${NS}/pods/cached`)).body.status?.phase === 'Running', 'the cached pod to run');
+    const reasons = (await api.get(`${NS}/events?fieldSelector=involvedObject.name%3Dcached`)).body.items.map((e: any) => `${e.reason}: ${e.message}`);
+    expect(reasons).toContain('Pulled: Container image "busybox:1.36" already present on machine');
+    expect(reasons.some((r: string) => r.startsWith('Pulling'))).toBe(false);
+  });
+
+  it('gates readiness and endpoints on the readiness probe, and restarts a container whose liveness probe fails', async () => {
+    const probe = { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1, failureThreshold: 1 };
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('probed', 1, { 'entroos.io/ready-after': '2', 'entroos.io/hang-after': '4' }, { spec: { containers: [{ name: 'main', image: 'nginx:1.27', ports: [{ containerPort: 8080 }], readinessProbe: probe, livenessProbe: { ...probe, initialDelaySeconds: 3, failureThreshold: 2 } }] } }));
+    await api.post(`${NS}/services`, { metadata: { name: 'probed' }, spec: { selector: { app: 'probed' }, ports: [{ port: 80, targetPort: 8080 }] } });
+    const running = await until(async () => (await podsOf('probed')).find((p) => p.status?.phase === 'Running'), 'the probed pod to run');
+    expect(running.status.containerStatuses[0].ready).toBe(false);
+    await until(async () => ((await api.get(`${NS}/endpoints/probed`)).body.subsets?.[0]?.notReadyAddresses ?? []).length === 1, 'a not-ready endpoint address');
+    await until(async () => ((await api.get(`${NS}/endpoints/probed`)).body.subsets?.[0]?.addresses ?? []).length === 1, 'a ready endpoint address', 10_000);
+    const restarted = await until(async () => {
+      const p = (await podsOf('probed'))[0];
+      return p.status.containerStatuses[0].restartCount >= 1 ? p : undefined;
+    }, 'the liveness restart', 15_000);
+    expect(restarted.status.containerStatuses[0].lastState.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
+    const events = (await api.get(`${NS}/events?fieldSelector=involvedObject.name%3D${restarted.metadata.name}`)).body.items.map((e: any) => `${e.reason}: ${e.message}`);
+    expect(events.some((e: string) => e.startsWith('Unhealthy: Readiness probe failed: HTTP probe /healthz on port 8080'))).toBe(true);
+    expect(events.some((e: string) => e.startsWith('Unhealthy: Liveness probe failed'))).toBe(true);
+    expect(events).toContain('Killing: Container main failed liveness probe, will be restarted');
+  });
+
+  it('follows logs until the container stops (kubectl logs -f), and shows the previous instance', async () => {
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('shortlived', 1, { 'entroos.io/duration': '2', 'entroos.io/exit-code': '3' }));
+    const pod = await until(async () => (await podsOf('shortlived')).find((p) => p.status?.containerStatuses?.[0]?.state?.running), 'a running container');
+    const kubectl = await kubectlFor(server);
+    const started = Date.now();
+    const followed = await kubectl.exec('logs', '-f', pod.metadata.name);
+    expect(followed.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThan(300); // it waited for the exit
+    expect(followed.stdout).toMatch(/starting busybox:1\.36 \(container main\)\n(.*\n)*exiting with code 3\n$/);
+    await until(async () => (await podsOf('shortlived'))[0].status.containerStatuses[0].restartCount >= 1, 'a restart');
+    expect(await kubectl.run('logs', pod.metadata.name, '--previous')).toMatch(/exiting with code 3\n$/);
+    expect((await api.get(`${NS}/pods/${pod.metadata.name}/log?sinceSeconds=0`)).body.message).toContain('sinceSeconds must be a positive integer');
+    expect((await api.get(`${NS}/pods/web-nope/log`)).status).toBe(404);
   });
 
   it('finishes a graceful deletion on the node', async () => {

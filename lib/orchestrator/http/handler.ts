@@ -13,6 +13,7 @@ import { watchResponse } from './watch.ts';
 import { selectorToString } from '../selectors.ts';
 import { clone } from '../meta.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
+import { podLogResponse } from './logs.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from '../../nko/metrics-api.ts';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
@@ -275,21 +276,7 @@ async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform
     if (pod) platform.orchestrator?.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
     return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
-  if (sub === 'log' && method === 'GET') {
-    const pod = api.get(t, namespace, name) as any;
-    const container = url.searchParams.get('container') ?? pod.spec?.containers?.[0]?.name;
-    if (!pod.spec?.containers?.some((c: any) => c.name === container)) {
-      throw badRequest(`container ${container} is not valid for pod ${name}`);
-    }
-    const tail = url.searchParams.get('tailLines');
-    const text = api.podLogs(pod, container, {
-      previous: url.searchParams.get('previous') === 'true',
-      tailLines: tail === null ? undefined : Math.max(0, Number(tail) || 0),
-      timestamps: url.searchParams.get('timestamps') === 'true',
-    });
-    if (text !== undefined) return new Response(text, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-    throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${pod.spec?.nodeName ? 'ContainerCreating' : 'the pod is not scheduled yet'}`);
-  }
+  if (sub === 'log' && method === 'GET') return podLogResponse(api, api.get(t, namespace, name), url, req.signal);
   if (sub === 'finalize' && method === 'PUT') {
     const body = (await readBody(req)) as any;
     const current = api.get(t, namespace, name);
