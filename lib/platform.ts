@@ -8,6 +8,7 @@ import type { Orchestrator } from './orchestrator/index.ts';
 import type { TlsMaterial } from './gateway/tls.ts';
 import type { Scheduler } from './scheduler/index.ts';
 import type { NodeFleet } from './nko/index.ts';
+import type { ChaosMonkey } from './nko/chaos.ts';
 import type { ImageRegistry } from './runtime/registry.ts';
 import type { EventBus } from './router/bus.ts';
 import type { Router } from './router/router.ts';
@@ -36,6 +37,8 @@ export interface Platform {
   images: ImageRegistry;
   /** The in-process fleet of simulated nodes, if ENTROOS_NODES > 0. */
   fleet?: NodeFleet;
+  /** Chaos mode over the in-process fleet (the leader, with nodes). */
+  chaos?: ChaosMonkey;
   /** The circuits' checked artifacts (keys for verification). */
   circuits: Record<CircuitName, CircuitArtifacts>;
   /** Reading and verifying proofs (every instance). */

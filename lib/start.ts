@@ -15,6 +15,7 @@ import { createProofApi } from './proofs/records.ts';
 import { startScheduler } from './scheduler/index.ts';
 import { startFleet } from './nko/index.ts';
 import { ImageRegistry } from './runtime/registry.ts';
+import { ChaosMonkey, resumeChaos } from './nko/chaos.ts';
 import { getImageMarks } from './runtime/image-marks.ts';
 
 /** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
@@ -66,6 +67,10 @@ export async function startPlatform(config: Config): Promise<Platform> {
       });
       platform.images.replaceMarks(await getImageMarks(store));
       platform.fleet = await startFleet(config, store, platform.orchestrator!, log, platform.images);
+      if (platform.fleet) {
+        platform.chaos = new ChaosMonkey(platform.fleet, bus, log, config.seed);
+        await resumeChaos(store, platform.chaos, log);
+      }
     },
     onLeadershipLost: (reason) => {
       // Like a Kubernetes controller manager: stop at once rather than risk
@@ -96,6 +101,7 @@ export async function startRouter(platform: Platform, address: string): Promise<
 export async function stopPlatform(): Promise<void> {
   const platform = processGlobal<Platform | undefined>(PLATFORM_GLOBAL, () => undefined);
   setProcessGlobal(PLATFORM_GLOBAL, undefined);
+  platform?.chaos?.stop();
   await platform?.fleet?.stop();
   platform?.scheduler?.stop();
   await platform?.proofs?.stop();

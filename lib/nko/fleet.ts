@@ -141,6 +141,21 @@ export class NodeFleet {
     return !!node && node.heartbeats;
   }
 
+  /** The fleet's node names, sorted (chaos picks from these). */
+  nodeNames(): string[] {
+    return [...this.nodes.keys()].sort();
+  }
+
+  /** Running app containers, sorted, so a seeded pick is repeatable. */
+  runningContainers(): { namespace: string; pod: string; container: string }[] {
+    const out: { namespace: string; pod: string; container: string }[] = [];
+    for (const key of [...this.pods.keys()].sort()) {
+      const [namespace, pod] = key.split('/');
+      for (const c of this.pods.get(key)!.containers) if (!c.init && c.state.kind === 'running') out.push({ namespace, pod, container: c.name });
+    }
+    return out;
+  }
+
   /** Registers the nodes and starts running pods bound to them. */
   async start(specs: NodeSpec[]) {
     const now = Date.now();

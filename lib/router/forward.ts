@@ -19,7 +19,8 @@ export function needsLeader(method: string, pathname: string): boolean {
   }
   if (parts[0] === 'apis' && parts[1] === 'entroos.io') {
     const rest = parts.slice(3);
-    return rest[0] === 'scheduler' || rest.at(-1) === 'faults';
+    // The image marks' writes too: the leader's nodes pull through its registry.
+    return rest[0] === 'scheduler' || rest[0] === 'chaos' || rest.at(-1) === 'faults' || (rest[0] === 'images' && !READS.has(method));
   }
   if (parts[0] === 'apis' && parts.length > 1) return !READS.has(method) || parts[1] === 'metrics.k8s.io';
   return false;

@@ -241,6 +241,23 @@ describe('simulated nodes', () => {
     expect((await api.get(`${NS}/pods/web-nope/log`)).status).toBe(404);
   });
 
+  it('runs seeded chaos mode through the admin API and stops it', async () => {
+    expect((await api.put('/apis/entroos.io/v1/chaos', { ratePerMinute: -1 })).body.message).toContain('ratePerMinute must be above 0');
+    const viewer = await userWithToken(server.url, adminToken, 'chaos-viewer', 'viewer');
+    expect((await client(server.url, viewer.token).get('/apis/entroos.io/v1/chaos')).status).toBe(403);
+    const started = await api.put('/apis/entroos.io/v1/chaos', { seed: 11, ratePerMinute: 600, faults: ['fail-container'] });
+    expect(started.body).toMatchObject({ running: true, spec: { seed: 11, ratePerMinute: 600, faults: ['fail-container'] } });
+    const status = await until(async () => {
+      const s = (await api.get('/apis/entroos.io/v1/chaos')).body;
+      return s.injected >= 3 ? s : undefined;
+    }, 'three injected faults', 10_000);
+    expect(status.recent[0]).toMatchObject({ fault: 'fail-container', target: expect.stringMatching(/^[\w-]+\/[\w-]+\/\w+$/) });
+    const stopped = await api.delete('/apis/entroos.io/v1/chaos');
+    expect(stopped.body.running).toBe(false);
+    const [ns, pod] = status.recent[0].target.split('/');
+    await until(async () => (await api.get(`/api/v1/namespaces/${ns}/pods/${pod}`)).body.status?.containerStatuses?.some((c: any) => c.restartCount > 0 || c.lastState?.terminated), 'the faulted container to show its exit');
+  });
+
   it('finishes a graceful deletion on the node', async () => {
     const pod = (await podsOf('after'))[0];
     const res = await api.delete(`${NS}/pods/${pod.metadata.name}`);

@@ -80,6 +80,9 @@ describe('which requests a follower sends to the leader', () => {
     ['GET', '/apis/entroos.io/v1/scheduler/decisions', true],
     ['POST', '/apis/entroos.io/v1/nodes/n1/faults', true],
     ['POST', '/apis/entroos.io/v1/tokens', false],
+    ['POST', '/apis/entroos.io/v1/images/marks', true],
+    ['GET', '/apis/entroos.io/v1/images/marks', false],
+    ['GET', '/apis/entroos.io/v1/chaos', true],
     ['POST', '/api/login', false],
   ])('%s %s → %s', (method, path, expected) => {
     expect(needsLeader(method, path)).toBe(expected);

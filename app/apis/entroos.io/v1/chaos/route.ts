@@ -1,0 +1,22 @@
+import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { ApiError } from '@/lib/gateway/errors.ts';
+import { chaosSpecSchema, startChaos, stopChaos } from '@/lib/nko/chaos.ts';
+import type { Platform } from '@/lib/platform.ts';
+
+export const dynamic = 'force-dynamic';
+
+function chaosOf(platform: Platform) {
+  if (!platform.chaos) throw new ApiError(409, 'Conflict', 'chaos mode needs simulated nodes on this server (ENTROOS_NODES=0)');
+  return platform.chaos;
+}
+
+/** Whether chaos mode runs, its spec, and the faults it injected lately. */
+export const GET = withAuth({ verb: 'get', resource: 'chaos' }, ({ platform }) => Response.json(chaosOf(platform).status()));
+
+/** Starts (or restarts with a new spec) seeded chaos: faults at ratePerMinute, node faults healing after faultSeconds. */
+export const PUT = withAuth({ verb: 'update', resource: 'chaos', body: chaosSpecSchema }, async ({ platform, body }) =>
+  Response.json(await startChaos(platform.store, chaosOf(platform), body)),
+);
+
+/** Stops chaos mode and heals the node faults it made. */
+export const DELETE = withAuth({ verb: 'delete', resource: 'chaos' }, async ({ platform }) => Response.json(await stopChaos(platform.store, chaosOf(platform))));
