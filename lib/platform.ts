@@ -9,6 +9,7 @@ import type { TlsMaterial } from './gateway/tls.ts';
 import type { Scheduler } from './scheduler/index.ts';
 import type { NodeFleet } from './nko/index.ts';
 import type { ChaosMonkey } from './nko/chaos.ts';
+import type { AgentTunnels } from './nko/tunnel.ts';
 import type { ImageRegistry } from './runtime/registry.ts';
 import type { EventBus } from './router/bus.ts';
 import type { Router } from './router/router.ts';
@@ -37,6 +38,8 @@ export interface Platform {
   images: ImageRegistry;
   /** The in-process fleet of simulated nodes, if ENTROOS_NODES > 0. */
   fleet?: NodeFleet;
+  /** Sockets of standalone node agents, for their logs and usage (set when the socket gateway starts). */
+  agents?: AgentTunnels;
   /** Chaos mode over the in-process fleet (the leader, with nodes). */
   chaos?: ChaosMonkey;
   /** The circuits' checked artifacts (keys for verification). */

@@ -7,6 +7,7 @@ import { NodeFleet } from './fleet.ts';
 import { httpBackend, HttpError } from './http-backend.ts';
 import { fleetFor, PROFILES } from './profiles.ts';
 import { ImageRegistry } from '../runtime/registry.ts';
+import { openAgentTunnel } from './agent-tunnel.ts';
 
 const { values } = parseArgs({
   options: {
@@ -85,8 +86,10 @@ async function main() {
   const fleet = new NodeFleet(backend, log, { leaseSeconds, registry, seed: Number(values.seed) });
   const specs = fleetFor(values.profile!, nodes, prefix);
   await fleet.start(specs);
+  const tunnel = openAgentTunnel(server!, token!, fleet, specs.map((n) => n.name), log);
   say(`running ${nodes} ${values.profile} node(s) ${specs[0].name}…${specs[specs.length - 1].name} against ${server}`);
   const stop = async () => {
+    tunnel.close();
     await fleet.stop();
     backend.close();
     process.exit(0);

@@ -11,6 +11,7 @@ import { milliCpu, parseQuantity } from '../orchestrator/quantity.ts';
 import type { LogOptions, LogResult } from '../orchestrator/api.ts';
 import { nodeIp, podCidr, type NodeSpec } from './profiles.ts';
 import { podStatusOf, type ContainerState } from './pod-status.ts';
+import type { NodeUsageReport } from './tunnel.ts';
 
 // An in-process fleet of simulated nodes (NKO): each registers its Node,
 // renews its Lease, and runs the pods bound to it through a mock container
@@ -175,7 +176,7 @@ export class NodeFleet {
     for (const spec of specs) await this.register(spec);
     for (const pod of this.backend.listPods()) this.observe(pod);
     this.unsubscribe = this.backend.watchPods((e) => (e.type === 'DELETED' ? this.forget(podKey(e.pod)) : this.observe(e.pod)));
-    this.backend.setHooks?.({ nodeRunsPods: (n) => this.runs(n), podLogs: (pod, container, opts) => this.logs(pod, container, opts) });
+    this.backend.setHooks?.({ nodeRunsPods: (n) => this.runs(n) });
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -657,7 +658,10 @@ export class NodeFleet {
    */
   podUsage(pod: any): ContainerUsage[] | undefined {
     const sim = this.pods.get(podKey(pod));
-    if (!sim) return undefined;
+    return sim && this.usageOf(sim);
+  }
+
+  private usageOf(sim: SimPod): ContainerUsage[] {
     const now = Date.now();
     return sim.containers
       .filter((c) => !c.init)
@@ -679,13 +683,26 @@ export class NodeFleet {
     let cpuMilli = 100;
     let memoryBytes = 256 * 2 ** 20;
     for (const sim of node.pods.values()) {
-      const pod = this.podOf(sim);
-      for (const c of (pod && this.podUsage(pod)) ?? []) {
+      for (const c of this.usageOf(sim)) {
         cpuMilli += c.cpuMilli;
         memoryBytes += c.memoryBytes;
       }
     }
     return { cpuMilli, memoryBytes };
+  }
+
+  /** Node and pod usage of the given nodes (what a standalone agent reports over its tunnel). */
+  usageReport(nodeNames: string[]): Record<string, NodeUsageReport> {
+    const out: Record<string, NodeUsageReport> = {};
+    for (const name of nodeNames) {
+      const node = this.nodes.get(name);
+      const usage = this.nodeUsage(name);
+      if (!node || !usage) continue;
+      const pods: Record<string, ContainerUsage[]> = {};
+      for (const [key, sim] of node.pods) pods[key] = this.usageOf(sim);
+      out[name] = { node: usage, pods };
+    }
+    return out;
   }
 
   /**

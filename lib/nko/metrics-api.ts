@@ -2,6 +2,7 @@ import { notFound } from '../gateway/errors.ts';
 import type { Platform } from '../platform.ts';
 import { timestamp } from '../orchestrator/meta.ts';
 import { typeByKey } from '../orchestrator/registry.ts';
+import { usageSnapshot, type UsageSnapshot } from './node-reads.ts';
 
 // metrics.k8s.io/v1beta1, as metrics-server serves it, from the simulated
 // nodes' usage: `kubectl top nodes` and `kubectl top pods` read it.
@@ -28,14 +29,14 @@ export function metricsResourceList() {
   };
 }
 
-function nodeItem(platform: Platform, node: any) {
-  const usage = platform.fleet?.nodeUsage(node.metadata.name);
-  if (!usage) return undefined;
-  return { metadata: { name: node.metadata.name, creationTimestamp: timestamp(), labels: node.metadata.labels }, timestamp: timestamp(), window: '10s', usage: { cpu: cpu(usage.cpuMilli), memory: memory(usage.memoryBytes) } };
+function nodeItem(usage: UsageSnapshot, node: any) {
+  const used = usage.node(node.metadata.name);
+  if (!used) return undefined;
+  return { metadata: { name: node.metadata.name, creationTimestamp: timestamp(), labels: node.metadata.labels }, timestamp: timestamp(), window: '10s', usage: { cpu: cpu(used.cpuMilli), memory: memory(used.memoryBytes) } };
 }
 
-function podItem(platform: Platform, pod: any) {
-  const containers = platform.fleet?.podUsage(pod);
+function podItem(usage: UsageSnapshot, pod: any) {
+  const containers = usage.pod(pod);
   if (!containers || pod.status?.phase !== 'Running') return undefined;
   return {
     metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: timestamp(), labels: pod.metadata.labels },
@@ -46,30 +47,34 @@ function podItem(platform: Platform, pod: any) {
 }
 
 /** Serves /apis/metrics.k8s.io/v1beta1/...; `rest` is the path after the version. */
-export function serveMetrics(platform: Platform, rest: string[]): unknown {
+export async function serveMetrics(platform: Platform, rest: string[]): Promise<unknown> {
   const api = platform.orchestrator!.api;
   const list = (kind: string, items: unknown[]) => ({ kind, apiVersion: GV, metadata: {}, items });
   if (rest[0] === 'nodes') {
-    const nodes = api.cache.list(typeByKey('nodes').key).items;
+    const all = api.cache.list(typeByKey('nodes').key).items;
+    const nodes = rest[1] ? all.filter((n) => n.metadata.name === rest[1]) : all;
+    const usage = await usageSnapshot(platform, nodes.map((n) => n.metadata.name));
     if (rest[1]) {
-      const node = nodes.find((n) => n.metadata.name === rest[1]);
-      const item = node && nodeItem(platform, node);
+      const node = nodes[0];
+      const item = node && nodeItem(usage, node);
       if (!item) throw notFound(`nodemetrics.metrics.k8s.io "${rest[1]}" not found`, { name: rest[1], group: METRICS_GROUP, kind: 'nodes' });
       return { kind: 'NodeMetrics', apiVersion: GV, ...item };
     }
-    return list('NodeMetricsList', nodes.map((n) => nodeItem(platform, n)).filter(Boolean));
+    return list('NodeMetricsList', nodes.map((n) => nodeItem(usage, n)).filter(Boolean));
   }
   const namespace = rest[0] === 'namespaces' ? rest[1] : undefined;
   const tail = namespace ? rest.slice(2) : rest;
   if (tail[0] === 'pods') {
-    const pods = api.cache.list(typeByKey('pods').key, namespace).items;
+    const all = api.cache.list(typeByKey('pods').key, namespace).items;
+    const pods = tail[1] ? all.filter((p) => p.metadata.name === tail[1]) : all;
+    const usage = await usageSnapshot(platform, [...new Set(pods.map((p: any) => p.spec?.nodeName).filter(Boolean))]);
     if (tail[1]) {
-      const pod = pods.find((p) => p.metadata.name === tail[1]);
-      const item = pod && podItem(platform, pod);
+      const pod = pods[0];
+      const item = pod && podItem(usage, pod);
       if (!item) throw notFound(`podmetrics.metrics.k8s.io "${namespace}/${tail[1]}" not found`, { name: tail[1], group: METRICS_GROUP, kind: 'pods' });
       return { kind: 'PodMetrics', apiVersion: GV, ...item };
     }
-    return list('PodMetricsList', pods.map((p) => podItem(platform, p)).filter(Boolean));
+    return list('PodMetricsList', pods.map((p) => podItem(usage, p)).filter(Boolean));
   }
   throw notFound(`the server could not find the requested resource (/apis/${GV}/${rest.join('/')})`);
 }

@@ -52,8 +52,6 @@ export interface LogResult {
 export interface OrchestratorHooks {
   /** Whether a node agent will finish the graceful deletion of a pod bound to `nodeName`. */
   nodeRunsPods?: (nodeName: string) => boolean;
-  /** A container's logs from the node agent running it, or undefined if none does. */
-  podLogs?: (pod: KubeObject, container: string, options: LogOptions) => LogResult | undefined;
 }
 
 const STATUS_ONLY_SUBRESOURCE = 'status';
@@ -70,10 +68,6 @@ export class ObjectApi {
 
   get resourceVersion() {
     return this.cache.resourceVersion;
-  }
-
-  podLogs(pod: KubeObject, container: string, options: LogOptions): LogResult | undefined {
-    return this.hooks.podLogs?.(pod, container, options);
   }
 
   /** The stored object (not a copy: callers must clone before changing it). */

@@ -17,7 +17,6 @@ export interface PodDetail extends PodRow {
   containers: { name: string; image: string; state: string; ready: boolean; restarts: number; lastTermination?: string }[];
   events: { type: string; reason: string; count: number; message: string }[];
   decision?: DecisionSummary;
-  logs?: string;
 }
 
 function stateText(state: any): string {
@@ -27,7 +26,7 @@ function stateText(state: any): string {
   return 'Waiting';
 }
 
-/** Everything the pod page shows: summary, containers, events, scheduling decision and the first container's logs. */
+/** Everything the pod page shows: summary, containers, events and the scheduling decision. */
 export function podDetail(api: ObjectApi, namespace: string, name: string, decision?: DecisionSummary): PodDetail | undefined {
   const pod = api.peek(typeByKey('pods'), namespace, name) as any;
   if (!pod) return undefined;
@@ -36,7 +35,6 @@ export function podDetail(api: ObjectApi, namespace: string, name: string, decis
   const events = (api.cache.list(typeByKey('events').key, namespace).items as any[])
     .filter((e) => e.involvedObject?.uid === pod.metadata.uid)
     .sort((a, b) => String(a.lastTimestamp ?? '').localeCompare(String(b.lastTimestamp ?? '')));
-  const first = pod.spec?.containers?.[0]?.name;
   return {
     ...row,
     qos: pod.status?.qosClass ?? '—',
@@ -47,6 +45,5 @@ export function podDetail(api: ObjectApi, namespace: string, name: string, decis
     }),
     events: events.map((e) => ({ type: e.type, reason: e.reason, count: e.count ?? 1, message: e.message })),
     decision,
-    logs: first ? api.podLogs(pod, first, { tailLines: 200 })?.text : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server as SocketServer, type Socket } from 'socket.io';
-import { authenticate } from '../auth/authenticate.ts';
+import { socketAuth } from './socket-auth.ts';
 import type { Principal } from '../auth/principal.ts';
 import { can, type Resource } from '../auth/rbac.ts';
 import { isApiError } from '../gateway/errors.ts';
@@ -16,6 +16,7 @@ import { routerMetrics } from './metrics.ts';
 import type { SocketError, SubscribeAck } from './protocol.ts';
 import { parseSubscription } from './subscribe-schema.ts';
 import { PendingChanges, type PendingChange } from './subscription.ts';
+import { attachAgentTunnel } from '../nko/tunnel.ts';
 
 export interface SocketData {
   principal: Principal;
@@ -73,21 +74,8 @@ export function attachSocketGateway(server: HttpServer, platform: Platform): Soc
     // Room broadcasts and disconnects (e.g. of a disabled user) reach sockets on every instance.
     io.adapter(createAdapter(publisher.duplicate(), subscriber.duplicate(), { key: `entroos:${platform.router.clusterId}:socket.io` }));
   }
-  io.use(async (socket, next) => {
-    try {
-      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
-      const result = await authenticate(platform, {
-        authorization: socket.handshake.headers.authorization ?? (token ? `Bearer ${token}` : undefined),
-        cookie: socket.handshake.headers.cookie,
-      });
-      if (!result.principal) return next(new Error(`Unauthorized: ${result.reason}`));
-      socket.data.principal = result.principal;
-      next();
-    } catch (err) {
-      platform.log.error({ err }, 'socket authentication failed');
-      next(new Error('Unauthorized: authentication is unavailable; try again'));
-    }
-  });
+  io.use(socketAuth(platform));
+  attachAgentTunnel(io, platform);
   const metrics = routerMetrics();
   const clock = new FlushClock(platform.config.socketCoalesceMs);
   io.on('connection', (socket) => {

@@ -47,6 +47,10 @@ test('create a deployment with the form, watch its pods run, scale it and delete
   await page.getByRole('link', { name: 'Pods' }).click();
   await expect(page.getByTestId('pods-table').getByRole('link', { name: /^shop-/ })).toHaveCount(3);
   await expect(page.getByTestId('pods-table').getByText('Running')).toHaveCount(3, { timeout: 30_000 });
+  // A pod's page tails its log live.
+  await page.getByTestId('pods-table').getByRole('link', { name: /^shop-/ }).first().click();
+  await expect(page.getByTestId('pod-logs')).toContainText('starting nginx:1.27 (container');
+  await expect(page.getByTestId('pod-logs-state')).toHaveText('Following');
 
   await page.getByRole('link', { name: 'Deployments' }).click();
   page.once('dialog', (dialog) => void dialog.accept());

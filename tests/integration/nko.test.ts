@@ -60,6 +60,21 @@ describe('standalone nko', () => {
     });
     await until(async () => (await podsOf('roamer')).filter((p) => p.status.phase === 'Running' && p.spec.nodeName.startsWith('edge-a-')).length === 2, 'two pods running on edge-a', 20_000);
 
+    // Logs and usage come from the agent's process, over the tunnel it opened.
+    const pod = (await podsOf('roamer'))[0];
+    const logs = await until(async () => {
+      const r = await api.get(`/api/v1/namespaces/default/pods/${pod.metadata.name}/log`);
+      return r.status === 200 ? r.text : undefined;
+    }, 'the agent to answer a log request', 10_000);
+    expect(logs).toContain('starting nginx:1.27 (container c)');
+    const nodeMetrics = await until(async () => {
+      const r = await api.get(`/apis/metrics.k8s.io/v1beta1/nodes/${pod.spec.nodeName}`);
+      return r.status === 200 ? r.body : undefined;
+    }, 'node metrics from the agent', 10_000);
+    expect(nodeMetrics.usage.cpu).toMatch(/^\d+n$/);
+    const podMetrics = (await api.get(`/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/${pod.metadata.name}`)).body;
+    expect(podMetrics.containers).toEqual([{ name: 'c', usage: { cpu: '50000000n', memory: '65536Ki' } }]);
+
     first.child.kill('SIGKILL');
     await until(async () => (await api.get('/api/v1/nodes/edge-a-1')).body.status.conditions.find((c: any) => c.type === 'Ready').status === 'Unknown', 'edge-a-1 to turn Unknown', 15_000);
     const second = nko(['--token', token, '--nodes', '2', '--profile', 'mixed', '--prefix', 'rescue', '--lease-seconds', '1']);

@@ -14,6 +14,7 @@ import { selectorToString } from '../selectors.ts';
 import { clone } from '../meta.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
 import { podLogResponse } from './logs.ts';
+import { readPodLogs } from '../../nko/node-reads.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from '../../nko/metrics-api.ts';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
@@ -52,7 +53,7 @@ export async function handleKubeRequest(req: Request, root: 'api' | 'apis', segm
         return json(metricsResourceList());
       }
       const { platform } = await guard(req, 'list', segments.includes('nodes') ? 'nodes' : 'pods');
-      return json(serveMetrics(platform, segments.slice(2)));
+      return json(await serveMetrics(platform, segments.slice(2)));
     }
     const path = parseApiPath(root, segments);
     if (path.kind !== 'object') {
@@ -276,7 +277,7 @@ async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform
     if (pod) platform.orchestrator?.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
     return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
-  if (sub === 'log' && method === 'GET') return podLogResponse(api, api.get(t, namespace, name), url, req.signal);
+  if (sub === 'log' && method === 'GET') return podLogResponse((pod, container, options) => readPodLogs(platform, pod, container, options), api, api.get(t, namespace, name), url, req.signal);
   if (sub === 'finalize' && method === 'PUT') {
     const body = (await readBody(req)) as any;
     const current = api.get(t, namespace, name);

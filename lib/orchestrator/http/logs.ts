@@ -1,5 +1,5 @@
 import { badRequest } from '../../gateway/errors.ts';
-import type { LogOptions, ObjectApi } from '../api.ts';
+import type { LogOptions, LogResult, ObjectApi } from '../api.ts';
 import { typeByKey } from '../registry.ts';
 
 // GET .../pods/{name}/log: container, previous, tailLines, timestamps,
@@ -31,7 +31,9 @@ function optionsOf(url: URL): LogOptions {
   return { previous: q.get('previous') === 'true', tailLines, timestamps: q.get('timestamps') === 'true', sinceTime };
 }
 
-export function podLogResponse(api: ObjectApi, pod: any, url: URL, signal: AbortSignal): Response {
+export type LogReader = (pod: any, container: string, options: LogOptions) => Promise<LogResult | undefined>;
+
+export async function podLogResponse(read: LogReader, api: ObjectApi, pod: any, url: URL, signal: AbortSignal): Promise<Response> {
   const name = pod.metadata.name;
   const container = url.searchParams.get('container') ?? pod.spec?.containers?.[0]?.name;
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
@@ -40,7 +42,7 @@ export function podLogResponse(api: ObjectApi, pod: any, url: URL, signal: Abort
     throw badRequest(`container ${container} is not valid for pod ${name}${names ? `; choose one of: [${names}]` : ''}`);
   }
   const options = optionsOf(url);
-  const first = api.podLogs(pod, container, options);
+  const first = await read(pod, container, options);
   if (!first) {
     if (options.previous) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
     const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s: any) => s.name === container);
@@ -64,14 +66,23 @@ export function podLogResponse(api: ObjectApi, pod: any, url: URL, signal: Abort
         }
       };
       if (first.text) controller.enqueue(encoder.encode(first.text));
-      timer = setInterval(() => {
-        const current = api.peek(PODS, pod.metadata.namespace, name) as any;
-        let next = current?.metadata.uid === pod.metadata.uid ? api.podLogs(current, container, { ...options, tailLines: undefined, sinceTime: cursor }) : undefined;
-        // The container restarted: finish the run we were following, then stop (as the kubelet does).
-        if (next && next.runId !== first.runId) next = api.podLogs(current, container, { ...options, tailLines: undefined, sinceTime: cursor, previous: true });
-        if (next?.text) controller.enqueue(encoder.encode(next.text));
-        if (next) cursor = next.cursor;
-        if (!next || !next.running || next.runId !== first.runId) close();
+      let busy = false;
+      timer = setInterval(async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          const current = api.peek(PODS, pod.metadata.namespace, name) as any;
+          let next = current?.metadata.uid === pod.metadata.uid ? await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor }) : undefined;
+          // The container restarted: finish the run we were following, then stop (as the kubelet does).
+          if (next && next.runId !== first.runId) next = await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor, previous: true });
+          if (next?.text) controller.enqueue(encoder.encode(next.text));
+          if (next) cursor = next.cursor;
+          if (!next || !next.running || next.runId !== first.runId) close();
+        } catch {
+          close(); // the agent went away: end the stream as kubectl expects when a kubelet connection drops
+        } finally {
+          busy = false;
+        }
       }, FOLLOW_POLL_MS);
       signal.addEventListener('abort', close, { once: true });
     },

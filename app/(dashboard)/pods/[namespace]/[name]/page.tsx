@@ -6,6 +6,7 @@ import { podDetail, type PodDetail } from '@/lib/orchestrator/views.ts';
 import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
 import { VerifyInBrowser } from '@/components/proofs/verify-in-browser';
+import { PodLogs } from '@/components/pods/pod-logs';
 
 export const metadata: Metadata = { title: 'Pod' };
 export const dynamic = 'force-dynamic';
@@ -97,7 +98,7 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
       </section>
       <section className="panel">
         <h2>Logs</h2>
-        {pod.logs === undefined ? <p className="muted">No logs: the pod is not running on a simulated node of this server.</p> : <pre data-testid="pod-logs">{pod.logs || '(empty)'}</pre>}
+        <PodLogs namespace={pod.namespace} name={pod.name} containers={pod.containers.map((c) => c.name)} />
       </section>
     </>
   );
