@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ObjectApi } from './api.ts';
-import { timestamp, type KubeObject } from './meta.ts';
+import { clone, timestamp, type KubeObject } from './meta.ts';
 import { apiVersionOf, typeByKey, typeByKind } from './registry.ts';
 
 // Records core/v1 Events the way Kubernetes components do, folding repeats of
@@ -49,7 +49,7 @@ export class EventRecorder {
       const existing = this.api.peek(eventsType, seen.namespace, seen.name) as any;
       if (existing) {
         seen.at = now.getTime();
-        await this.api.commit(eventsType, { ...structuredClone(existing), count: (existing.count ?? 1) + 1, lastTimestamp: timestamp(now) });
+        await this.api.commit(eventsType, { ...clone(existing), count: (existing.count ?? 1) + 1, lastTimestamp: timestamp(now) });
         return;
       }
     }

@@ -15,7 +15,24 @@ export function randomSuffix(length = 5): string {
 
 export const newUid = () => randomUUID();
 
-export const clone = <T>(value: T): T => structuredClone(value);
+/**
+ * A deep copy of a JSON-like object. Unlike structuredClone it shares the
+ * (immutable) strings with the original, so the versions of an object in
+ * the cache and its history do not each carry their own copy of every name,
+ * label and image — about a tenth of the heap at 10,000 pods.
+ */
+export function clone<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const copy = clone((value as Record<string, unknown>)[key]);
+    // A "__proto__" key from a JSON body stays a plain property, as JSON.parse made it.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[key] = copy;
+  }
+  return out as T;
+}
 
 export interface OwnerReference {
   apiVersion: string;

@@ -1,4 +1,5 @@
 import { badRequest, invalid } from '../gateway/errors.ts';
+import { clone } from './meta.ts';
 
 // The three patch types kubectl and clients send.
 
@@ -6,7 +7,6 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-const clone = <T>(v: T): T => structuredClone(v);
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: Json, patch: Json): Json {

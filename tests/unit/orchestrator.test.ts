@@ -138,3 +138,19 @@ describe('deployment arithmetic', () => {
     expect(templateHash({ a: 1 })).not.toBe(templateHash({ a: 2 }));
   });
 });
+
+describe('clone', () => {
+  it('copies objects and arrays deeply, keeps undefined and a __proto__ key as plain data', async () => {
+    const { clone } = await import('../../lib/orchestrator/meta.ts');
+    const original = JSON.parse('{"a":{"b":[1,{"c":"x"}]},"__proto__":{"polluted":true},"n":null}');
+    original.u = undefined;
+    const copy = clone(original);
+    expect(copy).toEqual(original);
+    expect(copy.a).not.toBe(original.a);
+    expect(copy.a.b[1]).not.toBe(original.a.b[1]);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toContain('__proto__');
+    expect(({} as any).polluted).toBeUndefined();
+    expect('u' in copy).toBe(true);
+  });
+});
