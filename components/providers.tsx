@@ -1,9 +1,37 @@
 'use client';
 
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ToastProvider, useToast } from './toasts';
+import type { MutationFeedback } from '@/lib/client/feedback.ts';
+
+/** One place gives every action its feedback: the mutation's `meta.success` as a toast, or the API's message on failure. */
+function QueryProvider({ children }: { children: React.ReactNode }) {
+  const toast = useToast();
+  const [client] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: { queries: { staleTime: 10_000, retry: 1 } },
+        mutationCache: new MutationCache({
+          onSuccess: (data, variables, _context, mutation) => {
+            const success = (mutation.meta as MutationFeedback | undefined)?.success;
+            const text = typeof success === 'function' ? success(data, variables) : success;
+            if (text) toast.success(text);
+          },
+          onError: (error, _variables, _context, mutation) => {
+            const what = (mutation.meta as MutationFeedback | undefined)?.action;
+            toast.error(what ? `${what} failed: ${error.message}` : error.message);
+          },
+        }),
+      }),
+  );
+  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+}
 
 export function Providers({ children }: { children: React.ReactNode }) {
-  const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1 } } }));
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <ToastProvider>
+      <QueryProvider>{children}</QueryProvider>
+    </ToastProvider>
+  );
 }

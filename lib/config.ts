@@ -23,6 +23,8 @@ const schema = z.object({
   loginMaxFailuresPerIp: z.coerce.number().int().positive().default(30),
   loginWindowSeconds: z.coerce.number().int().positive().default(300),
   sessionMaxAgeHours: z.coerce.number().positive().default(24),
+  /** A dashboard session ends after this long without activity (the absolute limit is sessionMaxAgeHours). */
+  sessionIdleMinutes: z.coerce.number().positive().max(24 * 60).default(60),
   shutdownTimeoutMs: z.coerce.number().int().positive().default(8000),
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
@@ -74,6 +76,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   loginMaxFailuresPerIp: 'ENTROOS_LOGIN_MAX_FAILURES_PER_IP',
   loginWindowSeconds: 'ENTROOS_LOGIN_WINDOW_SECONDS',
   sessionMaxAgeHours: 'ENTROOS_SESSION_MAX_AGE_HOURS',
+  sessionIdleMinutes: 'ENTROOS_SESSION_IDLE_MINUTES',
   shutdownTimeoutMs: 'ENTROOS_SHUTDOWN_TIMEOUT_MS',
   tlsCert: 'TLS_CERT',
   tlsKey: 'TLS_KEY',

@@ -10,6 +10,7 @@ import type { Scheduler } from './scheduler/index.ts';
 import type { NodeFleet } from './nko/index.ts';
 import type { ChaosMonkey } from './nko/chaos.ts';
 import type { AgentTunnels } from './nko/tunnel.ts';
+import type { HistorySampler } from './history/sampler.ts';
 import type { ImageRegistry } from './runtime/registry.ts';
 import type { EventBus } from './router/bus.ts';
 import type { Router } from './router/router.ts';
@@ -40,6 +41,8 @@ export interface Platform {
   fleet?: NodeFleet;
   /** Sockets of standalone node agents, for their logs and usage (set when the socket gateway starts). */
   agents?: AgentTunnels;
+  /** The cluster history for the overview's charts (the leader samples it). */
+  history?: HistorySampler;
   /** Chaos mode over the in-process fleet (the leader, with nodes). */
   chaos?: ChaosMonkey;
   /** The circuits' checked artifacts (keys for verification). */

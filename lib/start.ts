@@ -16,6 +16,7 @@ import { startScheduler } from './scheduler/index.ts';
 import { startFleet } from './nko/index.ts';
 import { ImageRegistry } from './runtime/registry.ts';
 import { ChaosMonkey, resumeChaos } from './nko/chaos.ts';
+import { HistorySampler } from './history/sampler.ts';
 import { getImageMarks } from './runtime/image-marks.ts';
 
 /** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
@@ -67,6 +68,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       });
       platform.images.replaceMarks(await getImageMarks(store));
       platform.fleet = await startFleet(config, store, platform.orchestrator!, log, platform.images);
+      platform.history = new HistorySampler(platform);
+      await platform.history.start();
       if (platform.fleet) {
         platform.chaos = new ChaosMonkey(platform.fleet, bus, log, config.seed);
         await resumeChaos(store, platform.chaos, log);
@@ -102,6 +105,7 @@ export async function stopPlatform(): Promise<void> {
   const platform = processGlobal<Platform | undefined>(PLATFORM_GLOBAL, () => undefined);
   setProcessGlobal(PLATFORM_GLOBAL, undefined);
   platform?.chaos?.stop();
+  await platform?.history?.stop();
   await platform?.fleet?.stop();
   platform?.scheduler?.stop();
   await platform?.proofs?.stop();

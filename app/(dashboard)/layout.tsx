@@ -5,6 +5,8 @@ import { ThemeToggle } from '@/components/shell/theme-toggle';
 import { ConnectionIndicator } from '@/components/shell/connection-indicator';
 import { Shortcuts } from '@/components/shell/shortcuts';
 import { Providers } from '@/components/providers';
+import { SessionKeeper } from '@/components/shell/session-keeper';
+import { getPlatform } from '@/lib/platform.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,6 +15,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   return (
     <Providers>
       <Shortcuts />
+      <SessionKeeper idleMinutes={getPlatform().config.sessionIdleMinutes} />
       <div className="shell">
         <Sidebar role={user.role} />
         <div>

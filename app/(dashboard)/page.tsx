@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import { requireUser } from '@/lib/auth/current-user.ts';
 import { getPlatform } from '@/lib/platform.ts';
 import { clusterOverview } from '@/lib/orchestrator/overview.ts';
-import { ClusterSummary } from '@/components/overview/cluster-summary';
+import { ClusterCards, LatestEvents } from '@/components/overview/cluster-summary';
+import { HistoryCharts } from '@/components/overview/history-charts';
+import { RefreshOnSample } from '@/components/overview/refresh-on-sample';
 
 export const metadata: Metadata = { title: 'Overview' };
 export const dynamic = 'force-dynamic';
@@ -25,8 +27,13 @@ export default async function OverviewPage() {
           <pre>kubectl create deployment web --image=nginx:1.27 --replicas=3</pre>
         </section>
       ) : (
-        <ClusterSummary overview={overview} />
+        <>
+          <ClusterCards overview={overview} />
+          <HistoryCharts />
+          <LatestEvents events={overview.events} />
+        </>
       )}
+      <RefreshOnSample />
     </>
   );
 }

@@ -1,15 +1,18 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
 import { ApiClientError } from '@/lib/client/api.ts';
-import { useCreateDeploymentMutation, type DeploymentInput } from '@/lib/client/deployments.ts';
+import { createPath, deploymentObject, parseTolerations, useCreateWorkloadMutation, type DeploymentInput, type WorkloadKind } from '@/lib/client/deployments.ts';
 import { SUGGESTED_IMAGES } from '@/lib/runtime/known-images.ts';
 import { FormField } from '@/components/form-field';
 
-// The create form. The API is the validator: its Status causes are shown
-// next to the field they name; only what the API cannot see (a label list
-// that is not k=v) is checked here.
+// The create form, for a Deployment or a single Pod, with a YAML mode that
+// goes through the same API. The API is the validator: its Status causes are
+// shown next to the field they name (or listed, in YAML mode); only what the
+// API cannot see (a list that is not k=v, YAML that does not parse) is
+// checked here.
 
 const FIELD_OF: [RegExp, string][] = [
   [/^metadata\.name$/, 'name'],
@@ -20,6 +23,9 @@ const FIELD_OF: [RegExp, string][] = [
   [/resources\.requests\.memory$/, 'requestsMemory'],
   [/resources\.limits\.cpu$/, 'limitsCpu'],
   [/resources\.limits\.memory$/, 'limitsMemory'],
+  [/nodeSelector/, 'nodeSelector'],
+  [/tolerations/, 'tolerations'],
+  [/priorityClassName|priority/, 'priorityClassName'],
   [/labels/, 'labels'],
   [/annotations/, 'annotations'],
 ];
@@ -34,24 +40,23 @@ function parsePairs(text: string): Record<string, string> | string {
   return out;
 }
 
-export function DeploymentForm() {
-  const router = useRouter();
-  const create = useCreateDeploymentMutation();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState('');
-
-  const submit = async (e: React.FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const get = (k: string) => String(f.get(k) ?? '').trim();
-    const labels = parsePairs(get('labels'));
-    const annotations: Record<string, string> = {};
-    for (const key of ['cpu', 'memory', 'duration', 'exit-code', 'pattern']) if (get(`w-${key}`)) annotations[`entroos.io/${key}`] = get(`w-${key}`);
-    if (typeof labels === 'string') {
-      setErrors({ labels });
-      return;
-    }
-    const input: DeploymentInput = {
+/** The form's input, or the fields it could not read. */
+function readForm(form: HTMLFormElement, kind: WorkloadKind): { input: DeploymentInput } | { errors: Record<string, string> } {
+  const f = new FormData(form);
+  const get = (k: string) => String(f.get(k) ?? '').trim();
+  const labels = parsePairs(get('labels'));
+  const nodeSelector = parsePairs(get('nodeSelector'));
+  const tolerations = parseTolerations(String(f.get('tolerations') ?? ''));
+  const errors: Record<string, string> = {};
+  if (typeof labels === 'string') errors.labels = labels;
+  if (typeof nodeSelector === 'string') errors.nodeSelector = nodeSelector;
+  if (typeof tolerations === 'string') errors.tolerations = tolerations;
+  if (Object.keys(errors).length) return { errors };
+  const annotations: Record<string, string> = {};
+  for (const key of ['cpu', 'memory', 'duration', 'exit-code', 'pattern']) if (get(`w-${key}`)) annotations[`entroos.io/${key}`] = get(`w-${key}`);
+  return {
+    input: {
+      kind,
       name: get('name'),
       namespace: get('namespace') || 'default',
       image: get('image'),
@@ -59,14 +64,34 @@ export function DeploymentForm() {
       command: get('command') ? get('command').split(/\s+/) : undefined,
       requests: { cpu: get('requestsCpu'), memory: get('requestsMemory') },
       limits: { cpu: get('limitsCpu'), memory: get('limitsMemory') },
-      labels,
+      labels: labels as Record<string, string>,
       annotations,
-    };
+      nodeSelector: nodeSelector as Record<string, string>,
+      tolerations: tolerations as DeploymentInput['tolerations'],
+      priorityClassName: get('priorityClassName') || undefined,
+    },
+  };
+}
+
+export function DeploymentForm() {
+  const router = useRouter();
+  const create = useCreateWorkloadMutation();
+  const form = useRef<HTMLFormElement>(null);
+  const [kind, setKind] = useState<WorkloadKind>('Deployment');
+  const [mode, setMode] = useState<'form' | 'yaml'>('form');
+  const [yaml, setYaml] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState('');
+  const [causes, setCauses] = useState<string[]>([]);
+
+  const send = async (object: any) => {
     setErrors({});
     setMessage('');
+    setCauses([]);
     try {
-      await create.mutateAsync(input);
-      router.push(`/deployments?created=${encodeURIComponent(`${input.namespace}/${input.name}`)}`);
+      await create.mutateAsync(object);
+      const id = `${object.metadata?.namespace ?? 'default'}/${object.metadata?.name}`;
+      router.push(object.kind === 'Pod' ? `/pods/${id}` : `/deployments?created=${encodeURIComponent(id)}`);
     } catch (err) {
       if (!(err instanceof ApiClientError)) throw err;
       const byField: Record<string, string> = {};
@@ -76,59 +101,150 @@ export function DeploymentForm() {
       }
       setErrors(byField);
       setMessage(err.message);
+      setCauses((err.status?.details?.causes ?? []).map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)));
     }
   };
 
+  const toYamlMode = () => {
+    const read = form.current ? readForm(form.current, kind) : undefined;
+    if (read && 'errors' in read) return setErrors(read.errors);
+    setYaml(toYaml(read ? deploymentObject(read.input) : {}));
+    setMode('yaml');
+  };
+
+  const submitForm = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const read = readForm(e.currentTarget, kind);
+    if ('errors' in read) return setErrors(read.errors);
+    void send(deploymentObject(read.input));
+  };
+
+  const submitYaml = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    let object: any;
+    try {
+      object = parseYaml(yaml);
+    } catch (err) {
+      const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
+      setErrors({});
+      setCauses([]);
+      return setMessage(`The YAML does not parse${where}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (!object || typeof object !== 'object' || !createPath(object)) {
+      setCauses([]);
+      return setMessage('The manifest needs kind: Deployment or kind: Pod (one object per submission).');
+    }
+    void send(object);
+  };
+
   const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => <FormField id={name} name={name} label={label} error={errors[name]} {...props} />;
+  const feedback = message && (
+    <div className="alert alert-error" role="alert" data-testid="form-error">
+      <p>{message}</p>
+      {causes.length > 0 && mode === 'yaml' && (
+        <ul data-testid="form-causes">
+          {causes.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 
   return (
-    <form className="panel form" onSubmit={submit} noValidate>
-      <div className="row">
-        {field('name', 'Name', { required: true, placeholder: 'web' })}
-        {field('namespace', 'Namespace', { defaultValue: 'default' })}
-        {field('replicas', 'Replicas', { type: 'number', min: 0, defaultValue: 1 })}
-      </div>
-      <div className="row">
-        {field('image', 'Image', { required: true, list: 'images', placeholder: 'nginx:1.27' })}
-        <datalist id="images">
-          {SUGGESTED_IMAGES.map((i) => (
-            <option key={i} value={i} />
+    <>
+      <div className="row form-modes">
+        <div role="radiogroup" aria-label="What to create" className="segmented">
+          {(['Deployment', 'Pod'] as const).map((k) => (
+            <button key={k} type="button" role="radio" aria-checked={kind === k} className={`btn${kind === k ? ' btn-primary' : ''}`} onClick={() => setKind(k)} disabled={mode === 'yaml'}>
+              {k}
+            </button>
           ))}
-        </datalist>
-        {field('command', 'Command (optional)', { placeholder: 'sh -c "sleep 3600"' })}
-      </div>
-      <div className="row">
-        {field('requestsCpu', 'CPU request', { placeholder: '250m' })}
-        {field('requestsMemory', 'Memory request', { placeholder: '128Mi' })}
-        {field('limitsCpu', 'CPU limit', { placeholder: '500m' })}
-        {field('limitsMemory', 'Memory limit', { placeholder: '256Mi' })}
-      </div>
-      {field('labels', 'Labels (key=value, comma separated)', { placeholder: 'tier=frontend' })}
-      <fieldset>
-        <legend>Simulated workload (annotations for the mock runtime)</legend>
-        <div className="row">
-          {field('w-cpu', 'Uses CPU', { placeholder: '120m' })}
-          {field('w-memory', 'Uses memory', { placeholder: '90Mi' })}
-          {field('w-duration', 'Runs for (s)', { placeholder: 'forever' })}
-          {field('w-exit-code', 'Exit code', { placeholder: '0' })}
-          <div className="field">
-            <label htmlFor="w-pattern">Usage pattern</label>
-            <select id="w-pattern" name="w-pattern" defaultValue="">
-              <option value="">steady</option>
-              <option value="spiky">spiky</option>
-              <option value="ramp">ramp</option>
-            </select>
-          </div>
         </div>
-      </fieldset>
-      {message && (
-        <p className="error" role="alert" data-testid="form-error">
-          {message}
-        </p>
+        <button type="button" className="btn" onClick={mode === 'form' ? toYamlMode : () => setMode('form')}>
+          {mode === 'form' ? 'Edit as YAML' : 'Back to the form'}
+        </button>
+      </div>
+      {mode === 'yaml' ? (
+        <form className="panel form" onSubmit={submitYaml} noValidate>
+          <div className="field">
+            <label htmlFor="manifest">Manifest (YAML)</label>
+            <textarea id="manifest" className="yaml" value={yaml} onChange={(e) => setYaml(e.target.value)} rows={24} spellCheck={false} />
+          </div>
+          {feedback}
+          <button className="btn btn-primary" type="submit" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create from YAML'}
+          </button>
+        </form>
+      ) : (
+        <form ref={form} className="panel form" onSubmit={submitForm} noValidate>
+          <div className="row">
+            {field('name', 'Name', { required: true, placeholder: 'web' })}
+            {field('namespace', 'Namespace', { defaultValue: 'default' })}
+            {kind === 'Deployment' && field('replicas', 'Replicas', { type: 'number', min: 0, defaultValue: 1 })}
+          </div>
+          <div className="row">
+            {field('image', 'Image', { required: true, list: 'images', placeholder: 'nginx:1.27' })}
+            <datalist id="images">
+              {SUGGESTED_IMAGES.map((i) => (
+                <option key={i} value={i} />
+              ))}
+            </datalist>
+            {field('command', 'Command (optional)', { placeholder: 'sh -c "sleep 3600"' })}
+          </div>
+          <div className="row">
+            {field('requestsCpu', 'CPU request', { placeholder: '250m' })}
+            {field('requestsMemory', 'Memory request', { placeholder: '128Mi' })}
+            {field('limitsCpu', 'CPU limit', { placeholder: '500m' })}
+            {field('limitsMemory', 'Memory limit', { placeholder: '256Mi' })}
+          </div>
+          {field('labels', 'Labels (key=value, comma separated)', { placeholder: 'tier=frontend' })}
+          <fieldset>
+            <legend>Placement</legend>
+            <div className="row">
+              {field('nodeSelector', 'Node selector (key=value, comma separated)', { placeholder: 'topology.kubernetes.io/zone=zone-a' })}
+              {field('priorityClassName', 'Priority class', { placeholder: 'system-cluster-critical' })}
+            </div>
+            <div className="field">
+              <label htmlFor="tolerations">Tolerations (one per line: key=value:Effect, key:Effect or *)</label>
+              <textarea
+                id="tolerations"
+                name="tolerations"
+                rows={2}
+                placeholder="dedicated=gpu:NoSchedule"
+                aria-invalid={!!errors.tolerations}
+                aria-describedby={errors.tolerations ? 'tolerations-error' : undefined}
+              />
+              {errors.tolerations && (
+                <span className="field-error" id="tolerations-error">
+                  {errors.tolerations}
+                </span>
+              )}
+            </div>
+          </fieldset>
+          <fieldset>
+            <legend>Simulated workload (annotations for the mock runtime)</legend>
+            <div className="row">
+              {field('w-cpu', 'Uses CPU', { placeholder: '120m' })}
+              {field('w-memory', 'Uses memory', { placeholder: '90Mi' })}
+              {field('w-duration', 'Runs for (s)', { placeholder: 'forever' })}
+              {field('w-exit-code', 'Exit code', { placeholder: '0' })}
+              <div className="field">
+                <label htmlFor="w-pattern">Usage pattern</label>
+                <select id="w-pattern" name="w-pattern" defaultValue="">
+                  <option value="">steady</option>
+                  <option value="spiky">spiky</option>
+                  <option value="ramp">ramp</option>
+                </select>
+              </div>
+            </div>
+          </fieldset>
+          {feedback}
+          <button className="btn btn-primary" type="submit" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : kind === 'Pod' ? 'Create pod' : 'Create deployment'}
+          </button>
+        </form>
       )}
-      <button className="btn" type="submit" disabled={create.isPending}>
-        {create.isPending ? 'Creating…' : 'Create deployment'}
-      </button>
-    </form>
+    </>
   );
 }

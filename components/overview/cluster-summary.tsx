@@ -12,8 +12,8 @@ const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / 
 const cores = (milli: number) => `${(milli / 1000).toFixed(1)}`;
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
-/** Server-rendered cluster summary: counts, capacity vs requested, entropy, latest events. */
-export function ClusterSummary({ overview }: { overview: ClusterOverview }) {
+/** Server-rendered cluster cards: counts, capacity vs requested, entropy. */
+export function ClusterCards({ overview }: { overview: ClusterOverview }) {
   const { nodes, pods, deployments, capacity, requested } = overview;
   const cards = [
     { label: 'Nodes ready', value: `${nodes.ready}/${nodes.total}`, hint: nodes.cordoned ? `${nodes.cordoned} cordoned` : undefined, id: 'nodes' },
@@ -24,20 +24,23 @@ export function ClusterSummary({ overview }: { overview: ClusterOverview }) {
     { label: 'Cluster entropy', value: overview.entropy === null ? '—' : `${overview.entropy} / 100`, hint: 'evenness of utilisation', id: 'entropy' },
   ];
   return (
-    <>
-      <section className="cards" data-testid="cluster-summary">
+    <section className="cards" data-testid="cluster-summary">
         {cards.map((c) => (
           <div className="panel card" key={c.id} data-testid={`card-${c.id}`}>
             <div className="muted">{c.label}</div>
             <div className="card-value">{c.value}</div>
             {c.hint && <div className="muted">{c.hint}</div>}
           </div>
-        ))}
-      </section>
-      <section className="panel">
-        <h2>Latest events</h2>
-        <DataTable rows={overview.events} columns={eventColumns} testId="latest-events" empty="No events yet." />
-      </section>
-    </>
+      ))}
+    </section>
+  );
+}
+
+export function LatestEvents({ events }: { events: ClusterOverview['events'] }) {
+  return (
+    <section className="panel">
+      <h2>Latest events</h2>
+      <DataTable rows={events} columns={eventColumns} testId="latest-events" empty="No events yet." />
+    </section>
   );
 }

@@ -1,9 +1,10 @@
 'use client';
 
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { podMatches, podRow, type PodRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
+import { useDeletePodsMutation } from '@/lib/client/pods.ts';
 
 const byText = (f: (r: PodRow) => string) => (a: PodRow, b: PodRow) => f(a).localeCompare(f(b));
 
@@ -18,26 +19,84 @@ const columns: VirtualColumn<PodRow>[] = [
   { header: 'Age', cell: (r) => r.age, sort: (a, b) => b.createdMs - a.createdMs },
 ];
 
-/** Every pod, live: filters apply as you type, changes arrive over the tab's socket. */
-export function PodsView({ namespace: initialNamespace = '', text: initialText = '' }: { namespace?: string; text?: string }) {
+const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
+const keyOf = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
+
+/** Every pod, live: filters apply as you type, changes arrive over the tab's socket; writers can delete a selection. */
+export function PodsView({ namespace: initialNamespace = '', text: initialText = '', canDelete = false }: { namespace?: string; text?: string; canDelete?: boolean }) {
   const [namespace, setNamespace] = useState(initialNamespace);
   const [text, setText] = useState(initialText);
-  const list = useResourceList('pods');
+  const [phase, setPhase] = useState('');
+  const [node, setNode] = useState('');
+  const [labels, setLabels] = useState('');
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  // The label selector is applied by the server (a new subscription): wait for a pause in typing.
+  const [labelSelector, setLabelSelector] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setLabelSelector(labels.trim()), 400);
+    return () => clearTimeout(t);
+  }, [labels]);
+  const list = useResourceList('pods', { labelSelector: labelSelector || undefined });
+  const remove = useDeletePodsMutation();
   const deferredText = useDeferredValue(text);
   const deferredNamespace = useDeferredValue(namespace);
+  const deferredNode = useDeferredValue(node.trim());
   const rows = useMemo(() => {
     const now = Date.now();
     return (list.data?.items ?? [])
-      .filter((p) => (!deferredNamespace || p.metadata.namespace === deferredNamespace) && podMatches(p, deferredText))
+      .filter(
+        (p: any) =>
+          (!deferredNamespace || p.metadata.namespace === deferredNamespace) &&
+          (!phase || (p.status?.phase ?? 'Pending') === phase) &&
+          (!deferredNode || (p.spec?.nodeName ?? '').includes(deferredNode)) &&
+          podMatches(p, deferredText),
+      )
       .sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name))
       .map((p) => podRow(p, now));
-  }, [list.data, deferredNamespace, deferredText]);
+  }, [list.data, deferredNamespace, deferredText, phase, deferredNode]);
+  const shownSelected = useMemo(() => rows.filter((r) => selected.has(keyOf(r))), [rows, selected]);
+  const toggle = (key: string) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  const tableColumns = useMemo<VirtualColumn<PodRow>[]>(
+    () =>
+      canDelete
+        ? [{ header: 'Select', width: '64px', cell: (r) => <input type="checkbox" aria-label={`Select ${keyOf(r)}`} checked={selected.has(keyOf(r))} onChange={() => toggle(keyOf(r))} /> }, ...columns]
+        : columns,
+    [canDelete, selected],
+  );
+  const deleteSelected = () => {
+    const pods = shownSelected.map((r) => ({ namespace: r.namespace, name: r.name }));
+    if (!pods.length || !window.confirm(`Delete ${pods.length} pod(s)? Pods owned by a Deployment are recreated.`)) return;
+    remove.mutate(pods, { onSuccess: () => setSelected(new Set()) });
+  };
   return (
     <section className="panel">
       <div className="row">
         <div className="field">
           <label htmlFor="namespace">Namespace</label>
           <input id="namespace" value={namespace} onChange={(e) => setNamespace(e.target.value.trim())} placeholder="all" />
+        </div>
+        <div className="field">
+          <label htmlFor="phase">Phase</label>
+          <select id="phase" value={phase} onChange={(e) => setPhase(e.target.value)}>
+            <option value="">All</option>
+            {PHASES.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="node">Node</label>
+          <input id="node" value={node} onChange={(e) => setNode(e.target.value)} placeholder="any" />
+        </div>
+        <div className="field">
+          <label htmlFor="labels">Label selector</label>
+          <input id="labels" value={labels} onChange={(e) => setLabels(e.target.value)} placeholder="app=web,tier!=db" />
         </div>
         <div className="field">
           <label htmlFor="q">Name or node contains</label>
@@ -47,14 +106,27 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
           {list.data ? `${rows.length} of ${list.data.items.length} pods` : ''}
         </p>
       </div>
+      {canDelete && (
+        <div className="row bulk">
+          <button type="button" className="btn" onClick={() => setSelected(new Set(rows.map(keyOf)))} disabled={!rows.length}>
+            Select all {rows.length} shown
+          </button>
+          <button type="button" className="btn" onClick={() => setSelected(new Set())} disabled={!selected.size}>
+            Clear selection
+          </button>
+          <button type="button" className="btn btn-danger" onClick={deleteSelected} disabled={!shownSelected.length || remove.isPending} data-testid="bulk-delete">
+            {remove.isPending ? 'Deleting…' : `Delete ${shownSelected.length} selected`}
+          </button>
+        </div>
+      )}
       {list.isPending ? (
         <p className="muted">Loading pods…</p>
       ) : list.isError ? (
-        <p className="error" role="alert">
+        <p className="alert alert-error" role="alert">
           {list.error.message}
         </p>
       ) : (
-        <VirtualTable rows={rows} columns={columns} rowKey={(r) => `${r.namespace}/${r.name}`} testId="pods-table" empty="No pods match." />
+        <VirtualTable rows={rows} columns={tableColumns} rowKey={keyOf} testId="pods-table" empty="No pods match." />
       )}
     </section>
   );

@@ -14,7 +14,11 @@ export async function requireUser(): Promise<Principal> {
     .join('; ');
   const result = await authenticate(getPlatform(), { cookie });
   if (result.principal) return result.principal;
-  const path = (await headers()).get(PATH_HEADER) ?? '/';
+  const raw = (await headers()).get(PATH_HEADER) ?? '/';
+  // A client-side navigation or refresh asks with ?_rsc=…; come back to the page itself.
+  const url = new URL(raw, 'http://entroos.local');
+  url.searchParams.delete('_rsc');
+  const path = url.pathname + url.search;
   const hadSession = jar.getAll().some((c) => c.name.includes('next-auth.session-token'));
   const query = new URLSearchParams({ callbackUrl: path.startsWith('/') ? path : '/' });
   if (hadSession) query.set('reason', 'expired');

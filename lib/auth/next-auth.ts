@@ -10,7 +10,10 @@ export function getAuthOptions(): NextAuthOptions {
   const platform = getPlatform();
   return {
     secret: platform.authSecret,
-    session: { strategy: 'jwt', maxAge: Math.round(platform.config.sessionMaxAgeHours * 3600) },
+    // The cookie expires after the idle time; each session request (the
+    // dashboard makes one while the user is active) re-issues it, so only
+    // inactivity ends it. loginAt caps the whole session at sessionMaxAgeHours.
+    session: { strategy: 'jwt', maxAge: Math.max(1, Math.round(Math.min(platform.config.sessionIdleMinutes * 60, platform.config.sessionMaxAgeHours * 3600))) },
     pages: { signIn: '/login', error: '/login' },
     providers: [
       CredentialsProvider({
@@ -32,7 +35,7 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt: ({ token, user }) => (user ? { sub: user.id, name: user.name } : token),
+      jwt: ({ token, user }) => (user ? { sub: user.id, name: user.name, loginAt: Date.now() } : token),
       session: ({ session, token }) => ({ ...session, user: { name: token.name ?? null } }),
     },
     logger: {

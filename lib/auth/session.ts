@@ -40,12 +40,14 @@ export interface SessionClaims {
 }
 
 /** Decodes and checks a session token; null when missing, tampered or expired. */
-export async function decodeSession(token: string | undefined, secret: string): Promise<SessionClaims | null> {
+export async function decodeSession(token: string | undefined, secret: string, maxAgeMs = Infinity): Promise<SessionClaims | null> {
   if (!token) return null;
   try {
     const payload = await decode({ token, secret });
     if (!payload?.sub) return null;
     if (typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now()) return null;
+    // Kept alive by activity, but never past the absolute limit since login.
+    if (typeof payload.loginAt === 'number' && Date.now() - payload.loginAt > maxAgeMs) return null;
     return { userId: payload.sub, issuedAt: typeof payload.iat === 'number' ? payload.iat : undefined };
   } catch {
     return null;

@@ -2,6 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { apiFetch } from './api.ts';
+import { feedback } from './feedback.ts';
 
 // Node actions. Results arrive through the live lists (the socket), so these
 // mutations invalidate nothing.
@@ -10,6 +11,7 @@ const nodePath = (name: string) => `/api/v1/nodes/${encodeURIComponent(name)}`;
 
 export function useCordonMutation(name: string) {
   return useMutation({
+    meta: feedback({ action: `Cordoning ${name}`, success: (_d, unschedulable: boolean) => (unschedulable ? `Cordoned ${name}: no new pods land on it.` : `Uncordoned ${name}.`) }),
     mutationFn: (unschedulable: boolean) => apiFetch(nodePath(name), { method: 'PATCH', body: { spec: { unschedulable } }, contentType: 'application/merge-patch+json' }),
   });
 }
@@ -17,6 +19,7 @@ export function useCordonMutation(name: string) {
 /** kubectl drain: cordon, then evict every pod bound to the node (evictions respect graceful termination). */
 export function useDrainMutation(name: string) {
   return useMutation({
+    meta: feedback({ action: `Draining ${name}`, success: (d: { evicted: number }) => `Drained ${name}: ${d.evicted} pod(s) evicted.` }),
     mutationFn: async () => {
       await apiFetch(nodePath(name), { method: 'PATCH', body: { spec: { unschedulable: true } }, contentType: 'application/merge-patch+json' });
       const pods = await apiFetch<{ items: { metadata: { name: string; namespace: string } }[] }>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${name}`)}`);
@@ -37,6 +40,7 @@ export type NodeFault = 'stop-heartbeats' | 'restore' | 'partition' | 'heal';
 
 export function useNodeFaultMutation(name: string) {
   return useMutation({
+    meta: feedback({ action: `Fault on ${name}`, success: (_d, action: NodeFault) => `${name}: ${action} done.` }),
     mutationFn: (action: NodeFault) => apiFetch(`/apis/entroos.io/v1/nodes/${encodeURIComponent(name)}/faults`, { method: 'POST', body: { action } }),
   });
 }

@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import type { SchedulerConfig } from '../scheduler/profiles.ts';
 import type { DecisionSummary } from '../scheduler/decisions.ts';
 import type { PlatformEvent } from '../router/bus.ts';
+import { feedback } from './feedback.ts';
 import { apiFetch } from './api.ts';
 import { subscribe } from './socket.ts';
 
@@ -64,6 +65,7 @@ export function useRecentDecisionsQuery() {
 export function useSaveSchedulerConfigMutation() {
   const queryClient = useQueryClient();
   return useMutation({
+    meta: feedback({ action: 'Saving the scheduler profiles', success: 'Saved the scheduler profiles; the scheduler uses them now.' }),
     mutationFn: (config: SchedulerConfig) => apiFetch<SchedulerConfig>(`${BASE}/config`, { method: 'PUT', body: config }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: STATUS }),
   });

@@ -101,3 +101,63 @@ export function deploymentRow(d: any, now = Date.now()): DeploymentRow {
     age: age(d.metadata.creationTimestamp, now),
   };
 }
+
+export interface ServiceRow {
+  namespace: string;
+  name: string;
+  type: string;
+  clusterIP: string;
+  ports: string;
+  selector: string;
+  age: string;
+}
+
+export function serviceRow(s: any, now = Date.now()): ServiceRow {
+  return {
+    namespace: s.metadata.namespace,
+    name: s.metadata.name,
+    type: s.spec?.type ?? 'ClusterIP',
+    clusterIP: s.spec?.clusterIP ?? '—',
+    ports: (s.spec?.ports ?? []).map((p: any) => `${p.port}${p.targetPort !== undefined && p.targetPort !== p.port ? `→${p.targetPort}` : ''}/${p.protocol ?? 'TCP'}`).join(', ') || '—',
+    selector: Object.entries(s.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '—',
+    age: age(s.metadata.creationTimestamp, now),
+  };
+}
+
+export interface NamespaceRow {
+  name: string;
+  status: string;
+  age: string;
+}
+
+export function namespaceRow(n: any, now = Date.now()): NamespaceRow {
+  return { name: n.metadata.name, status: n.status?.phase ?? 'Active', age: age(n.metadata.creationTimestamp, now) };
+}
+
+export interface EventRow {
+  key: string;
+  namespace: string;
+  lastSeen: string;
+  /** For sorting: ms since the epoch. */
+  lastSeenAt: number;
+  type: string;
+  reason: string;
+  object: string;
+  message: string;
+  count: number;
+}
+
+export function eventRow(e: any, now = Date.now()): EventRow {
+  const at = e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+  return {
+    key: `${e.metadata.namespace}/${e.metadata.name}`,
+    namespace: e.metadata.namespace,
+    lastSeen: age(at, now),
+    lastSeenAt: Date.parse(at) || 0,
+    type: e.type ?? 'Normal',
+    reason: e.reason ?? '',
+    object: `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,
+    message: e.message ?? '',
+    count: e.count ?? 1,
+  };
+}

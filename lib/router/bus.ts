@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Sample } from '../history/series.ts';
 
 // The in-process event bus for platform events (object changes flow through
 // the watch cache, which the bus does not copy). With Redis, every event
@@ -15,6 +16,8 @@ export interface PlatformEvents {
   'proof.failed': { namespace: string; name: string; node: string; message: string };
   /** The leader changed. */
   'leader.changed': { holder: string; address: string; term: number };
+  /** A cluster history sample (every 10 s, from the leader): the overview's live charts. */
+  'metrics.sample': Sample;
 }
 
 export type PlatformTopic = keyof PlatformEvents;

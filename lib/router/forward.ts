@@ -20,7 +20,7 @@ export function needsLeader(method: string, pathname: string): boolean {
   if (parts[0] === 'apis' && parts[1] === 'entroos.io') {
     const rest = parts.slice(3);
     // The image marks' writes too: the leader's nodes pull through its registry.
-    return rest[0] === 'scheduler' || rest[0] === 'chaos' || rest.at(-1) === 'faults' || (rest[0] === 'images' && !READS.has(method));
+    return rest[0] === 'scheduler' || rest[0] === 'chaos' || rest[0] === 'history' || rest.at(-1) === 'faults' || (rest[0] === 'images' && !READS.has(method));
   }
   if (parts[0] === 'apis' && parts.length > 1) return !READS.has(method) || parts[1] === 'metrics.k8s.io';
   return false;

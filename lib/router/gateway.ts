@@ -29,6 +29,7 @@ const TOPIC_RESOURCE: Record<PlatformTopic, Resource> = {
   'proof.ready': 'pods',
   'proof.failed': 'pods',
   'leader.changed': 'metrics',
+  'metrics.sample': 'nodes',
 };
 
 const MAX_SUBSCRIPTIONS = 100;

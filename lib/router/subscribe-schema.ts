@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 // Validation of socket subscriptions (server side; the protocol is in protocol.ts).
 
-export const PLATFORM_TOPICS = ['scheduling.decision', 'node.fault', 'proof.ready', 'proof.failed', 'leader.changed'] as const;
+export const PLATFORM_TOPICS = ['scheduling.decision', 'node.fault', 'proof.ready', 'proof.failed', 'leader.changed', 'metrics.sample'] as const;
 
 const id = z.string().min(1, 'id must not be empty').max(64, 'id must be at most 64 characters');
 

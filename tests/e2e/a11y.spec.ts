@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { logIn } from './helpers.ts';
 
 // axe-core on every dashboard page (WCAG 2 A/AA rules), in both themes, and the keyboard shortcuts.
-const PAGES = ['/', '/nodes', '/pods', '/deployments', '/deployments/new', '/scheduler', '/proofs', '/settings/tokens', '/settings/users'];
+const PAGES = ['/', '/nodes', '/pods', '/deployments', '/deployments/new', '/services', '/namespaces', '/events', '/scheduler', '/proofs', '/settings/tokens', '/settings/users'];
 
 test('dashboard pages have no axe violations in light and dark themes', async ({ page }) => {
   test.setTimeout(120_000);

@@ -58,6 +58,39 @@ test('create a deployment with the form, watch its pods run, scale it and delete
   await expect(page.getByTestId('deployments-table-empty')).toBeVisible({ timeout: 30_000 });
 });
 
+test('create a pod with a node selector and tolerations; the YAML mode reports parse errors and the API causes', async ({ page }) => {
+  await logInAs(page, 'admin', ADMIN_PASSWORD);
+  await page.goto(`${server.url}/deployments/new`);
+  await page.getByRole('radio', { name: 'Pod' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('solo');
+  await page.getByLabel('Image').fill('busybox:1.36');
+  await page.getByLabel('Node selector (key=value, comma separated)').fill('kubernetes.io/hostname=entroos-node-2');
+  await page.getByLabel(/^Tolerations/).fill('dedicated=gpu:Sometimes');
+  await page.getByRole('button', { name: 'Create pod' }).click();
+  await expect(page.locator('#tolerations-error')).toContainText('"Sometimes" is not an effect');
+  await page.getByLabel(/^Tolerations/).fill('dedicated=gpu:NoSchedule');
+  await page.getByRole('button', { name: 'Create pod' }).click();
+  await expect(page).toHaveURL(/\/pods\/default\/solo$/);
+  await expect(page.getByTestId('toast-success')).toContainText('Created pod default/solo.');
+  await expect(page.getByTestId('pod-summary')).toContainText('entroos-node-2', { timeout: 15_000 });
+
+  await page.goto(`${server.url}/deployments/new`);
+  await page.getByLabel('Name', { exact: true }).fill('yamlweb');
+  await page.getByLabel('Image').fill('nginx:1.27');
+  await page.getByRole('button', { name: 'Edit as YAML' }).click();
+  const manifest = page.getByLabel('Manifest (YAML)');
+  await expect(manifest).toHaveValue(/kind: Deployment/);
+  await manifest.fill((await manifest.inputValue()).replace('replicas: 1', 'replicas: -1'));
+  await page.getByRole('button', { name: 'Create from YAML' }).click();
+  await expect(page.getByTestId('form-causes')).toContainText('spec.replicas');
+  await manifest.fill('kind: Deployment\nmetadata: [unclosed');
+  await page.getByRole('button', { name: 'Create from YAML' }).click();
+  await expect(page.getByTestId('form-error')).toContainText('The YAML does not parse (line');
+  await manifest.fill((await manifest.inputValue()).replace('kind: Deployment\nmetadata: [unclosed', 'apiVersion: v1\nkind: Pod\nmetadata: {name: from-yaml}\nspec: {containers: [{name: c, image: busybox:1.36}]}'));
+  await page.getByRole('button', { name: 'Create from YAML' }).click();
+  await expect(page).toHaveURL(/\/pods\/default\/from-yaml$/);
+});
+
 test('a viewer sees no write actions on deployments', async ({ page }) => {
   const viewer = await userWithToken(server.url, await login(server.url), 'deployviewer', 'viewer');
   await client(server.url, await login(server.url)).post('/apis/apps/v1/namespaces/default/deployments', {

@@ -1,8 +1,9 @@
 import { expect, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
-export async function logIn(page: Page, username = 'admin', password = ADMIN_PASSWORD) {
-  await page.goto('/login');
+/** Logs in through the login page; `base` is the server's URL for specs that start their own server. */
+export async function logIn(page: Page, username = 'admin', password = ADMIN_PASSWORD, base = '') {
+  await page.goto(`${base}/login`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();

@@ -1,11 +1,13 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { logIn } from './helpers.ts';
 import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
 import { client, login } from '../helpers/api.ts';
 
 // Its own server, with two simulated nodes and a short node grace period.
 let server: TestServer;
 test.beforeAll(async () => {
-  server = await startServer({ env: { ENTROOS_NODES: '2', ENTROOS_NODE_GRACE_SECONDS: '4' } });
+  server = await startServer({ env: { ENTROOS_NODES: '2', ENTROOS_NODE_GRACE_SECONDS: '4', ENTROOS_HISTORY_SAMPLE_MS: '2000' } });
 });
 test.afterAll(async () => {
   await server?.stop();
@@ -19,11 +21,7 @@ test('cordon a node and new pods avoid it; kill a node and its pods move', async
   const [cordoned, other] = nodes;
   const podNodes = async () => ((await api.get('/api/v1/namespaces/default/pods?labelSelector=app%3Dspread')).body.items as any[]).map((p) => p.spec.nodeName ?? '');
 
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByTestId('current-user')).toContainText('admin');
+  await logIn(page, 'admin', ADMIN_PASSWORD, server.url);
   await page.getByRole('link', { name: 'Nodes' }).click();
   await page.getByTestId('nodes-table').getByRole('link', { name: cordoned }).click();
   await expect(page.getByRole('heading', { name: `Node ${cordoned}` })).toBeVisible();
@@ -52,4 +50,21 @@ test('cordon a node and new pods avoid it; kill a node and its pods move', async
   await page.getByRole('button', { name: 'Kill node' }).click();
   await expect(page.getByTestId('node-summary')).toContainText(/NotReady|Unknown/, { timeout: 30_000 });
   await expect.poll(async () => (await podNodes()).filter((n) => n === cordoned).length, { timeout: 45_000 }).toBe(4);
+});
+
+test('the overview charts the cluster history live, in three windows, without axe violations', async ({ page }) => {
+  await logIn(page, 'admin', ADMIN_PASSWORD, server.url);
+  await expect(page.getByTestId('chart-nodes-latest')).toContainText(/total 2/);
+  await expect(page.getByTestId('chart-cpu').getByRole('application')).toBeVisible();
+  const first = await page.getByTestId('chart-pods-latest').textContent();
+  // A new sample arrives over the socket (every 2 s on this server) and moves the charts without a reload.
+  await expect(page.getByTestId('history-charts')).toHaveAttribute('data-samples', /\d+/);
+  const samples = Number(await page.getByTestId('history-charts').getAttribute('data-samples'));
+  await expect.poll(async () => Number(await page.getByTestId('history-charts').getAttribute('data-samples')), { timeout: 15_000 }).toBeGreaterThan(samples);
+  expect(first).toBeTruthy();
+  await page.getByRole('radio', { name: '24 h' }).click();
+  await expect(page.getByRole('radio', { name: '24 h' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('chart-nodes-latest')).toContainText(/total 2/);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });

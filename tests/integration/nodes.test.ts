@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { kubectlFor, until } from '../helpers/kubectl.ts';
+import { connectSocket, connected, subscribe } from '../helpers/socket.ts';
 
 // Simulated nodes (the in-process NKO fleet) running pods through the mock runtime.
 
@@ -20,7 +21,7 @@ const deployment = (name: string, replicas: number, annotations: Record<string, 
 const podsOf = async (app: string) => (await api.get(`${NS}/pods?labelSelector=app%3D${app}`)).body.items as any[];
 
 beforeAll(async () => {
-  server = await startServer({ env: { ENTROOS_NODES: '3', ENTROOS_CRASH_BACKOFF_MS: '300', ENTROOS_LEASE_SECONDS: '1', ENTROOS_NODE_GRACE_SECONDS: '2' } });
+  server = await startServer({ env: { ENTROOS_NODES: '3', ENTROOS_CRASH_BACKOFF_MS: '300', ENTROOS_LEASE_SECONDS: '1', ENTROOS_NODE_GRACE_SECONDS: '2', ENTROOS_HISTORY_SAMPLE_MS: '500' } });
   adminToken = await login(server.url);
   api = client(server.url, adminToken);
 });
@@ -256,6 +257,27 @@ describe('simulated nodes', () => {
     expect(stopped.body.running).toBe(false);
     const [ns, pod] = status.recent[0].target.split('/');
     await until(async () => (await api.get(`/api/v1/namespaces/${ns}/pods/${pod}`)).body.status?.containerStatuses?.some((c: any) => c.restartCount > 0 || c.lastState?.terminated), 'the faulted container to show its exit');
+  });
+
+  it('keeps the cluster history (capacity, requests, usage, pods) and publishes each sample on the socket', async () => {
+    await api.post('/apis/apps/v1/namespaces/default/deployments', deployment('hist', 1));
+    expect((await api.get('/apis/entroos.io/v1/history?window=2h')).body.message).toBe('window must be one of 15m, 1h, 24h (got "2h")');
+    const points = await until(async () => {
+      const h = (await api.get('/apis/entroos.io/v1/history?window=15m')).body;
+      return h.points?.length && h.points.at(-1).podsRunning > 0 ? h.points : undefined;
+    }, 'a sample with running pods');
+    const last = points.at(-1);
+    expect(last).toMatchObject({ nodesTotal: 3, t: expect.any(Number), n: expect.any(Number) });
+    expect(last.cpuCapacity).toBeGreaterThan(last.cpuRequested);
+    expect(last.cpuUsed).toBeGreaterThan(0);
+    expect(last.memUsed).toBeGreaterThan(0);
+    expect((await api.get('/apis/entroos.io/v1/history?window=24h')).body).toMatchObject({ window: '24h', stepSeconds: 600 });
+    const socket = connectSocket(server.url, adminToken);
+    await connected(socket);
+    const sample = new Promise<any>((resolve) => socket.on('platform', ({ event }: { event: any }) => resolve(event)));
+    expect(await subscribe(socket, { id: 'h', stream: 'platform', topics: ['metrics.sample'] })).toMatchObject({ ok: true });
+    expect(await sample).toMatchObject({ topic: 'metrics.sample', data: { nodesTotal: 3 } });
+    socket.close();
   });
 
   it('finishes a graceful deletion on the node', async () => {

@@ -1,17 +1,18 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/auth/current-user.ts';
 import { PodsView } from '@/components/pods/pods-view';
+import { can } from '@/lib/auth/rbac.ts';
 
 export const metadata: Metadata = { title: 'Pods' };
 export const dynamic = 'force-dynamic';
 
 export default async function PodsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  await requireUser();
+  const user = await requireUser();
   const { namespace, q } = await searchParams;
   return (
     <>
       <h1>Pods</h1>
-      <PodsView namespace={namespace} text={q} />
+      <PodsView namespace={namespace} text={q} canDelete={can(user.role, 'delete', 'pods')} />
     </>
   );
 }

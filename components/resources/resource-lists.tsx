@@ -1,0 +1,97 @@
+'use client';
+
+import { useMemo, useState } from 'react';
+import { DataTable, type Column } from '@/components/data-table';
+import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
+import { useResourceList } from '@/lib/client/watch.ts';
+import { eventRow, namespaceRow, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/orchestrator/rows.ts';
+
+// Live list pages for services, namespaces and events: the same tables as
+// the other lists, fed by the tab's socket.
+
+function useRows<T>(resource: string, toRow: (o: any, now: number) => T) {
+  const list = useResourceList(resource);
+  const rows = useMemo(() => {
+    const now = Date.now();
+    return (list.data?.items ?? []).map((o) => toRow(o, now));
+  }, [list.data, toRow]);
+  return { list, rows };
+}
+
+function State({ pending, error, what }: { pending: boolean; error: Error | null; what: string }) {
+  if (pending) return <p className="muted">Loading {what}…</p>;
+  if (error) return <p className="alert alert-error" role="alert">{error.message}</p>;
+  return null;
+}
+
+const serviceColumns: Column<ServiceRow>[] = [
+  { header: 'Namespace', cell: (r) => r.namespace },
+  { header: 'Name', cell: (r) => r.name },
+  { header: 'Type', cell: (r) => r.type },
+  { header: 'Cluster IP', cell: (r) => <code>{r.clusterIP}</code> },
+  { header: 'Ports', cell: (r) => r.ports },
+  { header: 'Selector', cell: (r) => <code>{r.selector}</code> },
+  { header: 'Age', cell: (r) => r.age },
+];
+
+export function ServicesView() {
+  const { list, rows } = useRows('services', serviceRow);
+  if (list.isPending || list.isError) return <State pending={list.isPending} error={list.error} what="services" />;
+  return <DataTable rows={rows} columns={serviceColumns} testId="services-table" empty="No services yet. Try: kubectl expose deployment web --port=80" />;
+}
+
+const namespaceColumns: Column<NamespaceRow>[] = [
+  { header: 'Name', cell: (r) => r.name },
+  { header: 'Status', cell: (r) => r.status },
+  { header: 'Age', cell: (r) => r.age },
+];
+
+export function NamespacesView() {
+  const { list, rows } = useRows('namespaces', namespaceRow);
+  if (list.isPending || list.isError) return <State pending={list.isPending} error={list.error} what="namespaces" />;
+  return <DataTable rows={rows} columns={namespaceColumns} testId="namespaces-table" empty="No namespaces." />;
+}
+
+const eventColumns: VirtualColumn<EventRow>[] = [
+  { header: 'Last seen', cell: (r) => r.lastSeen, sort: (a, b) => a.lastSeenAt - b.lastSeenAt, width: '90px' },
+  { header: 'Type', cell: (r) => (r.type === 'Warning' ? <strong>{r.type}</strong> : r.type), sort: (a, b) => a.type.localeCompare(b.type), width: '90px' },
+  { header: 'Reason', cell: (r) => r.reason, sort: (a, b) => a.reason.localeCompare(b.reason), width: '140px' },
+  { header: 'Object', cell: (r) => <code>{r.object}</code>, sort: (a, b) => a.object.localeCompare(b.object) },
+  { header: 'Count', cell: (r) => r.count, sort: (a, b) => a.count - b.count, width: '70px' },
+  { header: 'Message', cell: (r) => r.message },
+];
+
+export function EventsView() {
+  const { list, rows } = useRows('events', eventRow);
+  const [type, setType] = useState('');
+  const [text, setText] = useState('');
+  const shown = useMemo(() => {
+    const needle = text.trim().toLowerCase();
+    return rows
+      .filter((r) => (!type || r.type === type) && (!needle || `${r.namespace} ${r.reason} ${r.object} ${r.message}`.toLowerCase().includes(needle)))
+      .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+  }, [rows, type, text]);
+  if (list.isPending || list.isError) return <State pending={list.isPending} error={list.error} what="events" />;
+  return (
+    <>
+      <div className="row filters">
+        <label className="field">
+          Type
+          <select value={type} onChange={(e) => setType(e.target.value)}>
+            <option value="">All</option>
+            <option>Normal</option>
+            <option>Warning</option>
+          </select>
+        </label>
+        <label className="field">
+          Search
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="reason, object or message" data-search />
+        </label>
+        <span className="muted" data-testid="events-count">
+          {shown.length} of {rows.length} events
+        </span>
+      </div>
+      <VirtualTable rows={shown} columns={eventColumns} rowKey={(r) => r.key} testId="events-table" empty="No events match." />
+    </>
+  );
+}

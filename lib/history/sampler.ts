@@ -1,0 +1,95 @@
+import type { Platform } from '../platform.ts';
+import { clusterOverview } from '../orchestrator/overview.ts';
+import { usageSnapshot } from '../nko/node-reads.ts';
+import { typeByKey } from '../orchestrator/registry.ts';
+import { ClusterHistory, type HistoryWindow, type Point, type Sample } from './series.ts';
+
+// The leader samples the cluster every 10 s into the history the overview's
+// charts show, publishes each sample on the platform bus (live charts), and
+// saves the series every minute so a restart keeps them.
+
+export const SAMPLE_MS = Number(process.env.ENTROOS_HISTORY_SAMPLE_MS ?? 10_000);
+const SAVE_EVERY = 6;
+const SETTING = 'history.series';
+
+export class HistorySampler {
+  private history = new ClusterHistory();
+  private timer: NodeJS.Timeout | undefined;
+  private lastScheduled: { at: number; count: number } | undefined;
+  private samples = 0;
+  private sampling = false;
+
+  constructor(private platform: Platform) {}
+
+  async start() {
+    const saved = await this.platform.store.settings.get(SETTING);
+    if (saved) this.history = ClusterHistory.from(JSON.parse(saved));
+    await this.sample();
+    this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
+    this.timer.unref();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    await this.save();
+  }
+
+  points(window: HistoryWindow): Point[] {
+    return this.history.points(window);
+  }
+
+  private async save() {
+    await this.platform.store.settings.set(SETTING, JSON.stringify(this.history)).catch((err) => this.platform.log.warn({ err }, 'could not save the cluster history'));
+  }
+
+  private async sample() {
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      const sample = await takeSample(this.platform, this.lastScheduled);
+      this.lastScheduled = { at: sample.t, count: this.platform.scheduler?.stats.scheduled ?? 0 };
+      this.history.add(sample);
+      this.platform.bus.publish('metrics.sample', sample);
+      if (++this.samples % SAVE_EVERY === 0) await this.save();
+    } catch (err) {
+      this.platform.log.warn({ err }, 'a cluster history sample failed');
+    } finally {
+      this.sampling = false;
+    }
+  }
+}
+
+async function takeSample(platform: Platform, last: { at: number; count: number } | undefined): Promise<Sample> {
+  const now = Date.now();
+  const o = clusterOverview(platform);
+  const nodeNames = (platform.orchestrator!.api.cache.list(typeByKey('nodes').key).items as any[]).map((n) => n.metadata.name as string);
+  const usage = await usageSnapshot(platform, nodeNames);
+  let cpuUsed = 0;
+  let memUsed = 0;
+  for (const n of nodeNames) {
+    const u = usage.node(n);
+    cpuUsed += u?.cpuMilli ?? 0;
+    memUsed += u?.memoryBytes ?? 0;
+  }
+  const scheduler = platform.scheduler;
+  const scheduled = scheduler?.stats.scheduled ?? 0;
+  const seconds = last ? (now - last.at) / 1000 : 0;
+  return {
+    t: now,
+    nodesReady: o.nodes.ready,
+    nodesTotal: o.nodes.total,
+    podsPending: o.pods.Pending ?? 0,
+    podsRunning: o.pods.Running ?? 0,
+    podsSucceeded: o.pods.Succeeded ?? 0,
+    podsFailed: o.pods.Failed ?? 0,
+    cpuCapacity: o.capacity.cpuMilli,
+    cpuRequested: o.requested.cpuMilli,
+    cpuUsed,
+    memCapacity: o.capacity.memoryBytes,
+    memRequested: o.requested.memoryBytes,
+    memUsed,
+    entropy: o.entropy ?? 0,
+    scheduledPerSecond: last && seconds > 0 ? Math.max(0, (scheduled - last.count) / seconds) : 0,
+    queued: scheduler ? Object.values(scheduler.queue.sizes as Record<string, number>).reduce((a, b) => a + b, 0) : 0,
+  };
+}
