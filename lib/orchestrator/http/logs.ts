@@ -72,9 +72,14 @@ export async function podLogResponse(read: LogReader, api: ObjectApi, pod: any, 
         busy = true;
         try {
           const current = api.peek(PODS, pod.metadata.namespace, name) as any;
-          let next = current?.metadata.uid === pod.metadata.uid ? await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor }) : undefined;
-          // The container restarted: finish the run we were following, then stop (as the kubelet does).
-          if (next && next.runId !== first.runId) next = await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor, previous: true });
+          const same = current?.metadata.uid === pod.metadata.uid;
+          let next = same ? await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor }) : undefined;
+          // The container stopped (and may have restarted since): finish the run we were following from its
+          // previous-instance log, then stop, as the kubelet does.
+          if (same && (!next || next.runId !== first.runId)) {
+            const previous = await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor, previous: true });
+            next = previous?.runId === first.runId ? previous : undefined;
+          }
           if (next?.text) controller.enqueue(encoder.encode(next.text));
           if (next) cursor = next.cursor;
           if (!next || !next.running || next.runId !== first.runId) close();
