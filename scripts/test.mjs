@@ -1,7 +1,7 @@
 // `npm test`: the whole suite, as CI runs it. Builds the app into .next-test
 // (a running `npm start` is left alone), then runs unit, store (SQLite and
 // PostgreSQL), integration (real server on a random port) and Playwright
-// end-to-end tests in Debian's Chromium.
+// end-to-end tests in Debian's Chromium, then the dashboard benchmark at a small size.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -13,10 +13,10 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const env = { ...process.env, ENTROOS_DIST_DIR: '.next-test', NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-function run(title, command, args) {
+function run(title, command, args, extraEnv = {}) {
   console.log(`\n== ${title}`);
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  const result = spawnSync(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: 'inherit' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`\nnpm test: ${title} failed after ${seconds} s.`);
@@ -77,4 +77,7 @@ run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
 run('build (next build → .next-test)', bin('next'), ['build']);
 run('unit, store and integration tests (vitest)', bin('vitest'), ['run']);
 run('end-to-end tests (Playwright, Debian Chromium)', bin('playwright'), ['test']);
+// The dashboard benchmark at a small size, so it keeps working (full size: npm run bench:dashboard).
+const small = { BENCH_PODS: '3000', BENCH_CHANGES_PER_S: '200', BENCH_STREAM_SECONDS: '5', BENCH_CLICKS: '5' };
+run(`dashboard benchmark, small (${small.BENCH_PODS} pods)`, bin('tsx'), ['bench/dashboard.ts'], small);
 console.log('\nnpm test: all suites passed.');

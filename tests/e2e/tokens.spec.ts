@@ -26,7 +26,8 @@ test('an empty token name shows the API validation message inline', async ({ pag
   await logIn(page);
   await page.goto('/settings/tokens');
   await page.getByRole('button', { name: 'Create token' }).click();
-  await expect(page.getByText('Required value')).toBeVisible();
+  await expect(page.getByText('Required value', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('toast-error')).toContainText('tokens is invalid: name: Required value');
   await expect(page.getByTestId('new-token')).toHaveCount(0);
 });
 
