@@ -1,8 +1,9 @@
 'use client';
 
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { podMatches, podRow, type PodRow } from '@/lib/orchestrator/rows.ts';
+import { age } from '@/lib/orchestrator/status.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
 import { useDeletePodsMutation } from '@/lib/client/pods.ts';
 
@@ -16,7 +17,8 @@ const columns: VirtualColumn<PodRow>[] = [
   { header: 'Restarts', cell: (r) => r.restarts, sort: (a, b) => a.restarts - b.restarts },
   { header: 'Node', cell: (r) => r.node, sort: byText((r) => r.node) },
   { header: 'IP', cell: (r) => r.ip },
-  { header: 'Age', cell: (r) => r.age, sort: (a, b) => b.createdMs - a.createdMs },
+  // Computed when the row is drawn: rows are cached per object version, so a stored age would go stale.
+  { header: 'Age', cell: (r) => age(r.createdMs ? new Date(r.createdMs).toISOString() : undefined), sort: (a, b) => b.createdMs - a.createdMs },
 ];
 
 const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
@@ -41,8 +43,16 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
   const deferredText = useDeferredValue(text);
   const deferredNamespace = useDeferredValue(namespace);
   const deferredNode = useDeferredValue(node.trim());
+  // One row per object version, reused across change batches: at 100,000 pods a
+  // batch recomputes only the pods it changed.
+  const rowCache = useRef(new WeakMap<object, PodRow & { sortKey: string }>());
   const rows = useMemo(() => {
-    const now = Date.now();
+    const cache = rowCache.current;
+    const rowOf = (p: any) => {
+      let row = cache.get(p);
+      if (!row) cache.set(p, (row = { ...podRow(p), sortKey: `${p.metadata.namespace ?? ''}\u0000${p.metadata.name}` }));
+      return row;
+    };
     return (list.data?.items ?? [])
       .filter(
         (p: any) =>
@@ -51,8 +61,8 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
           (!deferredNode || (p.spec?.nodeName ?? '').includes(deferredNode)) &&
           podMatches(p, deferredText),
       )
-      .sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name))
-      .map((p) => podRow(p, now));
+      .map(rowOf)
+      .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0)); // names are ASCII: code-unit order, no collator
   }, [list.data, deferredNamespace, deferredText, phase, deferredNode]);
   const shownSelected = useMemo(() => rows.filter((r) => selected.has(keyOf(r))), [rows, selected]);
   const toggle = (key: string) =>
