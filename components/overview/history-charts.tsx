@@ -46,6 +46,7 @@ const CHARTS: ChartSpec[] = [
   { id: 'memory', title: 'Memory', unit: 'GiB', scale: gib, series: [{ key: 'memCapacity', name: 'capacity', color: COLORS.gray }, { key: 'memRequested', name: 'requested', color: COLORS.blue }, { key: 'memUsed', name: 'used', color: COLORS.green }] },
   { id: 'entropy', title: 'Cluster entropy', unit: '/ 100', scale: same, series: [{ key: 'entropy', name: 'entropy', color: COLORS.violet }] },
   { id: 'scheduling', title: 'Scheduling', unit: '', scale: same, series: [{ key: 'scheduledPerSecond', name: 'scheduled pods/s', color: COLORS.blue }, { key: 'queued', name: 'queued pods', color: COLORS.amber }] },
+  { id: 'latency', title: 'Scheduling attempt latency', unit: 'ms', scale: (v) => Math.round(v * 100) / 100, series: [{ key: 'attemptP99Ms', name: 'p99', color: COLORS.red }] },
 ];
 
 function timeLabel(t: number, window: HistoryWindow) {
@@ -97,13 +98,13 @@ function Chart({ spec, points, window }: { spec: ChartSpec; points: Point[]; win
 }
 
 /** The overview's charts, from the history the server keeps, live from the tab's socket. */
-export function HistoryCharts() {
+export function HistoryCharts({ only, title = 'History' }: { only?: string[]; title?: string }) {
   const [window, setWindow] = useState<HistoryWindow>('15m');
   const history = useHistoryQuery(window);
   return (
     <section aria-labelledby="history-heading">
       <div className="row history-head">
-        <h2 id="history-heading">History</h2>
+        <h2 id="history-heading">{title}</h2>
         <div role="radiogroup" aria-label="Time window" className="segmented">
           {(Object.keys(WINDOWS) as HistoryWindow[]).map((w) => (
             <button key={w} type="button" role="radio" aria-checked={window === w} className={`btn${window === w ? ' btn-primary' : ''}`} onClick={() => setWindow(w)}>
@@ -118,7 +119,7 @@ export function HistoryCharts() {
         </p>
       ) : (
         <div className="charts" data-testid="history-charts" data-samples={(history.data ?? []).reduce((n, p) => n + p.n, 0)}>
-          {CHARTS.map((spec) => (
+          {CHARTS.filter((spec) => !only || only.includes(spec.id)).map((spec) => (
             <Chart key={spec.id} spec={spec} points={history.data ?? []} window={window} />
           ))}
         </div>

@@ -5,6 +5,8 @@ import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
 import { useRecentDecisionsQuery, useSaveSchedulerConfigMutation, useSchedulerStatusQuery, type RecentDecision } from '@/lib/client/scheduler.ts';
 import type { SchedulerConfig } from '@/lib/scheduler/profiles.ts';
+import { HistoryCharts } from '@/components/overview/history-charts';
+import { PolicyLab } from '@/components/scheduler/policy-lab';
 
 const decisionColumns: Column<RecentDecision>[] = [
   { header: 'Pod', cell: (d) => <a href={`/pods/${d.pod.split('/').map(encodeURIComponent).join('/')}`}>{d.pod}</a> },
@@ -74,11 +76,13 @@ export function SchedulerView({ canEdit }: { canEdit: boolean }) {
           ['Attempt p50 / p99', `${s.attemptLatencyMs.p50?.toFixed?.(2) ?? '—'} / ${s.attemptLatencyMs.p99?.toFixed?.(2) ?? '—'} ms`],
         ]}
       />
+      <HistoryCharts only={['scheduling', 'latency']} title="Throughput and latency" />
       <Profiles config={s.config} canEdit={canEdit} save={save} key={JSON.stringify(s.config)} />
       <section className="panel">
         <h2>Recent decisions (live)</h2>
         <DataTable rows={decisions.data ?? []} columns={decisionColumns} testId="scheduler-decisions" empty="No decisions yet." />
       </section>
+      {canEdit ? <PolicyLab profiles={s.config.profiles.map((p) => p.name)} /> : <p className="muted">Admins can compare profiles in the policy laboratory.</p>}
     </>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { SchedulerConfig } from '../scheduler/profiles.ts';
 import type { DecisionSummary } from '../scheduler/decisions.ts';
+import type { LabResult, LabSample } from '../scheduler/lab.ts';
 import type { PlatformEvent } from '../router/bus.ts';
 import { feedback } from './feedback.ts';
 import { apiFetch } from './api.ts';
@@ -68,5 +69,28 @@ export function useSaveSchedulerConfigMutation() {
     meta: feedback({ action: 'Saving the scheduler profiles', success: 'Saved the scheduler profiles; the scheduler uses them now.' }),
     mutationFn: (config: SchedulerConfig) => apiFetch<SchedulerConfig>(`${BASE}/config`, { method: 'PUT', body: config }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: STATUS }),
+  });
+}
+
+export type { LabSample };
+
+export interface LabRun {
+  seed: number;
+  results: LabResult[];
+}
+
+export interface LabInput {
+  profiles: string[];
+  seed: number;
+  generateNodes: { count: number };
+  generateWorkload: { pods: number; durationMs: number };
+  sampleEveryMs: number;
+}
+
+/** Replays one generated workload under each chosen profile in isolated in-memory clusters (nothing touches the real cluster). */
+export function useLabRunMutation() {
+  return useMutation({
+    meta: feedback({ action: 'The lab run', success: (r: LabRun) => `Lab run done: ${r.results.length} profile(s) compared.` }),
+    mutationFn: (input: LabInput) => apiFetch<LabRun>(`${BASE}/lab`, { method: 'POST', body: input }),
   });
 }

@@ -2,6 +2,7 @@ import type { Platform } from '../platform.ts';
 import { clusterOverview } from '../orchestrator/overview.ts';
 import { usageSnapshot } from '../nko/node-reads.ts';
 import { typeByKey } from '../orchestrator/registry.ts';
+import { percentile } from '../scheduler/stats.ts';
 import { ClusterHistory, type HistoryWindow, type Point, type Sample } from './series.ts';
 
 // The leader samples the cluster every 10 s into the history the overview's
@@ -90,6 +91,7 @@ async function takeSample(platform: Platform, last: { at: number; count: number 
     memUsed,
     entropy: o.entropy ?? 0,
     scheduledPerSecond: last && seconds > 0 ? Math.max(0, (scheduled - last.count) / seconds) : 0,
+    attemptP99Ms: scheduler ? percentile([...scheduler.stats.latencyMs].sort((a, b) => a - b), 99) || 0 : 0,
     queued: scheduler ? Object.values(scheduler.queue.sizes as Record<string, number>).reduce((a, b) => a + b, 0) : 0,
   };
 }

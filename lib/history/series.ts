@@ -18,6 +18,7 @@ export const HISTORY_FIELDS = [
   'entropy',
   'scheduledPerSecond',
   'queued',
+  'attemptP99Ms',
 ] as const;
 export type HistoryField = (typeof HISTORY_FIELDS)[number];
 

@@ -29,6 +29,9 @@ test('a pod’s placement proof verifies in the browser, and the proofs page bat
   await expect(page.getByTestId('current-user')).toContainText('admin');
 
   await page.goto(`${server.url}/pods/default/${placement.name}`);
+  // The decision as the scheduler saw it: per-node plugin scores, chart and table.
+  await expect(page.getByTestId('decision-breakdown').getByRole('application')).toBeVisible();
+  await expect(page.getByTestId('decision-nodes')).toContainText('feasible');
   await expect(page.getByTestId('pod-proof')).toContainText(placement.batch.id);
   await page.getByTestId('pod-proof').getByRole('button', { name: 'Verify in browser' }).click();
   await expect(page.getByTestId('pod-proof').getByTestId('verify-result')).toContainText(/^Valid: checked in this browser/, { timeout: 30_000 });

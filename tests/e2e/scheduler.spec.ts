@@ -23,3 +23,22 @@ test('an admin changes a score weight on the scheduler page; a viewer can only l
   await expect(page.getByTestId('scheduler-profiles').locator('input[type=number]').first()).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Save weights' })).toHaveCount(0);
 });
+
+test('the policy laboratory compares two profiles on one generated workload', async ({ page }) => {
+  await logIn(page);
+  await page.goto('/scheduler');
+  await expect(page.getByTestId('history-charts')).toBeVisible();
+  const lab = page.getByTestId('policy-lab');
+  const boxes = lab.getByRole('checkbox');
+  expect(await boxes.count()).toBeGreaterThanOrEqual(2);
+  await lab.getByLabel('Nodes').fill('0');
+  await lab.getByRole('button', { name: 'Run' }).click();
+  await expect(lab.locator('#lab-nodes-error')).toHaveText('a whole number from 1 to 2000');
+  await lab.getByLabel('Nodes').fill('20');
+  await lab.getByLabel('Pods').fill('200');
+  await lab.getByLabel('Arriving over (s)').fill('10');
+  await lab.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('lab-table').locator('tbody tr')).toHaveCount(2, { timeout: 30_000 });
+  await expect(page.getByTestId('lab-chart-entropy').getByRole('application')).toBeVisible();
+  await expect(page.getByTestId('toast-success')).toContainText('Lab run done: 2 profile(s) compared.');
+});

@@ -7,6 +7,8 @@ import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
 import { VerifyInBrowser } from '@/components/proofs/verify-in-browser';
 import { PodLogs } from '@/components/pods/pod-logs';
+import { DecisionBreakdown } from '@/components/pods/decision-breakdown';
+import type { NodeDetail } from '@/lib/scheduler/decisions.ts';
 
 export const metadata: Metadata = { title: 'Pod' };
 export const dynamic = 'force-dynamic';
@@ -32,6 +34,12 @@ const eventColumns: Column<{ type: string; reason: string; message: string; coun
   { header: 'Count', cell: (e) => e.count ?? 1 },
   { header: 'Message', cell: (e) => e.message },
 ];
+
+/** What the page sends of a decision's per-node detail (thousands of nodes would bloat it): the best feasible nodes and the first filtered ones. */
+function shownDetail(detail: NodeDetail[]): NodeDetail[] {
+  const feasible = detail.filter((d) => d.feasible).sort((a, b) => (b.total ?? 0) - (a.total ?? 0));
+  return [...feasible.slice(0, 10), ...detail.filter((d) => !d.feasible).slice(0, 50)];
+}
 
 export default async function PodPage({ params }: { params: Promise<{ namespace: string; name: string }> }) {
   await requireUser();
@@ -73,7 +81,11 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
             {Object.keys(pod.decision.filterReasons).length > 0 && (
               <p className="muted">Filtered out: {Object.entries(pod.decision.filterReasons).map(([r, n]) => `${n} ${r}`).join(', ')}</p>
             )}
-            <DataTable rows={pod.decision.top.map((t) => ({ ...t, chosen: t.node === pod.decision!.node }))} columns={candidateColumns} testId="pod-candidates" empty="No candidates." />
+            {'detail' in pod.decision && Array.isArray(pod.decision.detail) ? (
+              <DecisionBreakdown detail={shownDetail(pod.decision.detail as NodeDetail[])} chosen={pod.decision.node} />
+            ) : (
+              <DataTable rows={pod.decision.top.map((t) => ({ ...t, chosen: t.node === pod.decision!.node }))} columns={candidateColumns} testId="pod-candidates" empty="No candidates." />
+            )}
           </>
         )}
       </section>
