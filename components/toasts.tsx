@@ -3,7 +3,8 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
 
 // Feedback for every action: a toast that says it worked, or the API's
-// message when it did not. Errors stay until dismissed; successes fade.
+// message when it did not. Successes fade after 4 s, errors after 10 s (or
+// when dismissed), so none covers the controls for long.
 
 type Kind = 'success' | 'error';
 interface Toast {
@@ -21,7 +22,7 @@ const ToastContext = createContext<ToastApi>({ success: () => {}, error: () => {
 
 export const useToast = () => useContext(ToastContext);
 
-const SUCCESS_MS = 4000;
+const SHOWN_MS: Record<Kind, number> = { success: 4000, error: 10_000 };
 
 export function ToastProvider({ children }: { children: React.ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -31,7 +32,7 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
     (kind: Kind, text: string) => {
       const id = ++next.current;
       setToasts((all) => [...all.slice(-4), { id, kind, text }]);
-      if (kind === 'success') setTimeout(() => dismiss(id), SUCCESS_MS);
+      setTimeout(() => dismiss(id), SHOWN_MS[kind]);
     },
     [dismiss],
   );

@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
 import { ApiClientError } from '@/lib/client/api.ts';
-import { createPath, deploymentObject, parseTolerations, useCreateWorkloadMutation, type DeploymentInput, type WorkloadKind } from '@/lib/client/deployments.ts';
+import { createPath, deploymentObject, parsePairs, parseTolerations, useCreateWorkloadMutation, type DeploymentInput, type WorkloadKind } from '@/lib/client/deployments.ts';
 import { SUGGESTED_IMAGES } from '@/lib/runtime/known-images.ts';
 import { FormField } from '@/components/form-field';
 
@@ -29,16 +29,6 @@ const FIELD_OF: [RegExp, string][] = [
   [/labels/, 'labels'],
   [/annotations/, 'annotations'],
 ];
-
-function parsePairs(text: string): Record<string, string> | string {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const at = part.indexOf('=');
-    if (at <= 0) return `"${part}" is not key=value`;
-    out[part.slice(0, at).trim()] = part.slice(at + 1).trim();
-  }
-  return out;
-}
 
 /** The form's input, or the fields it could not read. */
 function readForm(form: HTMLFormElement, kind: WorkloadKind): { input: DeploymentInput } | { errors: Record<string, string> } {

@@ -4,7 +4,8 @@ import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { deploymentRow, type DeploymentRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
-import { useDeleteDeploymentMutation, useScaleDeploymentMutation } from '@/lib/client/deployments.ts';
+import { SUGGESTED_IMAGES } from '@/lib/runtime/known-images.ts';
+import { parsePairs, useDeleteDeploymentMutation, useEditDeploymentMutation, useScaleDeploymentMutation } from '@/lib/client/deployments.ts';
 
 const baseColumns: Column<DeploymentRow>[] = [
   { header: 'Namespace', cell: (r) => r.namespace },
@@ -19,6 +20,16 @@ const baseColumns: Column<DeploymentRow>[] = [
 /** Scale (a number and a button) and delete (after confirmation) for one deployment. */
 function Actions({ row, onResult }: { row: DeploymentRow; onResult: (text: string, error?: boolean) => void }) {
   const scale = useScaleDeploymentMutation();
+  const editing = useEditDeploymentMutation();
+  const [image, setImage] = useState(row.images.split(', ')[0] ?? '');
+  const [labels, setLabels] = useState(row.labels);
+  const [labelError, setLabelError] = useState('');
+  const save = () => {
+    const parsed = parsePairs(labels);
+    if (typeof parsed === 'string') return setLabelError(parsed);
+    setLabelError('');
+    void run(editing.mutateAsync({ namespace: row.namespace, name: row.name, image: image.trim(), labels: parsed }), `Updated ${id}.`);
+  };
   const remove = useDeleteDeploymentMutation();
   const [replicas, setReplicas] = useState(row.ready.split('/')[1]);
   const id = `${row.namespace}/${row.name}`;
@@ -37,6 +48,25 @@ function Actions({ row, onResult }: { row: DeploymentRow; onResult: (text: strin
       >
         Delete
       </button>
+      <details className="edit">
+        <summary className="btn">Edit</summary>
+        <div className="field">
+          <label htmlFor={`image-${id}`}>Image</label>
+          <input id={`image-${id}`} value={image} onChange={(e) => setImage(e.target.value)} list="images" />
+        </div>
+        <div className="field">
+          <label htmlFor={`labels-${id}`}>Labels (k=v, comma separated)</label>
+          <input id={`labels-${id}`} value={labels} onChange={(e) => setLabels(e.target.value)} aria-invalid={!!labelError} aria-describedby={labelError ? `labels-${id}-error` : undefined} />
+          {labelError && (
+            <span className="field-error" id={`labels-${id}-error`}>
+              {labelError}
+            </span>
+          )}
+        </div>
+        <button className="btn btn-primary" type="button" disabled={editing.isPending} onClick={save}>
+          {editing.isPending ? 'Saving…' : `Save ${row.name}`}
+        </button>
+      </details>
     </span>
   );
 }
@@ -68,6 +98,11 @@ export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
           {result.text}
         </p>
       )}
+      <datalist id="images">
+        {SUGGESTED_IMAGES.map((i) => (
+          <option key={i} value={i} />
+        ))}
+      </datalist>
       <DataTable rows={rows} columns={columns} testId="deployments-table" empty="No deployments yet. Try: kubectl create deployment web --image=nginx:1.27 --replicas=3" />
     </>
   );

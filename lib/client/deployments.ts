@@ -33,6 +33,17 @@ export interface DeploymentInput {
   priorityClassName?: string;
 }
 
+/** `k=v,k2=v2` → a map, or what is wrong with it. */
+export function parsePairs(text: string): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const at = part.indexOf('=');
+    if (at <= 0) return `"${part}" is not key=value`;
+    out[part.slice(0, at).trim()] = part.slice(at + 1).trim();
+  }
+  return out;
+}
+
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /**
@@ -108,6 +119,25 @@ export function useScaleDeploymentMutation() {
     meta: feedback({ action: 'Scaling', success: (_d, v: { namespace: string; name: string; replicas: number }) => `Scaled ${v.namespace}/${v.name} to ${v.replicas}.` }),
     mutationFn: ({ namespace, name, replicas }: { namespace: string; name: string; replicas: number }) =>
       apiFetch(path(namespace, name), { method: 'PATCH', body: { spec: { replicas } }, contentType: 'application/merge-patch+json' }),
+  });
+}
+
+/**
+ * Edits a deployment's first container image (a rollout) and its own labels
+ * in one JSON patch; the API validates both.
+ */
+export function useEditDeploymentMutation() {
+  return useMutation({
+    meta: feedback({ action: 'Editing', success: (_d, v: { namespace: string; name: string }) => `Updated ${v.namespace}/${v.name}.` }),
+    mutationFn: ({ namespace, name, image, labels }: { namespace: string; name: string; image: string; labels: Record<string, string> }) =>
+      apiFetch(path(namespace, name), {
+        method: 'PATCH',
+        body: [
+          { op: 'replace', path: '/spec/template/spec/containers/0/image', value: image },
+          { op: 'add', path: '/metadata/labels', value: labels },
+        ],
+        contentType: 'application/json-patch+json',
+      }),
   });
 }
 

@@ -36,6 +36,8 @@ export interface DeploymentRow {
   upToDate: number;
   available: number;
   images: string;
+  /** The deployment's own labels, as k=v,k2=v2. */
+  labels: string;
   age: string;
 }
 
@@ -98,6 +100,7 @@ export function deploymentRow(d: any, now = Date.now()): DeploymentRow {
     upToDate: d.status?.updatedReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,
     images: (d.spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(', '),
+    labels: Object.entries(d.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
     age: age(d.metadata.creationTimestamp, now),
   };
 }

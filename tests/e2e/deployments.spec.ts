@@ -44,12 +44,23 @@ test('create a deployment with the form, watch its pods run, scale it and delete
   await page.getByRole('button', { name: 'Scale' }).click();
   await expect(page.getByTestId('deployment-result')).toHaveText('Scaled default/shop to 3.');
   await expect(page.getByTestId('deployments-table')).toContainText('3/3', { timeout: 30_000 });
+  // Edit: a new image rolls out; labels are checked before they are sent.
+  await page.getByText('Edit', { exact: true }).click();
+  await page.getByLabel('Labels (k=v, comma separated)').fill('tier');
+  await page.getByRole('button', { name: 'Save shop' }).click();
+  await expect(page.locator('[id="labels-default/shop-error"]')).toHaveText('"tier" is not key=value');
+  await page.getByLabel('Labels (k=v, comma separated)').fill('app=shop,tier=web');
+  await page.getByLabel('Image', { exact: true }).fill('nginx:1.27-alpine');
+  await page.getByRole('button', { name: 'Save shop' }).click();
+  await expect(page.getByTestId('toast-success').last()).toContainText('Updated default/shop.');
+  await expect(page.getByTestId('deployments-table')).toContainText('nginx:1.27-alpine');
+  await expect(page.getByTestId('deployments-table')).toContainText('3/3', { timeout: 30_000 });
   await page.getByRole('link', { name: 'Pods' }).click();
   await expect(page.getByTestId('pods-table').getByRole('link', { name: /^shop-/ })).toHaveCount(3);
   await expect(page.getByTestId('pods-table').getByText('Running')).toHaveCount(3, { timeout: 30_000 });
   // A pod's page tails its log live.
   await page.getByTestId('pods-table').getByRole('link', { name: /^shop-/ }).first().click();
-  await expect(page.getByTestId('pod-logs')).toContainText('starting nginx:1.27 (container');
+  await expect(page.getByTestId('pod-logs')).toContainText('starting nginx:1.27-alpine (container shop)');
   await expect(page.getByTestId('pod-logs-state')).toHaveText('Following');
 
   await page.getByRole('link', { name: 'Deployments' }).click();
