@@ -5,6 +5,8 @@ import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
 import { nodeRows, podRow, type PodRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList, type ListedObject } from '@/lib/client/watch.ts';
+import { NodeUsageChart } from '@/components/nodes/node-usage-chart';
+import { milliCpu, parseQuantity } from '@/lib/orchestrator/quantity.ts';
 import { useCordonMutation, useDrainMutation, useNodeFaultMutation, type NodeFault } from '@/lib/client/nodes.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -98,6 +100,7 @@ export function NodeView({ name, canManage }: { name: string; canManage: boolean
           </div>
         </section>
       )}
+      <NodeUsageChart name={name} allocatableCpuMilli={milliCpu(node.status?.allocatable?.cpu ?? '0') || 0} allocatableMemoryBytes={parseQuantity(node.status?.allocatable?.memory ?? '0') || 0} />
       <section className="panel">
         <h2>Conditions</h2>
         <DataTable rows={node.status?.conditions ?? []} columns={conditionColumns} testId="node-conditions" empty="No conditions reported." />

@@ -1,26 +1,50 @@
 'use client';
 
 import { useMemo } from 'react';
-import { DataTable, type Column } from '@/components/data-table';
+import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { nodeRows, type NodeRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
+import { useNodesUsageQuery } from '@/lib/client/history.ts';
 
-const columns: Column<NodeRow>[] = [
-  { header: 'Name', cell: (r) => <a href={`/nodes/${encodeURIComponent(r.name)}`}>{r.name}</a> },
-  { header: 'Status', cell: (r) => <span className={`badge ${r.status.startsWith('Ready') ? 'badge-active' : 'badge-revoked'}`}>{r.status}</span> },
-  { header: 'Zone', cell: (r) => r.zone },
-  { header: 'Instance type', cell: (r) => r.instanceType },
-  { header: 'CPU requested', cell: (r) => `${r.cpuRequestedPct}%` },
-  { header: 'Memory requested', cell: (r) => `${r.memoryRequestedPct}%` },
-  { header: 'Pods', cell: (r) => r.pods },
-  { header: 'Age', cell: (r) => r.age },
+type Row = NodeRow & { cpuUsedPct?: number; memoryUsedPct?: number };
+const byText = (f: (r: Row) => string) => (a: Row, b: Row) => f(a).localeCompare(f(b));
+const byNumber = (f: (r: Row) => number) => (a: Row, b: Row) => f(a) - f(b);
+const pct = (v: number | undefined) => (v === undefined ? '—' : `${v}%`);
+
+const columns: VirtualColumn<Row>[] = [
+  { header: 'Name', cell: (r) => <a href={`/nodes/${encodeURIComponent(r.name)}`}>{r.name}</a>, sort: byText((r) => r.name) },
+  { header: 'Status', cell: (r) => <span className={`badge ${r.status.startsWith('Ready') ? 'badge-active' : 'badge-revoked'}`}>{r.status}</span>, sort: byText((r) => r.status) },
+  { header: 'Roles', cell: (r) => r.roles, sort: byText((r) => r.roles) },
+  { header: 'Zone', cell: (r) => r.zone, sort: byText((r) => r.zone) },
+  { header: 'Instance type', cell: (r) => r.instanceType, sort: byText((r) => r.instanceType) },
+  { header: 'CPU', cell: (r) => r.cpuAllocatable, sort: byNumber((r) => r.cpuAllocatableMilli) },
+  { header: 'Memory', cell: (r) => r.memoryAllocatable, sort: byNumber((r) => r.memoryAllocatableBytes) },
+  { header: 'CPU req.', cell: (r) => `${r.cpuRequestedPct}%`, sort: byNumber((r) => r.cpuRequestedPct) },
+  { header: 'Mem req.', cell: (r) => `${r.memoryRequestedPct}%`, sort: byNumber((r) => r.memoryRequestedPct) },
+  { header: 'CPU used', cell: (r) => pct(r.cpuUsedPct), sort: byNumber((r) => r.cpuUsedPct ?? -1) },
+  { header: 'Mem used', cell: (r) => pct(r.memoryUsedPct), sort: byNumber((r) => r.memoryUsedPct ?? -1) },
+  { header: 'Pods', cell: (r) => r.pods, sort: byNumber((r) => r.pods) },
+  { header: 'Age', cell: (r) => r.age, sort: byNumber((r) => -r.createdMs) },
 ];
 
+/** Every node, live and sortable; "used" comes from the latest usage sample (every 10 s). */
 export function NodesView() {
   const nodes = useResourceList('nodes');
   const pods = useResourceList('pods');
-  const rows = useMemo(() => nodeRows(nodes.data?.items ?? [], pods.data?.items ?? []), [nodes.data, pods.data]);
+  const usage = useNodesUsageQuery();
+  const rows = useMemo<Row[]>(
+    () =>
+      nodeRows(nodes.data?.items ?? [], pods.data?.items ?? []).map((r) => {
+        const u = usage.data?.get(r.name);
+        return {
+          ...r,
+          cpuUsedPct: u && r.cpuAllocatableMilli ? Math.round((u.cpuUsed / r.cpuAllocatableMilli) * 100) : undefined,
+          memoryUsedPct: u && r.memoryAllocatableBytes ? Math.round((u.memUsed / r.memoryAllocatableBytes) * 100) : undefined,
+        };
+      }),
+    [nodes.data, pods.data, usage.data],
+  );
   if (nodes.isPending || pods.isPending) return <p className="muted">Loading nodes…</p>;
-  if (nodes.isError || pods.isError) return <p className="error" role="alert">{(nodes.error ?? pods.error)!.message}</p>;
-  return <DataTable rows={rows} columns={columns} testId="nodes-table" empty="No nodes have joined. Start the server with ENTROOS_NODES=8 for simulated nodes." />;
+  if (nodes.isError || pods.isError) return <p className="alert alert-error" role="alert">{(nodes.error ?? pods.error)!.message}</p>;
+  return <VirtualTable rows={rows} columns={columns} rowKey={(r) => r.name} testId="nodes-table" empty="No nodes have joined. Start the server with ENTROOS_NODES=8 for simulated nodes." />;
 }

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { PlatformEvent } from '../router/bus.ts';
 import { mergeSample, WINDOWS, type HistoryWindow, type Point, type Sample } from '../history/series.ts';
+import type { NodeUsagePoint } from '../history/node-series.ts';
 import { apiFetch } from './api.ts';
 import { subscribe } from './socket.ts';
 
@@ -34,6 +35,45 @@ export function useHistoryQuery(window: HistoryWindow) {
           },
           onResync: () => void queryClient.invalidateQueries({ queryKey: ['history'] }),
         },
+      ),
+    [queryClient],
+  );
+  return query;
+}
+
+/** One node's usage over the last 15 minutes, refetched when the leader takes a sample (no polling). */
+export function useNodeHistoryQuery(name: string) {
+  const queryClient = useQueryClient();
+  const queryKey = ['history', 'node', name];
+  const query = useQuery({
+    queryKey,
+    staleTime: Infinity,
+    queryFn: async () => (await apiFetch<{ points: NodeUsagePoint[] }>(`/apis/entroos.io/v1/history/nodes/${encodeURIComponent(name)}`)).points,
+  });
+  useEffect(
+    () =>
+      subscribe(
+        { stream: 'platform', topics: ['metrics.sample'] },
+        { onPlatform: () => void queryClient.invalidateQueries({ queryKey: ['history', 'node', name] }), onResync: () => void queryClient.invalidateQueries({ queryKey: ['history', 'node', name] }) },
+      ),
+    [queryClient, name],
+  );
+  return query;
+}
+
+/** Every node's latest usage (millicores, bytes) by name, refetched when the leader takes a sample. */
+export function useNodesUsageQuery() {
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: ['history', 'nodes'],
+    staleTime: Infinity,
+    queryFn: async () => new Map((await apiFetch<{ items: ({ node: string } & NodeUsagePoint)[] }>('/apis/entroos.io/v1/history/nodes')).items.map((u) => [u.node, u])),
+  });
+  useEffect(
+    () =>
+      subscribe(
+        { stream: 'platform', topics: ['metrics.sample'] },
+        { onPlatform: () => void queryClient.invalidateQueries({ queryKey: ['history', 'nodes'] }), onResync: () => void queryClient.invalidateQueries({ queryKey: ['history', 'nodes'] }) },
       ),
     [queryClient],
   );

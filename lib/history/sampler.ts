@@ -3,6 +3,7 @@ import { clusterOverview } from '../orchestrator/overview.ts';
 import { usageSnapshot } from '../nko/node-reads.ts';
 import { typeByKey } from '../orchestrator/registry.ts';
 import { percentile } from '../scheduler/stats.ts';
+import { NodeUsageHistory } from './node-series.ts';
 import { ClusterHistory, type HistoryWindow, type Point, type Sample } from './series.ts';
 
 // The leader samples the cluster every 10 s into the history the overview's
@@ -15,6 +16,8 @@ const SETTING = 'history.series';
 
 export class HistorySampler {
   private history = new ClusterHistory();
+  /** The last 15 minutes of each node's usage, for the node page. */
+  readonly nodes = new NodeUsageHistory();
   private timer: NodeJS.Timeout | undefined;
   private lastScheduled: { at: number; count: number } | undefined;
   private samples = 0;
@@ -47,7 +50,7 @@ export class HistorySampler {
     if (this.sampling) return;
     this.sampling = true;
     try {
-      const sample = await takeSample(this.platform, this.lastScheduled);
+      const sample = await takeSample(this.platform, this.lastScheduled, this.nodes);
       this.lastScheduled = { at: sample.t, count: this.platform.scheduler?.stats.scheduled ?? 0 };
       this.history.add(sample);
       this.platform.bus.publish('metrics.sample', sample);
@@ -60,18 +63,21 @@ export class HistorySampler {
   }
 }
 
-async function takeSample(platform: Platform, last: { at: number; count: number } | undefined): Promise<Sample> {
+async function takeSample(platform: Platform, last: { at: number; count: number } | undefined, perNode: NodeUsageHistory): Promise<Sample> {
   const now = Date.now();
   const o = clusterOverview(platform);
   const nodeNames = (platform.orchestrator!.api.cache.list(typeByKey('nodes').key).items as any[]).map((n) => n.metadata.name as string);
   const usage = await usageSnapshot(platform, nodeNames);
   let cpuUsed = 0;
   let memUsed = 0;
+  const byNode = new Map<string, { cpuMilli: number; memoryBytes: number }>();
   for (const n of nodeNames) {
     const u = usage.node(n);
+    if (u) byNode.set(n, u);
     cpuUsed += u?.cpuMilli ?? 0;
     memUsed += u?.memoryBytes ?? 0;
   }
+  perNode.add(now, byNode);
   const scheduler = platform.scheduler;
   const scheduled = scheduler?.stats.scheduled ?? 0;
   const seconds = last ? (now - last.at) / 1000 : 0;

@@ -8,12 +8,18 @@ import { age, nodeStatus, podStatus } from './status.ts';
 export interface NodeRow {
   name: string;
   status: string;
+  roles: string;
   zone: string;
   instanceType: string;
+  cpuAllocatable: string;
+  memoryAllocatable: string;
+  cpuAllocatableMilli: number;
+  memoryAllocatableBytes: number;
   cpuRequestedPct: number;
   memoryRequestedPct: number;
   pods: number;
   age: string;
+  createdMs: number;
 }
 
 export interface PodRow {
@@ -61,12 +67,22 @@ export function nodeRows(nodes: any[], pods: any[], now = Date.now()): NodeRow[]
     return {
       name: n.metadata.name,
       status: nodeStatus(n),
+      roles:
+        Object.keys(n.metadata.labels ?? {})
+          .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+          .map((k) => k.slice('node-role.kubernetes.io/'.length))
+          .join(',') || '<none>',
       zone: n.metadata.labels?.['topology.kubernetes.io/zone'] ?? '—',
       instanceType: n.metadata.labels?.['node.kubernetes.io/instance-type'] ?? '—',
+      cpuAllocatable: String(n.status?.allocatable?.cpu ?? '—'),
+      memoryAllocatable: String(n.status?.allocatable?.memory ?? '—'),
+      cpuAllocatableMilli: cpu,
+      memoryAllocatableBytes: memory,
       cpuRequestedPct: cpu ? Math.round((used.cpu / cpu) * 100) : 0,
       memoryRequestedPct: memory ? Math.round((used.memory / memory) * 100) : 0,
       pods: used.pods,
       age: age(n.metadata.creationTimestamp, now),
+      createdMs: Date.parse(n.metadata.creationTimestamp ?? '') || 0,
     };
   });
 }

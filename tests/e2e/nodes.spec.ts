@@ -23,8 +23,16 @@ test('cordon a node and new pods avoid it; kill a node and its pods move', async
 
   await logIn(page, 'admin', ADMIN_PASSWORD, server.url);
   await page.getByRole('link', { name: 'Nodes' }).click();
-  await page.getByTestId('nodes-table').getByRole('link', { name: cordoned }).click();
+  // Sortable, with allocatable and sampled usage next to the requests.
+  const table = page.getByTestId('nodes-table');
+  await expect(table.locator('tbody tr').first()).toContainText(cordoned);
+  await table.getByRole('button', { name: 'Name' }).click();
+  await table.getByRole('button', { name: 'Name' }).click();
+  await expect(table.locator('tbody tr').first()).toContainText(other);
+  await expect(table.locator('tbody tr').first().locator('td').nth(9)).toHaveText(/^\d+%$/);
+  await table.getByRole('link', { name: cordoned }).click();
   await expect(page.getByRole('heading', { name: `Node ${cordoned}` })).toBeVisible();
+  await expect(page.getByTestId('node-usage-latest')).toContainText(/cpu \d+(\.\d)?% · memory \d+(\.\d)?% of allocatable/);
   await page.getByRole('button', { name: 'Cordon' }).click();
   await expect(page.getByTestId('node-summary')).toContainText('SchedulingDisabled');
 

@@ -272,6 +272,10 @@ describe('simulated nodes', () => {
     expect(last.cpuUsed).toBeGreaterThan(0);
     expect(last.memUsed).toBeGreaterThan(0);
     expect((await api.get('/apis/entroos.io/v1/history?window=24h')).body).toMatchObject({ window: '24h', stepSeconds: 600 });
+    const node = (await api.get('/apis/entroos.io/v1/history/nodes/entroos-node-1')).body;
+    expect(node.points.length).toBeGreaterThan(0);
+    expect(node.points.at(-1).cpuUsed).toBeGreaterThanOrEqual(100); // the node's own overhead at least
+    expect((await api.get('/apis/entroos.io/v1/history/nodes/no-such-node')).body.points).toEqual([]);
     const socket = connectSocket(server.url, adminToken);
     await connected(socket);
     const sample = new Promise<any>((resolve) => socket.on('platform', ({ event }: { event: any }) => resolve(event)));

@@ -37,3 +37,16 @@ describe('cluster history series', () => {
     expect(ClusterHistory.from('nonsense').points('15m')).toEqual([]);
   });
 });
+
+describe('per-node usage history', () => {
+  it('keeps the last 90 samples per node, oldest first, and forgets removed nodes', async () => {
+    const { NodeUsageHistory } = await import('../../lib/history/node-series.ts');
+    const h = new NodeUsageHistory();
+    for (let i = 0; i < 100; i++) h.add(i * 10_000, new Map([['a', { cpuMilli: i, memoryBytes: i * 1024 }], ...(i < 50 ? [['b', { cpuMilli: 1, memoryBytes: 1 }] as const] : [])]));
+    const a = h.points('a');
+    expect(a).toHaveLength(90);
+    expect(a[0]).toEqual({ t: 100_000, cpuUsed: 10, memUsed: 10_240 });
+    expect(a.at(-1)).toEqual({ t: 990_000, cpuUsed: 99, memUsed: 99 * 1024 });
+    expect(h.points('b')).toEqual([]);
+  });
+});
