@@ -89,7 +89,7 @@ export interface WatchCacheOptions {
 const keyOf = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 
 export class WatchCache {
-  private resources = new Map<string, Map<string, KubeObject>>();
+  private resources = new Map<string, Bucket>();
   private rv: number;
   private history: CacheEvent[] = [];
   private historyStart = 0; // ring buffer head
@@ -134,9 +134,8 @@ export class WatchCache {
     const bucket = this.resources.get(resource);
     const items: KubeObject[] = [];
     if (bucket) {
-      for (const [key, obj] of bucket) if (namespace === undefined || key.startsWith(`${namespace}/`)) items.push(obj);
+      for (const key of bucket.sortedKeys()) if (namespace === undefined || key.startsWith(`${namespace}/`)) items.push(bucket.get(key)!);
     }
-    items.sort((a, b) => compareKeys(a, b));
     return { items, resourceVersion: this.rv };
   }
 
@@ -238,10 +237,10 @@ export class WatchCache {
    * before the reset get 410 and relist.
    */
   reset(initial: { objects: StoredObject[]; resourceVersion: number }): void {
-    const fresh = new Map<string, Map<string, KubeObject>>();
+    const fresh = new Map<string, Bucket>();
     for (const o of initial.objects) {
       let bucket = fresh.get(o.resource);
-      if (!bucket) fresh.set(o.resource, (bucket = new Map()));
+      if (!bucket) fresh.set(o.resource, (bucket = new Bucket()));
       bucket.set(keyOf(o.namespace || undefined, o.name), JSON.parse(o.data));
     }
     const rv = Math.max(initial.resourceVersion, this.rv);
@@ -287,7 +286,7 @@ export class WatchCache {
 
   private bucket(resource: string) {
     let bucket = this.resources.get(resource);
-    if (!bucket) this.resources.set(resource, (bucket = new Map()));
+    if (!bucket) this.resources.set(resource, (bucket = new Bucket()));
     return bucket;
   }
 
@@ -380,6 +379,36 @@ export class WatchCache {
 
   private *historyEvents(): Generator<CacheEvent> {
     for (let i = 0; i < this.history.length; i++) yield this.history[(this.historyStart + i) % this.history.length];
+  }
+}
+
+/**
+ * One resource's objects by key, remembering its keys in list order until a
+ * key is added or removed: most writes modify objects, so a list of 100,000
+ * pods is a pass over a kept order, not a sort.
+ */
+class Bucket extends Map<string, KubeObject> {
+  private sorted: string[] | null = null;
+
+  override set(key: string, value: KubeObject): this {
+    if (this.sorted && !super.has(key)) this.sorted = null;
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    const deleted = super.delete(key);
+    if (deleted) this.sorted = null;
+    return deleted;
+  }
+
+  override clear(): void {
+    this.sorted = null;
+    super.clear();
+  }
+
+  sortedKeys(): string[] {
+    if (!this.sorted) this.sorted = [...super.entries()].sort(([, a], [, b]) => compareKeys(a, b)).map(([key]) => key);
+    return this.sorted;
   }
 }
 

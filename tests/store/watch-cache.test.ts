@@ -91,3 +91,21 @@ describe('WatchCache', () => {
     await db.drop();
   });
 });
+
+describe('list order', () => {
+  it('lists by namespace then name, before and after adds, modifications and deletes', async () => {
+    const { cache } = memoryCache();
+    const names = (ns?: string) => cache.list('pods', ns).items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    const pod = (namespace: string, name: string, extra = {}): KubeObject => ({ metadata: { namespace, name, uid: `${namespace}-${name}`, resourceVersion: '' }, ...extra });
+    const write = (ns: string, name: string, object: KubeObject | null) => cache.write('pods', ns, name, object).done;
+    for (const [ns, n] of [['b', 'pod-10'], ['a', 'pod-2'], ['b', 'pod-1'], ['a', 'pod-10']]) await write(ns, n, pod(ns, n));
+    expect(names()).toEqual(['a/pod-10', 'a/pod-2', 'b/pod-1', 'b/pod-10']);
+    await write('a', 'pod-2', pod('a', 'pod-2', { spec: { changed: true } }));
+    expect(names()).toEqual(['a/pod-10', 'a/pod-2', 'b/pod-1', 'b/pod-10']);
+    expect((cache.list('pods', 'a').items[1] as any).spec.changed).toBe(true);
+    await write('a', 'pod-0', pod('a', 'pod-0'));
+    await write('b', 'pod-1', null);
+    expect(names()).toEqual(['a/pod-0', 'a/pod-10', 'a/pod-2', 'b/pod-10']);
+    expect(names('b')).toEqual(['b/pod-10']);
+  });
+});
