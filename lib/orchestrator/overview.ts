@@ -14,6 +14,35 @@ export interface ClusterOverview {
   events: { type: string; reason: string; object: string; message: string; at: string }[];
 }
 
+// A pod version's requests, parsed once: the overview runs every 10 s over every pod.
+const requestsOf = new WeakMap<object, { cpuMilli: number; memoryBytes: number }>();
+function podRequests(p: any) {
+  let r = requestsOf.get(p);
+  if (!r) {
+    r = { cpuMilli: 0, memoryBytes: 0 };
+    for (const c of p.spec?.containers ?? []) {
+      r.cpuMilli += milliCpu(c.resources?.requests?.cpu ?? 0) || 0;
+      r.memoryBytes += parseQuantity(c.resources?.requests?.memory ?? 0) || 0;
+    }
+    requestsOf.set(p, r);
+  }
+  return r;
+}
+
+/** The `n` latest events, without sorting them all (an hour of events can be hundreds of thousands). */
+function latestEvents(events: any[], n: number): any[] {
+  const at = (e: any) => String(e.lastTimestamp ?? '');
+  const top: any[] = [];
+  for (const e of events) {
+    if (top.length === n && at(e) <= at(top[n - 1])) continue;
+    let i = top.length;
+    while (i > 0 && at(top[i - 1]) < at(e)) i--;
+    top.splice(i, 0, e);
+    if (top.length > n) top.pop();
+  }
+  return top;
+}
+
 export function clusterOverview(platform: Platform): ClusterOverview {
   const api = platform.orchestrator!.api;
   const nodes = api.cache.list(typeByKey('nodes').key).items as any[];
@@ -26,17 +55,16 @@ export function clusterOverview(platform: Platform): ClusterOverview {
     const phase = p.status?.phase ?? 'Pending';
     phases[phase] = (phases[phase] ?? 0) + 1;
     if (!p.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') continue;
-    for (const c of p.spec.containers ?? []) {
-      requested.cpuMilli += milliCpu(c.resources?.requests?.cpu ?? 0) || 0;
-      requested.memoryBytes += parseQuantity(c.resources?.requests?.memory ?? 0) || 0;
-    }
+    const r = podRequests(p);
+    requested.cpuMilli += r.cpuMilli;
+    requested.memoryBytes += r.memoryBytes;
   }
   const capacity = { cpuMilli: 0, memoryBytes: 0 };
   for (const n of nodes) {
     capacity.cpuMilli += milliCpu(n.status?.allocatable?.cpu ?? 0) || 0;
     capacity.memoryBytes += parseQuantity(n.status?.allocatable?.memory ?? 0) || 0;
   }
-  const latest = [...events].sort((a, b) => String(b.lastTimestamp ?? '').localeCompare(String(a.lastTimestamp ?? ''))).slice(0, 10);
+  const latest = latestEvents(events, 10);
   return {
     nodes: {
       total: nodes.length,
