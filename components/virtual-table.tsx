@@ -18,13 +18,16 @@ const OVERSCAN = 10;
 
 export function VirtualTable<Row>({
   rows,
+  version,
   columns,
   rowKey,
   empty,
   testId,
   height = 'min(70vh, 760px)',
 }: {
-  rows: Row[];
+  rows: readonly Row[];
+  /** Set when `rows` is changed in place (a live store): a new value re-sorts. */
+  version?: number;
   columns: VirtualColumn<Row>[];
   rowKey: (row: Row) => string;
   empty: string;
@@ -43,7 +46,8 @@ export function VirtualTable<Row>({
     if (!compare || !sort) return rows;
     const copy = rows.slice().sort(compare);
     return sort.descending ? copy.reverse() : copy;
-  }, [rows, columns, sort]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rows, version, columns, sort]);
   if (!rows.length) return <p className="muted" data-testid={`${testId}-empty`}>{empty}</p>;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(sorted.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);

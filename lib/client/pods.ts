@@ -1,8 +1,31 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
+import { decodePodRow, podRow, type PodRow } from '../orchestrator/rows.ts';
+import type { PodRowList } from '../orchestrator/views.ts';
 import { apiFetch } from './api.ts';
 import { feedback } from './feedback.ts';
+import { useLiveRows, type LiveRowsSpec } from './live-rows.ts';
+import type { ListOptions } from './watch.ts';
+
+/** A pods-table row with what the text filter reads, lower-cased once per pod version instead of per keystroke. */
+export interface PodTableRow extends PodRow {
+  search: string;
+}
+
+const tableRow = (r: PodRow): PodTableRow => ({ ...r, search: `${r.name.toLowerCase()}\n${r.node === '—' ? '' : r.node.toLowerCase()}` });
+
+const podRowsSpec: LiveRowsSpec<PodTableRow> = {
+  resource: 'pods',
+  path: '/apis/entroos.io/v1/rows/pods',
+  decode: (body: PodRowList) => ({ rows: body.rows.map((t) => tableRow(decodePodRow(t))), resourceVersion: body.metadata.resourceVersion }),
+  rowOf: (pod) => tableRow(podRow(pod)),
+};
+
+/** Every pod (optionally by namespace and selectors) as live table rows. */
+export function usePodRowsQuery(options: ListOptions = {}) {
+  return useLiveRows(podRowsSpec, options);
+}
 
 const podPath = (namespace: string, name: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
 const CONCURRENCY = 8;

@@ -75,39 +75,62 @@ export function applyChanges<T extends ListedObject>(list: LiveList<T>, changes:
   return { ...list, items, resourceVersion };
 }
 
-let generations = 0;
-
 export function useResourceList<T extends ListedObject = ListedObject>(resource: string, options: ListOptions = {}) {
-  const queryClient = useQueryClient();
   const queryKey: QueryKey = ['live', resource, options.namespace ?? '', options.labelSelector ?? '', options.fieldSelector ?? ''];
   const query = useQuery({
     queryKey,
     structuralSharing: false,
     staleTime: Infinity, // the socket keeps it fresh
     queryFn: async (): Promise<LiveList<T>> => {
-      const params = new URLSearchParams();
-      if (options.labelSelector) params.set('labelSelector', options.labelSelector);
-      if (options.fieldSelector) params.set('fieldSelector', options.fieldSelector);
-      const list = await apiFetch<{ items: T[]; metadata: { resourceVersion: string } }>(`${listPath(resource, options.namespace)}${params.size ? `?${params}` : ''}`);
-      return { items: list.items, resourceVersion: list.metadata.resourceVersion, generation: ++generations };
+      const list = await apiFetch<{ items: T[]; metadata: { resourceVersion: string } }>(`${listPath(resource, options.namespace)}${selectorQuery(options)}`);
+      return { items: list.items, resourceVersion: list.metadata.resourceVersion, generation: nextGeneration() };
     },
   });
-  const generation = query.data?.generation;
+  useFollow<LiveList<T>>(queryKey, query.data?.generation, resource, options, (old, message) => applyChanges(old, message.changes, message.resourceVersion));
+  return query;
+}
+
+let generations = 0;
+
+/** A new generation per fresh list: the subscription that follows it restarts. */
+export function nextGeneration(): number {
+  return ++generations;
+}
+
+/** `?labelSelector=…&fieldSelector=…`, or nothing. */
+export function selectorQuery(options: ListOptions, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams(extra);
+  if (options.labelSelector) params.set('labelSelector', options.labelSelector);
+  if (options.fieldSelector) params.set('fieldSelector', options.fieldSelector);
+  return params.size ? `?${params}` : '';
+}
+
+/**
+ * Follows a listed query over the tab's socket: subscribes from the list's
+ * resourceVersion (again for each new `generation`), merges each batch into
+ * the query cache with `apply`, and lists again when the server says the
+ * view is stale.
+ */
+export function useFollow<Data extends { resourceVersion: string }>(
+  queryKey: QueryKey,
+  generation: number | undefined,
+  resource: string,
+  options: ListOptions,
+  apply: (old: Data, message: ChangesMessage) => Data,
+) {
+  const queryClient = useQueryClient();
   useEffect(() => {
     if (generation === undefined) return;
-    const from = queryClient.getQueryData<LiveList<T>>(queryKey)?.resourceVersion;
+    const from = queryClient.getQueryData<Data>(queryKey)?.resourceVersion;
     return subscribe(
       { stream: 'objects', resource, namespace: options.namespace || undefined, labelSelector: options.labelSelector || undefined, fieldSelector: options.fieldSelector || undefined, resourceVersion: from },
       {
-        onChanges: (message: ChangesMessage) => {
-          queryClient.setQueryData<LiveList<T>>(queryKey, (old) => (old ? applyChanges(old, message.changes, message.resourceVersion) : old));
-        },
+        onChanges: (message: ChangesMessage) => queryClient.setQueryData<Data>(queryKey, (old) => (old ? apply(old, message) : old)),
         onResync: () => void queryClient.invalidateQueries({ queryKey, exact: true }),
         onError: (message) => console.warn(`live ${resource}: ${message}`),
       },
     );
-    // queryKey is derived from these values
+    // queryKey is derived from these values; `apply` is a pure merge
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [generation, resource, options.namespace, options.labelSelector, options.fieldSelector, queryClient]);
-  return query;
 }

@@ -33,6 +33,8 @@ export interface PodRow {
   age: string;
   /** Creation time (ms since the epoch), for sorting by age. */
   createdMs: number;
+  /** status.phase (Pending when unset), for filtering: `status` is what kubectl prints, often a reason. */
+  phase: string;
 }
 
 export interface DeploymentRow {
@@ -98,7 +100,24 @@ export function podRow(p: any, now = Date.now()): PodRow {
     ip: p.status?.podIP ?? '—',
     age: age(p.metadata.creationTimestamp, now),
     createdMs: Date.parse(p.metadata.creationTimestamp ?? '') || 0,
+    phase: p.status?.phase ?? 'Pending',
   };
+}
+
+/**
+ * A pod row on the wire (`GET /apis/entroos.io/v1/rows/pods`): a tuple, in
+ * this order, so 100,000 rows are ~8 MB of JSON instead of ~85 MB of pods.
+ */
+export const POD_ROW_COLUMNS = ['namespace', 'name', 'ready', 'status', 'restarts', 'node', 'ip', 'createdMs', 'phase'] as const;
+export type PodRowTuple = [string, string, string, string, number, string, string, number, string];
+
+export function encodePodRow(r: PodRow): PodRowTuple {
+  return [r.namespace, r.name, r.ready, r.status, r.restarts, r.node, r.ip, r.createdMs, r.phase];
+}
+
+/** The row from its tuple; `age` is left for the caller to compute when drawing (a stored age goes stale). */
+export function decodePodRow(t: PodRowTuple): PodRow {
+  return { namespace: t[0], name: t[1], ready: t[2], status: t[3], restarts: t[4], node: t[5], ip: t[6], age: '', createdMs: t[7], phase: t[8] };
 }
 
 /** Whether a pod's name or node contains `text` (case-insensitive; empty matches all). */

@@ -2,7 +2,7 @@ import { typeByKey } from './registry.ts';
 import type { ObjectApi } from './api.ts';
 import type { DecisionSummary } from '../scheduler/decisions.ts';
 
-import { podMatches, podRow, type PodRow } from './rows.ts';
+import { encodePodRow, podMatches, podRow, POD_ROW_COLUMNS, type PodRow, type PodRowTuple } from './rows.ts';
 
 export type { NodeRow, PodRow, DeploymentRow } from './rows.ts';
 
@@ -10,6 +10,24 @@ export type { NodeRow, PodRow, DeploymentRow } from './rows.ts';
 
 export function podRows(api: ObjectApi, filter: { namespace?: string; text?: string } = {}): PodRow[] {
   return api.cache.list(typeByKey('pods').key, filter.namespace || undefined).items.filter((p) => podMatches(p, filter.text)).map((p) => podRow(p));
+}
+
+export interface PodRowList {
+  kind: 'PodRowList';
+  apiVersion: 'entroos.io/v1';
+  metadata: { resourceVersion: string };
+  columns: typeof POD_ROW_COLUMNS;
+  rows: PodRowTuple[];
+}
+
+/**
+ * The pods table as compact rows, consistent at one resourceVersion: a
+ * dashboard lists this once and then follows the pods' watch from that version.
+ */
+export function podRowList(api: ObjectApi, options: { namespace?: string; labelSelector?: string | null; fieldSelector?: string | null }): PodRowList {
+  const { items, resourceVersion } = api.list(typeByKey('pods'), options.namespace || undefined, { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
+  const now = Date.now();
+  return { kind: 'PodRowList', apiVersion: 'entroos.io/v1', metadata: { resourceVersion }, columns: POD_ROW_COLUMNS, rows: items.map((p) => encodePodRow(podRow(p, now))) };
 }
 
 export interface PodDetail extends PodRow {

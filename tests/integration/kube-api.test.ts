@@ -81,6 +81,22 @@ describe('Kubernetes API semantics', () => {
     expect((await api.get('/api/v1/pods?continue=garbage')).status).toBe(400);
   });
 
+  it('lists the pods table as compact rows at one resourceVersion, with the same filters as the pod list', async () => {
+    expect((await api.post(`${NS}/pods`, pod('rows-a', { metadata: { name: 'rows-a', labels: { suite: 'kube-api', rows: 'yes' } } }))).status).toBe(201);
+    const list = await api.get('/apis/entroos.io/v1/rows/pods?labelSelector=rows%3Dyes');
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ kind: 'PodRowList', columns: ['namespace', 'name', 'ready', 'status', 'restarts', 'node', 'ip', 'createdMs', 'phase'] });
+    expect(list.body.rows).toHaveLength(1);
+    const [namespace, name, ready, status, restarts, , , createdMs, phase] = list.body.rows[0];
+    expect({ namespace, name, ready, status, restarts, phase }).toEqual({ namespace: 'default', name: 'rows-a', ready: '0/1', status: 'Pending', restarts: 0, phase: 'Pending' });
+    expect(Math.abs(createdMs - Date.now())).toBeLessThan(60_000);
+    // The rows are consistent at the resourceVersion they name: a watch from it sees only later changes.
+    expect(Number(list.body.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number((await api.get(`${NS}/pods/rows-a`)).body.metadata.resourceVersion));
+    expect((await api.get('/apis/entroos.io/v1/rows/pods?namespace=kube-system&labelSelector=rows%3Dyes')).body.rows).toEqual([]);
+    expect((await api.get('/apis/entroos.io/v1/rows/pods?labelSelector=a%20in%20(')).body).toMatchObject({ kind: 'Status', code: 400 });
+    expect((await fetch(`${server.url}/apis/entroos.io/v1/rows/pods`)).status).toBe(401);
+  });
+
   it('streams watch events with bookmarks, and answers 410 Expired for a compacted resourceVersion', async () => {
     const start = (await api.get(`${NS}/pods`)).body.metadata.resourceVersion;
     const watching = readWatch(`${NS}/pods?watch=true&resourceVersion=${start}&allowWatchBookmarks=true&labelSelector=w%3Dyes`, 3);

@@ -1,0 +1,16 @@
+import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { ApiError } from '@/lib/gateway/errors.ts';
+import { podRowList } from '@/lib/orchestrator/views.ts';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * The pods table as compact rows (?namespace=&labelSelector=&fieldSelector=),
+ * with the resourceVersion to watch from: what the dashboard lists instead of
+ * every full pod.
+ */
+export const GET = withAuth({ verb: 'list', resource: 'pods' }, ({ platform, url }) => {
+  if (!platform.orchestrator) throw new ApiError(503, 'ServiceUnavailable', 'the orchestrator is starting; retry in a moment');
+  const q = url.searchParams;
+  return Response.json(podRowList(platform.orchestrator.api, { namespace: q.get('namespace') ?? undefined, labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector') }));
+});
