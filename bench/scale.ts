@@ -119,8 +119,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, 30_000));
     const idleCpu = round((((await cpuSeconds()) - cpu0) / ((performance.now() - t0) / 1000)) * 100);
     const rss = await serverRssMb(server);
-    console.log(`steady state: RSS ${rss} MiB (target ≤ 2048), idle CPU ${idleCpu} % of one core (target ≤ 20)`);
-    console.log(JSON.stringify({ nodes: NODES, pods: PODS, create_pods_per_s: createRate, startup_p50_ms: p50, startup_p99_ms: p99, rss_mb: rss, idle_cpu_pct: idleCpu }));
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+    const heapMb = (name: string) => round(Number(new RegExp(`^entroos_nodejs_heap_size_${name}_bytes (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20);
+    console.log(`steady state: RSS ${rss} MiB (target ≤ 2048; V8 heap ${heapMb('used')} MiB used of ${heapMb('total')} MiB), idle CPU ${idleCpu} % of one core (target ≤ 20)`);
+    console.log(JSON.stringify({ nodes: NODES, pods: PODS, create_pods_per_s: createRate, startup_p50_ms: p50, startup_p99_ms: p99, rss_mb: rss, heap_used_mb: heapMb('used'), idle_cpu_pct: idleCpu }));
   } finally {
     await server.stop();
   }
