@@ -82,7 +82,12 @@ describe('Kubernetes API semantics', () => {
   });
 
   it('lists the pods table as compact rows at one resourceVersion, with the same filters as the pod list', async () => {
-    expect((await api.post(`${NS}/pods`, pod('rows-a', { metadata: { name: 'rows-a', labels: { suite: 'kube-api', rows: 'yes' } } }))).status).toBe(201);
+    const created = await api.post(`${NS}/pods`, pod('rows-a', {
+      metadata: { name: 'rows-a', labels: { suite: 'kube-api', rows: 'yes' } },
+      // No scheduler takes it: the row stays as created.
+      spec: { schedulerName: 'nobody', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+    }));
+    expect(created.status).toBe(201);
     const list = await api.get('/apis/entroos.io/v1/rows/pods?labelSelector=rows%3Dyes');
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ kind: 'PodRowList', columns: ['namespace', 'name', 'ready', 'status', 'restarts', 'node', 'ip', 'createdMs', 'phase'] });
@@ -90,8 +95,8 @@ describe('Kubernetes API semantics', () => {
     const [namespace, name, ready, status, restarts, , , createdMs, phase] = list.body.rows[0];
     expect({ namespace, name, ready, status, restarts, phase }).toEqual({ namespace: 'default', name: 'rows-a', ready: '0/1', status: 'Pending', restarts: 0, phase: 'Pending' });
     expect(Math.abs(createdMs - Date.now())).toBeLessThan(60_000);
-    // The rows are consistent at the resourceVersion they name: a watch from it sees only later changes.
-    expect(Number(list.body.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number((await api.get(`${NS}/pods/rows-a`)).body.metadata.resourceVersion));
+    // The rows are consistent at the resourceVersion they name, which includes the pod's creation.
+    expect(Number(list.body.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(created.body.metadata.resourceVersion));
     expect((await api.get('/apis/entroos.io/v1/rows/pods?namespace=kube-system&labelSelector=rows%3Dyes')).body.rows).toEqual([]);
     expect((await api.get('/apis/entroos.io/v1/rows/pods?labelSelector=a%20in%20(')).body).toMatchObject({ kind: 'Status', code: 400 });
     expect((await fetch(`${server.url}/apis/entroos.io/v1/rows/pods`)).status).toBe(401);
