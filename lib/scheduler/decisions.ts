@@ -1,3 +1,5 @@
+import { timestamp } from '../orchestrator/meta.ts';
+
 // Decision records: for every attempt a compact summary (kept for many pods),
 // and full per-node detail for a bounded number of recent attempts.
 
@@ -53,8 +55,82 @@ export interface DecisionDetail extends DecisionSummary {
   placement?: PlacementFacts;
 }
 
+const NO_REASONS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
+/**
+ * A summary as kept for up to 100,000 pods: one flat object, the top
+ * candidates packed into one string, the time as a number, and the message
+ * left out when it is the standard one. The plain summary with its small
+ * objects cost ~2 KiB a pod in a heap profile; this is a fraction of that.
+ */
+class StoredSummary {
+  constructor(
+    readonly pod: string,
+    readonly uid: string,
+    readonly createdAt: string | undefined,
+    readonly profile: string,
+    readonly atMs: number,
+    readonly result: DecisionSummary['result'],
+    readonly node: string | undefined,
+    /** Unset when it is "Successfully assigned {pod} to {node}". */
+    readonly message: string | undefined,
+    readonly nodes: number,
+    readonly evaluated: number,
+    readonly feasible: number,
+    readonly filterReasons: Record<string, number>,
+    /** node, score and entropy after, tab-separated; candidates newline-separated. */
+    readonly top: string,
+    readonly entropyBefore: number,
+    readonly entropyAfter: number | undefined,
+    readonly durationMs: number,
+    readonly nominatedNode: string | undefined,
+  ) {}
+
+  static of(d: DecisionSummary): StoredSummary {
+    const standard = d.node !== undefined && d.message === assignedMessage(d.pod, d.node);
+    const top = d.top.map((c) => `${c.node}\t${c.score}\t${c.entropyAfter ?? ''}`).join('\n');
+    const reasons = Object.keys(d.filterReasons).length ? d.filterReasons : NO_REASONS;
+    const at = Date.parse(d.at);
+    return new StoredSummary(d.pod, d.uid, d.createdAt, d.profile, at, d.result, d.node, standard ? undefined : d.message, d.nodes, d.evaluated, d.feasible, reasons, top, d.entropyBefore, d.entropyAfter, d.durationMs, d.nominatedNode);
+  }
+
+  expand(): DecisionSummary {
+    const top: CandidateScore[] = this.top
+      ? this.top.split('\n').map((line) => {
+          const [node, score, after] = line.split('\t');
+          return after === '' ? { node, score: Number(score) } : { node, score: Number(score), entropyAfter: Number(after) };
+        })
+      : [];
+    const summary: DecisionSummary = {
+      pod: this.pod,
+      uid: this.uid,
+      createdAt: this.createdAt,
+      profile: this.profile,
+      at: timestamp(new Date(this.atMs)),
+      result: this.result,
+      node: this.node,
+      message: this.message ?? assignedMessage(this.pod, this.node!),
+      nodes: this.nodes,
+      evaluated: this.evaluated,
+      feasible: this.feasible,
+      filterReasons: { ...this.filterReasons },
+      top,
+      entropyBefore: this.entropyBefore,
+      entropyAfter: this.entropyAfter,
+      durationMs: this.durationMs,
+      nominatedNode: this.nominatedNode,
+    };
+    for (const k of ['createdAt', 'node', 'entropyAfter', 'nominatedNode'] as const) if (summary[k] === undefined) delete summary[k];
+    return summary;
+  }
+}
+
+export function assignedMessage(pod: string, node: string): string {
+  return `Successfully assigned ${pod} to ${node}`;
+}
+
 export class DecisionLog {
-  private summaries = new Map<string, DecisionSummary>(); // by pod uid, insertion-ordered
+  private summaries = new Map<string, StoredSummary>(); // by pod uid, insertion-ordered
   private details: DecisionDetail[] = [];
   private counts = { scheduled: 0, unschedulable: 0, error: 0 };
 
@@ -66,7 +142,7 @@ export class DecisionLog {
   record(decision: DecisionDetail) {
     const { detail: _detail, placement: _placement, ...summary } = decision;
     this.summaries.delete(summary.uid);
-    this.summaries.set(summary.uid, summary);
+    this.summaries.set(summary.uid, StoredSummary.of(summary));
     if (this.summaries.size > this.maxSummaries) this.summaries.delete(this.summaries.keys().next().value as string);
     if (decision.detail.length) {
       this.details.push(decision);
@@ -85,15 +161,17 @@ export class DecisionLog {
   forPod(podOrUid: string): DecisionSummary | DecisionDetail | undefined {
     for (let i = this.details.length - 1; i >= 0; i--) if (this.details[i].pod === podOrUid || this.details[i].uid === podOrUid) return this.details[i];
     const byUid = this.summaries.get(podOrUid);
-    if (byUid) return byUid;
-    let found: DecisionSummary | undefined;
+    if (byUid) return byUid.expand();
+    let found: StoredSummary | undefined;
     for (const s of this.summaries.values()) if (s.pod === podOrUid) found = s;
-    return found;
+    return found?.expand();
   }
 
   /** The newest summaries, newest first. */
   recent(limit = 50): DecisionSummary[] {
+    const out: DecisionSummary[] = [];
     const all = [...this.summaries.values()];
-    return all.slice(-limit).reverse();
+    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) out.push(all[i].expand());
+    return out;
   }
 }

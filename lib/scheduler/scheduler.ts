@@ -6,7 +6,7 @@ import { typeByKey } from '../orchestrator/registry.ts';
 import { clone, timestamp } from '../orchestrator/meta.ts';
 import { isApiError } from '../gateway/errors.ts';
 import type { CacheEvent } from '../store/watch-cache.ts';
-import { DecisionLog, type DecisionDetail, type NodeDetail, type PlacementFacts } from './decisions.ts';
+import { assignedMessage, DecisionLog, type DecisionDetail, type NodeDetail, type PlacementFacts } from './decisions.ts';
 import { EntropyTracker } from './entropy.ts';
 import { NodeInfo } from './node-info.ts';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
@@ -369,7 +369,7 @@ export class Scheduler {
       result: 'Scheduled',
       node: winner.name,
       placement,
-      message: `Successfully assigned ${key} to ${winner.name}`,
+      message: assignedMessage(key, winner.name),
       top: top.map((i) => ({ node: feasible[i].name, score: round(totals[i]), entropyAfter: afterFor(feasible[i]) })),
       entropyAfter: round(this.clusterEntropy()),
       durationMs: performance.now() - started,
