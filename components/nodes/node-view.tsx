@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
-import { nodeRows, podRow, type PodRow } from '@/lib/orchestrator/rows.ts';
+import { nodeRows, podRow, requestedByNode, type PodRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList, type ListedObject } from '@/lib/client/watch.ts';
 import { NodeUsageChart } from '@/components/nodes/node-usage-chart';
 import { milliCpu, parseQuantity } from '@/lib/orchestrator/quantity.ts';
@@ -41,8 +41,8 @@ export function NodeView({ name, canManage }: { name: string; canManage: boolean
   const drain = useDrainMutation(name);
   const fault = useNodeFaultMutation(name);
   const node = nodes.data?.items[0] as (ListedObject & { spec?: any; status?: any }) | undefined;
-  const row = useMemo(() => (node ? nodeRows([node], pods.data?.items ?? [])[0] : undefined), [node, pods.data]);
   const podList = useMemo(() => (pods.data?.items ?? []).map((p) => podRow(p)), [pods.data]);
+  const row = useMemo(() => (node ? nodeRows([node], requestedByNode(podList))[0] : undefined), [node, podList]);
   if (nodes.isPending || pods.isPending) return <p className="muted">Loading node…</p>;
   if (nodes.isError) return <p className="error" role="alert">{nodes.error.message}</p>;
   if (!node || !row) return <p className="error" role="alert">Node {name} does not exist (any more).</p>;

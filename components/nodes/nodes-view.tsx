@@ -2,8 +2,9 @@
 
 import { useMemo } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
-import { nodeRows, type NodeRow } from '@/lib/orchestrator/rows.ts';
+import { nodeRows, requestedByNode, type NodeRow } from '@/lib/orchestrator/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
+import { usePodRowsQuery } from '@/lib/client/pods.ts';
 import { useNodesUsageQuery } from '@/lib/client/history.ts';
 
 type Row = NodeRow & { cpuUsedPct?: number; memoryUsedPct?: number };
@@ -30,11 +31,16 @@ const columns: VirtualColumn<Row>[] = [
 /** Every node, live and sortable; "used" comes from the latest usage sample (every 10 s). */
 export function NodesView() {
   const nodes = useResourceList('nodes');
-  const pods = useResourceList('pods');
+  // The pods' compact rows (shared with the pods page), not every full pod: requested % at 100,000 pods.
+  const pods = usePodRowsQuery();
   const usage = useNodesUsageQuery();
+  const podRows = pods.data?.store.rows;
+  const podsVersion = pods.data?.version;
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const requested = useMemo(() => requestedByNode(podRows ?? []), [podRows, podsVersion]);
   const rows = useMemo<Row[]>(
     () =>
-      nodeRows(nodes.data?.items ?? [], pods.data?.items ?? []).map((r) => {
+      nodeRows(nodes.data?.items ?? [], requested).map((r) => {
         const u = usage.data?.get(r.name);
         return {
           ...r,
@@ -42,7 +48,7 @@ export function NodesView() {
           memoryUsedPct: u && r.memoryAllocatableBytes ? Math.round((u.memUsed / r.memoryAllocatableBytes) * 100) : undefined,
         };
       }),
-    [nodes.data, pods.data, usage.data],
+    [nodes.data, requested, usage.data],
   );
   if (nodes.isPending || pods.isPending) return <p className="muted">Loading nodes…</p>;
   if (nodes.isError || pods.isError) return <p className="alert alert-error" role="alert">{(nodes.error ?? pods.error)!.message}</p>;

@@ -35,6 +35,9 @@ export interface PodRow {
   createdMs: number;
   /** status.phase (Pending when unset), for filtering: `status` is what kubectl prints, often a reason. */
   phase: string;
+  /** Summed container requests, for the nodes' requested %. */
+  cpuRequestMilli: number;
+  memoryRequestBytes: number;
 }
 
 export interface DeploymentRow {
@@ -49,19 +52,27 @@ export interface DeploymentRow {
   age: string;
 }
 
-export function nodeRows(nodes: any[], pods: any[], now = Date.now()): NodeRow[] {
-  const perNode = new Map<string, { cpu: number; memory: number; pods: number }>();
+/** What the pods on each node request, from pod rows (terminated pods hold nothing). */
+export function requestedByNode(pods: Iterable<Pick<PodRow, 'node' | 'phase' | 'cpuRequestMilli' | 'memoryRequestBytes'>>): Map<string, NodeRequested> {
+  const perNode = new Map<string, NodeRequested>();
   for (const p of pods) {
-    const n = p.spec?.nodeName;
-    if (!n || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
-    const acc = perNode.get(n) ?? { cpu: 0, memory: 0, pods: 0 };
-    for (const c of p.spec.containers ?? []) {
-      acc.cpu += milliCpu(c.resources?.requests?.cpu ?? 0) || 0;
-      acc.memory += parseQuantity(c.resources?.requests?.memory ?? 0) || 0;
-    }
+    if (p.node === '—' || p.phase === 'Succeeded' || p.phase === 'Failed') continue;
+    let acc = perNode.get(p.node);
+    if (!acc) perNode.set(p.node, (acc = { cpu: 0, memory: 0, pods: 0 }));
+    acc.cpu += p.cpuRequestMilli;
+    acc.memory += p.memoryRequestBytes;
     acc.pods++;
-    perNode.set(n, acc);
   }
+  return perNode;
+}
+
+export interface NodeRequested {
+  cpu: number;
+  memory: number;
+  pods: number;
+}
+
+export function nodeRows(nodes: any[], perNode: Map<string, NodeRequested>, now = Date.now()): NodeRow[] {
   return nodes.map((n) => {
     const used = perNode.get(n.metadata.name) ?? { cpu: 0, memory: 0, pods: 0 };
     const cpu = milliCpu(n.status?.allocatable?.cpu ?? 0) || 0;
@@ -101,23 +112,34 @@ export function podRow(p: any, now = Date.now()): PodRow {
     age: age(p.metadata.creationTimestamp, now),
     createdMs: Date.parse(p.metadata.creationTimestamp ?? '') || 0,
     phase: p.status?.phase ?? 'Pending',
+    ...containerRequests(p),
   };
+}
+
+function containerRequests(p: any): { cpuRequestMilli: number; memoryRequestBytes: number } {
+  let cpu = 0;
+  let memory = 0;
+  for (const c of p.spec?.containers ?? []) {
+    cpu += milliCpu(c.resources?.requests?.cpu ?? 0) || 0;
+    memory += parseQuantity(c.resources?.requests?.memory ?? 0) || 0;
+  }
+  return { cpuRequestMilli: cpu, memoryRequestBytes: memory };
 }
 
 /**
  * A pod row on the wire (`GET /apis/entroos.io/v1/rows/pods`): a tuple, in
  * this order, so 100,000 rows are ~8 MB of JSON instead of ~85 MB of pods.
  */
-export const POD_ROW_COLUMNS = ['namespace', 'name', 'ready', 'status', 'restarts', 'node', 'ip', 'createdMs', 'phase'] as const;
-export type PodRowTuple = [string, string, string, string, number, string, string, number, string];
+export const POD_ROW_COLUMNS = ['namespace', 'name', 'ready', 'status', 'restarts', 'node', 'ip', 'createdMs', 'phase', 'cpuRequestMilli', 'memoryRequestBytes'] as const;
+export type PodRowTuple = [string, string, string, string, number, string, string, number, string, number, number];
 
 export function encodePodRow(r: PodRow): PodRowTuple {
-  return [r.namespace, r.name, r.ready, r.status, r.restarts, r.node, r.ip, r.createdMs, r.phase];
+  return [r.namespace, r.name, r.ready, r.status, r.restarts, r.node, r.ip, r.createdMs, r.phase, r.cpuRequestMilli, r.memoryRequestBytes];
 }
 
 /** The row from its tuple; `age` is left for the caller to compute when drawing (a stored age goes stale). */
 export function decodePodRow(t: PodRowTuple): PodRow {
-  return { namespace: t[0], name: t[1], ready: t[2], status: t[3], restarts: t[4], node: t[5], ip: t[6], age: '', createdMs: t[7], phase: t[8] };
+  return { namespace: t[0], name: t[1], ready: t[2], status: t[3], restarts: t[4], node: t[5], ip: t[6], age: '', createdMs: t[7], phase: t[8], cpuRequestMilli: t[9], memoryRequestBytes: t[10] };
 }
 
 /** Whether a pod's name or node contains `text` (case-insensitive; empty matches all). */

@@ -50,8 +50,14 @@ test('cordon a node and new pods avoid it; kill a node and its pods move', async
   await page.getByRole('button', { name: 'Uncordon' }).click();
   await expect(page.getByTestId('node-summary')).not.toContainText('SchedulingDisabled');
 
-  // Kill the node the pods run on: they move to the one left.
+  // The nodes table counts the pods and their requests per node, as the API has them.
   await page.getByRole('link', { name: 'Nodes' }).click();
+  const onOther = ((await api.get(`/api/v1/pods?fieldSelector=spec.nodeName%3D${other}`)).body.items as any[]).filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase));
+  const otherRow = page.getByTestId('nodes-table').locator('tbody tr', { has: page.getByRole('link', { name: other, exact: true }) });
+  await expect(otherRow.locator('td').nth(11)).toHaveText(String(onOther.length));
+  await expect(otherRow.locator('td').nth(7)).not.toHaveText('0%');
+
+  // Kill the node the pods run on: they move to the one left.
   await page.getByTestId('nodes-table').getByRole('link', { name: other }).click();
   await expect(page.getByTestId('node-pods')).toContainText('spread-');
   page.once('dialog', (dialog) => void dialog.accept());

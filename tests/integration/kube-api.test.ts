@@ -85,15 +85,15 @@ describe('Kubernetes API semantics', () => {
     const created = await api.post(`${NS}/pods`, pod('rows-a', {
       metadata: { name: 'rows-a', labels: { suite: 'kube-api', rows: 'yes' } },
       // No scheduler takes it: the row stays as created.
-      spec: { schedulerName: 'nobody', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+      spec: { schedulerName: 'nobody', containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '250m', memory: '64Mi' } } }] },
     }));
     expect(created.status).toBe(201);
     const list = await api.get('/apis/entroos.io/v1/rows/pods?labelSelector=rows%3Dyes');
     expect(list.status).toBe(200);
-    expect(list.body).toMatchObject({ kind: 'PodRowList', columns: ['namespace', 'name', 'ready', 'status', 'restarts', 'node', 'ip', 'createdMs', 'phase'] });
+    expect(list.body).toMatchObject({ kind: 'PodRowList', columns: ['namespace', 'name', 'ready', 'status', 'restarts', 'node', 'ip', 'createdMs', 'phase', 'cpuRequestMilli', 'memoryRequestBytes'] });
     expect(list.body.rows).toHaveLength(1);
-    const [namespace, name, ready, status, restarts, , , createdMs, phase] = list.body.rows[0];
-    expect({ namespace, name, ready, status, restarts, phase }).toEqual({ namespace: 'default', name: 'rows-a', ready: '0/1', status: 'Pending', restarts: 0, phase: 'Pending' });
+    const [namespace, name, ready, status, restarts, , , createdMs, phase, cpu, memory] = list.body.rows[0];
+    expect({ namespace, name, ready, status, restarts, phase, cpu, memory }).toEqual({ namespace: 'default', name: 'rows-a', ready: '0/1', status: 'Pending', restarts: 0, phase: 'Pending', cpu: 250, memory: 64 * 2 ** 20 });
     expect(Math.abs(createdMs - Date.now())).toBeLessThan(60_000);
     // The rows are consistent at the resourceVersion they name, which includes the pod's creation.
     expect(Number(list.body.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(created.body.metadata.resourceVersion));

@@ -8,6 +8,7 @@ import { qosClass } from '@/lib/orchestrator/defaults.ts';
 import { parseApiPath } from '@/lib/orchestrator/http/paths.ts';
 import { resolveIntOrPercent, templateHash } from '@/lib/orchestrator/controllers/deployment.ts';
 import { ApiError } from '@/lib/gateway/errors.ts';
+import { decodePodRow, encodePodRow, nodeRows, podRow, requestedByNode } from '@/lib/orchestrator/rows.ts';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front', env: 'prod' };
@@ -152,5 +153,26 @@ describe('clone', () => {
     expect(Object.keys(copy)).toContain('__proto__');
     expect(({} as any).polluted).toBeUndefined();
     expect('u' in copy).toBe(true);
+  });
+});
+
+describe('dashboard rows', () => {
+  const pod = (name: string, node: string | undefined, phase: string, cpu: string, memory: string) => ({
+    metadata: { namespace: 'default', name, creationTimestamp: '2026-11-26T12:00:00Z' },
+    spec: { nodeName: node, containers: [{ name: 'a', image: 'x', resources: { requests: { cpu, memory } } }, { name: 'b', image: 'y' }] },
+    status: { phase },
+  });
+  const node = { metadata: { name: 'n1', labels: {} }, status: { allocatable: { cpu: '2', memory: '4Gi' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+
+  it('a pod row survives its wire tuple, requests included', () => {
+    const row = podRow(pod('p', 'n1', 'Running', '500m', '1Gi'));
+    expect(row).toMatchObject({ node: 'n1', phase: 'Running', cpuRequestMilli: 500, memoryRequestBytes: 2 ** 30 });
+    expect(decodePodRow(encodePodRow(row))).toEqual({ ...row, age: '' });
+  });
+
+  it('nodes count the requests of their unfinished pods only', () => {
+    const rows = [pod('a', 'n1', 'Running', '500m', '1Gi'), pod('b', 'n1', 'Pending', '1', '1Gi'), pod('c', 'n1', 'Succeeded', '1', '1Gi'), pod('d', undefined, 'Pending', '1', '1Gi')].map((p) => podRow(p));
+    const [n1] = nodeRows([node], requestedByNode(rows));
+    expect(n1).toMatchObject({ name: 'n1', pods: 2, cpuRequestedPct: 75, memoryRequestedPct: 50 });
   });
 });
