@@ -4,7 +4,9 @@ import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { useResourceList } from '@/lib/client/watch.ts';
-import { eventRow, namespaceRow, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/orchestrator/rows.ts';
+import { namespaceRow, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/orchestrator/rows.ts';
+import { age } from '@/lib/orchestrator/status.ts';
+import { EVENTS_SHOWN, useEventRowsQuery } from '@/lib/client/events.ts';
 
 // Live list pages for services, namespaces and events: the same tables as
 // the other lists, fed by the tab's socket.
@@ -53,7 +55,8 @@ export function NamespacesView() {
 }
 
 const eventColumns: VirtualColumn<EventRow>[] = [
-  { header: 'Last seen', cell: (r) => r.lastSeen, sort: (a, b) => a.lastSeenAt - b.lastSeenAt, width: '90px' },
+  // Computed when drawn: a row lives as long as its event version.
+  { header: 'Last seen', cell: (r) => age(r.lastSeenAt ? new Date(r.lastSeenAt).toISOString() : undefined), sort: (a, b) => a.lastSeenAt - b.lastSeenAt, width: '90px' },
   { header: 'Type', cell: (r) => (r.type === 'Warning' ? <strong>{r.type}</strong> : r.type), sort: (a, b) => a.type.localeCompare(b.type), width: '90px' },
   { header: 'Reason', cell: (r) => r.reason, sort: (a, b) => a.reason.localeCompare(b.reason), width: '140px' },
   { header: 'Object', cell: (r) => <code>{r.object}</code>, sort: (a, b) => a.object.localeCompare(b.object) },
@@ -61,17 +64,23 @@ const eventColumns: VirtualColumn<EventRow>[] = [
   { header: 'Message', cell: (r) => r.message },
 ];
 
+/** The newest events (at most EVENTS_SHOWN), live, newest first, filtered by type and text. */
 export function EventsView() {
-  const { list, rows } = useRows('events', eventRow);
+  const list = useEventRowsQuery();
   const [type, setType] = useState('');
   const [text, setText] = useState('');
+  const store = list.data?.store;
+  const version = list.data?.version;
   const shown = useMemo(() => {
     const needle = text.trim().toLowerCase();
-    return rows
+    return (store?.rows ?? [])
       .filter((r) => (!type || r.type === type) && (!needle || `${r.namespace} ${r.reason} ${r.object} ${r.message}`.toLowerCase().includes(needle)))
       .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
-  }, [rows, type, text]);
+    // `version` changes when the store's rows change in place
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, version, type, text]);
   if (list.isPending || list.isError) return <State pending={list.isPending} error={list.error} what="events" />;
+  const total = store?.size ?? 0;
   return (
     <>
       <div className="row filters">
@@ -88,7 +97,7 @@ export function EventsView() {
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="reason, object or message" data-search />
         </label>
         <span className="muted" data-testid="events-count">
-          {shown.length} of {rows.length} events
+          {shown.length} of {total >= EVENTS_SHOWN ? `the newest ${EVENTS_SHOWN}` : total} events
         </span>
       </div>
       <VirtualTable rows={shown} columns={eventColumns} rowKey={(r) => r.key} testId="events-table" empty="No events match." />

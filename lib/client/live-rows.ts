@@ -29,6 +29,10 @@ export interface LiveRowsSpec<Row> {
   decode: (body: any) => { rows: Row[]; resourceVersion: string };
   /** A watched object → its row. */
   rowOf: (object: WireChange['object']) => Row;
+  /** More query parameters for the rows endpoint (e.g. a limit). */
+  params?: Record<string, string>;
+  /** Called after each batch, e.g. to keep only the newest rows. */
+  trim?: (store: RowStore<Row>) => void;
 }
 
 const keyOf = (r: { namespace?: string; name: string }) => `${r.namespace ?? ''}/${r.name}`;
@@ -40,7 +44,7 @@ export function useLiveRows<Row extends { namespace?: string; name: string }>(sp
     structuralSharing: false,
     staleTime: Infinity, // the socket keeps it fresh
     queryFn: async (): Promise<LiveRows<Row>> => {
-      const body = await apiFetch<unknown>(`${spec.path}${selectorQuery(options, options.namespace ? { namespace: options.namespace } : {})}`);
+      const body = await apiFetch<unknown>(`${spec.path}${selectorQuery(options, { ...spec.params, ...(options.namespace ? { namespace: options.namespace } : {}) })}`);
       const { rows, resourceVersion } = spec.decode(body);
       const store = new RowStore<Row>(keyOf, rows);
       return { store, resourceVersion, generation: nextGeneration(), version: store.version };
@@ -51,6 +55,7 @@ export function useLiveRows<Row extends { namespace?: string; name: string }>(sp
       if (change.type === 'DELETED') old.store.remove(keyOf({ namespace: change.object.metadata.namespace, name: change.object.metadata.name }));
       else old.store.upsert(spec.rowOf(change.object));
     }
+    spec.trim?.(old.store);
     return { ...old, resourceVersion: message.resourceVersion, version: old.store.version };
   });
   return query;

@@ -197,6 +197,7 @@ export function namespaceRow(n: any, now = Date.now()): NamespaceRow {
 export interface EventRow {
   key: string;
   namespace: string;
+  name: string;
   lastSeen: string;
   /** For sorting: ms since the epoch. */
   lastSeenAt: number;
@@ -212,6 +213,7 @@ export function eventRow(e: any, now = Date.now()): EventRow {
   return {
     key: `${e.metadata.namespace}/${e.metadata.name}`,
     namespace: e.metadata.namespace,
+    name: e.metadata.name,
     lastSeen: age(at, now),
     lastSeenAt: Date.parse(at) || 0,
     type: e.type ?? 'Normal',
@@ -220,4 +222,16 @@ export function eventRow(e: any, now = Date.now()): EventRow {
     message: e.message ?? '',
     count: e.count ?? 1,
   };
+}
+
+/** An event row on the wire (`GET /apis/entroos.io/v1/rows/events`); `lastSeen` is computed when drawn. */
+export const EVENT_ROW_COLUMNS = ['namespace', 'name', 'lastSeenAt', 'type', 'reason', 'object', 'message', 'count'] as const;
+export type EventRowTuple = [string, string, number, string, string, string, string, number];
+
+export function encodeEventRow(r: EventRow): EventRowTuple {
+  return [r.namespace, r.name, r.lastSeenAt, r.type, r.reason, r.object, r.message, r.count];
+}
+
+export function decodeEventRow(t: EventRowTuple): EventRow {
+  return { key: `${t[0]}/${t[1]}`, namespace: t[0], name: t[1], lastSeen: '', lastSeenAt: t[2], type: t[3], reason: t[4], object: t[5], message: t[6], count: t[7] };
 }

@@ -2,7 +2,7 @@ import { typeByKey } from './registry.ts';
 import type { ObjectApi } from './api.ts';
 import type { DecisionSummary } from '../scheduler/decisions.ts';
 
-import { encodePodRow, podMatches, podRow, POD_ROW_COLUMNS, type PodRow, type PodRowTuple } from './rows.ts';
+import { encodeEventRow, encodePodRow, eventRow, EVENT_ROW_COLUMNS, podMatches, podRow, POD_ROW_COLUMNS, type EventRowTuple, type PodRow, type PodRowTuple } from './rows.ts';
 
 export type { NodeRow, PodRow, DeploymentRow } from './rows.ts';
 
@@ -28,6 +28,25 @@ export function podRowList(api: ObjectApi, options: { namespace?: string; labelS
   const { items, resourceVersion } = api.list(typeByKey('pods'), options.namespace || undefined, { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
   const now = Date.now();
   return { kind: 'PodRowList', apiVersion: 'entroos.io/v1', metadata: { resourceVersion }, columns: POD_ROW_COLUMNS, rows: items.map((p) => encodePodRow(podRow(p, now))) };
+}
+
+export interface EventRowList {
+  kind: 'EventRowList';
+  apiVersion: 'entroos.io/v1';
+  metadata: { resourceVersion: string };
+  columns: typeof EVENT_ROW_COLUMNS;
+  /** Events in the cluster (or namespace); `rows` holds the newest `limit` of them, newest first. */
+  total: number;
+  rows: EventRowTuple[];
+}
+
+/** The newest `limit` events as compact rows, at one resourceVersion (events can number hundreds of thousands). */
+export function eventRowList(api: ObjectApi, options: { namespace?: string; limit: number }): EventRowList {
+  const { items, resourceVersion } = api.list(typeByKey('events'), options.namespace || undefined);
+  const now = Date.now();
+  const rows = items.map((e) => eventRow(e, now));
+  rows.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+  return { kind: 'EventRowList', apiVersion: 'entroos.io/v1', metadata: { resourceVersion }, columns: EVENT_ROW_COLUMNS, total: rows.length, rows: rows.slice(0, options.limit).map(encodeEventRow) };
 }
 
 export interface PodDetail extends PodRow {

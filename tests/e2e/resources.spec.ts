@@ -21,6 +21,13 @@ test('services, namespaces and events pages; pods filtered by phase and labels, 
   await expect(page.getByTestId('namespaces-table')).toContainText('shop');
   await page.getByRole('link', { name: 'Events' }).click();
   await expect(page.getByTestId('events-count')).toBeVisible();
+  // Live: an event recorded now shows up, newest first, and the type filter applies.
+  const event = { metadata: { name: 'e2e-live-event' }, involvedObject: { kind: 'Pod', name: 'bulk-a', namespace: 'shop' }, reason: 'E2ELive', message: 'recorded by the e2e test', type: 'Warning', lastTimestamp: new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  expect((await request.post('/api/v1/namespaces/shop/events', { headers, data: event })).status()).toBe(201);
+  await expect(page.getByTestId('events-table').locator('tbody tr').first()).toContainText('E2ELive');
+  await page.getByLabel('Type').selectOption('Normal');
+  await expect(page.getByText('E2ELive')).toHaveCount(0);
+  await page.getByLabel('Type').selectOption('');
 
   await page.getByRole('link', { name: 'Pods' }).click();
   await page.getByLabel('Label selector').fill('suite=bulk,tier=web');

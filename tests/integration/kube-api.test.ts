@@ -102,6 +102,20 @@ describe('Kubernetes API semantics', () => {
     expect((await fetch(`${server.url}/apis/entroos.io/v1/rows/pods`)).status).toBe(401);
   });
 
+  it('lists the newest events as compact rows, newest first, up to a limit', async () => {
+    const at = (s: number) => new Date(Date.now() + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    for (const [name, seconds] of [['rows-old', -50], ['rows-new', 50]] as const) {
+      const res = await api.post(`${NS}/events`, { metadata: { name }, involvedObject: { kind: 'Pod', name: 'rows-a', namespace: 'default' }, reason: 'RowsTest', message: name, type: 'Normal', lastTimestamp: at(seconds), count: 2 });
+      expect(res.status).toBe(201);
+    }
+    const list = await api.get('/apis/entroos.io/v1/rows/events?limit=1');
+    expect(list.body).toMatchObject({ kind: 'EventRowList', columns: ['namespace', 'name', 'lastSeenAt', 'type', 'reason', 'object', 'message', 'count'] });
+    expect(list.body.total).toBeGreaterThanOrEqual(2);
+    expect(list.body.rows).toHaveLength(1);
+    expect(list.body.rows[0]).toEqual(['default', 'rows-new', Date.parse(at(50)), 'Normal', 'RowsTest', 'pod/rows-a', 'rows-new', 2]);
+    expect((await api.get('/apis/entroos.io/v1/rows/events?limit=0')).body).toMatchObject({ kind: 'Status', code: 400, message: expect.stringContaining('limit must be a whole number') });
+  });
+
   it('streams watch events with bookmarks, and answers 410 Expired for a compacted resourceVersion', async () => {
     const start = (await api.get(`${NS}/pods`)).body.metadata.resourceVersion;
     const watching = readWatch(`${NS}/pods?watch=true&resourceVersion=${start}&allowWatchBookmarks=true&labelSelector=w%3Dyes`, 3);

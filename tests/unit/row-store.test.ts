@@ -50,3 +50,20 @@ describe('RowStore', () => {
     expect(store.rows.map((r) => r.v)).toEqual(expected.map((k) => model.get(k)!.v));
   });
 });
+
+describe('the events page store', () => {
+  it('keeps only the newest EVENTS_SHOWN events after a batch', async () => {
+    const { EVENTS_SHOWN, keepNewest } = await import('@/lib/client/events.ts');
+    const { decodeEventRow } = await import('@/lib/orchestrator/rows.ts');
+    const row = (i: number) => decodeEventRow(['ns', `e-${i}`, 1_000_000 + i, 'Normal', 'R', 'pod/p', 'm', 1]);
+    const store = new RowStore((r: { key: string }) => r.key, Array.from({ length: EVENTS_SHOWN }, (_, i) => row(i + 10)));
+    keepNewest(store);
+    expect(store.size).toBe(EVENTS_SHOWN);
+    for (const i of [0, 1, 2]) store.upsert(row(EVENTS_SHOWN + 100 + i));
+    keepNewest(store);
+    expect(store.size).toBe(EVENTS_SHOWN);
+    expect(['ns/e-10', 'ns/e-11', 'ns/e-12'].map((k) => store.get(k))).toEqual([undefined, undefined, undefined]);
+    expect(store.get('ns/e-13')).toBeDefined();
+    expect(store.get(`ns/e-${EVENTS_SHOWN + 102}`)).toBeDefined();
+  });
+});
