@@ -87,6 +87,14 @@ export function attachAgentTunnel(io: SocketServer, platform: Platform) {
     if (!can(principal.role, 'update', 'nodes')) return next(new Error(`Forbidden: ${principal.username} (role ${principal.role}) cannot run node agents`));
     next();
   });
+  nsp.use((socket, next) => {
+    // Logs and usage requests are served by the leader (the follower forwards
+    // them there), so an agent's tunnel must end at the leader: a follower
+    // names it, and the agent reconnects there.
+    const leader = platform.router.role === 'follower' ? platform.router.leader?.address : undefined;
+    if (!leader) return next();
+    next(Object.assign(new Error(`this instance is a follower; node agents connect to the leader at ${leader}`), { data: { leader } }));
+  });
   nsp.on('connection', (socket) => {
     socket.on('nodes', (nodes: unknown, ack?: (answer: unknown) => void) => {
       const valid = Array.isArray(nodes) && nodes.length <= MAX_NODES_PER_AGENT && nodes.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 253);

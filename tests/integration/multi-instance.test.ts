@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import { ROOT, startServer, type TestServer } from '../helpers/server.ts';
 import { createPostgresDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { client, login } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
@@ -27,6 +29,33 @@ describe('several instances behind one database and Redis', () => {
     await a?.stop();
     await db?.drop();
   });
+
+  it('a standalone agent pointed at the follower opens its tunnel to the leader: its pod\'s logs work through either instance', async () => {
+    const token = await login(a.url);
+    const viaA = client(a.url, token);
+    const viaB = client(b.url, token);
+    const agent = spawn(process.execPath, [join(ROOT, 'bin/nko.mjs'), '--server', b.url, '--token', token, '--nodes', '1', '--prefix', 'far', '--lease-seconds', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } });
+    let output = '';
+    agent.stdout!.on('data', (d) => (output += d));
+    agent.stderr!.on('data', (d) => (output += d));
+    try {
+      const node = await until(async () => ((await viaA.get('/api/v1/nodes')).body.items as any[]).find((n) => n.metadata.name.startsWith('far-') && n.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True')?.metadata.name as string | undefined, 'the agent\'s node to be Ready', 20_000);
+      const created = await viaB.post(PODS, { ...pod('on-far'), spec: { ...pod('on-far').spec, nodeName: node } });
+      expect(created.status).toBe(201);
+      await until(async () => (await viaA.get(`${PODS}/on-far`)).body.status?.phase === 'Running', 'the pod to run on the agent\'s node', 20_000);
+      for (const via of [viaA, viaB]) {
+        const logs = await until(async () => {
+          const r = await via.get(`${PODS}/on-far/log`);
+          return r.status === 200 ? r.text : undefined;
+        }, 'the leader to reach the agent over its tunnel', 10_000);
+        expect(logs).toContain('starting nginx:1.27 (container c)');
+      }
+      expect(output).toContain('opening the tunnel to the leader');
+      expect((await viaA.delete(`${PODS}/on-far`)).status).toBeLessThan(300);
+    } finally {
+      agent.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('a change made on one instance reaches sockets on the other; writes through a follower reach the leader; the follower takes over when the leader dies', async () => {
     expect(a.output()).toMatch(/postgres store, leader\)/);
