@@ -1,6 +1,6 @@
 import type { ObjectApi, OrchestratorHooks } from '../orchestrator/api.ts';
 import type { EventRecorder, EventType } from '../orchestrator/events.ts';
-import { clone, type KubeObject } from '../orchestrator/meta.ts';
+import { clone, nextVersion, type KubeObject } from '../orchestrator/meta.ts';
 import { typeByKey } from '../orchestrator/registry.ts';
 import { isApiError } from '../gateway/errors.ts';
 
@@ -54,17 +54,17 @@ export function inProcessBackend(api: ObjectApi, events: EventRecorder): NodeBac
     getNode: async (name) => api.peek(NODES, undefined, name),
     setNodeStatus: async (name, status) => {
       const current = api.peek(NODES, undefined, name);
-      if (current) await api.commit(NODES, { ...clone(current), status });
+      if (current) await api.commit(NODES, nextVersion(current, { status }));
     },
     renewLease: async (name, renewTime) => {
       const lease = api.peek(LEASES, LEASE_NS, name) as any;
       if (!lease) await api.create(LEASES, LEASE_NS, { metadata: { name, namespace: LEASE_NS }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime } });
-      else await api.commit(LEASES, { ...clone(lease), spec: { ...lease.spec, holderIdentity: name, renewTime } });
+      else await api.commit(LEASES, nextVersion(lease, { spec: { ...lease.spec, holderIdentity: name, renewTime } }));
     },
     setPodStatus: async (pod, status) => {
       const current = api.peek(PODS, pod.metadata.namespace, pod.metadata.name);
       if (!current || current.metadata.uid !== pod.metadata.uid) return;
-      await api.commit(PODS, { ...clone(current), status });
+      await api.commit(PODS, nextVersion(current, { status }));
     },
     removePod: async (pod) => {
       try {

@@ -1,7 +1,7 @@
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, ApiError, isApiError } from '../gateway/errors.ts';
 import type { CacheEvent, WatchCache } from '../store/index.ts';
 import { applyDefaults } from './defaults.ts';
-import { clone, newUid, randomSuffix, timestamp, type KubeObject, type OwnerReference } from './meta.ts';
+import { clone, newUid, nextVersion, randomSuffix, timestamp, type KubeObject, type OwnerReference } from './meta.ts';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
 import { apiVersionOf, RESOURCE_TYPES, typeByKey, type ResourceType } from './registry.ts';
 import { fieldSelector, labelSelector } from './selectors.ts';
@@ -171,7 +171,10 @@ export class ObjectApi {
     const cur = current as any;
     let next: any;
     if (subresource === STATUS_ONLY_SUBRESOURCE) {
-      next = { ...clone(cur), status: incoming.status };
+      // Stored objects are never changed in place, so the new version shares
+      // everything but its status and metadata with the previous one: a pod's
+      // status writes (several per start) no longer deep-copy its spec.
+      next = nextVersion(cur, { status: incoming.status });
     } else {
       next = clone(incoming);
       next.apiVersion = apiVersionOf(t);
@@ -194,7 +197,9 @@ export class ObjectApi {
     }
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
     this.validate(t, next);
-    if (JSON.stringify(next) === JSON.stringify(cur)) return current; // no-op writes keep the resourceVersion
+    // No-op writes keep the resourceVersion (a status write can only change the status).
+    const unchanged = subresource === STATUS_ONLY_SUBRESOURCE ? JSON.stringify(next.status) === JSON.stringify(cur.status) : JSON.stringify(next) === JSON.stringify(cur);
+    if (unchanged) return current;
     // Removing the last finalizer of an object being deleted completes the deletion.
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length) {
       return this.remove(t, next);

@@ -16,6 +16,17 @@ export function randomSuffix(length = 5): string {
 export const newUid = () => randomUUID();
 
 /**
+ * The next version of a stored object with some top-level fields replaced,
+ * sharing the rest with the current version: stored objects are never
+ * changed in place, so only metadata (which the commit stamps with the new
+ * resourceVersion) needs its own copy. Heartbeats and status writes use it
+ * instead of a deep copy.
+ */
+export function nextVersion<T extends KubeObject>(current: T, changes: Omit<Partial<T>, 'metadata'>): T {
+  return { ...current, ...changes, metadata: { ...current.metadata } };
+}
+
+/**
  * A deep copy of a JSON-like object. Unlike structuredClone it shares the
  * (immutable) strings with the original, so the versions of an object in
  * the cache and its history do not each carry their own copy of every name,
