@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { useResourceList } from '@/lib/client/watch.ts';
-import { namespaceRow, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/orchestrator/rows.ts';
+import { namespaceRow, newestEventFirst, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/orchestrator/rows.ts';
 import { age } from '@/lib/orchestrator/status.ts';
 import { EVENTS_SHOWN, useEventRowsQuery } from '@/lib/client/events.ts';
 
@@ -75,7 +75,7 @@ export function EventsView() {
     const needle = text.trim().toLowerCase();
     return (store?.rows ?? [])
       .filter((r) => (!type || r.type === type) && (!needle || `${r.namespace} ${r.reason} ${r.object} ${r.message}`.toLowerCase().includes(needle)))
-      .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+      .sort(newestEventFirst);
     // `version` changes when the store's rows change in place
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, version, type, text]);

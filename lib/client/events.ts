@@ -1,6 +1,6 @@
 'use client';
 
-import { decodeEventRow, eventRow, type EventRow } from '../orchestrator/rows.ts';
+import { decodeEventRow, eventRow, newestEventFirst, type EventRow } from '../orchestrator/rows.ts';
 import type { EventRowList } from '../orchestrator/views.ts';
 import { useLiveRows, type LiveRowsSpec } from './live-rows.ts';
 import type { RowStore } from './row-store.ts';
@@ -12,7 +12,7 @@ export const EVENTS_SHOWN = 5000;
 export function keepNewest(store: RowStore<EventRow>) {
   const extra = store.size - EVENTS_SHOWN;
   if (extra <= 0) return;
-  const oldest = [...store.rows].sort((a, b) => a.lastSeenAt - b.lastSeenAt).slice(0, extra);
+  const oldest = [...store.rows].sort(newestEventFirst).slice(-extra);
   for (const row of oldest) store.remove(row.key);
 }
 

@@ -206,7 +206,12 @@ export interface EventRow {
   object: string;
   message: string;
   count: number;
+  /** The event version's resourceVersion: orders events recorded within the same second (timestamps have second precision). */
+  version: number;
 }
+
+/** Newest first: by last seen, then by the order the versions were written. */
+export const newestEventFirst = (a: EventRow, b: EventRow) => b.lastSeenAt - a.lastSeenAt || b.version - a.version;
 
 export function eventRow(e: any, now = Date.now()): EventRow {
   const at = e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
@@ -221,17 +226,18 @@ export function eventRow(e: any, now = Date.now()): EventRow {
     object: `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,
     message: e.message ?? '',
     count: e.count ?? 1,
+    version: Number(e.metadata.resourceVersion) || 0,
   };
 }
 
 /** An event row on the wire (`GET /apis/entroos.io/v1/rows/events`); `lastSeen` is computed when drawn. */
-export const EVENT_ROW_COLUMNS = ['namespace', 'name', 'lastSeenAt', 'type', 'reason', 'object', 'message', 'count'] as const;
-export type EventRowTuple = [string, string, number, string, string, string, string, number];
+export const EVENT_ROW_COLUMNS = ['namespace', 'name', 'lastSeenAt', 'type', 'reason', 'object', 'message', 'count', 'resourceVersion'] as const;
+export type EventRowTuple = [string, string, number, string, string, string, string, number, number];
 
 export function encodeEventRow(r: EventRow): EventRowTuple {
-  return [r.namespace, r.name, r.lastSeenAt, r.type, r.reason, r.object, r.message, r.count];
+  return [r.namespace, r.name, r.lastSeenAt, r.type, r.reason, r.object, r.message, r.count, r.version];
 }
 
 export function decodeEventRow(t: EventRowTuple): EventRow {
-  return { key: `${t[0]}/${t[1]}`, namespace: t[0], name: t[1], lastSeen: '', lastSeenAt: t[2], type: t[3], reason: t[4], object: t[5], message: t[6], count: t[7] };
+  return { key: `${t[0]}/${t[1]}`, namespace: t[0], name: t[1], lastSeen: '', lastSeenAt: t[2], type: t[3], reason: t[4], object: t[5], message: t[6], count: t[7], version: t[8] };
 }

@@ -2,7 +2,7 @@ import { typeByKey } from './registry.ts';
 import type { ObjectApi } from './api.ts';
 import type { DecisionSummary } from '../scheduler/decisions.ts';
 
-import { encodeEventRow, encodePodRow, eventRow, EVENT_ROW_COLUMNS, podMatches, podRow, POD_ROW_COLUMNS, type EventRowTuple, type PodRow, type PodRowTuple } from './rows.ts';
+import { encodeEventRow, encodePodRow, eventRow, EVENT_ROW_COLUMNS, newestEventFirst, podMatches, podRow, POD_ROW_COLUMNS, type EventRowTuple, type PodRow, type PodRowTuple } from './rows.ts';
 
 export type { NodeRow, PodRow, DeploymentRow } from './rows.ts';
 
@@ -45,7 +45,7 @@ export function eventRowList(api: ObjectApi, options: { namespace?: string; limi
   const { items, resourceVersion } = api.list(typeByKey('events'), options.namespace || undefined);
   const now = Date.now();
   const rows = items.map((e) => eventRow(e, now));
-  rows.sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+  rows.sort(newestEventFirst);
   return { kind: 'EventRowList', apiVersion: 'entroos.io/v1', metadata: { resourceVersion }, columns: EVENT_ROW_COLUMNS, total: rows.length, rows: rows.slice(0, options.limit).map(encodeEventRow) };
 }
 

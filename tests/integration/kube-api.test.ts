@@ -109,10 +109,10 @@ describe('Kubernetes API semantics', () => {
       expect(res.status).toBe(201);
     }
     const list = await api.get('/apis/entroos.io/v1/rows/events?limit=1');
-    expect(list.body).toMatchObject({ kind: 'EventRowList', columns: ['namespace', 'name', 'lastSeenAt', 'type', 'reason', 'object', 'message', 'count'] });
+    expect(list.body).toMatchObject({ kind: 'EventRowList', columns: ['namespace', 'name', 'lastSeenAt', 'type', 'reason', 'object', 'message', 'count', 'resourceVersion'] });
     expect(list.body.total).toBeGreaterThanOrEqual(2);
     expect(list.body.rows).toHaveLength(1);
-    expect(list.body.rows[0]).toEqual(['default', 'rows-new', Date.parse(at(50)), 'Normal', 'RowsTest', 'pod/rows-a', 'rows-new', 2]);
+    expect(list.body.rows[0]).toEqual(['default', 'rows-new', Date.parse(at(50)), 'Normal', 'RowsTest', 'pod/rows-a', 'rows-new', 2, expect.any(Number)]);
     expect((await api.get('/apis/entroos.io/v1/rows/events?limit=0')).body).toMatchObject({ kind: 'Status', code: 400, message: expect.stringContaining('limit must be a whole number') });
   });
 

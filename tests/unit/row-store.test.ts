@@ -55,7 +55,8 @@ describe('the events page store', () => {
   it('keeps only the newest EVENTS_SHOWN events after a batch', async () => {
     const { EVENTS_SHOWN, keepNewest } = await import('@/lib/client/events.ts');
     const { decodeEventRow } = await import('@/lib/orchestrator/rows.ts');
-    const row = (i: number) => decodeEventRow(['ns', `e-${i}`, 1_000_000 + i, 'Normal', 'R', 'pod/p', 'm', 1]);
+    // Two events a second: the version orders the ones seen in the same second.
+    const row = (i: number) => decodeEventRow(['ns', `e-${i}`, 1_000_000 + Math.floor(i / 2) * 1000, 'Normal', 'R', 'pod/p', 'm', 1, i]);
     const store = new RowStore((r: { key: string }) => r.key, Array.from({ length: EVENTS_SHOWN }, (_, i) => row(i + 10)));
     keepNewest(store);
     expect(store.size).toBe(EVENTS_SHOWN);
