@@ -111,7 +111,7 @@ export function selectorQuery(options: ListOptions, extra: Record<string, string
  * the query cache with `apply`, and lists again when the server says the
  * view is stale.
  */
-export function useFollow<Data extends { resourceVersion: string }>(
+export function useFollow<Data extends { resourceVersion: string; generation: number }>(
   queryKey: QueryKey,
   generation: number | undefined,
   resource: string,
@@ -125,7 +125,8 @@ export function useFollow<Data extends { resourceVersion: string }>(
     return subscribe(
       { stream: 'objects', resource, namespace: options.namespace || undefined, labelSelector: options.labelSelector || undefined, fieldSelector: options.fieldSelector || undefined, resourceVersion: from },
       {
-        onChanges: (message: ChangesMessage) => queryClient.setQueryData<Data>(queryKey, (old) => (old ? apply(old, message) : old)),
+        // A batch still in flight for an older list must not land on a fresher one.
+        onChanges: (message: ChangesMessage) => queryClient.setQueryData<Data>(queryKey, (old) => (old && old.generation === generation ? apply(old, message) : old)),
         onResync: () => void queryClient.invalidateQueries({ queryKey, exact: true }),
         onError: (message) => console.warn(`live ${resource}: ${message}`),
       },
