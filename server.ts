@@ -12,14 +12,14 @@ import { startPlatform, startRouter, stopPlatform } from './lib/start.ts';
 import { FORWARDED_HEADER, forwardToLeader, needsLeader } from './lib/router/forward.ts';
 import { hostname } from 'node:os';
 import { ensureAdmin } from './lib/auth/users.ts';
-import { CLIENT_IP_HEADER } from './lib/gateway/client-ip.ts';
-import { REQUEST_ID_HEADER, requestIdFrom } from './lib/gateway/request-id.ts';
-import { getMetrics, routeLabel } from './lib/gateway/metrics.ts';
+import { CLIENT_IP_HEADER } from './lib/http/client-ip.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './lib/http/request-id.ts';
+import { getMetrics, routeLabel } from './lib/metrics.ts';
 import { attachSocketGateway } from './lib/router/gateway.ts';
-import { PATH_HEADER } from './lib/gateway/path-header.ts';
-import { loadTls } from './lib/gateway/tls.ts';
-import { sendWebResponse, toWebRequest } from './lib/gateway/node-bridge.ts';
-import { handleKubeRequest } from './lib/orchestrator/http/handler.ts';
+import { PATH_HEADER } from './lib/http/path-header.ts';
+import { loadTls } from './lib/http/tls.ts';
+import { sendWebResponse, toWebRequest } from './lib/http/node-bridge.ts';
+import { handleKubeRequest } from './lib/apiserver/http/handler.ts';
 
 // Kubernetes API paths go straight to the API handler (no React, no Next
 // routing); everything else — dashboard, next-auth, EntroOS routes — to Next.

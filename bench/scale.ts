@@ -4,7 +4,7 @@
 // latency (create → Running) at a fixed 1,000 creations/s, steady RSS, and CPU
 // while idling with heartbeats. Last line: one JSON object of the figures.
 import { machine, percentile, round, serverRssMb, startBenchServer } from './lib.ts';
-import { readNdjson } from '../lib/client/ndjson.ts';
+import { readNdjson } from '../lib/apimachinery/ndjson.ts';
 
 const NODES = Number(process.env.BENCH_NODES ?? 10_000);
 const PODS = Number(process.env.BENCH_PODS ?? 150_000);

@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../lib/nko/cli.ts');
+await import('../lib/kubelet/cli.ts');

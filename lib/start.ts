@@ -1,23 +1,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
-import { RateLimiter } from './gateway/rate-limit.ts';
+import { RateLimiter } from './http/rate-limit.ts';
 import { processGlobal, setProcessGlobal } from './global.ts';
 import { getLogger } from './log.ts';
 import { PLATFORM_GLOBAL, type Platform } from './platform.ts';
 import { openStore } from './store/index.ts';
-import { createOrchestrator } from './orchestrator/index.ts';
+import { createOrchestrator } from './apiserver/index.ts';
 import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
 import { loadArtifacts } from './proofs/artifacts.ts';
 import { ProofService } from './proofs/service.ts';
 import { createProofApi } from './proofs/records.ts';
 import { startScheduler } from './scheduler/index.ts';
-import { startFleet } from './nko/index.ts';
-import { ImageRegistry } from './runtime/registry.ts';
-import { ChaosMonkey, resumeChaos } from './nko/chaos.ts';
+import { startFleet } from './kubelet/index.ts';
+import { ImageRegistry } from './kubelet/runtime/registry.ts';
+import { ChaosMonkey, resumeChaos } from './kubelet/chaos.ts';
 import { HistorySampler } from './history/sampler.ts';
-import { getImageMarks } from './runtime/image-marks.ts';
+import { getImageMarks } from './kubelet/runtime/image-marks.ts';
 
 /** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
 export async function startPlatform(config: Config): Promise<Platform> {

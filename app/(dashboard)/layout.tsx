@@ -1,4 +1,4 @@
-import { requireUser } from '@/lib/auth/current-user.ts';
+import { requireUser } from '@/lib/http/current-user.ts';
 import { Sidebar } from '@/components/shell/sidebar';
 import { UserMenu } from '@/components/shell/user-menu';
 import { ThemeToggle } from '@/components/shell/theme-toggle';

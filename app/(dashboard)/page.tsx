@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
-import { requireUser } from '@/lib/auth/current-user.ts';
+import { requireUser } from '@/lib/http/current-user.ts';
 import { getPlatform } from '@/lib/platform.ts';
-import { clusterOverview } from '@/lib/orchestrator/overview.ts';
+import { clusterOverview } from '@/lib/apiserver/overview.ts';
 import { ClusterCards, LatestEvents } from '@/components/overview/cluster-summary';
 import { HistoryCharts } from '@/components/overview/history-charts';
 import { RefreshOnSample } from '@/components/overview/refresh-on-sample';

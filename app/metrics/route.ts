@@ -1,5 +1,5 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { getMetrics } from '@/lib/gateway/metrics.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { getMetrics } from '@/lib/metrics.ts';
 
 export const GET = withAuth({ verb: 'get', resource: 'metrics' }, async () => {
   const { registry } = getMetrics();

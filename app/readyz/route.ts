@@ -1,3 +1,3 @@
-export { readyz as GET } from '@/lib/gateway/health.ts';
+export { readyz as GET } from '@/lib/http/health.ts';
 
 export const dynamic = 'force-dynamic';

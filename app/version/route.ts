@@ -1,3 +1,3 @@
-export { version as GET } from '@/lib/gateway/health.ts';
+export { version as GET } from '@/lib/http/health.ts';
 
 export const dynamic = 'force-dynamic';

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
 import { ApiClientError } from '@/lib/client/api.ts';
 import { createPath, deploymentObject, parsePairs, parseTolerations, useCreateWorkloadMutation, type DeploymentInput, type WorkloadKind } from '@/lib/client/deployments.ts';
-import { SUGGESTED_IMAGES } from '@/lib/runtime/known-images.ts';
+import { SUGGESTED_IMAGES } from '@/lib/kubelet/runtime/known-images.ts';
 import { FormField } from '@/components/form-field';
 
 // The create form, for a Deployment or a single Pod, with a YAML mode that

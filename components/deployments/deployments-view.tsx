@@ -2,9 +2,9 @@
 
 import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
-import { deploymentRow, type DeploymentRow } from '@/lib/orchestrator/rows.ts';
+import { deploymentRow, type DeploymentRow } from '@/lib/apimachinery/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
-import { SUGGESTED_IMAGES } from '@/lib/runtime/known-images.ts';
+import { SUGGESTED_IMAGES } from '@/lib/kubelet/runtime/known-images.ts';
 import { parsePairs, useDeleteDeploymentMutation, useEditDeploymentMutation, useScaleDeploymentMutation } from '@/lib/client/deployments.ts';
 
 const baseColumns: Column<DeploymentRow>[] = [

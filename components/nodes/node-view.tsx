@@ -3,10 +3,10 @@
 import { useMemo } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
-import { nodeRows, podRow, requestedByNode, type PodRow } from '@/lib/orchestrator/rows.ts';
+import { nodeRows, podRow, requestedByNode, type PodRow } from '@/lib/apimachinery/rows.ts';
 import { useResourceList, type ListedObject } from '@/lib/client/watch.ts';
 import { NodeUsageChart } from '@/components/nodes/node-usage-chart';
-import { milliCpu, parseQuantity } from '@/lib/orchestrator/quantity.ts';
+import { milliCpu, parseQuantity } from '@/lib/apimachinery/quantity.ts';
 import { useCordonMutation, useDrainMutation, useNodeFaultMutation, type NodeFault } from '@/lib/client/nodes.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

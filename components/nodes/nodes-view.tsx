@@ -2,7 +2,7 @@
 
 import { useMemo } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
-import { nodeRows, requestedByNode, type NodeRow } from '@/lib/orchestrator/rows.ts';
+import { nodeRows, requestedByNode, type NodeRow } from '@/lib/apimachinery/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
 import { usePodRowsQuery } from '@/lib/client/pods.ts';
 import { useNodesUsageQuery } from '@/lib/client/history.ts';

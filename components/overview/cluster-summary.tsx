@@ -1,4 +1,4 @@
-import type { ClusterOverview } from '@/lib/orchestrator/overview.ts';
+import type { ClusterOverview } from '@/lib/apiserver/overview.ts';
 import { DataTable, type Column } from '@/components/data-table';
 
 const eventColumns: Column<ClusterOverview['events'][number]>[] = [

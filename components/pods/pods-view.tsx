@@ -2,7 +2,7 @@
 
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
-import { age } from '@/lib/orchestrator/status.ts';
+import { age } from '@/lib/apimachinery/printers.ts';
 import { useDeletePodsMutation, usePodRowsQuery, type PodTableRow } from '@/lib/client/pods.ts';
 
 /** Code-unit order: names are ASCII, and a collator costs ~10× per comparison on 100,000 rows. */

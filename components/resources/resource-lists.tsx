@@ -4,8 +4,8 @@ import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { useResourceList } from '@/lib/client/watch.ts';
-import { namespaceRow, newestEventFirst, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/orchestrator/rows.ts';
-import { age } from '@/lib/orchestrator/status.ts';
+import { namespaceRow, newestEventFirst, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/apimachinery/rows.ts';
+import { age } from '@/lib/apimachinery/printers.ts';
 import { EVENTS_SHOWN, useEventRowsQuery } from '@/lib/client/events.ts';
 
 // Live list pages for services, namespaces and events: the same tables as

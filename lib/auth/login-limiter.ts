@@ -1,4 +1,4 @@
-import { tooManyRequests } from '../gateway/errors.ts';
+import { tooManyRequests } from '../apimachinery/errors.ts';
 
 // Counts failed logins per account and per client IP in a sliding window.
 // Past the limit, further attempts are refused (429) until the window passes,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { forbidden, invalid, notFound } from '../gateway/errors.ts';
+import { forbidden, invalid, notFound } from '../apimachinery/errors.ts';
 import type { Platform } from '../platform.ts';
 import type { Store, TokenWithUser } from '../store/index.ts';
 import type { Principal } from './principal.ts';

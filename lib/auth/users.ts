@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alreadyExists, notFound, unauthorized, forbidden } from '../gateway/errors.ts';
+import { alreadyExists, notFound, unauthorized, forbidden } from '../apimachinery/errors.ts';
 import { processGlobal } from '../global.ts';
 import type { Platform } from '../platform.ts';
 import type { Store, UserRecord } from '../store/index.ts';

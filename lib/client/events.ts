@@ -1,7 +1,7 @@
 'use client';
 
-import { decodeEventRow, eventRow, newestEventFirst, type EventRow } from '../orchestrator/rows.ts';
-import type { EventRowList } from '../orchestrator/views.ts';
+import { decodeEventRow, eventRow, newestEventFirst, type EventRow } from '../apimachinery/rows.ts';
+import type { EventRowList } from '../apiserver/views.ts';
 import { useLiveRows, type LiveRowsSpec } from './live-rows.ts';
 import type { RowStore } from './row-store.ts';
 

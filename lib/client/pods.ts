@@ -1,8 +1,8 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
-import { decodePodRow, podRow, type PodRow } from '../orchestrator/rows.ts';
-import type { PodRowList } from '../orchestrator/views.ts';
+import { decodePodRow, podRow, type PodRow } from '../apimachinery/rows.ts';
+import type { PodRowList } from '../apiserver/views.ts';
 import { apiFetch } from './api.ts';
 import { feedback } from './feedback.ts';
 import { useLiveRows, type LiveRowsSpec } from './live-rows.ts';

@@ -1,8 +1,8 @@
 import type { Platform } from '../platform.ts';
-import { clusterOverview } from '../orchestrator/overview.ts';
-import { usageSnapshot } from '../nko/node-reads.ts';
-import { typeByKey } from '../orchestrator/registry.ts';
-import { percentile } from '../scheduler/stats.ts';
+import { clusterOverview } from '../apiserver/overview.ts';
+import { usageSnapshot } from '../kubelet/node-reads.ts';
+import { typeByKey } from '../apimachinery/registry.ts';
+import { percentile } from '../apimachinery/stats.ts';
 import { NodeUsageHistory } from './node-series.ts';
 import { ClusterHistory, type HistoryWindow, type Point, type Sample } from './series.ts';
 

@@ -1,4 +1,4 @@
-import { ApiError, badRequest, notFound } from '../gateway/errors.ts';
+import { ApiError, badRequest, notFound } from '../apimachinery/errors.ts';
 import type { Platform } from '../platform.ts';
 import type { StoredProof } from '../store/index.ts';
 import { CIRCUITS, type CircuitName } from './artifacts.ts';

@@ -1,14 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server as SocketServer, type Socket } from 'socket.io';
-import { socketAuth } from './socket-auth.ts';
+import { socketAuth } from '../auth/socket-auth.ts';
 import type { Principal } from '../auth/principal.ts';
 import { can, type Resource } from '../auth/rbac.ts';
-import { isApiError } from '../gateway/errors.ts';
-import { RESOURCE_TYPES, type ResourceType } from '../orchestrator/registry.ts';
-import { fieldSelector, labelSelector } from '../orchestrator/selectors.ts';
-import { selectionChange } from '../orchestrator/selection.ts';
-import type { KubeObject } from '../orchestrator/meta.ts';
+import { isApiError } from '../apimachinery/errors.ts';
+import { RESOURCE_TYPES, type ResourceType } from '../apimachinery/registry.ts';
+import { fieldSelector, labelSelector } from '../apimachinery/selectors.ts';
+import { selectionChange } from '../apimachinery/selection.ts';
+import type { KubeObject } from '../apimachinery/meta.ts';
 import type { Platform } from '../platform.ts';
 import { isResourceVersionTooOld } from '../store/watch-cache.ts';
 import type { PlatformTopic } from './bus.ts';
@@ -16,7 +16,7 @@ import { routerMetrics } from './metrics.ts';
 import type { SocketError, SubscribeAck } from './protocol.ts';
 import { parseSubscription } from './subscribe-schema.ts';
 import { PendingChanges, type PendingChange } from './subscription.ts';
-import { attachAgentTunnel } from '../nko/tunnel.ts';
+import { attachAgentTunnel } from '../kubelet/tunnel.ts';
 
 export interface SocketData {
   principal: Principal;

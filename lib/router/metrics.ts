@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import { processGlobal } from '../global.ts';
-import { getMetrics } from '../gateway/metrics.ts';
+import { getMetrics } from '../metrics.ts';
 
 export function routerMetrics() {
   return processGlobal('router-metrics', () => {

@@ -1,4 +1,4 @@
-import { timestamp } from '../orchestrator/meta.ts';
+import { timestamp } from '../apimachinery/meta.ts';
 
 // Decision records: for every attempt a compact summary (kept for many pods),
 // and full per-node detail for a bounded number of recent attempts.

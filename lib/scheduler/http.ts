@@ -1,7 +1,7 @@
-import { ApiError, notFound } from '../gateway/errors.ts';
+import { ApiError, notFound } from '../apimachinery/errors.ts';
 import type { Platform } from '../platform.ts';
 import type { Scheduler } from './scheduler.ts';
-import { percentile } from './stats.ts';
+import { percentile } from '../apimachinery/stats.ts';
 
 export function schedulerOf(platform: Platform): Scheduler {
   if (!platform.scheduler) throw new ApiError(503, 'ServiceUnavailable', 'the scheduler is not running on this instance');

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Orchestrator } from '../orchestrator/index.ts';
+import type { Orchestrator } from '../apiserver/index.ts';
 import type { Store } from '../store/index.ts';
 import { DEFAULT_SCHEDULER_CONFIG, schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';

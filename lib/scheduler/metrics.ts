@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import { getMetrics } from '../gateway/metrics.ts';
+import { getMetrics } from '../metrics.ts';
 import type { DecisionDetail } from './decisions.ts';
 import type { Scheduler } from './scheduler.ts';
 

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../orchestrator/meta.ts';
+import type { KubeObject } from '../apimachinery/meta.ts';
 import { add, emptyResources, fromQuantities, nonZeroRequests, podRequests, type Resources } from './resources.ts';
 
 /** What the scheduler knows about one node: capacity, what is requested on it, and its pods. */

@@ -1,4 +1,4 @@
-import type { ObjectApi } from '../orchestrator/api.ts';
+import type { ObjectApi } from '../apiserver/object-api.ts';
 import type { ClusterView, CycleState } from './types.ts';
 import { FILTER_PLUGINS } from './plugins/index.ts';
 

@@ -1,4 +1,4 @@
-import { milliCpu, parseQuantity } from '../orchestrator/quantity.ts';
+import { milliCpu, parseQuantity } from '../apimachinery/quantity.ts';
 
 // Resource vectors in scheduler units: cpu in millicores, memory in bytes,
 // pods as a count, extended resources (e.g. nvidia.com/gpu) as numbers.

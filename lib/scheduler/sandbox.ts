@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { WatchCache } from '../store/watch-cache.ts';
-import { ObjectApi } from '../orchestrator/api.ts';
-import { EventRecorder } from '../orchestrator/events.ts';
-import { typeByKey } from '../orchestrator/registry.ts';
+import { ObjectApi } from '../apiserver/object-api.ts';
+import { EventRecorder } from '../apiserver/events.ts';
+import { typeByKey } from '../apimachinery/registry.ts';
 import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
 

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { ObjectApi } from '../orchestrator/api.ts';
-import type { EventRecorder } from '../orchestrator/events.ts';
-import { DEFAULT_SCHEDULER } from '../orchestrator/defaults.ts';
-import { typeByKey } from '../orchestrator/registry.ts';
-import { clone, timestamp } from '../orchestrator/meta.ts';
-import { isApiError } from '../gateway/errors.ts';
+import type { ObjectApi } from '../apiserver/object-api.ts';
+import type { EventRecorder } from '../apiserver/events.ts';
+import { DEFAULT_SCHEDULER } from '../apiserver/defaults.ts';
+import { typeByKey } from '../apimachinery/registry.ts';
+import { clone, timestamp } from '../apimachinery/meta.ts';
+import { isApiError } from '../apimachinery/errors.ts';
 import type { CacheEvent } from '../store/watch-cache.ts';
 import { assignedMessage, DecisionLog, type DecisionDetail, type NodeDetail, type PlacementFacts } from './decisions.ts';
 import { EntropyTracker } from './entropy.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
-import { readNdjson } from '@/lib/client/ndjson.ts';
+import { readNdjson } from '@/lib/apimachinery/ndjson.ts';
 
 // Kubernetes API semantics over plain HTTP with a bearer token.
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
-import { ChaosMonkey, chaosSpecSchema } from '../../lib/nko/chaos.ts';
+import { ChaosMonkey, chaosSpecSchema } from '../../lib/kubelet/chaos.ts';
 import { EventBus } from '../../lib/router/bus.ts';
-import type { NodeFleet } from '../../lib/nko/fleet.ts';
+import type { NodeFleet } from '../../lib/kubelet/fleet.ts';
 
 // A stand-in fleet that records what chaos does to it.
 function fleetRecorder(nodes = 8) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WatchCache } from '@/lib/store/watch-cache.ts';
-import { ObjectApi } from '@/lib/orchestrator/api.ts';
-import { EventRecorder } from '@/lib/orchestrator/events.ts';
-import { typeByKey } from '@/lib/orchestrator/registry.ts';
+import { ObjectApi } from '@/lib/apiserver/object-api.ts';
+import { EventRecorder } from '@/lib/apiserver/events.ts';
+import { typeByKey } from '@/lib/apimachinery/registry.ts';
 
 async function setup(budget: { qps: number; burst: number }) {
   const api = new ObjectApi(new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 100, persist: async () => {} }));

@@ -1,9 +1,9 @@
 process.env.LOG_LEVEL = 'silent'; // the 500 test logs an error on purpose
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiError, statusResponse, toApiError } from '@/lib/gateway/errors.ts';
-import { parseJsonBody, MAX_BODY_BYTES } from '@/lib/gateway/parse.ts';
-import { routeLabel } from '@/lib/gateway/metrics.ts';
+import { ApiError, statusResponse, toApiError } from '@/lib/apimachinery/errors.ts';
+import { parseJsonBody, MAX_BODY_BYTES } from '@/lib/http/parse.ts';
+import { routeLabel } from '@/lib/metrics.ts';
 import { hashPassword, verifyPassword, generatePassword } from '@/lib/auth/password.ts';
 import { splitStatements } from '@/lib/store/migrate.ts';
 import { decodeSession, parseCookies, sessionTokenFrom } from '@/lib/auth/session.ts';

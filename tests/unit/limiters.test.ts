@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '@/lib/gateway/rate-limit.ts';
+import { RateLimiter } from '@/lib/http/rate-limit.ts';
 import { LoginLimiter } from '@/lib/auth/login-limiter.ts';
-import { ApiError } from '@/lib/gateway/errors.ts';
+import { ApiError } from '@/lib/apimachinery/errors.ts';
 
 describe('RateLimiter', () => {
   it('allows a burst, then refuses with a retry time, then refills', () => {

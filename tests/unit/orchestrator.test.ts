@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fieldSelector, labelSelector, selectorFromObject } from '@/lib/orchestrator/selectors.ts';
-import { jsonPatch, mergePatch, strategicMergePatch } from '@/lib/orchestrator/patch.ts';
-import { parseQuantity, milliCpu } from '@/lib/orchestrator/quantity.ts';
-import { age, podStatus } from '@/lib/orchestrator/tables.ts';
-import { validateObject } from '@/lib/orchestrator/validation.ts';
-import { qosClass } from '@/lib/orchestrator/defaults.ts';
-import { parseApiPath } from '@/lib/orchestrator/http/paths.ts';
-import { resolveIntOrPercent, templateHash } from '@/lib/orchestrator/controllers/deployment.ts';
-import { ApiError } from '@/lib/gateway/errors.ts';
-import { decodePodRow, encodePodRow, nodeRows, podRow, requestedByNode } from '@/lib/orchestrator/rows.ts';
+import { fieldSelector, labelSelector, selectorFromObject } from '@/lib/apimachinery/selectors.ts';
+import { jsonPatch, mergePatch, strategicMergePatch } from '@/lib/apimachinery/patch.ts';
+import { parseQuantity, milliCpu } from '@/lib/apimachinery/quantity.ts';
+import { age, podStatus } from '@/lib/apiserver/tables.ts';
+import { validateObject } from '@/lib/apiserver/validation.ts';
+import { qosClass } from '@/lib/apiserver/defaults.ts';
+import { parseApiPath } from '@/lib/apiserver/http/paths.ts';
+import { resolveIntOrPercent, templateHash } from '@/lib/controllers/deployment.ts';
+import { ApiError } from '@/lib/apimachinery/errors.ts';
+import { decodePodRow, encodePodRow, nodeRows, podRow, requestedByNode } from '@/lib/apimachinery/rows.ts';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front', env: 'prod' };
@@ -142,7 +142,7 @@ describe('deployment arithmetic', () => {
 
 describe('clone', () => {
   it('copies objects and arrays deeply, keeps undefined and a __proto__ key as plain data', async () => {
-    const { clone } = await import('../../lib/orchestrator/meta.ts');
+    const { clone } = await import('../../lib/apimachinery/meta.ts');
     const original = JSON.parse('{"a":{"b":[1,{"c":"x"}]},"__proto__":{"polluted":true},"n":null}');
     original.u = undefined;
     const copy = clone(original);

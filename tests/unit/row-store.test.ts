@@ -54,7 +54,7 @@ describe('RowStore', () => {
 describe('the events page store', () => {
   it('keeps only the newest EVENTS_SHOWN events after a batch', async () => {
     const { EVENTS_SHOWN, keepNewest } = await import('@/lib/client/events.ts');
-    const { decodeEventRow } = await import('@/lib/orchestrator/rows.ts');
+    const { decodeEventRow } = await import('@/lib/apimachinery/rows.ts');
     // Two events a second: the version orders the ones seen in the same second.
     const row = (i: number) => decodeEventRow(['ns', `e-${i}`, 1_000_000 + Math.floor(i / 2) * 1000, 'Normal', 'R', 'pod/p', 'm', 1, i]);
     const store = new RowStore((r: { key: string }) => r.key, Array.from({ length: EVENTS_SHOWN }, (_, i) => row(i + 10)));

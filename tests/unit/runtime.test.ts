@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalName, ImageRegistry } from '../../lib/runtime/registry.ts';
-import { formatLines, LOG_PERIOD_MS, logLines, type LogRun } from '../../lib/runtime/logs.ts';
-import { planProbes } from '../../lib/runtime/probes.ts';
-import { workloadOf, WorkloadError } from '../../lib/runtime/workload.ts';
-import { draw, stream } from '../../lib/runtime/random.ts';
+import { canonicalName, ImageRegistry } from '../../lib/kubelet/runtime/registry.ts';
+import { formatLines, LOG_PERIOD_MS, logLines, type LogRun } from '../../lib/kubelet/runtime/logs.ts';
+import { planProbes } from '../../lib/kubelet/runtime/probes.ts';
+import { workloadOf, WorkloadError } from '../../lib/kubelet/runtime/workload.ts';
+import { draw, stream } from '../../lib/kubelet/runtime/random.ts';
 
 describe('mock registry', () => {
   it('pulls well-formed references and refuses malformed ones', () => {

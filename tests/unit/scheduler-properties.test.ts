@@ -6,8 +6,8 @@ import { DEFAULT_SCHEDULER_CONFIG } from '@/lib/scheduler/profiles.ts';
 import { FILTER_PLUGINS } from '@/lib/scheduler/plugins/index.ts';
 import { NodeInfo } from '@/lib/scheduler/node-info.ts';
 import { nonZeroRequests, podRequests } from '@/lib/scheduler/resources.ts';
-import { typeByKey } from '@/lib/orchestrator/registry.ts';
-import { milliCpu, parseQuantity } from '@/lib/orchestrator/quantity.ts';
+import { typeByKey } from '@/lib/apimachinery/registry.ts';
+import { milliCpu, parseQuantity } from '@/lib/apimachinery/quantity.ts';
 
 const PODS = typeByKey('pods');
 const NODES = typeByKey('nodes');

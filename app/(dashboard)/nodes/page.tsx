@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireUser } from '@/lib/auth/current-user.ts';
+import { requireUser } from '@/lib/http/current-user.ts';
 import { NodesView } from '@/components/nodes/nodes-view';
 
 export const metadata: Metadata = { title: 'Nodes' };

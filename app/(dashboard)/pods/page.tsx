@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireUser } from '@/lib/auth/current-user.ts';
+import { requireUser } from '@/lib/http/current-user.ts';
 import { PodsView } from '@/components/pods/pods-view';
 import { can } from '@/lib/auth/rbac.ts';
 

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireUser } from '@/lib/auth/current-user.ts';
+import { requireUser } from '@/lib/http/current-user.ts';
 import { can } from '@/lib/auth/rbac.ts';
 import { SchedulerView } from '@/components/scheduler/scheduler-view';
 

@@ -1,4 +1,4 @@
-import { handleKubeRequest } from '@/lib/orchestrator/http/handler.ts';
+import { handleKubeRequest } from '@/lib/apiserver/http/handler.ts';
 
 // The Kubernetes core API (/api, /api/v1/...). Unknown paths answer 404 Status.
 type Context = { params: Promise<{ path?: string[] }> };

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { publicRoute } from '@/lib/gateway/with-auth.ts';
-import { parseJsonBody } from '@/lib/gateway/parse.ts';
-import { forbidden } from '@/lib/gateway/errors.ts';
-import { clientIp } from '@/lib/gateway/client-ip.ts';
+import { publicRoute } from '@/lib/http/with-auth.ts';
+import { parseJsonBody } from '@/lib/http/parse.ts';
+import { forbidden } from '@/lib/apimachinery/errors.ts';
+import { clientIp } from '@/lib/http/client-ip.ts';
 import { getPlatform } from '@/lib/platform.ts';
 import { verifyCredentials } from '@/lib/auth/users.ts';
 import { createToken, createTokenSchema } from '@/lib/auth/tokens.ts';
 import { kubeServerUrl } from '@/lib/auth/kubeconfig.ts';
-import { requestOrigin } from '@/lib/gateway/origin.ts';
+import { requestOrigin } from '@/lib/http/origin.ts';
 
 const loginSchema = z
   .object({

@@ -1,4 +1,4 @@
-import { selectorFromObject } from '../../orchestrator/selectors.ts';
+import { selectorFromObject } from '../../apimachinery/selectors.ts';
 import { fail, PASS, SKIP, type FilterPlugin } from '../types.ts';
 
 interface Constraint {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { requireUser } from '@/lib/auth/current-user.ts';
+import { requireUser } from '@/lib/http/current-user.ts';
 import { can } from '@/lib/auth/rbac.ts';
 import { DeploymentForm } from '@/components/deployments/deployment-form';
 

@@ -1,5 +1,5 @@
 import NextAuth from 'next-auth';
-import { getAuthOptions } from '@/lib/auth/next-auth.ts';
+import { getAuthOptions } from '@/lib/http/next-auth.ts';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 

@@ -1,6 +1,6 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { notFound } from '@/lib/gateway/errors.ts';
-import { openApiDocument, openApiRoot } from '@/lib/orchestrator/openapi/document.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { notFound } from '@/lib/apimachinery/errors.ts';
+import { openApiDocument, openApiRoot } from '@/lib/apiserver/openapi/document.ts';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { requireUser } from '@/lib/auth/current-user.ts';
+import { requireUser } from '@/lib/http/current-user.ts';
 import { getPlatform } from '@/lib/platform.ts';
-import { podDetail, type PodDetail } from '@/lib/orchestrator/views.ts';
+import { podDetail, type PodDetail } from '@/lib/apiserver/views.ts';
 import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
 import { VerifyInBrowser } from '@/components/proofs/verify-in-browser';

@@ -1,6 +1,6 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { ApiError } from '@/lib/gateway/errors.ts';
-import { chaosSpecSchema, startChaos, stopChaos } from '@/lib/nko/chaos.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { ApiError } from '@/lib/apimachinery/errors.ts';
+import { chaosSpecSchema, startChaos, stopChaos } from '@/lib/kubelet/chaos.ts';
 import type { Platform } from '@/lib/platform.ts';
 
 export const dynamic = 'force-dynamic';

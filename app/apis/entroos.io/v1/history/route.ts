@@ -1,5 +1,5 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { badRequest, ApiError } from '@/lib/gateway/errors.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { badRequest, ApiError } from '@/lib/apimachinery/errors.ts';
 import { isHistoryWindow, WINDOWS } from '@/lib/history/series.ts';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { getImageMarks, imageCatalog } from '@/lib/runtime/image-marks.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { getImageMarks, imageCatalog } from '@/lib/kubelet/runtime/image-marks.ts';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
 import { createToken } from '@/lib/auth/tokens.ts';
 import { renderKubeconfig } from '@/lib/auth/kubeconfig.ts';
-import { requestOrigin } from '@/lib/gateway/origin.ts';
+import { requestOrigin } from '@/lib/http/origin.ts';
 
 /** Issues a fresh API token for the caller and returns a ready kubeconfig (the dashboard's download). */
 export const POST = withAuth({ verb: 'create', resource: 'tokens' }, async ({ platform, principal, req }) => {

@@ -1,4 +1,4 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
 import { createToken, createTokenSchema, listTokens } from '@/lib/auth/tokens.ts';
 
 export const GET = withAuth({ verb: 'list', resource: 'tokens' }, async ({ platform, principal }) =>

@@ -1,4 +1,4 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
 import { createUser, createUserSchema, listUsers } from '@/lib/auth/users.ts';
 
 export const GET = withAuth({ verb: 'list', resource: 'users' }, async ({ platform }) =>

@@ -1,4 +1,4 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
 
 export const GET = withAuth({ verb: 'get', resource: 'whoami' }, ({ principal }) =>
   Response.json({ kind: 'WhoAmI', apiVersion: 'entroos.io/v1', username: principal.username, role: principal.role, via: principal.via }),

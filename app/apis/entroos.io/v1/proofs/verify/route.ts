@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
 
 export const dynamic = 'force-dynamic';
 

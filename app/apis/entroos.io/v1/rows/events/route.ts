@@ -1,6 +1,6 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { ApiError, badRequest } from '@/lib/gateway/errors.ts';
-import { eventRowList } from '@/lib/orchestrator/views.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { ApiError, badRequest } from '@/lib/apimachinery/errors.ts';
+import { eventRowList } from '@/lib/apiserver/views.ts';
 
 export const dynamic = 'force-dynamic';
 

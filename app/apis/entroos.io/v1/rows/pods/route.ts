@@ -1,6 +1,6 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { ApiError } from '@/lib/gateway/errors.ts';
-import { podRowList } from '@/lib/orchestrator/views.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { ApiError } from '@/lib/apimachinery/errors.ts';
+import { podRowList } from '@/lib/apiserver/views.ts';
 
 export const dynamic = 'force-dynamic';
 

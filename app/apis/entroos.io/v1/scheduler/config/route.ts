@@ -1,4 +1,4 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
 import { schedulerOf } from '@/lib/scheduler/http.ts';
 import { resetSchedulerConfig, saveSchedulerConfig, schedulerConfigSchema } from '@/lib/scheduler/index.ts';
 

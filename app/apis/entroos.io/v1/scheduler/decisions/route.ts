@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { parseQuery } from '@/lib/gateway/parse.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { parseQuery } from '@/lib/http/parse.ts';
 import { decisionFor, schedulerOf } from '@/lib/scheduler/http.ts';
 
 export const dynamic = 'force-dynamic';

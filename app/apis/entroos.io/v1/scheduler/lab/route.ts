@@ -1,5 +1,5 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { badRequest } from '@/lib/gateway/errors.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { badRequest } from '@/lib/apimachinery/errors.ts';
 import { schedulerOf } from '@/lib/scheduler/http.ts';
 import { labRequestSchema, runLab } from '@/lib/scheduler/lab.ts';
 

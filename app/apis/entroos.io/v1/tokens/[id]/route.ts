@@ -1,4 +1,4 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
 import { revokeToken } from '@/lib/auth/tokens.ts';
 
 export const DELETE = withAuth({ verb: 'delete', resource: 'tokens' }, async ({ platform, principal, params }) =>

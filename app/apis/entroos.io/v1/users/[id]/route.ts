@@ -1,4 +1,4 @@
-import { withAuth } from '@/lib/gateway/with-auth.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
 import { updateUser, updateUserSchema } from '@/lib/auth/users.ts';
 
 export const PATCH = withAuth({ verb: 'patch', resource: 'users', body: updateUserSchema }, async ({ platform, principal, params, body }) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { withAuth } from '@/lib/gateway/with-auth.ts';
-import { ApiError } from '@/lib/gateway/errors.ts';
+import { withAuth } from '@/lib/http/with-auth.ts';
+import { ApiError } from '@/lib/apimachinery/errors.ts';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,0 +1,289 @@
+import { badRequest, methodNotAllowed, notFound, statusResponse, toApiError, ApiError, isApiError } from '../../apimachinery/errors.ts';
+import { guard } from '../../http/with-auth.ts';
+import { MAX_BODY_BYTES } from '../../http/parse.ts';
+import { REQUEST_ID_HEADER } from '../../http/request-id.ts';
+import type { Verb } from '../../auth/rbac.ts';
+import type { Platform } from '../../platform.ts';
+import type { ObjectApi, PatchType, DeleteOptions } from '../object-api.ts';
+import { apiVersionOf, type ResourceType } from '../../apimachinery/registry.ts';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
+import { parseApiPath, type ApiPath } from './paths.ts';
+import { toTable, wantsTable } from '../tables.ts';
+import { watchResponse } from './watch.ts';
+import { selectorToString } from '../../apimachinery/selectors.ts';
+import { clone } from '../../apimachinery/meta.ts';
+import { decodeKubeProtobuf } from './protobuf.ts';
+import { podLogResponse } from './logs.ts';
+import { readPodLogs } from '../../kubelet/node-reads.ts';
+import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from './metrics.ts';
+
+// The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
+// and watches. Route handlers under app/api and app/apis only call this.
+
+const json = (body: unknown, status = 200) => Response.json(body, { status });
+
+function verbFor(method: string, path: Extract<ApiPath, { kind: 'object' }>, url: URL): Verb {
+  const collection = !path.name;
+  switch (method) {
+    case 'GET':
+      if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') return 'watch';
+      return collection ? 'list' : 'get';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return collection ? 'deletecollection' : 'delete';
+    default:
+      throw methodNotAllowed(method, url.pathname);
+  }
+}
+
+export async function handleKubeRequest(req: Request, root: 'api' | 'apis', segments: string[]): Promise<Response> {
+  const requestId = req.headers.get(REQUEST_ID_HEADER) ?? undefined;
+  const url = new URL(req.url);
+  try {
+    if (root === 'apis' && segments[0] === METRICS_GROUP) {
+      if (segments.length === 1) return json({ kind: 'APIGroup', apiVersion: 'v1', ...metricsGroup() });
+      if (segments[1] !== 'v1beta1') throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
+      if (segments.length === 2) {
+        await guard(req, 'get', 'whoami');
+        return json(metricsResourceList());
+      }
+      const { platform } = await guard(req, 'list', segments.includes('nodes') ? 'nodes' : 'pods');
+      return json(await serveMetrics(platform, segments.slice(2)));
+    }
+    const path = parseApiPath(root, segments);
+    if (path.kind !== 'object') {
+      await guard(req, 'get', 'whoami');
+      if (req.method !== 'GET') throw methodNotAllowed(req.method, url.pathname);
+      switch (path.kind) {
+        case 'versions':
+          return json(apiVersions(url.host));
+        case 'groups':
+          return json(apiGroupList());
+        case 'group':
+          return json(apiGroup(path.group));
+        case 'resources':
+          return json(apiResourceList(path.group));
+        default:
+          throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
+      }
+    }
+    const verb = verbFor(req.method, path, url);
+    const { platform } = await guard(req, verb, path.type.plural);
+    return await serveObject(req, url, path, verb, platform);
+  } catch (err) {
+    return statusResponse(toApiError(err, { requestId }));
+  }
+}
+
+function orchestratorOf(platform: Platform): ObjectApi {
+  if (!platform.orchestrator) throw new ApiError(503, 'ServiceUnavailable', 'the orchestrator is starting; retry in a moment');
+  return platform.orchestrator.api;
+}
+
+async function readBody(req: Request): Promise<unknown> {
+  const length = Number(req.headers.get('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
+  const type = req.headers.get('content-type') ?? '';
+  if (/cbor/i.test(type)) throw new ApiError(415, 'UnsupportedMediaType', `the body content type "${type}" is not supported; send application/json`);
+  if (/protobuf/i.test(type)) {
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    if (bytes.length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
+    return decodeKubeProtobuf(bytes);
+  }
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
+  if (!text.trim()) return undefined;
+  if (/yaml/i.test(type) && !/^\s*[[{]/.test(text)) {
+    throw new ApiError(415, 'UnsupportedMediaType', `YAML bodies are not supported (Content-Type "${type}"); send JSON (kubectl does)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function patchTypeOf(req: Request): PatchType {
+  const type = (req.headers.get('content-type') ?? '').split(';')[0].trim();
+  switch (type) {
+    case 'application/merge-patch+json':
+      return 'merge';
+    case 'application/json-patch+json':
+      return 'json';
+    case 'application/strategic-merge-patch+json':
+      return 'strategic';
+    case 'application/apply-patch+yaml':
+      throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported yet; use client-side `kubectl apply` (the default)');
+    default:
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the patch Content-Type must be application/merge-patch+json, application/json-patch+json or application/strategic-merge-patch+json (got "${type}")`,
+      );
+  }
+}
+
+function listKind(t: ResourceType) {
+  return `${t.kind}List`;
+}
+
+function intParam(url: URL, name: string): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`the ${name} parameter must be a non-negative integer (got "${raw}")`);
+  return n;
+}
+
+async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind: 'object' }>, verb: Verb, platform: Platform): Promise<Response> {
+  const api = orchestratorOf(platform);
+  const { type: t, name, subresource } = path;
+  const namespace = t.namespaced ? path.namespace : undefined;
+  const q = url.searchParams;
+  const table = wantsTable(req.headers.get('accept'));
+  const dryRun = q.getAll('dryRun').includes('All');
+
+  if (t.namespaced && !namespace && verb !== 'list' && verb !== 'watch') {
+    throw notFound(`the server could not find the requested resource: ${t.plural} must be addressed under /namespaces/{namespace}/`);
+  }
+
+  if (subresource) return serveSubresource(req, url, api, platform, t, namespace, name!, subresource);
+
+  switch (verb) {
+    case 'list': {
+      const result = api.list(t, namespace, { labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector'), limit: intParam(url, 'limit'), continue: q.get('continue') });
+      if (table) return json(toTable(t, result.items, result, q.get('includeObject')));
+      return json({
+        kind: listKind(t),
+        apiVersion: apiVersionOf(t),
+        metadata: { resourceVersion: result.resourceVersion, ...(result.continue ? { continue: result.continue, remainingItemCount: result.remainingItemCount } : {}) },
+        items: result.items,
+      });
+    }
+    case 'watch':
+      return watchResponse(api, t, namespace, url, table, name);
+    case 'get': {
+      const obj = api.get(t, namespace, name!);
+      return json(table ? toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, q.get('includeObject')) : obj);
+    }
+    case 'create': {
+      const created = await api.create(t, namespace, await readBody(req), { dryRun });
+      return json(created, 201);
+    }
+    case 'update':
+      return json(await api.update(t, namespace, name!, await readBody(req)));
+    case 'patch':
+      return json(await api.patch(t, namespace, name!, patchTypeOf(req), await readBody(req)));
+    case 'delete': {
+      const options = deleteOptions(url, await readBody(req));
+      const { object, removed } = await api.delete(t, namespace, name!, options);
+      return json(object, removed ? 200 : 202);
+    }
+    case 'deletecollection': {
+      const options = deleteOptions(url, await readBody(req));
+      const { items } = api.list(t, namespace, { labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector') });
+      const deleted = [];
+      for (const item of items) {
+        try {
+          deleted.push((await api.delete(t, item.metadata.namespace, item.metadata.name, options)).object);
+        } catch (err) {
+          if (!(isApiError(err) && err.code === 404)) throw err;
+        }
+      }
+      return json({ kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(api.resourceVersion) }, items: deleted });
+    }
+    default:
+      throw methodNotAllowed(req.method, url.pathname);
+  }
+}
+
+function deleteOptions(url: URL, body: unknown): DeleteOptions {
+  const b = (body ?? {}) as Record<string, any>;
+  const policy = url.searchParams.get('propagationPolicy') ?? b.propagationPolicy ?? (b.orphanDependents === true ? 'Orphan' : undefined);
+  if (policy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(policy)) {
+    throw badRequest(`propagationPolicy must be Foreground, Background or Orphan (got "${policy}")`);
+  }
+  const graceRaw = url.searchParams.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
+  const grace = graceRaw === undefined || graceRaw === null || graceRaw === '' ? undefined : Number(graceRaw);
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw badRequest('gracePeriodSeconds must be a non-negative integer');
+  return { propagationPolicy: policy, gracePeriodSeconds: grace, preconditions: b.preconditions };
+}
+
+function scaleOf(t: ResourceType, obj: any) {
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+    spec: { replicas: obj.spec?.replicas ?? 0 },
+    status: { replicas: obj.status?.replicas ?? 0, selector: selectorToString(obj.spec?.selector) },
+  };
+}
+
+async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform: Platform, t: ResourceType, namespace: string | undefined, name: string, sub: string): Promise<Response> {
+  const method = req.method;
+  if (sub === 'status') {
+    if (method === 'GET') return json(api.get(t, namespace, name));
+    if (method === 'PUT') return json(await api.update(t, namespace, name, await readBody(req), 'status'));
+    if (method === 'PATCH') return json(await api.patch(t, namespace, name, patchTypeOf(req), await readBody(req), 'status'));
+  }
+  if (sub === 'scale') {
+    const current = api.get(t, namespace, name);
+    if (method === 'GET') return json(scaleOf(t, current));
+    if (method === 'PUT' || method === 'PATCH') {
+      const body = (await readBody(req)) as any;
+      let scale = scaleOf(t, current) as any;
+      if (method === 'PUT') scale = body;
+      else {
+        const { mergePatch, jsonPatch } = await import('../../apimachinery/patch.ts');
+        const type = patchTypeOf(req);
+        scale = type === 'json' ? jsonPatch(scale, body) : mergePatch(scale, body);
+      }
+      const replicas = scale?.spec?.replicas;
+      if (!Number.isInteger(replicas) || replicas < 0) {
+        throw new ApiError(422, 'Invalid', `Scale "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
+          kind: 'Scale',
+          name,
+          causes: [{ reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0', field: 'spec.replicas' }],
+        });
+      }
+      if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
+        const { conflictError } = await import('../object-api.ts');
+        throw conflictError(t, name);
+      }
+      const next = clone(current) as any;
+      next.spec.replicas = replicas;
+      const updated = await api.replace(t, current, next);
+      return json(scaleOf(t, updated));
+    }
+  }
+  if (sub === 'binding' && method === 'POST') {
+    const body = (await readBody(req)) as any;
+    const nodeName = body?.target?.name;
+    if (!nodeName || typeof nodeName !== 'string') {
+      throw new ApiError(422, 'Invalid', 'Binding is invalid: target.name: Required value', { kind: 'Binding', causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }] });
+    }
+    await api.bind(namespace!, name, nodeName);
+    return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
+  }
+  if (sub === 'eviction' && method === 'POST') {
+    const body = (await readBody(req)) as any;
+    await api.delete(t, namespace, name, deleteOptions(url, body?.deleteOptions));
+    const pod = api.peek(t, namespace, name);
+    if (pod) platform.orchestrator?.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
+    return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
+  }
+  if (sub === 'log' && method === 'GET') return podLogResponse((pod, container, options) => readPodLogs(platform, pod, container, options), api, api.get(t, namespace, name), url, req.signal);
+  if (sub === 'finalize' && method === 'PUT') {
+    const body = (await readBody(req)) as any;
+    const current = api.get(t, namespace, name);
+    const next = clone(current) as any;
+    next.spec = { ...next.spec, finalizers: body?.spec?.finalizers ?? [] };
+    return json(await api.commit(t, next));
+  }
+  throw methodNotAllowed(method, url.pathname);
+}

@@ -1,0 +1,421 @@
+import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, ApiError, isApiError } from '../apimachinery/errors.ts';
+import type { CacheEvent, WatchCache } from '../store/index.ts';
+import { applyDefaults } from './defaults.ts';
+import { clone, newUid, nextVersion, randomSuffix, timestamp, type KubeObject, type OwnerReference } from '../apimachinery/meta.ts';
+import { jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.ts';
+import { apiVersionOf, RESOURCE_TYPES, typeByKey, type ResourceType } from '../apimachinery/registry.ts';
+import { fieldSelector, labelSelector } from '../apimachinery/selectors.ts';
+import { validateObject } from './validation.ts';
+
+// The Kubernetes object semantics over the watch cache: create, get, list,
+// update, patch, delete with resourceVersions, optimistic concurrency,
+// generation, finalizers, graceful deletion and owner references.
+
+export interface ListOptions {
+  labelSelector?: string | null;
+  fieldSelector?: string | null;
+  limit?: number;
+  continue?: string | null;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+export interface DeleteOptions {
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface LogOptions {
+  previous?: boolean;
+  tailLines?: number;
+  timestamps?: boolean;
+  /** Only lines after this time (ms since the epoch). */
+  sinceTime?: number;
+}
+
+/** A slice of one container run's log; `cursor` is where the next read (since) continues, for `-f`. */
+export interface LogResult {
+  text: string;
+  cursor: number;
+  runId: string;
+  running: boolean;
+}
+
+export interface OrchestratorHooks {
+  /** Whether a node agent will finish the graceful deletion of a pod bound to `nodeName`. */
+  nodeRunsPods?: (nodeName: string) => boolean;
+}
+
+const STATUS_ONLY_SUBRESOURCE = 'status';
+
+export class ObjectApi {
+  constructor(
+    readonly cache: WatchCache,
+    private hooks: OrchestratorHooks = {},
+  ) {}
+
+  setHooks(hooks: OrchestratorHooks) {
+    this.hooks = { ...this.hooks, ...hooks };
+  }
+
+  get resourceVersion() {
+    return this.cache.resourceVersion;
+  }
+
+  /** The stored object (not a copy: callers must clone before changing it). */
+  peek(t: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.cache.get(t.key, t.namespaced ? namespace : undefined, name);
+  }
+
+  get(t: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const obj = this.peek(t, namespace, name);
+    if (!obj) throw notFoundError(t, name);
+    return obj;
+  }
+
+  list(t: ResourceType, namespace: string | undefined, options: ListOptions = {}): ListResult {
+    const labels = labelSelector(options.labelSelector);
+    const fields = fieldSelector(t.plural, options.fieldSelector);
+    let { items, resourceVersion } = this.cache.list(t.key, t.namespaced ? namespace : undefined);
+    if (options.labelSelector || options.fieldSelector) items = items.filter((o) => labels(o.metadata.labels as Record<string, string>) && fields(o));
+    let start = 0;
+    let listRv = resourceVersion;
+    if (options.continue) {
+      const token = decodeContinue(options.continue);
+      listRv = token.rv;
+      start = items.findIndex((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > token.after);
+      if (start < 0) start = items.length;
+    }
+    const limit = options.limit && options.limit > 0 ? options.limit : undefined;
+    if (!limit) return { items: items.slice(start), resourceVersion: String(listRv) };
+    const page = items.slice(start, start + limit);
+    const remaining = items.length - start - page.length;
+    if (remaining <= 0) return { items: page, resourceVersion: String(listRv) };
+    const last = page[page.length - 1];
+    return {
+      items: page,
+      resourceVersion: String(listRv),
+      continue: encodeContinue({ rv: listRv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` }),
+      remainingItemCount: remaining,
+    };
+  }
+
+  /** Creates an object; fills metadata and defaults, validates, and resolves once it is durable. */
+  async create(t: ResourceType, namespace: string | undefined, body: unknown, options: { dryRun?: boolean } = {}): Promise<KubeObject> {
+    const obj = this.checkBody(t, body) as any;
+    obj.metadata ??= {};
+    if (t.namespaced) {
+      const ns = namespace ?? obj.metadata.namespace;
+      if (namespace && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      obj.metadata.namespace = ns;
+      this.checkNamespaceWritable(ns);
+    } else delete obj.metadata.namespace;
+    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${randomSuffix()}`;
+    if (!obj.metadata.name) throw invalid(t.kind, undefined, [{ reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' }]);
+    const existing = this.peek(t, obj.metadata.namespace, obj.metadata.name);
+    if (existing) throw alreadyExists(`${t.plural}${t.group ? `.${t.group}` : ''} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, group: t.group, kind: t.plural });
+    for (const key of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink'] as const) delete obj.metadata[key];
+    obj.metadata.uid = newUid();
+    obj.metadata.creationTimestamp = timestamp();
+    obj.metadata.generation = 1;
+    if (t.kind === 'Service') this.allocateClusterIp(obj);
+    if (t.kind === 'Pod') this.admitPriority(obj);
+    applyDefaults(t.kind, obj);
+    this.validate(t, obj);
+    if (options.dryRun) return obj;
+    return this.commit(t, obj);
+  }
+
+  /** PUT: replaces the object (or its status), with optimistic concurrency on metadata.resourceVersion. */
+  async update(t: ResourceType, namespace: string | undefined, name: string, body: unknown, subresource?: string): Promise<KubeObject> {
+    const incoming = this.checkBody(t, body) as any;
+    if (incoming.metadata?.name && incoming.metadata.name !== name) {
+      throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const current = this.get(t, namespace, name);
+    const rv = incoming.metadata?.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) throw conflictError(t, name);
+    return this.replace(t, current, incoming, subresource);
+  }
+
+  async patch(t: ResourceType, namespace: string | undefined, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<KubeObject> {
+    const current = this.get(t, namespace, name);
+    const base = clone(current) as any;
+    let patched: any;
+    try {
+      if (type === 'json') patched = jsonPatch(base, patch as never);
+      else if (type === 'merge') patched = mergePatch(base, patch as never);
+      else patched = strategicMergePatch(base, patch as never);
+    } catch (err) {
+      if (isApiError(err)) throw err;
+      throw badRequest(`the patch could not be applied: ${(err as Error).message}`);
+    }
+    if (!patched || typeof patched !== 'object') throw badRequest('the patch must produce an object');
+    const rv = patched.metadata?.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) throw conflictError(t, name);
+    return this.replace(t, current, patched, subresource);
+  }
+
+  /** Applies a full new version of `current`, keeping what clients may not change. */
+  async replace(t: ResourceType, current: KubeObject, incoming: any, subresource?: string): Promise<KubeObject> {
+    const cur = current as any;
+    let next: any;
+    if (subresource === STATUS_ONLY_SUBRESOURCE) {
+      // Stored objects are never changed in place, so the new version shares
+      // everything but its status and metadata with the previous one: a pod's
+      // status writes (several per start) no longer deep-copy its spec.
+      next = nextVersion(cur, { status: incoming.status });
+    } else {
+      next = clone(incoming);
+      next.apiVersion = apiVersionOf(t);
+      next.kind = t.kind;
+      next.metadata = { ...(incoming.metadata ?? {}) };
+      for (const key of ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+        if (cur.metadata[key] === undefined) delete next.metadata[key];
+        else next.metadata[key] = cur.metadata[key];
+      }
+      // Main-resource writes keep the status (it has its own subresource), except for kinds without one.
+      if (t.subresources.includes('status') && t.kind !== 'Namespace') next.status = clone(cur.status);
+      if (JSON.stringify(next.spec) !== JSON.stringify(cur.spec)) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
+      this.checkImmutable(t, cur, next);
+      if (t.kind === 'Service' && !next.spec?.clusterIP && cur.spec?.clusterIP) {
+        next.spec.clusterIP = cur.spec.clusterIP;
+        next.spec.clusterIPs = cur.spec.clusterIPs;
+      }
+      if (t.kind === 'Pod') applyDefaultsToPodUpdate(next);
+      else if (t.kind !== 'Namespace') applyDefaults(t.kind, next);
+    }
+    next.metadata.resourceVersion = cur.metadata.resourceVersion;
+    this.validate(t, next);
+    // No-op writes keep the resourceVersion (a status write can only change the status).
+    const unchanged = subresource === STATUS_ONLY_SUBRESOURCE ? JSON.stringify(next.status) === JSON.stringify(cur.status) : JSON.stringify(next) === JSON.stringify(cur);
+    if (unchanged) return current;
+    // Removing the last finalizer of an object being deleted completes the deletion.
+    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length) {
+      return this.remove(t, next);
+    }
+    return this.commit(t, next);
+  }
+
+  async delete(t: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<{ object: KubeObject; removed: boolean }> {
+    const current = this.get(t, namespace, name) as any;
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw conflict(`Operation cannot be fulfilled on ${t.plural} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict(`Operation cannot be fulfilled on ${t.plural} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+    }
+    const policy = options.propagationPolicy ?? (t.kind === 'ReplicaSet' || t.kind === 'Deployment' ? 'Background' : 'Background');
+    if (policy === 'Orphan') await this.orphanDependents(current);
+    const next = clone(current);
+    const finalizers: string[] = [...(next.metadata.finalizers ?? [])];
+    if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    const grace = t.kind === 'Pod' ? this.podGrace(current, options.gracePeriodSeconds) : 0;
+    if (t.kind === 'Namespace') {
+      if (current.metadata.deletionTimestamp) return { object: current, removed: false };
+      next.metadata.deletionTimestamp = timestamp();
+      next.status = { ...next.status, phase: 'Terminating' };
+      next.metadata.finalizers = finalizers;
+      return { object: await this.commit(t, next), removed: false };
+    }
+    if (finalizers.length || grace > 0) {
+      if (current.metadata.deletionTimestamp && grace >= (current.metadata.deletionGracePeriodSeconds ?? 0) && finalizers.length === (current.metadata.finalizers ?? []).length) {
+        return { object: current, removed: false }; // already being deleted
+      }
+      next.metadata.deletionTimestamp ??= timestamp(new Date(Date.now() + grace * 1000));
+      next.metadata.deletionGracePeriodSeconds = grace;
+      next.metadata.finalizers = finalizers.length ? finalizers : undefined;
+      if (!next.metadata.finalizers) delete next.metadata.finalizers;
+      if (finalizers.length || grace > 0) return { object: await this.commit(t, next), removed: false };
+    }
+    return { object: await this.remove(t, current), removed: true };
+  }
+
+  /** Deletes immediately, whatever the finalizers (used once they are done). */
+  async remove(t: ResourceType, obj: KubeObject): Promise<KubeObject> {
+    const { done } = this.cache.write(t.key, obj.metadata.namespace, obj.metadata.name, null);
+    await done;
+    return obj;
+  }
+
+  async commit(t: ResourceType, obj: KubeObject): Promise<KubeObject> {
+    const { done } = this.cache.write(t.key, obj.metadata.namespace, obj.metadata.name, obj);
+    await done;
+    return obj;
+  }
+
+  /** Assigns a pod to a node, once (the binding subresource and the scheduler). Extra annotations ride along in the same write. */
+  async bind(namespace: string, name: string, nodeName: string, annotations?: Record<string, string>): Promise<KubeObject> {
+    const pods = typeByKey('pods');
+    const pod = this.get(pods, namespace, name) as any;
+    if (pod.metadata.deletionTimestamp) throw conflict(`pod ${name} is being deleted, cannot be assigned to a host`);
+    if (pod.spec?.nodeName) throw conflict(`Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    const next = clone(pod);
+    next.spec.nodeName = nodeName;
+    if (annotations) next.metadata.annotations = { ...next.metadata.annotations, ...annotations };
+    const conditions = (next.status.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp() });
+    next.status.conditions = conditions;
+    delete next.status.nominatedNodeName;
+    return this.commit(pods, next);
+  }
+
+  watch(t: ResourceType | undefined, namespace: string | undefined, fromResourceVersion: number, fn: (e: CacheEvent) => void) {
+    return this.cache.watch({ resource: t?.key, namespace: t && !t.namespaced ? undefined : namespace }, fromResourceVersion, fn);
+  }
+
+  /** Objects whose ownerReferences name `owner` (by uid). */
+  dependentsOf(owner: KubeObject): { type: ResourceType; object: KubeObject }[] {
+    const out: { type: ResourceType; object: KubeObject }[] = [];
+    const ns = owner.metadata.namespace;
+    for (const type of RESOURCE_TYPES) {
+      if (!type.namespaced && ns) continue;
+      for (const object of this.cache.list(type.key, type.namespaced ? ns : undefined).items) {
+        if ((object.metadata.ownerReferences as OwnerReference[] | undefined)?.some((r) => r.uid === owner.metadata.uid)) out.push({ type, object });
+      }
+    }
+    return out;
+  }
+
+  private async orphanDependents(owner: KubeObject) {
+    for (const { type, object } of this.dependentsOf(owner)) {
+      const next = clone(object);
+      next.metadata.ownerReferences = (next.metadata.ownerReferences as OwnerReference[]).filter((r) => r.uid !== owner.metadata.uid);
+      if (!(next.metadata.ownerReferences as OwnerReference[]).length) delete next.metadata.ownerReferences;
+      await this.commit(type, next);
+    }
+  }
+
+  private podGrace(pod: any, requested?: number): number {
+    if (!pod.spec?.nodeName || !this.hooks.nodeRunsPods?.(pod.spec.nodeName)) return 0;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    return requested ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+  }
+
+  private checkBody(t: ResourceType, body: unknown): Record<string, unknown> {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`the request body must be a ${t.kind} object`);
+    const obj = clone(body) as any;
+    if (obj.kind && obj.kind !== t.kind) throw badRequest(`the kind of the object (${obj.kind}) does not match the resource (${t.plural}, kind ${t.kind})`);
+    if (obj.apiVersion && obj.apiVersion !== apiVersionOf(t)) throw badRequest(`the apiVersion of the object (${obj.apiVersion}) does not match ${apiVersionOf(t)}`);
+    if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
+      throw badRequest('metadata must be an object');
+    }
+    obj.apiVersion = apiVersionOf(t);
+    obj.kind = t.kind;
+    return obj;
+  }
+
+  private validate(t: ResourceType, obj: any) {
+    const causes = validateObject(t.kind, obj, t.namespaced);
+    if (causes.length) throw invalid(t.kind, obj.metadata?.name, causes);
+  }
+
+  private checkNamespaceWritable(namespace: string | undefined) {
+    if (!namespace) throw badRequest('a namespace is required for this resource');
+    const ns = this.cache.get('namespaces', undefined, namespace) as any;
+    if (!ns) throw notFound(`namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    if (ns.metadata.deletionTimestamp) throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
+  }
+
+  private checkImmutable(t: ResourceType, cur: any, next: any) {
+    if (t.kind === 'Pod') {
+      // Like Kubernetes: a pod's spec may change only in images, activeDeadlineSeconds, tolerations (additions) and scheduling gates.
+      const strip = (spec: any) => {
+        const s = clone(spec ?? {});
+        for (const c of [...(s.containers ?? []), ...(s.initContainers ?? [])]) delete c.image;
+        delete s.activeDeadlineSeconds;
+        delete s.tolerations;
+        delete s.terminationGracePeriodSeconds;
+        delete s.nodeName;
+        return JSON.stringify(s);
+      };
+      if (strip(cur.spec) !== strip(next.spec)) {
+        throw invalid('Pod', cur.metadata.name, [
+          { reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations) or `spec.terminationGracePeriodSeconds`' },
+        ]);
+      }
+      if (cur.spec?.nodeName && next.spec?.nodeName !== cur.spec.nodeName) {
+        throw invalid('Pod', cur.metadata.name, [{ reason: 'FieldValueForbidden', field: 'spec.nodeName', message: 'Forbidden: field is immutable once set' }]);
+      }
+    }
+    if ((t.kind === 'Deployment' || t.kind === 'ReplicaSet') && JSON.stringify(cur.spec?.selector) !== JSON.stringify(next.spec?.selector)) {
+      throw invalid(t.kind, cur.metadata.name, [{ reason: 'FieldValueInvalid', field: 'spec.selector', message: 'Invalid value: field is immutable' }]);
+    }
+  }
+
+  /** Like the Priority admission plugin: priorityClassName (or the global default class) sets spec.priority. */
+  private admitPriority(pod: any) {
+    pod.spec ??= {};
+    const classes = this.cache.list('priorityclasses.scheduling.k8s.io').items as any[];
+    const name = pod.spec.priorityClassName;
+    const cls = name ? classes.find((c) => c.metadata.name === name) : classes.find((c) => c.globalDefault);
+    if (name && !cls) throw forbidden(`pods "${pod.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${name} was found`);
+    if (!cls) return;
+    if (pod.spec.priority !== undefined && pod.spec.priority !== cls.value && name) {
+      throw forbidden(`pods "${pod.metadata?.name ?? ''}" is forbidden: the integer value of priority (${pod.spec.priority}) must not be provided in pod spec; priority admission controller computed ${cls.value} from the given PriorityClass name`);
+    }
+    pod.spec.priorityClassName ??= cls.metadata.name;
+    pod.spec.priority = cls.value;
+    if (cls.preemptionPolicy) pod.spec.preemptionPolicy ??= cls.preemptionPolicy;
+  }
+
+  private allocateClusterIp(obj: any) {
+    if (obj.spec?.type === 'ExternalName' || obj.spec?.clusterIP) return;
+    const used = new Set(this.cache.list('services').items.map((s: any) => s.spec?.clusterIP));
+    for (let n = 1; n < 65_000; n++) {
+      const ip = `10.96.${n >> 8}.${n & 255}`;
+      if ((n & 255) !== 0 && !used.has(ip)) {
+        obj.spec ??= {};
+        obj.spec.clusterIP = ip;
+        return;
+      }
+    }
+    throw new ApiError(500, 'InternalError', 'no free cluster IP is left in 10.96.0.0/16');
+  }
+}
+
+function applyDefaultsToPodUpdate(pod: any) {
+  // Defaults again so omitted defaulted fields do not count as changes.
+  const status = pod.status;
+  applyDefaults('Pod', pod);
+  pod.status = status;
+}
+
+export function notFoundError(t: ResourceType, name: string) {
+  return notFound(`${t.plural}${t.group ? `.${t.group}` : ''} "${name}" not found`, { name, group: t.group || undefined, kind: t.plural });
+}
+
+export function conflictError(t: ResourceType, name: string) {
+  return conflict(`Operation cannot be fulfilled on ${t.plural}${t.group ? `.${t.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
+    name,
+    group: t.group || undefined,
+    kind: t.plural,
+  });
+}
+
+function encodeContinue(token: { rv: number; after: string }) {
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function decodeContinue(text: string): { rv: number; after: string } {
+  try {
+    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (typeof token.rv === 'number' && typeof token.after === 'string') return token;
+  } catch {
+    // fall through
+  }
+  throw badRequest('the continue token is not valid; start the list again without it');
+}
+
+export { typeByKey };

@@ -1,0 +1,87 @@
+import type { Platform } from '../platform.ts';
+import { typeByKey } from '../apimachinery/registry.ts';
+import { milliCpu, parseQuantity } from '../apimachinery/quantity.ts';
+
+// A snapshot of the cluster for the dashboard's overview page.
+
+export interface ClusterOverview {
+  nodes: { total: number; ready: number; cordoned: number };
+  pods: Record<string, number>;
+  deployments: { total: number; available: number };
+  capacity: { cpuMilli: number; memoryBytes: number };
+  requested: { cpuMilli: number; memoryBytes: number };
+  entropy: number | null;
+  events: { type: string; reason: string; object: string; message: string; at: string }[];
+}
+
+// A pod version's requests, parsed once: the overview runs every 10 s over every pod.
+const requestsOf = new WeakMap<object, { cpuMilli: number; memoryBytes: number }>();
+function podRequests(p: any) {
+  let r = requestsOf.get(p);
+  if (!r) {
+    r = { cpuMilli: 0, memoryBytes: 0 };
+    for (const c of p.spec?.containers ?? []) {
+      r.cpuMilli += milliCpu(c.resources?.requests?.cpu ?? 0) || 0;
+      r.memoryBytes += parseQuantity(c.resources?.requests?.memory ?? 0) || 0;
+    }
+    requestsOf.set(p, r);
+  }
+  return r;
+}
+
+/** The `n` latest events, without sorting them all (an hour of events can be hundreds of thousands). */
+function latestEvents(events: any[], n: number): any[] {
+  const at = (e: any) => String(e.lastTimestamp ?? '');
+  const top: any[] = [];
+  for (const e of events) {
+    if (top.length === n && at(e) <= at(top[n - 1])) continue;
+    let i = top.length;
+    while (i > 0 && at(top[i - 1]) < at(e)) i--;
+    top.splice(i, 0, e);
+    if (top.length > n) top.pop();
+  }
+  return top;
+}
+
+export function clusterOverview(platform: Platform): ClusterOverview {
+  const api = platform.orchestrator!.api;
+  const nodes = api.cache.list(typeByKey('nodes').key).items as any[];
+  const pods = api.cache.list(typeByKey('pods').key).items as any[];
+  const deployments = api.cache.list(typeByKey('deployments.apps').key).items as any[];
+  const events = api.cache.list(typeByKey('events').key).items as any[];
+  const phases: Record<string, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
+  const requested = { cpuMilli: 0, memoryBytes: 0 };
+  for (const p of pods) {
+    const phase = p.status?.phase ?? 'Pending';
+    phases[phase] = (phases[phase] ?? 0) + 1;
+    if (!p.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') continue;
+    const r = podRequests(p);
+    requested.cpuMilli += r.cpuMilli;
+    requested.memoryBytes += r.memoryBytes;
+  }
+  const capacity = { cpuMilli: 0, memoryBytes: 0 };
+  for (const n of nodes) {
+    capacity.cpuMilli += milliCpu(n.status?.allocatable?.cpu ?? 0) || 0;
+    capacity.memoryBytes += parseQuantity(n.status?.allocatable?.memory ?? 0) || 0;
+  }
+  const latest = latestEvents(events, 10);
+  return {
+    nodes: {
+      total: nodes.length,
+      ready: nodes.filter((n) => n.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length,
+      cordoned: nodes.filter((n) => n.spec?.unschedulable).length,
+    },
+    pods: phases,
+    deployments: { total: deployments.length, available: deployments.filter((d) => (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1)).length },
+    capacity,
+    requested,
+    entropy: platform.scheduler ? Math.round(platform.scheduler.clusterEntropy() * 10) / 10 : null,
+    events: latest.map((e) => ({
+      type: e.type,
+      reason: e.reason,
+      object: `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,
+      message: e.message,
+      at: e.lastTimestamp ?? e.metadata.creationTimestamp,
+    })),
+  };
+}

@@ -1,0 +1,22 @@
+import type { Socket } from 'socket.io';
+import { authenticate } from './authenticate.ts';
+import type { Platform } from '../platform.ts';
+
+/** The handshake check of every namespace: a session cookie, `Authorization: Bearer`, or `auth.token`. */
+export function socketAuth(platform: Platform) {
+  return async (socket: Socket, next: (err?: Error) => void) => {
+    try {
+      const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+      const result = await authenticate(platform, {
+        authorization: socket.handshake.headers.authorization ?? (token ? `Bearer ${token}` : undefined),
+        cookie: socket.handshake.headers.cookie,
+      });
+      if (!result.principal) return next(new Error(`Unauthorized: ${result.reason}`));
+      socket.data.principal = result.principal;
+      next();
+    } catch (err) {
+      platform.log.error({ err }, 'socket authentication failed');
+      next(new Error('Unauthorized: authentication is unavailable; try again'));
+    }
+  };
+}

@@ -1,0 +1,84 @@
+import type { ControllerContext } from './index.ts';
+import { clone, timestamp } from '../apimachinery/meta.ts';
+import { typeByKey } from '../apimachinery/registry.ts';
+import { isApiError } from '../apimachinery/errors.ts';
+
+// Watches node heartbeats (Leases in kube-node-lease). A node whose lease is
+// not renewed within the grace period turns Ready=Unknown and is tainted
+// unreachable; its pods are evicted when their toleration of that taint runs
+// out, so their controllers recreate them elsewhere. A renewed lease lifts it.
+
+const NODES = typeByKey('nodes');
+const LEASES = typeByKey('leases.coordination.k8s.io');
+const PODS = typeByKey('pods');
+export const UNREACHABLE = 'node.kubernetes.io/unreachable';
+
+export function startNodeLifecycleController(ctx: ControllerContext, graceSeconds: number) {
+  const { api, events, log } = ctx;
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const now = Date.now();
+      for (const node of api.cache.list(NODES.key).items as any[]) await check(node, now);
+    } catch (err) {
+      log.warn({ err }, 'node lifecycle check failed');
+    } finally {
+      running = false;
+    }
+  };
+
+  async function check(node: any, now: number) {
+    const lease = api.peek(LEASES, 'kube-node-lease', node.metadata.name) as any;
+    const heartbeat = Date.parse(lease?.spec?.renewTime ?? node.metadata.creationTimestamp);
+    const stale = now - heartbeat > graceSeconds * 1000;
+    const taints: any[] = node.spec?.taints ?? [];
+    const tainted = taints.some((t) => t.key === UNREACHABLE);
+    if (stale && !tainted) {
+      const next = clone(node);
+      const at = timestamp();
+      next.spec = { ...next.spec, taints: [...taints, { key: UNREACHABLE, effect: 'NoSchedule', timeAdded: at }, { key: UNREACHABLE, effect: 'NoExecute', timeAdded: at }] };
+      const conditions = (next.status?.conditions ?? []).filter((c: any) => c.type !== 'Ready');
+      conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: lease?.spec?.renewTime ?? null, lastTransitionTime: at });
+      next.status = { ...next.status, conditions };
+      await api.commit(NODES, next);
+      events.record(next, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`, 'node-controller');
+      return;
+    }
+    if (!stale && tainted) {
+      const next = clone(node);
+      next.spec.taints = taints.filter((t) => t.key !== UNREACHABLE);
+      if (!next.spec.taints.length) delete next.spec.taints;
+      await api.commit(NODES, next);
+      return;
+    }
+    if (stale) await evict(node, now);
+  }
+
+  async function evict(node: any, now: number) {
+    const taint = (node.spec?.taints ?? []).find((t: any) => t.key === UNREACHABLE && t.effect === 'NoExecute');
+    const since = Date.parse(taint?.timeAdded ?? node.metadata.creationTimestamp);
+    for (const pod of api.cache.list(PODS.key).items as any[]) {
+      if (pod.spec?.nodeName !== node.metadata.name) continue;
+      const toleration = (pod.spec.tolerations ?? []).find(
+        (t: any) => (t.effect === 'NoExecute' || !t.effect) && (t.operator === 'Exists' ? !t.key || t.key === UNREACHABLE : t.key === UNREACHABLE),
+      );
+      if (toleration && toleration.tolerationSeconds === undefined) continue; // tolerates forever
+      const seconds = toleration ? toleration.tolerationSeconds : 0;
+      if (since + seconds * 1000 > now) continue;
+      events.record(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, 'taint-eviction-controller');
+      try {
+        // The node's agent is gone, so nobody would finish a graceful deletion.
+        await api.remove(PODS, pod);
+      } catch (err) {
+        if (!(isApiError(err) && err.code === 404)) throw err;
+      }
+    }
+  }
+
+  const every = Math.max(250, Math.min(5000, (graceSeconds * 1000) / 4));
+  const timer = setInterval(() => void tick(), every);
+  timer.unref();
+  return { stop: () => clearInterval(timer), tick };
+}

@@ -1,0 +1,104 @@
+import type { ControllerContext } from './index.ts';
+import { WorkQueue } from './queue.ts';
+import { OwnerIndex } from './owners.ts';
+import { deletionOrder, isActive, isAvailable, isReady } from './pods.ts';
+import { clone, controllerOf, ownerRef, randomSuffix, type KubeObject } from '../apimachinery/meta.ts';
+import { typeByKey } from '../apimachinery/registry.ts';
+import { isApiError } from '../apimachinery/errors.ts';
+
+// Keeps each ReplicaSet's number of active pods at spec.replicas, and its status current.
+
+const RS = typeByKey('replicasets.apps');
+const PODS = typeByKey('pods');
+const BURST = 500; // pods created or deleted per reconcile, so one big scale-up does not starve others
+
+export function startReplicaSetController(ctx: ControllerContext) {
+  const { api, events, log } = ctx;
+  const pods = new OwnerIndex(api, 'pods');
+  const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+  const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'replicaset reconcile failed'));
+
+  const start = api.cache.resourceVersion;
+  for (const rs of api.cache.list(RS.key).items) queue.add(keyOf(rs));
+  const unsubscribeRs = api.cache.watch({ resource: RS.key }, start, (e) => queue.add(keyOf(e.object)));
+  const unsubscribePods = api.cache.watch({ resource: PODS.key }, start, (e) => {
+    const owner = controllerOf(e.object) ?? (e.previous && controllerOf(e.previous));
+    if (owner?.kind === 'ReplicaSet') queue.add(`${e.object.metadata.namespace}/${owner.name}`);
+  });
+
+  async function reconcile(key: string) {
+    const [namespace, name] = key.split('/');
+    const rs = api.peek(RS, namespace, name) as any;
+    if (!rs || rs.metadata.deletionTimestamp) return;
+    const owned = pods.owned(rs.metadata.uid).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
+    const active = owned.filter(isActive);
+    const want = rs.spec.replicas ?? 1;
+    const diff = want - active.length;
+    if (diff > 0) {
+      const n = Math.min(diff, BURST);
+      for (let i = 0; i < n; i++) await createPod(rs);
+      if (diff > BURST) queue.add(key);
+    } else if (diff < 0) {
+      const victims = [...active].sort(deletionOrder).slice(0, Math.min(-diff, BURST));
+      for (const pod of victims) {
+        try {
+          await api.delete(PODS, namespace, pod.metadata.name);
+          events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
+        } catch (err) {
+          if (!(isApiError(err) && err.code === 404)) throw err;
+        }
+      }
+      if (-diff > BURST) queue.add(key);
+    }
+    await updateStatus(rs, owned);
+  }
+
+  async function createPod(rs: any) {
+    const template = clone(rs.spec.template ?? {});
+    const pod = {
+      metadata: {
+        ...(template.metadata ?? {}),
+        name: `${rs.metadata.name}-${randomSuffix()}`,
+        namespace: rs.metadata.namespace,
+        ownerReferences: [ownerRef(rs, 'apps/v1', 'ReplicaSet')],
+      },
+      spec: template.spec,
+    };
+    try {
+      const created = await api.create(PODS, rs.metadata.namespace, pod);
+      events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, 'replicaset-controller');
+    } catch (err) {
+      if (isApiError(err) && err.code === 409) return; // a random-name collision: the next pass retries
+      events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`, 'replicaset-controller');
+      throw err;
+    }
+  }
+
+  async function updateStatus(rs: any, owned: KubeObject[]) {
+    const fresh = api.peek(RS, rs.metadata.namespace, rs.metadata.name) as any;
+    if (!fresh) return;
+    const active = owned.filter(isActive);
+    const status = {
+      replicas: active.length,
+      fullyLabeledReplicas: active.length,
+      readyReplicas: active.filter(isReady).length,
+      availableReplicas: active.filter((p) => isAvailable(p, fresh.spec.minReadySeconds)).length,
+      observedGeneration: fresh.metadata.generation,
+    };
+    const current = fresh.status ?? {};
+    if (Object.entries(status).every(([k, v]) => current[k] === v)) return;
+    const next = clone(fresh);
+    next.status = { ...current, ...status };
+    await api.commit(RS, next);
+  }
+
+  return {
+    queue,
+    stop: () => {
+      queue.stop();
+      unsubscribeRs();
+      unsubscribePods();
+      pods.stop();
+    },
+  };
+}

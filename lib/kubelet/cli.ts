@@ -1,0 +1,104 @@
+// The standalone node agent: `npx nko --server http://host:3000 --token T --nodes 20 --profile edge`
+// joins a running EntroOS server over HTTP and runs simulated nodes like kubelets.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { NodeFleet } from './fleet.ts';
+import { httpBackend, HttpError } from './http-backend.ts';
+import { fleetFor, PROFILES } from './profiles.ts';
+import { ImageRegistry } from './runtime/registry.ts';
+import { openAgentTunnel } from './agent-tunnel.ts';
+
+const { values } = parseArgs({
+  options: {
+    server: { type: 'string' },
+    token: { type: 'string' },
+    nodes: { type: 'string', default: '3' },
+    profile: { type: 'string', default: 'mixed' },
+    prefix: { type: 'string' },
+    'lease-seconds': { type: 'string', default: '10' },
+    seed: { type: 'string', default: '1' },
+  },
+  strict: true,
+});
+
+const say = (line: string) => process.stderr.write(`nko: ${line}\n`);
+const server = values.server ?? process.env.ENTROOS_SERVER;
+const token = values.token ?? process.env.ENTROOS_TOKEN;
+const nodes = Number(values.nodes);
+const leaseSeconds = Number(values['lease-seconds']);
+if (!server) {
+  say('pass --server http://host:3000 (or set ENTROOS_SERVER)');
+  process.exit(2);
+}
+if (!token) {
+  say('pass --token <API token> (or set ENTROOS_TOKEN); create one under Settings → API tokens (an admin token: nodes are cluster resources)');
+  process.exit(2);
+}
+if (!Number.isInteger(nodes) || nodes < 1 || nodes > 5000) {
+  say(`--nodes must be a whole number from 1 to 5000 (got "${values.nodes}")`);
+  process.exit(2);
+}
+if (!(values.profile! in PROFILES)) {
+  say(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${values.profile}")`);
+  process.exit(2);
+}
+if (!/^\d{1,9}$/.test(values.seed!)) {
+  say(`--seed must be a whole number (got "${values.seed}")`);
+  process.exit(2);
+}
+if (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0) {
+  say(`--lease-seconds must be a positive number (got "${values['lease-seconds']}")`);
+  process.exit(2);
+}
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'nko' } });
+const prefix = values.prefix ?? `nko-${randomBytes(2).toString('hex')}`;
+
+/** Waits until the server answers and accepts the token, saying why not in one line, with backoff. */
+async function connect(): Promise<void> {
+  let delay = 1000;
+  for (;;) {
+    try {
+      const res = await fetch(`${server!.replace(/\/$/, '')}/apis/entroos.io/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } });
+      if (res.ok) {
+        const me = (await res.json()) as { username: string; role: string };
+        if (me.role !== 'admin') say(`warning: ${me.username} has role ${me.role}; registering nodes needs an admin token`);
+        return;
+      }
+      say(`the server refused the token (${res.status} ${res.statusText}); check --token — retrying in ${delay / 1000} s`);
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      say(`cannot reach ${server} (${cause}); retrying in ${delay / 1000} s`);
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(30_000, delay * 2);
+  }
+}
+
+async function main() {
+  await connect();
+  const backend = await httpBackend(server!, token!, log);
+  // The server keeps the admins' image marks; follow them like a registry mirror would.
+  const registry = new ImageRegistry(await backend.imageMarks());
+  const refresh = setInterval(() => void backend.imageMarks().then((m) => registry.replaceMarks(m), (err) => log.warn({ err: (err as Error).message }, 'could not refresh image marks')), 5000);
+  refresh.unref();
+  const fleet = new NodeFleet(backend, log, { leaseSeconds, registry, seed: Number(values.seed) });
+  const specs = fleetFor(values.profile!, nodes, prefix);
+  await fleet.start(specs);
+  const tunnel = openAgentTunnel(server!, token!, fleet, specs.map((n) => n.name), log);
+  say(`running ${nodes} ${values.profile} node(s) ${specs[0].name}…${specs[specs.length - 1].name} against ${server}`);
+  const stop = async () => {
+    tunnel.close();
+    await fleet.stop();
+    backend.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+main().catch((err) => {
+  say(err instanceof HttpError ? `the server answered ${err.status}: ${err.message}` : (err as Error).message);
+  process.exit(1);
+});
