@@ -16,10 +16,10 @@ import { CLIENT_IP_HEADER } from './lib/http/client-ip.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './lib/http/request-id.ts';
 import { getMetrics, routeLabel } from './lib/metrics.ts';
 import { attachSocketGateway } from './lib/router/gateway.ts';
+import { attachAgentTunnel } from './lib/kubelet/tunnel.ts';
 import { PATH_HEADER } from './lib/http/path-header.ts';
-import { loadTls } from './lib/http/tls.ts';
 import { sendWebResponse, toWebRequest } from './lib/http/node-bridge.ts';
-import { handleKubeRequest } from './lib/apiserver/http/handler.ts';
+import { serveKubeApi } from './lib/http/kube.ts';
 
 // Kubernetes API paths go straight to the API handler (no React, no Next
 // routing); everything else — dashboard, next-auth, EntroOS routes — to Next.
@@ -60,7 +60,7 @@ async function main() {
 
   const platform = await startPlatform(config).catch((err: Error) =>
     fail(
-      err.message.startsWith('cannot reach Redis') || err.name === 'ArtifactError'
+      err.message.startsWith('cannot reach Redis') || err.name === 'ArtifactError' || err.name === 'TlsFileError'
         ? err.message
         : `cannot open the database at ${redactUrl(config.databaseUrl)}: ${err.message.split('\n').filter(Boolean).pop()}`,
     ),
@@ -111,7 +111,7 @@ async function main() {
       : kube
       ? (async () => {
           const origin = `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-          await sendWebResponse(await handleKubeRequest(toWebRequest(req, origin), kube.root, kube.segments), res);
+          await sendWebResponse(await serveKubeApi(toWebRequest(req, origin), kube.root, kube.segments), res);
         })()
       : handle(req, res);
     served.catch((err: unknown) => {
@@ -124,6 +124,7 @@ async function main() {
     });
   });
   const io = attachSocketGateway(server, platform);
+  attachAgentTunnel(io, platform);
   if (dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {
@@ -134,7 +135,7 @@ async function main() {
   // One port, two protocols: a TLS handshake starts with byte 0x16, so each
   // new connection is routed to TLS or to plain HTTP by its first byte, and
   // both end up in the same HTTP server (and socket.io).
-  const tls = await loadTls(config, platform.store);
+  const { tls } = platform;
   const tlsServer = createTlsServer({ key: tls.key, cert: tls.cert, ALPNProtocols: ['http/1.1'] }, (secure) => server.emit('connection', secure));
   tlsServer.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
   const listener = createNetServer((socket: Socket) => {
@@ -146,7 +147,6 @@ async function main() {
       process.nextTick(() => socket.resume());
     });
   });
-  platform.tls = tls;
 
   listener.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') fail(`port ${config.port} on ${config.host} is in use; set PORT to another port`);

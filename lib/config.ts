@@ -57,6 +57,12 @@ const schema = z.object({
   zkDir: z.string().min(1).optional(),
   /** How long a partial batch of bindings waits for more before it is proved. */
   proofBatchMs: z.coerce.number().int().min(0).max(60_000).default(250),
+  /** How often a watch that asked for bookmarks gets one while nothing changes. */
+  watchBookmarkMs: z.coerce.number().int().min(100, 'at least 100').max(3_600_000).default(30_000),
+  /** How often `kubectl logs -f` looks for new lines of a running container. */
+  logFollowPollMs: z.coerce.number().int().min(10, 'at least 10').max(60_000).default(500),
+  /** How often the leader samples the cluster for the overview's charts. */
+  historySampleMs: z.coerce.number().int().min(100, 'at least 100').max(3_600_000).default(10_000),
   /** Scheduler profiles (config file only); an admin's edit through the API takes precedence. */
   scheduler: schedulerConfigSchema.optional(),
 });
@@ -99,6 +105,9 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   provers: 'ENTROOS_PROVERS',
   proofBatchMs: 'ENTROOS_PROOF_BATCH_MS',
   zkDir: 'ENTROOS_ZK_DIR',
+  watchBookmarkMs: 'ENTROOS_WATCH_BOOKMARK_MS',
+  logFollowPollMs: 'ENTROOS_LOG_FOLLOW_POLL_MS',
+  historySampleMs: 'ENTROOS_HISTORY_SAMPLE_MS',
   scheduler: 'ENTROOS_SCHEDULER_CONFIG',
 };
 

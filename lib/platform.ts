@@ -4,8 +4,12 @@ import type { LoginLimiter } from './auth/login-limiter.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { processGlobal } from './global.ts';
 import type { Store } from './store/index.ts';
-import type { Orchestrator } from './apiserver/index.ts';
+import type { ObjectApi } from './apiserver/object-api.ts';
+import type { EventRecorder } from './apiserver/events.ts';
+import type { NodeReads } from './apiserver/node-reads.ts';
+import type { KubeApi } from './apiserver/http/handler.ts';
 import type { TlsMaterial } from './http/tls.ts';
+import type { Controllers } from './controllers/index.ts';
 import type { Scheduler } from './scheduler/index.ts';
 import type { NodeFleet } from './kubelet/index.ts';
 import type { ChaosMonkey } from './kubelet/chaos.ts';
@@ -18,7 +22,22 @@ import type { CircuitArtifacts, CircuitName } from './proofs/artifacts.ts';
 import type { ProofService } from './proofs/service.ts';
 import type { ProofApi } from './proofs/records.ts';
 
-/** Everything a request needs that lives for the whole process. Built by lib/start.ts. */
+/** What runs only on the elected leader (followers forward to it). */
+export interface LeaderServices {
+  controllers: Controllers;
+  scheduler: Scheduler;
+  history: HistorySampler;
+  /** Chaos mode over the in-process fleet; null without simulated nodes. */
+  chaos: ChaosMonkey | null;
+  /** Proves the scheduler's bindings; null when ENTROOS_PROVERS=0. */
+  proofs: ProofService | null;
+}
+
+/**
+ * Everything a request needs that lives for the whole process, built once by
+ * lib/start.ts. Only the edge reads it (server.ts, route handlers, lib/http);
+ * every service inside receives its own dependencies when it is constructed.
+ */
 export interface Platform {
   config: Config;
   store: Store;
@@ -31,28 +50,27 @@ export interface Platform {
   bus: EventBus;
   /** Leader election and replication between instances. */
   router: Router;
-  /** The Kubernetes object API and controllers (set once started). */
-  orchestrator?: Orchestrator;
-  /** The entropy scheduler (set once started). */
-  scheduler?: Scheduler;
+  /** The Kubernetes object API and the event recorder. */
+  api: ObjectApi;
+  events: EventRecorder;
+  /** The Kubernetes REST API (discovery, objects, watch, logs, metrics). */
+  kubeApi: KubeApi;
+  /** Logs and usage of pods, from the in-process fleet or a standalone agent. */
+  nodes: NodeReads;
   /** Mock Docker's registry (with the admins' image marks) that this instance's nodes pull from. */
   images: ImageRegistry;
-  /** The in-process fleet of simulated nodes, if ENTROOS_NODES > 0. */
-  fleet?: NodeFleet;
-  /** Sockets of standalone node agents, for their logs and usage (set when the socket gateway starts). */
-  agents?: AgentTunnels;
-  /** The cluster history for the overview's charts (the leader samples it). */
-  history?: HistorySampler;
-  /** Chaos mode over the in-process fleet (the leader, with nodes). */
-  chaos?: ChaosMonkey;
+  /** The in-process fleet of simulated nodes; null with ENTROOS_NODES=0. Started on the leader. */
+  fleet: NodeFleet | null;
+  /** Sockets of standalone node agents, for their logs and usage. */
+  agents: AgentTunnels;
   /** The circuits' checked artifacts (keys for verification). */
   circuits: Record<CircuitName, CircuitArtifacts>;
   /** Reading and verifying proofs (every instance). */
   proofApi: ProofApi;
-  /** Proves the scheduler's bindings (the leader, when ENTROOS_PROVERS > 0). */
-  proofs?: ProofService;
-  /** The HTTPS material (set by server.ts); `ca` goes into kubeconfigs. */
-  tls?: TlsMaterial;
+  /** The HTTPS material; `ca` goes into kubeconfigs. */
+  tls: TlsMaterial;
+  /** Set once this instance leads (null on followers and before the election). */
+  leader: LeaderServices | null;
 }
 
 export const PLATFORM_GLOBAL = 'platform';

@@ -2,31 +2,40 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { guard } from './http/with-auth.ts';
+import { loadTls } from './http/tls.ts';
 import { processGlobal, setProcessGlobal } from './global.ts';
 import { getLogger } from './log.ts';
-import { PLATFORM_GLOBAL, type Platform } from './platform.ts';
+import { PLATFORM_GLOBAL, type LeaderServices, type Platform } from './platform.ts';
 import { openStore } from './store/index.ts';
-import { createOrchestrator } from './apiserver/index.ts';
+import { createApiServer, ensureSystemNamespaces } from './apiserver/index.ts';
+import { createKubeApi } from './apiserver/http/handler.ts';
+import { startControllers } from './controllers/index.ts';
 import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
 import { loadArtifacts } from './proofs/artifacts.ts';
 import { ProofService } from './proofs/service.ts';
 import { createProofApi } from './proofs/records.ts';
+import { terminateCurve } from './proofs/verify.ts';
 import { startScheduler } from './scheduler/index.ts';
-import { startFleet } from './kubelet/index.ts';
+import { createFleet, startFleet } from './kubelet/index.ts';
+import { createNodeReads } from './kubelet/node-reads.ts';
+import { AgentTunnels } from './kubelet/tunnel.ts';
 import { ImageRegistry } from './kubelet/runtime/registry.ts';
+import { getImageMarks } from './kubelet/runtime/image-marks.ts';
 import { ChaosMonkey, resumeChaos } from './kubelet/chaos.ts';
 import { HistorySampler } from './history/sampler.ts';
-import { getImageMarks } from './kubelet/runtime/image-marks.ts';
 
-/** Opens the store (migrating it), loads the auth secret and builds the limiters. Called once by server.ts. */
+// The composition root: every service is built here with what it needs, and
+// the leader-only ones are started when this instance is elected.
+
+/** Opens the store (migrating it), builds every service, and joins nothing yet. Called once by server.ts. */
 export async function startPlatform(config: Config): Promise<Platform> {
   const log = getLogger();
   const store = await openStore(config.databaseUrl, {
     watchHistory: config.watchHistory,
     onCommitError: (err) => log.error({ err }, 'a store commit failed; its writes were reverted'),
   });
-  const authSecret = config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
   let circuits: Platform['circuits'];
   try {
     circuits = loadArtifacts(config.zkDir);
@@ -34,8 +43,38 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await store.close();
     throw err;
   }
+  const authSecret = config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
+  let tls: Platform['tls'];
+  try {
+    tls = await loadTls(config, store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const bus = new EventBus();
-  const platform = {
+  const server = createApiServer(store, log, { eventQps: config.eventQps });
+  const images = new ImageRegistry();
+  const agents = new AgentTunnels();
+  const fleet = createFleet(config, server, log, images);
+  const nodes = createNodeReads(fleet, agents);
+  const router = new Router({
+    config,
+    store,
+    log,
+    bus,
+    clusterId: await store.settings.getOrCreate('cluster.id', () => randomUUID()),
+    onLeading: async () => {
+      platform.leader = await startLeaderServices(platform);
+    },
+    onLeadershipLost: (reason) => {
+      // Like a Kubernetes controller manager: stop at once rather than risk
+      // two schedulers; the supervisor restarts this process as a follower.
+      log.fatal({ reason }, 'lost the leader lease; exiting');
+      console.error(`EntroOS: this instance lost its leadership (${reason}); exiting so it restarts as a follower`);
+      process.exit(1);
+    },
+  });
+  const platform: Platform = {
     config,
     store,
     log,
@@ -48,52 +87,60 @@ export async function startPlatform(config: Config): Promise<Platform> {
     }),
     startedAt: new Date(),
     bus,
+    router,
+    api: server.api,
+    events: server.events,
+    kubeApi: createKubeApi({
+      api: server.api,
+      events: server.events,
+      nodes,
+      watchBookmarkMs: config.watchBookmarkMs,
+      logFollowPollMs: config.logFollowPollMs,
+      authorize: (req, verb, resource) => guard(req, verb, resource),
+    }),
+    nodes,
+    images,
+    fleet,
+    agents,
     circuits,
-    images: new ImageRegistry(),
-    orchestrator: createOrchestrator(store, log, { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds, eventQps: config.eventQps }),
-  } as Platform;
-  platform.proofApi = createProofApi(platform);
-  platform.router = new Router({
-    config,
-    store,
-    log,
-    bus,
-    clusterId: await store.settings.getOrCreate('cluster.id', () => randomUUID()),
-    onLeading: async () => {
-      await platform.orchestrator!.startControllers();
-      if (config.provers > 0) platform.proofs = new ProofService(circuits, store, bus, log, { provers: config.provers, batchMs: config.proofBatchMs });
-      platform.scheduler = await startScheduler(store, platform.orchestrator!, log, config.scheduler, (d) => {
-        bus.publish('scheduling.decision', { pod: d.pod, uid: d.uid, profile: d.profile, result: d.result, node: d.node, message: d.message });
-        platform.proofs?.onDecision(d);
-      });
-      platform.images.replaceMarks(await getImageMarks(store));
-      platform.fleet = await startFleet(config, store, platform.orchestrator!, log, platform.images);
-      platform.history = new HistorySampler(platform);
-      await platform.history.start();
-      if (platform.fleet) {
-        platform.chaos = new ChaosMonkey(platform.fleet, bus, log, config.seed);
-        await resumeChaos(store, platform.chaos, log);
-      }
-    },
-    onLeadershipLost: (reason) => {
-      // Like a Kubernetes controller manager: stop at once rather than risk
-      // two schedulers; the supervisor restarts this process as a follower.
-      log.fatal({ reason }, 'lost the leader lease; exiting');
-      console.error(`EntroOS: this instance lost its leadership (${reason}); exiting so it restarts as a follower`);
-      process.exit(1);
-    },
-  });
+    proofApi: createProofApi({ store, circuits }),
+    tls,
+    leader: null,
+  };
   // No writes until this instance is elected: a request that arrives between
   // listening and the election gets a retryable 503 instead of forking the state.
   store.objects.setReadOnly(undefined);
   try {
-    await platform.router.connectRedis();
+    await router.connectRedis();
   } catch (err) {
     await store.close();
     throw err;
   }
   setProcessGlobal(PLATFORM_GLOBAL, platform);
   return platform;
+}
+
+/** The leader's part, in order: controllers (after the system namespaces), provers, scheduler, nodes, history, chaos. */
+async function startLeaderServices(platform: Platform): Promise<LeaderServices> {
+  const { config, store, log, bus, api, events, fleet } = platform;
+  const server = { api, events };
+  await ensureSystemNamespaces(api);
+  const controllers = startControllers(
+    { api, events, log },
+    { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds },
+  );
+  const proofs = config.provers > 0 ? new ProofService(platform.circuits, store, bus, log, { provers: config.provers, batchMs: config.proofBatchMs }) : null;
+  const scheduler = await startScheduler(store, server, log, config.scheduler, (d) => {
+    bus.publish('scheduling.decision', { pod: d.pod, uid: d.uid, profile: d.profile, result: d.result, node: d.node, message: d.message });
+    proofs?.onDecision(d);
+  });
+  platform.images.replaceMarks(await getImageMarks(store));
+  if (fleet) await startFleet(fleet, config, store, server);
+  const history = new HistorySampler({ api, nodes: platform.nodes, scheduler, store, bus, log, sampleMs: config.historySampleMs });
+  await history.start();
+  const chaos = fleet ? new ChaosMonkey(fleet, bus, log, config.seed) : null;
+  if (chaos) await resumeChaos(store, chaos, log);
+  return { controllers, scheduler, history, chaos, proofs };
 }
 
 /** Joins the leader election once the server listens at `address`; the leader starts the controllers, scheduler and nodes. */
@@ -104,13 +151,16 @@ export async function startRouter(platform: Platform, address: string): Promise<
 export async function stopPlatform(): Promise<void> {
   const platform = processGlobal<Platform | undefined>(PLATFORM_GLOBAL, () => undefined);
   setProcessGlobal(PLATFORM_GLOBAL, undefined);
-  platform?.chaos?.stop();
-  await platform?.history?.stop();
-  await platform?.fleet?.stop();
-  platform?.scheduler?.stop();
-  await platform?.proofs?.stop();
-  if (platform) await import('./proofs/verify.ts').then((m) => m.terminateCurve());
-  await platform?.orchestrator?.stop();
-  await platform?.router.stop();
-  await platform?.store.close();
+  if (!platform) return;
+  const leader = platform.leader;
+  leader?.chaos?.stop();
+  await leader?.history.stop();
+  await platform.fleet?.stop();
+  leader?.scheduler.stop();
+  await leader?.proofs?.stop();
+  await terminateCurve();
+  await leader?.controllers.stop();
+  if (!platform.store.objects.readOnly) await platform.store.objects.flush();
+  await platform.router.stop();
+  await platform.store.close();
 }

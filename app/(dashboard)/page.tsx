@@ -11,7 +11,9 @@ export const dynamic = 'force-dynamic';
 
 export default async function OverviewPage() {
   await requireUser();
-  const overview = clusterOverview(getPlatform());
+  const platform = getPlatform();
+  const scheduler = platform.leader?.scheduler;
+  const overview = clusterOverview(platform.api, scheduler ? () => scheduler.clusterEntropy() : null);
   const empty = overview.nodes.total === 0 && Object.values(overview.pods).every((n) => n === 0);
   return (
     <>

@@ -1,6 +1,3 @@
-import { ZodError } from 'zod';
-import { getLogger } from '../log.ts';
-
 // One error type for every client-visible failure, rendered as a Kubernetes
 // `Status` object (https://kubernetes.io/docs/reference/using-api/api-concepts/).
 
@@ -102,32 +99,3 @@ export const invalid = (kind: string, name: string | undefined, causes: StatusCa
     `${kind}${name ? ` "${name}"` : ''} is invalid: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ')}`,
     { kind, ...(name ? { name } : {}), causes },
   );
-
-/** Turns zod issues into Status causes naming each field. */
-export function causesFrom(error: ZodError): StatusCause[] {
-  return error.issues.map((issue) => ({
-    reason: issue.code === 'invalid_type' && issue.input === undefined ? 'FieldValueRequired' : 'FieldValueInvalid',
-    message: issue.code === 'invalid_type' && issue.input === undefined ? 'Required value' : issue.message,
-    field: issue.path.length ? issue.path.map(String).join('.') : undefined,
-  }));
-}
-
-/** Maps any thrown value to a Status; unknown errors are logged and never leak internals. */
-export function toApiError(err: unknown, context: { requestId?: string; kind?: string } = {}): ApiError {
-  if (isApiError(err)) return err;
-  if (err instanceof ZodError || (err instanceof Error && err.name === 'ZodError' && Array.isArray((err as ZodError).issues))) return invalid(context.kind ?? 'request', undefined, causesFrom(err as ZodError));
-  // A write that reached a follower (e.g. during a leader hand-over): the client should retry.
-  if (err instanceof Error && err.name === 'NotLeader') return new ApiError(503, 'ServiceUnavailable', err.message, { retryAfterSeconds: 2 });
-  getLogger().error({ err, requestId: context.requestId }, 'unhandled error in request');
-  return new ApiError(
-    500,
-    'InternalError',
-    `an internal error occurred${context.requestId ? ` (request id ${context.requestId})` : ''}; the server log has the details`,
-  );
-}
-
-export function statusResponse(error: ApiError, headers: Record<string, string> = {}): Response {
-  const extra: Record<string, string> = { ...headers };
-  if (error.details?.retryAfterSeconds !== undefined) extra['Retry-After'] = String(error.details.retryAfterSeconds);
-  return Response.json(error.toStatus(), { status: error.code, headers: extra });
-}

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { KubeObject } from '../store/index.ts';
+import type { KubeObject } from './object.ts';
 
 export type { KubeObject };
 

@@ -1,4 +1,4 @@
-import type { Platform } from '../platform.ts';
+import type { ObjectApi } from './object-api.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import { milliCpu, parseQuantity } from '../apimachinery/quantity.ts';
 
@@ -43,8 +43,8 @@ function latestEvents(events: any[], n: number): any[] {
   return top;
 }
 
-export function clusterOverview(platform: Platform): ClusterOverview {
-  const api = platform.orchestrator!.api;
+/** `clusterEntropy` comes from the scheduler, which runs only on the leader (null elsewhere). */
+export function clusterOverview(api: ObjectApi, clusterEntropy: (() => number) | null): ClusterOverview {
   const nodes = api.cache.list(typeByKey('nodes').key).items as any[];
   const pods = api.cache.list(typeByKey('pods').key).items as any[];
   const deployments = api.cache.list(typeByKey('deployments.apps').key).items as any[];
@@ -75,7 +75,7 @@ export function clusterOverview(platform: Platform): ClusterOverview {
     deployments: { total: deployments.length, available: deployments.filter((d) => (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1)).length },
     capacity,
     requested,
-    entropy: platform.scheduler ? Math.round(platform.scheduler.clusterEntropy() * 10) / 10 : null,
+    entropy: clusterEntropy ? Math.round(clusterEntropy() * 10) / 10 : null,
     events: latest.map((e) => ({
       type: e.type,
       reason: e.reason,

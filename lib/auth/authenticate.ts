@@ -1,4 +1,5 @@
-import type { Platform } from '../platform.ts';
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.ts';
 import type { Principal } from './principal.ts';
 import { decodeSession, parseCookies, sessionTokenFrom } from './session.ts';
 import { authenticateToken } from './tokens.ts';
@@ -9,6 +10,14 @@ export interface Credentials {
   cookie?: string | null;
 }
 
+/** What authentication needs: the store (users, tokens), the session key and the session lifetime. */
+export interface AuthContext {
+  store: Store;
+  log: Logger;
+  authSecret: string;
+  config: { sessionMaxAgeHours: number };
+}
+
 export type AuthResult = { principal: Principal } | { principal: null; reason: string };
 
 /**
@@ -16,7 +25,7 @@ export type AuthResult = { principal: Principal } | { principal: null; reason: s
  * browser session. A bearer header that is present but bad is an error even
  * if a session cookie is also sent: the caller asked to be that token.
  */
-export async function authenticate(platform: Platform, credentials: Credentials): Promise<AuthResult> {
+export async function authenticate(platform: AuthContext, credentials: Credentials): Promise<AuthResult> {
   const authorization = credentials.authorization?.trim();
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);

@@ -1,9 +1,8 @@
 import type { Socket } from 'socket.io';
-import { authenticate } from './authenticate.ts';
-import type { Platform } from '../platform.ts';
+import { authenticate, type AuthContext } from './authenticate.ts';
 
 /** The handshake check of every namespace: a session cookie, `Authorization: Bearer`, or `auth.token`. */
-export function socketAuth(platform: Platform) {
+export function socketAuth(platform: AuthContext) {
   return async (socket: Socket, next: (err?: Error) => void) => {
     try {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { forbidden, invalid, notFound } from '../apimachinery/errors.ts';
-import type { Platform } from '../platform.ts';
+import type { Logger } from 'pino';
 import type { Store, TokenWithUser } from '../store/index.ts';
 import type { Principal } from './principal.ts';
 import { isRole } from './rbac.ts';
@@ -102,7 +102,7 @@ function forgetToken(id: string) {
 }
 
 /** The principal for a bearer secret, or null when it is unknown, revoked, expired or its user is disabled. */
-export async function authenticateToken(platform: Platform, secret: string): Promise<Principal | null> {
+export async function authenticateToken(platform: { store: Store; log: Logger }, secret: string): Promise<Principal | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
   const hash = hashSecret(secret);
   const now = Date.now();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { alreadyExists, notFound, unauthorized, forbidden } from '../apimachinery/errors.ts';
 import { processGlobal } from '../global.ts';
-import type { Platform } from '../platform.ts';
+import type { Logger } from 'pino';
+import type { LoginLimiter } from './login-limiter.ts';
 import type { Store, UserRecord } from '../store/index.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
 import type { Principal } from './principal.ts';
@@ -53,7 +54,7 @@ export async function listUsers(store: Store): Promise<PublicUser[]> {
   return (await store.users.list()).map(toPublicUser);
 }
 
-export async function updateUser(platform: Platform, actor: Principal, id: string, input: UpdateUserInput): Promise<PublicUser> {
+export async function updateUser(platform: { store: Store }, actor: Principal, id: string, input: UpdateUserInput): Promise<PublicUser> {
   const user = await platform.store.users.getById(id);
   if (!user) throw notFound(`user "${id}" not found`, { kind: 'users', name: id });
   if (user.id === actor.userId && (input.disabled || (input.role && input.role !== 'admin'))) {
@@ -91,7 +92,7 @@ export async function ensureAdmin(store: Store, configuredPassword?: string): Pr
 let dummyHash: Promise<string> | undefined;
 
 /** Checks a username and password, applying the login rate limits. Throws 401/429 ApiErrors. */
-export async function verifyCredentials(platform: Platform, username: string, password: string, ip?: string): Promise<PublicUser> {
+export async function verifyCredentials(platform: { store: Store; loginLimiter: LoginLimiter; log: Logger }, username: string, password: string, ip?: string): Promise<PublicUser> {
   platform.loginLimiter.check(username, ip);
   const user = await platform.store.users.getByUsername(username);
   const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await (dummyHash ??= hashPassword('x'.repeat(16)))), false);

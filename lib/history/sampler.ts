@@ -1,6 +1,10 @@
-import type { Platform } from '../platform.ts';
+import type { Logger } from 'pino';
 import { clusterOverview } from '../apiserver/overview.ts';
-import { usageSnapshot } from '../kubelet/node-reads.ts';
+import type { ObjectApi } from '../apiserver/object-api.ts';
+import type { NodeReads } from '../apiserver/node-reads.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
+import type { EventBus } from '../router/bus.ts';
+import type { Store } from '../store/index.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import { percentile } from '../apimachinery/stats.ts';
 import { NodeUsageHistory } from './node-series.ts';
@@ -10,9 +14,19 @@ import { ClusterHistory, type HistoryWindow, type Point, type Sample } from './s
 // charts show, publishes each sample on the platform bus (live charts), and
 // saves the series every minute so a restart keeps them.
 
-export const SAMPLE_MS = Number(process.env.ENTROOS_HISTORY_SAMPLE_MS ?? 10_000);
 const SAVE_EVERY = 6;
 const SETTING = 'history.series';
+
+export interface SamplerDeps {
+  api: ObjectApi;
+  nodes: NodeReads;
+  scheduler: Scheduler;
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  /** How often to sample (ENTROOS_HISTORY_SAMPLE_MS). */
+  sampleMs: number;
+}
 
 export class HistorySampler {
   private history = new ClusterHistory();
@@ -23,13 +37,13 @@ export class HistorySampler {
   private samples = 0;
   private sampling = false;
 
-  constructor(private platform: Platform) {}
+  constructor(private deps: SamplerDeps) {}
 
   async start() {
-    const saved = await this.platform.store.settings.get(SETTING);
+    const saved = await this.deps.store.settings.get(SETTING);
     if (saved) this.history = ClusterHistory.from(JSON.parse(saved));
     await this.sample();
-    this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
+    this.timer = setInterval(() => void this.sample(), this.deps.sampleMs);
     this.timer.unref();
   }
 
@@ -43,31 +57,32 @@ export class HistorySampler {
   }
 
   private async save() {
-    await this.platform.store.settings.set(SETTING, JSON.stringify(this.history)).catch((err) => this.platform.log.warn({ err }, 'could not save the cluster history'));
+    await this.deps.store.settings.set(SETTING, JSON.stringify(this.history)).catch((err) => this.deps.log.warn({ err }, 'could not save the cluster history'));
   }
 
   private async sample() {
     if (this.sampling) return;
     this.sampling = true;
     try {
-      const sample = await takeSample(this.platform, this.lastScheduled, this.nodes);
-      this.lastScheduled = { at: sample.t, count: this.platform.scheduler?.stats.scheduled ?? 0 };
+      const sample = await takeSample(this.deps, this.lastScheduled, this.nodes);
+      this.lastScheduled = { at: sample.t, count: this.deps.scheduler.stats.scheduled };
       this.history.add(sample);
-      this.platform.bus.publish('metrics.sample', sample);
+      this.deps.bus.publish('metrics.sample', sample);
       if (++this.samples % SAVE_EVERY === 0) await this.save();
     } catch (err) {
-      this.platform.log.warn({ err }, 'a cluster history sample failed');
+      this.deps.log.warn({ err }, 'a cluster history sample failed');
     } finally {
       this.sampling = false;
     }
   }
 }
 
-async function takeSample(platform: Platform, last: { at: number; count: number } | undefined, perNode: NodeUsageHistory): Promise<Sample> {
+async function takeSample(deps: SamplerDeps, last: { at: number; count: number } | undefined, perNode: NodeUsageHistory): Promise<Sample> {
   const now = Date.now();
-  const o = clusterOverview(platform);
-  const nodeNames = (platform.orchestrator!.api.cache.list(typeByKey('nodes').key).items as any[]).map((n) => n.metadata.name as string);
-  const usage = await usageSnapshot(platform, nodeNames);
+  const { api, scheduler } = deps;
+  const o = clusterOverview(api, () => scheduler.clusterEntropy());
+  const nodeNames = api.cache.list(typeByKey('nodes').key).items.map((n) => n.metadata.name);
+  const usage = await deps.nodes.usage(nodeNames);
   let cpuUsed = 0;
   let memUsed = 0;
   const byNode = new Map<string, { cpuMilli: number; memoryBytes: number }>();
@@ -78,8 +93,7 @@ async function takeSample(platform: Platform, last: { at: number; count: number 
     memUsed += u?.memoryBytes ?? 0;
   }
   perNode.add(now, byNode);
-  const scheduler = platform.scheduler;
-  const scheduled = scheduler?.stats.scheduled ?? 0;
+  const scheduled = scheduler.stats.scheduled;
   const seconds = last ? (now - last.at) / 1000 : 0;
   return {
     t: now,
@@ -97,7 +111,7 @@ async function takeSample(platform: Platform, last: { at: number; count: number 
     memUsed,
     entropy: o.entropy ?? 0,
     scheduledPerSecond: last && seconds > 0 ? Math.max(0, (scheduled - last.count) / seconds) : 0,
-    attemptP99Ms: scheduler ? percentile([...scheduler.stats.latencyMs].sort((a, b) => a - b), 99) || 0 : 0,
-    queued: scheduler ? Object.values(scheduler.queue.sizes as Record<string, number>).reduce((a, b) => a + b, 0) : 0,
+    attemptP99Ms: percentile([...scheduler.stats.latencyMs].sort((a, b) => a - b), 99) || 0,
+    queued: Object.values(scheduler.queue.sizes as Record<string, number>).reduce((a, b) => a + b, 0),
   };
 }

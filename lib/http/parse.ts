@@ -1,7 +1,10 @@
 import type { z } from 'zod';
-import { badRequest, causesFrom, invalid, tooLarge, ApiError } from '../apimachinery/errors.ts';
+import { badRequest, invalid, tooLarge, ApiError } from '../apimachinery/errors.ts';
+import { causesFrom } from './errors.ts';
 
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+import { MAX_BODY_BYTES } from '../apimachinery/limits.ts';
+
+export { MAX_BODY_BYTES };
 
 /** Reads a JSON body (at most MAX_BODY_BYTES) and validates it; every failure is a 4xx ApiError. */
 export async function parseJsonBody<S extends z.ZodType>(req: Request, schema: S, kind = 'request'): Promise<z.infer<S>> {

@@ -56,10 +56,23 @@ async function generateMaterial(): Promise<{ key: string; cert: string; ca: stri
   return { key: leaf.private, cert: leaf.cert, ca: ca.cert };
 }
 
+/** A start-up failure whose message is already the one line the operator needs. */
+export class TlsFileError extends Error {
+  override name = 'TlsFileError';
+}
+
+function readPem(setting: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new TlsFileError(`${setting}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 export async function loadTls(config: Pick<Config, 'tlsCert' | 'tlsKey' | 'tlsCa'>, store: Store): Promise<TlsMaterial> {
   if (config.tlsCert && config.tlsKey) {
-    const cert = readFileSync(config.tlsCert, 'utf8');
-    return { key: readFileSync(config.tlsKey, 'utf8'), cert, ca: config.tlsCa ? readFileSync(config.tlsCa, 'utf8') : cert, generated: false };
+    const cert = readPem('TLS_CERT', config.tlsCert);
+    return { key: readPem('TLS_KEY', config.tlsKey), cert, ca: config.tlsCa ? readPem('TLS_CA', config.tlsCa) : cert, generated: false };
   }
   const stored = await store.settings.get('tls.generated');
   if (stored) return { ...JSON.parse(stored), generated: true };

@@ -3,7 +3,8 @@ import { authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import { can, type Resource, type Verb } from '../auth/rbac.ts';
 import { getPlatform, type Platform } from '../platform.ts';
-import { forbidden, statusResponse, toApiError, tooManyRequests, unauthorized } from '../apimachinery/errors.ts';
+import { forbidden, tooManyRequests, unauthorized } from '../apimachinery/errors.ts';
+import { statusResponse, toApiError } from './errors.ts';
 import { parseJsonBody } from './parse.ts';
 import { REQUEST_ID_HEADER } from './request-id.ts';
 

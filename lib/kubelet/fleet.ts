@@ -12,6 +12,7 @@ import type { LogOptions, LogResult } from '../apiserver/object-api.ts';
 import { nodeIp, podCidr, type NodeSpec } from './profiles.ts';
 import { podStatusOf, type ContainerState } from './pod-status.ts';
 import type { NodeUsageReport } from './tunnel.ts';
+import type { ContainerUsage } from '../apiserver/node-reads.ts';
 
 // An in-process fleet of simulated nodes (NKO): each registers its Node,
 // renews its Lease, and runs the pods bound to it through a mock container
@@ -94,13 +95,7 @@ interface SimNode {
   pullBytesPerSecond?: number;
 }
 
-/** A running container's simulated usage; throttledMilli is the cpu it wanted above its limit (CFS throttling). */
-export interface ContainerUsage {
-  name: string;
-  cpuMilli: number;
-  memoryBytes: number;
-  throttledMilli: number;
-}
+export type { ContainerUsage };
 
 const podKey = (pod: any) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 

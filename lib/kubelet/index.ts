@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { Orchestrator } from '../apiserver/index.ts';
+import type { ApiServer } from '../apiserver/index.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import type { Store } from '../store/index.ts';
 import { NodeFleet } from './fleet.ts';
@@ -10,26 +10,33 @@ import type { ImageRegistry } from './runtime/registry.ts';
 
 export { NodeFleet } from './fleet.ts';
 
-/** Starts the in-process fleet (ENTROOS_NODES nodes) and, on a fresh store, the demo workloads. */
-export async function startFleet(config: Config, store: Store, orchestrator: Orchestrator, log: Logger, registry: ImageRegistry): Promise<NodeFleet | undefined> {
-  if (config.nodes === 0) return undefined;
-  const fleet = new NodeFleet(inProcessBackend(orchestrator.api, orchestrator.events), log, {
+/**
+ * The in-process fleet of ENTROOS_NODES simulated nodes, or null for none.
+ * Every instance builds it (so node reads have it from the start); only the
+ * leader starts it.
+ */
+export function createFleet(config: Config, { api, events }: ApiServer, log: Logger, registry: ImageRegistry): NodeFleet | null {
+  if (config.nodes === 0) return null;
+  return new NodeFleet(inProcessBackend(api, events), log, {
     crashBackoffMs: config.crashBackoffMs,
     leaseSeconds: config.leaseSeconds,
     seed: config.seed,
     pullBytesPerSecond: config.pullBytesPerSecond,
     registry,
   });
+}
+
+/** Registers the fleet's nodes and, on a fresh store, seeds the demo workloads. */
+export async function startFleet(fleet: NodeFleet, config: Config, store: Store, server: ApiServer): Promise<void> {
   await fleet.start(mixedFleet(config.nodes));
   if (config.demo === 'true' && (await store.settings.get('demo.seeded')) === null) {
-    await seedDemo(orchestrator);
+    await seedDemo(server);
     await store.settings.set('demo.seeded', new Date().toISOString());
   }
-  return fleet;
 }
 
 /** A small living cluster for a first look: a web tier, an API and a batch job that keeps failing. */
-async function seedDemo({ api }: Orchestrator) {
+async function seedDemo({ api }: ApiServer) {
   const ns = typeByKey('namespaces');
   const deployments = typeByKey('deployments.apps');
   const services = typeByKey('services');

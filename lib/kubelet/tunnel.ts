@@ -2,8 +2,8 @@ import type { Server as SocketServer, Socket } from 'socket.io';
 import { can } from '../auth/rbac.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { LogOptions, LogResult } from '../apiserver/object-api.ts';
-import type { Platform } from '../platform.ts';
-import type { ContainerUsage } from './fleet.ts';
+import type { AuthContext } from '../auth/authenticate.ts';
+import type { ContainerUsage } from '../apiserver/node-reads.ts';
 import { socketAuth } from '../auth/socket-auth.ts';
 
 // Standalone agents (`npx nko`) run their containers in another process, so
@@ -76,8 +76,14 @@ export class AgentTunnels {
   }
 }
 
-export function attachAgentTunnel(io: SocketServer, platform: Platform) {
-  const tunnels = (platform.agents ??= new AgentTunnels());
+/** Where agents' tunnels end: `router` tells a follower to send agents to the leader. */
+export interface TunnelDeps extends AuthContext {
+  agents: AgentTunnels;
+  router: { role: string; leader: { address: string } | null };
+}
+
+export function attachAgentTunnel(io: SocketServer, platform: TunnelDeps) {
+  const tunnels = platform.agents;
   const nsp = io.of(AGENT_NAMESPACE);
   nsp.use(socketAuth(platform));
   nsp.use((socket, next) => {

@@ -1,5 +1,6 @@
 import { ApiError, badRequest, notFound } from '../apimachinery/errors.ts';
-import type { Platform } from '../platform.ts';
+import type { Store } from '../store/index.ts';
+import type { CircuitArtifacts } from './artifacts.ts';
 import type { StoredProof } from '../store/index.ts';
 import { CIRCUITS, type CircuitName } from './artifacts.ts';
 import { proofMetrics } from './metrics.ts';
@@ -25,7 +26,13 @@ export function publicProof(row: StoredProof) {
   };
 }
 
-async function getProof(platform: Platform, id: string) {
+/** What the proofs API reads: stored proofs and the circuits' verification keys. */
+export interface ProofDeps {
+  store: Store;
+  circuits: Record<CircuitName, CircuitArtifacts>;
+}
+
+async function getProof(platform: ProofDeps, id: string) {
   const row = await platform.store.proofs.getProof(id);
   if (!row) throw notFound(`proof "${id}" not found`, { kind: 'proofs', name: id });
   return { kind: 'PlacementProof', apiVersion: 'entroos.io/v1', ...publicProof(row), placements: row.placements };
@@ -50,7 +57,7 @@ async function check(items: VerifyItem[], label: (i: number) => string): Promise
 }
 
 /** Verifies stored proofs (by id, or the oldest `limit`) in one batch and records each one's status. */
-async function verifyStored(platform: Platform, ids: string[] | undefined, limit = 1000) {
+async function verifyStored(platform: ProofDeps, ids: string[] | undefined, limit = 1000) {
   const rows = await platform.store.proofs.listProofs(ids, limit);
   if (ids) {
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
@@ -72,7 +79,7 @@ export interface SubmittedProof {
 }
 
 /** Verifies proofs sent in the request against this server's keys. */
-async function verifySubmitted(platform: Platform, proofs: SubmittedProof[]) {
+async function verifySubmitted(platform: ProofDeps, proofs: SubmittedProof[]) {
   const items = proofs.map((p, i) => {
     if (!isCircuit(p.circuit)) throw badRequest(`proofs[${i}].circuit: unknown circuit "${String(p.circuit)}"; use one of ${CIRCUITS.join(', ')}`);
     return { vkey: platform.circuits[p.circuit].vkey, proof: p.proof, publicSignals: p.publicSignals } as VerifyItem;
@@ -82,7 +89,7 @@ async function verifySubmitted(platform: Platform, proofs: SubmittedProof[]) {
 }
 
 /** Every proof of the cluster (up to `limit`) with the keys to check them: the file `npx entroos-verify` reads. */
-async function exportProofs(platform: Platform, limit: number) {
+async function exportProofs(platform: ProofDeps, limit: number) {
   const rows = await platform.store.proofs.listProofs(undefined, limit);
   const proofs = await Promise.all(
     rows.map(async (row) => ({ ...publicProof(row), placements: (await platform.store.proofs.getProof(row.id))?.placements ?? [] })),
@@ -97,7 +104,7 @@ async function exportProofs(platform: Platform, limit: number) {
   };
 }
 
-function vkeyOf(platform: Platform, circuit: string) {
+function vkeyOf(platform: ProofDeps, circuit: string) {
   if (!isCircuit(circuit)) throw new ApiError(404, 'NotFound', `unknown circuit "${circuit}"; use one of ${CIRCUITS.join(', ')}`);
   return { circuit, vkeyId: platform.circuits[circuit].vkeyId, vkey: platform.circuits[circuit].vkey };
 }
@@ -107,7 +114,7 @@ function vkeyOf(platform: Platform, circuit: string) {
  * lib/start.ts and reached by route handlers through the platform, so the
  * verifier (ffjavascript, WASM threads) stays out of the Next bundles.
  */
-export function createProofApi(platform: Platform) {
+export function createProofApi(platform: ProofDeps) {
   return {
     getProof: (id: string) => getProof(platform, id),
     verifyStored: (ids?: string[]) => verifyStored(platform, ids),

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import { socketAuth } from '../auth/socket-auth.ts';
+import type { AuthContext } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import { can, type Resource } from '../auth/rbac.ts';
 import { isApiError } from '../apimachinery/errors.ts';
@@ -9,14 +10,22 @@ import { RESOURCE_TYPES, type ResourceType } from '../apimachinery/registry.ts';
 import { fieldSelector, labelSelector } from '../apimachinery/selectors.ts';
 import { selectionChange } from '../apimachinery/selection.ts';
 import type { KubeObject } from '../apimachinery/meta.ts';
-import type { Platform } from '../platform.ts';
+import type { ObjectApi } from '../apiserver/object-api.ts';
 import { isResourceVersionTooOld } from '../store/watch-cache.ts';
-import type { PlatformTopic } from './bus.ts';
+import type { EventBus, PlatformTopic } from './bus.ts';
+import type { Router } from './router.ts';
 import { routerMetrics } from './metrics.ts';
 import type { SocketError, SubscribeAck } from './protocol.ts';
 import { parseSubscription } from './subscribe-schema.ts';
 import { PendingChanges, type PendingChange } from './subscription.ts';
-import { attachAgentTunnel } from '../kubelet/tunnel.ts';
+
+/** What the socket gateway needs: authentication, the object API, the platform bus and the router (Redis, instance). */
+export interface GatewayDeps extends AuthContext {
+  config: AuthContext['config'] & { socketCoalesceMs: number; socketBufferLimit: number };
+  router: Pick<Router, 'redis' | 'clusterId' | 'instance'>;
+  bus: EventBus;
+  api: ObjectApi;
+}
 
 export interface SocketData {
   principal: Principal;
@@ -60,7 +69,7 @@ function jsonOf(object: KubeObject): string {
  * namespace, selectors or one name, resumable from a resourceVersion) and
  * platform event topics. RBAC applies to each subscription.
  */
-export function attachSocketGateway(server: HttpServer, platform: Platform): SocketServer {
+export function attachSocketGateway(server: HttpServer, platform: GatewayDeps): SocketServer {
   const io = new SocketServer<Record<string, (...args: never[]) => void>, Record<string, (...args: never[]) => void>, Record<string, never>, SocketData>(server, {
     path: '/socket.io',
     serveClient: false,
@@ -76,7 +85,6 @@ export function attachSocketGateway(server: HttpServer, platform: Platform): Soc
     io.adapter(createAdapter(publisher.duplicate(), subscriber.duplicate(), { key: `entroos:${platform.router.clusterId}:socket.io` }));
   }
   io.use(socketAuth(platform));
-  attachAgentTunnel(io, platform);
   const metrics = routerMetrics();
   const clock = new FlushClock(platform.config.socketCoalesceMs);
   io.on('connection', (socket) => {
@@ -154,7 +162,7 @@ class SocketSession {
 
   constructor(
     private socket: Socket,
-    private platform: Platform,
+    private platform: GatewayDeps,
     private clock: FlushClock,
   ) {
     this.bufferLimit = platform.config.socketBufferLimit;
@@ -246,7 +254,7 @@ class SocketSession {
       if (isApiError(err)) return this.fail(400, 'BadRequest', err.message, 'invalid');
       throw err;
     }
-    const api = this.platform.orchestrator!.api;
+    const api = this.platform.api;
     const from = spec.resourceVersion === undefined ? this.platform.store.objects.committedResourceVersion : Number(spec.resourceVersion);
     const pending = new PendingChanges(from, this.bufferLimit);
     const key = [t.key, t.namespaced ? (spec.namespace ?? '') : '', spec.labelSelector ?? '', spec.fieldSelector ?? '', spec.name ?? ''].join('\u0000');

@@ -1,12 +1,6 @@
-import { ApiError, notFound } from '../apimachinery/errors.ts';
-import type { Platform } from '../platform.ts';
+import { notFound } from '../apimachinery/errors.ts';
 import type { Scheduler } from './scheduler.ts';
 import { percentile } from '../apimachinery/stats.ts';
-
-export function schedulerOf(platform: Platform): Scheduler {
-  if (!platform.scheduler) throw new ApiError(503, 'ServiceUnavailable', 'the scheduler is not running on this instance');
-  return platform.scheduler;
-}
 
 /** The scheduler's state for the API and dashboard. */
 export function schedulerStatus(scheduler: Scheduler) {

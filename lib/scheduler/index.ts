@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Orchestrator } from '../apiserver/index.ts';
+import type { ApiServer } from '../apiserver/index.ts';
 import type { Store } from '../store/index.ts';
 import { DEFAULT_SCHEDULER_CONFIG, schedulerConfigSchema, type SchedulerConfig } from './profiles.ts';
 import { Scheduler } from './scheduler.ts';
@@ -17,7 +17,7 @@ const SETTING = 'scheduler.config';
  */
 export async function startScheduler(
   store: Store,
-  orchestrator: Orchestrator,
+  { api, events }: ApiServer,
   log: Logger,
   fromConfig?: SchedulerConfig,
   onDecision?: (d: DecisionDetail) => void,
@@ -29,7 +29,7 @@ export async function startScheduler(
     if (parsed.success) config = parsed.data;
     else log.warn({ issues: parsed.error.issues }, 'the saved scheduler configuration is invalid; using the defaults');
   }
-  const scheduler = new Scheduler({ api: orchestrator.api, events: orchestrator.events, log, config });
+  const scheduler = new Scheduler({ api, events, log, config });
   const instrument = instrumentScheduler(scheduler);
   scheduler.setDecisionHook((d) => {
     instrument(d);

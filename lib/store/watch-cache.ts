@@ -1,3 +1,4 @@
+import type { KubeObject, ObjectChange, WatchEventType } from '../apimachinery/object.ts';
 import type { ObjectBatch, StoredObject } from './objects.ts';
 
 // The in-memory watch cache: every API object, the latest resourceVersion,
@@ -6,27 +7,10 @@ import type { ObjectBatch, StoredObject } from './objects.ts';
 // writes share one transaction), and are acknowledged and announced to
 // watchers only after their commit succeeded. A failed commit reverts them.
 
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid: string;
-    resourceVersion: string;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+export type { KubeObject, WatchEventType };
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface CacheEvent {
-  type: WatchEventType;
+export interface CacheEvent extends ObjectChange {
   resource: string;
-  object: KubeObject;
-  /** The object before this change (undefined for ADDED). */
-  previous?: KubeObject;
   resourceVersion: number;
   /** When the change became durable (ms since the epoch); for fan-out latency. */
   committedAt?: number;

@@ -1,7 +1,8 @@
 process.env.LOG_LEVEL = 'silent'; // the 500 test logs an error on purpose
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiError, statusResponse, toApiError } from '@/lib/apimachinery/errors.ts';
+import { ApiError } from '@/lib/apimachinery/errors.ts';
+import { statusResponse, toApiError } from '@/lib/http/errors.ts';
 import { parseJsonBody, MAX_BODY_BYTES } from '@/lib/http/parse.ts';
 import { routeLabel } from '@/lib/metrics.ts';
 import { hashPassword, verifyPassword, generatePassword } from '@/lib/auth/password.ts';

@@ -1,9 +1,9 @@
-import { handleKubeRequest } from '@/lib/apiserver/http/handler.ts';
+import { serveKubeApi } from '@/lib/http/kube.ts';
 
 // Kubernetes API groups (/apis, /apis/apps/v1/...). Unknown paths answer 404 Status.
 type Context = { params: Promise<{ path?: string[] }> };
 
-const handler = async (req: Request, { params }: Context) => handleKubeRequest(req, 'apis', (await params).path ?? []);
+const handler = async (req: Request, { params }: Context) => serveKubeApi(req, 'apis', (await params).path ?? []);
 
 export const dynamic = 'force-dynamic';
 export { handler as GET, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };

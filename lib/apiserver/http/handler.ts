@@ -1,10 +1,10 @@
-import { badRequest, methodNotAllowed, notFound, statusResponse, toApiError, ApiError, isApiError } from '../../apimachinery/errors.ts';
-import { guard } from '../../http/with-auth.ts';
-import { MAX_BODY_BYTES } from '../../http/parse.ts';
-import { REQUEST_ID_HEADER } from '../../http/request-id.ts';
+import { badRequest, methodNotAllowed, notFound, ApiError, isApiError } from '../../apimachinery/errors.ts';
+import { MAX_BODY_BYTES } from '../../apimachinery/limits.ts';
 import type { Verb } from '../../auth/rbac.ts';
-import type { Platform } from '../../platform.ts';
-import type { ObjectApi, PatchType, DeleteOptions } from '../object-api.ts';
+import { conflictError, type ObjectApi, type PatchType, type DeleteOptions } from '../object-api.ts';
+import { jsonPatch, mergePatch } from '../../apimachinery/patch.ts';
+import type { EventRecorder } from '../events.ts';
+import type { NodeReads } from '../node-reads.ts';
 import { apiVersionOf, type ResourceType } from '../../apimachinery/registry.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { parseApiPath, type ApiPath } from './paths.ts';
@@ -14,11 +14,24 @@ import { selectorToString } from '../../apimachinery/selectors.ts';
 import { clone } from '../../apimachinery/meta.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
 import { podLogResponse } from './logs.ts';
-import { readPodLogs } from '../../kubelet/node-reads.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from './metrics.ts';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
-// and watches. Route handlers under app/api and app/apis only call this.
+// and watches. Errors are thrown as ApiErrors; the HTTP edge (lib/http/kube.ts)
+// turns them into Status responses, for server.ts and app/api alike.
+
+export interface KubeApiDeps {
+  api: ObjectApi;
+  events: EventRecorder;
+  nodes: NodeReads;
+  /** How often a quiet watch gets a bookmark, and a followed log is polled (config). */
+  watchBookmarkMs: number;
+  logFollowPollMs: number;
+  /** Authenticates, authorizes `verb` on `resource` and rate-limits; throws a 401/403/429 ApiError. */
+  authorize(req: Request, verb: Verb, resource: string): Promise<unknown>;
+}
+
+export type KubeApi = (req: Request, root: 'api' | 'apis', segments: string[]) => Promise<Response>;
 
 const json = (body: unknown, status = 200) => Response.json(body, { status });
 
@@ -41,23 +54,22 @@ function verbFor(method: string, path: Extract<ApiPath, { kind: 'object' }>, url
   }
 }
 
-export async function handleKubeRequest(req: Request, root: 'api' | 'apis', segments: string[]): Promise<Response> {
-  const requestId = req.headers.get(REQUEST_ID_HEADER) ?? undefined;
-  const url = new URL(req.url);
-  try {
+export function createKubeApi(deps: KubeApiDeps): KubeApi {
+  return async (req, root, segments) => {
+    const url = new URL(req.url);
     if (root === 'apis' && segments[0] === METRICS_GROUP) {
       if (segments.length === 1) return json({ kind: 'APIGroup', apiVersion: 'v1', ...metricsGroup() });
       if (segments[1] !== 'v1beta1') throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
       if (segments.length === 2) {
-        await guard(req, 'get', 'whoami');
+        await deps.authorize(req, 'get', 'whoami');
         return json(metricsResourceList());
       }
-      const { platform } = await guard(req, 'list', segments.includes('nodes') ? 'nodes' : 'pods');
-      return json(await serveMetrics(platform, segments.slice(2)));
+      await deps.authorize(req, 'list', segments.includes('nodes') ? 'nodes' : 'pods');
+      return json(await serveMetrics(deps.api, deps.nodes, segments.slice(2)));
     }
     const path = parseApiPath(root, segments);
     if (path.kind !== 'object') {
-      await guard(req, 'get', 'whoami');
+      await deps.authorize(req, 'get', 'whoami');
       if (req.method !== 'GET') throw methodNotAllowed(req.method, url.pathname);
       switch (path.kind) {
         case 'versions':
@@ -73,16 +85,9 @@ export async function handleKubeRequest(req: Request, root: 'api' | 'apis', segm
       }
     }
     const verb = verbFor(req.method, path, url);
-    const { platform } = await guard(req, verb, path.type.plural);
-    return await serveObject(req, url, path, verb, platform);
-  } catch (err) {
-    return statusResponse(toApiError(err, { requestId }));
-  }
-}
-
-function orchestratorOf(platform: Platform): ObjectApi {
-  if (!platform.orchestrator) throw new ApiError(503, 'ServiceUnavailable', 'the orchestrator is starting; retry in a moment');
-  return platform.orchestrator.api;
+    await deps.authorize(req, verb, path.type.plural);
+    return await serveObject(req, url, path, verb, deps);
+  };
 }
 
 async function readBody(req: Request): Promise<unknown> {
@@ -140,8 +145,8 @@ function intParam(url: URL, name: string): number | undefined {
   return n;
 }
 
-async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind: 'object' }>, verb: Verb, platform: Platform): Promise<Response> {
-  const api = orchestratorOf(platform);
+async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind: 'object' }>, verb: Verb, deps: KubeApiDeps): Promise<Response> {
+  const { api } = deps;
   const { type: t, name, subresource } = path;
   const namespace = t.namespaced ? path.namespace : undefined;
   const q = url.searchParams;
@@ -152,7 +157,7 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
     throw notFound(`the server could not find the requested resource: ${t.plural} must be addressed under /namespaces/{namespace}/`);
   }
 
-  if (subresource) return serveSubresource(req, url, api, platform, t, namespace, name!, subresource);
+  if (subresource) return serveSubresource(req, url, deps, t, namespace, name!, subresource);
 
   switch (verb) {
     case 'list': {
@@ -166,7 +171,7 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
       });
     }
     case 'watch':
-      return watchResponse(api, t, namespace, url, table, name);
+      return watchResponse(api, t, namespace, url, table, deps.watchBookmarkMs, name);
     case 'get': {
       const obj = api.get(t, namespace, name!);
       return json(table ? toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, q.get('includeObject')) : obj);
@@ -224,7 +229,8 @@ function scaleOf(t: ResourceType, obj: any) {
   };
 }
 
-async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform: Platform, t: ResourceType, namespace: string | undefined, name: string, sub: string): Promise<Response> {
+async function serveSubresource(req: Request, url: URL, deps: KubeApiDeps, t: ResourceType, namespace: string | undefined, name: string, sub: string): Promise<Response> {
+  const { api } = deps;
   const method = req.method;
   if (sub === 'status') {
     if (method === 'GET') return json(api.get(t, namespace, name));
@@ -239,7 +245,6 @@ async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform
       let scale = scaleOf(t, current) as any;
       if (method === 'PUT') scale = body;
       else {
-        const { mergePatch, jsonPatch } = await import('../../apimachinery/patch.ts');
         const type = patchTypeOf(req);
         scale = type === 'json' ? jsonPatch(scale, body) : mergePatch(scale, body);
       }
@@ -252,7 +257,6 @@ async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform
         });
       }
       if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
-        const { conflictError } = await import('../object-api.ts');
         throw conflictError(t, name);
       }
       const next = clone(current) as any;
@@ -274,10 +278,10 @@ async function serveSubresource(req: Request, url: URL, api: ObjectApi, platform
     const body = (await readBody(req)) as any;
     await api.delete(t, namespace, name, deleteOptions(url, body?.deleteOptions));
     const pod = api.peek(t, namespace, name);
-    if (pod) platform.orchestrator?.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
+    if (pod) deps.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
     return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
-  if (sub === 'log' && method === 'GET') return podLogResponse((pod, container, options) => readPodLogs(platform, pod, container, options), api, api.get(t, namespace, name), url, req.signal);
+  if (sub === 'log' && method === 'GET') return podLogResponse((pod, container, options) => deps.nodes.logs(pod, container, options), api, api.get(t, namespace, name), url, req.signal, deps.logFollowPollMs);
   if (sub === 'finalize' && method === 'PUT') {
     const body = (await readBody(req)) as any;
     const current = api.get(t, namespace, name);

@@ -8,7 +8,6 @@ import { typeByKey } from '../../apimachinery/registry.ts';
 // stops (or the client goes away).
 
 const PODS = typeByKey('pods');
-const FOLLOW_POLL_MS = Number(process.env.ENTROOS_LOG_FOLLOW_POLL_MS ?? 500);
 
 function optionsOf(url: URL): LogOptions {
   const q = url.searchParams;
@@ -33,7 +32,8 @@ function optionsOf(url: URL): LogOptions {
 
 export type LogReader = (pod: any, container: string, options: LogOptions) => Promise<LogResult | undefined>;
 
-export async function podLogResponse(read: LogReader, api: ObjectApi, pod: any, url: URL, signal: AbortSignal): Promise<Response> {
+/** `pollMs`: how often a followed log looks for new lines. */
+export async function podLogResponse(read: LogReader, api: ObjectApi, pod: any, url: URL, signal: AbortSignal, pollMs: number): Promise<Response> {
   const name = pod.metadata.name;
   const container = url.searchParams.get('container') ?? pod.spec?.containers?.[0]?.name;
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
@@ -88,7 +88,7 @@ export async function podLogResponse(read: LogReader, api: ObjectApi, pod: any, 
         } finally {
           busy = false;
         }
-      }, FOLLOW_POLL_MS);
+      }, pollMs);
       signal.addEventListener('abort', close, { once: true });
     },
     cancel() {

@@ -1,8 +1,8 @@
 import { notFound } from '../../apimachinery/errors.ts';
-import type { Platform } from '../../platform.ts';
+import type { ObjectApi } from '../object-api.ts';
+import type { NodeReads, UsageSnapshot } from '../node-reads.ts';
 import { timestamp } from '../../apimachinery/meta.ts';
 import { typeByKey } from '../../apimachinery/registry.ts';
-import { usageSnapshot, type UsageSnapshot } from '../../kubelet/node-reads.ts';
 
 // metrics.k8s.io/v1beta1, as metrics-server serves it, from the simulated
 // nodes' usage: `kubectl top nodes` and `kubectl top pods` read it.
@@ -47,27 +47,26 @@ function podItem(usage: UsageSnapshot, pod: any) {
 }
 
 /** Serves /apis/metrics.k8s.io/v1beta1/...; `rest` is the path after the version. */
-export async function serveMetrics(platform: Platform, rest: string[]): Promise<unknown> {
-  const api = platform.orchestrator!.api;
+export async function serveMetrics(api: ObjectApi, nodes: NodeReads, rest: string[]): Promise<unknown> {
   const list = (kind: string, items: unknown[]) => ({ kind, apiVersion: GV, metadata: {}, items });
   if (rest[0] === 'nodes') {
     const all = api.cache.list(typeByKey('nodes').key).items;
-    const nodes = rest[1] ? all.filter((n) => n.metadata.name === rest[1]) : all;
-    const usage = await usageSnapshot(platform, nodes.map((n) => n.metadata.name));
+    const wanted = rest[1] ? all.filter((n) => n.metadata.name === rest[1]) : all;
+    const usage = await nodes.usage(wanted.map((n) => n.metadata.name));
     if (rest[1]) {
-      const node = nodes[0];
+      const node = wanted[0];
       const item = node && nodeItem(usage, node);
       if (!item) throw notFound(`nodemetrics.metrics.k8s.io "${rest[1]}" not found`, { name: rest[1], group: METRICS_GROUP, kind: 'nodes' });
       return { kind: 'NodeMetrics', apiVersion: GV, ...item };
     }
-    return list('NodeMetricsList', nodes.map((n) => nodeItem(usage, n)).filter(Boolean));
+    return list('NodeMetricsList', wanted.map((n) => nodeItem(usage, n)).filter(Boolean));
   }
   const namespace = rest[0] === 'namespaces' ? rest[1] : undefined;
   const tail = namespace ? rest.slice(2) : rest;
   if (tail[0] === 'pods') {
     const all = api.cache.list(typeByKey('pods').key, namespace).items;
     const pods = tail[1] ? all.filter((p) => p.metadata.name === tail[1]) : all;
-    const usage = await usageSnapshot(platform, [...new Set(pods.map((p: any) => p.spec?.nodeName).filter(Boolean))]);
+    const usage = await nodes.usage([...new Set(pods.map((p: any) => p.spec?.nodeName).filter(Boolean))]);
     if (tail[1]) {
       const pod = pods[0];
       const item = pod && podItem(usage, pod);

@@ -14,9 +14,9 @@ import { selectionChange } from '../../apimachinery/selection.ts';
 
 const MAX_QUEUED_EVENTS = 20_000;
 const DEFAULT_TIMEOUT_SECONDS = 1800;
-const BOOKMARK_EVERY_MS = Number(process.env.ENTROOS_WATCH_BOOKMARK_MS ?? 30_000);
 
-export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string | undefined, url: URL, asTable: boolean, name?: string): Response {
+/** `bookmarkMs`: how often a quiet watch that allows bookmarks gets one. */
+export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string | undefined, url: URL, asTable: boolean, bookmarkMs: number, name?: string): Response {
   const q = url.searchParams;
   const labels = labelSelector(q.get('labelSelector'));
   const fields = fieldSelector(t.plural, q.get('fieldSelector'));
@@ -99,9 +99,9 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
       if (bookmarks) {
         const tick = () => {
           push(encode('BOOKMARK', { kind: t.kind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(Math.max(lastRv, api.resourceVersion)) } }));
-          timers.push(setTimeout(tick, BOOKMARK_EVERY_MS));
+          timers.push(setTimeout(tick, bookmarkMs));
         };
-        timers.push(setTimeout(tick, BOOKMARK_EVERY_MS));
+        timers.push(setTimeout(tick, bookmarkMs));
       }
     },
     cancel() {

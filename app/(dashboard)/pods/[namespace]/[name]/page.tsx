@@ -45,7 +45,7 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
   await requireUser();
   const { namespace, name } = await params;
   const platform = getPlatform();
-  const pod = podDetail(platform.orchestrator!.api, namespace, name, platform.scheduler?.decisions.forPod(`${namespace}/${name}`));
+  const pod = podDetail(platform.api, namespace, name, platform.leader?.scheduler.decisions.forPod(`${namespace}/${name}`));
   if (!pod) notFound();
   const [placement] = await platform.store.proofs.listPlacements({ namespace, name, limit: 1 });
   return (

@@ -2,12 +2,14 @@ import { withAuth } from '@/lib/http/with-auth.ts';
 import { ApiError } from '@/lib/apimachinery/errors.ts';
 import { chaosSpecSchema, startChaos, stopChaos } from '@/lib/kubelet/chaos.ts';
 import type { Platform } from '@/lib/platform.ts';
+import { leaderServices } from '@/lib/http/leader.ts';
 
 export const dynamic = 'force-dynamic';
 
 function chaosOf(platform: Platform) {
-  if (!platform.chaos) throw new ApiError(409, 'Conflict', 'chaos mode needs simulated nodes on this server (ENTROOS_NODES=0)');
-  return platform.chaos;
+  const { chaos } = leaderServices(platform);
+  if (!chaos) throw new ApiError(409, 'Conflict', 'chaos mode needs simulated nodes on this server (ENTROOS_NODES=0)');
+  return chaos;
 }
 
 /** Whether chaos mode runs, its spec, and the faults it injected lately. */

@@ -8,10 +8,9 @@ const MAX_LIMIT = 50_000;
 
 /** The newest events as compact rows (?namespace=&limit=, default 5,000), with the total and the resourceVersion to watch from. */
 export const GET = withAuth({ verb: 'list', resource: 'events' }, ({ platform, url }) => {
-  if (!platform.orchestrator) throw new ApiError(503, 'ServiceUnavailable', 'the orchestrator is starting; retry in a moment');
   const q = url.searchParams;
   const raw = q.get('limit') ?? '5000';
   const limit = Number(raw);
   if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT) throw badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT} (got "${raw}")`);
-  return Response.json(eventRowList(platform.orchestrator.api, { namespace: q.get('namespace') ?? undefined, limit }));
+  return Response.json(eventRowList(platform.api, { namespace: q.get('namespace') ?? undefined, limit }));
 });

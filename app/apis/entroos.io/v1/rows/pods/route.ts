@@ -1,5 +1,4 @@
 import { withAuth } from '@/lib/http/with-auth.ts';
-import { ApiError } from '@/lib/apimachinery/errors.ts';
 import { podRowList } from '@/lib/apiserver/views.ts';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +9,6 @@ export const dynamic = 'force-dynamic';
  * every full pod.
  */
 export const GET = withAuth({ verb: 'list', resource: 'pods' }, ({ platform, url }) => {
-  if (!platform.orchestrator) throw new ApiError(503, 'ServiceUnavailable', 'the orchestrator is starting; retry in a moment');
   const q = url.searchParams;
-  return Response.json(podRowList(platform.orchestrator.api, { namespace: q.get('namespace') ?? undefined, labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector') }));
+  return Response.json(podRowList(platform.api, { namespace: q.get('namespace') ?? undefined, labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector') }));
 });
