@@ -1,9 +1,36 @@
-import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, ApiError, isApiError } from '../apimachinery/errors.ts';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  ApiError,
+  isApiError,
+} from '../apimachinery/errors.ts';
 import type { CacheEvent, WatchCache } from '../store/index.ts';
 import { applyDefaults } from './defaults.ts';
-import { clone, newUid, nextVersion, randomSuffix, timestamp, type KubeObject, type OwnerReference } from '../apimachinery/meta.ts';
-import { jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.ts';
+import {
+  clone,
+  newUid,
+  nextVersion,
+  randomSuffix,
+  timestamp,
+  type KubeObject,
+  type OwnerReference,
+} from '../apimachinery/meta.ts';
+import type {
+  Namespace,
+  ObjectMeta,
+  Pod,
+  PodSpec,
+  PodStatus,
+  PriorityClass,
+  ServiceSpec,
+} from '../apimachinery/generated/kinds.ts';
+import { jsonEqual, jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.ts';
 import { apiVersionOf, RESOURCE_TYPES, typeByKey, type ResourceType } from '../apimachinery/registry.ts';
+import { kindSchema } from '../apimachinery/schema.ts';
 import { fieldSelector, labelSelector } from '../apimachinery/selectors.ts';
 import { validateObject } from './validation.ts';
 
@@ -56,6 +83,16 @@ export interface OrchestratorHooks {
 
 const STATUS_ONLY_SUBRESOURCE = 'status';
 
+/** A stored object seen through its generated kind, with the metadata every stored object has. */
+type Stored<T extends { metadata?: ObjectMeta } = { metadata?: ObjectMeta }> = Omit<T, 'metadata'> &
+  KubeObject & { metadata: ObjectMeta & KubeObject['metadata'] };
+
+/** A request body once checkBody has seen it is an object: none of its fields is validated yet. */
+type Body = Record<string, unknown> & { metadata: ObjectMeta & Record<string, unknown> };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export class ObjectApi {
   constructor(
     readonly cache: WatchCache,
@@ -84,8 +121,11 @@ export class ObjectApi {
   list(t: ResourceType, namespace: string | undefined, options: ListOptions = {}): ListResult {
     const labels = labelSelector(options.labelSelector);
     const fields = fieldSelector(t.plural, options.fieldSelector);
-    let { items, resourceVersion } = this.cache.list(t.key, t.namespaced ? namespace : undefined);
-    if (options.labelSelector || options.fieldSelector) items = items.filter((o) => labels(o.metadata.labels as Record<string, string>) && fields(o));
+    const listed = this.cache.list(t.key, t.namespaced ? namespace : undefined);
+    const resourceVersion = listed.resourceVersion;
+    let items = listed.items;
+    if (options.labelSelector || options.fieldSelector)
+      items = items.filter((o) => labels(o.metadata.labels as Record<string, string>) && fields(o));
     let start = 0;
     let listRv = resourceVersion;
     if (options.continue) {
@@ -109,96 +149,153 @@ export class ObjectApi {
   }
 
   /** Creates an object; fills metadata and defaults, validates, and resolves once it is durable. */
-  async create(t: ResourceType, namespace: string | undefined, body: unknown, options: { dryRun?: boolean } = {}): Promise<KubeObject> {
-    const obj = this.checkBody(t, body) as any;
-    obj.metadata ??= {};
+  async create(
+    t: ResourceType,
+    namespace: string | undefined,
+    body: unknown,
+    options: { dryRun?: boolean } = {},
+  ): Promise<KubeObject> {
+    const obj = this.checkBody(t, body);
+    const meta = obj.metadata;
     if (t.namespaced) {
-      const ns = namespace ?? obj.metadata.namespace;
-      if (namespace && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+      const ns = namespace ?? meta.namespace;
+      if (namespace && meta.namespace && meta.namespace !== namespace) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      obj.metadata.namespace = ns;
+      meta.namespace = ns;
       this.checkNamespaceWritable(ns);
-    } else delete obj.metadata.namespace;
-    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${randomSuffix()}`;
-    if (!obj.metadata.name) throw invalid(t.kind, undefined, [{ reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' }]);
-    const existing = this.peek(t, obj.metadata.namespace, obj.metadata.name);
-    if (existing) throw alreadyExists(`${t.plural}${t.group ? `.${t.group}` : ''} "${obj.metadata.name}" already exists`, { name: obj.metadata.name, group: t.group, kind: t.plural });
-    for (const key of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink'] as const) delete obj.metadata[key];
-    obj.metadata.uid = newUid();
-    obj.metadata.creationTimestamp = timestamp();
-    obj.metadata.generation = 1;
+    } else delete meta.namespace;
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+    if (!meta.name)
+      throw invalid(t.kind, undefined, [
+        { reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' },
+      ]);
+    const existing = this.peek(t, meta.namespace, meta.name);
+    if (existing)
+      throw alreadyExists(`${t.plural}${t.group ? `.${t.group}` : ''} "${meta.name}" already exists`, {
+        name: meta.name,
+        group: t.group,
+        kind: t.plural,
+      });
+    for (const key of [
+      'uid',
+      'resourceVersion',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'managedFields',
+      'selfLink',
+    ] as const)
+      delete meta[key];
+    meta.uid = newUid();
+    meta.creationTimestamp = timestamp();
+    meta.generation = 1;
     if (t.kind === 'Service') this.allocateClusterIp(obj);
     if (t.kind === 'Pod') this.admitPriority(obj);
     applyDefaults(t.kind, obj);
     this.validate(t, obj);
-    if (options.dryRun) return obj;
-    return this.commit(t, obj);
+    // Named and stamped above; the commit adds the resourceVersion.
+    const created = obj as Stored;
+    if (options.dryRun) return created;
+    return this.commit(t, created);
   }
 
   /** PUT: replaces the object (or its status), with optimistic concurrency on metadata.resourceVersion. */
-  async update(t: ResourceType, namespace: string | undefined, name: string, body: unknown, subresource?: string): Promise<KubeObject> {
-    const incoming = this.checkBody(t, body) as any;
-    if (incoming.metadata?.name && incoming.metadata.name !== name) {
-      throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
+  async update(
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    subresource?: string,
+  ): Promise<KubeObject> {
+    const incoming = this.checkBody(t, body);
+    if (incoming.metadata.name && incoming.metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     const current = this.get(t, namespace, name);
-    const rv = incoming.metadata?.resourceVersion;
+    const rv = incoming.metadata.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) throw conflictError(t, name);
     return this.replace(t, current, incoming, subresource);
   }
 
-  async patch(t: ResourceType, namespace: string | undefined, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<KubeObject> {
+  async patch(
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    subresource?: string,
+  ): Promise<KubeObject> {
     const current = this.get(t, namespace, name);
-    const base = clone(current) as any;
-    let patched: any;
+    let patched: unknown;
     try {
-      if (type === 'json') patched = jsonPatch(base, patch as never);
-      else if (type === 'merge') patched = mergePatch(base, patch as never);
-      else patched = strategicMergePatch(base, patch as never);
+      // JSON patch edits its own copy; the merge patches copy only what they change, and the stored object stays as is.
+      if (type === 'json') patched = jsonPatch(current, patch);
+      else if (type === 'merge') patched = mergePatch(current, patch);
+      else patched = strategicMergePatch(current, patch, kindSchema(t.group, t.version, t.kind));
     } catch (err) {
       if (isApiError(err)) throw err;
       throw badRequest(`the patch could not be applied: ${(err as Error).message}`);
     }
-    if (!patched || typeof patched !== 'object') throw badRequest('the patch must produce an object');
-    const rv = patched.metadata?.resourceVersion;
+    if (!isRecord(patched)) throw badRequest('the patch must produce an object');
+    const rv = isRecord(patched.metadata) ? patched.metadata.resourceVersion : undefined;
     if (rv && rv !== current.metadata.resourceVersion) throw conflictError(t, name);
     return this.replace(t, current, patched, subresource);
   }
 
   /** Applies a full new version of `current`, keeping what clients may not change. */
-  async replace(t: ResourceType, current: KubeObject, incoming: any, subresource?: string): Promise<KubeObject> {
-    const cur = current as any;
-    let next: any;
+  async replace(
+    t: ResourceType,
+    current: KubeObject,
+    incoming: Record<string, unknown>,
+    subresource?: string,
+  ): Promise<KubeObject> {
+    const cur = current as Stored;
+    let next: Stored;
     if (subresource === STATUS_ONLY_SUBRESOURCE) {
       // Stored objects are never changed in place, so the new version shares
       // everything but its status and metadata with the previous one: a pod's
       // status writes (several per start) no longer deep-copy its spec.
       next = nextVersion(cur, { status: incoming.status });
     } else {
-      next = clone(incoming);
+      next = clone(incoming) as Stored;
       next.apiVersion = apiVersionOf(t);
       next.kind = t.kind;
-      next.metadata = { ...(incoming.metadata ?? {}) };
-      for (const key of ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
-        if (cur.metadata[key] === undefined) delete next.metadata[key];
-        else next.metadata[key] = cur.metadata[key];
+      const meta: Record<string, unknown> = { ...(isRecord(incoming.metadata) ? incoming.metadata : {}) };
+      const curMeta: Record<string, unknown> = cur.metadata;
+      for (const key of [
+        'name',
+        'namespace',
+        'uid',
+        'creationTimestamp',
+        'deletionTimestamp',
+        'deletionGracePeriodSeconds',
+        'generation',
+      ]) {
+        if (curMeta[key] === undefined) delete meta[key];
+        else meta[key] = curMeta[key];
       }
+      next.metadata = meta as Stored['metadata'];
       // Main-resource writes keep the status (it has its own subresource), except for kinds without one.
       if (t.subresources.includes('status') && t.kind !== 'Namespace') next.status = clone(cur.status);
-      if (JSON.stringify(next.spec) !== JSON.stringify(cur.spec)) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
+      if (!jsonEqual(next.spec, cur.spec)) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
       this.checkImmutable(t, cur, next);
-      if (t.kind === 'Service' && !next.spec?.clusterIP && cur.spec?.clusterIP) {
-        next.spec.clusterIP = cur.spec.clusterIP;
-        next.spec.clusterIPs = cur.spec.clusterIPs;
+      const spec = next.spec as ServiceSpec | undefined;
+      const curSpec = cur.spec as ServiceSpec | undefined;
+      if (t.kind === 'Service' && spec && !spec.clusterIP && curSpec?.clusterIP) {
+        spec.clusterIP = curSpec.clusterIP;
+        spec.clusterIPs = curSpec.clusterIPs;
       }
       if (t.kind === 'Pod') applyDefaultsToPodUpdate(next);
       else if (t.kind !== 'Namespace') applyDefaults(t.kind, next);
     }
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
     this.validate(t, next);
-    // No-op writes keep the resourceVersion (a status write can only change the status).
-    const unchanged = subresource === STATUS_ONLY_SUBRESOURCE ? JSON.stringify(next.status) === JSON.stringify(cur.status) : JSON.stringify(next) === JSON.stringify(cur);
+    // No-op writes keep the resourceVersion (a status write can only change the status). Compared as values:
+    // a client that writes the same object with its keys in another order has changed nothing.
+    const unchanged =
+      subresource === STATUS_ONLY_SUBRESOURCE ? jsonEqual(next.status, cur.status) : jsonEqual(next, cur);
     if (unchanged) return current;
     // Removing the last finalizer of an object being deleted completes the deletion.
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length) {
@@ -207,30 +304,44 @@ export class ObjectApi {
     return this.commit(t, next);
   }
 
-  async delete(t: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<{ object: KubeObject; removed: boolean }> {
-    const current = this.get(t, namespace, name) as any;
+  async delete(
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): Promise<{ object: KubeObject; removed: boolean }> {
+    const current = this.get(t, namespace, name) as Stored;
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== current.metadata.uid) {
-      throw conflict(`Operation cannot be fulfilled on ${t.plural} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+      throw conflict(
+        `Operation cannot be fulfilled on ${t.plural} "${name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(`Operation cannot be fulfilled on ${t.plural} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+      throw conflict(
+        `Operation cannot be fulfilled on ${t.plural} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
     }
-    const policy = options.propagationPolicy ?? (t.kind === 'ReplicaSet' || t.kind === 'Deployment' ? 'Background' : 'Background');
+    const policy =
+      options.propagationPolicy ?? (t.kind === 'ReplicaSet' || t.kind === 'Deployment' ? 'Background' : 'Background');
     if (policy === 'Orphan') await this.orphanDependents(current);
     const next = clone(current);
-    const finalizers: string[] = [...(next.metadata.finalizers ?? [])];
+    const finalizers = [...(next.metadata.finalizers ?? [])];
     if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
-    const grace = t.kind === 'Pod' ? this.podGrace(current, options.gracePeriodSeconds) : 0;
+    const grace = t.kind === 'Pod' ? this.podGrace(current as Stored<Pod>, options.gracePeriodSeconds) : 0;
     if (t.kind === 'Namespace') {
       if (current.metadata.deletionTimestamp) return { object: current, removed: false };
       next.metadata.deletionTimestamp = timestamp();
-      next.status = { ...next.status, phase: 'Terminating' };
+      next.status = { ...(next.status as Namespace['status']), phase: 'Terminating' };
       next.metadata.finalizers = finalizers;
       return { object: await this.commit(t, next), removed: false };
     }
     if (finalizers.length || grace > 0) {
-      if (current.metadata.deletionTimestamp && grace >= (current.metadata.deletionGracePeriodSeconds ?? 0) && finalizers.length === (current.metadata.finalizers ?? []).length) {
+      if (
+        current.metadata.deletionTimestamp &&
+        grace >= (current.metadata.deletionGracePeriodSeconds ?? 0) &&
+        finalizers.length === (current.metadata.finalizers ?? []).length
+      ) {
         return { object: current, removed: false }; // already being deleted
       }
       next.metadata.deletionTimestamp ??= timestamp(new Date(Date.now() + grace * 1000));
@@ -256,23 +367,41 @@ export class ObjectApi {
   }
 
   /** Assigns a pod to a node, once (the binding subresource and the scheduler). Extra annotations ride along in the same write. */
-  async bind(namespace: string, name: string, nodeName: string, annotations?: Record<string, string>): Promise<KubeObject> {
+  async bind(
+    namespace: string,
+    name: string,
+    nodeName: string,
+    annotations?: Record<string, string>,
+  ): Promise<KubeObject> {
     const pods = typeByKey('pods');
-    const pod = this.get(pods, namespace, name) as any;
+    const pod = this.get(pods, namespace, name) as Stored<Pod>;
     if (pod.metadata.deletionTimestamp) throw conflict(`pod ${name} is being deleted, cannot be assigned to a host`);
-    if (pod.spec?.nodeName) throw conflict(`Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+    if (pod.spec?.nodeName)
+      throw conflict(
+        `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`,
+      );
     const next = clone(pod);
-    next.spec.nodeName = nodeName;
+    next.spec = { ...next.spec, nodeName } as PodSpec;
     if (annotations) next.metadata.annotations = { ...next.metadata.annotations, ...annotations };
-    const conditions = (next.status.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+    const { nominatedNodeName: _, ...status } = next.status ?? {};
+    // Kubernetes writes lastProbeTime: null here, and clients read it so (the generated type has no null).
+    const conditions: unknown[] = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp() });
-    next.status.conditions = conditions;
-    delete next.status.nominatedNodeName;
+    next.status = { ...status, conditions } as PodStatus;
     return this.commit(pods, next);
   }
 
-  watch(t: ResourceType | undefined, namespace: string | undefined, fromResourceVersion: number, fn: (e: CacheEvent) => void) {
-    return this.cache.watch({ resource: t?.key, namespace: t && !t.namespaced ? undefined : namespace }, fromResourceVersion, fn);
+  watch(
+    t: ResourceType | undefined,
+    namespace: string | undefined,
+    fromResourceVersion: number,
+    fn: (e: CacheEvent) => void,
+  ) {
+    return this.cache.watch(
+      { resource: t?.key, namespace: t && !t.namespaced ? undefined : namespace },
+      fromResourceVersion,
+      fn,
+    );
   }
 
   /** Objects whose ownerReferences name `owner` (by uid). */
@@ -282,7 +411,10 @@ export class ObjectApi {
     for (const type of RESOURCE_TYPES) {
       if (!type.namespaced && ns) continue;
       for (const object of this.cache.list(type.key, type.namespaced ? ns : undefined).items) {
-        if ((object.metadata.ownerReferences as OwnerReference[] | undefined)?.some((r) => r.uid === owner.metadata.uid)) out.push({ type, object });
+        if (
+          (object.metadata.ownerReferences as OwnerReference[] | undefined)?.some((r) => r.uid === owner.metadata.uid)
+        )
+          out.push({ type, object });
       }
     }
     return out;
@@ -291,93 +423,115 @@ export class ObjectApi {
   private async orphanDependents(owner: KubeObject) {
     for (const { type, object } of this.dependentsOf(owner)) {
       const next = clone(object);
-      next.metadata.ownerReferences = (next.metadata.ownerReferences as OwnerReference[]).filter((r) => r.uid !== owner.metadata.uid);
+      next.metadata.ownerReferences = (next.metadata.ownerReferences as OwnerReference[]).filter(
+        (r) => r.uid !== owner.metadata.uid,
+      );
       if (!(next.metadata.ownerReferences as OwnerReference[]).length) delete next.metadata.ownerReferences;
       await this.commit(type, next);
     }
   }
 
-  private podGrace(pod: any, requested?: number): number {
+  private podGrace(pod: Stored<Pod>, requested?: number): number {
     if (!pod.spec?.nodeName || !this.hooks.nodeRunsPods?.(pod.spec.nodeName)) return 0;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
     return requested ?? pod.spec.terminationGracePeriodSeconds ?? 30;
   }
 
-  private checkBody(t: ResourceType, body: unknown): Record<string, unknown> {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest(`the request body must be a ${t.kind} object`);
-    const obj = clone(body) as any;
-    if (obj.kind && obj.kind !== t.kind) throw badRequest(`the kind of the object (${obj.kind}) does not match the resource (${t.plural}, kind ${t.kind})`);
-    if (obj.apiVersion && obj.apiVersion !== apiVersionOf(t)) throw badRequest(`the apiVersion of the object (${obj.apiVersion}) does not match ${apiVersionOf(t)}`);
-    if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
-      throw badRequest('metadata must be an object');
-    }
+  private checkBody(t: ResourceType, body: unknown): Body {
+    if (!isRecord(body)) throw badRequest(`the request body must be a ${t.kind} object`);
+    const obj = clone(body);
+    if (obj.kind && obj.kind !== t.kind)
+      throw badRequest(
+        `the kind of the object (${String(obj.kind)}) does not match the resource (${t.plural}, kind ${t.kind})`,
+      );
+    if (obj.apiVersion && obj.apiVersion !== apiVersionOf(t))
+      throw badRequest(`the apiVersion of the object (${String(obj.apiVersion)}) does not match ${apiVersionOf(t)}`);
+    if (obj.metadata !== undefined && !isRecord(obj.metadata)) throw badRequest('metadata must be an object');
     obj.apiVersion = apiVersionOf(t);
     obj.kind = t.kind;
-    return obj;
+    obj.metadata ??= {};
+    return obj as Body;
   }
 
-  private validate(t: ResourceType, obj: any) {
+  private validate(t: ResourceType, obj: Record<string, unknown>) {
     const causes = validateObject(t.kind, obj, t.namespaced);
-    if (causes.length) throw invalid(t.kind, obj.metadata?.name, causes);
+    const name = isRecord(obj.metadata) ? obj.metadata.name : undefined;
+    if (causes.length) throw invalid(t.kind, typeof name === 'string' ? name : undefined, causes);
   }
 
   private checkNamespaceWritable(namespace: string | undefined) {
     if (!namespace) throw badRequest('a namespace is required for this resource');
-    const ns = this.cache.get('namespaces', undefined, namespace) as any;
+    const ns = this.cache.get('namespaces', undefined, namespace);
     if (!ns) throw notFound(`namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
-    if (ns.metadata.deletionTimestamp) throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
+    if (ns.metadata.deletionTimestamp)
+      throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
   }
 
-  private checkImmutable(t: ResourceType, cur: any, next: any) {
+  private checkImmutable(t: ResourceType, cur: Stored, next: Stored) {
     if (t.kind === 'Pod') {
       // Like Kubernetes: a pod's spec may change only in images, activeDeadlineSeconds, tolerations (additions) and scheduling gates.
-      const strip = (spec: any) => {
-        const s = clone(spec ?? {});
+      const strip = (spec: unknown): Partial<PodSpec> => {
+        const s = clone((spec ?? {}) as Partial<PodSpec>);
         for (const c of [...(s.containers ?? []), ...(s.initContainers ?? [])]) delete c.image;
         delete s.activeDeadlineSeconds;
         delete s.tolerations;
         delete s.terminationGracePeriodSeconds;
         delete s.nodeName;
-        return JSON.stringify(s);
+        return s;
       };
-      if (strip(cur.spec) !== strip(next.spec)) {
+      const curSpec = cur.spec as PodSpec | undefined;
+      const nextSpec = next.spec as PodSpec | undefined;
+      if (!jsonEqual(strip(curSpec), strip(nextSpec))) {
         throw invalid('Pod', cur.metadata.name, [
-          { reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations) or `spec.terminationGracePeriodSeconds`' },
+          {
+            reason: 'FieldValueForbidden',
+            field: 'spec',
+            message:
+              'Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations) or `spec.terminationGracePeriodSeconds`',
+          },
         ]);
       }
-      if (cur.spec?.nodeName && next.spec?.nodeName !== cur.spec.nodeName) {
-        throw invalid('Pod', cur.metadata.name, [{ reason: 'FieldValueForbidden', field: 'spec.nodeName', message: 'Forbidden: field is immutable once set' }]);
+      if (curSpec?.nodeName && nextSpec?.nodeName !== curSpec.nodeName) {
+        throw invalid('Pod', cur.metadata.name, [
+          { reason: 'FieldValueForbidden', field: 'spec.nodeName', message: 'Forbidden: field is immutable once set' },
+        ]);
       }
     }
-    if ((t.kind === 'Deployment' || t.kind === 'ReplicaSet') && JSON.stringify(cur.spec?.selector) !== JSON.stringify(next.spec?.selector)) {
-      throw invalid(t.kind, cur.metadata.name, [{ reason: 'FieldValueInvalid', field: 'spec.selector', message: 'Invalid value: field is immutable' }]);
+    const selectorOf = (o: Stored) => (isRecord(o.spec) ? o.spec.selector : undefined);
+    if ((t.kind === 'Deployment' || t.kind === 'ReplicaSet') && !jsonEqual(selectorOf(cur), selectorOf(next))) {
+      throw invalid(t.kind, cur.metadata.name, [
+        { reason: 'FieldValueInvalid', field: 'spec.selector', message: 'Invalid value: field is immutable' },
+      ]);
     }
   }
 
   /** Like the Priority admission plugin: priorityClassName (or the global default class) sets spec.priority. */
-  private admitPriority(pod: any) {
-    pod.spec ??= {};
-    const classes = this.cache.list('priorityclasses.scheduling.k8s.io').items as any[];
-    const name = pod.spec.priorityClassName;
+  private admitPriority(pod: Body) {
+    const spec = (pod.spec ??= {}) as Partial<PodSpec>;
+    const classes = this.cache.list('priorityclasses.scheduling.k8s.io').items as Stored<PriorityClass>[];
+    const name = spec.priorityClassName;
     const cls = name ? classes.find((c) => c.metadata.name === name) : classes.find((c) => c.globalDefault);
-    if (name && !cls) throw forbidden(`pods "${pod.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${name} was found`);
+    if (name && !cls)
+      throw forbidden(`pods "${pod.metadata.name ?? ''}" is forbidden: no PriorityClass with name ${name} was found`);
     if (!cls) return;
-    if (pod.spec.priority !== undefined && pod.spec.priority !== cls.value && name) {
-      throw forbidden(`pods "${pod.metadata?.name ?? ''}" is forbidden: the integer value of priority (${pod.spec.priority}) must not be provided in pod spec; priority admission controller computed ${cls.value} from the given PriorityClass name`);
+    if (spec.priority !== undefined && spec.priority !== cls.value && name) {
+      throw forbidden(
+        `pods "${pod.metadata.name ?? ''}" is forbidden: the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${cls.value} from the given PriorityClass name`,
+      );
     }
-    pod.spec.priorityClassName ??= cls.metadata.name;
-    pod.spec.priority = cls.value;
-    if (cls.preemptionPolicy) pod.spec.preemptionPolicy ??= cls.preemptionPolicy;
+    spec.priorityClassName ??= cls.metadata.name;
+    spec.priority = cls.value;
+    if (cls.preemptionPolicy) spec.preemptionPolicy ??= cls.preemptionPolicy;
   }
 
-  private allocateClusterIp(obj: any) {
-    if (obj.spec?.type === 'ExternalName' || obj.spec?.clusterIP) return;
-    const used = new Set(this.cache.list('services').items.map((s: any) => s.spec?.clusterIP));
+  private allocateClusterIp(obj: Body) {
+    const spec = isRecord(obj.spec) ? (obj.spec as ServiceSpec) : undefined;
+    if (spec?.type === 'ExternalName' || spec?.clusterIP) return;
+    const used = new Set(this.cache.list('services').items.map((s) => (s.spec as ServiceSpec | undefined)?.clusterIP));
     for (let n = 1; n < 65_000; n++) {
       const ip = `10.96.${n >> 8}.${n & 255}`;
       if ((n & 255) !== 0 && !used.has(ip)) {
-        obj.spec ??= {};
-        obj.spec.clusterIP = ip;
+        obj.spec = { ...spec, clusterIP: ip };
         return;
       }
     }
@@ -385,7 +539,7 @@ export class ObjectApi {
   }
 }
 
-function applyDefaultsToPodUpdate(pod: any) {
+function applyDefaultsToPodUpdate(pod: Stored) {
   // Defaults again so omitted defaulted fields do not count as changes.
   const status = pod.status;
   applyDefaults('Pod', pod);
@@ -393,15 +547,22 @@ function applyDefaultsToPodUpdate(pod: any) {
 }
 
 export function notFoundError(t: ResourceType, name: string) {
-  return notFound(`${t.plural}${t.group ? `.${t.group}` : ''} "${name}" not found`, { name, group: t.group || undefined, kind: t.plural });
-}
-
-export function conflictError(t: ResourceType, name: string) {
-  return conflict(`Operation cannot be fulfilled on ${t.plural}${t.group ? `.${t.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
+  return notFound(`${t.plural}${t.group ? `.${t.group}` : ''} "${name}" not found`, {
     name,
     group: t.group || undefined,
     kind: t.plural,
   });
+}
+
+export function conflictError(t: ResourceType, name: string) {
+  return conflict(
+    `Operation cannot be fulfilled on ${t.plural}${t.group ? `.${t.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    {
+      name,
+      group: t.group || undefined,
+      kind: t.plural,
+    },
+  );
 }
 
 function encodeContinue(token: { rv: number; after: string }) {
@@ -410,8 +571,9 @@ function encodeContinue(token: { rv: number; after: string }) {
 
 function decodeContinue(text: string): { rv: number; after: string } {
   try {
-    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (typeof token.rv === 'number' && typeof token.after === 'string') return token;
+    const token: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (isRecord(token) && typeof token.rv === 'number' && typeof token.after === 'string')
+      return { rv: token.rv, after: token.after };
   } catch {
     // fall through
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldSelector, labelSelector, selectorFromObject } from '@/lib/apimachinery/selectors.ts';
 import { jsonPatch, mergePatch, strategicMergePatch } from '@/lib/apimachinery/patch.ts';
+import { kindSchema } from '@/lib/apimachinery/schema.ts';
 import { parseQuantity, milliCpu } from '@/lib/apimachinery/quantity.ts';
 import { age, podStatus } from '@/lib/apiserver/tables.ts';
 import { validateObject } from '@/lib/apiserver/validation.ts';
@@ -39,7 +40,7 @@ describe('label selectors', () => {
 });
 
 describe('field selectors', () => {
-  const pod = { metadata: { name: 'a', namespace: 'default' }, spec: { nodeName: 'n1' }, status: { phase: 'Running' } };
+  const pod = { metadata: { name: 'a', namespace: 'default', uid: 'u', resourceVersion: '1' }, spec: { nodeName: 'n1' }, status: { phase: 'Running' } };
   it('supports metadata and pod fields, and rejects unknown fields', () => {
     expect(fieldSelector('pods', 'spec.nodeName=n1,status.phase!=Pending')(pod)).toBe(true);
     expect(fieldSelector('pods', 'metadata.name=b')(pod)).toBe(false);
@@ -62,8 +63,10 @@ describe('patches', () => {
 
   it('merges containers by name in a strategic merge patch and honours $patch: delete', () => {
     const pod = { spec: { containers: [{ name: 'a', image: 'x:1' }, { name: 'b', image: 'y:1' }] }, metadata: { finalizers: ['f1'] } };
-    const patched = strategicMergePatch(pod, { spec: { containers: [{ name: 'b', image: 'y:2' }, { name: 'a', $patch: 'delete' }] }, metadata: { finalizers: ['f2'] } });
-    expect(patched).toEqual({ spec: { containers: [{ name: 'b', image: 'y:2' }] }, metadata: { finalizers: ['f1', 'f2'] } });
+    const patch = { spec: { containers: [{ name: 'b', image: 'y:2' }, { name: 'a', $patch: 'delete' }] }, metadata: { finalizers: ['f2'] } };
+    const patched = strategicMergePatch(pod, patch, kindSchema('', 'v1', 'Pod'));
+    // Like upstream, items new to a merged list come before the ones the object already had.
+    expect(patched).toEqual({ spec: { containers: [{ name: 'b', image: 'y:2' }] }, metadata: { finalizers: ['f2', 'f1'] } });
   });
 });
 
@@ -92,7 +95,7 @@ describe('printing', () => {
 
   it('derives the pod STATUS column from container states', () => {
     expect(podStatus({ metadata: {}, status: { phase: 'Pending' } })).toBe('Pending');
-    expect(podStatus({ metadata: {}, status: { phase: 'Running', containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }] } })).toBe('CrashLoopBackOff');
+    expect(podStatus({ metadata: {}, status: { phase: 'Running', containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } })).toBe('CrashLoopBackOff');
     expect(podStatus({ metadata: { deletionTimestamp: 'x' }, status: { phase: 'Running' } })).toBe('Terminating');
   });
 });

@@ -1,123 +1,507 @@
-import { badRequest, ApiError } from '../../apimachinery/errors.ts';
+import { ApiError, badRequest } from '../../apimachinery/errors.ts';
+import { RESOURCE_TYPES, typeByKind } from '../../apimachinery/registry.ts';
+import { allSchemas, definitionName, type SchemaObject } from '../../apimachinery/schema.ts';
 
-// kubectl's typed clients (`kubectl create namespace|deployment|service|configmap`)
-// send Kubernetes protobuf: "k8s\0" + runtime.Unknown{typeMeta, raw}. This
-// decodes the fields of the kinds EntroOS serves into the JSON form. Field
-// numbers follow k8s.io/api's generated.proto; unknown fields are skipped.
+// kubectl's typed commands (`kubectl create namespace|deployment|service|configmap|priorityclass`) and Go clients
+// configured for protobuf send Kubernetes protobuf: "k8s\0" + runtime.Unknown{typeMeta, raw}. This decodes the
+// served kinds into their JSON form. The wire numbers come from k8s.io/api's generated.proto (types.go tags), the
+// only thing OpenAPI does not carry; each field's JSON name is checked against, and its type taken from, the
+// generated schema (lib/apimachinery/generated), so the two cannot drift apart.
+//
+// A field number this server does not know is rejected with 415 UnsupportedMediaType rather than skipped: the body
+// is well-formed Kubernetes protobuf that this server cannot represent (typically a field newer than its Kubernetes
+// 1.27 schema), so the request is not wrong, the encoding is unsupported — and the client can send JSON instead.
+// Skipping it would store the object without that field and answer 201 as if nothing was lost.
 
-type Scalar = 'string' | 'int' | 'bool' | 'bytes' | 'quantity' | 'intstr' | 'time';
-type FieldType = Scalar | Message | { map: Scalar };
-interface Field {
+/**
+ * Field numbers per schema definition, as in k8s.io/api v0.27 (the version of the schema). A name is the field's
+ * JSON name in that definition; `*name` marks a Go pointer, whose zero value is sent on purpose and kept (Go writes
+ * every non-pointer scalar, so elsewhere a zero means "unset"). A nested table is an embedded struct
+ * (`json:",inline"`): a message of its own on the wire whose fields belong to the enclosing definition in JSON.
+ */
+export type FieldNumbers = { [num: number]: string | FieldNumbers };
+
+// prettier-ignore
+export const FIELD_NUMBERS: Readonly<Record<string, FieldNumbers>> = {
+  'io.k8s.api.apps.v1.Deployment': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.apps.v1.DeploymentCondition': {
+    1: 'type', 2: 'status', 4: 'reason', 5: 'message', 6: 'lastUpdateTime', 7: 'lastTransitionTime',
+  },
+  'io.k8s.api.apps.v1.DeploymentSpec': {
+    1: '*replicas', 2: 'selector', 3: 'template', 4: 'strategy', 5: 'minReadySeconds', 6: '*revisionHistoryLimit',
+    7: 'paused', 9: '*progressDeadlineSeconds',
+  },
+  'io.k8s.api.apps.v1.DeploymentStatus': {
+    1: 'observedGeneration', 2: 'replicas', 3: 'updatedReplicas', 4: 'availableReplicas', 5: 'unavailableReplicas',
+    6: 'conditions', 7: 'readyReplicas', 8: '*collisionCount',
+  },
+  'io.k8s.api.apps.v1.DeploymentStrategy': { 1: 'type', 2: 'rollingUpdate' },
+  'io.k8s.api.apps.v1.ReplicaSet': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.apps.v1.ReplicaSetCondition': {
+    1: 'type', 2: 'status', 3: 'lastTransitionTime', 4: 'reason', 5: 'message',
+  },
+  'io.k8s.api.apps.v1.ReplicaSetSpec': { 1: '*replicas', 2: 'selector', 3: 'template', 4: 'minReadySeconds' },
+  'io.k8s.api.apps.v1.ReplicaSetStatus': {
+    1: 'replicas', 2: 'fullyLabeledReplicas', 3: 'observedGeneration', 4: 'readyReplicas', 5: 'availableReplicas',
+    6: 'conditions',
+  },
+  'io.k8s.api.apps.v1.RollingUpdateDeployment': { 1: '*maxUnavailable', 2: '*maxSurge' },
+  'io.k8s.api.coordination.v1.Lease': { 1: 'metadata', 2: 'spec' },
+  'io.k8s.api.coordination.v1.LeaseSpec': {
+    1: '*holderIdentity', 2: '*leaseDurationSeconds', 3: '*acquireTime', 4: '*renewTime', 5: '*leaseTransitions',
+  },
+  'io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource': { 1: 'volumeID', 2: 'fsType', 3: 'partition', 4: 'readOnly' },
+  'io.k8s.api.core.v1.Affinity': { 1: 'nodeAffinity', 2: 'podAffinity', 3: 'podAntiAffinity' },
+  'io.k8s.api.core.v1.AttachedVolume': { 1: 'name', 2: 'devicePath' },
+  'io.k8s.api.core.v1.AzureDiskVolumeSource': {
+    1: 'diskName', 2: 'diskURI', 3: '*cachingMode', 4: '*fsType', 5: '*readOnly', 6: '*kind',
+  },
+  'io.k8s.api.core.v1.AzureFileVolumeSource': { 1: 'secretName', 2: 'shareName', 3: 'readOnly' },
+  'io.k8s.api.core.v1.CSIVolumeSource': {
+    1: 'driver', 2: '*readOnly', 3: '*fsType', 4: 'volumeAttributes', 5: 'nodePublishSecretRef',
+  },
+  'io.k8s.api.core.v1.Capabilities': { 1: 'add', 2: 'drop' },
+  'io.k8s.api.core.v1.CephFSVolumeSource': {
+    1: 'monitors', 2: 'path', 3: 'user', 4: 'secretFile', 5: 'secretRef', 6: 'readOnly',
+  },
+  'io.k8s.api.core.v1.CinderVolumeSource': { 1: 'volumeID', 2: 'fsType', 3: 'readOnly', 4: 'secretRef' },
+  'io.k8s.api.core.v1.ClaimSource': { 1: '*resourceClaimName', 2: '*resourceClaimTemplateName' },
+  'io.k8s.api.core.v1.ClientIPConfig': { 1: '*timeoutSeconds' },
+  'io.k8s.api.core.v1.ConfigMap': { 1: 'metadata', 2: 'data', 3: 'binaryData', 4: '*immutable' },
+  'io.k8s.api.core.v1.ConfigMapEnvSource': { 1: { 1: 'name' }, 2: '*optional' },
+  'io.k8s.api.core.v1.ConfigMapKeySelector': { 1: { 1: 'name' }, 2: 'key', 3: '*optional' },
+  'io.k8s.api.core.v1.ConfigMapNodeConfigSource': {
+    1: 'namespace', 2: 'name', 3: 'uid', 4: 'resourceVersion', 5: 'kubeletConfigKey',
+  },
+  'io.k8s.api.core.v1.ConfigMapProjection': { 1: { 1: 'name' }, 2: 'items', 4: '*optional' },
+  'io.k8s.api.core.v1.ConfigMapVolumeSource': { 1: { 1: 'name' }, 2: 'items', 3: '*defaultMode', 4: '*optional' },
+  'io.k8s.api.core.v1.Container': {
+    1: 'name', 2: 'image', 3: 'command', 4: 'args', 5: 'workingDir', 6: 'ports', 7: 'env', 8: 'resources',
+    9: 'volumeMounts', 10: 'livenessProbe', 11: 'readinessProbe', 12: 'lifecycle', 13: 'terminationMessagePath',
+    14: 'imagePullPolicy', 15: 'securityContext', 16: 'stdin', 17: 'stdinOnce', 18: 'tty', 19: 'envFrom',
+    20: 'terminationMessagePolicy', 21: 'volumeDevices', 22: 'startupProbe', 23: 'resizePolicy',
+  },
+  'io.k8s.api.core.v1.ContainerImage': { 1: 'names', 2: 'sizeBytes' },
+  'io.k8s.api.core.v1.ContainerPort': { 1: 'name', 2: 'hostPort', 3: 'containerPort', 4: 'protocol', 5: 'hostIP' },
+  'io.k8s.api.core.v1.ContainerResizePolicy': { 1: 'resourceName', 2: 'restartPolicy' },
+  'io.k8s.api.core.v1.ContainerState': { 1: 'waiting', 2: 'running', 3: 'terminated' },
+  'io.k8s.api.core.v1.ContainerStateRunning': { 1: 'startedAt' },
+  'io.k8s.api.core.v1.ContainerStateTerminated': {
+    1: 'exitCode', 2: 'signal', 3: 'reason', 4: 'message', 5: 'startedAt', 6: 'finishedAt', 7: 'containerID',
+  },
+  'io.k8s.api.core.v1.ContainerStateWaiting': { 1: 'reason', 2: 'message' },
+  'io.k8s.api.core.v1.ContainerStatus': {
+    1: 'name', 2: 'state', 3: 'lastState', 4: 'ready', 5: 'restartCount', 6: 'image', 7: 'imageID', 8: 'containerID',
+    9: '*started', 10: 'allocatedResources', 11: 'resources',
+  },
+  'io.k8s.api.core.v1.DaemonEndpoint': { 1: 'Port' },
+  'io.k8s.api.core.v1.DownwardAPIProjection': { 1: 'items' },
+  'io.k8s.api.core.v1.DownwardAPIVolumeFile': { 1: 'path', 2: 'fieldRef', 3: 'resourceFieldRef', 4: '*mode' },
+  'io.k8s.api.core.v1.DownwardAPIVolumeSource': { 1: 'items', 2: '*defaultMode' },
+  'io.k8s.api.core.v1.EmptyDirVolumeSource': { 1: 'medium', 2: '*sizeLimit' },
+  'io.k8s.api.core.v1.EndpointAddress': { 1: 'ip', 2: 'targetRef', 3: 'hostname', 4: '*nodeName' },
+  'io.k8s.api.core.v1.EndpointPort': { 1: 'name', 2: 'port', 3: 'protocol', 4: '*appProtocol' },
+  'io.k8s.api.core.v1.EndpointSubset': { 1: 'addresses', 2: 'notReadyAddresses', 3: 'ports' },
+  'io.k8s.api.core.v1.Endpoints': { 1: 'metadata', 2: 'subsets' },
+  'io.k8s.api.core.v1.EnvFromSource': { 1: 'prefix', 2: 'configMapRef', 3: 'secretRef' },
+  'io.k8s.api.core.v1.EnvVar': { 1: 'name', 2: 'value', 3: 'valueFrom' },
+  'io.k8s.api.core.v1.EnvVarSource': { 1: 'fieldRef', 2: 'resourceFieldRef', 3: 'configMapKeyRef', 4: 'secretKeyRef' },
+  'io.k8s.api.core.v1.EphemeralContainer': {
+    1: {
+      1: 'name', 2: 'image', 3: 'command', 4: 'args', 5: 'workingDir', 6: 'ports', 7: 'env', 8: 'resources',
+      9: 'volumeMounts', 10: 'livenessProbe', 11: 'readinessProbe', 12: 'lifecycle', 13: 'terminationMessagePath',
+      14: 'imagePullPolicy', 15: 'securityContext', 16: 'stdin', 17: 'stdinOnce', 18: 'tty', 19: 'envFrom',
+      20: 'terminationMessagePolicy', 21: 'volumeDevices', 22: 'startupProbe', 23: 'resizePolicy',
+    },
+    2: 'targetContainerName',
+  },
+  'io.k8s.api.core.v1.EphemeralVolumeSource': { 1: 'volumeClaimTemplate' },
+  'io.k8s.api.core.v1.Event': {
+    1: 'metadata', 2: 'involvedObject', 3: 'reason', 4: 'message', 5: 'source', 6: 'firstTimestamp', 7: 'lastTimestamp',
+    8: 'count', 9: 'type', 10: 'eventTime', 11: 'series', 12: 'action', 13: 'related', 14: 'reportingComponent',
+    15: 'reportingInstance',
+  },
+  'io.k8s.api.core.v1.EventSeries': { 1: 'count', 2: 'lastObservedTime' },
+  'io.k8s.api.core.v1.EventSource': { 1: 'component', 2: 'host' },
+  'io.k8s.api.core.v1.ExecAction': { 1: 'command' },
+  'io.k8s.api.core.v1.FCVolumeSource': { 1: 'targetWWNs', 2: '*lun', 3: 'fsType', 4: 'readOnly', 5: 'wwids' },
+  'io.k8s.api.core.v1.FlexVolumeSource': { 1: 'driver', 2: 'fsType', 3: 'secretRef', 4: 'readOnly', 5: 'options' },
+  'io.k8s.api.core.v1.FlockerVolumeSource': { 1: 'datasetName', 2: 'datasetUUID' },
+  'io.k8s.api.core.v1.GCEPersistentDiskVolumeSource': { 1: 'pdName', 2: 'fsType', 3: 'partition', 4: 'readOnly' },
+  'io.k8s.api.core.v1.GRPCAction': { 1: 'port', 2: '*service' },
+  'io.k8s.api.core.v1.GitRepoVolumeSource': { 1: 'repository', 2: 'revision', 3: 'directory' },
+  'io.k8s.api.core.v1.GlusterfsVolumeSource': { 1: 'endpoints', 2: 'path', 3: 'readOnly' },
+  'io.k8s.api.core.v1.HTTPGetAction': { 1: 'path', 2: 'port', 3: 'host', 4: 'scheme', 5: 'httpHeaders' },
+  'io.k8s.api.core.v1.HTTPHeader': { 1: 'name', 2: 'value' },
+  'io.k8s.api.core.v1.HostAlias': { 1: 'ip', 2: 'hostnames' },
+  'io.k8s.api.core.v1.HostPathVolumeSource': { 1: 'path', 2: '*type' },
+  'io.k8s.api.core.v1.ISCSIVolumeSource': {
+    1: 'targetPortal', 2: 'iqn', 3: 'lun', 4: 'iscsiInterface', 5: 'fsType', 6: 'readOnly', 7: 'portals',
+    8: 'chapAuthDiscovery', 10: 'secretRef', 11: 'chapAuthSession', 12: '*initiatorName',
+  },
+  'io.k8s.api.core.v1.KeyToPath': { 1: 'key', 2: 'path', 3: '*mode' },
+  'io.k8s.api.core.v1.Lifecycle': { 1: 'postStart', 2: 'preStop' },
+  'io.k8s.api.core.v1.LifecycleHandler': { 1: 'exec', 2: 'httpGet', 3: 'tcpSocket' },
+  'io.k8s.api.core.v1.LoadBalancerIngress': { 1: 'ip', 2: 'hostname', 4: 'ports' },
+  'io.k8s.api.core.v1.LoadBalancerStatus': { 1: 'ingress' },
+  'io.k8s.api.core.v1.LocalObjectReference': { 1: 'name' },
+  'io.k8s.api.core.v1.NFSVolumeSource': { 1: 'server', 2: 'path', 3: 'readOnly' },
+  'io.k8s.api.core.v1.Namespace': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.core.v1.NamespaceCondition': {
+    1: 'type', 2: 'status', 4: 'lastTransitionTime', 5: 'reason', 6: 'message',
+  },
+  'io.k8s.api.core.v1.NamespaceSpec': { 1: 'finalizers' },
+  'io.k8s.api.core.v1.NamespaceStatus': { 1: 'phase', 2: 'conditions' },
+  'io.k8s.api.core.v1.Node': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.core.v1.NodeAddress': { 1: 'type', 2: 'address' },
+  'io.k8s.api.core.v1.NodeAffinity': {
+    1: 'requiredDuringSchedulingIgnoredDuringExecution', 2: 'preferredDuringSchedulingIgnoredDuringExecution',
+  },
+  'io.k8s.api.core.v1.NodeCondition': {
+    1: 'type', 2: 'status', 3: 'lastHeartbeatTime', 4: 'lastTransitionTime', 5: 'reason', 6: 'message',
+  },
+  'io.k8s.api.core.v1.NodeConfigSource': { 2: 'configMap' },
+  'io.k8s.api.core.v1.NodeConfigStatus': { 1: 'assigned', 2: 'active', 3: 'lastKnownGood', 4: 'error' },
+  'io.k8s.api.core.v1.NodeDaemonEndpoints': { 1: 'kubeletEndpoint' },
+  'io.k8s.api.core.v1.NodeSelector': { 1: 'nodeSelectorTerms' },
+  'io.k8s.api.core.v1.NodeSelectorRequirement': { 1: 'key', 2: 'operator', 3: 'values' },
+  'io.k8s.api.core.v1.NodeSelectorTerm': { 1: 'matchExpressions', 2: 'matchFields' },
+  'io.k8s.api.core.v1.NodeSpec': {
+    1: 'podCIDR', 2: 'externalID', 3: 'providerID', 4: 'unschedulable', 5: 'taints', 6: 'configSource', 7: 'podCIDRs',
+  },
+  'io.k8s.api.core.v1.NodeStatus': {
+    1: 'capacity', 2: 'allocatable', 3: 'phase', 4: 'conditions', 5: 'addresses', 6: 'daemonEndpoints', 7: 'nodeInfo',
+    8: 'images', 9: 'volumesInUse', 10: 'volumesAttached', 11: 'config',
+  },
+  'io.k8s.api.core.v1.NodeSystemInfo': {
+    1: 'machineID', 2: 'systemUUID', 3: 'bootID', 4: 'kernelVersion', 5: 'osImage', 6: 'containerRuntimeVersion',
+    7: 'kubeletVersion', 8: 'kubeProxyVersion', 9: 'operatingSystem', 10: 'architecture',
+  },
+  'io.k8s.api.core.v1.ObjectFieldSelector': { 1: 'apiVersion', 2: 'fieldPath' },
+  'io.k8s.api.core.v1.ObjectReference': {
+    1: 'kind', 2: 'namespace', 3: 'name', 4: 'uid', 5: 'apiVersion', 6: 'resourceVersion', 7: 'fieldPath',
+  },
+  'io.k8s.api.core.v1.PersistentVolumeClaimSpec': {
+    1: 'accessModes', 2: 'resources', 3: 'volumeName', 4: 'selector', 5: '*storageClassName', 6: '*volumeMode',
+    7: 'dataSource', 8: 'dataSourceRef',
+  },
+  'io.k8s.api.core.v1.PersistentVolumeClaimTemplate': { 1: 'metadata', 2: 'spec' },
+  'io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource': { 1: 'claimName', 2: 'readOnly' },
+  'io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource': { 1: 'pdID', 2: 'fsType' },
+  'io.k8s.api.core.v1.Pod': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.core.v1.PodAffinity': {
+    1: 'requiredDuringSchedulingIgnoredDuringExecution', 2: 'preferredDuringSchedulingIgnoredDuringExecution',
+  },
+  'io.k8s.api.core.v1.PodAffinityTerm': {
+    1: 'labelSelector', 2: 'namespaces', 3: 'topologyKey', 4: 'namespaceSelector',
+  },
+  'io.k8s.api.core.v1.PodAntiAffinity': {
+    1: 'requiredDuringSchedulingIgnoredDuringExecution', 2: 'preferredDuringSchedulingIgnoredDuringExecution',
+  },
+  'io.k8s.api.core.v1.PodCondition': {
+    1: 'type', 2: 'status', 3: 'lastProbeTime', 4: 'lastTransitionTime', 5: 'reason', 6: 'message',
+  },
+  'io.k8s.api.core.v1.PodDNSConfig': { 1: 'nameservers', 2: 'searches', 3: 'options' },
+  'io.k8s.api.core.v1.PodDNSConfigOption': { 1: 'name', 2: '*value' },
+  'io.k8s.api.core.v1.PodIP': { 1: 'ip' },
+  'io.k8s.api.core.v1.PodOS': { 1: 'name' },
+  'io.k8s.api.core.v1.PodReadinessGate': { 1: 'conditionType' },
+  'io.k8s.api.core.v1.PodResourceClaim': { 1: 'name', 2: 'source' },
+  'io.k8s.api.core.v1.PodSchedulingGate': { 1: 'name' },
+  'io.k8s.api.core.v1.PodSecurityContext': {
+    1: 'seLinuxOptions', 2: '*runAsUser', 3: '*runAsNonRoot', 4: 'supplementalGroups', 5: '*fsGroup', 6: '*runAsGroup',
+    7: 'sysctls', 8: 'windowsOptions', 9: '*fsGroupChangePolicy', 10: 'seccompProfile',
+  },
+  'io.k8s.api.core.v1.PodSpec': {
+    1: 'volumes', 2: 'containers', 3: 'restartPolicy', 4: '*terminationGracePeriodSeconds', 5: '*activeDeadlineSeconds',
+    6: 'dnsPolicy', 7: 'nodeSelector', 8: 'serviceAccountName', 9: 'serviceAccount', 10: 'nodeName', 11: 'hostNetwork',
+    12: 'hostPID', 13: 'hostIPC', 14: 'securityContext', 15: 'imagePullSecrets', 16: 'hostname', 17: 'subdomain',
+    18: 'affinity', 19: 'schedulerName', 20: 'initContainers', 21: '*automountServiceAccountToken', 22: 'tolerations',
+    23: 'hostAliases', 24: 'priorityClassName', 25: '*priority', 26: 'dnsConfig', 27: '*shareProcessNamespace',
+    28: 'readinessGates', 29: '*runtimeClassName', 30: '*enableServiceLinks', 31: '*preemptionPolicy', 32: 'overhead',
+    33: 'topologySpreadConstraints', 34: 'ephemeralContainers', 35: '*setHostnameAsFQDN', 36: 'os', 37: '*hostUsers',
+    38: 'schedulingGates', 39: 'resourceClaims',
+  },
+  'io.k8s.api.core.v1.PodStatus': {
+    1: 'phase', 2: 'conditions', 3: 'message', 4: 'reason', 5: 'hostIP', 6: 'podIP', 7: '*startTime',
+    8: 'containerStatuses', 9: 'qosClass', 10: 'initContainerStatuses', 11: 'nominatedNodeName', 12: 'podIPs',
+    13: 'ephemeralContainerStatuses', 14: 'resize',
+  },
+  'io.k8s.api.core.v1.PodTemplateSpec': { 1: 'metadata', 2: 'spec' },
+  'io.k8s.api.core.v1.PortStatus': { 1: 'port', 2: 'protocol', 3: '*error' },
+  'io.k8s.api.core.v1.PortworxVolumeSource': { 1: 'volumeID', 2: 'fsType', 3: 'readOnly' },
+  'io.k8s.api.core.v1.PreferredSchedulingTerm': { 1: 'weight', 2: 'preference' },
+  'io.k8s.api.core.v1.Probe': {
+    1: { 1: 'exec', 2: 'httpGet', 3: 'tcpSocket', 4: 'grpc' }, 2: 'initialDelaySeconds', 3: 'timeoutSeconds',
+    4: 'periodSeconds', 5: 'successThreshold', 6: 'failureThreshold', 7: '*terminationGracePeriodSeconds',
+  },
+  'io.k8s.api.core.v1.ProjectedVolumeSource': { 1: 'sources', 2: '*defaultMode' },
+  'io.k8s.api.core.v1.QuobyteVolumeSource': {
+    1: 'registry', 2: 'volume', 3: 'readOnly', 4: 'user', 5: 'group', 6: 'tenant',
+  },
+  'io.k8s.api.core.v1.RBDVolumeSource': {
+    1: 'monitors', 2: 'image', 3: 'fsType', 4: 'pool', 5: 'user', 6: 'keyring', 7: 'secretRef', 8: 'readOnly',
+  },
+  'io.k8s.api.core.v1.ResourceClaim': { 1: 'name' },
+  'io.k8s.api.core.v1.ResourceFieldSelector': { 1: 'containerName', 2: 'resource', 3: 'divisor' },
+  'io.k8s.api.core.v1.ResourceRequirements': { 1: 'limits', 2: 'requests', 3: 'claims' },
+  'io.k8s.api.core.v1.SELinuxOptions': { 1: 'user', 2: 'role', 3: 'type', 4: 'level' },
+  'io.k8s.api.core.v1.ScaleIOVolumeSource': {
+    1: 'gateway', 2: 'system', 3: 'secretRef', 4: 'sslEnabled', 5: 'protectionDomain', 6: 'storagePool',
+    7: 'storageMode', 8: 'volumeName', 9: 'fsType', 10: 'readOnly',
+  },
+  'io.k8s.api.core.v1.SeccompProfile': { 1: 'type', 2: '*localhostProfile' },
+  'io.k8s.api.core.v1.SecretEnvSource': { 1: { 1: 'name' }, 2: '*optional' },
+  'io.k8s.api.core.v1.SecretKeySelector': { 1: { 1: 'name' }, 2: 'key', 3: '*optional' },
+  'io.k8s.api.core.v1.SecretProjection': { 1: { 1: 'name' }, 2: 'items', 4: '*optional' },
+  'io.k8s.api.core.v1.SecretVolumeSource': { 1: 'secretName', 2: 'items', 3: '*defaultMode', 4: '*optional' },
+  'io.k8s.api.core.v1.SecurityContext': {
+    1: 'capabilities', 2: '*privileged', 3: 'seLinuxOptions', 4: '*runAsUser', 5: '*runAsNonRoot',
+    6: '*readOnlyRootFilesystem', 7: '*allowPrivilegeEscalation', 8: '*runAsGroup', 9: '*procMount',
+    10: 'windowsOptions', 11: 'seccompProfile',
+  },
+  'io.k8s.api.core.v1.Service': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.core.v1.ServiceAccountTokenProjection': { 1: 'audience', 2: '*expirationSeconds', 3: 'path' },
+  'io.k8s.api.core.v1.ServicePort': {
+    1: 'name', 2: 'protocol', 3: 'port', 4: 'targetPort', 5: 'nodePort', 6: '*appProtocol',
+  },
+  'io.k8s.api.core.v1.ServiceSpec': {
+    1: 'ports', 2: 'selector', 3: 'clusterIP', 4: 'type', 5: 'externalIPs', 7: 'sessionAffinity', 8: 'loadBalancerIP',
+    9: 'loadBalancerSourceRanges', 10: 'externalName', 11: 'externalTrafficPolicy', 12: 'healthCheckNodePort',
+    13: 'publishNotReadyAddresses', 14: 'sessionAffinityConfig', 17: '*ipFamilyPolicy', 18: 'clusterIPs',
+    19: 'ipFamilies', 20: '*allocateLoadBalancerNodePorts', 21: '*loadBalancerClass', 22: '*internalTrafficPolicy',
+  },
+  'io.k8s.api.core.v1.ServiceStatus': { 1: 'loadBalancer', 2: 'conditions' },
+  'io.k8s.api.core.v1.SessionAffinityConfig': { 1: 'clientIP' },
+  'io.k8s.api.core.v1.StorageOSVolumeSource': {
+    1: 'volumeName', 2: 'volumeNamespace', 3: 'fsType', 4: 'readOnly', 5: 'secretRef',
+  },
+  'io.k8s.api.core.v1.Sysctl': { 1: 'name', 2: 'value' },
+  'io.k8s.api.core.v1.TCPSocketAction': { 1: 'port', 2: 'host' },
+  'io.k8s.api.core.v1.Taint': { 1: 'key', 2: 'value', 3: 'effect', 4: '*timeAdded' },
+  'io.k8s.api.core.v1.Toleration': { 1: 'key', 2: 'operator', 3: 'value', 4: 'effect', 5: '*tolerationSeconds' },
+  'io.k8s.api.core.v1.TopologySpreadConstraint': {
+    1: 'maxSkew', 2: 'topologyKey', 3: 'whenUnsatisfiable', 4: 'labelSelector', 5: '*minDomains',
+    6: '*nodeAffinityPolicy', 7: '*nodeTaintsPolicy', 8: 'matchLabelKeys',
+  },
+  'io.k8s.api.core.v1.TypedLocalObjectReference': { 1: '*apiGroup', 2: 'kind', 3: 'name' },
+  'io.k8s.api.core.v1.TypedObjectReference': { 1: '*apiGroup', 2: 'kind', 3: 'name', 4: '*namespace' },
+  'io.k8s.api.core.v1.Volume': {
+    1: 'name',
+    2: {
+      1: 'hostPath', 2: 'emptyDir', 3: 'gcePersistentDisk', 4: 'awsElasticBlockStore', 5: 'gitRepo', 6: 'secret',
+      7: 'nfs', 8: 'iscsi', 9: 'glusterfs', 10: 'persistentVolumeClaim', 11: 'rbd', 12: 'flexVolume', 13: 'cinder',
+      14: 'cephfs', 15: 'flocker', 16: 'downwardAPI', 17: 'fc', 18: 'azureFile', 19: 'configMap', 20: 'vsphereVolume',
+      21: 'quobyte', 22: 'azureDisk', 23: 'photonPersistentDisk', 24: 'portworxVolume', 25: 'scaleIO', 26: 'projected',
+      27: 'storageos', 28: 'csi', 29: 'ephemeral',
+    },
+  },
+  'io.k8s.api.core.v1.VolumeDevice': { 1: 'name', 2: 'devicePath' },
+  'io.k8s.api.core.v1.VolumeMount': {
+    1: 'name', 2: 'readOnly', 3: 'mountPath', 4: 'subPath', 5: '*mountPropagation', 6: 'subPathExpr',
+  },
+  'io.k8s.api.core.v1.VolumeProjection': { 1: 'secret', 2: 'downwardAPI', 3: 'configMap', 4: 'serviceAccountToken' },
+  'io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource': {
+    1: 'volumePath', 2: 'fsType', 3: 'storagePolicyName', 4: 'storagePolicyID',
+  },
+  'io.k8s.api.core.v1.WeightedPodAffinityTerm': { 1: 'weight', 2: 'podAffinityTerm' },
+  'io.k8s.api.core.v1.WindowsSecurityContextOptions': {
+    1: '*gmsaCredentialSpecName', 2: '*gmsaCredentialSpec', 3: '*runAsUserName', 4: '*hostProcess',
+  },
+  'io.k8s.api.scheduling.v1.PriorityClass': {
+    1: 'metadata', 2: 'value', 3: 'globalDefault', 4: 'description', 5: '*preemptionPolicy',
+  },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Condition': {
+    1: 'type', 2: 'status', 3: 'observedGeneration', 4: 'lastTransitionTime', 5: 'reason', 6: 'message',
+  },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector': { 1: 'matchLabels', 2: 'matchExpressions' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement': { 1: 'key', 2: 'operator', 3: 'values' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry': {
+    1: 'manager', 2: 'operation', 3: 'apiVersion', 4: '*time', 6: 'fieldsType', 7: '*fieldsV1', 8: 'subresource',
+  },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': {
+    1: 'name', 2: 'generateName', 3: 'namespace', 4: 'selfLink', 5: 'uid', 6: 'resourceVersion', 7: 'generation',
+    8: 'creationTimestamp', 9: '*deletionTimestamp', 10: '*deletionGracePeriodSeconds', 11: 'labels', 12: 'annotations',
+    13: 'ownerReferences', 14: 'finalizers', 17: 'managedFields',
+  },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference': {
+    1: 'kind', 3: 'name', 4: 'uid', 5: 'apiVersion', 6: '*controller', 7: '*blockOwnerDeletion',
+  },
+};
+
+const REF_PREFIX = '#/components/schemas/';
+
+// Definitions whose JSON form is a string (or free-form JSON) but whose wire form is a small message of its own.
+type Special = 'time' | 'microTime' | 'quantity' | 'intOrString' | 'json';
+const SPECIAL: Readonly<Record<string, Special>> = {
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Time': 'time',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime': 'microTime',
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': 'quantity',
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': 'intOrString',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1': 'json',
+  'io.k8s.apimachinery.pkg.runtime.RawExtension': 'json',
+};
+
+type Scalar = 'string' | 'bytes' | 'int' | 'bool' | 'double' | 'float';
+type Value = { scalar: Scalar } | { special: Special } | { message: string };
+
+export interface FieldPlan {
   name: string;
-  type: FieldType;
-  repeated?: boolean;
+  /** A map is a repeated key/value entry message on the wire. */
+  shape: 'single' | 'list' | 'map';
+  value: Value;
+  keepZero: boolean;
 }
-type Message = { [num: number]: Field };
 
-const f = (name: string, type: FieldType, repeated = false): Field => ({ name, type, repeated });
+type Compiled = ReadonlyMap<number, FieldPlan | { inline: Compiled }>;
 
-const TYPE_META: Message = { 1: f('apiVersion', 'string'), 2: f('kind', 'string') };
-const UNKNOWN: Message = { 1: f('typeMeta', TYPE_META), 2: f('raw', 'bytes'), 3: f('contentEncoding', 'string'), 4: f('contentType', 'string') };
-const OWNER_REF: Message = { 1: f('kind', 'string'), 3: f('name', 'string'), 4: f('uid', 'string'), 5: f('apiVersion', 'string'), 6: f('controller', 'bool'), 7: f('blockOwnerDeletion', 'bool') };
-const OBJECT_META: Message = {
-  1: f('name', 'string'),
-  2: f('generateName', 'string'),
-  3: f('namespace', 'string'),
-  5: f('uid', 'string'),
-  6: f('resourceVersion', 'string'),
-  7: f('generation', 'int'),
-  8: f('creationTimestamp', 'time'),
-  11: f('labels', { map: 'string' }),
-  12: f('annotations', { map: 'string' }),
-  13: f('ownerReferences', OWNER_REF, true),
-  14: f('finalizers', 'string', true),
+const VARINT = 0;
+const FIXED64 = 1;
+const LEN = 2;
+const FIXED32 = 5;
+const SCALAR_WIRE: Readonly<Record<Scalar, number>> = {
+  string: LEN,
+  bytes: LEN,
+  int: VARINT,
+  bool: VARINT,
+  double: FIXED64,
+  float: FIXED32,
 };
-const SELECTOR_REQ: Message = { 1: f('key', 'string'), 2: f('operator', 'string'), 3: f('values', 'string', true) };
-const LABEL_SELECTOR: Message = { 1: f('matchLabels', { map: 'string' }), 2: f('matchExpressions', SELECTOR_REQ, true) };
-const CONTAINER_PORT: Message = { 1: f('name', 'string'), 2: f('hostPort', 'int'), 3: f('containerPort', 'int'), 4: f('protocol', 'string'), 5: f('hostIP', 'string') };
-const ENV_VAR: Message = { 1: f('name', 'string'), 2: f('value', 'string') };
-const RESOURCES: Message = { 1: f('limits', { map: 'quantity' }), 2: f('requests', { map: 'quantity' }) };
-const CONTAINER: Message = {
-  1: f('name', 'string'),
-  2: f('image', 'string'),
-  3: f('command', 'string', true),
-  4: f('args', 'string', true),
-  5: f('workingDir', 'string'),
-  6: f('ports', CONTAINER_PORT, true),
-  7: f('env', ENV_VAR, true),
-  8: f('resources', RESOURCES),
-  13: f('terminationMessagePath', 'string'),
-  14: f('imagePullPolicy', 'string'),
-  20: f('terminationMessagePolicy', 'string'),
-};
-const TOLERATION: Message = { 1: f('key', 'string'), 2: f('operator', 'string'), 3: f('value', 'string'), 4: f('effect', 'string'), 5: f('tolerationSeconds', 'int') };
-const POD_SPEC: Message = {
-  2: f('containers', CONTAINER, true),
-  3: f('restartPolicy', 'string'),
-  4: f('terminationGracePeriodSeconds', 'int'),
-  5: f('activeDeadlineSeconds', 'int'),
-  6: f('dnsPolicy', 'string'),
-  7: f('nodeSelector', { map: 'string' }),
-  8: f('serviceAccountName', 'string'),
-  10: f('nodeName', 'string'),
-  16: f('hostname', 'string'),
-  19: f('schedulerName', 'string'),
-  20: f('initContainers', CONTAINER, true),
-  22: f('tolerations', TOLERATION, true),
-  24: f('priorityClassName', 'string'),
-  25: f('priority', 'int'),
-};
-const POD_TEMPLATE: Message = { 1: f('metadata', OBJECT_META), 2: f('spec', POD_SPEC) };
-const ROLLING_UPDATE: Message = { 1: f('maxUnavailable', 'intstr'), 2: f('maxSurge', 'intstr') };
-const STRATEGY: Message = { 1: f('type', 'string'), 2: f('rollingUpdate', ROLLING_UPDATE) };
-const DEPLOYMENT_SPEC: Message = {
-  1: f('replicas', 'int'),
-  2: f('selector', LABEL_SELECTOR),
-  3: f('template', POD_TEMPLATE),
-  4: f('strategy', STRATEGY),
-  5: f('minReadySeconds', 'int'),
-  6: f('revisionHistoryLimit', 'int'),
-  7: f('paused', 'bool'),
-  9: f('progressDeadlineSeconds', 'int'),
-};
-const SERVICE_PORT: Message = { 1: f('name', 'string'), 2: f('protocol', 'string'), 3: f('port', 'int'), 4: f('targetPort', 'intstr'), 5: f('nodePort', 'int') };
-const SERVICE_SPEC: Message = { 1: f('ports', SERVICE_PORT, true), 2: f('selector', { map: 'string' }), 3: f('clusterIP', 'string'), 4: f('type', 'string'), 5: f('externalIPs', 'string', true), 7: f('sessionAffinity', 'string'), 11: f('externalName', 'string') };
+const wireOf = (value: Value) => ('scalar' in value ? SCALAR_WIRE[value.scalar] : LEN);
 
-const KINDS: Record<string, Message> = {
-  Namespace: { 1: f('metadata', OBJECT_META), 2: f('spec', { 1: f('finalizers', 'string', true) }) },
-  ConfigMap: { 1: f('metadata', OBJECT_META), 2: f('data', { map: 'string' }), 3: f('binaryData', { map: 'bytes' }), 4: f('immutable', 'bool') },
-  Service: { 1: f('metadata', OBJECT_META), 2: f('spec', SERVICE_SPEC) },
-  Deployment: { 1: f('metadata', OBJECT_META), 2: f('spec', DEPLOYMENT_SPEC) },
-  ReplicaSet: { 1: f('metadata', OBJECT_META), 2: f('spec', { 1: f('replicas', 'int'), 2: f('selector', LABEL_SELECTOR), 3: f('template', POD_TEMPLATE), 4: f('minReadySeconds', 'int') }) },
-  Pod: { 1: f('metadata', OBJECT_META), 2: f('spec', POD_SPEC) },
-  PriorityClass: { 1: f('metadata', OBJECT_META), 2: f('value', 'int'), 3: f('globalDefault', 'bool'), 4: f('description', 'string'), 5: f('preemptionPolicy', 'string') },
-};
+function refName(node: SchemaObject): string | undefined {
+  const ref = node.$ref ?? (node.allOf?.length === 1 ? node.allOf[0].$ref : undefined);
+  return typeof ref === 'string' && ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : undefined;
+}
 
-// Go's generated code writes every non-pointer field, even when empty, where
-// JSON would omit it; only these (pointer) fields keep a zero value.
-const POINTER_FIELDS = new Set(['value', 'replicas', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'tolerationSeconds', 'priority', 'revisionHistoryLimit', 'progressDeadlineSeconds', 'immutable', 'controller', 'blockOwnerDeletion']);
-const isZero = (v: unknown) => v === '' || v === 0 || v === false;
+function valueOf(node: SchemaObject | undefined, where: string): Value {
+  if (!node) throw new Error(`${where} has no schema`);
+  const ref = refName(node);
+  if (ref !== undefined) {
+    if (Object.hasOwn(SPECIAL, ref)) return { special: SPECIAL[ref] };
+    const schemas = allSchemas();
+    if (!Object.hasOwn(schemas, ref)) throw new Error(`${where} refers to the missing definition ${ref}`);
+    return schemas[ref].properties ? { message: ref } : valueOf(schemas[ref], ref);
+  }
+  switch (node.type) {
+    case 'string':
+      return { scalar: node.format === 'byte' ? 'bytes' : 'string' };
+    case 'integer':
+      return { scalar: 'int' };
+    case 'boolean':
+      return { scalar: 'bool' };
+    case 'number':
+      return { scalar: node.format === 'float' ? 'float' : 'double' };
+  }
+  throw new Error(`${where} has no protobuf form (type ${node.type ?? 'unset'})`);
+}
+
+function planOf(definition: string, schema: SchemaObject, name: string, pointer: boolean): FieldPlan {
+  const node = schema.properties?.[name] as SchemaObject;
+  const where = `${definition}.${name}`;
+  // A required (non-omitempty) field keeps its zero value in JSON, as Go's encoder writes it.
+  const keepZero = pointer || (schema.required?.includes(name) ?? false);
+  if (node.type === 'array') return { name, shape: 'list', value: valueOf(node.items, `${where}[]`), keepZero };
+  if (node.type === 'object' && typeof node.additionalProperties === 'object' && refName(node) === undefined) {
+    return { name, shape: 'map', value: valueOf(node.additionalProperties, `${where}{}`), keepZero };
+  }
+  return { name, shape: 'single', value: valueOf(node, where), keepZero };
+}
+
+const compiled = new WeakMap<FieldNumbers, Compiled>();
+
+function compile(definition: string, table: FieldNumbers): Compiled {
+  const cached = compiled.get(table);
+  if (cached) return cached;
+  const schemas = allSchemas();
+  const schema = Object.hasOwn(schemas, definition) ? schemas[definition] : undefined;
+  if (!schema?.properties) throw new Error(`no object definition ${definition} in the schema`);
+  const fields = new Map<number, FieldPlan | { inline: Compiled }>();
+  for (const [key, entry] of Object.entries(table)) {
+    const num = Number(key);
+    if (typeof entry === 'object') {
+      fields.set(num, { inline: compile(definition, entry) });
+      continue;
+    }
+    const pointer = entry.startsWith('*');
+    const name = pointer ? entry.slice(1) : entry;
+    if (!Object.hasOwn(schema.properties, name))
+      throw new Error(`${definition} has no field "${name}" (protobuf ${num})`);
+    fields.set(num, planOf(definition, schema, name, pointer));
+  }
+  compiled.set(table, fields);
+  return fields;
+}
+
+/**
+ * The decoding plans of a definition's numbered fields (embedded structs' included); throws when a numbered field is
+ * missing from the schema or has a type without a protobuf form. Undefined for a definition without a table.
+ */
+export function messageFields(definition: string): FieldPlan[] | undefined {
+  if (!Object.hasOwn(FIELD_NUMBERS, definition)) return undefined;
+  const out: FieldPlan[] = [];
+  const flatten = (fields: Compiled) => {
+    for (const entry of fields.values()) {
+      if ('inline' in entry) flatten(entry.inline);
+      else out.push(entry);
+    }
+  };
+  flatten(compile(definition, FIELD_NUMBERS[definition]));
+  return out;
+}
+
+/** A field number missing from a message's table; the JSON path is filled in on the way out. */
+class UnknownField extends Error {
+  readonly path: string[] = [];
+
+  constructor(
+    readonly messageType: string,
+    readonly num: number,
+  ) {
+    super(`field ${num} of ${messageType}`);
+  }
+}
 
 export const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 class Reader {
   pos = 0;
+
   constructor(readonly buf: Uint8Array) {}
+
   get done() {
     return this.pos >= this.buf.length;
   }
+
+  /** Tags and lengths: small enough for a double. */
   varint(): number {
     let result = 0;
-    let shift = 0;
-    for (;;) {
+    for (let shift = 0; shift < 53; shift += 7) {
       if (this.pos >= this.buf.length) throw new Error('truncated varint');
       const b = this.buf[this.pos++];
       result += (b & 0x7f) * 2 ** shift;
       if (!(b & 0x80)) return result;
-      shift += 7;
-      if (shift > 63) throw new Error('varint too long');
     }
+    throw new Error('varint too long');
   }
+
+  /** An int32/int64 field: negative numbers are ten-byte two's-complement varints, beyond a double's precision. */
+  int64(): number {
+    const first = this.buf[this.pos];
+    if (first !== undefined && first < 0x80) {
+      this.pos++;
+      return first;
+    }
+    let result = 0n;
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      if (this.pos >= this.buf.length) throw new Error('truncated varint');
+      const b = this.buf[this.pos++];
+      result |= BigInt(b & 0x7f) << shift;
+      if (!(b & 0x80)) return Number(BigInt.asIntN(64, result));
+    }
+    throw new Error('varint too long');
+  }
+
   bytes(): Uint8Array {
     const len = this.varint();
     if (this.pos + len > this.buf.length) throw new Error('truncated field');
@@ -125,97 +509,280 @@ class Reader {
     this.pos += len;
     return out;
   }
-  skip(wire: number) {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.bytes();
-    else if (wire === 5) this.pos += 4;
-    else throw new Error(`unsupported wire type ${wire}`);
+
+  fixed(size: 4 | 8): number {
+    if (this.pos + size > this.buf.length) throw new Error('truncated field');
+    const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, size);
+    this.pos += size;
+    return size === 8 ? view.getFloat64(0, true) : view.getFloat32(0, true);
+  }
+
+  /** The next field's number and wire type. */
+  tag(): [num: number, wire: number] {
+    const tag = this.varint();
+    const num = Math.floor(tag / 8);
+    if (num === 0) throw new Error('field number 0');
+    return [num, tag & 7];
   }
 }
 
-const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
+const text = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+const isZero = (v: unknown) => v === '' || v === 0 || v === false;
 
-function scalar(type: Scalar, r: Reader, wire: number): unknown {
-  switch (type) {
+function expectWire(wire: number, expected: number, where: string) {
+  if (wire !== expected) throw new Error(`${where} has wire type ${wire}, expected ${expected}`);
+}
+
+function readScalar(scalar: Scalar, r: Reader): unknown {
+  switch (scalar) {
     case 'string':
       return text(r.bytes());
     case 'bytes':
       return Buffer.from(r.bytes()).toString('base64');
-    case 'int': {
-      const v = r.varint();
-      return v > 2 ** 63 ? v - 2 ** 64 : v;
-    }
+    case 'int':
+      return r.int64();
     case 'bool':
       return r.varint() !== 0;
-    case 'quantity':
-      return (decode({ 1: f('string', 'string') }, r.bytes()) as { string?: string }).string ?? '0';
-    case 'time': {
-      const t = decode({ 1: f('seconds', 'int'), 2: f('nanos', 'int') }, r.bytes()) as { seconds?: number };
-      if (!t.seconds) return ''; // the zero time is "unset"
-      return new Date((t.seconds ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    }
-    case 'intstr': {
-      const v = decode({ 1: f('type', 'int'), 2: f('intVal', 'int'), 3: f('strVal', 'string') }, r.bytes()) as { type?: number; intVal?: number; strVal?: string };
-      return v.type === 1 ? (v.strVal ?? '') : (v.intVal ?? 0);
-    }
+    case 'double':
+      return r.fixed(8);
+    case 'float':
+      return r.fixed(4);
   }
-  void wire;
 }
 
-function decode(message: Message, buf: Uint8Array): Record<string, unknown> {
-  const r = new Reader(buf);
-  const out: Record<string, unknown> = {};
+// Seconds-precision RFC 3339 for Time, microseconds for MicroTime, as their MarshalJSON writes them; the zero time
+// is "unset" (Go writes it as null).
+function readTime(bytes: Uint8Array, micro: boolean): string | undefined {
+  const r = new Reader(bytes);
+  let seconds = 0;
+  let nanos = 0;
   while (!r.done) {
-    const tag = r.varint();
-    const num = Math.floor(tag / 8);
-    const wire = tag & 7;
-    const field = message[num];
-    if (!field) {
-      r.skip(wire);
-      continue;
+    const [num, wire] = r.tag();
+    if (num !== 1 && num !== 2)
+      throw new UnknownField(`io.k8s.apimachinery.pkg.apis.meta.v1.${micro ? 'MicroTime' : 'Time'}`, num);
+    expectWire(wire, VARINT, micro ? 'MicroTime' : 'Time');
+    if (num === 1) seconds = r.int64();
+    else nanos = r.int64();
+  }
+  if (!seconds && !nanos) return undefined;
+  const iso = new Date(seconds * 1000).toISOString().slice(0, 19);
+  return micro ? `${iso}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : `${iso}Z`;
+}
+
+function readSpecial(special: Special, bytes: Uint8Array): unknown {
+  if (special === 'time' || special === 'microTime') return readTime(bytes, special === 'microTime');
+  const r = new Reader(bytes);
+  if (special === 'quantity') {
+    let value = '0';
+    while (!r.done) {
+      const [num, wire] = r.tag();
+      if (num !== 1) throw new UnknownField('io.k8s.apimachinery.pkg.api.resource.Quantity', num);
+      expectWire(wire, LEN, 'Quantity');
+      value = text(r.bytes());
     }
-    let value: unknown;
-    if (typeof field.type === 'object' && 'map' in field.type) {
-      const entryType = field.type.map;
-      const entry = decode({ 1: f('key', 'string'), 2: f('value', entryType) }, r.bytes());
-      const map = (out[field.name] ??= {}) as Record<string, unknown>;
-      map[String(entry.key ?? '')] = entry.value ?? (entryType === 'quantity' ? '0' : '');
-      continue;
+    return value;
+  }
+  if (special === 'intOrString') {
+    let type = 0;
+    let intVal = 0;
+    let strVal = '';
+    while (!r.done) {
+      const [num, wire] = r.tag();
+      if (num < 1 || num > 3) throw new UnknownField('io.k8s.apimachinery.pkg.util.intstr.IntOrString', num);
+      expectWire(wire, num === 3 ? LEN : VARINT, 'IntOrString');
+      if (num === 1) type = r.int64();
+      else if (num === 2) intVal = r.int64();
+      else strVal = text(r.bytes());
     }
-    if (typeof field.type === 'object') value = decode(field.type as Message, r.bytes());
-    else if (field.repeated && wire === 2 && (field.type === 'int' || field.type === 'bool')) {
-      // packed repeated scalars
-      const inner = new Reader(r.bytes());
-      const list = (out[field.name] ??= []) as unknown[];
-      while (!inner.done) list.push(scalar(field.type, inner, 0));
-      continue;
-    } else {
-      value = scalar(field.type as Scalar, r, wire);
-      if (!field.repeated && isZero(value) && !POINTER_FIELDS.has(field.name)) continue;
+    return type === 1 ? strVal : intVal;
+  }
+  // FieldsV1 and RawExtension: the JSON document itself, as bytes.
+  let raw: Uint8Array | undefined;
+  while (!r.done) {
+    const [num, wire] = r.tag();
+    if (num !== 1) throw new UnknownField('io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1', num);
+    expectWire(wire, LEN, 'raw JSON');
+    raw = r.bytes();
+  }
+  return raw?.length ? (JSON.parse(text(raw)) as unknown) : undefined;
+}
+
+function readValue(value: Value, r: Reader, segment: string): unknown {
+  if ('scalar' in value) return readScalar(value.scalar, r);
+  if ('special' in value) return readSpecial(value.special, r.bytes());
+  try {
+    return decodeMessage(value.message, r.bytes());
+  } catch (err) {
+    if (err instanceof UnknownField) err.path.unshift(segment);
+    throw err;
+  }
+}
+
+const zeroOf = (value: Value): unknown => {
+  if ('message' in value) return {};
+  if ('special' in value) return value.special === 'quantity' ? '0' : value.special === 'intOrString' ? 0 : undefined;
+  return value.scalar === 'string' || value.scalar === 'bytes' ? '' : value.scalar === 'bool' ? false : 0;
+};
+
+function readMapEntry(plan: FieldPlan, bytes: Uint8Array, where: string): [string, unknown] {
+  const r = new Reader(bytes);
+  let key = '';
+  let value: unknown;
+  while (!r.done) {
+    const [num, wire] = r.tag();
+    if (num === 1) {
+      expectWire(wire, LEN, `${where} key`);
+      key = text(r.bytes());
+    } else if (num === 2) {
+      expectWire(wire, wireOf(plan.value), `${where} value`);
+      value = readValue(plan.value, r, `${plan.name}[${key}]`);
+    } else throw new UnknownField(`${where} map entry`, num);
+  }
+  return [key, value ?? zeroOf(plan.value)];
+}
+
+function readField(definition: string, plan: FieldPlan, r: Reader, wire: number, out: Record<string, unknown>) {
+  const where = `${definition}.${plan.name}`;
+  if (plan.shape === 'map') {
+    expectWire(wire, LEN, where);
+    const [key, value] = readMapEntry(plan, r.bytes(), where);
+    const current = out[plan.name];
+    const map = typeof current === 'object' && current !== null ? (current as Record<string, unknown>) : {};
+    out[plan.name] = map;
+    // Map keys come from the body: "__proto__" stays a plain key, as JSON.parse would leave it.
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+    return;
+  }
+  if (plan.shape === 'list') {
+    const current = out[plan.name];
+    const list = Array.isArray(current) ? (current as unknown[]) : [];
+    out[plan.name] = list;
+    const expected = wireOf(plan.value);
+    if (wire === LEN && expected !== LEN) {
+      // A packed repeated scalar (proto3 writers pack; Go's gogo-generated code does not).
+      const packed = new Reader(r.bytes());
+      while (!packed.done) list.push(readValue(plan.value, packed, plan.name));
+      return;
     }
-    if (field.repeated) ((out[field.name] ??= []) as unknown[]).push(value);
-    else out[field.name] = value;
+    expectWire(wire, expected, where);
+    list.push(readValue(plan.value, r, `${plan.name}[${list.length}]`));
+    return;
+  }
+  expectWire(wire, wireOf(plan.value), where);
+  const value = readValue(plan.value, r, plan.name);
+  if (value === undefined || (!plan.keepZero && isZero(value))) return;
+  out[plan.name] = value;
+}
+
+function decodeFields(definition: string, fields: Compiled, buf: Uint8Array, out: Record<string, unknown>) {
+  const r = new Reader(buf);
+  while (!r.done) {
+    const [num, wire] = r.tag();
+    const entry = fields.get(num);
+    if (!entry) throw new UnknownField(definition, num);
+    if ('inline' in entry) {
+      expectWire(wire, LEN, `${definition} field ${num}`);
+      decodeFields(definition, entry.inline, r.bytes(), out);
+    } else readField(definition, entry, r, wire, out);
   }
   return out;
 }
 
+// A definition without a table: every field it is sent is unknown.
+const NO_FIELDS: Compiled = new Map();
+
+function decodeMessage(definition: string, buf: Uint8Array): Record<string, unknown> {
+  const fields = Object.hasOwn(FIELD_NUMBERS, definition) ? compile(definition, FIELD_NUMBERS[definition]) : NO_FIELDS;
+  return decodeFields(definition, fields, buf, {});
+}
+
+interface Envelope {
+  apiVersion?: string;
+  kind?: string;
+  raw?: Uint8Array;
+  contentEncoding?: string;
+}
+
+// runtime.Unknown and its TypeMeta are wire types only (no OpenAPI definition), so their few fields are read here.
+function readEnvelope(buf: Uint8Array): Envelope {
+  const r = new Reader(buf);
+  const out: Envelope = {};
+  while (!r.done) {
+    const [num, wire] = r.tag();
+    if (num < 1 || num > 4) throw new UnknownField('k8s.io.apimachinery.pkg.runtime.Unknown', num);
+    expectWire(wire, LEN, 'runtime.Unknown');
+    const bytes = r.bytes();
+    if (num === 2) out.raw = bytes;
+    else if (num === 3) out.contentEncoding = text(bytes);
+    else if (num === 1) {
+      const meta = new Reader(bytes);
+      while (!meta.done) {
+        const [field, metaWire] = meta.tag();
+        if (field !== 1 && field !== 2) throw new UnknownField('k8s.io.apimachinery.pkg.runtime.TypeMeta', field);
+        expectWire(metaWire, LEN, 'runtime.TypeMeta');
+        if (field === 1) out.apiVersion = text(meta.bytes());
+        else out.kind = text(meta.bytes());
+      }
+    }
+  }
+  return out;
+}
+
+function kindDefinition(apiVersion: string | undefined, kind: string): string | undefined {
+  let type = apiVersion ? undefined : typeByKind(kind);
+  if (apiVersion) {
+    const slash = apiVersion.lastIndexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    const version = apiVersion.slice(slash + 1);
+    type = RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.kind === kind);
+  }
+  const name = type && definitionName(type.group, type.version, type.kind);
+  return name !== undefined && Object.hasOwn(FIELD_NUMBERS, name) ? name : undefined;
+}
+
+function unsupportedField(err: UnknownField, kind: string): ApiError {
+  const at = err.path.length ? ` (at ${err.path.join('.')})` : '';
+  return new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the protobuf ${kind || 'body'} has field number ${err.num} of ${err.messageType}${at}, ` +
+      'which this server does not know (its schema is Kubernetes 1.27); nothing was stored: ' +
+      'send the object as application/json',
+  );
+}
+
 /** Decodes a Kubernetes protobuf request body into the equivalent JSON object. */
 export function decodeKubeProtobuf(body: Uint8Array): Record<string, unknown> {
-  if (body.length < 4 || !MAGIC.equals(Buffer.from(body.subarray(0, 4)))) throw badRequest('the protobuf body does not start with the Kubernetes "k8s\\0" prefix');
-  let envelope: { typeMeta?: { apiVersion?: string; kind?: string }; raw?: string };
+  if (body.length < 4 || !MAGIC.equals(Buffer.from(body.subarray(0, 4)))) {
+    throw badRequest('the protobuf body does not start with the Kubernetes "k8s\\0" prefix');
+  }
+  let envelope: Envelope;
   try {
-    envelope = decode(UNKNOWN, body.subarray(4)) as typeof envelope;
+    envelope = readEnvelope(body.subarray(4));
   } catch (err) {
+    if (err instanceof UnknownField) throw unsupportedField(err, '');
     throw badRequest(`the protobuf body is malformed: ${(err as Error).message}`);
   }
-  const kind = envelope.typeMeta?.kind ?? '';
-  const message = KINDS[kind];
-  if (!message) throw new ApiError(415, 'UnsupportedMediaType', `protobuf bodies of kind "${kind}" are not supported; send application/json`);
+  const kind = envelope.kind ?? '';
+  if (envelope.contentEncoding) {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `protobuf bodies with content encoding "${envelope.contentEncoding}" are not supported; send application/json`,
+    );
+  }
+  const definition = kindDefinition(envelope.apiVersion, kind);
+  if (!definition)
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `protobuf bodies of kind "${kind}" are not supported; send application/json`,
+    );
   try {
-    const object = decode(message, Buffer.from(envelope.raw ?? '', 'base64'));
-    return { apiVersion: envelope.typeMeta?.apiVersion, kind, ...object };
+    const object = decodeMessage(definition, envelope.raw ?? new Uint8Array());
+    return { apiVersion: envelope.apiVersion, kind, ...object };
   } catch (err) {
+    if (err instanceof UnknownField) throw unsupportedField(err, kind);
     throw badRequest(`the protobuf ${kind} is malformed: ${(err as Error).message}`);
   }
 }
