@@ -3,6 +3,7 @@
 // time from store commit to receipt of each change. On "stop" (stdin) each
 // mirror is compared with a fresh list; one JSON line goes to stdout.
 import { io, type Socket } from 'socket.io-client';
+import type { KubeObject } from '../lib/apimachinery/object.ts';
 
 const [url, token, countText] = process.argv.slice(2);
 const count = Number(countText);
@@ -17,7 +18,7 @@ interface Mirror {
   objects: Map<string, string>;
 }
 
-async function list(): Promise<{ items: any[]; metadata: { resourceVersion: string } }> {
+async function list(): Promise<{ items: KubeObject[]; metadata: { resourceVersion: string } }> {
   return (await fetch(`${url}/api/v1/pods`, { headers })).json() as never;
 }
 

@@ -5,11 +5,18 @@
 // while idling with heartbeats. Last line: one JSON object of the figures.
 import { machine, percentile, round, serverRssMb, startBenchServer } from './lib.ts';
 import { readNdjson } from '../lib/apimachinery/ndjson.ts';
+import type { Pod } from '../lib/apimachinery/generated/kinds.ts';
 
 const NODES = Number(process.env.BENCH_NODES ?? 10_000);
 const PODS = Number(process.env.BENCH_PODS ?? 150_000);
 const STARTUP_PODS = Number(process.env.BENCH_STARTUP_PODS ?? 5_000);
 const PER_DEPLOYMENT = 1000;
+
+/** One page of a pod list (only its length and what remains are read). */
+interface PodPage {
+  items: unknown[];
+  metadata: { remainingItemCount?: number };
+}
 // The server's heap limit: above the 2 GiB target on purpose, so a run that
 // misses the memory target still finishes and reports every figure.
 const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 8192);
@@ -19,7 +26,7 @@ async function main() {
   const server = await startBenchServer({ ENTROOS_NODES: String(NODES), ENTROOS_DEMO: 'false', ENTROOS_EVENT_QPS: '100', NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` });
   const auth = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
   // Retries: under load a kept-alive connection may be closed just as it is reused.
-  const get = async (path: string): Promise<any> => {
+  const get = async <T>(path: string): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       try {
         return await (await fetch(server.url + path, { headers: auth })).json();
@@ -49,13 +56,13 @@ async function main() {
     let running = 0;
     let lastReport = 0;
     for (;;) {
-      const list = await get('/api/v1/pods?fieldSelector=status.phase%3DRunning&limit=1');
+      const list = await get<PodPage>('/api/v1/pods?fieldSelector=status.phase%3DRunning&limit=1');
       running = list.items.length ? Number(list.metadata.remainingItemCount ?? 0) + 1 : 0;
-      const all = await get('/api/v1/pods?limit=1');
+      const all = await get<PodPage>('/api/v1/pods?limit=1');
       created = all.items.length ? Number(all.metadata.remainingItemCount ?? 0) + 1 : 0;
       const t = (performance.now() - started) / 1000;
       if (t - lastReport > 10) {
-        const scheduler = await get('/apis/entroos.io/v1/scheduler');
+        const scheduler = await get<{ totals?: { scheduled?: number } }>('/apis/entroos.io/v1/scheduler');
         console.log(`  ${round(t)} s: ${created} pods created, ${scheduler.totals?.scheduled ?? '?'} scheduled, ${running} running`);
         lastReport = t;
       }
@@ -72,8 +79,8 @@ async function main() {
     const latencies: number[] = [];
     const controller = new AbortController();
     const stream = await fetch(`${server.url}/api/v1/namespaces/bench/pods?watch=true`, { headers: auth, signal: controller.signal });
-    const reading = readNdjson(stream.body!, (e) => {
-      const name = e.object?.metadata?.name;
+    const reading = readNdjson(stream.body!, (e: { object?: Pod }) => {
+      const name = e.object?.metadata?.name ?? '';
       if (e.object?.status?.phase === 'Running' && sentAt.has(name)) {
         latencies.push(performance.now() - sentAt.get(name)!);
         sentAt.delete(name);

@@ -1,3 +1,4 @@
+import '#server-only';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';

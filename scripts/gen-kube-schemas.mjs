@@ -229,7 +229,7 @@ const ABBREVIATIONS = /(?:\b(?:e\.g|i\.e|etc|vs|approx|ex|Ex|No|cf)\.|\b[A-Z]\.)
 function firstSentence(text, max = 160) {
   const flat = text.replace(/\s+/g, ' ').trim();
   let end = flat.length;
-  const re = /[.!?](?=\s+[A-Z0-9"'`(\[]|$)/g;
+  const re = /[.!?](?=\s+[A-Z0-9"'`([]|$)/g;
   for (let m = re.exec(flat); m; m = re.exec(flat)) {
     if (!ABBREVIATIONS.test(flat.slice(0, m.index + 1))) {
       end = m.index + 1;

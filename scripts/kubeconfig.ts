@@ -8,10 +8,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+const DEFAULT_USER = 'admin';
 const { values } = parseArgs({
   options: {
     server: { type: 'string', default: 'http://localhost:3000' },
-    user: { type: 'string', default: 'admin' },
+    user: { type: 'string', default: DEFAULT_USER },
     password: { type: 'string' },
     name: { type: 'string' },
     namespace: { type: 'string', default: 'default' },
@@ -39,7 +40,7 @@ process.stdout.write(
     server: body.kubernetes.server,
     caPem: Buffer.from(body.kubernetes.certificateAuthorityData, 'base64').toString('utf8'),
     token: body.token,
-    username: values.user!,
+    username: values.user ?? DEFAULT_USER, // (parseArgs fills in the default; its types do not say so)
     namespace: values.namespace,
   }),
 );

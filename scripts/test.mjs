@@ -1,4 +1,5 @@
-// `npm test`: the whole suite, as CI runs it. Builds the app into .next-test
+// `npm test`: the whole suite, as CI runs it. Type check, lint, format and
+// import rules first; then builds the app into .next-test
 // (a running `npm start` is left alone), then runs unit, store (SQLite and
 // PostgreSQL), integration (real server on a random port) and Playwright
 // end-to-end tests in Debian's Chromium, then the dashboard benchmark at a small size.
@@ -74,6 +75,9 @@ if (!existsSync(bin('vitest'))) {
 ensureChromium();
 await ensureServices();
 run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
+run('lint (ESLint)', bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']);
+run('format (Prettier)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+run('import rules (dependency-cruiser)', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'lib', 'app', 'components', 'server.ts']);
 run('build (next build → .next-test)', bin('next'), ['build']);
 run('unit, store and integration tests (vitest)', bin('vitest'), ['run']);
 run('end-to-end tests (Playwright, Debian Chromium)', bin('playwright'), ['test']);

@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
 import { ApiClientError } from '@/lib/client/api.ts';
-import { createPath, deploymentObject, parsePairs, parseTolerations, useCreateWorkloadMutation, type DeploymentInput, type WorkloadKind } from '@/lib/client/deployments.ts';
+import { createPath, deploymentObject, parsePairs, parseTolerations, useCreateWorkloadMutation, type DeploymentInput, type Manifest, type WorkloadKind } from '@/lib/client/deployments.ts';
 import { SUGGESTED_IMAGES } from '@/lib/kubelet/runtime/known-images.ts';
 import { FormField } from '@/components/form-field';
 
@@ -74,7 +74,7 @@ export function DeploymentForm() {
   const [message, setMessage] = useState('');
   const [causes, setCauses] = useState<string[]>([]);
 
-  const send = async (object: any) => {
+  const send = async (object: Manifest) => {
     setErrors({});
     setMessage('');
     setCauses([]);
@@ -111,7 +111,7 @@ export function DeploymentForm() {
 
   const submitYaml = (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    let object: any;
+    let object: unknown;
     try {
       object = parseYaml(yaml);
     } catch (err) {
@@ -124,7 +124,8 @@ export function DeploymentForm() {
       setCauses([]);
       return setMessage('The manifest needs kind: Deployment or kind: Pod (one object per submission).');
     }
-    void send(object);
+    // A Deployment or Pod manifest (createPath said so); the API server checks the rest.
+    void send(object as Manifest);
   };
 
   const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => <FormField id={name} name={name} label={label} error={errors[name]} {...props} />;

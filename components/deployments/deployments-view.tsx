@@ -75,6 +75,8 @@ export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
   const list = useResourceList('deployments.apps');
   const [result, setResult] = useState<{ text: string; error?: boolean } | null>(null);
   const rows = useMemo(() => {
+    // Ages are as of when the rows are built (on mount and at each change of the list), by design.
+    // eslint-disable-next-line react-hooks/purity
     const now = Date.now();
     return (list.data?.items ?? []).map((d) => deploymentRow(d, now));
   }, [list.data]);

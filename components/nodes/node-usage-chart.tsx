@@ -19,12 +19,12 @@ export function NodeUsageChart({ name, allocatableCpuMilli, allocatableMemoryByt
         <p className="alert alert-error" role="alert">
           {history.error.message}
         </p>
-      ) : data.length === 0 ? (
+      ) : !latest ? (
         <p className="muted">No samples yet: usage is sampled every 10 s while the node runs.</p>
       ) : (
         <figure className="chart" style={{ margin: 0 }}>
           <figcaption className="muted" data-testid="node-usage-latest">
-            Latest: cpu {latest!['cpu %']}% · memory {latest!['memory %']}% of allocatable
+            Latest: cpu {latest['cpu %']}% · memory {latest['memory %']}% of allocatable
           </figcaption>
           <div style={{ width: '100%', height: 200 }}>
             <ResponsiveContainer width="100%" height="100%">

@@ -8,8 +8,7 @@ import { useResourceList, type ListedObject } from '@/lib/client/watch.ts';
 import { NodeUsageChart } from '@/components/nodes/node-usage-chart';
 import { milliCpu, parseQuantity } from '@/lib/apimachinery/quantity.ts';
 import { useCordonMutation, useDrainMutation, useNodeFaultMutation, type NodeFault } from '@/lib/client/nodes.ts';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { Node, NodeCondition } from '@/lib/apimachinery/generated/kinds.ts';
 
 const podColumns: Column<PodRow>[] = [
   { header: 'Pod', cell: (r) => <a href={`/pods/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}>{`${r.namespace}/${r.name}`}</a> },
@@ -19,7 +18,7 @@ const podColumns: Column<PodRow>[] = [
   { header: 'Age', cell: (r) => r.age },
 ];
 
-const conditionColumns: Column<any>[] = [
+const conditionColumns: Column<NodeCondition>[] = [
   { header: 'Condition', cell: (c) => c.type },
   { header: 'Status', cell: (c) => c.status },
   { header: 'Reason', cell: (c) => c.reason ?? '—' },
@@ -40,14 +39,14 @@ export function NodeView({ name, canManage }: { name: string; canManage: boolean
   const cordon = useCordonMutation(name);
   const drain = useDrainMutation(name);
   const fault = useNodeFaultMutation(name);
-  const node = nodes.data?.items[0] as (ListedObject & { spec?: any; status?: any }) | undefined;
+  const node = nodes.data?.items[0] as (ListedObject & Pick<Node, 'spec' | 'status'>) | undefined;
   const podList = useMemo(() => (pods.data?.items ?? []).map((p) => podRow(p)), [pods.data]);
   const row = useMemo(() => (node ? nodeRows([node], requestedByNode(podList))[0] : undefined), [node, podList]);
   if (nodes.isPending || pods.isPending) return <p className="muted">Loading node…</p>;
   if (nodes.isError) return <p className="error" role="alert">{nodes.error.message}</p>;
   if (!node || !row) return <p className="error" role="alert">Node {name} does not exist (any more).</p>;
   const labels = Object.entries((node.metadata.labels as Record<string, string>) ?? {});
-  const taints: any[] = node.spec?.taints ?? [];
+  const taints = node.spec?.taints ?? [];
   const runFault = (action: NodeFault, question: string) => {
     if (window.confirm(question)) fault.mutate(action);
   };

@@ -51,6 +51,7 @@ export function NodesView() {
     [nodes.data, requested, usage.data],
   );
   if (nodes.isPending || pods.isPending) return <p className="muted">Loading nodes…</p>;
-  if (nodes.isError || pods.isError) return <p className="alert alert-error" role="alert">{(nodes.error ?? pods.error)!.message}</p>;
+  if (nodes.isError) return <p className="alert alert-error" role="alert">{nodes.error.message}</p>;
+  if (pods.isError) return <p className="alert alert-error" role="alert">{pods.error.message}</p>;
   return <VirtualTable rows={rows} columns={columns} rowKey={(r) => r.name} testId="nodes-table" empty="No nodes have joined. Start the server with ENTROOS_NODES=8 for simulated nodes." />;
 }

@@ -17,6 +17,8 @@ export function PodLogs({ namespace, name, containers }: { namespace: string; na
 
   useEffect(() => {
     const abort = new AbortController();
+    // A new stream starts from an empty view (the stream is the external system this effect follows).
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setText('');
     setError('');
     setState('loading');

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
-import { useResourceList } from '@/lib/client/watch.ts';
+import { useResourceList, type ListedObject } from '@/lib/client/watch.ts';
 import { namespaceRow, newestEventFirst, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/apimachinery/rows.ts';
 import { age } from '@/lib/apimachinery/printers.ts';
 import { EVENTS_SHOWN, useEventRowsQuery } from '@/lib/client/events.ts';
@@ -11,9 +11,11 @@ import { EVENTS_SHOWN, useEventRowsQuery } from '@/lib/client/events.ts';
 // Live list pages for services, namespaces and events: the same tables as
 // the other lists, fed by the tab's socket.
 
-function useRows<T>(resource: string, toRow: (o: any, now: number) => T) {
+function useRows<T>(resource: string, toRow: (o: ListedObject, now: number) => T) {
   const list = useResourceList(resource);
   const rows = useMemo(() => {
+    // Ages are as of when the rows are built (on mount and at each change of the list), by design.
+    // eslint-disable-next-line react-hooks/purity
     const now = Date.now();
     return (list.data?.items ?? []).map((o) => toRow(o, now));
   }, [list.data, toRow]);

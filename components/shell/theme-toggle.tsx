@@ -1,12 +1,19 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 
 type Theme = 'light' | 'dark';
 
+// The page's theme is set on <html> before React runs; the server cannot know it, so the button
+// appears once hydrated (the server snapshot is null).
+const noSubscription = () => () => {};
+const pageTheme = (): Theme => (document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light');
+const unknownTheme = () => null;
+
 export function ThemeToggle() {
-  const [theme, setTheme] = useState<Theme | null>(null);
-  useEffect(() => setTheme(document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light'), []);
+  const initial = useSyncExternalStore(noSubscription, pageTheme, unknownTheme);
+  const [chosen, setTheme] = useState<Theme | null>(null);
+  const theme = chosen ?? initial;
   if (!theme) return <span style={{ width: 110 }} />;
   const next: Theme = theme === 'dark' ? 'light' : 'dark';
   return (

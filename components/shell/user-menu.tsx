@@ -17,6 +17,8 @@ export function UserMenu({ username, role }: { username: string; role: string })
         onClick={async () => {
           setPending(true);
           await signOut({ redirect: false });
+          // A full page load on purpose: leaving the session drops every cached query and the socket.
+          // eslint-disable-next-line @next/next/no-location-assign-relative-destination
           window.location.assign('/login');
         }}
       >

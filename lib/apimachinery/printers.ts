@@ -1,5 +1,7 @@
 // How kubectl words an object's state (pure: the browser uses it too).
-/* eslint-disable @typescript-eslint/no-explicit-any */
+
+import type { Node, ObjectMeta, Pod } from './generated/kinds.ts';
+import type { ObjectView } from './object.ts';
 
 /** Kubernetes' HumanDuration: 45s, 5m12s, 3h, 2d4h, 3y. */
 export function age(since: string | undefined, now = Date.now()): string {
@@ -19,17 +21,17 @@ export function age(since: string | undefined, now = Date.now()): string {
 }
 
 /** The STATUS column of `kubectl get pods`. */
-export function podStatus(pod: any): string {
+export function podStatus(pod: Pick<ObjectView<Pod>, 'spec' | 'status'> & { metadata: ObjectMeta }): string {
   if (pod.metadata.deletionTimestamp) return 'Terminating';
-  const statuses: any[] = pod.status?.containerStatuses ?? [];
-  const init: any[] = pod.status?.initContainerStatuses ?? [];
+  const statuses = pod.status?.containerStatuses ?? [];
+  const init = pod.status?.initContainerStatuses ?? [];
   for (const [i, s] of init.entries()) {
     if (s.state?.terminated?.exitCode === 0) continue;
     if (s.state?.terminated) return s.state.terminated.reason ? `Init:${s.state.terminated.reason}` : `Init:ExitCode:${s.state.terminated.exitCode}`;
     if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing') return `Init:${s.state.waiting.reason}`;
     return `Init:${i}/${pod.spec?.initContainers?.length ?? init.length}`;
   }
-  let reason = pod.status?.reason ?? pod.status?.phase ?? 'Pending';
+  let reason: string = pod.status?.reason ?? pod.status?.phase ?? 'Pending';
   for (const s of statuses) {
     if (s.state?.waiting?.reason) reason = s.state.waiting.reason;
     else if (s.state?.terminated?.reason) reason = s.state.terminated.reason;
@@ -38,8 +40,8 @@ export function podStatus(pod: any): string {
   return reason;
 }
 
-export function nodeStatus(node: any): string {
-  const ready = (node.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+export function nodeStatus(node: Pick<ObjectView<Node>, 'spec' | 'status'>): string {
+  const ready = (node.status?.conditions ?? []).find((c) => c.type === 'Ready');
   const parts = [ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown'];
   if (node.spec?.unschedulable) parts.push('SchedulingDisabled');
   return parts.join(',');

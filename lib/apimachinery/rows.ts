@@ -1,4 +1,5 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { Deployment, Event, Namespace, Node, Pod, Service } from './generated/kinds.ts';
+import type { ObjectView } from './object.ts';
 import { milliCpu, parseQuantity } from './quantity.ts';
 import { age, nodeStatus, podStatus } from './printers.ts';
 
@@ -72,7 +73,7 @@ export interface NodeRequested {
   pods: number;
 }
 
-export function nodeRows(nodes: any[], perNode: Map<string, NodeRequested>, now = Date.now()): NodeRow[] {
+export function nodeRows(nodes: ObjectView<Node>[], perNode: Map<string, NodeRequested>, now = Date.now()): NodeRow[] {
   return nodes.map((n) => {
     const used = perNode.get(n.metadata.name) ?? { cpu: 0, memory: 0, pods: 0 };
     const cpu = milliCpu(n.status?.allocatable?.cpu ?? 0) || 0;
@@ -100,13 +101,13 @@ export function nodeRows(nodes: any[], perNode: Map<string, NodeRequested>, now 
   });
 }
 
-export function podRow(p: any, now = Date.now()): PodRow {
+export function podRow(p: ObjectView<Pod>, now = Date.now()): PodRow {
   return {
-    namespace: p.metadata.namespace,
+    namespace: p.metadata.namespace ?? '',
     name: p.metadata.name,
-    ready: `${(p.status?.containerStatuses ?? []).filter((s: any) => s.ready).length}/${p.spec?.containers?.length ?? 0}`,
+    ready: `${(p.status?.containerStatuses ?? []).filter((s) => s.ready).length}/${p.spec?.containers?.length ?? 0}`,
     status: podStatus(p),
-    restarts: (p.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0),
+    restarts: (p.status?.containerStatuses ?? []).reduce((n, s) => n + (s.restartCount ?? 0), 0),
     node: p.spec?.nodeName ?? '—',
     ip: p.status?.podIP ?? '—',
     age: age(p.metadata.creationTimestamp, now),
@@ -116,7 +117,7 @@ export function podRow(p: any, now = Date.now()): PodRow {
   };
 }
 
-function containerRequests(p: any): { cpuRequestMilli: number; memoryRequestBytes: number } {
+function containerRequests(p: ObjectView<Pod>): { cpuRequestMilli: number; memoryRequestBytes: number } {
   let cpu = 0;
   let memory = 0;
   for (const c of p.spec?.containers ?? []) {
@@ -143,20 +144,20 @@ export function decodePodRow(t: PodRowTuple): PodRow {
 }
 
 /** Whether a pod's name or node contains `text` (case-insensitive; empty matches all). */
-export function podMatches(p: any, text: string | undefined): boolean {
+export function podMatches(p: ObjectView<Pod>, text: string | undefined): boolean {
   if (!text) return true;
   const t = text.toLowerCase();
   return p.metadata.name.toLowerCase().includes(t) || (p.spec?.nodeName ?? '').toLowerCase().includes(t);
 }
 
-export function deploymentRow(d: any, now = Date.now()): DeploymentRow {
+export function deploymentRow(d: ObjectView<Deployment>, now = Date.now()): DeploymentRow {
   return {
-    namespace: d.metadata.namespace,
+    namespace: d.metadata.namespace ?? '',
     name: d.metadata.name,
     ready: `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
     upToDate: d.status?.updatedReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,
-    images: (d.spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(', '),
+    images: (d.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(', '),
     labels: Object.entries(d.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
     age: age(d.metadata.creationTimestamp, now),
   };
@@ -172,13 +173,13 @@ export interface ServiceRow {
   age: string;
 }
 
-export function serviceRow(s: any, now = Date.now()): ServiceRow {
+export function serviceRow(s: ObjectView<Service>, now = Date.now()): ServiceRow {
   return {
-    namespace: s.metadata.namespace,
+    namespace: s.metadata.namespace ?? '',
     name: s.metadata.name,
     type: s.spec?.type ?? 'ClusterIP',
     clusterIP: s.spec?.clusterIP ?? '—',
-    ports: (s.spec?.ports ?? []).map((p: any) => `${p.port}${p.targetPort !== undefined && p.targetPort !== p.port ? `→${p.targetPort}` : ''}/${p.protocol ?? 'TCP'}`).join(', ') || '—',
+    ports: (s.spec?.ports ?? []).map((p) => `${p.port}${p.targetPort !== undefined && p.targetPort !== p.port ? `→${p.targetPort}` : ''}/${p.protocol ?? 'TCP'}`).join(', ') || '—',
     selector: Object.entries(s.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '—',
     age: age(s.metadata.creationTimestamp, now),
   };
@@ -190,7 +191,7 @@ export interface NamespaceRow {
   age: string;
 }
 
-export function namespaceRow(n: any, now = Date.now()): NamespaceRow {
+export function namespaceRow(n: ObjectView<Namespace>, now = Date.now()): NamespaceRow {
   return { name: n.metadata.name, status: n.status?.phase ?? 'Active', age: age(n.metadata.creationTimestamp, now) };
 }
 
@@ -213,14 +214,14 @@ export interface EventRow {
 /** Newest first: by last seen, then by the order the versions were written. */
 export const newestEventFirst = (a: EventRow, b: EventRow) => b.lastSeenAt - a.lastSeenAt || b.version - a.version;
 
-export function eventRow(e: any, now = Date.now()): EventRow {
+export function eventRow(e: ObjectView<Event>, now = Date.now()): EventRow {
   const at = e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
   return {
     key: `${e.metadata.namespace}/${e.metadata.name}`,
-    namespace: e.metadata.namespace,
+    namespace: e.metadata.namespace ?? '',
     name: e.metadata.name,
     lastSeen: age(at, now),
-    lastSeenAt: Date.parse(at) || 0,
+    lastSeenAt: Date.parse(at ?? '') || 0,
     type: e.type ?? 'Normal',
     reason: e.reason ?? '',
     object: `${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`,

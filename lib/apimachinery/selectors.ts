@@ -1,4 +1,6 @@
 import { badRequest } from './errors.ts';
+import type { Event, LabelSelector, Namespace, Node, Pod } from './generated/kinds.ts';
+import type { KubeObject, ObjectView } from './object.ts';
 
 // Label selectors (=, ==, !=, in, notin, exists, !key) and field selectors
 // (=, ==, != on a few well-known fields), as kubectl sends them.
@@ -36,7 +38,8 @@ export function parseLabelSelector(text: string | null | undefined): Requirement
     const fail = (why: string) => badRequest(`unable to parse requirement "${part}" in labelSelector: ${why}`);
     let m = /^(\S+?)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
     if (m) {
-      const values = m[3].split(',').map((v) => v.trim()).filter((v) => v !== '' || m![3].trim() === '');
+      const list = m[3];
+      const values = list.split(',').map((v) => v.trim()).filter((v) => v !== '' || list.trim() === '');
       if (!KEY.test(m[1])) throw fail('invalid label key');
       if (values.some((v) => !VALUE.test(v))) throw fail('invalid label value');
       return { key: m[1], op: m[2] as 'in' | 'notin', values };
@@ -76,11 +79,8 @@ export function labelSelector(text: string | null | undefined): Selector {
     });
 }
 
-/** A matchLabels / matchExpressions selector object (as in Deployment.spec.selector). */
-export interface LabelSelectorObject {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
-}
+/** A matchLabels / matchExpressions selector object (as in Deployment.spec.selector); an unknown operator matches nothing. */
+export type LabelSelectorObject = LabelSelector;
 
 export function selectorFromObject(selector: LabelSelectorObject | undefined): Selector {
   if (!selector) return () => false;
@@ -118,27 +118,29 @@ export function selectorToString(selector: LabelSelectorObject | undefined): str
 
 // Field selectors: each resource supports metadata.name and metadata.namespace,
 // plus the fields listed here.
-const FIELDS: Record<string, Record<string, (o: any) => string | undefined>> = {
-  pods: {
-    'spec.nodeName': (o) => o.spec?.nodeName ?? '',
-    'status.phase': (o) => o.status?.phase ?? '',
-    'spec.schedulerName': (o) => o.spec?.schedulerName ?? '',
-    'spec.restartPolicy': (o) => o.spec?.restartPolicy ?? '',
-    'status.podIP': (o) => o.status?.podIP ?? '',
-  },
-  events: {
-    'involvedObject.kind': (o) => o.involvedObject?.kind,
-    'involvedObject.name': (o) => o.involvedObject?.name,
-    'involvedObject.namespace': (o) => o.involvedObject?.namespace,
-    'involvedObject.uid': (o) => o.involvedObject?.uid,
-    reason: (o) => o.reason,
-    type: (o) => o.type,
-  },
-  nodes: { 'spec.unschedulable': (o) => String(Boolean(o.spec?.unschedulable)) },
-  namespaces: { 'status.phase': (o) => o.status?.phase ?? '' },
-};
+type FieldGetter<K = KubeObject> = (o: K) => string | undefined;
 
-export type ObjectPredicate = (o: any) => boolean;
+const podFields: Record<string, FieldGetter<ObjectView<Pod>>> = {
+  'spec.nodeName': (o) => o.spec?.nodeName ?? '',
+  'status.phase': (o) => o.status?.phase ?? '',
+  'spec.schedulerName': (o) => o.spec?.schedulerName ?? '',
+  'spec.restartPolicy': (o) => o.spec?.restartPolicy ?? '',
+  'status.podIP': (o) => o.status?.podIP ?? '',
+};
+const eventFields: Record<string, FieldGetter<ObjectView<Event>>> = {
+  'involvedObject.kind': (o) => o.involvedObject?.kind,
+  'involvedObject.name': (o) => o.involvedObject?.name,
+  'involvedObject.namespace': (o) => o.involvedObject?.namespace,
+  'involvedObject.uid': (o) => o.involvedObject?.uid,
+  reason: (o) => o.reason,
+  type: (o) => o.type,
+};
+const nodeFields: Record<string, FieldGetter<ObjectView<Node>>> = { 'spec.unschedulable': (o) => String(Boolean(o.spec?.unschedulable)) };
+const namespaceFields: Record<string, FieldGetter<ObjectView<Namespace>>> = { 'status.phase': (o) => o.status?.phase ?? '' };
+
+const FIELDS: Record<string, Record<string, FieldGetter>> = { pods: podFields, events: eventFields, nodes: nodeFields, namespaces: namespaceFields };
+
+export type ObjectPredicate = (o: KubeObject) => boolean;
 
 export function fieldSelector(resource: string, text: string | null | undefined): ObjectPredicate {
   if (!text || !text.trim()) return () => true;
@@ -146,10 +148,10 @@ export function fieldSelector(resource: string, text: string | null | undefined)
     const m = /^\s*([\w.]+)\s*(==|!=|=)\s*(.*?)\s*$/.exec(part);
     if (!m) throw badRequest(`invalid field selector "${part}": expected field=value or field!=value`);
     const [, field, op, value] = m;
-    const getter =
-      field === 'metadata.name' ? (o: any) => o.metadata?.name : field === 'metadata.namespace' ? (o: any) => o.metadata?.namespace ?? '' : FIELDS[resource]?.[field];
+    const getter: FieldGetter | undefined =
+      field === 'metadata.name' ? (o) => o.metadata?.name : field === 'metadata.namespace' ? (o) => o.metadata?.namespace ?? '' : FIELDS[resource]?.[field];
     if (!getter) throw badRequest(`field label not supported: ${field}`);
-    return (o: any) => (op === '!=' ? getter(o) !== value : getter(o) === value);
+    return (o: KubeObject) => (op === '!=' ? getter(o) !== value : getter(o) === value);
   });
   return (o) => checks.every((c) => c(o));
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ObjectApi } from './object-api.ts';
+import type { Event } from '../apimachinery/generated/kinds.ts';
 import { clone, timestamp, type KubeObject } from '../apimachinery/meta.ts';
+import type { Stored } from '../apimachinery/object.ts';
 import { apiVersionOf, typeByKey, typeByKind } from '../apimachinery/registry.ts';
 
 // Records core/v1 Events the way Kubernetes components do, folding repeats of
@@ -46,7 +48,7 @@ export class EventRecorder {
     const now = new Date();
     const seen = this.recent.get(key);
     if (seen && now.getTime() - seen.at < REPEAT_WINDOW_MS) {
-      const existing = this.api.peek(eventsType, seen.namespace, seen.name) as any;
+      const existing = this.api.peek(eventsType, seen.namespace, seen.name) as Stored<Event> | undefined;
       if (existing) {
         seen.at = now.getTime();
         await this.api.commit(eventsType, { ...clone(existing), count: (existing.count ?? 1) + 1, lastTimestamp: timestamp(now) });

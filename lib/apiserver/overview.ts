@@ -1,3 +1,5 @@
+import type { Deployment, Event, Node, Pod } from '../apimachinery/generated/kinds.ts';
+import type { Stored } from '../apimachinery/object.ts';
 import type { ObjectApi } from './object-api.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import { milliCpu, parseQuantity } from '../apimachinery/quantity.ts';
@@ -11,12 +13,13 @@ export interface ClusterOverview {
   capacity: { cpuMilli: number; memoryBytes: number };
   requested: { cpuMilli: number; memoryBytes: number };
   entropy: number | null;
-  events: { type: string; reason: string; object: string; message: string; at: string }[];
+  /** As the events have them: type, reason, message and time are optional in core/v1 Events. */
+  events: { type?: string; reason?: string; object: string; message?: string; at?: string }[];
 }
 
 // A pod version's requests, parsed once: the overview runs every 10 s over every pod.
 const requestsOf = new WeakMap<object, { cpuMilli: number; memoryBytes: number }>();
-function podRequests(p: any) {
+function podRequests(p: Stored<Pod>) {
   let r = requestsOf.get(p);
   if (!r) {
     r = { cpuMilli: 0, memoryBytes: 0 };
@@ -30,9 +33,9 @@ function podRequests(p: any) {
 }
 
 /** The `n` latest events, without sorting them all (an hour of events can be hundreds of thousands). */
-function latestEvents(events: any[], n: number): any[] {
-  const at = (e: any) => String(e.lastTimestamp ?? '');
-  const top: any[] = [];
+function latestEvents(events: Stored<Event>[], n: number): Stored<Event>[] {
+  const at = (e: Stored<Event>) => String(e.lastTimestamp ?? '');
+  const top: Stored<Event>[] = [];
   for (const e of events) {
     if (top.length === n && at(e) <= at(top[n - 1])) continue;
     let i = top.length;
@@ -45,10 +48,10 @@ function latestEvents(events: any[], n: number): any[] {
 
 /** `clusterEntropy` comes from the scheduler, which runs only on the leader (null elsewhere). */
 export function clusterOverview(api: ObjectApi, clusterEntropy: (() => number) | null): ClusterOverview {
-  const nodes = api.cache.list(typeByKey('nodes').key).items as any[];
-  const pods = api.cache.list(typeByKey('pods').key).items as any[];
-  const deployments = api.cache.list(typeByKey('deployments.apps').key).items as any[];
-  const events = api.cache.list(typeByKey('events').key).items as any[];
+  const nodes = api.cache.list(typeByKey('nodes').key).items as Stored<Node>[];
+  const pods = api.cache.list(typeByKey('pods').key).items as Stored<Pod>[];
+  const deployments = api.cache.list(typeByKey('deployments.apps').key).items as Stored<Deployment>[];
+  const events = api.cache.list(typeByKey('events').key).items as Stored<Event>[];
   const phases: Record<string, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
   const requested = { cpuMilli: 0, memoryBytes: 0 };
   for (const p of pods) {
@@ -68,7 +71,7 @@ export function clusterOverview(api: ObjectApi, clusterEntropy: (() => number) |
   return {
     nodes: {
       total: nodes.length,
-      ready: nodes.filter((n) => n.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length,
+      ready: nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length,
       cordoned: nodes.filter((n) => n.spec?.unschedulable).length,
     },
     pods: phases,

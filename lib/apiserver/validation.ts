@@ -1,7 +1,17 @@
 import type { StatusCause } from '../apimachinery/errors.ts';
+import type { Deployment, Node, PriorityClass, Service } from '../apimachinery/generated/kinds.ts';
+import type { ObjectView } from '../apimachinery/object.ts';
 import { isQuantity, parseQuantity } from '../apimachinery/quantity.ts';
 
 // Validation as Kubernetes does it: every problem is a cause naming its field.
+
+/**
+ * A part of a request body before it is validated: it may hold anything, so
+ * each check tests the type of the value it reads. (Reading a field of a
+ * string or number gives undefined, as it would at run time.)
+ */
+type Unchecked = Record<string, unknown> | null | undefined;
+const unchecked = (value: unknown) => value as Unchecked;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -42,8 +52,8 @@ function validateStringMap(map: unknown, field: string, causes: Causes, values: 
   }
 }
 
-export function validateMetadata(obj: any, namespaced: boolean, causes: Causes, nameRule: 'label' | 'subdomain' = 'subdomain') {
-  const m = obj.metadata;
+export function validateMetadata(obj: unknown, namespaced: boolean, causes: Causes, nameRule: 'label' | 'subdomain' = 'subdomain') {
+  const m = unchecked((obj as Record<string, unknown>).metadata);
   if (!m || typeof m !== 'object') return causes.push(required('metadata'));
   (nameRule === 'label' ? validateDnsLabel : validateDnsSubdomain)(m.name, 'metadata.name', causes);
   if (namespaced) validateDnsLabel(m.namespace, 'metadata.namespace', causes);
@@ -55,13 +65,14 @@ export function validateMetadata(obj: any, namespaced: boolean, causes: Causes, 
   if (m.ownerReferences !== undefined) {
     if (!Array.isArray(m.ownerReferences)) causes.push(bad('metadata.ownerReferences', m.ownerReferences, 'must be a list'));
     else
-      m.ownerReferences.forEach((r: any, i: number) => {
-        for (const f of ['apiVersion', 'kind', 'name', 'uid']) if (!r?.[f]) causes.push(required(`metadata.ownerReferences[${i}].${f}`));
+      m.ownerReferences.forEach((r: unknown, i: number) => {
+        for (const f of ['apiVersion', 'kind', 'name', 'uid']) if (!unchecked(r)?.[f]) causes.push(required(`metadata.ownerReferences[${i}].${f}`));
       });
   }
 }
 
-function validateResources(resources: any, field: string, causes: Causes) {
+function validateResources(value: unknown, field: string, causes: Causes) {
+  const resources = unchecked(value);
   if (resources === undefined || resources === null) return;
   for (const part of ['requests', 'limits'] as const) {
     const map = resources[part];
@@ -75,8 +86,8 @@ function validateResources(resources: any, field: string, causes: Causes) {
       else if (parseQuantity(value) < 0) causes.push(bad(`${field}.${part}.${name}`, value, 'must be greater than or equal to 0'));
     }
   }
-  const req = resources.requests ?? {};
-  const lim = resources.limits ?? {};
+  const req = (resources.requests ?? {}) as Record<string, unknown>;
+  const lim = (resources.limits ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(req)) {
     if (lim[name] !== undefined && isQuantity(lim[name]) && isQuantity(req[name]) && parseQuantity(req[name]) > parseQuantity(lim[name])) {
       causes.push(bad(`${field}.requests`, req[name], `must be less than or equal to ${name} limit of ${lim[name]}`));
@@ -84,46 +95,49 @@ function validateResources(resources: any, field: string, causes: Causes) {
   }
 }
 
-function validateContainers(list: any, field: string, causes: Causes, requireOne: boolean) {
+function validateContainers(list: unknown, field: string, causes: Causes, requireOne: boolean) {
   if (list === undefined && !requireOne) return;
   if (!Array.isArray(list) || (requireOne && list.length === 0)) return causes.push(required(field));
-  const names = new Set<string>();
-  list.forEach((c: any, i: number) => {
+  const names = new Set<unknown>();
+  list.forEach((container: unknown, i: number) => {
+    const c = unchecked(container);
     const f = `${field}[${i}]`;
     validateDnsLabel(c?.name, `${f}.name`, causes);
     if (c?.name && names.has(c.name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify(c.name)}`, field: `${f}.name` });
     names.add(c?.name);
     if (!c?.image || typeof c.image !== 'string') causes.push(required(`${f}.image`));
     validateResources(c?.resources, `${f}.resources`, causes);
-    (c?.ports ?? []).forEach((p: any, j: number) => {
-      if (!Number.isInteger(p?.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
-        causes.push(bad(`${f}.ports[${j}].containerPort`, p?.containerPort, 'must be between 1 and 65535, inclusive'));
+    ((c?.ports ?? []) as unknown[]).forEach((port: unknown, j: number) => {
+      const containerPort = unchecked(port)?.containerPort;
+      if (!Number.isInteger(containerPort) || (containerPort as number) < 1 || (containerPort as number) > 65535) {
+        causes.push(bad(`${f}.ports[${j}].containerPort`, containerPort, 'must be between 1 and 65535, inclusive'));
       }
     });
-    if (c?.imagePullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy)) {
+    if (c?.imagePullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy as string)) {
       causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(c.imagePullPolicy)}: supported values: "Always", "IfNotPresent", "Never"`, field: `${f}.imagePullPolicy` });
     }
   });
 }
 
-export function validatePodSpec(spec: any, field: string, causes: Causes) {
+export function validatePodSpec(value: unknown, field: string, causes: Causes) {
+  const spec = unchecked(value);
   if (!spec || typeof spec !== 'object') return causes.push(required(field));
   validateContainers(spec.containers, `${field}.containers`, causes, true);
   validateContainers(spec.initContainers, `${field}.initContainers`, causes, false);
-  if (spec.restartPolicy !== undefined && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy)) {
+  if (spec.restartPolicy !== undefined && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy as string)) {
     causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(spec.restartPolicy)}: supported values: "Always", "OnFailure", "Never"`, field: `${field}.restartPolicy` });
   }
-  if (spec.terminationGracePeriodSeconds !== undefined && (!Number.isInteger(spec.terminationGracePeriodSeconds) || spec.terminationGracePeriodSeconds < 0)) {
+  if (spec.terminationGracePeriodSeconds !== undefined && (!Number.isInteger(spec.terminationGracePeriodSeconds) || (spec.terminationGracePeriodSeconds as number) < 0)) {
     causes.push(bad(`${field}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
   }
   validateStringMap(spec.nodeSelector, `${field}.nodeSelector`, causes, 'label');
   if (spec.priority !== undefined && !Number.isInteger(spec.priority)) causes.push(bad(`${field}.priority`, spec.priority, 'must be an integer'));
 }
 
-function validateSelectorMatchesTemplate(obj: any, causes: Causes) {
+function validateSelectorMatchesTemplate(obj: ObjectView<Deployment>, causes: Causes) {
   const selector = obj.spec?.selector;
   if (!selector || (!selector.matchLabels && !selector.matchExpressions)) return causes.push(required('spec.selector'));
-  const labels = obj.spec?.template?.metadata?.labels ?? {};
+  const labels: Record<string, string> = obj.spec?.template?.metadata?.labels ?? {};
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
     if (labels[k] !== v) {
       causes.push(bad('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
@@ -136,44 +150,56 @@ function validateReplicas(value: unknown, causes: Causes) {
   if (value !== undefined && (!Number.isInteger(value) || (value as number) < 0)) causes.push(bad('spec.replicas', value, 'must be greater than or equal to 0'));
 }
 
-/** Kind-specific validation of a full object; returns the causes (empty when valid). */
-export function validateObject(kind: string, obj: any, namespaced: boolean): Causes {
+/**
+ * Kind-specific validation of a full object; returns the causes (empty when valid).
+ * The object is read as the kind it claims to be, but every check tests the
+ * type of the value it reads: nothing here trusts the claim.
+ */
+export function validateObject(kind: string, obj: unknown, namespaced: boolean): Causes {
   const causes: Causes = [];
   validateMetadata(obj, namespaced, causes, kind === 'Namespace' || kind === 'Service' ? 'label' : 'subdomain');
   switch (kind) {
     case 'Pod':
-      validatePodSpec(obj.spec, 'spec', causes);
+      validatePodSpec((obj as Record<string, unknown>).spec, 'spec', causes);
       break;
     case 'Deployment':
-    case 'ReplicaSet':
-      validateReplicas(obj.spec?.replicas, causes);
-      validateSelectorMatchesTemplate(obj, causes);
-      validatePodSpec(obj.spec?.template?.spec, 'spec.template.spec', causes);
+    case 'ReplicaSet': {
+      const workload = obj as ObjectView<Deployment>;
+      validateReplicas(workload.spec?.replicas, causes);
+      validateSelectorMatchesTemplate(workload, causes);
+      validatePodSpec(workload.spec?.template?.spec, 'spec.template.spec', causes);
       break;
+    }
     case 'Service': {
-      const ports = obj.spec?.ports;
-      if (obj.spec?.type !== 'ExternalName' && (!Array.isArray(ports) || !ports.length)) causes.push(required('spec.ports'));
-      (ports ?? []).forEach((p: any, i: number) => {
-        if (!Number.isInteger(p?.port) || p.port < 1 || p.port > 65535) causes.push(bad(`spec.ports[${i}].port`, p?.port, 'must be between 1 and 65535, inclusive'));
+      const service = obj as ObjectView<Service>;
+      const ports: unknown = service.spec?.ports;
+      if (service.spec?.type !== 'ExternalName' && (!Array.isArray(ports) || !ports.length)) causes.push(required('spec.ports'));
+      ((ports ?? []) as unknown[]).forEach((p: unknown, i: number) => {
+        const port = unchecked(p)?.port;
+        if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) causes.push(bad(`spec.ports[${i}].port`, port, 'must be between 1 and 65535, inclusive'));
       });
-      if (obj.spec?.type && !['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(obj.spec.type)) {
-        causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(obj.spec.type)}`, field: 'spec.type' });
+      if (service.spec?.type && !['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(service.spec.type)) {
+        causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(service.spec.type)}`, field: 'spec.type' });
       }
       break;
     }
     case 'ConfigMap':
-      validateStringMap(obj.data, 'data', causes, 'any');
+      validateStringMap((obj as Record<string, unknown>).data, 'data', causes, 'any');
       break;
-    case 'PriorityClass':
-      if (!Number.isInteger(obj.value)) causes.push(obj.value === undefined ? required('value') : bad('value', obj.value, 'must be an integer'));
-      else if (obj.value > 1_000_000_000) causes.push(bad('value', obj.value, 'must be at most 1000000000 (higher values are reserved for system classes)'));
-      if (obj.preemptionPolicy !== undefined && !['PreemptLowerPriority', 'Never'].includes(obj.preemptionPolicy)) {
-        causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(obj.preemptionPolicy)}: supported values: "Never", "PreemptLowerPriority"`, field: 'preemptionPolicy' });
+    case 'PriorityClass': {
+      const pc = obj as ObjectView<PriorityClass>;
+      if (!Number.isInteger(pc.value)) causes.push(pc.value === undefined ? required('value') : bad('value', pc.value, 'must be an integer'));
+      else if ((pc.value as number) > 1_000_000_000) causes.push(bad('value', pc.value, 'must be at most 1000000000 (higher values are reserved for system classes)'));
+      if (pc.preemptionPolicy !== undefined && !['PreemptLowerPriority', 'Never'].includes(pc.preemptionPolicy)) {
+        causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(pc.preemptionPolicy)}: supported values: "Never", "PreemptLowerPriority"`, field: 'preemptionPolicy' });
       }
       break;
-    case 'Node':
-      for (const part of ['capacity', 'allocatable']) for (const [k, v] of Object.entries(obj.status?.[part] ?? {})) if (!isQuantity(v)) causes.push(bad(`status.${part}.${k}`, v, 'must be a quantity'));
+    }
+    case 'Node': {
+      const status = (obj as ObjectView<Node>).status;
+      for (const part of ['capacity', 'allocatable'] as const) for (const [k, v] of Object.entries(status?.[part] ?? {})) if (!isQuantity(v)) causes.push(bad(`status.${part}.${k}`, v, 'must be a quantity'));
       break;
+    }
   }
   return causes;
 }

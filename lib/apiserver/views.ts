@@ -1,3 +1,5 @@
+import type { ContainerState, Event, Pod } from '../apimachinery/generated/kinds.ts';
+import type { Stored } from '../apimachinery/object.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import type { ObjectApi } from './object-api.ts';
 import type { DecisionSummary } from '../scheduler/decisions.ts';
@@ -51,12 +53,13 @@ export function eventRowList(api: ObjectApi, options: { namespace?: string; limi
 
 export interface PodDetail extends PodRow {
   qos: string;
-  containers: { name: string; image: string; state: string; ready: boolean; restarts: number; lastTermination?: string }[];
-  events: { type: string; reason: string; count: number; message: string }[];
+  containers: { name: string; image?: string; state: string; ready: boolean; restarts: number; lastTermination?: string }[];
+  /** As the events have them: type, reason and message are optional in core/v1 Events. */
+  events: { type?: string; reason?: string; count: number; message?: string }[];
   decision?: DecisionSummary;
 }
 
-function stateText(state: any): string {
+function stateText(state: ContainerState | undefined): string {
   if (state?.running) return `Running since ${state.running.startedAt}`;
   if (state?.waiting) return `Waiting: ${state.waiting.reason}${state.waiting.message ? ` (${state.waiting.message})` : ''}`;
   if (state?.terminated) return `Terminated: ${state.terminated.reason} (exit ${state.terminated.exitCode})`;
@@ -65,17 +68,17 @@ function stateText(state: any): string {
 
 /** Everything the pod page shows: summary, containers, events and the scheduling decision. */
 export function podDetail(api: ObjectApi, namespace: string, name: string, decision?: DecisionSummary): PodDetail | undefined {
-  const pod = api.peek(typeByKey('pods'), namespace, name) as any;
+  const pod = api.peek(typeByKey('pods'), namespace, name) as Stored<Pod> | undefined;
   if (!pod) return undefined;
-  const row = podRows(api, { namespace, text: name }).find((r) => r.name === name)!;
-  const statuses: any[] = pod.status?.containerStatuses ?? [];
-  const events = (api.cache.list(typeByKey('events').key, namespace).items as any[])
+  const row = podRow(pod);
+  const statuses = pod.status?.containerStatuses ?? [];
+  const events = (api.cache.list(typeByKey('events').key, namespace).items as Stored<Event>[])
     .filter((e) => e.involvedObject?.uid === pod.metadata.uid)
     .sort((a, b) => String(a.lastTimestamp ?? '').localeCompare(String(b.lastTimestamp ?? '')));
   return {
     ...row,
     qos: pod.status?.qosClass ?? '—',
-    containers: (pod.spec?.containers ?? []).map((c: any) => {
+    containers: (pod.spec?.containers ?? []).map((c) => {
       const s = statuses.find((x) => x.name === c.name);
       const last = s?.lastState?.terminated;
       return { name: c.name, image: c.image, state: stateText(s?.state), ready: !!s?.ready, restarts: s?.restartCount ?? 0, lastTermination: last ? `${last.reason} (exit ${last.exitCode}) at ${last.finishedAt}` : undefined };

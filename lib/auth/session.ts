@@ -28,7 +28,11 @@ export function sessionTokenFrom(cookies: Map<string, string>): string | undefin
     const whole = cookies.get(name);
     if (whole) return whole;
     const chunks: string[] = [];
-    for (let i = 0; cookies.has(`${name}.${i}`); i++) chunks.push(cookies.get(`${name}.${i}`)!);
+    for (let i = 0; ; i++) {
+      const chunk = cookies.get(`${name}.${i}`);
+      if (chunk === undefined) break;
+      chunks.push(chunk);
+    }
     if (chunks.length) return chunks.join('');
   }
   return undefined;

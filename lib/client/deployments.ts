@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { feedback } from './feedback.ts';
-import { apiFetch } from './api.ts';
+import { ApiClientError, apiFetch } from './api.ts';
 
 // Deployment writes from the dashboard. The lists update through the socket.
 
@@ -104,13 +104,19 @@ export function createPath(object: { kind?: unknown; metadata?: { namespace?: un
   return undefined;
 }
 
-type Manifest = { kind: string; metadata: { name?: string; namespace?: string } };
+/** What the create form and the YAML editor send: a Deployment or Pod manifest (the API server checks the rest). */
+export type Manifest = { kind: string; metadata: { name?: string; namespace?: string } };
 
 /** Creates a Deployment or Pod from its manifest (the form's or the YAML editor's). */
 export function useCreateWorkloadMutation() {
   return useMutation({
     meta: feedback({ success: (_d, o: Manifest) => `Created ${o.kind.toLowerCase()} ${o.metadata.namespace ?? 'default'}/${o.metadata.name}.` }),
-    mutationFn: (object: Manifest) => apiFetch(createPath(object)!, { method: 'POST', body: object }),
+    mutationFn: async (object: Manifest) => {
+      const path = createPath(object);
+      // The form and the YAML editor send only Deployments and Pods (they check with createPath first).
+      if (!path) throw new ApiClientError('The manifest needs kind: Deployment or kind: Pod.', 0);
+      return apiFetch(path, { method: 'POST', body: object });
+    },
   });
 }
 

@@ -16,7 +16,7 @@ export function keepNewest(store: RowStore<EventRow>) {
   for (const row of oldest) store.remove(row.key);
 }
 
-const eventRowsSpec: LiveRowsSpec<EventRow> = {
+const eventRowsSpec: LiveRowsSpec<EventRow, EventRowList> = {
   resource: 'events',
   path: '/apis/entroos.io/v1/rows/events',
   params: { limit: String(EVENTS_SHOWN) },

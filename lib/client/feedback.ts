@@ -1,8 +1,9 @@
 // What a mutation tells the user (through its `meta`): the toast on success,
 // and what the action was, to prefix the API's message on failure.
-export interface MutationFeedback {
-  success?: string | ((data: any, variables: any) => string);
+export interface MutationFeedback<TData = unknown, TVariables = unknown> {
+  success?: string | ((data: TData, variables: TVariables) => string);
   action?: string;
 }
 
-export const feedback = (f: MutationFeedback): Record<string, unknown> => f as Record<string, unknown>;
+/** The mutation's `meta`; `success` is called with the mutation's result and variables. */
+export const feedback = <TData, TVariables>(f: MutationFeedback<TData, TVariables>): Record<string, unknown> => f as Record<string, unknown>;

@@ -20,13 +20,13 @@ export interface LiveRows<Row> {
   version: number;
 }
 
-export interface LiveRowsSpec<Row> {
+export interface LiveRowsSpec<Row, Body = unknown> {
   /** The objects stream the rows follow, e.g. "pods". */
   resource: string;
   /** The rows endpoint; `namespace` and the selectors are added as query parameters. */
   path: string;
   /** The endpoint's body → rows and the resourceVersion they are consistent at. */
-  decode: (body: any) => { rows: Row[]; resourceVersion: string };
+  decode: (body: Body) => { rows: Row[]; resourceVersion: string };
   /** A watched object → its row. */
   rowOf: (object: WireChange['object']) => Row;
   /** More query parameters for the rows endpoint (e.g. a limit). */
@@ -37,14 +37,14 @@ export interface LiveRowsSpec<Row> {
 
 const keyOf = (r: { namespace?: string; name: string }) => `${r.namespace ?? ''}/${r.name}`;
 
-export function useLiveRows<Row extends { namespace?: string; name: string }>(spec: LiveRowsSpec<Row>, options: ListOptions = {}) {
+export function useLiveRows<Row extends { namespace?: string; name: string }, Body>(spec: LiveRowsSpec<Row, Body>, options: ListOptions = {}) {
   const queryKey: QueryKey = ['live-rows', spec.resource, options.namespace ?? '', options.labelSelector ?? '', options.fieldSelector ?? ''];
   const query = useQuery({
     queryKey,
     structuralSharing: false,
     staleTime: Infinity, // the socket keeps it fresh
     queryFn: async (): Promise<LiveRows<Row>> => {
-      const body = await apiFetch<unknown>(`${spec.path}${selectorQuery(options, { ...spec.params, ...(options.namespace ? { namespace: options.namespace } : {}) })}`);
+      const body = await apiFetch<Body>(`${spec.path}${selectorQuery(options, { ...spec.params, ...(options.namespace ? { namespace: options.namespace } : {}) })}`);
       const { rows, resourceVersion } = spec.decode(body);
       const store = new RowStore<Row>(keyOf, rows);
       return { store, resourceVersion, generation: nextGeneration(), version: store.version };

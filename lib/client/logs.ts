@@ -1,4 +1,4 @@
-import { ApiClientError } from './api.ts';
+import { ApiClientError, type ClientStatus } from './api.ts';
 
 // Reads a container's log from the pod log subresource; with `follow` the
 // response stays open and `onText` gets each new chunk as it arrives.
@@ -31,10 +31,11 @@ export async function streamPodLogs(o: LogStreamOptions): Promise<void> {
     throw new ApiClientError('Cannot reach the EntroOS server; check your connection.', 0, { message: (err as Error).message });
   }
   if (!response.ok) {
-    const status = await response.json().catch(() => ({}));
+    const status = (await response.json().catch(() => ({}))) as ClientStatus;
     throw new ApiClientError(status.message ?? `${response.status} ${response.statusText}`, response.status, status);
   }
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  if (!response.body) return; // no body: nothing was logged (the server always sends one)
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   try {
     for (;;) {
       const { value, done } = await reader.read();

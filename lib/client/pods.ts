@@ -15,7 +15,7 @@ export interface PodTableRow extends PodRow {
 
 const tableRow = (r: PodRow): PodTableRow => ({ ...r, search: `${r.name.toLowerCase()}\n${r.node === '—' ? '' : r.node.toLowerCase()}` });
 
-const podRowsSpec: LiveRowsSpec<PodTableRow> = {
+const podRowsSpec: LiveRowsSpec<PodTableRow, PodRowList> = {
   resource: 'pods',
   path: '/apis/entroos.io/v1/rows/pods',
   decode: (body: PodRowList) => ({ rows: body.rows.map((t) => tableRow(decodePodRow(t))), resourceVersion: body.metadata.resourceVersion }),

@@ -30,8 +30,8 @@ function setState(next: ConnectionState) {
   for (const l of stateListeners) l();
 }
 
-function send(entry: Entry) {
-  socket!.emit('subscribe', entry.request, (ack: SubscribeAck) => {
+function send(s: Socket, entry: Entry) {
+  s.emit('subscribe', entry.request, (ack: SubscribeAck) => {
     if (ack.ok || !entries.has(entry.request.id)) return;
     if (ack.error.code === 410) entry.onResync(ack.error.message);
     else entry.onError?.(ack.error.message);
@@ -40,10 +40,11 @@ function send(entry: Entry) {
 
 function getSocket(): Socket {
   if (socket) return socket;
-  socket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+  const s = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+  socket = s;
   socket.on('connect', () => {
     setState('connected');
-    for (const entry of entries.values()) send(entry);
+    for (const entry of entries.values()) send(s, entry);
   });
   socket.on('disconnect', (reason) => {
     setState(reason === 'io client disconnect' ? 'offline' : 'reconnecting');
@@ -75,7 +76,7 @@ export function subscribe(request: SubscriptionSpec, handlers: Omit<Entry, 'requ
   const entry: Entry = { ...handlers, request: { ...request, id } as SubscribeRequest & { id: string } };
   entries.set(id, entry);
   const s = getSocket();
-  if (s.connected) send(entry);
+  if (s.connected) send(s, entry);
   return () => {
     entries.delete(id);
     if (s.connected) s.emit('unsubscribe', { id });

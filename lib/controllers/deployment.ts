@@ -3,6 +3,8 @@ import type { ControllerContext } from './index.ts';
 import { WorkQueue } from './queue.ts';
 import { OwnerIndex } from './owners.ts';
 import { clone, controllerOf, ownerRef, timestamp, type KubeObject } from '../apimachinery/meta.ts';
+import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../apimachinery/generated/kinds.ts';
+import type { StoredWithSpec } from '../apimachinery/object.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 
@@ -15,6 +17,9 @@ const DEPLOY = typeByKey('deployments.apps');
 const RS = typeByKey('replicasets.apps');
 const REVISION = 'deployment.kubernetes.io/revision';
 const HASH_LABEL = 'pod-template-hash';
+
+type DeploymentObject = StoredWithSpec<Deployment>;
+type ReplicaSetObject = StoredWithSpec<ReplicaSet>;
 
 export function templateHash(template: unknown): string {
   // Kubernetes uses a short FNV hash rendered in its safe alphabet; any stable short hash serves.
@@ -46,9 +51,9 @@ export function startDeploymentController(ctx: ControllerContext) {
 
   async function reconcile(key: string) {
     const [namespace, name] = key.split('/');
-    const d = api.peek(DEPLOY, namespace, name) as any;
+    const d = api.peek(DEPLOY, namespace, name) as DeploymentObject | undefined;
     if (!d || d.metadata.deletionTimestamp) return;
-    const owned = replicaSets.owned(d.metadata.uid).filter((rs) => controllerOf(rs)?.uid === d.metadata.uid) as any[];
+    const owned = replicaSets.owned(d.metadata.uid).filter((rs) => controllerOf(rs)?.uid === d.metadata.uid) as ReplicaSetObject[];
     const hash = templateHash(d.spec.template);
     let newRs = owned.find((rs) => rs.metadata.labels?.[HASH_LABEL] === hash);
     const old = owned.filter((rs) => rs !== newRs);
@@ -70,14 +75,14 @@ export function startDeploymentController(ctx: ControllerContext) {
     await updateStatus(d, newRs);
   }
 
-  async function createReplicaSet(d: any, hash: string, revision: number, replicas: number): Promise<any> {
+  async function createReplicaSet(d: DeploymentObject, hash: string, revision: number, replicas: number): Promise<ReplicaSetObject | undefined> {
     const template = clone(d.spec.template);
     template.metadata ??= {};
     template.metadata.labels = { ...template.metadata.labels, [HASH_LABEL]: hash };
     const selector = clone(d.spec.selector);
     selector.matchLabels = { ...selector.matchLabels, [HASH_LABEL]: hash };
     try {
-      return await api.create(RS, d.metadata.namespace, {
+      return (await api.create(RS, d.metadata.namespace, {
         metadata: {
           name: `${d.metadata.name}-${hash}`,
           namespace: d.metadata.namespace,
@@ -86,38 +91,38 @@ export function startDeploymentController(ctx: ControllerContext) {
           ownerReferences: [ownerRef(d, 'apps/v1', 'Deployment')],
         },
         spec: { replicas, selector, template, minReadySeconds: d.spec.minReadySeconds ?? 0 },
-      });
+      } satisfies ReplicaSet)) as ReplicaSetObject;
     } catch (err) {
-      if (isApiError(err) && err.code === 409) return api.peek(RS, d.metadata.namespace, `${d.metadata.name}-${hash}`);
+      if (isApiError(err) && err.code === 409) return api.peek(RS, d.metadata.namespace, `${d.metadata.name}-${hash}`) as ReplicaSetObject | undefined;
       throw err;
     }
   }
 
-  async function annotateRevision(rs: any, revision: number) {
+  async function annotateRevision(rs: ReplicaSetObject, revision: number) {
     const next = clone(rs);
     next.metadata.annotations = { ...next.metadata.annotations, [REVISION]: String(revision) };
-    return api.replace(RS, rs, next);
+    return (await api.replace(RS, rs, next)) as ReplicaSetObject;
   }
 
-  async function scale(d: any, rs: any, replicas: number) {
+  async function scale(d: DeploymentObject, rs: ReplicaSetObject, replicas: number): Promise<ReplicaSetObject> {
     const current = rs.spec.replicas ?? 0;
     if (current === replicas) return rs;
     const fresh = api.peek(RS, rs.metadata.namespace, rs.metadata.name);
     if (!fresh) return rs;
-    const next = clone(fresh) as any;
+    const next = clone(fresh) as ReplicaSetObject;
     next.spec.replicas = replicas;
     next.metadata.annotations = { ...next.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1) };
-    const updated = await api.replace(RS, fresh, next);
+    const updated = (await api.replace(RS, fresh, next)) as ReplicaSetObject;
     events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > current ? 'up' : 'down'} replica set ${rs.metadata.name} from ${current} to ${replicas}`, 'deployment-controller');
     return updated;
   }
 
-  async function rollingUpdate(d: any, newRs: any, old: any[], desired: number) {
+  async function rollingUpdate(d: DeploymentObject, newRs: ReplicaSetObject, old: ReplicaSetObject[], desired: number) {
     const strategy = d.spec.strategy?.rollingUpdate ?? {};
     const surge = resolveIntOrPercent(strategy.maxSurge ?? '25%', desired, true);
     let unavailable = resolveIntOrPercent(strategy.maxUnavailable ?? '25%', desired, false);
     if (surge === 0 && unavailable === 0) unavailable = 1;
-    const replicasOf = (rs: any) => rs.spec.replicas ?? 0;
+    const replicasOf = (rs: ReplicaSetObject) => rs.spec.replicas ?? 0;
     const oldTotal = old.reduce((n, rs) => n + replicasOf(rs), 0);
     // Scale the new ReplicaSet up within the surge budget.
     if (!oldTotal) newRs = await scale(d, newRs, desired);
@@ -131,7 +136,7 @@ export function startDeploymentController(ctx: ControllerContext) {
     const newUnavailable = Math.max(0, replicasOf(newRs) - (newRs.status?.availableReplicas ?? 0));
     let budget = available - (desired - unavailable);
     // Old pods that are not available anyway can always go.
-    const oldSorted = [...old].sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp));
+    const oldSorted = [...old].sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));
     for (const rs of oldSorted) {
       const unavailableInRs = Math.max(0, replicasOf(rs) - (rs.status?.availableReplicas ?? 0));
       const cut = Math.min(replicasOf(rs), unavailableInRs + Math.max(0, budget));
@@ -142,7 +147,7 @@ export function startDeploymentController(ctx: ControllerContext) {
     void newUnavailable;
   }
 
-  async function recreate(d: any, newRs: any, old: any[], desired: number) {
+  async function recreate(d: DeploymentObject, newRs: ReplicaSetObject, old: ReplicaSetObject[], desired: number) {
     let oldPods = 0;
     for (const rs of old) {
       if ((rs.spec.replicas ?? 0) > 0) await scale(d, rs, 0);
@@ -151,7 +156,7 @@ export function startDeploymentController(ctx: ControllerContext) {
     if (oldPods === 0) await scale(d, newRs, desired);
   }
 
-  async function cleanup(d: any, old: any[]) {
+  async function cleanup(d: DeploymentObject, old: ReplicaSetObject[]) {
     const limit = d.spec.revisionHistoryLimit ?? 10;
     const idle = old.filter((rs) => (rs.spec.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0);
     idle.sort((a, b) => Number(a.metadata.annotations?.[REVISION] ?? 0) - Number(b.metadata.annotations?.[REVISION] ?? 0));
@@ -160,16 +165,16 @@ export function startDeploymentController(ctx: ControllerContext) {
     }
   }
 
-  async function updateStatus(d: any, newRs: any | undefined) {
-    const fresh = api.peek(DEPLOY, d.metadata.namespace, d.metadata.name) as any;
+  async function updateStatus(d: DeploymentObject, newRs: ReplicaSetObject | undefined) {
+    const fresh = api.peek(DEPLOY, d.metadata.namespace, d.metadata.name) as DeploymentObject | undefined;
     if (!fresh) return;
-    const all = replicaSets.owned(fresh.metadata.uid).filter((rs) => controllerOf(rs)?.uid === fresh.metadata.uid) as any[];
-    const sum = (f: (rs: any) => number) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
+    const all = replicaSets.owned(fresh.metadata.uid).filter((rs) => controllerOf(rs)?.uid === fresh.metadata.uid) as ReplicaSetObject[];
+    const sum = (f: (rs: ReplicaSetObject) => number | undefined) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
     const desired = fresh.spec.replicas ?? 1;
     const replicas = sum((rs) => rs.status?.replicas);
     const available = sum((rs) => rs.status?.availableReplicas);
-    const updated = newRs ? (api.peek(RS, newRs.metadata.namespace, newRs.metadata.name) as any)?.status?.replicas ?? 0 : 0;
-    const status: any = {
+    const updated = newRs ? ((api.peek(RS, newRs.metadata.namespace, newRs.metadata.name) as ReplicaSetObject | undefined)?.status?.replicas ?? 0) : 0;
+    const status: DeploymentStatus = {
       observedGeneration: fresh.metadata.generation,
       replicas,
       updatedReplicas: updated,
@@ -178,11 +183,11 @@ export function startDeploymentController(ctx: ControllerContext) {
       unavailableReplicas: Math.max(0, desired - available),
     };
     const now = timestamp();
-    const condition = (type: string, ok: boolean, reason: string, message: string) => {
-      const previous = (fresh.status?.conditions ?? []).find((c: any) => c.type === type);
+    const condition = (type: string, ok: boolean, reason: string, message: string): DeploymentCondition => {
+      const previous = (fresh.status?.conditions ?? []).find((c) => c.type === type);
       const statusText = ok ? 'True' : 'False';
       const changed = previous?.status !== statusText || previous?.reason !== reason;
-      return { type, status: statusText, lastUpdateTime: changed ? now : previous.lastUpdateTime, lastTransitionTime: previous?.status === statusText ? previous.lastTransitionTime : now, reason, message };
+      return { type, status: statusText, lastUpdateTime: changed ? now : previous?.lastUpdateTime, lastTransitionTime: previous?.status === statusText ? previous.lastTransitionTime : now, reason, message };
     };
     const minAvailable = desired - resolveIntOrPercent(fresh.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%', desired, false);
     const complete = updated === desired && replicas === desired && available === desired;
@@ -190,7 +195,7 @@ export function startDeploymentController(ctx: ControllerContext) {
       condition('Available', available >= minAvailable, available >= minAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', available >= minAvailable ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.'),
       condition('Progressing', true, complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', newRs ? `ReplicaSet "${newRs.metadata.name}" ${complete ? 'has successfully progressed' : 'is progressing'}.` : 'Waiting for the ReplicaSet.'),
     ];
-    const comparable = (s: any) => JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map((c: any) => [c.type, c.status, c.reason, c.message]) });
+    const comparable = (s: DeploymentStatus | undefined) => JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message]) });
     const annotations = { ...fresh.metadata.annotations, ...(newRs ? { [REVISION]: newRs.metadata.annotations?.[REVISION] ?? '1' } : {}) };
     const annotationsChanged = JSON.stringify(annotations) !== JSON.stringify(fresh.metadata.annotations ?? {});
     if (comparable(status) === comparable(fresh.status) && !annotationsChanged) return;

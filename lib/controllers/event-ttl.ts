@@ -1,4 +1,6 @@
 import type { ControllerContext } from './index.ts';
+import type { Event } from '../apimachinery/generated/kinds.ts';
+import type { Stored } from '../apimachinery/object.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 
 // Events expire like Kubernetes' (--event-ttl, 1 h by default): a sweep
@@ -14,8 +16,8 @@ export function startEventTtlController(ctx: ControllerContext, ttlSeconds: numb
     running = true;
     try {
       const cutoff = Date.now() - ttlSeconds * 1000;
-      for (const e of api.cache.list(EVENTS.key).items as any[]) {
-        const last = Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp);
+      for (const e of api.cache.list(EVENTS.key).items as Stored<Event>[]) {
+        const last = Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '');
         if (last < cutoff) await api.remove(EVENTS, e).catch(() => {});
       }
     } catch (err) {

@@ -1,7 +1,9 @@
 import type { ControllerContext } from './index.ts';
 import { WorkQueue } from './queue.ts';
 import { OwnerIndex } from './owners.ts';
+import type { ObjectMeta } from '../apimachinery/generated/kinds.ts';
 import { clone, type KubeObject, type OwnerReference } from '../apimachinery/meta.ts';
+import type { Stored } from '../apimachinery/object.ts';
 import { RESOURCE_TYPES, typeByKey, typeByKind, type ResourceType } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 
@@ -10,6 +12,9 @@ import { isApiError } from '../apimachinery/errors.ts';
 // finalizer waits until its dependents are deleted.
 
 const FOREGROUND = 'foregroundDeletion';
+
+/** An object of any kind, its metadata typed: the collector reads owner references, finalizers and deletion marks only. */
+type AnyKindObject = Stored<{ metadata?: ObjectMeta }>;
 
 export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: number) {
   const { api, log } = ctx;
@@ -31,10 +36,10 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
     const [resource, path] = rest.split('|');
     const [ns, name] = path.split('/');
     const t = typeByKey(resource);
-    const obj = api.peek(t, ns || undefined, name) as any;
+    const obj = api.peek(t, ns || undefined, name) as AnyKindObject | undefined;
     if (!obj) return;
     if (kind === 'orphans') {
-      const refs = (obj.metadata.ownerReferences ?? []) as OwnerReference[];
+      const refs: OwnerReference[] = obj.metadata.ownerReferences ?? [];
       if (refs.length && refs.every((r) => !ownerExists(obj, r))) await safeDelete(t, obj);
       return;
     }
@@ -44,7 +49,7 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
     for (const d of blocking) if (!d.object.metadata.deletionTimestamp) await safeDelete(d.type, d.object, 'Foreground');
     if (blocking.length) return queue.addAfter(key, 200);
     const next = clone(obj);
-    next.metadata.finalizers = next.metadata.finalizers.filter((f: string) => f !== FOREGROUND);
+    next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND);
     await api.replace(t, obj, next);
   }
 
@@ -58,11 +63,11 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
 
   const keyOf = (resource: string, o: KubeObject) => `${resource}|${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const unsubscribe = api.cache.watch({}, api.cache.resourceVersion, (e) => {
-    const m = e.object.metadata as any;
+    const m = (e.object as AnyKindObject).metadata;
     if (e.type === 'DELETED') {
       for (const d of dependents(m.uid)) queue.add(`orphans:${keyOf(d.type.key, d.object)}`);
       // A dependent going away may unblock its foreground-deleting owners.
-      for (const ref of (m.ownerReferences ?? []) as OwnerReference[]) {
+      for (const ref of m.ownerReferences ?? []) {
         const t = typeByKind(ref.kind);
         if (t) queue.add(`fg:${t.key}|${t.namespaced ? (m.namespace ?? '') : ''}/${ref.name}`);
       }
@@ -72,8 +77,9 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
   // Periodically (and at start) catch objects orphaned while the server was down.
   const resync = () => {
     for (const t of RESOURCE_TYPES) {
-      for (const o of api.cache.list(t.key).items as any[]) {
-        if ((o.metadata.ownerReferences ?? []).length && (o.metadata.ownerReferences as OwnerReference[]).every((r) => !ownerExists(o, r))) queue.add(`orphans:${keyOf(t.key, o)}`);
+      for (const o of api.cache.list(t.key).items as AnyKindObject[]) {
+        const refs = o.metadata.ownerReferences ?? [];
+        if (refs.length && refs.every((r) => !ownerExists(o, r))) queue.add(`orphans:${keyOf(t.key, o)}`);
         if (o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes(FOREGROUND)) queue.add(`fg:${keyOf(t.key, o)}`);
       }
     }

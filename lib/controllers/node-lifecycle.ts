@@ -1,5 +1,7 @@
 import type { ControllerContext } from './index.ts';
+import type { Lease, Node, NodeCondition, Pod } from '../apimachinery/generated/kinds.ts';
 import { clone, timestamp } from '../apimachinery/meta.ts';
+import type { Stored, StoredWithSpec } from '../apimachinery/object.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 
@@ -13,6 +15,8 @@ const LEASES = typeByKey('leases.coordination.k8s.io');
 const PODS = typeByKey('pods');
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';
 
+type NodeObject = StoredWithSpec<Node>;
+
 export function startNodeLifecycleController(ctx: ControllerContext, graceSeconds: number) {
   const { api, events, log } = ctx;
   let running = false;
@@ -21,7 +25,7 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
     running = true;
     try {
       const now = Date.now();
-      for (const node of api.cache.list(NODES.key).items as any[]) await check(node, now);
+      for (const node of api.cache.list(NODES.key).items as NodeObject[]) await check(node, now);
     } catch (err) {
       log.warn({ err }, 'node lifecycle check failed');
     } finally {
@@ -29,19 +33,20 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
     }
   };
 
-  async function check(node: any, now: number) {
-    const lease = api.peek(LEASES, 'kube-node-lease', node.metadata.name) as any;
-    const heartbeat = Date.parse(lease?.spec?.renewTime ?? node.metadata.creationTimestamp);
+  async function check(node: NodeObject, now: number) {
+    const lease = api.peek(LEASES, 'kube-node-lease', node.metadata.name) as Stored<Lease> | undefined;
+    const heartbeat = Date.parse(lease?.spec?.renewTime ?? node.metadata.creationTimestamp ?? '');
     const stale = now - heartbeat > graceSeconds * 1000;
-    const taints: any[] = node.spec?.taints ?? [];
+    const taints = node.spec?.taints ?? [];
     const tainted = taints.some((t) => t.key === UNREACHABLE);
     if (stale && !tainted) {
       const next = clone(node);
       const at = timestamp();
       next.spec = { ...next.spec, taints: [...taints, { key: UNREACHABLE, effect: 'NoSchedule', timeAdded: at }, { key: UNREACHABLE, effect: 'NoExecute', timeAdded: at }] };
-      const conditions = (next.status?.conditions ?? []).filter((c: any) => c.type !== 'Ready');
+      // lastHeartbeatTime is null when the node never renewed its lease (the generated type has no null).
+      const conditions: unknown[] = (next.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
       conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: lease?.spec?.renewTime ?? null, lastTransitionTime: at });
-      next.status = { ...next.status, conditions };
+      next.status = { ...next.status, conditions: conditions as NodeCondition[] };
       await api.commit(NODES, next);
       events.record(next, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`, 'node-controller');
       return;
@@ -56,16 +61,16 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
     if (stale) await evict(node, now);
   }
 
-  async function evict(node: any, now: number) {
-    const taint = (node.spec?.taints ?? []).find((t: any) => t.key === UNREACHABLE && t.effect === 'NoExecute');
-    const since = Date.parse(taint?.timeAdded ?? node.metadata.creationTimestamp);
-    for (const pod of api.cache.list(PODS.key).items as any[]) {
+  async function evict(node: NodeObject, now: number) {
+    const taint = (node.spec?.taints ?? []).find((t) => t.key === UNREACHABLE && t.effect === 'NoExecute');
+    const since = Date.parse(taint?.timeAdded ?? node.metadata.creationTimestamp ?? '');
+    for (const pod of api.cache.list(PODS.key).items as StoredWithSpec<Pod>[]) {
       if (pod.spec?.nodeName !== node.metadata.name) continue;
       const toleration = (pod.spec.tolerations ?? []).find(
-        (t: any) => (t.effect === 'NoExecute' || !t.effect) && (t.operator === 'Exists' ? !t.key || t.key === UNREACHABLE : t.key === UNREACHABLE),
+        (t) => (t.effect === 'NoExecute' || !t.effect) && (t.operator === 'Exists' ? !t.key || t.key === UNREACHABLE : t.key === UNREACHABLE),
       );
       if (toleration && toleration.tolerationSeconds === undefined) continue; // tolerates forever
-      const seconds = toleration ? toleration.tolerationSeconds : 0;
+      const seconds = toleration?.tolerationSeconds ?? 0; // defined when there is a toleration (see above)
       if (since + seconds * 1000 > now) continue;
       events.record(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, 'taint-eviction-controller');
       try {

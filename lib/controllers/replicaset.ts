@@ -2,7 +2,9 @@ import type { ControllerContext } from './index.ts';
 import { WorkQueue } from './queue.ts';
 import { OwnerIndex } from './owners.ts';
 import { deletionOrder, isActive, isAvailable, isReady } from './pods.ts';
+import type { Pod, ReplicaSet, ReplicaSetStatus } from '../apimachinery/generated/kinds.ts';
 import { clone, controllerOf, ownerRef, randomSuffix, type KubeObject } from '../apimachinery/meta.ts';
+import type { StoredWithSpec } from '../apimachinery/object.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 
@@ -11,6 +13,8 @@ import { isApiError } from '../apimachinery/errors.ts';
 const RS = typeByKey('replicasets.apps');
 const PODS = typeByKey('pods');
 const BURST = 500; // pods created or deleted per reconcile, so one big scale-up does not starve others
+
+type ReplicaSetObject = StoredWithSpec<ReplicaSet>;
 
 export function startReplicaSetController(ctx: ControllerContext) {
   const { api, events, log } = ctx;
@@ -28,7 +32,7 @@ export function startReplicaSetController(ctx: ControllerContext) {
 
   async function reconcile(key: string) {
     const [namespace, name] = key.split('/');
-    const rs = api.peek(RS, namespace, name) as any;
+    const rs = api.peek(RS, namespace, name) as ReplicaSetObject | undefined;
     if (!rs || rs.metadata.deletionTimestamp) return;
     const owned = pods.owned(rs.metadata.uid).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
     const active = owned.filter(isActive);
@@ -53,9 +57,9 @@ export function startReplicaSetController(ctx: ControllerContext) {
     await updateStatus(rs, owned);
   }
 
-  async function createPod(rs: any) {
+  async function createPod(rs: ReplicaSetObject) {
     const template = clone(rs.spec.template ?? {});
-    const pod = {
+    const pod: Pod = {
       metadata: {
         ...(template.metadata ?? {}),
         name: `${rs.metadata.name}-${randomSuffix()}`,
@@ -74,19 +78,19 @@ export function startReplicaSetController(ctx: ControllerContext) {
     }
   }
 
-  async function updateStatus(rs: any, owned: KubeObject[]) {
-    const fresh = api.peek(RS, rs.metadata.namespace, rs.metadata.name) as any;
+  async function updateStatus(rs: ReplicaSetObject, owned: KubeObject[]) {
+    const fresh = api.peek(RS, rs.metadata.namespace, rs.metadata.name) as ReplicaSetObject | undefined;
     if (!fresh) return;
     const active = owned.filter(isActive);
-    const status = {
+    const status: ReplicaSetStatus = {
       replicas: active.length,
       fullyLabeledReplicas: active.length,
       readyReplicas: active.filter(isReady).length,
       availableReplicas: active.filter((p) => isAvailable(p, fresh.spec.minReadySeconds)).length,
       observedGeneration: fresh.metadata.generation,
     };
-    const current = fresh.status ?? {};
-    if (Object.entries(status).every(([k, v]) => current[k] === v)) return;
+    const current: Partial<ReplicaSetStatus> = fresh.status ?? {};
+    if (Object.entries(status).every(([k, v]) => current[k as keyof ReplicaSetStatus] === v)) return;
     const next = clone(fresh);
     next.status = { ...current, ...status };
     await api.commit(RS, next);

@@ -1,3 +1,4 @@
+import '#server-only';
 import { getPlatform } from '../platform.ts';
 import { statusResponse, toApiError } from './errors.ts';
 import { REQUEST_ID_HEADER } from './request-id.ts';

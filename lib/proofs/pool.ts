@@ -19,6 +19,9 @@ export class ProveError extends Error {
   }
 }
 
+/** What prover-worker.mjs posts back for a job. */
+type WorkerReply = { id: number; ms: number } & ({ ok: true; proof: Groth16Proof; publicSignals: string[] } | { ok: false; error?: string });
+
 interface Job {
   id: number;
   circuit: CircuitName;
@@ -52,11 +55,11 @@ export class ProverPool {
     };
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(new URL('./prover-worker.mjs', import.meta.url), { workerData });
-      worker.on('message', (message: { id: number; ok: boolean; proof?: Groth16Proof; publicSignals?: string[]; error?: string; ms: number }) => {
+      worker.on('message', (message: WorkerReply) => {
         const job = this.running.get(worker);
         this.running.delete(worker);
         if (job && job.id === message.id) {
-          if (message.ok) job.resolve({ proof: message.proof!, publicSignals: message.publicSignals!, ms: message.ms });
+          if (message.ok) job.resolve({ proof: message.proof, publicSignals: message.publicSignals, ms: message.ms });
           else job.reject(new ProveError(message.error ?? 'proving failed', job.circuit));
         }
         this.release(worker);
@@ -102,8 +105,9 @@ export class ProverPool {
 
   private dispatch() {
     while (this.idle.length && this.waiting.length) {
-      const worker = this.idle.pop()!;
-      const job = this.waiting.shift()!;
+      const worker = this.idle.pop();
+      const job = this.waiting.shift();
+      if (!worker || !job) return; // (both lists are non-empty: the loop's condition)
       this.running.set(worker, job);
       worker.postMessage({ id: job.id, circuit: job.circuit, input: job.input });
     }

@@ -67,10 +67,36 @@ export function checkShape(vkey: VerificationKey, proof: unknown, publicSignals:
   return { proof: p as unknown as Groth16Proof, publicSignals: publicSignals as string[] };
 }
 
-let curvePromise: Promise<any> | null = null;
+/** A curve point in ffjavascript's WASM form: its coordinates' bytes. */
+type Point = Uint8Array;
+
+/** One of the curve's groups, as far as the verifier uses it (ffjavascript's WasmCurve). */
+interface CurveGroup {
+  fromObject(coordinates: bigint[] | bigint[][]): Point;
+  isValid(p: Point): boolean;
+  neg(p: Point): Point;
+  add(a: Point, b: Point): Point;
+  timesScalar(p: Point, scalar: bigint): Point;
+  toAffine(p: Point): Point;
+  multiExpAffine(points: Uint8Array, scalars: Uint8Array): Promise<Point>;
+  zero: Point;
+  F: { n8: number };
+}
+
+/** ffjavascript's BN254 curve, as far as the verifier uses it (the package ships no types). */
+export interface Bn128 {
+  G1: CurveGroup;
+  G2: CurveGroup;
+  Fr: { n8: number };
+  /** Whether the product of the pairings of the (G1, G2) argument pairs is one. */
+  pairingEq(...pairs: Point[]): Promise<boolean>;
+  terminate(): Promise<void>;
+}
+
+let curvePromise: Promise<Bn128> | null = null;
 /** The BN254 curve (ffjavascript, WASM with worker threads), built once per process. */
-export function getCurve(): Promise<any> {
-  curvePromise ??= buildBn128();
+export function getCurve(): Promise<Bn128> {
+  curvePromise ??= buildBn128() as Promise<Bn128>;
   return curvePromise;
 }
 
@@ -80,8 +106,8 @@ export async function terminateCurve(): Promise<void> {
   await curve?.terminate();
 }
 
-const g1 = (curve: any, p: string[]) => curve.G1.fromObject(p.map(BigInt));
-const g2 = (curve: any, p: string[][]) => curve.G2.fromObject(p.map((c) => c.map(BigInt)));
+const g1 = (curve: Bn128, p: string[]) => curve.G1.fromObject(p.map(BigInt));
+const g2 = (curve: Bn128, p: string[][]) => curve.G2.fromObject(p.map((c) => c.map(BigInt)));
 
 /** Writes `value` little-endian in `n8` bytes (multiExpAffine's scalar format). */
 function writeLE(into: Uint8Array, offset: number, value: bigint, n8: number) {
@@ -98,10 +124,10 @@ export async function verifyOne(item: VerifyItem): Promise<boolean> {
 }
 
 /** Random-linear-combination check of all items at once; `ok` is true only if every proof is valid. */
-async function combinedCheck(curve: any, items: VerifyItem[]): Promise<boolean> {
+async function combinedCheck(curve: Bn128, items: VerifyItem[]): Promise<boolean> {
   const { G1, Fr } = curve;
-  const args: unknown[] = [];
-  const byKey = new Map<VerificationKey, { sumR: bigint; coeffs: bigint[]; sumC: any }>();
+  const args: Point[] = [];
+  const byKey = new Map<VerificationKey, { sumR: bigint; coeffs: bigint[]; sumC: Point }>();
   for (const item of items) {
     const A = g1(curve, item.proof.pi_a);
     const B = g2(curve, item.proof.pi_b);
@@ -111,9 +137,10 @@ async function combinedCheck(curve: any, items: VerifyItem[]): Promise<boolean> 
     const r = BigInt(`0x${randomBytes(16).toString('hex')}`) | 1n;
     args.push(G1.neg(G1.timesScalar(A, r)), B);
     let acc = byKey.get(item.vkey);
-    if (!acc) byKey.set(item.vkey, (acc = { sumR: 0n, coeffs: Array(item.vkey.nPublic).fill(0n), sumC: G1.zero }));
+    if (!acc) byKey.set(item.vkey, (acc = { sumR: 0n, coeffs: Array<bigint>(item.vkey.nPublic).fill(0n), sumC: G1.zero }));
     acc.sumR = (acc.sumR + r) % FIELD_ORDER;
-    item.publicSignals.forEach((s, j) => (acc!.coeffs[j] = (acc!.coeffs[j] + r * BigInt(s)) % FIELD_ORDER));
+    const { coeffs } = acc;
+    item.publicSignals.forEach((s, j) => (coeffs[j] = (coeffs[j] + r * BigInt(s)) % FIELD_ORDER));
     acc.sumC = G1.add(acc.sumC, G1.timesScalar(C, r));
   }
   for (const [vkey, acc] of byKey) {

@@ -1,5 +1,3 @@
-import type { SubscribeRequest } from './subscribe-schema.ts';
-
 export type { SubscribeRequest, SubscriptionSpec } from './subscribe-schema.ts';
 
 // The socket protocol, shared by the server gateway and the browser client.

@@ -97,7 +97,7 @@ export class Router {
       },
     });
     if (!this.redis) {
-      await this.startAlone(ttlMs);
+      await this.startAlone(this.elector, ttlMs);
       return;
     }
     store.objects.setReadOnly(undefined);
@@ -118,8 +118,7 @@ export class Router {
     }
   }
 
-  private async startAlone(ttlMs: number) {
-    const elector = this.elector!;
+  private async startAlone(elector: LeaderElector, ttlMs: number) {
     const deadline = Date.now() + ttlMs + 2 * elector.retryMs;
     let told = false;
     while (!(await elector.tryOnce())) {
@@ -139,14 +138,15 @@ export class Router {
 
   private async lead(lease: LeaseRecord) {
     const { store, log } = this.options;
-    if (this.replica) {
+    // A replica runs only with Redis.
+    if (this.replica && this.redis) {
       // Catch up completely before the first write: the old leader may have
       // committed changes this replica has not heard of.
       await this.replica.stop();
       this.replica = undefined;
       store.objects.reset(await store.replication.loadAll());
       store.replication.setFence({ name: lease.name, holder: lease.holder, term: lease.term });
-      this.stopPublishing = publishCommits(store, this.redis!.publisher, this.options.clusterId, this.instance, lease.term, log);
+      this.stopPublishing = publishCommits(store, this.redis.publisher, this.options.clusterId, this.instance, lease.term, log);
     }
     store.objects.setReadOnly(null);
     this.role = 'leader';

@@ -109,7 +109,8 @@ class StoredSummary {
       at: timestamp(new Date(this.atMs)),
       result: this.result,
       node: this.node,
-      message: this.message ?? assignedMessage(this.pod, this.node!),
+      // Only the standard message is left out, and it names the node.
+      message: this.message ?? assignedMessage(this.pod, this.node ?? ''),
       nodes: this.nodes,
       evaluated: this.evaluated,
       feasible: this.feasible,

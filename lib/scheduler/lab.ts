@@ -57,12 +57,16 @@ const SIZES = [
 
 function nodesFor(request: LabRequest, random: () => number): SandboxNode[] {
   if (request.nodes) return request.nodes;
-  return Array.from({ length: request.generateNodes!.count }, (_, i) => ({ name: `node-${i}`, ...SIZES[Math.floor(random() * SIZES.length)], labels: { zone: `zone-${i % 3}` } }));
+  // The schema requires nodes or generateNodes.
+  if (!request.generateNodes) throw new Error('a lab request needs nodes or generateNodes');
+  return Array.from({ length: request.generateNodes.count }, (_, i) => ({ name: `node-${i}`, ...SIZES[Math.floor(random() * SIZES.length)], labels: { zone: `zone-${i % 3}` } }));
 }
 
 function workloadFor(request: LabRequest, random: () => number): (SandboxPod & { atMs: number })[] {
   if (request.workload) return [...request.workload].sort((a, b) => a.atMs - b.atMs);
-  const { pods, durationMs } = request.generateWorkload!;
+  // The schema requires workload or generateWorkload.
+  if (!request.generateWorkload) throw new Error('a lab request needs workload or generateWorkload');
+  const { pods, durationMs } = request.generateWorkload;
   return Array.from({ length: pods }, (_, i) => ({
     atMs: Math.floor((i / pods) * durationMs),
     name: `pod-${i}`,

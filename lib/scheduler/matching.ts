@@ -1,17 +1,9 @@
 // Label, affinity and toleration matching shared by the plugins.
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-}
+import type { NodeSelectorRequirement, NodeSelectorTerm, Node, Taint, Toleration } from '../apimachinery/generated/kinds.ts';
+import type { ObjectView } from '../apimachinery/object.ts';
 
-export interface Toleration {
-  key?: string;
-  operator?: 'Exists' | 'Equal';
-  value?: string;
-  effect?: string;
-}
+export type { NodeSelectorTerm, Taint, Toleration };
 
 export function tolerates(toleration: Toleration, taint: Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
@@ -22,18 +14,8 @@ export function tolerates(toleration: Toleration, taint: Taint): boolean {
 export const untolerated = (taints: Taint[], tolerations: Toleration[], effects: string[]) =>
   taints.filter((t) => effects.includes(t.effect) && !tolerations.some((tol) => tolerates(tol, t)));
 
-interface Requirement {
-  key: string;
-  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
-  values?: string[];
-}
-
-export interface NodeSelectorTerm {
-  matchExpressions?: Requirement[];
-  matchFields?: Requirement[];
-}
-
-function requirementMatches(r: Requirement, value: string | undefined): boolean {
+/** In, NotIn, Exists, DoesNotExist, Gt or Lt; any other operator matches nothing. */
+function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
   switch (r.operator) {
     case 'In':
       return value !== undefined && (r.values ?? []).includes(value);
@@ -52,7 +34,7 @@ function requirementMatches(r: Requirement, value: string | undefined): boolean 
   }
 }
 
-export function termMatches(term: NodeSelectorTerm, node: any): boolean {
+export function termMatches(term: NodeSelectorTerm, node: ObjectView<Node>): boolean {
   const labels: Record<string, string> = node.metadata.labels ?? {};
   const expressions = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];

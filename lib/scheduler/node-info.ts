@@ -1,4 +1,6 @@
-import type { KubeObject } from '../apimachinery/meta.ts';
+import type { Node, Taint } from '../apimachinery/generated/kinds.ts';
+import type { ObjectView } from '../apimachinery/object.ts';
+import type { SchedulingPod } from './types.ts';
 import { add, emptyResources, fromQuantities, nonZeroRequests, podRequests, type Resources } from './resources.ts';
 
 /** What the scheduler knows about one node: capacity, what is requested on it, and its pods. */
@@ -7,16 +9,16 @@ export class NodeInfo {
   requested: Resources = emptyResources();
   /** Requests counting best-effort pods at the scoring defaults (for utilisation and scores). */
   nonZeroRequested: Resources = emptyResources();
-  pods = new Map<string, { pod: any; requests: Resources }>();
+  pods = new Map<string, { pod: SchedulingPod; requests: Resources }>();
   /** Pods that preempted others here and wait for the room: lower-priority pods may not take it. */
   nominated = new Map<string, { priority: number; requests: Resources }>();
 
   /** Read once per node change, not once per pod per node. */
-  taints: any[] | null = null;
+  taints: Taint[] | null = null;
   hasPreferNoSchedule = false;
   unschedulable = false;
 
-  constructor(public node: any) {
+  constructor(public node: ObjectView<Node>) {
     this.allocatable = NodeInfo.allocatableOf(node);
     this.readSpec();
     this.refresh();
@@ -25,11 +27,11 @@ export class NodeInfo {
   private readSpec() {
     const taints = this.node.spec?.taints;
     this.taints = taints?.length ? taints : null;
-    this.hasPreferNoSchedule = !!this.taints?.some((t: any) => t.effect === 'PreferNoSchedule');
+    this.hasPreferNoSchedule = !!this.taints?.some((t) => t.effect === 'PreferNoSchedule');
     this.unschedulable = !!this.node.spec?.unschedulable;
   }
 
-  static allocatableOf(node: any): Resources {
+  static allocatableOf(node: ObjectView<Node>): Resources {
     const r = fromQuantities(node.status?.allocatable ?? node.status?.capacity);
     if (!r.pods) r.pods = 110;
     return r;
@@ -39,14 +41,14 @@ export class NodeInfo {
     return this.node.metadata.name;
   }
 
-  setNode(node: any) {
+  setNode(node: ObjectView<Node>) {
     this.node = node;
     this.allocatable = NodeInfo.allocatableOf(node);
     this.readSpec();
     this.refresh();
   }
 
-  addPod(key: string, pod: KubeObject) {
+  addPod(key: string, pod: SchedulingPod) {
     if (this.pods.has(key)) this.removePod(key);
     const requests = podRequests(pod);
     this.pods.set(key, { pod, requests });

@@ -1,5 +1,5 @@
 import type { ObjectApi } from '../apiserver/object-api.ts';
-import type { ClusterView, CycleState } from './types.ts';
+import type { ClusterView, CycleState, SchedulingPod } from './types.ts';
 import { FILTER_PLUGINS } from './plugins/index.ts';
 
 // PostFilter: when no node fits, a pod may evict lower-priority pods. For each
@@ -8,7 +8,7 @@ import { FILTER_PLUGINS } from './plugins/index.ts';
 
 export interface Preemption {
   node: string;
-  victims: any[];
+  victims: SchedulingPod[];
 }
 
 export function findPreemption(state: CycleState, cluster: ClusterView, api: ObjectApi): Preemption | undefined {
@@ -21,7 +21,7 @@ export function findPreemption(state: CycleState, cluster: ClusterView, api: Obj
     if (others.some((f) => !f.filter(state, node, cluster).ok)) continue;
     const candidates = [...node.pods.values()].filter(({ pod }) => (pod.spec?.priority ?? 0) < priority && !pod.metadata.deletionTimestamp).sort((a, b) => (a.pod.spec?.priority ?? 0) - (b.pod.spec?.priority ?? 0));
     const free = { cpu: node.allocatable.cpu - node.requested.cpu, memory: node.allocatable.memory - node.requested.memory, pods: node.allocatable.pods - node.requested.pods };
-    const victims: any[] = [];
+    const victims: SchedulingPod[] = [];
     const fits = () => free.cpu >= state.requests.cpu && free.memory >= state.requests.memory && free.pods >= 1;
     for (const c of candidates) {
       if (fits()) break;

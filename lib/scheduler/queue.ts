@@ -2,15 +2,23 @@
 // backoff area (1 s doubling to 10 s per pod), and unschedulable pods parked
 // until a cluster event (node added or changed, pod deleted) could help them.
 
+import type { SchedulingPod } from './types.ts';
+
 export interface QueuedPod {
   key: string;
-  pod: any;
+  /** null once deleted from the queue (skipped when popped). */
+  pod: SchedulingPod | null;
   attempts: number;
   seq: number;
 }
 
-const priorityOf = (p: QueuedPod) => p.pod.spec?.priority ?? 0;
-const createdOf = (p: QueuedPod) => Date.parse(p.pod.metadata.creationTimestamp ?? 0);
+/** A queued pod as pop() hands it out: never a deleted one. */
+export type PoppedPod = QueuedPod & { pod: SchedulingPod };
+
+// An item deleted from the queue keeps its heap slot with pod null until popped, and comparing such an
+// item throws here: a known problem, left for a fix of its own (the casts keep today's behaviour).
+const priorityOf = (p: QueuedPod) => (p.pod as SchedulingPod).spec?.priority ?? 0;
+const createdOf = (p: QueuedPod) => Date.parse(String((p.pod as SchedulingPod).metadata.creationTimestamp ?? 0));
 const before = (a: QueuedPod, b: QueuedPod) => priorityOf(a) > priorityOf(b) || (priorityOf(a) === priorityOf(b) && (createdOf(a) < createdOf(b) || (createdOf(a) === createdOf(b) && a.seq < b.seq)));
 
 export class SchedulingQueue {
@@ -30,7 +38,7 @@ export class SchedulingQueue {
   }
 
   /** Adds or refreshes a pod; a changed pod gets another chance at once. */
-  add(key: string, pod: any) {
+  add(key: string, pod: SchedulingPod) {
     const existing = this.inHeap.get(key);
     if (existing) {
       existing.pod = pod;
@@ -56,18 +64,18 @@ export class SchedulingQueue {
     return this.inHeap.has(key) || this.backoff.has(key) || this.unschedulable.has(key);
   }
 
-  pop(): QueuedPod | undefined {
+  pop(): PoppedPod | undefined {
     this.flushBackoff();
     while (this.heap.length) {
       const top = this.heap[0];
-      const last = this.heap.pop()!;
-      if (this.heap.length) {
+      const last = this.heap.pop();
+      if (last && this.heap.length) {
         this.heap[0] = last;
         this.down(0);
       }
       if (top.pod === null) continue;
       this.inHeap.delete(top.key);
-      return top;
+      return top as PoppedPod;
     }
     return undefined;
   }

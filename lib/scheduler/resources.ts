@@ -1,3 +1,5 @@
+import type { Pod } from '../apimachinery/generated/kinds.ts';
+import type { ObjectView } from '../apimachinery/object.ts';
 import { milliCpu, parseQuantity } from '../apimachinery/quantity.ts';
 
 // Resource vectors in scheduler units: cpu in millicores, memory in bytes,
@@ -30,7 +32,7 @@ export function fromQuantities(map: Record<string, unknown> | undefined): Resour
  * containers' requests, or the largest init container's if that is more,
  * plus one pod slot.
  */
-export function podRequests(pod: any): Resources {
+export function podRequests(pod: Pick<ObjectView<Pod>, 'spec'>): Resources {
   const total = emptyResources();
   for (const c of pod.spec?.containers ?? []) add(total, fromQuantities(c.resources?.requests));
   for (const c of pod.spec?.initContainers ?? []) {

@@ -4,6 +4,8 @@ import type { EventRecorder } from '../apiserver/events.ts';
 import { DEFAULT_SCHEDULER } from '../apiserver/defaults.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import { clone, timestamp } from '../apimachinery/meta.ts';
+import type { PodCondition, PodSpec, PodStatus } from '../apimachinery/generated/kinds.ts';
+import type { KubeObject } from '../apimachinery/object.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 import type { CacheEvent } from '../store/watch-cache.ts';
 import { assignedMessage, DecisionLog, type DecisionDetail, type NodeDetail, type PlacementFacts } from './decisions.ts';
@@ -11,9 +13,9 @@ import { EntropyTracker } from './entropy.ts';
 import { NodeInfo } from './node-info.ts';
 import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
 import { nodesToFind, type Profile, type SchedulerConfig } from './profiles.ts';
-import { SchedulingQueue, type QueuedPod } from './queue.ts';
+import { SchedulingQueue, type PoppedPod } from './queue.ts';
 import { nonZeroRequests, podRequests } from './resources.ts';
-import { SKIP, type ClusterView, type CycleState, type FilterPlugin } from './types.ts';
+import { SKIP, type ClusterView, type CycleState, type FilterPlugin, type SchedulingPod } from './types.ts';
 import { findPreemption } from './preemption.ts';
 
 // The scheduler: takes pending pods whose schedulerName is ours, filters the
@@ -36,8 +38,8 @@ export interface SchedulerDeps {
   onDecision?: (d: DecisionDetail) => void;
 }
 
-const podKey = (pod: any) => `${pod.metadata.namespace}/${pod.metadata.name}`;
-const isFinished = (pod: any) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+const podKey = (pod: KubeObject) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+const isFinished = (pod: SchedulingPod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 
 export class Scheduler {
   readonly queue = new SchedulingQueue();
@@ -78,7 +80,7 @@ export class Scheduler {
     const { api } = this.deps;
     const rv = api.cache.resourceVersion;
     for (const node of api.cache.list(NODES.key).items) this.upsertNode(node);
-    for (const pod of api.cache.list(PODS.key).items as any[]) this.observePod(pod, undefined);
+    for (const pod of api.cache.list(PODS.key).items as SchedulingPod[]) this.observePod(pod, undefined);
     this.rebuildEntropy();
     this.unsubscribe.push(api.cache.watch({ resource: NODES.key }, rv, (e) => this.onNodeEvent(e)));
     this.unsubscribe.push(api.cache.watch({ resource: PODS.key }, rv, (e) => this.onPodEvent(e)));
@@ -119,7 +121,7 @@ export class Scheduler {
   private ordered: NodeInfo[] | undefined;
 
   private view(): ClusterView {
-    this.ordered ??= this.nodeOrder.map((n) => this.nodes.get(n)!).filter(Boolean);
+    this.ordered ??= this.nodeOrder.map((n) => this.nodes.get(n)).filter((n): n is NodeInfo => Boolean(n));
     return { nodes: this.ordered, entropy: this.entropy, cpuWeight: this.config.cpuWeight };
   }
 
@@ -136,7 +138,7 @@ export class Scheduler {
     this.entropy.add(info.cachedU);
   }
 
-  private upsertNode(node: any) {
+  private upsertNode(node: KubeObject) {
     const existing = this.nodes.get(node.metadata.name);
     if (existing) this.mutate(existing, () => existing.setNode(node));
     else {
@@ -166,12 +168,12 @@ export class Scheduler {
     this.kick();
   }
 
-  private ours(pod: any) {
+  private ours(pod: SchedulingPod) {
     return (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER) === DEFAULT_SCHEDULER;
   }
 
   /** Keeps node accounting and the queue in step with a pod's latest state. */
-  private observePod(pod: any, previous: any | undefined) {
+  private observePod(pod: SchedulingPod, previous: SchedulingPod | undefined) {
     const key = podKey(pod);
     const node = pod.spec?.nodeName;
     const prevNode = previous?.spec?.nodeName ?? this.assumed.get(key);
@@ -192,7 +194,8 @@ export class Scheduler {
   }
 
   private onPodEvent(e: CacheEvent) {
-    const pod = e.object as any;
+    const pod = e.object as SchedulingPod;
+    const previous = e.previous as SchedulingPod | undefined;
     const key = podKey(pod);
     if (e.type === 'DELETED') {
       const node = pod.spec?.nodeName ?? this.assumed.get(key);
@@ -203,8 +206,8 @@ export class Scheduler {
       this.clearNomination(key);
       if (node) this.queue.moveAllToActive(); // capacity was freed
     } else {
-      const wasCounting = e.previous && (e.previous as any).spec?.nodeName && !isFinished(e.previous);
-      this.observePod(pod, e.previous);
+      const wasCounting = previous && previous.spec?.nodeName && !isFinished(previous);
+      this.observePod(pod, previous);
       if (wasCounting && isFinished(pod)) this.queue.moveAllToActive();
     }
     this.kick();
@@ -222,7 +225,7 @@ export class Scheduler {
 
   private drain() {
     const deadline = performance.now() + 20;
-    let item: QueuedPod | undefined;
+    let item: PoppedPod | undefined;
     while (performance.now() < deadline && this.inflightBinds < 256 && (item = this.queue.pop())) this.scheduleOne(item);
     if (this.queue.sizes.active && this.inflightBinds < 256) this.kick();
     else {
@@ -235,9 +238,12 @@ export class Scheduler {
     }
   }
 
-  private profileFor(pod: any): Profile {
+  private profileFor(pod: SchedulingPod): Profile {
     const wanted = pod.metadata.annotations?.[PROFILE_ANNOTATION] ?? this.config.defaultProfile;
-    return this.config.profiles.find((p) => p.name === wanted) ?? this.config.profiles.find((p) => p.name === this.config.defaultProfile)!;
+    const profile = this.config.profiles.find((p) => p.name === wanted) ?? this.config.profiles.find((p) => p.name === this.config.defaultProfile);
+    // The configuration's schema requires the default profile to be one of its profiles.
+    if (!profile) throw new Error(`no scheduler profile "${this.config.defaultProfile}"`);
+    return profile;
   }
 
   /**
@@ -249,7 +255,7 @@ export class Scheduler {
   /** Reused score buffers: scoring thousands of nodes per pod must not allocate per pod. */
   private scratch = new Float64Array(0);
   private rawScratch: number[] = [];
-  private wantDetail(pod: any): boolean {
+  private wantDetail(pod: SchedulingPod): boolean {
     if (pod.metadata.annotations?.[RECORD_ANNOTATION] === 'full') return true;
     const now = performance.now();
     if (now - this.lastDetailAt < 20) return false;
@@ -257,9 +263,9 @@ export class Scheduler {
     return true;
   }
 
-  private scheduleOne(item: QueuedPod) {
+  private scheduleOne(item: PoppedPod) {
     const started = performance.now();
-    const pod = this.deps.api.peek(PODS, item.pod.metadata.namespace, item.pod.metadata.name) as any;
+    const pod = this.deps.api.peek(PODS, item.pod.metadata.namespace, item.pod.metadata.name) as SchedulingPod | undefined;
     if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || pod.metadata.uid !== item.pod.metadata.uid) return;
     try {
       this.attempt(item, pod, started);
@@ -271,7 +277,7 @@ export class Scheduler {
     }
   }
 
-  private attempt(item: QueuedPod, pod: any, started: number) {
+  private attempt(item: PoppedPod, pod: SchedulingPod, started: number) {
     this.stats.attempts++;
     const profile = this.profileFor(pod);
     const cluster = this.view();
@@ -293,7 +299,7 @@ export class Scheduler {
       const node = all[(start + i) % total];
       evaluated++;
       let failedBy: FilterPlugin | undefined;
-      let reason: string | undefined;
+      let reason = '';
       for (let f = 0; f < filters.length; f++) {
         const verdict = filters[f].filter(state, node, cluster);
         if (!verdict.ok) {
@@ -303,7 +309,7 @@ export class Scheduler {
         }
       }
       if (failedBy) {
-        reasons[reason!] = (reasons[reason!] ?? 0) + 1;
+        reasons[reason] = (reasons[reason] ?? 0) + 1;
         if (full) detail.push({ node: node.name, feasible: false, plugin: failedBy.name, reason });
       } else feasible.push(node);
     }
@@ -327,14 +333,14 @@ export class Scheduler {
     if (this.scratch.length < n) this.scratch = new Float64Array(n * 2);
     const totals = this.scratch.subarray(0, n).fill(0);
     const plugins = profile.scores.map((s) => ({ plugin: SCORE_PLUGINS[s.name], weight: s.weight })).filter((p) => p.plugin && p.weight > 0 && p.plugin.preScore?.(state, feasible, cluster) !== SKIP);
-    const perNode: NodeDetail[] | undefined = full ? feasible.map((node) => ({ node: node.name, feasible: true, scores: {} })) : undefined;
+    const perNode: (NodeDetail & { scores: NonNullable<NodeDetail['scores']> })[] | undefined = full ? feasible.map((node) => ({ node: node.name, feasible: true, scores: {} })) : undefined;
     if (this.rawScratch.length < n) this.rawScratch = new Array<number>(n * 2).fill(0);
     const raw = this.rawScratch;
     for (const { plugin, weight } of plugins) {
       for (let i = 0; i < n; i++) raw[i] = plugin.score(state, feasible[i], cluster);
       const normalized = plugin.normalizeScores ? plugin.normalizeScores(raw.slice(0, n)) : raw;
       for (let i = 0; i < n; i++) totals[i] += normalized[i] * weight;
-      if (perNode) for (let i = 0; i < n; i++) perNode[i].scores![plugin.name] = { raw: round(raw[i]), normalized: round(normalized[i]), weight };
+      if (perNode) for (let i = 0; i < n; i++) perNode[i].scores[plugin.name] = { raw: round(raw[i]), normalized: round(normalized[i]), weight };
     }
     // The best node, and the top five for the summary, in one pass.
     const top: number[] = [];
@@ -362,7 +368,7 @@ export class Scheduler {
     };
     // Reserve: account the pod on the node now, so the next pod sees the capacity as taken.
     const key = podKey(pod);
-    this.mutate(winner, () => winner.addPod(key, { ...pod, spec: { ...pod.spec, nodeName: winner.name } }));
+    this.mutate(winner, () => winner.addPod(key, { ...pod, spec: { ...pod.spec, nodeName: winner.name } as PodSpec }));
     this.assumed.set(key, winner.name);
     const decision: DecisionDetail = {
       ...base,
@@ -384,7 +390,7 @@ export class Scheduler {
 
   private nominations = new Map<string, string>();
 
-  private nominate(key: string, nodeName: string, pod: any, state: CycleState) {
+  private nominate(key: string, nodeName: string, pod: SchedulingPod, state: CycleState) {
     this.clearNomination(key);
     const info = this.nodes.get(nodeName);
     if (!info) return;
@@ -399,7 +405,7 @@ export class Scheduler {
     this.nominations.delete(key);
   }
 
-  private async bind(pod: any, node: NodeInfo, decision: DecisionDetail, item: QueuedPod) {
+  private async bind(pod: SchedulingPod, node: NodeInfo, decision: DecisionDetail, item: PoppedPod) {
     const key = podKey(pod);
     const summary = JSON.stringify({
       node: node.name,
@@ -410,7 +416,7 @@ export class Scheduler {
       top: decision.top.slice(0, 3).map((t) => `${t.node}=${t.score}`),
     });
     try {
-      await this.deps.api.bind(pod.metadata.namespace, pod.metadata.name, node.name, { [DECISION_ANNOTATION]: summary });
+      await this.deps.api.bind(pod.metadata.namespace ?? '', pod.metadata.name, node.name, { [DECISION_ANNOTATION]: summary });
       this.stats.scheduled++;
       this.finish(decision);
       this.deps.events.record(pod, 'Normal', 'Scheduled', decision.message, 'entroos-scheduler');
@@ -437,7 +443,7 @@ export class Scheduler {
     this.deps.onDecision?.(decision);
   }
 
-  private async markUnschedulable(pod: any, message: string, preemption: ReturnType<typeof findPreemption>) {
+  private async markUnschedulable(pod: SchedulingPod, message: string, preemption: ReturnType<typeof findPreemption>) {
     const { api, events } = this.deps;
     events.record(pod, 'Warning', 'FailedScheduling', message, 'entroos-scheduler');
     try {
@@ -447,16 +453,20 @@ export class Scheduler {
           await api.delete(PODS, victim.metadata.namespace, victim.metadata.name).catch(() => {});
         }
       }
-      const current = api.peek(PODS, pod.metadata.namespace, pod.metadata.name) as any;
+      const current = api.peek(PODS, pod.metadata.namespace, pod.metadata.name) as SchedulingPod | undefined;
       if (!current || current.spec?.nodeName) return;
-      const condition = (current.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
+      const condition = (current.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
       if (condition?.status === 'False' && condition.message === message && current.status?.nominatedNodeName === preemption?.node) return;
       const next = clone(current);
-      next.status.conditions = [
-        ...(next.status.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled'),
+      // Every pod has a status (the API server's defaults give it one). Kubernetes writes lastProbeTime as
+      // null on this condition (the generated type has no null).
+      const status = next.status as PodStatus;
+      const conditions: unknown[] = [
+        ...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'),
         { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: condition?.status === 'False' ? condition.lastTransitionTime : timestamp() },
       ];
-      if (preemption) next.status.nominatedNodeName = preemption.node;
+      status.conditions = conditions as PodCondition[];
+      if (preemption) status.nominatedNodeName = preemption.node;
       await api.commit(PODS, next);
     } catch (err) {
       if (!isApiError(err)) this.deps.log.warn({ err, pod: podKey(pod) }, 'could not record the scheduling failure');

@@ -1,11 +1,16 @@
+import type { Pod } from '../apimachinery/generated/kinds.ts';
+import type { Stored } from '../apimachinery/object.ts';
 import type { EntropyTracker } from './entropy.ts';
 import type { NodeInfo } from './node-info.ts';
 import type { Resources } from './resources.ts';
 
 // The scheduling framework's extension points, cut like kube-scheduler's.
 
+/** A pod as the scheduler holds it: a stored pod (its spec is read with care: pods in tests may lack parts). */
+export type SchedulingPod = Stored<Pod>;
+
 export interface CycleState {
-  pod: any;
+  pod: SchedulingPod;
   requests: Resources;
   /** requests with best-effort defaults (100m cpu, 200Mi memory), for scoring. */
   nonZero: Resources;
@@ -34,13 +39,13 @@ export const SKIP = 'Skip' as const;
 
 export interface FilterPlugin {
   name: string;
-  preFilter?(state: CycleState, cluster: ClusterView): typeof SKIP | void;
+  preFilter?(state: CycleState, cluster: ClusterView): typeof SKIP | undefined;
   filter(state: CycleState, node: NodeInfo, cluster: ClusterView): FilterVerdict;
 }
 
 export interface ScorePlugin {
   name: string;
-  preScore?(state: CycleState, nodes: NodeInfo[], cluster: ClusterView): typeof SKIP | void;
+  preScore?(state: CycleState, nodes: NodeInfo[], cluster: ClusterView): typeof SKIP | undefined;
   /** A raw score for the node; normalizeScores (if present) maps raw scores to 0..100. */
   score(state: CycleState, node: NodeInfo, cluster: ClusterView): number;
   normalizeScores?(scores: number[]): number[];

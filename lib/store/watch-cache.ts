@@ -118,7 +118,11 @@ export class WatchCache {
     const bucket = this.resources.get(resource);
     const items: KubeObject[] = [];
     if (bucket) {
-      for (const key of bucket.sortedKeys()) if (namespace === undefined || key.startsWith(`${namespace}/`)) items.push(bucket.get(key)!);
+      for (const key of bucket.sortedKeys()) {
+        if (namespace !== undefined && !key.startsWith(`${namespace}/`)) continue;
+        const object = bucket.get(key);
+        if (object) items.push(object);
+      }
     }
     return { items, resourceVersion: this.rv };
   }
@@ -137,19 +141,20 @@ export class WatchCache {
     const bucket = this.bucket(resource);
     const key = keyOf(namespace, name);
     const previous = bucket.get(key);
-    if (!object && !previous) throw new Error(`${resource} ${key} does not exist`);
-    const rv = ++this.rv;
+    let rv: number;
     let event: CacheEvent;
     if (object) {
+      rv = ++this.rv;
       object.metadata.resourceVersion = String(rv);
       bucket.set(key, object);
       event = { type: previous ? 'MODIFIED' : 'ADDED', resource, object, previous, resourceVersion: rv };
-    } else {
+    } else if (previous) {
+      rv = ++this.rv;
       bucket.delete(key);
       // A deleted object is announced with the deletion's resourceVersion.
-      const gone = { ...previous!, metadata: { ...previous!.metadata, resourceVersion: String(rv) } };
+      const gone = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(rv) } };
       event = { type: 'DELETED', resource, object: gone, previous, resourceVersion: rv };
-    }
+    } else throw new Error(`${resource} ${key} does not exist`);
     const done = new Promise<void>((resolve, reject) => this.pending.push({ event, resolve, reject }));
     this.schedule();
     return { resourceVersion: rv, done };

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 
@@ -11,7 +11,7 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-async function logInAs(page: import('@playwright/test').Page, username: string, password: string) {
+async function logInAs(page: Page, username: string, password: string) {
   await page.goto(`${server.url}/login`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);

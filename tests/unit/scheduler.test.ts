@@ -11,15 +11,26 @@ import { PodTopologySpread } from '@/lib/scheduler/plugins/pod-topology-spread.t
 import { Entropy, Pack } from '@/lib/scheduler/plugins/entropy.ts';
 import { nodesToFind, schedulerConfigSchema, DEFAULT_SCHEDULER_CONFIG } from '@/lib/scheduler/profiles.ts';
 import { unschedulableMessage } from '@/lib/scheduler/scheduler.ts';
-import type { ClusterView, CycleState } from '@/lib/scheduler/types.ts';
+import type { ClusterView, CycleState, SchedulingPod } from '@/lib/scheduler/types.ts';
+import type { NodeSpec, PodSpec } from '@/lib/apimachinery/generated/kinds.ts';
 
-const node = (name: string, extra: any = {}) =>
+interface NodeExtra {
+  labels?: Record<string, string>;
+  spec?: NodeSpec;
+  cpu?: string;
+  memory?: string;
+  pods?: string;
+}
+/** Spec fields for the pod, and its one container's requests. */
+type PodExtra = Partial<PodSpec> & { requests?: Record<string, string> };
+
+const node = (name: string, extra: NodeExtra = {}) =>
   new NodeInfo({ metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(extra.labels ?? {}) } }, spec: extra.spec ?? {}, status: { allocatable: { cpu: extra.cpu ?? '4', memory: extra.memory ?? '8Gi', pods: extra.pods ?? '110' } } });
-const pod = (name: string, spec: any = {}, labels: Record<string, string> = {}) => ({
-  metadata: { name, namespace: 'default', labels, creationTimestamp: '2026-01-01T00:00:00Z' },
+const pod = (name: string, spec: PodExtra = {}, labels: Record<string, string> = {}): SchedulingPod => ({
+  metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '1', labels, creationTimestamp: '2026-01-01T00:00:00Z' },
   spec: { containers: [{ name: 'c', image: 'i', resources: { requests: spec.requests ?? { cpu: '1', memory: '1Gi' } } }], ...spec },
 });
-const stateFor = (p: any): CycleState => ({ pod: p, requests: podRequests(p), nonZero: nonZeroRequests(podRequests(p)), data: new Map() });
+const stateFor = (p: SchedulingPod): CycleState => ({ pod: p, requests: podRequests(p), nonZero: nonZeroRequests(podRequests(p)), data: new Map() });
 
 describe('entropy', () => {
   it('keeps running sums equal to the naive definition after many updates', () => {
@@ -40,7 +51,7 @@ describe('entropy', () => {
 
   it('scales to 100 for an even cluster and prefers the emptier node', () => {
     const nodes = [node('a'), node('b'), node('c')];
-    nodes[0].addPod('x', pod('x', { requests: { cpu: '2', memory: '4Gi' } }) as any);
+    nodes[0].addPod('x', pod('x', { requests: { cpu: '2', memory: '4Gi' } }));
     const tracker = new EntropyTracker();
     tracker.reset(nodes.map((n) => n.utilisation(0.5)));
     const cluster: ClusterView = { nodes, entropy: tracker, cpuWeight: 0.5 };
@@ -59,9 +70,9 @@ describe('entropy', () => {
 describe('SchedulingQueue', () => {
   it('pops by priority, then age, and backs off failures', async () => {
     const q = new SchedulingQueue(30, 60);
-    q.add('low', { ...pod('low'), spec: { priority: 0 } });
-    q.add('high', { ...pod('high'), spec: { priority: 100 } });
-    q.add('older', { ...pod('older'), metadata: { ...pod('older').metadata, creationTimestamp: '2025-01-01T00:00:00Z' }, spec: { priority: 0 } });
+    q.add('low', { ...pod('low'), spec: { containers: [], priority: 0 } });
+    q.add('high', { ...pod('high'), spec: { containers: [], priority: 100 } });
+    q.add('older', { ...pod('older'), metadata: { ...pod('older').metadata, creationTimestamp: '2025-01-01T00:00:00Z' }, spec: { containers: [], priority: 0 } });
     expect([q.pop()!.key, q.pop()!.key, q.pop()!.key]).toEqual(['high', 'older', 'low']);
     q.add('retry', pod('retry'));
     const item = q.pop()!;
@@ -89,7 +100,7 @@ describe('filter plugins', () => {
     const n = node('n', { cpu: '1', memory: '512Mi', pods: '1' });
     expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: { cpu: '2' } })), n, cluster([n]))).toEqual({ ok: false, reason: 'Insufficient cpu' });
     expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: { memory: '1Gi' } })), n, cluster([n]))).toEqual({ ok: false, reason: 'Insufficient memory' });
-    n.addPod('x', pod('x', { requests: {} }) as any);
+    n.addPod('x', pod('x', { requests: {} }));
     expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: {} })), n, cluster([n]))).toEqual({ ok: false, reason: 'Too many pods' });
     const gpu = new NodeInfo({ metadata: { name: 'g' }, status: { allocatable: { cpu: '4', memory: '8Gi', 'nvidia.com/gpu': '1' } } });
     expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: { 'nvidia.com/gpu': '2' } })), gpu, cluster([gpu]))).toEqual({ ok: false, reason: 'Insufficient nvidia.com/gpu' });
@@ -119,7 +130,7 @@ describe('filter plugins', () => {
   it('PodTopologySpread keeps the skew within maxSkew', () => {
     const a = node('a', { labels: { zone: 'a' } });
     const b = node('b', { labels: { zone: 'b' } });
-    a.addPod('x', pod('x', {}, { app: 'web' }) as any);
+    a.addPod('x', pod('x', {}, { app: 'web' }));
     const s = stateFor(pod('p', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } }] }, { app: 'web' }));
     const view = cluster([a, b]);
     PodTopologySpread.preFilter!(s, view);

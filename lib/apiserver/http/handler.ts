@@ -12,6 +12,8 @@ import { toTable, wantsTable } from '../tables.ts';
 import { watchResponse } from './watch.ts';
 import { selectorToString } from '../../apimachinery/selectors.ts';
 import { clone } from '../../apimachinery/meta.ts';
+import type { Binding, Deployment, Namespace, ReplicaSet, Scale } from '../../apimachinery/generated/kinds.ts';
+import type { KubeObject, Stored } from '../../apimachinery/object.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
 import { podLogResponse } from './logs.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from './metrics.ts';
@@ -157,7 +159,11 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
     throw notFound(`the server could not find the requested resource: ${t.plural} must be addressed under /namespaces/{namespace}/`);
   }
 
-  if (subresource) return serveSubresource(req, url, deps, t, namespace, name!, subresource);
+  // list, watch, create and deletecollection address the collection; the other verbs an object named on the
+  // path. (A PUT or PATCH on a collection path also gets here without a name: it fails as before, looking up
+  // "undefined", where Kubernetes would answer 405.)
+  const objectName = name as string;
+  if (subresource) return serveSubresource(req, url, deps, t, namespace, objectName, subresource);
 
   switch (verb) {
     case 'list': {
@@ -173,7 +179,7 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
     case 'watch':
       return watchResponse(api, t, namespace, url, table, deps.watchBookmarkMs, name);
     case 'get': {
-      const obj = api.get(t, namespace, name!);
+      const obj = api.get(t, namespace, objectName);
       return json(table ? toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, q.get('includeObject')) : obj);
     }
     case 'create': {
@@ -181,12 +187,12 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
       return json(created, 201);
     }
     case 'update':
-      return json(await api.update(t, namespace, name!, await readBody(req)));
+      return json(await api.update(t, namespace, objectName, await readBody(req)));
     case 'patch':
-      return json(await api.patch(t, namespace, name!, patchTypeOf(req), await readBody(req)));
+      return json(await api.patch(t, namespace, objectName, patchTypeOf(req), await readBody(req)));
     case 'delete': {
       const options = deleteOptions(url, await readBody(req));
-      const { object, removed } = await api.delete(t, namespace, name!, options);
+      const { object, removed } = await api.delete(t, namespace, objectName, options);
       return json(object, removed ? 200 : 202);
     }
     case 'deletecollection': {
@@ -207,19 +213,34 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
   }
 }
 
+/** A DeleteOptions body as sent: nothing in it is checked yet. */
+interface DeleteOptionsBody {
+  propagationPolicy?: unknown;
+  orphanDependents?: unknown;
+  gracePeriodSeconds?: unknown;
+  preconditions?: DeleteOptions['preconditions'];
+}
+
+const PROPAGATION_POLICIES: unknown[] = ['Foreground', 'Background', 'Orphan'] satisfies DeleteOptions['propagationPolicy'][];
+
 function deleteOptions(url: URL, body: unknown): DeleteOptions {
-  const b = (body ?? {}) as Record<string, any>;
+  const b = (body ?? {}) as DeleteOptionsBody;
   const policy = url.searchParams.get('propagationPolicy') ?? b.propagationPolicy ?? (b.orphanDependents === true ? 'Orphan' : undefined);
-  if (policy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(policy)) {
+  if (policy !== undefined && !PROPAGATION_POLICIES.includes(policy)) {
     throw badRequest(`propagationPolicy must be Foreground, Background or Orphan (got "${policy}")`);
   }
   const graceRaw = url.searchParams.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
   const grace = graceRaw === undefined || graceRaw === null || graceRaw === '' ? undefined : Number(graceRaw);
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw badRequest('gracePeriodSeconds must be a non-negative integer');
-  return { propagationPolicy: policy, gracePeriodSeconds: grace, preconditions: b.preconditions };
+  return { propagationPolicy: policy as DeleteOptions['propagationPolicy'], gracePeriodSeconds: grace, preconditions: b.preconditions };
 }
 
-function scaleOf(t: ResourceType, obj: any) {
+/** The kinds with a scale subresource. */
+type Scalable = Stored<Deployment> | Stored<ReplicaSet>;
+type Json = Parameters<typeof jsonPatch>[0];
+
+function scaleOf(t: ResourceType, object: KubeObject) {
+  const obj = object as Scalable;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -241,41 +262,46 @@ async function serveSubresource(req: Request, url: URL, deps: KubeApiDeps, t: Re
     const current = api.get(t, namespace, name);
     if (method === 'GET') return json(scaleOf(t, current));
     if (method === 'PUT' || method === 'PATCH') {
-      const body = (await readBody(req)) as any;
-      let scale = scaleOf(t, current) as any;
-      if (method === 'PUT') scale = body;
+      const body = (await readBody(req)) as Json;
+      let result: unknown = scaleOf(t, current);
+      if (method === 'PUT') result = body;
       else {
         const type = patchTypeOf(req);
-        scale = type === 'json' ? jsonPatch(scale, body) : mergePatch(scale, body);
+        result = type === 'json' ? jsonPatch(result as Json, body) : mergePatch(result as Json, body);
       }
+      // What the client sent or the patch made: nothing in it is checked yet.
+      const scale = result as Partial<Scale> | null | undefined;
       const replicas = scale?.spec?.replicas;
-      if (!Number.isInteger(replicas) || replicas < 0) {
+      if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
         throw new ApiError(422, 'Invalid', `Scale "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
           kind: 'Scale',
           name,
           causes: [{ reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0', field: 'spec.replicas' }],
         });
       }
-      if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
+      if (scale?.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
         throw conflictError(t, name);
       }
-      const next = clone(current) as any;
-      next.spec.replicas = replicas;
+      const next = clone(current) as Scalable;
+      // Every stored Deployment and ReplicaSet has a spec (the defaults give it one).
+      (next.spec as { replicas?: number }).replicas = replicas;
       const updated = await api.replace(t, current, next);
       return json(scaleOf(t, updated));
     }
   }
   if (sub === 'binding' && method === 'POST') {
-    const body = (await readBody(req)) as any;
-    const nodeName = body?.target?.name;
+    const body = (await readBody(req)) as Partial<Binding> | null | undefined;
+    const nodeName: unknown = body?.target?.name;
     if (!nodeName || typeof nodeName !== 'string') {
       throw new ApiError(422, 'Invalid', 'Binding is invalid: target.name: Required value', { kind: 'Binding', causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }] });
     }
-    await api.bind(namespace!, name, nodeName);
+    // Pods are namespaced: serveObject has refused a pod path without a namespace. (For a kind that is not,
+    // the lookup of the pod fails as it always has: the cache keys an absent namespace as "".)
+    await api.bind(namespace ?? '', name, nodeName);
     return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
   if (sub === 'eviction' && method === 'POST') {
-    const body = (await readBody(req)) as any;
+    const body = (await readBody(req)) as { deleteOptions?: unknown } | null | undefined;
     await api.delete(t, namespace, name, deleteOptions(url, body?.deleteOptions));
     const pod = api.peek(t, namespace, name);
     if (pod) deps.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
@@ -283,9 +309,9 @@ async function serveSubresource(req: Request, url: URL, deps: KubeApiDeps, t: Re
   }
   if (sub === 'log' && method === 'GET') return podLogResponse((pod, container, options) => deps.nodes.logs(pod, container, options), api, api.get(t, namespace, name), url, req.signal, deps.logFollowPollMs);
   if (sub === 'finalize' && method === 'PUT') {
-    const body = (await readBody(req)) as any;
+    const body = (await readBody(req)) as Partial<Namespace> | null | undefined;
     const current = api.get(t, namespace, name);
-    const next = clone(current) as any;
+    const next = clone(current) as Stored<Namespace>;
     next.spec = { ...next.spec, finalizers: body?.spec?.finalizers ?? [] };
     return json(await api.commit(t, next));
   }

@@ -1,4 +1,6 @@
 import { badRequest } from '../../apimachinery/errors.ts';
+import type { Pod } from '../../apimachinery/generated/kinds.ts';
+import type { KubeObject, Stored } from '../../apimachinery/object.ts';
 import type { LogOptions, LogResult, ObjectApi } from '../object-api.ts';
 import { typeByKey } from '../../apimachinery/registry.ts';
 
@@ -30,22 +32,23 @@ function optionsOf(url: URL): LogOptions {
   return { previous: q.get('previous') === 'true', tailLines, timestamps: q.get('timestamps') === 'true', sinceTime };
 }
 
-export type LogReader = (pod: any, container: string, options: LogOptions) => Promise<LogResult | undefined>;
+export type LogReader = (pod: KubeObject, container: string, options: LogOptions) => Promise<LogResult | undefined>;
 
 /** `pollMs`: how often a followed log looks for new lines. */
-export async function podLogResponse(read: LogReader, api: ObjectApi, pod: any, url: URL, signal: AbortSignal, pollMs: number): Promise<Response> {
+export async function podLogResponse(read: LogReader, api: ObjectApi, object: KubeObject, url: URL, signal: AbortSignal, pollMs: number): Promise<Response> {
+  const pod = object as Stored<Pod>;
   const name = pod.metadata.name;
   const container = url.searchParams.get('container') ?? pod.spec?.containers?.[0]?.name;
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  if (!all.some((c: any) => c.name === container)) {
-    const names = (pod.spec?.containers ?? []).map((c: any) => c.name).join(' ');
+  if (container === undefined || !all.some((c) => c.name === container)) {
+    const names = (pod.spec?.containers ?? []).map((c) => c.name).join(' ');
     throw badRequest(`container ${container} is not valid for pod ${name}${names ? `; choose one of: [${names}]` : ''}`);
   }
   const options = optionsOf(url);
   const first = await read(pod, container, options);
   if (!first) {
     if (options.previous) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
-    const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s: any) => s.name === container);
+    const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container);
     const reason = status?.state?.waiting?.reason ?? (pod.spec?.nodeName ? 'ContainerCreating' : 'the pod is not scheduled yet');
     throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
   }
@@ -71,7 +74,7 @@ export async function podLogResponse(read: LogReader, api: ObjectApi, pod: any, 
         if (busy) return;
         busy = true;
         try {
-          const current = api.peek(PODS, pod.metadata.namespace, name) as any;
+          const current = api.peek(PODS, pod.metadata.namespace, name);
           const same = current?.metadata.uid === pod.metadata.uid;
           let next = same ? await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor }) : undefined;
           // The container stopped (and may have restarted since): finish the run we were following from its

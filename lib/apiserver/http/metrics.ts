@@ -1,7 +1,9 @@
 import { notFound } from '../../apimachinery/errors.ts';
 import type { ObjectApi } from '../object-api.ts';
 import type { NodeReads, UsageSnapshot } from '../node-reads.ts';
+import type { Pod } from '../../apimachinery/generated/kinds.ts';
 import { timestamp } from '../../apimachinery/meta.ts';
+import type { KubeObject, Stored } from '../../apimachinery/object.ts';
 import { typeByKey } from '../../apimachinery/registry.ts';
 
 // metrics.k8s.io/v1beta1, as metrics-server serves it, from the simulated
@@ -29,15 +31,15 @@ export function metricsResourceList() {
   };
 }
 
-function nodeItem(usage: UsageSnapshot, node: any) {
+function nodeItem(usage: UsageSnapshot, node: KubeObject) {
   const used = usage.node(node.metadata.name);
   if (!used) return undefined;
   return { metadata: { name: node.metadata.name, creationTimestamp: timestamp(), labels: node.metadata.labels }, timestamp: timestamp(), window: '10s', usage: { cpu: cpu(used.cpuMilli), memory: memory(used.memoryBytes) } };
 }
 
-function podItem(usage: UsageSnapshot, pod: any) {
+function podItem(usage: UsageSnapshot, pod: KubeObject) {
   const containers = usage.pod(pod);
-  if (!containers || pod.status?.phase !== 'Running') return undefined;
+  if (!containers || (pod as Stored<Pod>).status?.phase !== 'Running') return undefined;
   return {
     metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: timestamp(), labels: pod.metadata.labels },
     timestamp: timestamp(),
@@ -66,7 +68,7 @@ export async function serveMetrics(api: ObjectApi, nodes: NodeReads, rest: strin
   if (tail[0] === 'pods') {
     const all = api.cache.list(typeByKey('pods').key, namespace).items;
     const pods = tail[1] ? all.filter((p) => p.metadata.name === tail[1]) : all;
-    const usage = await nodes.usage([...new Set(pods.map((p: any) => p.spec?.nodeName).filter(Boolean))]);
+    const usage = await nodes.usage([...new Set(pods.map((p) => (p as Stored<Pod>).spec?.nodeName).filter((n): n is string => Boolean(n)))]);
     if (tail[1]) {
       const pod = pods[0];
       const item = pod && podItem(usage, pod);

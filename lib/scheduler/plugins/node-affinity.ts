@@ -7,9 +7,9 @@ const REASON = "node(s) didn't match Pod's node affinity/selector";
 export const NodeAffinityFilter: FilterPlugin = {
   name: 'NodeAffinity',
   preFilter: (state) => {
-    const spec = state.pod.spec ?? {};
-    const hasSelector = spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0;
-    return hasSelector || spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ? undefined : SKIP;
+    const spec = state.pod.spec;
+    const hasSelector = spec?.nodeSelector && Object.keys(spec.nodeSelector).length > 0;
+    return hasSelector || spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ? undefined : SKIP;
   },
   filter: (state, node) => {
     const labels: Record<string, string> = node.node.metadata.labels ?? {};
@@ -25,7 +25,7 @@ export const NodeAffinityScore: ScorePlugin = {
   name: 'NodeAffinity',
   preScore: (state) => (state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ? undefined : SKIP),
   score: (state, node) => {
-    const preferred: { weight: number; preference: NodeSelectorTerm }[] = state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+    const preferred = state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     return preferred.reduce((sum, p) => (termMatches(p.preference, node.node) ? sum + (p.weight ?? 0) : sum), 0);
   },
   normalizeScores: (scores) => normalizeByMax(scores),

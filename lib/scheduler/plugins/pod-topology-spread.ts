@@ -1,12 +1,8 @@
+import type { TopologySpreadConstraint } from '../../apimachinery/generated/kinds.ts';
 import { selectorFromObject } from '../../apimachinery/selectors.ts';
 import { fail, PASS, SKIP, type FilterPlugin } from '../types.ts';
 
-interface Constraint {
-  maxSkew: number;
-  topologyKey: string;
-  whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
-  labelSelector?: any;
-}
+type Constraint = TopologySpreadConstraint;
 
 interface Spread {
   constraint: Constraint;
@@ -21,7 +17,7 @@ interface Spread {
 export const PodTopologySpread: FilterPlugin = {
   name: 'PodTopologySpread',
   preFilter: (state, cluster) => {
-    const constraints: Constraint[] = (state.pod.spec?.topologySpreadConstraints ?? []).filter((c: Constraint) => c.whenUnsatisfiable !== 'ScheduleAnyway');
+    const constraints = (state.pod.spec?.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable !== 'ScheduleAnyway');
     if (!constraints.length) return SKIP;
     const spreads: Spread[] = constraints.map((constraint) => {
       const matches = selectorFromObject(constraint.labelSelector);

@@ -18,6 +18,7 @@ export const TaintTolerationFilter: FilterPlugin = {
 export const TaintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
   preScore: (_state, nodes) => (nodes.some((n) => n.hasPreferNoSchedule) ? undefined : SKIP),
-  score: (state, node) => (node.hasPreferNoSchedule ? untolerated(node.taints!, state.pod.spec?.tolerations ?? [], ['PreferNoSchedule']).length : 0),
+  // A node with a PreferNoSchedule taint has taints.
+  score: (state, node) => (node.hasPreferNoSchedule ? untolerated(node.taints ?? [], state.pod.spec?.tolerations ?? [], ['PreferNoSchedule']).length : 0),
   normalizeScores: (scores) => normalizeByMax(scores, true),
 };

@@ -28,7 +28,7 @@ const candidateColumns: Column<{ node: string; score: number; entropyAfter?: num
   { header: 'Entropy after', cell: (t) => t.entropyAfter ?? '—' },
 ];
 
-const eventColumns: Column<{ type: string; reason: string; message: string; count?: number; object?: string }>[] = [
+const eventColumns: Column<{ type?: string; reason?: string; message?: string; count?: number; object?: string }>[] = [
   { header: 'Type', cell: (e) => e.type },
   { header: 'Reason', cell: (e) => e.reason },
   { header: 'Count', cell: (e) => e.count ?? 1 },
@@ -84,7 +84,7 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
             {'detail' in pod.decision && Array.isArray(pod.decision.detail) ? (
               <DecisionBreakdown detail={shownDetail(pod.decision.detail as NodeDetail[])} chosen={pod.decision.node} />
             ) : (
-              <DataTable rows={pod.decision.top.map((t) => ({ ...t, chosen: t.node === pod.decision!.node }))} columns={candidateColumns} testId="pod-candidates" empty="No candidates." />
+              <DataTable rows={pod.decision.top.map((t) => ({ ...t, chosen: t.node === pod.decision?.node }))} columns={candidateColumns} testId="pod-candidates" empty="No candidates." />
             )}
           </>
         )}

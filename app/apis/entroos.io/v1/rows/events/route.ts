@@ -1,5 +1,5 @@
 import { withAuth } from '@/lib/http/with-auth.ts';
-import { ApiError, badRequest } from '@/lib/apimachinery/errors.ts';
+import { badRequest } from '@/lib/apimachinery/errors.ts';
 import { eventRowList } from '@/lib/apiserver/views.ts';
 
 export const dynamic = 'force-dynamic';
