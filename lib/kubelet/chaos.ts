@@ -106,8 +106,9 @@ export class ChaosMonkey {
   }
 
   private inject() {
-    const spec = this.spec!;
-    const fault = this.pick(spec.faults)!;
+    const spec = this.spec;
+    const fault = spec && this.pick(spec.faults);
+    if (!spec || !fault) return;
     const target = fault.endsWith('-container') ? this.injectContainer(fault) : this.injectNode(fault, spec);
     if (!target) {
       this.skipped++;

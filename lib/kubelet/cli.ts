@@ -23,27 +23,31 @@ const { values } = parseArgs({
 });
 
 const say = (line: string) => process.stderr.write(`nko: ${line}\n`);
-const server = values.server ?? process.env.ENTROOS_SERVER;
-const token = values.token ?? process.env.ENTROOS_TOKEN;
+/** A setting the agent cannot run without: its value, or one line saying what to pass, and exit 2. */
+function required(value: string | undefined, hint: string): string {
+  if (value) return value;
+  say(hint);
+  process.exit(2);
+}
+
+const server = required(values.server ?? process.env.ENTROOS_SERVER, 'pass --server http://host:3000 (or set ENTROOS_SERVER)');
+const token = required(
+  values.token ?? process.env.ENTROOS_TOKEN,
+  'pass --token <API token> (or set ENTROOS_TOKEN); create one under Settings → API tokens (an admin token: nodes are cluster resources)',
+);
 const nodes = Number(values.nodes);
+const profile = values.profile ?? 'mixed';
+const seed = values.seed ?? '1';
 const leaseSeconds = Number(values['lease-seconds']);
-if (!server) {
-  say('pass --server http://host:3000 (or set ENTROOS_SERVER)');
-  process.exit(2);
-}
-if (!token) {
-  say('pass --token <API token> (or set ENTROOS_TOKEN); create one under Settings → API tokens (an admin token: nodes are cluster resources)');
-  process.exit(2);
-}
 if (!Number.isInteger(nodes) || nodes < 1 || nodes > 5000) {
   say(`--nodes must be a whole number from 1 to 5000 (got "${values.nodes}")`);
   process.exit(2);
 }
-if (!(values.profile! in PROFILES)) {
+if (!(profile in PROFILES)) {
   say(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${values.profile}")`);
   process.exit(2);
 }
-if (!/^\d{1,9}$/.test(values.seed!)) {
+if (!/^\d{1,9}$/.test(seed)) {
   say(`--seed must be a whole number (got "${values.seed}")`);
   process.exit(2);
 }
@@ -60,7 +64,7 @@ async function connect(): Promise<void> {
   let delay = 1000;
   for (;;) {
     try {
-      const res = await fetch(`${server!.replace(/\/$/, '')}/apis/entroos.io/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } });
+      const res = await fetch(`${server.replace(/\/$/, '')}/apis/entroos.io/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } });
       if (res.ok) {
         const me = (await res.json()) as { username: string; role: string };
         if (me.role !== 'admin') say(`warning: ${me.username} has role ${me.role}; registering nodes needs an admin token`);
@@ -78,15 +82,15 @@ async function connect(): Promise<void> {
 
 async function main() {
   await connect();
-  const backend = await httpBackend(server!, token!, log);
+  const backend = await httpBackend(server, token, log);
   // The server keeps the admins' image marks; follow them like a registry mirror would.
   const registry = new ImageRegistry(await backend.imageMarks());
   const refresh = setInterval(() => void backend.imageMarks().then((m) => registry.replaceMarks(m), (err) => log.warn({ err: (err as Error).message }, 'could not refresh image marks')), 5000);
   refresh.unref();
   const fleet = new NodeFleet(backend, log, { leaseSeconds, registry, seed: Number(values.seed) });
-  const specs = fleetFor(values.profile!, nodes, prefix);
+  const specs = fleetFor(profile, nodes, prefix);
   await fleet.start(specs);
-  const tunnel = openAgentTunnel(server!, token!, fleet, specs.map((n) => n.name), log);
+  const tunnel = openAgentTunnel(server, token, fleet, specs.map((n) => n.name), log);
   say(`running ${nodes} ${values.profile} node(s) ${specs[0].name}…${specs[specs.length - 1].name} against ${server}`);
   const stop = async () => {
     tunnel.close();

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { KubeObject } from '../apimachinery/meta.ts';
 import type { EventType } from '../apiserver/events.ts';
-import type { NodeBackend, PodEvent } from './backend.ts';
+import type { NodeBackend, NodeObject, PodEvent, PodObject } from './backend.ts';
 import { readNdjson } from '../apimachinery/ndjson.ts';
 import type { ImageMark } from './runtime/registry.ts';
 
@@ -24,24 +24,41 @@ export interface HttpBackend extends NodeBackend {
   close(): void;
 }
 
-const key = (pod: any) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+const key = (pod: PodObject) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+
+type PodList = { items: PodObject[]; metadata: { resourceVersion: string } };
+
+/** One line of a pod watch; an ERROR line carries a Status instead of a pod. */
+type WatchLine =
+  | { type: PodEvent['type']; object: PodObject }
+  | { type: 'BOOKMARK'; object?: { metadata?: { resourceVersion?: string } } }
+  | { type: 'ERROR'; object?: { code?: number; message?: string; metadata?: undefined } };
 
 export async function httpBackend(server: string, token: string, log: Logger): Promise<HttpBackend> {
   const base = server.replace(/\/$/, '');
-  const call = async (method: string, path: string, body?: unknown, contentType = 'application/json') => {
+  // Answers are JSON the caller knows the shape of (by path); errors are Status objects.
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<unknown> => {
     const res = await fetch(base + path, {
       method,
       headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    const data = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw new HttpError(res.status, data?.message ?? `${res.status} ${res.statusText}`);
+    const data: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const message = (data as { message?: string } | undefined)?.message;
+      throw new HttpError(res.status, message ?? `${res.status} ${res.statusText}`);
+    }
     return data;
   };
   const patch = (path: string, body: unknown) => call('PATCH', path, body, 'application/merge-patch+json');
 
-  const pods = new Map<string, any>();
+  const pods = new Map<string, PodObject>();
   const listeners = new Set<(e: PodEvent) => void>();
   const emit = (e: PodEvent) => {
     for (const l of listeners) l(e);
@@ -51,13 +68,15 @@ export async function httpBackend(server: string, token: string, log: Logger): P
   let controller: AbortController | undefined;
 
   const relist = async () => {
-    const list = await call('GET', '/api/v1/pods');
+    const list = (await call('GET', '/api/v1/pods')) as PodList;
     const seen = new Set<string>();
     for (const pod of list.items) {
       seen.add(key(pod));
       const before = pods.get(key(pod));
       pods.set(key(pod), pod);
-      if (!before || before.metadata.resourceVersion !== pod.metadata.resourceVersion) emit({ type: before ? 'MODIFIED' : 'ADDED', pod });
+      if (!before || before.metadata.resourceVersion !== pod.metadata.resourceVersion) {
+        emit({ type: before ? 'MODIFIED' : 'ADDED', pod });
+      }
     }
     for (const [k, pod] of pods) {
       if (seen.has(k)) continue;
@@ -72,15 +91,20 @@ export async function httpBackend(server: string, token: string, log: Logger): P
     while (!closed) {
       try {
         controller = new AbortController();
-        const res = await fetch(`${base}/api/v1/pods?watch=true&allowWatchBookmarks=true&resourceVersion=${resourceVersion}`, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
+        const res = await fetch(
+          `${base}/api/v1/pods?watch=true&allowWatchBookmarks=true&resourceVersion=${resourceVersion}`,
+          { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal },
+        );
         if (res.status === 410) {
           await relist();
           continue;
         }
         if (!res.ok || !res.body) throw new HttpError(res.status, `watch failed: ${res.status}`);
         delay = 500;
-        await readNdjson(res.body, (event) => {
-          if (event.type === 'ERROR') throw new HttpError(event.object?.code ?? 500, event.object?.message ?? 'watch error');
+        await readNdjson(res.body, (event: WatchLine) => {
+          if (event.type === 'ERROR') {
+            throw new HttpError(event.object?.code ?? 500, event.object?.message ?? 'watch error');
+          }
           resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
           if (event.type === 'BOOKMARK') return;
           const pod = event.object;
@@ -104,7 +128,10 @@ export async function httpBackend(server: string, token: string, log: Logger): P
   await relist();
   void watchLoop();
 
-  const ns = (pod: any) => `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}`;
+  const ns = (pod: PodObject) => {
+    const namespace = encodeURIComponent(pod.metadata.namespace ?? '');
+    return `/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(pod.metadata.name)}`;
+  };
   return {
     getPod: (namespace, name) => pods.get(`${namespace}/${name}`),
     listPods: () => [...pods.values()],
@@ -118,13 +145,16 @@ export async function httpBackend(server: string, token: string, log: Logger): P
         await call('POST', '/api/v1/nodes', body);
       } catch (err) {
         if (!(err instanceof HttpError && err.status === 409)) throw err;
-        await patch(`/api/v1/nodes/${name}`, { metadata: { labels: body.metadata.labels }, spec: { podCIDR: body.spec.podCIDR, podCIDRs: body.spec.podCIDRs } });
+        await patch(`/api/v1/nodes/${name}`, {
+          metadata: { labels: body.metadata.labels },
+          spec: { podCIDR: body.spec.podCIDR, podCIDRs: body.spec.podCIDRs },
+        });
         await patch(`/api/v1/nodes/${name}/status`, { status: body.status });
       }
     },
     getNode: async (name) => {
       try {
-        return await call('GET', `/api/v1/nodes/${encodeURIComponent(name)}`);
+        return (await call('GET', `/api/v1/nodes/${encodeURIComponent(name)}`)) as NodeObject;
       } catch (err) {
         if (err instanceof HttpError && err.status === 404) return undefined;
         throw err;
@@ -139,7 +169,10 @@ export async function httpBackend(server: string, token: string, log: Logger): P
         await patch(path, { spec: { holderIdentity: name, renewTime } });
       } catch (err) {
         if (!(err instanceof HttpError && err.status === 404)) throw err;
-        await call('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', { metadata: { name }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime } });
+        await call('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', {
+          metadata: { name },
+          spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime },
+        });
       }
     },
     setPodStatus: async (pod, status) => {
@@ -161,7 +194,13 @@ export async function httpBackend(server: string, token: string, log: Logger): P
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
       void call('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`, {
         metadata: { generateName: `${object.metadata.name}.` },
-        involvedObject: { kind: object.kind ?? 'Pod', namespace: object.metadata.namespace, name: object.metadata.name, uid: object.metadata.uid, apiVersion: object.apiVersion ?? 'v1' },
+        involvedObject: {
+          kind: object.kind ?? 'Pod',
+          namespace: object.metadata.namespace,
+          name: object.metadata.name,
+          uid: object.metadata.uid,
+          apiVersion: object.apiVersion ?? 'v1',
+        },
         reason,
         message,
         type,
@@ -171,7 +210,12 @@ export async function httpBackend(server: string, token: string, log: Logger): P
         count: 1,
       }).catch(() => {});
     },
-    imageMarks: async () => Object.fromEntries(((await call('GET', '/apis/entroos.io/v1/images/marks')).items as { image: string; mark: ImageMark }[]).map((m) => [m.image, m.mark])),
+    imageMarks: async () => {
+      const marks = (await call('GET', '/apis/entroos.io/v1/images/marks')) as {
+        items: { image: string; mark: ImageMark }[];
+      };
+      return Object.fromEntries(marks.items.map((m) => [m.image, m.mark]));
+    },
     close: () => {
       closed = true;
       controller?.abort();

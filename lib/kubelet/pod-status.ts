@@ -1,4 +1,5 @@
 import { timestamp } from '../apimachinery/meta.ts';
+import type { ContainerStatus, PodCondition, PodStatus } from '../apimachinery/generated/kinds.ts';
 
 // How a kubelet reports a pod: phase, conditions and container statuses from
 // the state of its simulated containers.
@@ -23,20 +24,48 @@ export interface ContainerView {
   settled: boolean;
 }
 
-export function stateJson(state: ContainerState) {
+/** A kubelet writes `lastProbeTime: null`, which the generated type (a Time string) cannot say. */
+export type ReportedPodCondition = Omit<PodCondition, 'lastProbeTime'> & { lastProbeTime?: string | null };
+
+/** The status this agent writes; `hostIPs` is newer (1.28) than the generated kinds (1.27). */
+export type ReportedPodStatus = Omit<PodStatus, 'conditions'> & {
+  conditions: ReportedPodCondition[];
+  hostIPs: { ip: string }[];
+};
+
+export function stateJson(state: ContainerState): NonNullable<ContainerStatus['state']> {
   switch (state.kind) {
     case 'waiting':
       return { waiting: { reason: state.reason, ...(state.message ? { message: state.message } : {}) } };
     case 'running':
       return { running: { startedAt: state.startedAt } };
     case 'terminated':
-      return { terminated: { exitCode: state.exitCode, reason: state.reason, ...(state.message ? { message: state.message } : {}), ...(state.startedAt ? { startedAt: state.startedAt } : {}), finishedAt: state.finishedAt } };
+      return {
+        terminated: {
+          exitCode: state.exitCode,
+          reason: state.reason,
+          ...(state.message ? { message: state.message } : {}),
+          ...(state.startedAt ? { startedAt: state.startedAt } : {}),
+          finishedAt: state.finishedAt,
+        },
+      };
   }
 }
 
-export function podStatusOf(pod: any, containers: ContainerView[], facts: { initDone: boolean; hostIP: string; podIP: string; startTime: string }) {
+export interface PodFacts {
+  initDone: boolean;
+  hostIP: string;
+  podIP: string;
+  startTime: string;
+}
+
+export function podStatusOf(
+  pod: { status?: PodStatus },
+  containers: ContainerView[],
+  facts: PodFacts,
+): ReportedPodStatus {
   const now = timestamp();
-  const toStatus = (c: ContainerView) => ({
+  const toStatus = (c: ContainerView): ContainerStatus => ({
     name: c.name,
     state: stateJson(c.state),
     lastState: c.lastState ? stateJson(c.lastState) : {},
@@ -50,20 +79,31 @@ export function podStatusOf(pod: any, containers: ContainerView[], facts: { init
   const app = containers.filter((c) => !c.init);
   const init = containers.filter((c) => c.init);
   const containerStatuses = app.map(toStatus);
-  const initContainerStatuses = init.map((c) => ({ ...toStatus(c), ready: c.state.kind === 'terminated' && c.state.exitCode === 0 }));
+  const initContainerStatuses = init.map((c) => ({
+    ...toStatus(c),
+    ready: c.state.kind === 'terminated' && c.state.exitCode === 0,
+  }));
   const allReady = containerStatuses.every((c) => c.ready);
   const finished = (c: ContainerView) => c.state.kind === 'terminated' && c.settled;
-  const initFailed = init.some((c) => finished(c) && (c.state as { exitCode: number }).exitCode !== 0);
+  const exitedNonZero = (c: ContainerView) => c.state.kind === 'terminated' && c.state.exitCode !== 0;
+  const initFailed = init.some((c) => finished(c) && exitedNonZero(c));
   const terminated = initFailed || app.every(finished);
-  const failed = initFailed || app.some((c) => c.state.kind === 'terminated' && c.state.exitCode !== 0);
-  const phase = terminated ? (failed ? 'Failed' : 'Succeeded') : facts.initDone && app.some((c) => c.state.kind === 'running' || c.restartCount > 0 || c.lastState) ? 'Running' : 'Pending';
-  const previous: any[] = pod.status?.conditions ?? [];
-  const condition = (type: string, ok: boolean, reason?: string) => {
+  const failed = initFailed || app.some(exitedNonZero);
+  const started = app.some((c) => c.state.kind === 'running' || c.restartCount > 0 || c.lastState);
+  const phase = terminated ? (failed ? 'Failed' : 'Succeeded') : facts.initDone && started ? 'Running' : 'Pending';
+  const previous: PodCondition[] = pod.status?.conditions ?? [];
+  const condition = (type: string, ok: boolean, reason?: string): ReportedPodCondition => {
     const before = previous.find((c) => c.type === type);
     const status = ok ? 'True' : 'False';
-    return { type, status, lastProbeTime: null, lastTransitionTime: before?.status === status ? before.lastTransitionTime : now, ...(reason && !ok ? { reason } : {}) };
+    const lastTransitionTime = before?.status === status ? before.lastTransitionTime : now;
+    return { type, status, lastProbeTime: null, lastTransitionTime, ...(reason && !ok ? { reason } : {}) };
   };
-  const scheduled = previous.find((c) => c.type === 'PodScheduled') ?? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now };
+  const scheduled: ReportedPodCondition = previous.find((c) => c.type === 'PodScheduled') ?? {
+    type: 'PodScheduled',
+    status: 'True',
+    lastProbeTime: null,
+    lastTransitionTime: now,
+  };
   return {
     phase,
     conditions: [

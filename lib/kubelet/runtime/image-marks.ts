@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Store } from '../../store/index.ts';
 import { IMAGE_MARKS, markTargetError, type ImageMark, type ImageRegistry } from './registry.ts';
 import { KNOWN_IMAGE_SIZES_MIB, SUGGESTED_IMAGES } from './known-images.ts';
-import { resolveImage } from './image.ts';
+import { resolveImage, type Image } from './image.ts';
 
 // Admin marks on the registry ("this image is missing", "this one needs
 // credentials"), kept in the database so they survive restarts and every
@@ -43,8 +43,9 @@ export function imageCatalog(marks: Record<string, ImageMark>) {
     kind: 'ImageList',
     apiVersion: 'entroos.io/v1',
     items: SUGGESTED_IMAGES.map((reference) => {
-      const image = resolveImage(reference)!;
-      const base = image.repository.split('/').pop()!;
+      // The suggested images are well-formed references by construction.
+      const image = resolveImage(reference) as Image;
+      const base = image.repository.split('/').at(-1) ?? '';
       return { image: reference, digest: image.digest, sizeBytes: image.size, layers: image.layers.length, wellKnown: base in KNOWN_IMAGE_SIZES_MIB, mark: marks[reference] ?? marks[image.repository] ?? null };
     }),
   };

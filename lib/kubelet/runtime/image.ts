@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-// Mock Docker's image registry: any well-formed reference "pulls"; its layers
+// Mock Docker's image registry: every well-formed reference "pulls"; its layers
 // are derived deterministically from the reference, so tags of one image
 // share base layers, and well-known images have realistic sizes.
 
@@ -20,7 +20,8 @@ export interface Image {
 
 import { KNOWN_IMAGE_SIZES_MIB as KNOWN } from './known-images.ts';
 
-const REFERENCE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const REFERENCE =
+  /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -40,7 +41,7 @@ export function parseReference(reference: string): { repository: string; tag: st
 export function resolveImage(reference: string): Image | undefined {
   if (!isValidReference(reference)) return undefined;
   const { repository, tag } = parseReference(reference);
-  const base = repository.split('/').pop()!;
+  const base = repository.split('/').at(-1) ?? '';
   const totalMiB = KNOWN[base] ?? 20 + (parseInt(sha(repository).slice(0, 4), 16) % 180);
   // A base layer per flavour (alpine, slim, default), shared by every tag of
   // that flavour; then repository layers; then a small tag-specific layer.
@@ -50,7 +51,17 @@ export function resolveImage(reference: string): Image | undefined {
   const layers: ImageLayer[] = [
     { digest: `sha256:${sha(`base:${flavour}`)}`, size: Math.round(total * 0.4) },
     { digest: `sha256:${sha(`repo:${repository}:${flavour}`)}`, size: Math.round(total * 0.5) },
-    { digest: `sha256:${sha(`tag:${repository}:${tag}`)}`, size: total - Math.round(total * 0.4) - Math.round(total * 0.5) },
+    {
+      digest: `sha256:${sha(`tag:${repository}:${tag}`)}`,
+      size: total - Math.round(total * 0.4) - Math.round(total * 0.5),
+    },
   ];
-  return { reference, repository, tag, digest: `sha256:${sha(layers.map((l) => l.digest).join())}`, layers, size: total };
+  return {
+    reference,
+    repository,
+    tag,
+    digest: `sha256:${sha(layers.map((l) => l.digest).join())}`,
+    layers,
+    size: total,
+  };
 }

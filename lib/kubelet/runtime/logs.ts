@@ -31,7 +31,7 @@ const STATUS = [200, 200, 200, 200, 200, 201, 204, 304, 404, 500];
 function periodicText(run: LogRun, n: number, at: number): string {
   const r = (salt: string) => draw(7, run.id, n, salt);
   const pick = <T>(xs: T[], salt: string) => xs[Math.floor(r(salt) * xs.length)];
-  const base = parseReference(run.image).repository.split('/').pop()!;
+  const base = parseReference(run.image).repository.split('/').at(-1) ?? '';
   const when = new Date(at);
   switch (base) {
     case 'nginx':

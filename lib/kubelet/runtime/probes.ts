@@ -1,3 +1,4 @@
+import type { Container, Probe as ProbeSpec } from '../../apimachinery/generated/kinds.ts';
 import type { WorkloadModel } from './workload.ts';
 
 // Probes, simulated: the kubelet probes at initialDelay + k·period after the
@@ -15,9 +16,17 @@ export interface Probe {
   description: string;
 }
 
-export function probeOf(spec: any): Probe | undefined {
+function describe(spec: ProbeSpec): string {
+  if (spec.httpGet) return `HTTP probe ${spec.httpGet.path ?? '/'} on port ${spec.httpGet.port}`;
+  if (spec.tcpSocket) return `TCP probe on port ${spec.tcpSocket.port}`;
+  if (spec.grpc) return `gRPC probe on port ${spec.grpc.port}`;
+  return 'exec probe';
+}
+
+export function probeOf(spec: ProbeSpec | undefined): Probe | undefined {
+  // Pods reach agents as JSON; a probe that is not an object is treated as none.
   if (!spec || typeof spec !== 'object') return undefined;
-  const description = spec.httpGet ? `HTTP probe ${spec.httpGet.path ?? '/'} on port ${spec.httpGet.port}` : spec.tcpSocket ? `TCP probe on port ${spec.tcpSocket.port}` : spec.grpc ? `gRPC probe on port ${spec.grpc.port}` : 'exec probe';
+  const description = describe(spec);
   return {
     initialDelayMs: Math.max(0, Number(spec.initialDelaySeconds ?? 0)) * 1000,
     periodMs: Math.max(1, Number(spec.periodSeconds ?? 10)) * 1000,
@@ -44,7 +53,11 @@ function probeAtOrAfter(start: number, probe: Probe, t: number): number {
   return first + Math.max(0, Math.ceil((t - first) / probe.periodMs)) * probe.periodMs;
 }
 
-export function planProbes(container: any, model: WorkloadModel, start: number): ProbePlan {
+export function planProbes(
+  container: Pick<Container, 'readinessProbe' | 'livenessProbe'>,
+  model: WorkloadModel,
+  start: number,
+): ProbePlan {
   const readiness = probeOf(container.readinessProbe);
   const liveness = probeOf(container.livenessProbe);
   const hangAt = model.hangAfterMs === undefined ? Infinity : start + model.hangAfterMs;
@@ -54,14 +67,19 @@ export function planProbes(container: any, model: WorkloadModel, start: number):
     const firstOk = probeAtOrAfter(start, readiness, start + model.readyAfterMs);
     const readyAt = firstOk + (readiness.successThreshold - 1) * readiness.periodMs;
     if (readyAt < hangAt) plan.readyAt = readyAt;
-    if (hangAt !== Infinity && plan.readyAt !== undefined) plan.unreadyAt = Math.max(probeAtOrAfter(start, readiness, hangAt) + (readiness.failureThreshold - 1) * readiness.periodMs, plan.readyAt ?? 0);
+    if (hangAt !== Infinity && plan.readyAt !== undefined) {
+      const failed = probeAtOrAfter(start, readiness, hangAt) + (readiness.failureThreshold - 1) * readiness.periodMs;
+      plan.unreadyAt = Math.max(failed, plan.readyAt ?? 0);
+    }
   }
   if (liveness) {
     // A process that answers too late is killed before it ever answers (a slow start)…
     const slowStartKill = start + liveness.initialDelayMs + (liveness.failureThreshold - 1) * liveness.periodMs;
     if (slowStartKill < start + model.readyAfterMs) plan.killAt = slowStartKill;
     // …and one that hangs, failureThreshold probes after it stops answering.
-    else if (hangAt !== Infinity) plan.killAt = probeAtOrAfter(start, liveness, hangAt) + (liveness.failureThreshold - 1) * liveness.periodMs;
+    else if (hangAt !== Infinity) {
+      plan.killAt = probeAtOrAfter(start, liveness, hangAt) + (liveness.failureThreshold - 1) * liveness.periodMs;
+    }
   }
   return plan;
 }

@@ -40,7 +40,8 @@ export class ImageRegistry {
 
   /** What pulling `reference` from the registry gives. */
   pull(reference: string): PullResult {
-    if (!isValidReference(reference)) {
+    const image = resolveImage(reference);
+    if (!image) {
       return { ok: false, reason: 'InvalidImageName', message: `failed to pull image "${reference}": invalid reference format` };
     }
     const name = canonicalName(reference);
@@ -50,7 +51,7 @@ export class ImageRegistry {
       case 'unauthorized':
         return { ok: false, reason: 'Unauthorized', message: `rpc error: code = Unknown desc = failed to pull and unpack image "${name}": pull access denied, repository does not exist or may require authorization: authorization failed` };
     }
-    return { ok: true, image: resolveImage(reference)! };
+    return { ok: true, image };
   }
 }
 

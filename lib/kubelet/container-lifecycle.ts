@@ -1,0 +1,136 @@
+import { draw } from './runtime/random.ts';
+import { planReadiness, probeFailed } from './prober.ts';
+import { MAX_BACKOFF_MS, type ExitCause, type PodEvents, type SimContainer, type SimPod } from './sim-model.ts';
+
+// Containers from start to exit: init containers one at a time, then the app
+// containers together; at each start the exit is decided ahead (workload,
+// OOM, seeded crash, liveness), and at each exit the restart policy says
+// whether it runs again — right away the first time, then in CrashLoopBackOff.
+
+export interface LifecycleSettings {
+  /** Seeds the crash draws (fail-rate), so a run replays the same way. */
+  seed: number;
+  /** CrashLoopBackOff's first wait; it doubles with each restart up to MAX_BACKOFF_MS. */
+  crashBackoffMs: number;
+}
+
+/** Starts the next init container, or — once every init container completed — the app containers. */
+export function startNext(sim: SimPod, now: number) {
+  const startable = (c: SimContainer) =>
+    c.model && c.imageID && c.state.kind === 'waiting' && c.next === undefined && c.restartCount === 0;
+  if (!sim.initDone) {
+    const next = sim.containers.find((c) => c.init && !(c.state.kind === 'terminated' && c.state.exitCode === 0));
+    if (next) {
+      if (startable(next)) {
+        next.next = 'start';
+        next.nextAt = now + next.pullMs;
+      }
+      return;
+    }
+    sim.initDone = true;
+  }
+  for (const c of sim.containers) {
+    if (c.init || !startable(c)) continue;
+    c.next = 'start';
+    c.nextAt = now + c.pullMs;
+  }
+}
+
+export function startContainer(
+  sim: SimPod,
+  c: SimContainer,
+  now: number,
+  at: string,
+  settings: LifecycleSettings,
+  event: PodEvents,
+) {
+  const model = c.model;
+  if (!model) return; // only containers whose workload parsed are ever due to start
+  if (c.next === 'restart') c.restartCount++;
+  c.state = { kind: 'running', startedAt: at };
+  c.containerID = `mockdocker://${sim.uid.slice(0, 8)}${c.name}${c.restartCount}`;
+  const started = { at: now, text: `starting ${c.image} (container ${c.name})` };
+  c.run = { id: `${sim.key}/${c.name}/${c.restartCount}`, image: c.image, startedAt: now, events: [started] };
+  event('Normal', 'Created', `Created container ${c.name}`);
+  event('Normal', 'Started', `Started container ${c.name}`);
+  const killAt = planReadiness(c, model, now);
+  // The first of: the workload's own exit, an OOM kill as usage ramps up, a
+  // crash drawn from fail-rate (seeded), a liveness kill.
+  const exits: { at: number; cause: ExitCause }[] = [];
+  if (model.durationMs !== undefined) exits.push({ at: now + model.durationMs, cause: 'workload' });
+  if (c.oom) exits.push({ at: now + Math.min(model.durationMs ?? Infinity, 300), cause: 'oom' });
+  if (model.failRatePerMinute > 0) {
+    const u = draw(settings.seed, sim.key, c.name, c.restartCount);
+    exits.push({ at: now + (-Math.log(1 - u) / model.failRatePerMinute) * 60_000, cause: 'crash' });
+  }
+  if (killAt !== undefined) exits.push({ at: killAt, cause: 'liveness' });
+  const first = exits.sort((x, y) => x.at - y.at)[0];
+  c.next = first ? 'exit' : undefined;
+  c.nextAt = first ? Math.round(first.at) : undefined;
+  c.exitCause = first?.cause;
+}
+
+function exitCode(cause: ExitCause, c: SimContainer): number {
+  if (cause === 'oom' || cause === 'liveness') return 137; // SIGKILL
+  if (cause === 'fail' || cause === 'crash') return Math.max(1, c.model?.exitCode ?? 1);
+  return c.model?.exitCode ?? 0;
+}
+
+function exitLine(cause: ExitCause, code: number): string {
+  if (cause === 'oom') return 'killed: out of memory';
+  if (cause === 'liveness') return 'killed: failed liveness probe';
+  if (cause === 'crash') return `panic: simulated crash; exiting with code ${code}`;
+  return `exiting with code ${code}`;
+}
+
+export function exitContainer(
+  sim: SimPod,
+  c: SimContainer,
+  now: number,
+  at: string,
+  settings: LifecycleSettings,
+  event: PodEvents,
+) {
+  const cause = c.exitCause ?? 'workload';
+  c.exitCause = undefined;
+  if (cause === 'liveness') {
+    probeFailed(c, 'Liveness', now, event);
+    event('Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`);
+  }
+  const code = exitCode(cause, c);
+  const reason = cause === 'oom' ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error';
+  c.run?.events.push({ at: now, text: exitLine(cause, code) });
+  if (c.run) c.run.endedAt = now;
+  const startedAt = c.state.kind === 'running' ? c.state.startedAt : undefined;
+  c.state = { kind: 'terminated', exitCode: code, reason, startedAt, finishedAt: at };
+  c.ready = false;
+  c.readyAt = undefined;
+  c.unreadyAt = undefined;
+  if (c.init && code === 0) {
+    c.next = undefined;
+    c.nextAt = undefined;
+    startNext(sim, now);
+    return;
+  }
+  const policy = sim.restartPolicy;
+  const restart = policy === 'Always' || (policy === 'OnFailure' && code !== 0) || (c.init && policy !== 'Never');
+  if (!restart) {
+    c.next = undefined;
+    c.nextAt = undefined;
+    return;
+  }
+  // First restart is immediate; later ones back off exponentially (CrashLoopBackOff).
+  const delay =
+    c.restartCount === 0 ? 0 : Math.min(MAX_BACKOFF_MS, settings.crashBackoffMs * 2 ** (c.restartCount - 1));
+  c.lastState = c.state;
+  c.previousRun = c.run;
+  c.run = undefined;
+  if (delay > 0) {
+    const pod = sim.key.split('/')[1];
+    const message = `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} pod=${pod}`;
+    c.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message };
+    event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod}`);
+  }
+  c.next = 'restart';
+  c.nextAt = now + delay;
+}

@@ -1,0 +1,249 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import pino from 'pino';
+import { NodeFleet } from '../../lib/kubelet/fleet.ts';
+import type { NodeBackend, NodeObject, NodeRegistration, PodEvent, PodObject } from '../../lib/kubelet/backend.ts';
+import type { ReportedPodStatus } from '../../lib/kubelet/pod-status.ts';
+import { mixedFleet } from '../../lib/kubelet/profiles.ts';
+import { ImageRegistry } from '../../lib/kubelet/runtime/registry.ts';
+import { TimerWheel } from '../../lib/kubelet/timer-wheel.ts';
+
+// The simulated kubelet against an in-memory cluster, on a fake clock.
+
+type Container = { name: string; image: string; [key: string]: unknown };
+
+function cluster() {
+  const pods = new Map<string, PodObject>();
+  const nodes = new Map<string, NodeRegistration>();
+  const events: string[] = [];
+  const leases: string[] = [];
+  const removed: string[] = [];
+  const listeners = new Set<(e: PodEvent) => void>();
+  const key = (pod: PodObject) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+  const emit = (type: PodEvent['type'], pod: PodObject) => listeners.forEach((l) => l({ type, pod }));
+  let rv = 1;
+  let uid = 0;
+  const backend: NodeBackend = {
+    getPod: (ns, name) => pods.get(`${ns}/${name}`),
+    listPods: () => [...pods.values()],
+    watchPods: (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    upsertNode: async (body) => void nodes.set(body.metadata.name, body),
+    getNode: async (name) => nodes.get(name) as NodeObject | undefined,
+    setNodeStatus: async (name, status) => {
+      const node = nodes.get(name);
+      if (node) node.status = status;
+    },
+    renewLease: async (name) => void leases.push(name),
+    setPodStatus: async (pod, status) => {
+      const current = pods.get(key(pod));
+      if (!current || current.metadata.uid !== pod.metadata.uid) return;
+      const next = { ...current, status, metadata: { ...current.metadata, resourceVersion: String(rv++) } };
+      pods.set(key(pod), next as PodObject);
+      emit('MODIFIED', next as PodObject);
+    },
+    removePod: async (pod) => {
+      removed.push(key(pod as PodObject));
+      pods.delete(key(pod as PodObject));
+      emit('DELETED', pod as PodObject);
+    },
+    recordEvent: (object, type, reason, message) => void events.push(`${object.metadata.name} ${reason}: ${message}`),
+  };
+  const add = (name: string, node: string, containers: Container[], more: Record<string, unknown> = {}) => {
+    const { annotations, ...spec } = more as { annotations?: Record<string, string> };
+    const pod = {
+      metadata: { name, namespace: 'default', uid: `uid-${++uid}-0000`, resourceVersion: String(rv++), annotations },
+      spec: { nodeName: node, containers, ...spec },
+    } as PodObject;
+    pods.set(key(pod), pod);
+    emit('ADDED', pod);
+    return pod;
+  };
+  const update = (name: string, change: (pod: PodObject) => void) => {
+    const pod = structuredClone(pods.get(`default/${name}`) as PodObject);
+    change(pod);
+    pods.set(key(pod), pod);
+    emit('MODIFIED', pod);
+  };
+  const status = (name: string) => pods.get(`default/${name}`)?.status as ReportedPodStatus | undefined;
+  return { backend, nodes, events, leases, removed, add, update, status };
+}
+
+const NODE = 'entroos-node-1';
+let fleet: NodeFleet;
+
+async function fleetOn(c: ReturnType<typeof cluster>, registry = new ImageRegistry()) {
+  fleet = new NodeFleet(c.backend, pino({ level: 'silent' }), { registry, crashBackoffMs: 2000, leaseSeconds: 2 });
+  await fleet.start(mixedFleet(2));
+  return fleet;
+}
+const after = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2026-03-01T00:00:00Z') });
+});
+afterEach(async () => {
+  await fleet?.stop();
+  vi.useRealTimers();
+});
+
+describe('simulated kubelet', () => {
+  it('registers its nodes as Ready and keeps their leases', async () => {
+    const c = cluster();
+    await fleetOn(c);
+    expect(fleet.nodeNames()).toEqual(['entroos-node-1', 'entroos-node-2']);
+    const node = c.nodes.get(NODE);
+    expect(node?.metadata.labels['entroos.io/simulated']).toBe('true');
+    expect(node?.status.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
+    const before = c.leases.length;
+    await after(4100);
+    expect(c.leases.length - before).toBeGreaterThanOrEqual(4); // two nodes, every 2 s
+    // Marked NotReady while away: the next renewal reports Ready again.
+    node!.status.conditions = [{ type: 'Ready', status: 'Unknown' }];
+    await after(2100);
+    expect(node?.status.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
+  });
+
+  it('pulls, starts and reports a pod, with usage and logs', async () => {
+    const c = cluster();
+    await fleetOn(c);
+    const pod = c.add('web', NODE, [{ name: 'main', image: 'nginx:1.27' }], {
+      annotations: { 'entroos.io/cpu': '200m' },
+    });
+    await after(1000);
+    const status = c.status('web');
+    expect(status?.phase).toBe('Running');
+    expect(status?.podIP).toMatch(/^10\.128\.0\.\d+$/);
+    expect(status?.containerStatuses?.[0]).toMatchObject({ name: 'main', ready: true, started: true });
+    expect(c.events).toEqual(
+      expect.arrayContaining([
+        'web Pulling: Pulling image "nginx:1.27"',
+        'web Created: Created container main',
+        'web Started: Started container main',
+      ]),
+    );
+    expect(fleet.runningContainers()).toEqual([{ namespace: 'default', pod: 'web', container: 'main' }]);
+    expect(fleet.podUsage(pod)).toEqual([
+      { name: 'main', cpuMilli: 200, memoryBytes: 64 * 2 ** 20, throttledMilli: 0 },
+    ]);
+    expect(fleet.nodeUsage(NODE)).toEqual({ cpuMilli: 300, memoryBytes: 320 * 2 ** 20 });
+    expect(fleet.usageReport([NODE, 'elsewhere'])).toEqual({
+      [NODE]: { node: fleet.nodeUsage(NODE), pods: { 'default/web': fleet.podUsage(pod) } },
+    });
+    await after(10_000);
+    const log = fleet.logs(pod, 'main', { tailLines: 2 });
+    expect(log?.running).toBe(true);
+    expect(log?.text.trim().split('\n')).toHaveLength(2);
+    expect(fleet.logs(pod, 'main', { previous: true })).toBeUndefined();
+  });
+
+  it('restarts a failing container at once, then in CrashLoopBackOff', async () => {
+    const c = cluster();
+    await fleetOn(c);
+    const pod = c.add('crash', NODE, [{ name: 'c', image: 'alpine:3' }], {
+      annotations: { 'entroos.io/duration': '1', 'entroos.io/exit-code': '3' },
+    });
+    await after(2500);
+    let status = c.status('crash')?.containerStatuses?.[0];
+    expect(status?.restartCount).toBe(1);
+    expect(status?.lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    await after(1000);
+    status = c.status('crash')?.containerStatuses?.[0];
+    expect(status?.state?.waiting).toEqual({
+      reason: 'CrashLoopBackOff',
+      message: 'back-off 2s restarting failed container=c pod=crash',
+    });
+    expect(c.events).toContain('crash BackOff: Back-off restarting failed container c in pod crash');
+    expect(fleet.logs(pod, 'c', { previous: true })?.text).toContain('exiting with code 3');
+  });
+
+  it('backs off a refused pull and starts once the registry serves the image', async () => {
+    const c = cluster();
+    const registry = new ImageRegistry({ 'myorg/private': 'unauthorized' });
+    await fleetOn(c, registry);
+    c.add('private', NODE, [{ name: 'x', image: 'myorg/private:1.0' }]);
+    await after(200);
+    expect(c.status('private')?.containerStatuses?.[0].state?.waiting?.reason).toBe('ErrImagePull');
+    await after(1000);
+    expect(c.status('private')?.containerStatuses?.[0].state?.waiting?.reason).toBe('ImagePullBackOff');
+    registry.replaceMarks({});
+    await after(2000);
+    expect(c.status('private')?.phase).toBe('Running');
+  });
+
+  it('runs init containers in order before the app container', async () => {
+    const c = cluster();
+    await fleetOn(c);
+    c.add('init', NODE, [{ name: 'app', image: 'nginx:1.27' }], {
+      initContainers: [
+        { name: 'first', image: 'busybox:1.36' },
+        { name: 'second', image: 'busybox:1.36' },
+      ],
+    });
+    await after(300);
+    expect(c.status('init')?.phase).toBe('Pending');
+    await after(1500);
+    const status = c.status('init');
+    expect(status?.phase).toBe('Running');
+    expect(status?.initContainerStatuses?.map((s) => s.state?.terminated?.reason)).toEqual(['Completed', 'Completed']);
+    const started = c.events.filter((e) => e.includes('Started container')).map((e) => e.split(' ').at(-1));
+    expect(started).toEqual(['first', 'second', 'app']);
+  });
+
+  it('stops a deleted pod after SIGTERM, or at the grace period when it is ignored', async () => {
+    const c = cluster();
+    await fleetOn(c);
+    c.add('polite', NODE, [{ name: 'a', image: 'nginx:1.27' }]);
+    c.add('stubborn', NODE, [{ name: 'a', image: 'nginx:1.27' }], {
+      annotations: { 'entroos.io/ignore-sigterm': 'true' },
+    });
+    await after(1000);
+    for (const name of ['polite', 'stubborn']) {
+      c.update(name, (p) => {
+        p.metadata.deletionTimestamp = '2026-03-01T00:00:01Z';
+        p.metadata.deletionGracePeriodSeconds = 3;
+      });
+    }
+    expect(c.events).toContain('polite Killing: Stopping container a');
+    await after(700);
+    expect(c.removed).toEqual(['default/polite']);
+    await after(2500);
+    expect(c.removed).toEqual(['default/polite', 'default/stubborn']);
+  });
+
+  it('answers chaos: an OOM kill, and a node whose heartbeats stop and resume', async () => {
+    const c = cluster();
+    await fleetOn(c);
+    c.add('web', NODE, [{ name: 'main', image: 'nginx:1.27' }]);
+    await after(1000);
+    expect(fleet.failContainer('default', 'web', undefined, 'oom')).toBe(true);
+    expect(fleet.failContainer('default', 'nope', undefined, 'oom')).toBe(false);
+    await after(300);
+    const status = c.status('web')?.containerStatuses?.[0];
+    expect(status?.lastState?.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
+    expect(status?.restartCount).toBe(1);
+
+    fleet.setHeartbeats(NODE, false);
+    expect(fleet.runs(NODE)).toBe(false);
+    expect(fleet.has(NODE)).toBe(true);
+    expect(fleet.nodeUsage(NODE)).toBeUndefined();
+    expect(fleet.runningContainers()).toEqual([]);
+    fleet.setHeartbeats(NODE, true);
+    await after(1000);
+    expect(fleet.runningContainers()).toEqual([{ namespace: 'default', pod: 'web', container: 'main' }]);
+  });
+});
+
+describe('timer wheel', () => {
+  it('hands out each due key once, and files past times in the next slot', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const wheel = new TimerWheel();
+    wheel.schedule('a', [1_000_250, 1_000_260]);
+    wheel.schedule('b', [999_000]);
+    expect([...wheel.takeDue(1_000_100)]).toEqual(['b']);
+    expect([...wheel.takeDue(1_000_200)]).toEqual([]);
+    expect([...wheel.takeDue(1_000_300)]).toEqual(['a']);
+    expect([...wheel.takeDue(1_010_000)]).toEqual([]);
+  });
+});
