@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ControllerContext } from './index.ts';
+import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
 import { OwnerIndex } from './owners.ts';
 import { clone, controllerOf, ownerRef, timestamp, type KubeObject } from '../apimachinery/meta.ts';

@@ -1,4 +1,4 @@
-import type { ControllerContext } from './index.ts';
+import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
 import type { Endpoints, EndpointSubset, Pod, Service } from '../apimachinery/generated/kinds.ts';
 import { clone } from '../apimachinery/meta.ts';

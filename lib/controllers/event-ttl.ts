@@ -1,4 +1,4 @@
-import type { ControllerContext } from './index.ts';
+import type { ControllerContext } from './context.ts';
 import type { Event } from '../apimachinery/generated/kinds.ts';
 import type { Stored } from '../apimachinery/object.ts';
 import { typeByKey } from '../apimachinery/registry.ts';

@@ -1,4 +1,4 @@
-import type { ControllerContext } from './index.ts';
+import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
 import { OwnerIndex } from './owners.ts';
 import type { ObjectMeta } from '../apimachinery/generated/kinds.ts';

@@ -1,6 +1,4 @@
-import type { Logger } from 'pino';
-import type { ObjectApi } from '../apiserver/object-api.ts';
-import type { EventRecorder } from '../apiserver/events.ts';
+import type { ControllerContext } from './context.ts';
 import { startDeploymentController } from './deployment.ts';
 import { startEndpointsController } from './endpoints.ts';
 import { startGarbageCollector } from './garbage-collector.ts';
@@ -9,11 +7,7 @@ import { startNodeLifecycleController } from './node-lifecycle.ts';
 import { startReplicaSetController } from './replicaset.ts';
 import { startEventTtlController } from './event-ttl.ts';
 
-export interface ControllerContext {
-  api: ObjectApi;
-  events: EventRecorder;
-  log: Logger;
-}
+export type { ControllerContext } from './context.ts';
 
 export interface ControllerOptions {
   /** A node whose Lease is not renewed for this long turns Ready=Unknown and is tainted unreachable. */

@@ -1,4 +1,4 @@
-import type { ControllerContext } from './index.ts';
+import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
 import { RESOURCE_TYPES, typeByKey } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';

@@ -1,4 +1,4 @@
-import type { ControllerContext } from './index.ts';
+import type { ControllerContext } from './context.ts';
 import type { Lease, Node, NodeCondition, Pod } from '../apimachinery/generated/kinds.ts';
 import { clone, timestamp } from '../apimachinery/meta.ts';
 import type { Stored, StoredWithSpec } from '../apimachinery/object.ts';

@@ -1,4 +1,4 @@
-import type { ControllerContext } from './index.ts';
+import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
 import { OwnerIndex } from './owners.ts';
 import { deletionOrder, isActive, isAvailable, isReady } from './pods.ts';

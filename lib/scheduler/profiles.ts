@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
+import { FILTER_PLUGINS, POST_FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
 
 // A profile names the filter plugins that must pass and the weighted score
 // plugins that rank the feasible nodes. Pods choose one with the
@@ -7,6 +7,7 @@ import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
 
 const filterNames = Object.keys(FILTER_PLUGINS) as [string, ...string[]];
 const scoreNames = Object.keys(SCORE_PLUGINS) as [string, ...string[]];
+const postFilterNames = Object.keys(POST_FILTER_PLUGINS) as [string, ...string[]];
 
 export const profileSchema = z
   .object({
@@ -15,6 +16,10 @@ export const profileSchema = z
     scores: z
       .array(z.object({ name: z.enum(scoreNames, { error: `must be one of ${scoreNames.join(', ')}` }), weight: z.number().min(0).max(100) }).strict())
       .min(1, 'at least one score plugin'),
+    /** Run in order when no node fits (preemption); an empty list never preempts. */
+    postFilters: z
+      .array(z.enum(postFilterNames, { error: `must be one of ${postFilterNames.join(', ')}` }))
+      .default(postFilterNames),
     /** 0 = kube-scheduler's adaptive default (50 − N/125 %, at least 5 %, at least 100 nodes). */
     percentageOfNodesToScore: z.number().min(0).max(100).default(0),
   })

@@ -10,16 +10,21 @@ export interface QueuedPod {
   pod: SchedulingPod | null;
   attempts: number;
   seq: number;
+  /** The heap's order (priority, then age), fixed when queued: a deleted item keeps its slot until popped. */
+  priority: number;
+  createdMs: number;
 }
 
 /** A queued pod as pop() hands it out: never a deleted one. */
 export type PoppedPod = QueuedPod & { pod: SchedulingPod };
 
-// An item deleted from the queue keeps its heap slot with pod null until popped, and comparing such an
-// item throws here: a known problem, left for a fix of its own (the casts keep today's behaviour).
-const priorityOf = (p: QueuedPod) => (p.pod as SchedulingPod).spec?.priority ?? 0;
-const createdOf = (p: QueuedPod) => Date.parse(String((p.pod as SchedulingPod).metadata.creationTimestamp ?? 0));
-const before = (a: QueuedPod, b: QueuedPod) => priorityOf(a) > priorityOf(b) || (priorityOf(a) === priorityOf(b) && (createdOf(a) < createdOf(b) || (createdOf(a) === createdOf(b) && a.seq < b.seq)));
+const before = (a: QueuedPod, b: QueuedPod) =>
+  a.priority > b.priority ||
+  (a.priority === b.priority && (a.createdMs < b.createdMs || (a.createdMs === b.createdMs && a.seq < b.seq)));
+
+function orderOf(pod: SchedulingPod): { priority: number; createdMs: number } {
+  return { priority: pod.spec?.priority ?? 0, createdMs: Date.parse(String(pod.metadata.creationTimestamp ?? '')) || 0 };
+}
 
 export class SchedulingQueue {
   private heap: QueuedPod[] = [];
@@ -47,7 +52,7 @@ export class SchedulingQueue {
     const parked = this.backoff.get(key)?.item ?? this.unschedulable.get(key);
     this.backoff.delete(key);
     this.unschedulable.delete(key);
-    this.push({ key, pod, attempts: parked?.attempts ?? 0, seq: this.seq++ });
+    this.push({ key, pod, attempts: parked?.attempts ?? 0, seq: this.seq++, ...orderOf(pod) });
   }
 
   delete(key: string) {

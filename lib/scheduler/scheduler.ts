@@ -11,12 +11,11 @@ import type { CacheEvent } from '../store/watch-cache.ts';
 import { assignedMessage, DecisionLog, type DecisionDetail, type NodeDetail, type PlacementFacts } from './decisions.ts';
 import { EntropyTracker } from './entropy.ts';
 import { NodeInfo } from './node-info.ts';
-import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
+import { FILTER_PLUGINS, POST_FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
 import { nodesToFind, type Profile, type SchedulerConfig } from './profiles.ts';
 import { SchedulingQueue, type PoppedPod } from './queue.ts';
 import { nonZeroRequests, podRequests } from './resources.ts';
-import { SKIP, type ClusterView, type CycleState, type FilterPlugin, type SchedulingPod } from './types.ts';
-import { findPreemption } from './preemption.ts';
+import { SKIP, type ClusterView, type CycleState, type FilterPlugin, type PostFilterResult, type SchedulingPod } from './types.ts';
 
 // The scheduler: takes pending pods whose schedulerName is ours, filters the
 // nodes, scores the feasible ones with the profile's weighted plugins, reserves
@@ -318,7 +317,7 @@ export class Scheduler {
     const base = { pod: podKey(pod), uid: pod.metadata.uid, createdAt: pod.metadata.creationTimestamp, profile: profile.name, at: timestamp(), nodes: total, evaluated, feasible: feasible.length, filterReasons: reasons, entropyBefore };
 
     if (!feasible.length) {
-      const preemption = findPreemption(state, cluster, this.deps.api);
+      const preemption = this.postFilter(profile, state, cluster, filters);
       const message = unschedulableMessage(total, reasons, preemption?.node);
       this.finish({ ...base, result: 'Unschedulable', message, top: [], durationMs: performance.now() - started, detail, nominatedNode: preemption?.node });
       this.stats.failed++;
@@ -443,7 +442,16 @@ export class Scheduler {
     this.deps.onDecision?.(decision);
   }
 
-  private async markUnschedulable(pod: SchedulingPod, message: string, preemption: ReturnType<typeof findPreemption>) {
+  /** The first PostFilter plugin of the profile that finds a way (preemption), if any. */
+  private postFilter(profile: Profile, state: CycleState, cluster: ClusterView, filters: FilterPlugin[]): PostFilterResult | undefined {
+    for (const name of profile.postFilters) {
+      const result = POST_FILTER_PLUGINS[name]?.postFilter(state, cluster, filters);
+      if (result) return result;
+    }
+    return undefined;
+  }
+
+  private async markUnschedulable(pod: SchedulingPod, message: string, preemption: PostFilterResult | undefined) {
     const { api, events } = this.deps;
     events.record(pod, 'Warning', 'FailedScheduling', message, 'entroos-scheduler');
     try {

@@ -43,6 +43,18 @@ export interface FilterPlugin {
   filter(state: CycleState, node: NodeInfo, cluster: ClusterView): FilterVerdict;
 }
 
+/** What a PostFilter plugin proposes when no node fits: a node to nominate and the pods to evict there. */
+export interface PostFilterResult {
+  node: string;
+  victims: SchedulingPod[];
+}
+
+export interface PostFilterPlugin {
+  name: string;
+  /** Runs only when every node failed `filters` (the profile's active filters). */
+  postFilter(state: CycleState, cluster: ClusterView, filters: FilterPlugin[]): PostFilterResult | undefined;
+}
+
 export interface ScorePlugin {
   name: string;
   preScore?(state: CycleState, nodes: NodeInfo[], cluster: ClusterView): typeof SKIP | undefined;

@@ -218,5 +218,8 @@ describe('Kubernetes API semantics', () => {
     expect((await api.get('/api/v1/pods?fieldSelector=spec.bogus%3D1')).body.message).toContain('field label not supported');
     expect((await api.get(`${NS}/pods/missing`)).body).toMatchObject({ code: 404, reason: 'NotFound', details: { name: 'missing', kind: 'pods' } });
     expect((await api.get('/api/v1/nodes/x/log')).status).toBe(404);
+    // A collection is not replaced or patched whole, and an object path takes no POST (kube-apiserver: 405).
+    expect((await api.put(`${NS}/pods`, pod('x'))).body).toMatchObject({ kind: 'Status', code: 405, reason: 'MethodNotAllowed' });
+    expect((await api.post(`${NS}/pods/x`, pod('x'))).body).toMatchObject({ kind: 'Status', code: 405, reason: 'MethodNotAllowed' });
   });
 });

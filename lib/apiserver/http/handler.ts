@@ -44,11 +44,13 @@ function verbFor(method: string, path: Extract<ApiPath, { kind: 'object' }>, url
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') return 'watch';
       return collection ? 'list' : 'get';
     case 'POST':
+      if (!collection && !path.subresource) throw methodNotAllowed(method, url.pathname);
       return 'create';
     case 'PUT':
-      return 'update';
     case 'PATCH':
-      return 'patch';
+      // Like kube-apiserver: a collection cannot be replaced or patched as a whole.
+      if (collection && !path.subresource) throw methodNotAllowed(method, url.pathname);
+      return method === 'PUT' ? 'update' : 'patch';
     case 'DELETE':
       return collection ? 'deletecollection' : 'delete';
     default:
@@ -159,10 +161,9 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
     throw notFound(`the server could not find the requested resource: ${t.plural} must be addressed under /namespaces/{namespace}/`);
   }
 
-  // list, watch, create and deletecollection address the collection; the other verbs an object named on the
-  // path. (A PUT or PATCH on a collection path also gets here without a name: it fails as before, looking up
-  // "undefined", where Kubernetes would answer 405.)
-  const objectName = name as string;
+  // list, watch, create and deletecollection address the collection; the other verbs (checked in verbFor)
+  // an object named on the path.
+  const objectName = name ?? '';
   if (subresource) return serveSubresource(req, url, deps, t, namespace, objectName, subresource);
 
   switch (verb) {

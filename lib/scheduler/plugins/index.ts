@@ -1,4 +1,5 @@
-import type { FilterPlugin, ScorePlugin } from '../types.ts';
+import type { FilterPlugin, PostFilterPlugin, ScorePlugin } from '../types.ts';
+import { DefaultPreemption } from './default-preemption.ts';
 import { BalancedAllocation, LeastAllocated, MostAllocated } from './allocation.ts';
 import { Entropy, Pack } from './entropy.ts';
 import { NodeAffinityFilter, NodeAffinityScore } from './node-affinity.ts';
@@ -11,6 +12,8 @@ import { TaintTolerationFilter, TaintTolerationScore } from './taint-toleration.
 export const FILTER_PLUGINS: Record<string, FilterPlugin> = Object.fromEntries(
   [NodeName, NodeUnschedulable, NodeResourcesFit, NodeAffinityFilter, TaintTolerationFilter, PodTopologySpread].map((p) => [p.name, p]),
 );
+
+export const POST_FILTER_PLUGINS: Record<string, PostFilterPlugin> = Object.fromEntries([DefaultPreemption].map((p) => [p.name, p]));
 
 export const SCORE_PLUGINS: Record<string, ScorePlugin> = Object.fromEntries(
   [Entropy, Pack, BalancedAllocation, LeastAllocated, MostAllocated, NodeAffinityScore, TaintTolerationScore].map((p) => [p.name, p]),
