@@ -45,7 +45,8 @@ module.exports = {
   forbidden: [
     {
       name: 'apimachinery-is-a-leaf',
-      comment: 'lib/apimachinery is shared by the server, controllers, node agents and the browser: it imports nothing else from lib/',
+      comment:
+        'lib/apimachinery is shared by the server, controllers, node agents and the browser: it imports nothing else from lib/',
       severity: 'error',
       from: { path: '^lib/apimachinery/' },
       to: { path: '^lib/(?!apimachinery/)' },
@@ -97,7 +98,11 @@ module.exports = {
     exclude: { path: '(^|/)(node_modules|\\.next[^/]*|lib/store/generated)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

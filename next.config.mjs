@@ -5,7 +5,14 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and worker-based packages stay outside the route bundles.
-  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', '@prisma/adapter-pg', 'pg', 'pino', 'prom-client'],
+  serverExternalPackages: [
+    'better-sqlite3',
+    '@prisma/adapter-better-sqlite3',
+    '@prisma/adapter-pg',
+    'pg',
+    'pino',
+    'prom-client',
+  ],
   typescript: { ignoreBuildErrors: false },
 };
 

@@ -26,7 +26,8 @@ import { serveKubeApi } from './lib/http/kube.ts';
 // The same handler also backs app/api and app/apis, so `next dev` behaves alike.
 function kubePath(pathname: string): { root: 'api' | 'apis'; segments: string[] } | null {
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  if (segments[0] === 'api' && (segments.length === 1 || segments[1] === 'v1')) return { root: 'api', segments: segments.slice(1) };
+  if (segments[0] === 'api' && (segments.length === 1 || segments[1] === 'v1'))
+    return { root: 'api', segments: segments.slice(1) };
   if (segments[0] === 'apis' && segments[1] !== 'entroos.io') return { root: 'apis', segments: segments.slice(1) };
   return null;
 }
@@ -40,7 +41,18 @@ function fail(message: string): never {
 
 function notLeader(res: ServerResponse, message: string) {
   res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
-  res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'ServiceUnavailable', details: { retryAfterSeconds: 2 }, code: 503 }));
+  res.end(
+    JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason: 'ServiceUnavailable',
+      details: { retryAfterSeconds: 2 },
+      code: 503,
+    }),
+  );
 }
 
 function redactUrl(url: string): string {
@@ -97,29 +109,48 @@ async function main() {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
-      const entry = { requestId: id, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(seconds * 1000) };
+      const entry = {
+        requestId: id,
+        method: req.method,
+        path: pathname,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1000),
+      };
       if (route === 'static' || route === 'page') log.debug(entry, 'request');
       else log.info(entry, 'request');
     });
     const pathname = (req.url ?? '/').split('?')[0];
     const kube = kubePath(pathname);
-    const leader = platform.router.role === 'follower' && needsLeader(req.method ?? 'GET', pathname) ? platform.router.leader?.address : undefined;
+    const leader =
+      platform.router.role === 'follower' && needsLeader(req.method ?? 'GET', pathname)
+        ? platform.router.leader?.address
+        : undefined;
     const served = leader
       ? req.headers[FORWARDED_HEADER]
         ? Promise.resolve(notLeader(res, 'this instance is no longer the leader; retry'))
         : forwardToLeader(req, res, leader, platform.router.address, platform.store.objects)
       : kube
-      ? (async () => {
-          const origin = `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-          await sendWebResponse(await serveKubeApi(toWebRequest(req, origin), kube.root, kube.segments), res);
-        })()
-      : handle(req, res);
+        ? (async () => {
+            const origin = `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+            await sendWebResponse(await serveKubeApi(toWebRequest(req, origin), kube.root, kube.segments), res);
+          })()
+        : handle(req, res);
     served.catch((err: unknown) => {
       log.error({ err, requestId: id }, 'unhandled error serving request');
       if (!res.headersSent) {
         res.statusCode = 500;
         res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `an internal error occurred (request id ${id})`, reason: 'InternalError', code: 500 }));
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `an internal error occurred (request id ${id})`,
+            reason: 'InternalError',
+            code: 500,
+          }),
+        );
       } else res.end();
     });
   });
@@ -136,7 +167,9 @@ async function main() {
   // new connection is routed to TLS or to plain HTTP by its first byte, and
   // both end up in the same HTTP server (and socket.io).
   const { tls } = platform;
-  const tlsServer = createTlsServer({ key: tls.key, cert: tls.cert, ALPNProtocols: ['http/1.1'] }, (secure) => server.emit('connection', secure));
+  const tlsServer = createTlsServer({ key: tls.key, cert: tls.cert, ALPNProtocols: ['http/1.1'] }, (secure) =>
+    server.emit('connection', secure),
+  );
   tlsServer.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
   const listener = createNetServer((socket: Socket) => {
     socket.on('error', () => socket.destroy()); // a client that vanishes mid-handshake is not our error
@@ -156,21 +189,45 @@ async function main() {
   listener.listen(config.port, config.host, async () => {
     const address = listener.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const reachable = config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host.includes(':') ? `[${config.host}]` : config.host;
+    const reachable =
+      config.host === '0.0.0.0' || config.host === '::'
+        ? hostname()
+        : config.host.includes(':')
+          ? `[${config.host}]`
+          : config.host;
     try {
       await startRouter(platform, config.advertiseUrl ?? `http://${reachable}:${port}`);
     } catch (err) {
       fail((err as Error).message);
     }
-    const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host === '127.0.0.1' ? 'localhost' : config.host;
-    const role = platform.router.multiInstance ? `, ${platform.router.role}${platform.router.role === 'follower' ? ` of ${platform.router.leader?.address}` : ''}` : '';
-    log.info({ port, host: config.host, database: platform.store.provider, migrationsApplied: platform.store.migrations.applied, role: platform.router.role }, 'listening');
+    const shown =
+      config.host === '0.0.0.0' || config.host === '::'
+        ? 'localhost'
+        : config.host === '127.0.0.1'
+          ? 'localhost'
+          : config.host;
+    const role = platform.router.multiInstance
+      ? `, ${platform.router.role}${platform.router.role === 'follower' ? ` of ${platform.router.leader?.address}` : ''}`
+      : '';
+    log.info(
+      {
+        port,
+        host: config.host,
+        database: platform.store.provider,
+        migrationsApplied: platform.store.migrations.applied,
+        role: platform.router.role,
+      },
+      'listening',
+    );
     const lines = [
       `EntroOS is ready at http://${shown}:${port}  (listening on ${config.host}:${port}, ${platform.store.provider} store${role})`,
       `  Kubernetes API (kubectl): https://${shown}:${port}  — get a kubeconfig from Settings → API tokens or \`npm run -s kubeconfig\``,
     ];
     if (admin.created && admin.generated) {
-      lines.push(`  Log in as "admin" with password: ${admin.password}`, '  This password is shown only once. Change it with `npm run admin:password`.');
+      lines.push(
+        `  Log in as "admin" with password: ${admin.password}`,
+        '  This password is shown only once. Change it with `npm run admin:password`.',
+      );
     } else if (admin.created) {
       lines.push('  Log in as "admin" with the password from ENTROOS_ADMIN_PASSWORD.');
     } else {

@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/store/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/compat/**/*.test.ts'],
+    include: [
+      'tests/unit/**/*.test.ts',
+      'tests/store/**/*.test.ts',
+      'tests/integration/**/*.test.ts',
+      'tests/compat/**/*.test.ts',
+    ],
     environment: 'node',
     pool: 'forks',
     maxWorkers: 2,

@@ -9,7 +9,12 @@ const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 const podBody = (name: string) =>
-  JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench', shard: String(name.length % 7) } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } }] } });
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'bench', shard: String(name.length % 7) } },
+    spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } }] },
+  });
 
 async function load(server: BenchServer) {
   const started = Date.now();
@@ -17,7 +22,11 @@ async function load(server: BenchServer) {
   const worker = async () => {
     while (next < PODS) {
       const i = next++;
-      const res = await fetch(`${server.url}/api/v1/namespaces/default/pods`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: podBody(`pod-${i}`) });
+      const res = await fetch(`${server.url}/api/v1/namespaces/default/pods`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+        body: podBody(`pod-${i}`),
+      });
       if (res.status !== 201) throw new Error(`create pod-${i}: ${res.status} ${await res.text()}`);
     }
   };
@@ -52,21 +61,36 @@ async function main() {
       items = body.items.length;
     }
     listTimes.sort((a, b) => a - b);
-    console.log(`LIST all ${items} pods ×20: p50 ${round(percentile(listTimes, 50))} ms, p99 ${round(percentile(listTimes, 99))} ms`);
-
+    console.log(
+      `LIST all ${items} pods ×20: p50 ${round(percentile(listTimes, 50))} ms, p99 ${round(percentile(listTimes, 99))} ms`,
+    );
 
     const fixed = { url: server.url, duration: SECONDS, connections: 50, overallRate: 1000 };
-    const get = await run({ ...fixed, requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-42', headers: auth }] });
+    const get = await run({
+      ...fixed,
+      requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-42', headers: auth }],
+    });
     checkErrors('get', get);
-    console.log(`get    @1000/s: p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, ${round(get.requests.average)} req/s`);
+    console.log(
+      `get    @1000/s: p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, ${round(get.requests.average)} req/s`,
+    );
 
     let created = 0;
     const create = await run({
       ...fixed,
-      requests: [{ method: 'POST', path: '/api/v1/namespaces/default/pods', headers: { ...auth, 'Content-Type': 'application/json' }, setupRequest: (req) => ({ ...req, body: podBody(`new-${created++}`) }) }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/v1/namespaces/default/pods',
+          headers: { ...auth, 'Content-Type': 'application/json' },
+          setupRequest: (req) => ({ ...req, body: podBody(`new-${created++}`) }),
+        },
+      ],
     });
     checkErrors('create', create);
-    console.log(`create @1000/s: p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms, ${round(create.requests.average)} req/s`);
+    console.log(
+      `create @1000/s: p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms, ${round(create.requests.average)} req/s`,
+    );
 
     let n = 0;
     const patch = await run({
@@ -75,14 +99,25 @@ async function main() {
         {
           method: 'PATCH',
           headers: { ...auth, 'Content-Type': 'application/merge-patch+json' },
-          setupRequest: (req) => ({ ...req, path: `/api/v1/namespaces/default/pods/pod-${n % PODS}`, body: JSON.stringify({ metadata: { labels: { rev: String(n++) } } }) }),
+          setupRequest: (req) => ({
+            ...req,
+            path: `/api/v1/namespaces/default/pods/pod-${n % PODS}`,
+            body: JSON.stringify({ metadata: { labels: { rev: String(n++) } } }),
+          }),
         },
       ],
     });
     checkErrors('patch', patch);
-    console.log(`patch  @1000/s: p50 ${patch.latency.p50} ms, p99 ${patch.latency.p99} ms, ${round(patch.requests.average)} req/s`);
+    console.log(
+      `patch  @1000/s: p50 ${patch.latency.p50} ms, p99 ${patch.latency.p99} ms, ${round(patch.requests.average)} req/s`,
+    );
 
-    const max = await run({ url: server.url, duration: SECONDS, connections: 100, requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-7', headers: auth }] });
+    const max = await run({
+      url: server.url,
+      duration: SECONDS,
+      connections: 100,
+      requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-7', headers: auth }],
+    });
     checkErrors('max get', max);
     console.log(`get, 100 connections, unthrottled: ${round(max.requests.average)} req/s (p99 ${max.latency.p99} ms)`);
 

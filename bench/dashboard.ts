@@ -16,9 +16,11 @@ const PASSWORD = 'bench-admin-password';
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /** Sets the search box and resolves with the ms until the pods count shows `expected` (measured in the page). */
@@ -37,7 +39,10 @@ function filterLatency(page: Page, text: string, expected: string): Promise<numb
           }
         });
         observer.observe(count, { childList: true, characterData: true, subtree: true });
-        setTimeout(() => reject(new Error(`the count never showed "${want}" (it shows "${count.textContent}")`)), 30_000);
+        setTimeout(
+          () => reject(new Error(`the count never showed "${want}" (it shows "${count.textContent}")`)),
+          30_000,
+        );
         Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, value);
         input.dispatchEvent(new Event('input', { bubbles: true }));
       }),
@@ -47,20 +52,34 @@ function filterLatency(page: Page, text: string, expected: string): Promise<numb
 
 async function main() {
   console.log(`bench:dashboard on ${machine()}; ${PODS} pods, ${RATE} changes/s for ${STREAM_SECONDS} s`);
-  const server = await startBenchServer({ ENTROOS_NODES: '0', ENTROOS_DEMO: 'false', ENTROOS_ADMIN_PASSWORD: PASSWORD });
+  const server = await startBenchServer({
+    ENTROOS_NODES: '0',
+    ENTROOS_DEMO: 'false',
+    ENTROOS_ADMIN_PASSWORD: PASSWORD,
+  });
   const headers = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
   try {
     // 1. The pods (no scheduler acts on schedulerName "bench": they stay Pending).
     const created = performance.now();
-    await pool(Array.from({ length: PODS }, (_, i) => i), 64, async (i) => {
-      const res = await fetch(`${server.url}/api/v1/namespaces/default/pods`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ metadata: { name: `pod-${i}`, labels: { app: `bench-${i % 50}` } }, spec: { schedulerName: 'bench', containers: [{ name: 'c', image: 'busybox:1.36' }] } }),
-      });
-      if (res.status !== 201) throw new Error(`pod-${i}: ${res.status} ${await res.text()}`);
-    });
+    await pool(
+      Array.from({ length: PODS }, (_, i) => i),
+      64,
+      async (i) => {
+        const res = await fetch(`${server.url}/api/v1/namespaces/default/pods`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            metadata: { name: `pod-${i}`, labels: { app: `bench-${i % 50}` } },
+            spec: { schedulerName: 'bench', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+          }),
+        });
+        if (res.status !== 201) throw new Error(`pod-${i}: ${res.status} ${await res.text()}`);
+      },
+    );
     console.log(`${PODS} pods created in ${round((performance.now() - created) / 1000)} s`);
 
     // 2. First render: navigation start → the table shows every pod.
@@ -73,12 +92,25 @@ async function main() {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByTestId('current-user').waitFor();
     await page.goto(`${server.url}/pods`);
-    await page.waitForFunction((n) => document.querySelector('[data-testid="pods-count"]')?.textContent?.startsWith(`${n} of ${n}`), PODS, { timeout: 120_000, polling: 10 });
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="pods-count"]')?.textContent?.startsWith(`${n} of ${n}`),
+      PODS,
+      { timeout: 120_000, polling: 10 },
+    );
     const firstRender = round(await page.evaluate(() => performance.now()));
     const stages = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      const list = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => /\/rows\/pods(\?|$)/.test(e.name));
-      return { html: nav.responseEnd, listStart: list?.requestStart ?? 0, listFirstByte: list?.responseStart ?? 0, listEnd: list?.responseEnd ?? 0, listBytes: list?.encodedBodySize ?? 0, listJson: list?.decodedBodySize ?? 0 };
+      const list = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) =>
+        /\/rows\/pods(\?|$)/.test(e.name),
+      );
+      return {
+        html: nav.responseEnd,
+        listStart: list?.requestStart ?? 0,
+        listFirstByte: list?.responseStart ?? 0,
+        listEnd: list?.responseEnd ?? 0,
+        listBytes: list?.encodedBodySize ?? 0,
+        listJson: list?.decodedBodySize ?? 0,
+      };
     });
     console.log(
       `first render of ${PODS} pods: ${firstRender} ms (page HTML at ${round(stages.html)} ms; list requested at ${round(stages.listStart)} ms, first byte ${round(stages.listFirstByte)} ms, last byte ${round(stages.listEnd)} ms; ${round(stages.listJson / 2 ** 20)} MiB of JSON, ${round(stages.listBytes / 2 ** 20)} MiB compressed)`,
@@ -88,7 +120,11 @@ async function main() {
     const target = Math.floor(PODS / 2);
     const prefix = `pod-${String(target).slice(0, 2)}`;
     const prefixCount = Array.from({ length: PODS }, (_, i) => `pod-${i}`).filter((n) => n.includes(prefix)).length;
-    const filters = [await filterLatency(page, `pod-${target}`, `1 of ${PODS}`), await filterLatency(page, '', `${PODS} of ${PODS}`), await filterLatency(page, prefix, `${prefixCount} of ${PODS}`)];
+    const filters = [
+      await filterLatency(page, `pod-${target}`, `1 of ${PODS}`),
+      await filterLatency(page, '', `${PODS} of ${PODS}`),
+      await filterLatency(page, prefix, `${prefixCount} of ${PODS}`),
+    ];
     await filterLatency(page, '', `${PODS} of ${PODS}`);
     const filterMs = round(Math.max(...filters));
     console.log(`filter: ${filters.map((f) => round(f)).join(', ')} ms (one pod, all again, "${prefix}")`);
@@ -116,7 +152,9 @@ async function main() {
           requestAnimationFrame(step);
         }),
     );
-    console.log(`scrolling ${scroll.frames} frames: frame interval p95 ${round(scroll.p95)} ms, max ${round(scroll.max)} ms (16.7 ms is 60 fps)`);
+    console.log(
+      `scrolling ${scroll.frames} frames: frame interval p95 ${round(scroll.p95)} ms, max ${round(scroll.max)} ms (16.7 ms is 60 fps)`,
+    );
 
     // 5. Clicks and long tasks while pod changes stream in.
     await page.evaluate(() => {
@@ -124,7 +162,8 @@ async function main() {
       w.benchEvents = [];
       w.benchLongTasks = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as PerformanceEventTiming[]) if (e.name === 'click' || e.name === 'pointerup' || e.name === 'pointerdown') w.benchEvents.push(e.duration);
+        for (const e of list.getEntries() as PerformanceEventTiming[])
+          if (e.name === 'click' || e.name === 'pointerup' || e.name === 'pointerdown') w.benchEvents.push(e.duration);
       }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.benchLongTasks.push(e.duration);
@@ -134,19 +173,23 @@ async function main() {
     let sent = 0;
     const writer = (async () => {
       const begin = performance.now();
-      await pool(Array.from({ length: 32 }, (_, i) => i), 32, async () => {
-        while (!stop) {
-          const due = begin + (sent / RATE) * 1000;
-          const wait = due - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          const i = (sent++ * 7919) % PODS;
-          await fetch(`${server.url}/api/v1/namespaces/default/pods/pod-${i}`, {
-            method: 'PATCH',
-            headers: { ...headers, 'Content-Type': 'application/merge-patch+json' },
-            body: JSON.stringify({ metadata: { annotations: { 'bench/tick': String(sent) } } }),
-          }).then((r) => r.arrayBuffer());
-        }
-      });
+      await pool(
+        Array.from({ length: 32 }, (_, i) => i),
+        32,
+        async () => {
+          while (!stop) {
+            const due = begin + (sent / RATE) * 1000;
+            const wait = due - performance.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            const i = (sent++ * 7919) % PODS;
+            await fetch(`${server.url}/api/v1/namespaces/default/pods/pod-${i}`, {
+              method: 'PATCH',
+              headers: { ...headers, 'Content-Type': 'application/merge-patch+json' },
+              body: JSON.stringify({ metadata: { annotations: { 'bench/tick': String(sent) } } }),
+            }).then((r) => r.arrayBuffer());
+          }
+        },
+      );
       return sent / ((performance.now() - begin) / 1000);
     })();
     await page.waitForTimeout(1000);
@@ -167,10 +210,22 @@ async function main() {
     const clickLatency = round(events.length ? Math.max(...events) : 16);
     const maxLongTask = round(longTasks.length ? Math.max(...longTasks) : 0);
     const sortedLong = [...longTasks].sort((a, b) => a - b);
-    console.log(`while streaming ${changesPerS} changes/s for ${round(streamed)} s: ${CLICKS} clicks, slowest ${clickLatency} ms (${events.length} events of 16 ms or more; Event Timing reports nothing faster); long tasks: ${longTasks.length}, p50 ${round(percentile(sortedLong, 50) || 0)} ms, max ${maxLongTask} ms`);
+    console.log(
+      `while streaming ${changesPerS} changes/s for ${round(streamed)} s: ${CLICKS} clicks, slowest ${clickLatency} ms (${events.length} events of 16 ms or more; Event Timing reports nothing faster); long tasks: ${longTasks.length}, p50 ${round(percentile(sortedLong, 50) || 0)} ms, max ${maxLongTask} ms`,
+    );
     const rows = await page.getByTestId('pods-table').locator('tbody tr').count();
     console.log(`rows in the DOM: ${rows} (of ${PODS})`);
-    console.log(JSON.stringify({ pods: PODS, first_render_ms: firstRender, filter_ms: filterMs, click_latency_ms: clickLatency, max_long_task_ms: maxLongTask, changes_per_s: changesPerS, scroll_frame_p95_ms: round(scroll.p95) }));
+    console.log(
+      JSON.stringify({
+        pods: PODS,
+        first_render_ms: firstRender,
+        filter_ms: filterMs,
+        click_latency_ms: clickLatency,
+        max_long_task_ms: maxLongTask,
+        changes_per_s: changesPerS,
+        scroll_frame_p95_ms: round(scroll.p95),
+      }),
+    );
   } finally {
     await browser.close();
     await server.stop();

@@ -65,7 +65,11 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
     child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
   });
   const url = `http://127.0.0.1:${port}`;
-  const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password, tokenName: 'bench' }) });
+  const res = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password, tokenName: 'bench' }),
+  });
   const token = ((await res.json()) as { token: string }).token;
   return {
     url,
@@ -80,7 +84,9 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
 
 /** Resident memory of the server, from its own /metrics (prom-client process metrics). */
 export async function serverRssMb(server: BenchServer): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
+  const text = await (
+    await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })
+  ).text();
   const m = /entroos_process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)/.exec(text);
   return m ? Math.round(Number(m[1]) / 2 ** 20) : NaN;
 }
@@ -91,4 +97,3 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-

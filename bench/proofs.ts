@@ -16,14 +16,22 @@ const SINGLE_SECONDS = Number(process.env.BENCH_SINGLE_SECONDS ?? 20);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 24);
 const VERIFY = Number(process.env.BENCH_VERIFY ?? 100);
 const circuits = loadArtifacts();
-const witness = (i: number) => placementWitness({ cpu: 100 + (i % 900), memory: 64 * 2 ** 20, freeCpu: 8000, freeMemory: 32 * 2 ** 30, freePods: 110 }, BigInt(i + 1));
+const witness = (i: number) =>
+  placementWitness(
+    { cpu: 100 + (i % 900), memory: 64 * 2 ** 20, freeCpu: 8000, freeMemory: 32 * 2 ** 30, freePods: 110 },
+    BigInt(i + 1),
+  );
 
 async function single() {
   const started = performance.now();
   let n = 0;
   const proofs: VerifyItem[] = [];
   while (performance.now() - started < SINGLE_SECONDS * 1000) {
-    const { proof, publicSignals } = await snarkjs.groth16.fullProve({ ...witness(n) }, circuits.placement.wasmPath, circuits.placement.zkeyPath);
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(
+      { ...witness(n) },
+      circuits.placement.wasmPath,
+      circuits.placement.zkeyPath,
+    );
     proofs.push({ vkey: circuits.placement.vkey, proof, publicSignals });
     n++;
   }
@@ -35,10 +43,20 @@ async function batched(threads: number) {
   // Warm-up: each thread loads the artifacts and builds its curve once.
   await Promise.all(Array.from({ length: threads }, (_, t) => pool.prove('placement_batch', batchInput([witness(t)]))));
   const started = performance.now();
-  const results = await Promise.all(Array.from({ length: BATCHES }, (_, b) => pool.prove('placement_batch', batchInput(Array.from({ length: BATCH_SIZE }, (_, i) => witness(b * BATCH_SIZE + i))))));
+  const results = await Promise.all(
+    Array.from({ length: BATCHES }, (_, b) =>
+      pool.prove(
+        'placement_batch',
+        batchInput(Array.from({ length: BATCH_SIZE }, (_, i) => witness(b * BATCH_SIZE + i))),
+      ),
+    ),
+  );
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
-  return { placementsPerSecond: (BATCHES * BATCH_SIZE) / seconds, proveMs: results.reduce((s, r) => s + r.ms, 0) / results.length };
+  return {
+    placementsPerSecond: (BATCHES * BATCH_SIZE) / seconds,
+    proveMs: results.reduce((s, r) => s + r.ms, 0) / results.length,
+  };
 }
 
 async function main() {
@@ -49,20 +67,26 @@ async function main() {
   const threads = availableParallelism();
   console.log(`(b) prover pool: ${threads} threads, ${BATCHES} placement_batch proofs of ${BATCH_SIZE}`);
   const b = await batched(threads);
-  console.log(`    ${round(b.placementsPerSecond, 1)} placements/s (one batch proof takes ${Math.round(b.proveMs)} ms in a thread); ${round(b.placementsPerSecond / a.perSecond, 1)}× (a)`);
+  console.log(
+    `    ${round(b.placementsPerSecond, 1)} placements/s (one batch proof takes ${Math.round(b.proveMs)} ms in a thread); ${round(b.placementsPerSecond / a.perSecond, 1)}× (a)`,
+  );
 
   const items = Array.from({ length: VERIFY }, (_, i) => a.proofs[i % a.proofs.length]);
   console.log(`(c) verifying ${VERIFY} placement proofs`);
   await snarkjs.groth16.verify(items[0].vkey, items[0].publicSignals, items[0].proof); // warm-up
   let t = performance.now();
-  for (const item of items) if (!(await snarkjs.groth16.verify(item.vkey, item.publicSignals, item.proof))) throw new Error('a valid proof failed verification');
+  for (const item of items)
+    if (!(await snarkjs.groth16.verify(item.vkey, item.publicSignals, item.proof)))
+      throw new Error('a valid proof failed verification');
   const oneByOne = performance.now() - t;
   await verifyBatch(items.slice(0, 2)); // warm-up
   t = performance.now();
   const batch = await verifyBatch(items);
   const batchMs = performance.now() - t;
   if (!batch.ok) throw new Error('the batch of valid proofs failed verification');
-  console.log(`    one by one ${Math.round(oneByOne)} ms, one batch ${Math.round(batchMs)} ms: ${round(oneByOne / batchMs, 1)}× faster`);
+  console.log(
+    `    one by one ${Math.round(oneByOne)} ms, one batch ${Math.round(batchMs)} ms: ${round(oneByOne / batchMs, 1)}× faster`,
+  );
   await terminateCurve();
   const figures = {
     single_proofs_per_s: round(a.perSecond, 2),
@@ -71,7 +95,9 @@ async function main() {
     verify_batch_ms: Math.round(batchMs),
     verify_speedup: round(oneByOne / batchMs, 1),
   };
-  console.log(`targets: batched ≥ 50 placements/s ${figures.batched_placements_per_s >= 50 ? 'met' : 'NOT met'}; batch verify ≥ 5× ${figures.verify_speedup >= 5 ? 'met' : 'NOT met'}`);
+  console.log(
+    `targets: batched ≥ 50 placements/s ${figures.batched_placements_per_s >= 50 ? 'met' : 'NOT met'}; batch verify ≥ 5× ${figures.verify_speedup >= 5 ? 'met' : 'NOT met'}`,
+  );
   console.log(JSON.stringify(figures));
   process.exit(0);
 }

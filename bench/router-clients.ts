@@ -27,7 +27,11 @@ async function main() {
   const mirrors: Mirror[] = [];
   const sockets: Socket[] = [];
   for (let i = 0; i < count; i++) {
-    const mirror: Mirror = { objects: new Map(initial.items.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.metadata.resourceVersion])) };
+    const mirror: Mirror = {
+      objects: new Map(
+        initial.items.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.metadata.resourceVersion]),
+      ),
+    };
     mirrors.push(mirror);
     const socket = io(url, { path: '/socket.io', transports: ['websocket'], auth: { token }, forceNew: true });
     socket.on('changes', (_meta: { id: string; resourceVersion: string }, payload: Buffer) => {
@@ -48,7 +52,11 @@ async function main() {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
     });
-    const ack = await socket.emitWithAck('subscribe', { id: 'pods', resource: 'pods', resourceVersion: initial.metadata.resourceVersion });
+    const ack = await socket.emitWithAck('subscribe', {
+      id: 'pods',
+      resource: 'pods',
+      resourceVersion: initial.metadata.resourceVersion,
+    });
     if (!ack.ok) throw new Error(`subscribe: ${ack.error.message}`);
     sockets.push(socket);
   }
@@ -56,14 +64,18 @@ async function main() {
   process.stdin.once('data', async () => {
     await new Promise((r) => setTimeout(r, 1500)); // let the last window drain
     const truth = await list();
-    const expected = new Map(truth.items.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.metadata.resourceVersion]));
+    const expected = new Map(
+      truth.items.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.metadata.resourceVersion]),
+    );
     let mismatched = 0;
     for (const m of mirrors) {
       if (m.objects.size !== expected.size) mismatched++;
-      else for (const [k, rv] of expected) if (m.objects.get(k) !== rv) {
-        mismatched++;
-        break;
-      }
+      else
+        for (const [k, rv] of expected)
+          if (m.objects.get(k) !== rv) {
+            mismatched++;
+            break;
+          }
     }
     const at = (p: number) => {
       let seen = 0;
@@ -71,7 +83,9 @@ async function main() {
       return 10_000;
     };
     for (const s of sockets) s.close();
-    process.stdout.write(JSON.stringify({ samples, received, resyncs, mismatched, p50: at(0.5), p99: at(0.99) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ samples, received, resyncs, mismatched, p50: at(0.5), p99: at(0.99) }) + '\n',
+    );
     process.exit(0);
   });
 }

@@ -28,14 +28,20 @@ interface ClientReport {
 }
 
 async function cpuSeconds(server: BenchServer): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
+  const text = await (
+    await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })
+  ).text();
   return Number(/^entroos_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }
 
 /** Quantile of the server's own commit→socket-write histogram (upper bucket bound, ms). */
 async function serverFanout(server: BenchServer, q: number): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
-  const buckets = [...text.matchAll(/^entroos_router_fanout_latency_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => ({ le: Number(m[1]), count: Number(m[2]) }));
+  const text = await (
+    await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })
+  ).text();
+  const buckets = [...text.matchAll(/^entroos_router_fanout_latency_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map(
+    (m) => ({ le: Number(m[1]), count: Number(m[2]) }),
+  );
   const total = buckets.at(-1)?.count ?? 0;
   const hit = buckets.find((b) => b.count >= q * total);
   return hit && Number.isFinite(hit.le) ? hit.le * 1000 : Infinity;
@@ -50,7 +56,10 @@ async function createPods(server: BenchServer) {
         method: 'POST',
         headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
         // 'manual': no scheduler writes; every change is the benchmark's.
-        body: JSON.stringify({ metadata: { name: `p-${i}`, labels: { app: 'bench' } }, spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'nginx:1.27' }] } }),
+        body: JSON.stringify({
+          metadata: { name: `p-${i}`, labels: { app: 'bench' } },
+          spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'nginx:1.27' }] },
+        }),
       });
       if (res.status !== 201) throw new Error(`create p-${i}: ${res.status} ${await res.text()}`);
     }
@@ -92,8 +101,15 @@ async function churn(server: BenchServer): Promise<number> {
   return sent - failed;
 }
 
-async function runClients(server: BenchServer, during: () => Promise<number>): Promise<{ report: ClientReport; committed: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/router-clients.ts'), server.url, server.token, String(CLIENTS)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+async function runClients(
+  server: BenchServer,
+  during: () => Promise<number>,
+): Promise<{ report: ClientReport; committed: number }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/router-clients.ts'), server.url, server.token, String(CLIENTS)],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines: string[] = [];
   let waiting: ((line: string) => void) | null = null;
   let buffer = '';
@@ -110,7 +126,8 @@ async function runClients(server: BenchServer, during: () => Promise<number>): P
       } else lines.push(line);
     }
   });
-  const nextLine = () => new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : (waiting = resolve)));
+  const nextLine = () =>
+    new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : (waiting = resolve)));
   const ready = JSON.parse(await nextLine());
   if (ready.error) throw new Error(`clients: ${ready.error}`);
   console.log(`  ${CLIENTS} clients subscribed to all pods`);
@@ -136,8 +153,12 @@ async function single() {
     });
     const fanoutP50 = await serverFanout(server, 0.5);
     const fanoutP99 = await serverFanout(server, 0.99);
-    console.log(`  commit→client latency p50 ${report.p50} ms, p99 ${report.p99} ms over ${report.samples} deliveries; server CPU ${round(cpu * 100)} % of one core`);
-    console.log(`  server side, commit→written to the socket (histogram bucket bounds): p50 ≤ ${fanoutP50} ms, p99 ≤ ${fanoutP99} ms`);
+    console.log(
+      `  commit→client latency p50 ${report.p50} ms, p99 ${report.p99} ms over ${report.samples} deliveries; server CPU ${round(cpu * 100)} % of one core`,
+    );
+    console.log(
+      `  server side, commit→written to the socket (histogram bucket bounds): p50 ≤ ${fanoutP50} ms, p99 ≤ ${fanoutP99} ms`,
+    );
     console.log(`  clients different from the server at the end: ${report.mismatched}; resyncs: ${report.resyncs}`);
     return { ...report, cpu, fanoutP50, fanoutP99 };
   } finally {
@@ -159,7 +180,9 @@ async function twoInstances() {
   try {
     await createPods(a);
     const { report } = await runClients({ ...b }, () => churn(a));
-    console.log(`  commit on A → client on B latency p50 ${report.p50} ms, p99 ${report.p99} ms; clients different at the end: ${report.mismatched}; resyncs: ${report.resyncs}`);
+    console.log(
+      `  commit on A → client on B latency p50 ${report.p50} ms, p99 ${report.p99} ms; clients different at the end: ${report.mismatched}; resyncs: ${report.resyncs}`,
+    );
     return report;
   } finally {
     await b.stop();
@@ -184,7 +207,9 @@ async function main() {
     redis_p50_ms: two.p50,
     redis_p99_ms: two.p99,
   };
-  console.log(`\ntarget p99 ≤ 100 ms: ${figures.p99_ms <= 100 ? 'met' : 'NOT met'}; dropped 0: ${figures.dropped === 0 ? 'met' : 'NOT met'}`);
+  console.log(
+    `\ntarget p99 ≤ 100 ms: ${figures.p99_ms <= 100 ? 'met' : 'NOT met'}; dropped 0: ${figures.dropped === 0 ? 'met' : 'NOT met'}`,
+  );
   console.log(JSON.stringify(figures));
 }
 

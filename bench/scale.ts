@@ -23,7 +23,12 @@ const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 8192);
 
 async function main() {
   console.log(`bench:scale on ${machine()}; ${NODES} nodes, ${PODS} pods`);
-  const server = await startBenchServer({ ENTROOS_NODES: String(NODES), ENTROOS_DEMO: 'false', ENTROOS_EVENT_QPS: '100', NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` });
+  const server = await startBenchServer({
+    ENTROOS_NODES: String(NODES),
+    ENTROOS_DEMO: 'false',
+    ENTROOS_EVENT_QPS: '100',
+    NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`,
+  });
   const auth = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' };
   // Retries: under load a kept-alive connection may be closed just as it is reused.
   const get = async <T>(path: string): Promise<T> => {
@@ -47,7 +52,18 @@ async function main() {
         headers: auth,
         body: JSON.stringify({
           metadata: { name: `load-${d}` },
-          spec: { replicas, selector: { matchLabels: { app: `load-${d}` } }, template: { metadata: { labels: { app: `load-${d}` } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } },
+          spec: {
+            replicas,
+            selector: { matchLabels: { app: `load-${d}` } },
+            template: {
+              metadata: { labels: { app: `load-${d}` } },
+              spec: {
+                containers: [
+                  { name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '10m', memory: '16Mi' } } },
+                ],
+              },
+            },
+          },
         }),
       });
       if (res.status !== 201) throw new Error(`deployment load-${d}: ${res.status} ${await res.text()}`);
@@ -63,7 +79,9 @@ async function main() {
       const t = (performance.now() - started) / 1000;
       if (t - lastReport > 10) {
         const scheduler = await get<{ totals?: { scheduled?: number } }>('/apis/entroos.io/v1/scheduler');
-        console.log(`  ${round(t)} s: ${created} pods created, ${scheduler.totals?.scheduled ?? '?'} scheduled, ${running} running`);
+        console.log(
+          `  ${round(t)} s: ${created} pods created, ${scheduler.totals?.scheduled ?? '?'} scheduled, ${running} running`,
+        );
         lastReport = t;
       }
       if (running >= PODS || t > 1800) break;
@@ -74,11 +92,18 @@ async function main() {
     console.log(`${PODS} pods created and Running in ${round(seconds)} s: ${createRate} pods/s end to end`);
 
     // 2. Startup latency at a fixed 1,000 creations/s: POST → the pod's Running event.
-    await fetch(`${server.url}/api/v1/namespaces`, { method: 'POST', headers: auth, body: JSON.stringify({ metadata: { name: 'bench' } }) });
+    await fetch(`${server.url}/api/v1/namespaces`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ metadata: { name: 'bench' } }),
+    });
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
     const controller = new AbortController();
-    const stream = await fetch(`${server.url}/api/v1/namespaces/bench/pods?watch=true`, { headers: auth, signal: controller.signal });
+    const stream = await fetch(`${server.url}/api/v1/namespaces/bench/pods?watch=true`, {
+      headers: auth,
+      signal: controller.signal,
+    });
     const reading = readNdjson(stream.body!, (e: { object?: Pod }) => {
       const name = e.object?.metadata?.name ?? '';
       if (e.object?.status?.phase === 'Running' && sentAt.has(name)) {
@@ -99,7 +124,12 @@ async function main() {
         fetch(`${server.url}/api/v1/namespaces/bench/pods`, {
           method: 'POST',
           headers: auth,
-          body: JSON.stringify({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '1m', memory: '1Mi' } } }] } }),
+          body: JSON.stringify({
+            metadata: { name },
+            spec: {
+              containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '1m', memory: '1Mi' } } }],
+            },
+          }),
         }),
       );
       if (inflight.length > 500) await Promise.all(inflight.splice(0));
@@ -112,7 +142,9 @@ async function main() {
     latencies.sort((a, b) => a - b);
     const p50 = round(percentile(latencies, 50));
     const p99 = round(percentile(latencies, 99));
-    console.log(`startup latency at 1,000 creations/s (${latencies.length}/${STARTUP_PODS} observed): p50 ${p50} ms, p99 ${p99} ms`);
+    console.log(
+      `startup latency at 1,000 creations/s (${latencies.length}/${STARTUP_PODS} observed): p50 ${p50} ms, p99 ${p99} ms`,
+    );
 
     // 3. Steady state: RSS and CPU over 30 s of idling with heartbeats.
     await new Promise((r) => setTimeout(r, 10_000));
@@ -127,14 +159,29 @@ async function main() {
     const idleCpu = round((((await cpuSeconds()) - cpu0) / ((performance.now() - t0) / 1000)) * 100);
     const rss = await serverRssMb(server);
     const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
-    const heapMb = (name: string) => round(Number(new RegExp(`^entroos_nodejs_heap_size_${name}_bytes (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20);
-    console.log(`steady state: RSS ${rss} MiB (target ≤ 2048; V8 heap ${heapMb('used')} MiB used of ${heapMb('total')} MiB), idle CPU ${idleCpu} % of one core (target ≤ 20)`);
-    console.log(JSON.stringify({ nodes: NODES, pods: PODS, create_pods_per_s: createRate, startup_p50_ms: p50, startup_p99_ms: p99, rss_mb: rss, heap_used_mb: heapMb('used'), idle_cpu_pct: idleCpu }));
+    const heapMb = (name: string) =>
+      round(
+        Number(new RegExp(`^entroos_nodejs_heap_size_${name}_bytes (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20,
+      );
+    console.log(
+      `steady state: RSS ${rss} MiB (target ≤ 2048; V8 heap ${heapMb('used')} MiB used of ${heapMb('total')} MiB), idle CPU ${idleCpu} % of one core (target ≤ 20)`,
+    );
+    console.log(
+      JSON.stringify({
+        nodes: NODES,
+        pods: PODS,
+        create_pods_per_s: createRate,
+        startup_p50_ms: p50,
+        startup_p99_ms: p99,
+        rss_mb: rss,
+        heap_used_mb: heapMb('used'),
+        idle_cpu_pct: idleCpu,
+      }),
+    );
   } finally {
     await server.stop();
   }
 }
-
 
 main().catch((err) => {
   console.error(err);

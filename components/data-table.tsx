@@ -5,8 +5,25 @@ export interface Column<Row> {
   cell: (row: Row) => React.ReactNode;
 }
 
-export function DataTable<Row>({ rows, columns, empty, testId, limit = 500 }: { rows: Row[]; columns: Column<Row>[]; empty: string; testId: string; limit?: number }) {
-  if (!rows.length) return <p className="muted" data-testid={`${testId}-empty`}>{empty}</p>;
+export function DataTable<Row>({
+  rows,
+  columns,
+  empty,
+  testId,
+  limit = 500,
+}: {
+  rows: Row[];
+  columns: Column<Row>[];
+  empty: string;
+  testId: string;
+  limit?: number;
+}) {
+  if (!rows.length)
+    return (
+      <p className="muted" data-testid={`${testId}-empty`}>
+        {empty}
+      </p>
+    );
   const shown = rows.slice(0, limit);
   return (
     <>
@@ -28,7 +45,11 @@ export function DataTable<Row>({ rows, columns, empty, testId, limit = 500 }: { 
           ))}
         </tbody>
       </table>
-      {rows.length > shown.length && <p className="muted">Showing {shown.length} of {rows.length}; narrow the list with the filters.</p>}
+      {rows.length > shown.length && (
+        <p className="muted">
+          Showing {shown.length} of {rows.length}; narrow the list with the filters.
+        </p>
+      )}
     </>
   );
 }

@@ -48,7 +48,12 @@ export function VirtualTable<Row>({
     return sort.descending ? copy.reverse() : copy;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rows, version, columns, sort]);
-  if (!rows.length) return <p className="muted" data-testid={`${testId}-empty`}>{empty}</p>;
+  if (!rows.length)
+    return (
+      <p className="muted" data-testid={`${testId}-empty`}>
+        {empty}
+      </p>
+    );
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(sorted.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
   const onScroll = (e: React.UIEvent<HTMLDivElement>) => {
@@ -56,14 +61,28 @@ export function VirtualTable<Row>({
     cancelAnimationFrame(frame.current);
     frame.current = requestAnimationFrame(() => setScrollTop(top));
   };
-  const toggle = (i: number) => setSort((s) => (s?.column === i ? (s.descending ? null : { column: i, descending: true }) : { column: i, descending: false }));
+  const toggle = (i: number) =>
+    setSort((s) =>
+      s?.column === i ? (s.descending ? null : { column: i, descending: true }) : { column: i, descending: false },
+    );
   return (
-    <div className="virtual-table" style={{ maxHeight: height }} ref={container} onScroll={onScroll} tabIndex={0} aria-label={`${sorted.length} rows`}>
+    <div
+      className="virtual-table"
+      style={{ maxHeight: height }}
+      ref={container}
+      onScroll={onScroll}
+      tabIndex={0}
+      aria-label={`${sorted.length} rows`}
+    >
       <table className="table" data-testid={testId} aria-rowcount={sorted.length + 1}>
         <thead>
           <tr>
             {columns.map((c, i) => (
-              <th key={c.header || i} style={c.width ? { width: c.width } : undefined} aria-sort={sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : undefined}>
+              <th
+                key={c.header || i}
+                style={c.width ? { width: c.width } : undefined}
+                aria-sort={sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : undefined}
+              >
                 {c.sort ? (
                   <button type="button" className="th-sort" onClick={() => toggle(i)}>
                     {c.header}

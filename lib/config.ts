@@ -8,11 +8,19 @@ import { schedulerConfigSchema } from './scheduler/profiles.ts';
 // JSON file (ENTROOS_CONFIG, default ./entroos.config.json) uses the keys on
 // the left; environment variables win over the file.
 const schema = z.object({
-  port: z.coerce.number({ error: 'a whole number between 0 and 65535' }).int('a whole number between 0 and 65535').min(0).max(65535).default(3000),
+  port: z.coerce
+    .number({ error: 'a whole number between 0 and 65535' })
+    .int('a whole number between 0 and 65535')
+    .min(0)
+    .max(65535)
+    .default(3000),
   host: z.string().min(1).default('127.0.0.1'),
   databaseUrl: z
     .string()
-    .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, 'a SQLite URL (file:./path.db) or a PostgreSQL URL (postgresql://user@host:5432/db)')
+    .regex(
+      /^(file:.+|postgres(ql)?:\/\/.+)$/,
+      'a SQLite URL (file:./path.db) or a PostgreSQL URL (postgresql://user@host:5432/db)',
+    )
     .default('file:./data/entroos.db'),
   adminPassword: z.string().min(8, 'at least 8 characters').optional(),
   authSecret: z.string().min(32, 'at least 32 characters').optional(),
@@ -24,7 +32,11 @@ const schema = z.object({
   loginWindowSeconds: z.coerce.number().int().positive().default(300),
   sessionMaxAgeHours: z.coerce.number().positive().default(24),
   /** A dashboard session ends after this long without activity (the absolute limit is sessionMaxAgeHours). */
-  sessionIdleMinutes: z.coerce.number().positive().max(24 * 60).default(60),
+  sessionIdleMinutes: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(60),
   shutdownTimeoutMs: z.coerce.number().int().positive().default(8000),
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
@@ -36,13 +48,25 @@ const schema = z.object({
   crashBackoffMs: z.coerce.number().int().positive().default(10_000),
   leaseSeconds: z.coerce.number().positive().default(10),
   /** Seeds the simulation's draws (crashes from fail-rate, chaos mode), so a run can be replayed. */
-  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
   /** Image pull bandwidth of a simulated node, bytes per second (default 1 GiB/s: pulls are quick). */
-  pullBytesPerSecond: z.coerce.number().int().min(1024, 'at least 1024 bytes/s').default(2 ** 30),
+  pullBytesPerSecond: z.coerce
+    .number()
+    .int()
+    .min(1024, 'at least 1024 bytes/s')
+    .default(2 ** 30),
   eventTtlSeconds: z.coerce.number().positive().default(3600),
   eventQps: z.coerce.number().positive().default(200),
   /** Set on every instance to run several behind a load balancer (events and object changes travel through Redis). */
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
   /** How long a leader's lease lasts without renewal; a dead leader is replaced within about 4/3 of it. */
   leaderLeaseSeconds: z.coerce.number().min(1, 'at least 1').max(300).default(10),
   /** The URL other instances reach this one at (default http://HOST:PORT, with the host name when HOST is 0.0.0.0). */
@@ -126,9 +150,11 @@ function readFile(env: Record<string, string | undefined>, cwd: string): Record<
   } catch (err) {
     throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${path}: expected a JSON object of settings`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError(`${path}: expected a JSON object of settings`);
   const unknown = Object.keys(parsed).filter((k) => !(k in ENV_NAMES));
-  if (unknown.length) throw new ConfigError(`${path}: unknown setting "${unknown[0]}" (known: ${Object.keys(ENV_NAMES).join(', ')})`);
+  if (unknown.length)
+    throw new ConfigError(`${path}: unknown setting "${unknown[0]}" (known: ${Object.keys(ENV_NAMES).join(', ')})`);
   return parsed as Record<string, unknown>;
 }
 
@@ -149,13 +175,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fromFile.delete(key);
     }
   }
-  const result = schema.refine((c) => !c.tlsCert === !c.tlsKey, { message: 'set together with TLS_KEY (both or neither)', path: ['tlsCert'] }).safeParse(raw);
+  const result = schema
+    .refine((c) => !c.tlsCert === !c.tlsKey, {
+      message: 'set together with TLS_KEY (both or neither)',
+      path: ['tlsCert'],
+    })
+    .safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const key = String(issue.path[0]) as keyof Config;
   const sub = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : '';
-  const where = (fromFile.has(key) ? `"${key}" in the config file` : ENV_NAMES[key] ?? key) + sub;
-  const shown = key === 'adminPassword' || key === 'authSecret' || key === 'redisUrl' ? '***' : key === 'scheduler' ? undefined : raw[key];
+  const where = (fromFile.has(key) ? `"${key}" in the config file` : (ENV_NAMES[key] ?? key)) + sub;
+  const shown =
+    key === 'adminPassword' || key === 'authSecret' || key === 'redisUrl'
+      ? '***'
+      : key === 'scheduler'
+        ? undefined
+        : raw[key];
   const got = shown === undefined ? '' : ` (got ${JSON.stringify(shown)})`;
   throw new ConfigError(`invalid configuration: ${where} must be ${describe(issue)}${got}`);
 }

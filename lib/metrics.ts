@@ -30,7 +30,20 @@ export function getMetrics(): Metrics {
   });
 }
 
-const NAME_AFTER = new Set(['namespaces', 'tokens', 'users', 'pods', 'nodes', 'deployments', 'replicasets', 'services', 'endpoints', 'events', 'configmaps', 'leases']);
+const NAME_AFTER = new Set([
+  'namespaces',
+  'tokens',
+  'users',
+  'pods',
+  'nodes',
+  'deployments',
+  'replicasets',
+  'services',
+  'endpoints',
+  'events',
+  'configmaps',
+  'leases',
+]);
 
 /**
  * A low-cardinality route label for a path: object names become {name},
@@ -41,7 +54,13 @@ export function routeLabel(pathname: string): string {
   if (pathname === '/socket.io' || pathname.startsWith('/socket.io/')) return '/socket.io';
   const segments = pathname.split('/').filter(Boolean);
   const head = segments[0];
-  if (head !== 'api' && head !== 'apis' && head !== 'metrics' && !/^(healthz|readyz|livez|version|openapi)$/.test(head ?? '')) return 'page';
+  if (
+    head !== 'api' &&
+    head !== 'apis' &&
+    head !== 'metrics' &&
+    !/^(healthz|readyz|livez|version|openapi)$/.test(head ?? '')
+  )
+    return 'page';
   if (segments[1] === 'auth') return '/api/auth';
   const out: string[] = [];
   for (let i = 0; i < segments.length && i < 12; i++) {

@@ -80,6 +80,8 @@ export const PLATFORM_GLOBAL = 'platform';
 // open the database themselves, so Prisma stays out of the Next bundles.
 export function getPlatform(): Platform {
   return processGlobal<Platform>(PLATFORM_GLOBAL, () => {
-    throw new Error('the EntroOS platform is not started: run the server with `npm start` (server.ts), not `next start`');
+    throw new Error(
+      'the EntroOS platform is not started: run the server with `npm start` (server.ts), not `next start`',
+    );
   });
 }

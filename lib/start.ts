@@ -44,7 +44,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
     await store.close();
     throw err;
   }
-  const authSecret = config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
+  const authSecret =
+    config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
   let tls: Platform['tls'];
   try {
     tls = await loadTls(config, store);
@@ -130,14 +131,32 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
     { api, events, log },
     { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds },
   );
-  const proofs = config.provers > 0 ? new ProofService(platform.circuits, store, bus, log, { provers: config.provers, batchMs: config.proofBatchMs }) : null;
+  const proofs =
+    config.provers > 0
+      ? new ProofService(platform.circuits, store, bus, log, { provers: config.provers, batchMs: config.proofBatchMs })
+      : null;
   const scheduler = await startScheduler(store, server, log, config.scheduler, (d) => {
-    bus.publish('scheduling.decision', { pod: d.pod, uid: d.uid, profile: d.profile, result: d.result, node: d.node, message: d.message });
+    bus.publish('scheduling.decision', {
+      pod: d.pod,
+      uid: d.uid,
+      profile: d.profile,
+      result: d.result,
+      node: d.node,
+      message: d.message,
+    });
     proofs?.onDecision(d);
   });
   platform.images.replaceMarks(await getImageMarks(store));
   if (fleet) await startFleet(fleet, config, store, server);
-  const history = new HistorySampler({ api, nodes: platform.nodes, scheduler, store, bus, log, sampleMs: config.historySampleMs });
+  const history = new HistorySampler({
+    api,
+    nodes: platform.nodes,
+    scheduler,
+    store,
+    bus,
+    log,
+    sampleMs: config.historySampleMs,
+  });
   await history.start();
   const chaos = fleet ? new ChaosMonkey(fleet, bus, log, config.seed) : null;
   if (chaos) await resumeChaos(store, chaos, log);

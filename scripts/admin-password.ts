@@ -14,7 +14,11 @@ async function main() {
     const admin = await store.users.getByUsername('admin');
     if (admin) await store.users.update(admin.id, { passwordHash, role: 'admin', disabled: false });
     else await store.users.create({ username: 'admin', passwordHash, role: 'admin' });
-    console.log(config.adminPassword ? 'The admin password is now the one in ENTROOS_ADMIN_PASSWORD.' : `New password for "admin": ${password}`);
+    console.log(
+      config.adminPassword
+        ? 'The admin password is now the one in ENTROOS_ADMIN_PASSWORD.'
+        : `New password for "admin": ${password}`,
+    );
   } finally {
     await store.close();
   }

@@ -29,8 +29,22 @@ mkdirSync(out, { recursive: true });
 const compiled = {};
 for (const name of CIRCUITS) {
   step(`compiling ${name}.circom`);
-  const log = execFileSync(process.execPath, [join(root, 'node_modules/circom2/cli.js'), join(root, 'circuits', `${name}.circom`), '--r1cs', '--wasm', '--O2', '-o', build], { encoding: 'utf8' });
-  const constraints = Number(/non-linear constraints: (\d+)/.exec(log)?.[1] ?? 0) + Number(/(?<!non-)linear constraints: (\d+)/.exec(log)?.[1] ?? 0);
+  const log = execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/circom2/cli.js'),
+      join(root, 'circuits', `${name}.circom`),
+      '--r1cs',
+      '--wasm',
+      '--O2',
+      '-o',
+      build,
+    ],
+    { encoding: 'utf8' },
+  );
+  const constraints =
+    Number(/non-linear constraints: (\d+)/.exec(log)?.[1] ?? 0) +
+    Number(/(?<!non-)linear constraints: (\d+)/.exec(log)?.[1] ?? 0);
   compiled[name] = { constraints };
 }
 

@@ -27,12 +27,20 @@ try {
   response = await fetch(new URL('/api/login', values.server), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: values.user, password, tokenName: values.name ?? `kubeconfig ${new Date().toISOString().slice(0, 19)}` }),
+    body: JSON.stringify({
+      username: values.user,
+      password,
+      tokenName: values.name ?? `kubeconfig ${new Date().toISOString().slice(0, 19)}`,
+    }),
   });
 } catch (err) {
   fail(`cannot reach ${values.server}: ${(err as Error).message}`);
 }
-const body = (await response.json().catch(() => ({}))) as { message?: string; token?: string; kubernetes?: { server: string; certificateAuthorityData: string } };
+const body = (await response.json().catch(() => ({}))) as {
+  message?: string;
+  token?: string;
+  kubernetes?: { server: string; certificateAuthorityData: string };
+};
 if (!response.ok || !body.token) fail(`login failed (${response.status}): ${body.message ?? response.statusText}`);
 if (!body.kubernetes) fail('the server did not return its Kubernetes endpoint; upgrade the server');
 process.stdout.write(

@@ -19,10 +19,15 @@ const snapshot = join(migrations, 'schema.snapshot.prisma');
 writePostgresSchema();
 
 const toPostgres = (source) =>
-  source.replace('provider = "sqlite"', 'provider = "postgresql"').replace('url      = "file:./data/entroos.db"', 'url      = "postgresql://localhost/unused"');
+  source
+    .replace('provider = "sqlite"', 'provider = "postgresql"')
+    .replace('url      = "file:./data/entroos.db"', 'url      = "postgresql://localhost/unused"');
 
 let wrote = 0;
-for (const [provider, schema] of [['sqlite', SQLITE_SCHEMA], ['postgres', POSTGRES_SCHEMA]]) {
+for (const [provider, schema] of [
+  ['sqlite', SQLITE_SCHEMA],
+  ['postgres', POSTGRES_SCHEMA],
+]) {
   const dir = join(migrations, provider);
   mkdirSync(dir, { recursive: true });
   const from = ['--from-empty'];
@@ -32,12 +37,16 @@ for (const [provider, schema] of [['sqlite', SQLITE_SCHEMA], ['postgres', POSTGR
     writeFileSync(old, provider === 'postgres' ? toPostgres(text) : text);
     from.splice(0, 1, '--from-schema-datamodel', old);
   }
-  const sql = execFileSync(join(root, 'node_modules/.bin/prisma'), ['migrate', 'diff', ...from, '--to-schema-datamodel', schema, '--script'], {
-    cwd: root,
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTROOS_PRISMA_SCHEMA: schema },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const sql = execFileSync(
+    join(root, 'node_modules/.bin/prisma'),
+    ['migrate', 'diff', ...from, '--to-schema-datamodel', schema, '--script'],
+    {
+      cwd: root,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ENTROOS_PRISMA_SCHEMA: schema },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   if (!/\b(CREATE|ALTER|DROP)\b/.test(sql)) {
     console.log(`${provider}: no schema change`);
     continue;

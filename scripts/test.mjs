@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const env = { ...process.env, ENTROOS_DIST_DIR: '.next-test', NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const env = {
+  ...process.env,
+  ENTROOS_DIST_DIR: '.next-test',
+  NEXT_TELEMETRY_DISABLED: '1',
+  CHECKPOINT_DISABLE: '1',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function run(title, command, args, extraEnv = {}) {
@@ -33,10 +39,15 @@ function ensureChromium() {
   if (isRoot && hasApt && !process.env.CHROMIUM_PATH) {
     console.log('npm test: Chromium is missing; installing Debian chromium with apt-get ...');
     const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (update.status === 0 && install.status === 0 && existsSync(CHROMIUM)) return;
   }
-  console.error(`npm test: the end-to-end tests need Chromium at ${CHROMIUM}. Install it with:\n  sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).`);
+  console.error(
+    `npm test: the end-to-end tests need Chromium at ${CHROMIUM}. Install it with:\n  sudo apt-get install -y chromium\n(or set CHROMIUM_PATH to a Chromium binary).`,
+  );
   process.exit(1);
 }
 
@@ -77,7 +88,14 @@ await ensureServices();
 run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
 run('lint (ESLint)', bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']);
 run('format (Prettier)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
-run('import rules (dependency-cruiser)', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'lib', 'app', 'components', 'server.ts']);
+run('import rules (dependency-cruiser)', bin('depcruise'), [
+  '--config',
+  '.dependency-cruiser.cjs',
+  'lib',
+  'app',
+  'components',
+  'server.ts',
+]);
 run('build (next build → .next-test)', bin('next'), ['build']);
 run('unit, store and integration tests (vitest)', bin('vitest'), ['run']);
 run('end-to-end tests (Playwright, Debian Chromium)', bin('playwright'), ['test']);

@@ -21,10 +21,13 @@ export default async function OverviewPage() {
       {empty ? (
         <section className="panel" data-testid="empty-cluster">
           <h2>The cluster is empty</h2>
-          <p className="muted">No nodes have joined and no workloads are running yet. Start the server with ENTROOS_NODES=8 for simulated nodes.</p>
+          <p className="muted">
+            No nodes have joined and no workloads are running yet. Start the server with ENTROOS_NODES=8 for simulated
+            nodes.
+          </p>
           <p>
-            To drive EntroOS from a terminal, create an API token under <a href="/settings/tokens">Settings → API tokens</a> (or download a
-            kubeconfig there) and use kubectl:
+            To drive EntroOS from a terminal, create an API token under{' '}
+            <a href="/settings/tokens">Settings → API tokens</a> (or download a kubeconfig there) and use kubectl:
           </p>
           <pre>kubectl create deployment web --image=nginx:1.27 --replicas=3</pre>
         </section>

@@ -4,7 +4,16 @@ import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
 import { ApiClientError } from '@/lib/client/api.ts';
-import { createPath, deploymentObject, parsePairs, parseTolerations, useCreateWorkloadMutation, type DeploymentInput, type Manifest, type WorkloadKind } from '@/lib/client/deployments.ts';
+import {
+  createPath,
+  deploymentObject,
+  parsePairs,
+  parseTolerations,
+  useCreateWorkloadMutation,
+  type DeploymentInput,
+  type Manifest,
+  type WorkloadKind,
+} from '@/lib/client/deployments.ts';
 import { SUGGESTED_IMAGES } from '@/lib/kubelet/runtime/known-images.ts';
 import { FormField } from '@/components/form-field';
 
@@ -31,7 +40,10 @@ const FIELD_OF: [RegExp, string][] = [
 ];
 
 /** The form's input, or the fields it could not read. */
-function readForm(form: HTMLFormElement, kind: WorkloadKind): { input: DeploymentInput } | { errors: Record<string, string> } {
+function readForm(
+  form: HTMLFormElement,
+  kind: WorkloadKind,
+): { input: DeploymentInput } | { errors: Record<string, string> } {
   const f = new FormData(form);
   const get = (k: string) => String(f.get(k) ?? '').trim();
   const labels = parsePairs(get('labels'));
@@ -43,7 +55,8 @@ function readForm(form: HTMLFormElement, kind: WorkloadKind): { input: Deploymen
   if (typeof tolerations === 'string') errors.tolerations = tolerations;
   if (Object.keys(errors).length) return { errors };
   const annotations: Record<string, string> = {};
-  for (const key of ['cpu', 'memory', 'duration', 'exit-code', 'pattern']) if (get(`w-${key}`)) annotations[`entroos.io/${key}`] = get(`w-${key}`);
+  for (const key of ['cpu', 'memory', 'duration', 'exit-code', 'pattern'])
+    if (get(`w-${key}`)) annotations[`entroos.io/${key}`] = get(`w-${key}`);
   return {
     input: {
       kind,
@@ -115,7 +128,10 @@ export function DeploymentForm() {
     try {
       object = parseYaml(yaml);
     } catch (err) {
-      const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
+      const where =
+        err instanceof YAMLParseError && err.linePos
+          ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})`
+          : '';
       setErrors({});
       setCauses([]);
       return setMessage(`The YAML does not parse${where}: ${(err as Error).message.split('\n')[0]}`);
@@ -128,7 +144,9 @@ export function DeploymentForm() {
     void send(object as Manifest);
   };
 
-  const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => <FormField id={name} name={name} label={label} error={errors[name]} {...props} />;
+  const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
+    <FormField id={name} name={name} label={label} error={errors[name]} {...props} />
+  );
   const feedback = message && (
     <div className="alert alert-error" role="alert" data-testid="form-error">
       <p>{message}</p>
@@ -147,7 +165,15 @@ export function DeploymentForm() {
       <div className="row form-modes">
         <div role="radiogroup" aria-label="What to create" className="segmented">
           {(['Deployment', 'Pod'] as const).map((k) => (
-            <button key={k} type="button" role="radio" aria-checked={kind === k} className={`btn${kind === k ? ' btn-primary' : ''}`} onClick={() => setKind(k)} disabled={mode === 'yaml'}>
+            <button
+              key={k}
+              type="button"
+              role="radio"
+              aria-checked={kind === k}
+              className={`btn${kind === k ? ' btn-primary' : ''}`}
+              onClick={() => setKind(k)}
+              disabled={mode === 'yaml'}
+            >
               {k}
             </button>
           ))}
@@ -160,7 +186,14 @@ export function DeploymentForm() {
         <form className="panel form" onSubmit={submitYaml} noValidate>
           <div className="field">
             <label htmlFor="manifest">Manifest (YAML)</label>
-            <textarea id="manifest" className="yaml" value={yaml} onChange={(e) => setYaml(e.target.value)} rows={24} spellCheck={false} />
+            <textarea
+              id="manifest"
+              className="yaml"
+              value={yaml}
+              onChange={(e) => setYaml(e.target.value)}
+              rows={24}
+              spellCheck={false}
+            />
           </div>
           {feedback}
           <button className="btn btn-primary" type="submit" disabled={create.isPending}>
@@ -193,7 +226,9 @@ export function DeploymentForm() {
           <fieldset>
             <legend>Placement</legend>
             <div className="row">
-              {field('nodeSelector', 'Node selector (key=value, comma separated)', { placeholder: 'topology.kubernetes.io/zone=zone-a' })}
+              {field('nodeSelector', 'Node selector (key=value, comma separated)', {
+                placeholder: 'topology.kubernetes.io/zone=zone-a',
+              })}
               {field('priorityClassName', 'Priority class', { placeholder: 'system-cluster-critical' })}
             </div>
             <div className="field">

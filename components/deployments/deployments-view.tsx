@@ -5,7 +5,12 @@ import { DataTable, type Column } from '@/components/data-table';
 import { deploymentRow, type DeploymentRow } from '@/lib/apimachinery/rows.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
 import { SUGGESTED_IMAGES } from '@/lib/kubelet/runtime/known-images.ts';
-import { parsePairs, useDeleteDeploymentMutation, useEditDeploymentMutation, useScaleDeploymentMutation } from '@/lib/client/deployments.ts';
+import {
+  parsePairs,
+  useDeleteDeploymentMutation,
+  useEditDeploymentMutation,
+  useScaleDeploymentMutation,
+} from '@/lib/client/deployments.ts';
 
 const baseColumns: Column<DeploymentRow>[] = [
   { header: 'Namespace', cell: (r) => r.namespace },
@@ -28,23 +33,47 @@ function Actions({ row, onResult }: { row: DeploymentRow; onResult: (text: strin
     const parsed = parsePairs(labels);
     if (typeof parsed === 'string') return setLabelError(parsed);
     setLabelError('');
-    void run(editing.mutateAsync({ namespace: row.namespace, name: row.name, image: image.trim(), labels: parsed }), `Updated ${id}.`);
+    void run(
+      editing.mutateAsync({ namespace: row.namespace, name: row.name, image: image.trim(), labels: parsed }),
+      `Updated ${id}.`,
+    );
   };
   const remove = useDeleteDeploymentMutation();
   const [replicas, setReplicas] = useState(row.ready.split('/')[1]);
   const id = `${row.namespace}/${row.name}`;
-  const run = (p: Promise<unknown>, done: string) => p.then(() => onResult(done)).catch((err: Error) => onResult(`${id}: ${err.message}`, true));
+  const run = (p: Promise<unknown>, done: string) =>
+    p.then(() => onResult(done)).catch((err: Error) => onResult(`${id}: ${err.message}`, true));
   return (
     <span className="row">
-      <input aria-label={`Replicas of ${id}`} type="number" min={0} value={replicas} onChange={(e) => setReplicas(e.target.value)} style={{ width: 70 }} />
-      <button className="btn" type="button" disabled={scale.isPending} onClick={() => run(scale.mutateAsync({ namespace: row.namespace, name: row.name, replicas: Number(replicas) }), `Scaled ${id} to ${replicas}.`)}>
+      <input
+        aria-label={`Replicas of ${id}`}
+        type="number"
+        min={0}
+        value={replicas}
+        onChange={(e) => setReplicas(e.target.value)}
+        style={{ width: 70 }}
+      />
+      <button
+        className="btn"
+        type="button"
+        disabled={scale.isPending}
+        onClick={() =>
+          run(
+            scale.mutateAsync({ namespace: row.namespace, name: row.name, replicas: Number(replicas) }),
+            `Scaled ${id} to ${replicas}.`,
+          )
+        }
+      >
         Scale
       </button>
       <button
         className="btn"
         type="button"
         disabled={remove.isPending}
-        onClick={() => window.confirm(`Delete deployment ${id} and its pods?`) && run(remove.mutateAsync({ namespace: row.namespace, name: row.name }), `Deleting ${id}.`)}
+        onClick={() =>
+          window.confirm(`Delete deployment ${id} and its pods?`) &&
+          run(remove.mutateAsync({ namespace: row.namespace, name: row.name }), `Deleting ${id}.`)
+        }
       >
         Delete
       </button>
@@ -56,7 +85,13 @@ function Actions({ row, onResult }: { row: DeploymentRow; onResult: (text: strin
         </div>
         <div className="field">
           <label htmlFor={`labels-${id}`}>Labels (k=v, comma separated)</label>
-          <input id={`labels-${id}`} value={labels} onChange={(e) => setLabels(e.target.value)} aria-invalid={!!labelError} aria-describedby={labelError ? `labels-${id}-error` : undefined} />
+          <input
+            id={`labels-${id}`}
+            value={labels}
+            onChange={(e) => setLabels(e.target.value)}
+            aria-invalid={!!labelError}
+            aria-describedby={labelError ? `labels-${id}-error` : undefined}
+          />
           {labelError && (
             <span className="field-error" id={`labels-${id}-error`}>
               {labelError}
@@ -81,11 +116,25 @@ export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
     return (list.data?.items ?? []).map((d) => deploymentRow(d, now));
   }, [list.data]);
   const columns = useMemo(
-    () => (canWrite ? [...baseColumns, { header: 'Actions', cell: (r: DeploymentRow) => <Actions row={r} onResult={(text, error) => setResult({ text, error })} /> }] : baseColumns),
+    () =>
+      canWrite
+        ? [
+            ...baseColumns,
+            {
+              header: 'Actions',
+              cell: (r: DeploymentRow) => <Actions row={r} onResult={(text, error) => setResult({ text, error })} />,
+            },
+          ]
+        : baseColumns,
     [canWrite],
   );
   if (list.isPending) return <p className="muted">Loading deployments…</p>;
-  if (list.isError) return <p className="error" role="alert">{list.error.message}</p>;
+  if (list.isError)
+    return (
+      <p className="error" role="alert">
+        {list.error.message}
+      </p>
+    );
   return (
     <>
       {canWrite && (
@@ -105,7 +154,12 @@ export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
           <option key={i} value={i} />
         ))}
       </datalist>
-      <DataTable rows={rows} columns={columns} testId="deployments-table" empty="No deployments yet. Try: kubectl create deployment web --image=nginx:1.27 --replicas=3" />
+      <DataTable
+        rows={rows}
+        columns={columns}
+        testId="deployments-table"
+        empty="No deployments yet. Try: kubectl create deployment web --image=nginx:1.27 --replicas=3"
+      />
     </>
   );
 }

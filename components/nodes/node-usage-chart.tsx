@@ -1,10 +1,28 @@
 'use client';
 
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { useNodeHistoryQuery } from '@/lib/client/history.ts';
 
 /** A node's cpu and memory use over the last 15 minutes, against what it can allocate. */
-export function NodeUsageChart({ name, allocatableCpuMilli, allocatableMemoryBytes }: { name: string; allocatableCpuMilli: number; allocatableMemoryBytes: number }) {
+export function NodeUsageChart({
+  name,
+  allocatableCpuMilli,
+  allocatableMemoryBytes,
+}: {
+  name: string;
+  allocatableCpuMilli: number;
+  allocatableMemoryBytes: number;
+}) {
   const history = useNodeHistoryQuery(name);
   const data = (history.data ?? []).map((p) => ({
     t: new Date(p.t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
@@ -28,15 +46,35 @@ export function NodeUsageChart({ name, allocatableCpuMilli, allocatableMemoryByt
           </figcaption>
           <div style={{ width: '100%', height: 200 }}>
             <ResponsiveContainer width="100%" height="100%">
-              <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title={`Usage of ${name} (% of allocatable)`}>
+              <LineChart
+                data={data}
+                margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
+                title={`Usage of ${name} (% of allocatable)`}
+              >
                 <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
                 <XAxis dataKey="t" tick={{ fontSize: 11, fill: 'var(--muted)' }} minTickGap={40} />
                 <YAxis tick={{ fontSize: 11, fill: 'var(--muted)' }} domain={[0, 100]} unit="%" />
                 <ReferenceLine y={100} stroke="var(--danger)" strokeDasharray="4 4" />
-                <Tooltip contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }} />
+                <Tooltip
+                  contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
+                />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Line type="monotone" dataKey="cpu %" stroke="#3b82f6" dot={false} strokeWidth={2} isAnimationActive={false} />
-                <Line type="monotone" dataKey="memory %" stroke="#16a34a" dot={false} strokeWidth={2} isAnimationActive={false} />
+                <Line
+                  type="monotone"
+                  dataKey="cpu %"
+                  stroke="#3b82f6"
+                  dot={false}
+                  strokeWidth={2}
+                  isAnimationActive={false}
+                />
+                <Line
+                  type="monotone"
+                  dataKey="memory %"
+                  stroke="#16a34a"
+                  dot={false}
+                  strokeWidth={2}
+                  isAnimationActive={false}
+                />
               </LineChart>
             </ResponsiveContainer>
           </div>

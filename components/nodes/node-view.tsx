@@ -11,7 +11,14 @@ import { useCordonMutation, useDrainMutation, useNodeFaultMutation, type NodeFau
 import type { Node, NodeCondition } from '@/lib/apimachinery/generated/kinds.ts';
 
 const podColumns: Column<PodRow>[] = [
-  { header: 'Pod', cell: (r) => <a href={`/pods/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}>{`${r.namespace}/${r.name}`}</a> },
+  {
+    header: 'Pod',
+    cell: (r) => (
+      <a
+        href={`/pods/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}
+      >{`${r.namespace}/${r.name}`}</a>
+    ),
+  },
   { header: 'Status', cell: (r) => r.status },
   { header: 'Restarts', cell: (r) => r.restarts },
   { header: 'IP', cell: (r) => r.ip },
@@ -28,7 +35,12 @@ const conditionColumns: Column<NodeCondition>[] = [
 
 function Feedback({ pending, error, done }: { pending: boolean; error: Error | null; done?: string }) {
   if (pending) return <span className="muted">Working…</span>;
-  if (error) return <span className="error" role="alert">{error.message}</span>;
+  if (error)
+    return (
+      <span className="error" role="alert">
+        {error.message}
+      </span>
+    );
   return done ? <span className="muted">{done}</span> : null;
 }
 
@@ -43,8 +55,18 @@ export function NodeView({ name, canManage }: { name: string; canManage: boolean
   const podList = useMemo(() => (pods.data?.items ?? []).map((p) => podRow(p)), [pods.data]);
   const row = useMemo(() => (node ? nodeRows([node], requestedByNode(podList))[0] : undefined), [node, podList]);
   if (nodes.isPending || pods.isPending) return <p className="muted">Loading node…</p>;
-  if (nodes.isError) return <p className="error" role="alert">{nodes.error.message}</p>;
-  if (!node || !row) return <p className="error" role="alert">Node {name} does not exist (any more).</p>;
+  if (nodes.isError)
+    return (
+      <p className="error" role="alert">
+        {nodes.error.message}
+      </p>
+    );
+  if (!node || !row)
+    return (
+      <p className="error" role="alert">
+        Node {name} does not exist (any more).
+      </p>
+    );
   const labels = Object.entries((node.metadata.labels as Record<string, string>) ?? {});
   const taints = node.spec?.taints ?? [];
   const runFault = (action: NodeFault, question: string) => {
@@ -76,37 +98,84 @@ export function NodeView({ name, canManage }: { name: string; canManage: boolean
                 Cordon
               </button>
             )}
-            <button className="btn" type="button" disabled={drain.isPending} onClick={() => window.confirm(`Drain ${name}? It is cordoned and its ${podList.length} pods are evicted.`) && drain.mutate()}>
+            <button
+              className="btn"
+              type="button"
+              disabled={drain.isPending}
+              onClick={() =>
+                window.confirm(`Drain ${name}? It is cordoned and its ${podList.length} pods are evicted.`) &&
+                drain.mutate()
+              }
+            >
               Drain
             </button>
-            <Feedback pending={cordon.isPending || drain.isPending} error={cordon.error ?? drain.error} done={drain.data ? `Evicted ${drain.data.evicted} pods.` : undefined} />
+            <Feedback
+              pending={cordon.isPending || drain.isPending}
+              error={cordon.error ?? drain.error}
+              done={drain.data ? `Evicted ${drain.data.evicted} pods.` : undefined}
+            />
           </div>
           <h3>Chaos</h3>
           <div className="row">
-            <button className="btn" type="button" onClick={() => runFault('stop-heartbeats', `Kill ${name}? It stops heartbeating and its containers stop; after the grace period it turns NotReady and its pods move.`)}>
+            <button
+              className="btn"
+              type="button"
+              onClick={() =>
+                runFault(
+                  'stop-heartbeats',
+                  `Kill ${name}? It stops heartbeating and its containers stop; after the grace period it turns NotReady and its pods move.`,
+                )
+              }
+            >
               Kill node
             </button>
             <button className="btn" type="button" onClick={() => fault.mutate('restore')}>
               Restore
             </button>
-            <button className="btn" type="button" onClick={() => runFault('partition', `Partition ${name}? Its heartbeats stop reaching the API while its containers keep running.`)}>
+            <button
+              className="btn"
+              type="button"
+              onClick={() =>
+                runFault(
+                  'partition',
+                  `Partition ${name}? Its heartbeats stop reaching the API while its containers keep running.`,
+                )
+              }
+            >
               Partition
             </button>
             <button className="btn" type="button" onClick={() => fault.mutate('heal')}>
               Heal
             </button>
-            <Feedback pending={fault.isPending} error={fault.error} done={fault.isSuccess ? `Fault applied: ${fault.variables}.` : undefined} />
+            <Feedback
+              pending={fault.isPending}
+              error={fault.error}
+              done={fault.isSuccess ? `Fault applied: ${fault.variables}.` : undefined}
+            />
           </div>
         </section>
       )}
-      <NodeUsageChart name={name} allocatableCpuMilli={milliCpu(node.status?.allocatable?.cpu ?? '0') || 0} allocatableMemoryBytes={parseQuantity(node.status?.allocatable?.memory ?? '0') || 0} />
+      <NodeUsageChart
+        name={name}
+        allocatableCpuMilli={milliCpu(node.status?.allocatable?.cpu ?? '0') || 0}
+        allocatableMemoryBytes={parseQuantity(node.status?.allocatable?.memory ?? '0') || 0}
+      />
       <section className="panel">
         <h2>Conditions</h2>
-        <DataTable rows={node.status?.conditions ?? []} columns={conditionColumns} testId="node-conditions" empty="No conditions reported." />
+        <DataTable
+          rows={node.status?.conditions ?? []}
+          columns={conditionColumns}
+          testId="node-conditions"
+          empty="No conditions reported."
+        />
       </section>
       <section className="panel">
         <h2>Taints and labels</h2>
-        <p data-testid="node-taints">{taints.length ? taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') : 'No taints.'}</p>
+        <p data-testid="node-taints">
+          {taints.length
+            ? taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')
+            : 'No taints.'}
+        </p>
         <p className="muted">{labels.map(([k, v]) => `${k}=${v}`).join('  ·  ')}</p>
       </section>
       <section className="panel">

@@ -13,8 +13,18 @@ const byNumber = (f: (r: Row) => number) => (a: Row, b: Row) => f(a) - f(b);
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${v}%`);
 
 const columns: VirtualColumn<Row>[] = [
-  { header: 'Name', cell: (r) => <a href={`/nodes/${encodeURIComponent(r.name)}`}>{r.name}</a>, sort: byText((r) => r.name) },
-  { header: 'Status', cell: (r) => <span className={`badge ${r.status.startsWith('Ready') ? 'badge-active' : 'badge-revoked'}`}>{r.status}</span>, sort: byText((r) => r.status) },
+  {
+    header: 'Name',
+    cell: (r) => <a href={`/nodes/${encodeURIComponent(r.name)}`}>{r.name}</a>,
+    sort: byText((r) => r.name),
+  },
+  {
+    header: 'Status',
+    cell: (r) => (
+      <span className={`badge ${r.status.startsWith('Ready') ? 'badge-active' : 'badge-revoked'}`}>{r.status}</span>
+    ),
+    sort: byText((r) => r.status),
+  },
   { header: 'Roles', cell: (r) => r.roles, sort: byText((r) => r.roles) },
   { header: 'Zone', cell: (r) => r.zone, sort: byText((r) => r.zone) },
   { header: 'Instance type', cell: (r) => r.instanceType, sort: byText((r) => r.instanceType) },
@@ -45,13 +55,32 @@ export function NodesView() {
         return {
           ...r,
           cpuUsedPct: u && r.cpuAllocatableMilli ? Math.round((u.cpuUsed / r.cpuAllocatableMilli) * 100) : undefined,
-          memoryUsedPct: u && r.memoryAllocatableBytes ? Math.round((u.memUsed / r.memoryAllocatableBytes) * 100) : undefined,
+          memoryUsedPct:
+            u && r.memoryAllocatableBytes ? Math.round((u.memUsed / r.memoryAllocatableBytes) * 100) : undefined,
         };
       }),
     [nodes.data, requested, usage.data],
   );
   if (nodes.isPending || pods.isPending) return <p className="muted">Loading nodes…</p>;
-  if (nodes.isError) return <p className="alert alert-error" role="alert">{nodes.error.message}</p>;
-  if (pods.isError) return <p className="alert alert-error" role="alert">{pods.error.message}</p>;
-  return <VirtualTable rows={rows} columns={columns} rowKey={(r) => r.name} testId="nodes-table" empty="No nodes have joined. Start the server with ENTROOS_NODES=8 for simulated nodes." />;
+  if (nodes.isError)
+    return (
+      <p className="alert alert-error" role="alert">
+        {nodes.error.message}
+      </p>
+    );
+  if (pods.isError)
+    return (
+      <p className="alert alert-error" role="alert">
+        {pods.error.message}
+      </p>
+    );
+  return (
+    <VirtualTable
+      rows={rows}
+      columns={columns}
+      rowKey={(r) => r.name}
+      testId="nodes-table"
+      empty="No nodes have joined. Start the server with ENTROOS_NODES=8 for simulated nodes."
+    />
+  );
 }

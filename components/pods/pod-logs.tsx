@@ -64,13 +64,22 @@ export function PodLogs({ namespace, name, containers }: { namespace: string; na
           </label>
         )}
         <label>
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} disabled={previous} /> Follow
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} disabled={previous} />{' '}
+          Follow
         </label>
         <label>
           <input type="checkbox" checked={previous} onChange={(e) => setPrevious(e.target.checked)} /> Previous instance
         </label>
         <span className="muted" aria-live="polite" data-testid="pod-logs-state">
-          {state === 'loading' ? 'Loading…' : state === 'streaming' && follow && !previous ? 'Following' : state === 'ended' ? (follow && !previous ? 'The container stopped' : 'Loaded') : ''}
+          {state === 'loading'
+            ? 'Loading…'
+            : state === 'streaming' && follow && !previous
+              ? 'Following'
+              : state === 'ended'
+                ? follow && !previous
+                  ? 'The container stopped'
+                  : 'Loaded'
+                : ''}
         </span>
       </div>
       {state === 'error' ? (
@@ -78,7 +87,13 @@ export function PodLogs({ namespace, name, containers }: { namespace: string; na
           {error}
         </p>
       ) : (
-        <pre ref={pre} className="logs" data-testid="pod-logs" tabIndex={0} aria-label={`Log of container ${container}`}>
+        <pre
+          ref={pre}
+          className="logs"
+          data-testid="pod-logs"
+          tabIndex={0}
+          aria-label={`Log of container ${container}`}
+        >
           {text || (state === 'loading' ? '' : '(no lines yet)')}
         </pre>
       )}

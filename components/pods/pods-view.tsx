@@ -14,21 +14,37 @@ const byText = (f: (r: PodTableRow) => string) => (a: PodTableRow, b: PodTableRo
 
 const columns: VirtualColumn<PodTableRow>[] = [
   { header: 'Namespace', cell: (r) => r.namespace, sort: byText((r) => r.namespace) },
-  { header: 'Name', cell: (r) => <a href={`/pods/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}>{r.name}</a>, sort: byText((r) => r.name) },
+  {
+    header: 'Name',
+    cell: (r) => <a href={`/pods/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}>{r.name}</a>,
+    sort: byText((r) => r.name),
+  },
   { header: 'Ready', cell: (r) => r.ready },
   { header: 'Status', cell: (r) => r.status, sort: byText((r) => r.status) },
   { header: 'Restarts', cell: (r) => r.restarts, sort: (a, b) => a.restarts - b.restarts },
   { header: 'Node', cell: (r) => r.node, sort: byText((r) => r.node) },
   { header: 'IP', cell: (r) => r.ip },
   // Computed when the row is drawn: a row lives as long as its pod version, so a stored age would go stale.
-  { header: 'Age', cell: (r) => age(r.createdMs ? new Date(r.createdMs).toISOString() : undefined), sort: (a, b) => b.createdMs - a.createdMs },
+  {
+    header: 'Age',
+    cell: (r) => age(r.createdMs ? new Date(r.createdMs).toISOString() : undefined),
+    sort: (a, b) => b.createdMs - a.createdMs,
+  },
 ];
 
 const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 const keyOf = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
 
 /** Every pod, live: filters apply as you type, changes arrive over the tab's socket; writers can delete a selection. */
-export function PodsView({ namespace: initialNamespace = '', text: initialText = '', canDelete = false }: { namespace?: string; text?: string; canDelete?: boolean }) {
+export function PodsView({
+  namespace: initialNamespace = '',
+  text: initialText = '',
+  canDelete = false,
+}: {
+  namespace?: string;
+  text?: string;
+  canDelete?: boolean;
+}) {
   const [namespace, setNamespace] = useState(initialNamespace);
   const [text, setText] = useState(initialText);
   const [phase, setPhase] = useState('');
@@ -80,13 +96,28 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
   const tableColumns = useMemo<VirtualColumn<PodTableRow>[]>(
     () =>
       canDelete
-        ? [{ header: 'Select', width: '64px', cell: (r) => <input type="checkbox" aria-label={`Select ${keyOf(r)}`} checked={selected.has(keyOf(r))} onChange={() => toggle(keyOf(r))} /> }, ...columns]
+        ? [
+            {
+              header: 'Select',
+              width: '64px',
+              cell: (r) => (
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${keyOf(r)}`}
+                  checked={selected.has(keyOf(r))}
+                  onChange={() => toggle(keyOf(r))}
+                />
+              ),
+            },
+            ...columns,
+          ]
         : columns,
     [canDelete, selected],
   );
   const deleteSelected = () => {
     const pods = shownSelected.map((r) => ({ namespace: r.namespace, name: r.name }));
-    if (!pods.length || !window.confirm(`Delete ${pods.length} pod(s)? Pods owned by a Deployment are recreated.`)) return;
+    if (!pods.length || !window.confirm(`Delete ${pods.length} pod(s)? Pods owned by a Deployment are recreated.`))
+      return;
     remove.mutate(pods, { onSuccess: () => setSelected(new Set()) });
   };
   return (
@@ -94,7 +125,12 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
       <div className="row">
         <div className="field">
           <label htmlFor="namespace">Namespace</label>
-          <input id="namespace" value={namespace} onChange={(e) => setNamespace(e.target.value.trim())} placeholder="all" />
+          <input
+            id="namespace"
+            value={namespace}
+            onChange={(e) => setNamespace(e.target.value.trim())}
+            placeholder="all"
+          />
         </div>
         <div className="field">
           <label htmlFor="phase">Phase</label>
@@ -111,11 +147,22 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
         </div>
         <div className="field">
           <label htmlFor="labels">Label selector</label>
-          <input id="labels" value={labels} onChange={(e) => setLabels(e.target.value)} placeholder="app=web,tier!=db" />
+          <input
+            id="labels"
+            value={labels}
+            onChange={(e) => setLabels(e.target.value)}
+            placeholder="app=web,tier!=db"
+          />
         </div>
         <div className="field">
           <label htmlFor="q">Name or node contains</label>
-          <input id="q" data-search value={text} onChange={(e) => setText(e.target.value)} placeholder="press / to search" />
+          <input
+            id="q"
+            data-search
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="press / to search"
+          />
         </div>
         <p className="muted" data-testid="pods-count">
           {store ? `${rows.length} of ${store.size} pods` : ''}
@@ -123,13 +170,24 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
       </div>
       {canDelete && (
         <div className="row bulk">
-          <button type="button" className="btn" onClick={() => setSelected(new Set(rows.map(keyOf)))} disabled={!rows.length}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => setSelected(new Set(rows.map(keyOf)))}
+            disabled={!rows.length}
+          >
             Select all {rows.length} shown
           </button>
           <button type="button" className="btn" onClick={() => setSelected(new Set())} disabled={!selected.size}>
             Clear selection
           </button>
-          <button type="button" className="btn btn-danger" onClick={deleteSelected} disabled={!shownSelected.length || remove.isPending} data-testid="bulk-delete">
+          <button
+            type="button"
+            className="btn btn-danger"
+            onClick={deleteSelected}
+            disabled={!shownSelected.length || remove.isPending}
+            data-testid="bulk-delete"
+          >
             {remove.isPending ? 'Deleting…' : `Delete ${shownSelected.length} selected`}
           </button>
         </div>
@@ -141,7 +199,14 @@ export function PodsView({ namespace: initialNamespace = '', text: initialText =
           {list.error.message}
         </p>
       ) : (
-        <VirtualTable rows={rows} version={version} columns={tableColumns} rowKey={keyOf} testId="pods-table" empty="No pods match." />
+        <VirtualTable
+          rows={rows}
+          version={version}
+          columns={tableColumns}
+          rowKey={keyOf}
+          testId="pods-table"
+          empty="No pods match."
+        />
       )}
     </section>
   );

@@ -4,7 +4,11 @@ import { useState } from 'react';
 import { apiFetch } from '@/lib/client/api.ts';
 import { verifyInBrowser, type ProofToVerify } from '@/lib/client/snarkjs.ts';
 
-type State = { kind: 'idle' } | { kind: 'verifying' } | { kind: 'done'; valid: boolean; ms: number } | { kind: 'error'; message: string };
+type State =
+  | { kind: 'idle' }
+  | { kind: 'verifying' }
+  | { kind: 'done'; valid: boolean; ms: number }
+  | { kind: 'error'; message: string };
 
 /** Fetches a proof and checks it with snarkjs in this tab: the server is not trusted with the answer. */
 export function VerifyInBrowser({ proofId }: { proofId: string }) {
@@ -24,7 +28,10 @@ export function VerifyInBrowser({ proofId }: { proofId: string }) {
         {state.kind === 'verifying' ? 'Verifying…' : 'Verify in browser'}
       </button>
       <span role="status" aria-live="polite" data-testid="verify-result">
-        {state.kind === 'done' && (state.valid ? `Valid: checked in this browser in ${state.ms.toFixed(0)} ms` : 'INVALID: this proof does not verify')}
+        {state.kind === 'done' &&
+          (state.valid
+            ? `Valid: checked in this browser in ${state.ms.toFixed(0)} ms`
+            : 'INVALID: this proof does not verify')}
         {state.kind === 'error' && <span className="error">{state.message}</span>}
       </span>
     </span>

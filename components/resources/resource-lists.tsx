@@ -4,7 +4,14 @@ import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { useResourceList, type ListedObject } from '@/lib/client/watch.ts';
-import { namespaceRow, newestEventFirst, serviceRow, type EventRow, type NamespaceRow, type ServiceRow } from '@/lib/apimachinery/rows.ts';
+import {
+  namespaceRow,
+  newestEventFirst,
+  serviceRow,
+  type EventRow,
+  type NamespaceRow,
+  type ServiceRow,
+} from '@/lib/apimachinery/rows.ts';
 import { age } from '@/lib/apimachinery/printers.ts';
 import { EVENTS_SHOWN, useEventRowsQuery } from '@/lib/client/events.ts';
 
@@ -24,7 +31,12 @@ function useRows<T>(resource: string, toRow: (o: ListedObject, now: number) => T
 
 function State({ pending, error, what }: { pending: boolean; error: Error | null; what: string }) {
   if (pending) return <p className="muted">Loading {what}…</p>;
-  if (error) return <p className="alert alert-error" role="alert">{error.message}</p>;
+  if (error)
+    return (
+      <p className="alert alert-error" role="alert">
+        {error.message}
+      </p>
+    );
   return null;
 }
 
@@ -41,7 +53,14 @@ const serviceColumns: Column<ServiceRow>[] = [
 export function ServicesView() {
   const { list, rows } = useRows('services', serviceRow);
   if (list.isPending || list.isError) return <State pending={list.isPending} error={list.error} what="services" />;
-  return <DataTable rows={rows} columns={serviceColumns} testId="services-table" empty="No services yet. Try: kubectl expose deployment web --port=80" />;
+  return (
+    <DataTable
+      rows={rows}
+      columns={serviceColumns}
+      testId="services-table"
+      empty="No services yet. Try: kubectl expose deployment web --port=80"
+    />
+  );
 }
 
 const namespaceColumns: Column<NamespaceRow>[] = [
@@ -58,8 +77,18 @@ export function NamespacesView() {
 
 const eventColumns: VirtualColumn<EventRow>[] = [
   // Computed when drawn: a row lives as long as its event version.
-  { header: 'Last seen', cell: (r) => age(r.lastSeenAt ? new Date(r.lastSeenAt).toISOString() : undefined), sort: (a, b) => a.lastSeenAt - b.lastSeenAt, width: '90px' },
-  { header: 'Type', cell: (r) => (r.type === 'Warning' ? <strong>{r.type}</strong> : r.type), sort: (a, b) => a.type.localeCompare(b.type), width: '90px' },
+  {
+    header: 'Last seen',
+    cell: (r) => age(r.lastSeenAt ? new Date(r.lastSeenAt).toISOString() : undefined),
+    sort: (a, b) => a.lastSeenAt - b.lastSeenAt,
+    width: '90px',
+  },
+  {
+    header: 'Type',
+    cell: (r) => (r.type === 'Warning' ? <strong>{r.type}</strong> : r.type),
+    sort: (a, b) => a.type.localeCompare(b.type),
+    width: '90px',
+  },
   { header: 'Reason', cell: (r) => r.reason, sort: (a, b) => a.reason.localeCompare(b.reason), width: '140px' },
   { header: 'Object', cell: (r) => <code>{r.object}</code>, sort: (a, b) => a.object.localeCompare(b.object) },
   { header: 'Count', cell: (r) => r.count, sort: (a, b) => a.count - b.count, width: '70px' },
@@ -76,7 +105,11 @@ export function EventsView() {
   const shown = useMemo(() => {
     const needle = text.trim().toLowerCase();
     return (store?.rows ?? [])
-      .filter((r) => (!type || r.type === type) && (!needle || `${r.namespace} ${r.reason} ${r.object} ${r.message}`.toLowerCase().includes(needle)))
+      .filter(
+        (r) =>
+          (!type || r.type === type) &&
+          (!needle || `${r.namespace} ${r.reason} ${r.object} ${r.message}`.toLowerCase().includes(needle)),
+      )
       .sort(newestEventFirst);
     // `version` changes when the store's rows change in place
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -96,13 +129,25 @@ export function EventsView() {
         </label>
         <label className="field">
           Search
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="reason, object or message" data-search />
+          <input
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="reason, object or message"
+            data-search
+          />
         </label>
         <span className="muted" data-testid="events-count">
           {shown.length} of {total >= EVENTS_SHOWN ? `the newest ${EVENTS_SHOWN}` : total} events
         </span>
       </div>
-      <VirtualTable rows={shown} columns={eventColumns} rowKey={(r) => r.key} testId="events-table" empty="No events match." />
+      <VirtualTable
+        rows={shown}
+        columns={eventColumns}
+        rowKey={(r) => r.key}
+        testId="events-table"
+        empty="No events match."
+      />
     </>
   );
 }

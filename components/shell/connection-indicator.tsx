@@ -13,7 +13,14 @@ const LABELS = {
 export function ConnectionIndicator() {
   const state = useConnectionState();
   return (
-    <span className={`connection connection-${state}`} data-testid="connection-state" data-state={state} role="status" aria-live="polite" title={state === 'connected' ? 'Changes appear as they happen' : 'Views re-sync when the connection returns'}>
+    <span
+      className={`connection connection-${state}`}
+      data-testid="connection-state"
+      data-state={state}
+      role="status"
+      aria-live="polite"
+      title={state === 'connected' ? 'Changes appear as they happen' : 'Views re-sync when the connection returns'}
+    >
       <span className="connection-dot" aria-hidden="true" />
       {LABELS[state]}
     </span>

@@ -26,14 +26,21 @@ export function SessionKeeper({ idleMinutes }: { idleMinutes: number }) {
     };
     refresh(); // loading a page is activity too
     for (const e of ACTIVITY) window.addEventListener(e, onActivity, { passive: true });
-    const timer = setInterval(() => {
-      // A little early, so no request meets the expired cookie first.
-      if (Date.now() - lastRefresh < idleMs - Math.min(2_000, idleMs / 8)) return;
-      const query = new URLSearchParams({ reason: 'idle', minutes: String(idleMinutes), callbackUrl: window.location.pathname + window.location.search });
-      // A full page load on purpose: leaving the session drops every cached query and the socket.
-      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-      window.location.assign(`/login?${query}`);
-    }, Math.min(5_000, idleMs / 8));
+    const timer = setInterval(
+      () => {
+        // A little early, so no request meets the expired cookie first.
+        if (Date.now() - lastRefresh < idleMs - Math.min(2_000, idleMs / 8)) return;
+        const query = new URLSearchParams({
+          reason: 'idle',
+          minutes: String(idleMinutes),
+          callbackUrl: window.location.pathname + window.location.search,
+        });
+        // A full page load on purpose: leaving the session drops every cached query and the socket.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+        window.location.assign(`/login?${query}`);
+      },
+      Math.min(5_000, idleMs / 8),
+    );
     return () => {
       clearInterval(timer);
       for (const e of ACTIVITY) window.removeEventListener(e, onActivity);

@@ -3,7 +3,14 @@
 import { useEffect } from 'react';
 import { useRouter } from 'next/navigation';
 
-const GO: Record<string, string> = { p: '/pods', n: '/nodes', d: '/deployments', o: '/', s: '/scheduler', z: '/proofs' };
+const GO: Record<string, string> = {
+  p: '/pods',
+  n: '/nodes',
+  d: '/deployments',
+  o: '/',
+  s: '/scheduler',
+  z: '/proofs',
+};
 
 /** Keyboard: `/` focuses the page's search field; `g` then p/n/d/o/z goes to pods, nodes, deployments, overview, proofs. */
 export function Shortcuts() {

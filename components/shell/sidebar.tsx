@@ -16,8 +16,20 @@ const SECTIONS = [
       { href: '/events', label: 'Events' },
     ],
   },
-  { title: 'Insight', links: [{ href: '/scheduler', label: 'Scheduler' }, { href: '/proofs', label: 'Proofs' }] },
-  { title: 'Settings', links: [{ href: '/settings/tokens', label: 'API tokens' }, { href: '/settings/users', label: 'Users', adminOnly: true }] },
+  {
+    title: 'Insight',
+    links: [
+      { href: '/scheduler', label: 'Scheduler' },
+      { href: '/proofs', label: 'Proofs' },
+    ],
+  },
+  {
+    title: 'Settings',
+    links: [
+      { href: '/settings/tokens', label: 'API tokens' },
+      { href: '/settings/users', label: 'Users', adminOnly: true },
+    ],
+  },
 ];
 
 export function Sidebar({ role }: { role?: string }) {
@@ -30,11 +42,18 @@ export function Sidebar({ role }: { role?: string }) {
       {SECTIONS.map((section) => (
         <div key={section.title}>
           <div className="nav-section">{section.title}</div>
-          {section.links.filter((link) => !('adminOnly' in link && link.adminOnly) || role === 'admin').map((link) => (
-            <Link key={link.href} href={link.href} className="nav-link" aria-current={pathname === link.href ? 'page' : undefined}>
-              {link.label}
-            </Link>
-          ))}
+          {section.links
+            .filter((link) => !('adminOnly' in link && link.adminOnly) || role === 'admin')
+            .map((link) => (
+              <Link
+                key={link.href}
+                href={link.href}
+                className="nav-link"
+                aria-current={pathname === link.href ? 'page' : undefined}
+              >
+                {link.label}
+              </Link>
+            ))}
         </div>
       ))}
     </nav>

@@ -28,7 +28,11 @@ export function CreateTokenForm({ allowOwner }: { allowOwner: boolean }) {
     setCreated(null);
     setCopied(false);
     create.mutate(
-      { name: String(form.get('name') ?? ''), ...(expires ? { expiresInSeconds: expires } : {}), ...(owner ? { username: owner } : {}) },
+      {
+        name: String(form.get('name') ?? ''),
+        ...(expires ? { expiresInSeconds: expires } : {}),
+        ...(owner ? { username: owner } : {}),
+      },
       {
         onSuccess: (token) => {
           setCreated({ name: token.name, token: token.token });
@@ -43,7 +47,13 @@ export function CreateTokenForm({ allowOwner }: { allowOwner: boolean }) {
       <h2>Create a token</h2>
       <form onSubmit={onSubmit} noValidate>
         <div className="row">
-          <FormField id="token-name" name="name" label="Name" placeholder="e.g. laptop kubectl" error={fieldErrors.name} />
+          <FormField
+            id="token-name"
+            name="name"
+            label="Name"
+            placeholder="e.g. laptop kubectl"
+            error={fieldErrors.name}
+          />
           <div className="field">
             <label htmlFor="token-expiry">Expires</label>
             <select id="token-expiry" name="expiresInSeconds" defaultValue="0">
@@ -55,7 +65,13 @@ export function CreateTokenForm({ allowOwner }: { allowOwner: boolean }) {
             </select>
           </div>
           {allowOwner && (
-            <FormField id="token-owner" name="username" label="For user (optional)" placeholder="yourself" error={fieldErrors.username} />
+            <FormField
+              id="token-owner"
+              name="username"
+              label="For user (optional)"
+              placeholder="yourself"
+              error={fieldErrors.username}
+            />
           )}
           <div className="field">
             <button className="btn btn-primary" type="submit" disabled={create.isPending}>

@@ -29,10 +29,17 @@ export function KubeconfigDownload() {
     <section className="panel">
       <h2>kubectl</h2>
       <p className="muted">
-        Download a kubeconfig with a new token, then run <code>KUBECONFIG=entroos-kubeconfig.yaml kubectl get nodes</code>. From a terminal:{' '}
+        Download a kubeconfig with a new token, then run{' '}
+        <code>KUBECONFIG=entroos-kubeconfig.yaml kubectl get nodes</code>. From a terminal:{' '}
         <code>npm run -s kubeconfig -- --server http://localhost:3000 --user admin --password …</code>
       </p>
-      <button className="btn" type="button" onClick={download} disabled={state.pending} data-testid="kubeconfig-download">
+      <button
+        className="btn"
+        type="button"
+        onClick={download}
+        disabled={state.pending}
+        data-testid="kubeconfig-download"
+      >
         {state.pending ? 'Preparing…' : 'Download kubeconfig'}
       </button>
       {state.done && <span className="muted"> A new token named “kubeconfig …” was created for it.</span>}

@@ -54,7 +54,8 @@ export function TokenTable({ showOwner, canRevoke }: { showOwner: boolean; canRe
                       type="button"
                       disabled={revoke.isPending && revoke.variables === t.id}
                       onClick={() => {
-                        if (window.confirm(`Revoke token "${t.name}"? Anything using it will stop working.`)) revoke.mutate(t.id);
+                        if (window.confirm(`Revoke token "${t.name}"? Anything using it will stop working.`))
+                          revoke.mutate(t.id);
                       }}
                     >
                       Revoke

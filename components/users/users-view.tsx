@@ -11,17 +11,31 @@ const ROLES = ['viewer', 'operator', 'admin'] as const;
 
 function UserActions({ user, onError }: { user: PublicUser; onError: (message: string) => void }) {
   const update = useUpdateUserMutation();
-  const run = (change: { role?: (typeof ROLES)[number]; disabled?: boolean }) => update.mutate({ id: user.id, ...change }, { onError: (err) => onError(`${user.username}: ${err.message}`) });
+  const run = (change: { role?: (typeof ROLES)[number]; disabled?: boolean }) =>
+    update.mutate({ id: user.id, ...change }, { onError: (err) => onError(`${user.username}: ${err.message}`) });
   return (
     <span className="row">
-      <select aria-label={`Role of ${user.username}`} value={user.role} disabled={update.isPending} onChange={(e) => run({ role: e.target.value as (typeof ROLES)[number] })}>
+      <select
+        aria-label={`Role of ${user.username}`}
+        value={user.role}
+        disabled={update.isPending}
+        onChange={(e) => run({ role: e.target.value as (typeof ROLES)[number] })}
+      >
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {r}
           </option>
         ))}
       </select>
-      <button className="btn" type="button" disabled={update.isPending} onClick={() => (user.disabled || window.confirm(`Disable ${user.username}? Their sessions and tokens stop working.`)) && run({ disabled: !user.disabled })}>
+      <button
+        className="btn"
+        type="button"
+        disabled={update.isPending}
+        onClick={() =>
+          (user.disabled || window.confirm(`Disable ${user.username}? Their sessions and tokens stop working.`)) &&
+          run({ disabled: !user.disabled })
+        }
+      >
         {user.disabled ? 'Enable' : 'Disable'}
       </button>
     </span>
@@ -36,10 +50,20 @@ export function UsersView() {
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const columns: Column<PublicUser>[] = [
     { header: 'User', cell: (u) => u.username },
-    { header: 'Status', cell: (u) => <span className={`badge ${u.disabled ? 'badge-revoked' : 'badge-active'}`}>{u.disabled ? 'disabled' : 'active'}</span> },
+    {
+      header: 'Status',
+      cell: (u) => (
+        <span className={`badge ${u.disabled ? 'badge-revoked' : 'badge-active'}`}>
+          {u.disabled ? 'disabled' : 'active'}
+        </span>
+      ),
+    },
     { header: 'Created', cell: (u) => new Date(u.createdAt).toLocaleString() },
     { header: 'Last login', cell: (u) => (u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : 'never') },
-    { header: 'Role and access', cell: (u) => <UserActions user={u} onError={(text) => setMessage({ text, error: true })} /> },
+    {
+      header: 'Role and access',
+      cell: (u) => <UserActions user={u} onError={(text) => setMessage({ text, error: true })} />,
+    },
   ];
   const submit = (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -48,7 +72,11 @@ export function UsersView() {
     setErrors({});
     setMessage(null);
     create.mutate(
-      { username: String(f.get('username') ?? ''), password: String(f.get('password') ?? ''), role: String(f.get('role')) as (typeof ROLES)[number] },
+      {
+        username: String(f.get('username') ?? ''),
+        password: String(f.get('password') ?? ''),
+        role: String(f.get('role')) as (typeof ROLES)[number],
+      },
       {
         onSuccess: (user) => {
           form.reset();
@@ -62,14 +90,26 @@ export function UsersView() {
     );
   };
   if (users.isPending) return <p className="muted">Loading users…</p>;
-  if (users.isError) return <p className="error" role="alert">{users.error.message}</p>;
+  if (users.isError)
+    return (
+      <p className="error" role="alert">
+        {users.error.message}
+      </p>
+    );
   return (
     <>
       <section className="panel">
         <h2>New user</h2>
         <form className="row" onSubmit={submit} noValidate>
           <FormField id="new-username" name="username" label="Username" autoComplete="off" error={errors.username} />
-          <FormField id="new-password" name="password" type="password" label="Password" autoComplete="off" error={errors.password} />
+          <FormField
+            id="new-password"
+            name="password"
+            type="password"
+            label="Password"
+            autoComplete="off"
+            error={errors.password}
+          />
           <div className="field">
             <label htmlFor="new-role">Role</label>
             <select id="new-role" name="role" defaultValue="viewer">

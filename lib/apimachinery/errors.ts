@@ -84,7 +84,8 @@ export const unauthorized = (message = 'Unauthorized: log in, or send "Authoriza
   new ApiError(401, 'Unauthorized', message);
 export const forbidden = (message: string) => new ApiError(403, 'Forbidden', message);
 export const notFound = (message: string, details?: StatusDetails) => new ApiError(404, 'NotFound', message, details);
-export const alreadyExists = (message: string, details?: StatusDetails) => new ApiError(409, 'AlreadyExists', message, details);
+export const alreadyExists = (message: string, details?: StatusDetails) =>
+  new ApiError(409, 'AlreadyExists', message, details);
 export const conflict = (message: string, details?: StatusDetails) => new ApiError(409, 'Conflict', message, details);
 export const methodNotAllowed = (method: string, path: string) =>
   new ApiError(405, 'MethodNotAllowed', `the server does not allow method ${method} on ${path}`);

@@ -39,7 +39,8 @@ export function clone<T>(value: T): T {
   for (const key of Object.keys(value)) {
     const copy = clone((value as Record<string, unknown>)[key]);
     // A "__proto__" key from a JSON body stays a plain property, as JSON.parse made it.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
     else out[key] = copy;
   }
   return out as T;
@@ -59,5 +60,12 @@ export function controllerOf(obj: KubeObject): OwnerReference | undefined {
 }
 
 export function ownerRef(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
-  return { apiVersion, kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion,
+    kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }

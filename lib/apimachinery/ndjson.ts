@@ -4,7 +4,10 @@
 // `T` is what the caller expects each line to hold: the values are parsed
 // JSON, not checked against it.
 
-export async function readNdjson<T = unknown>(body: ReadableStream<Uint8Array>, onValue: (value: T) => unknown): Promise<void> {
+export async function readNdjson<T = unknown>(
+  body: ReadableStream<Uint8Array>,
+  onValue: (value: T) => unknown,
+): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

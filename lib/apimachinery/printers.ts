@@ -27,15 +27,22 @@ export function podStatus(pod: Pick<ObjectView<Pod>, 'spec' | 'status'> & { meta
   const init = pod.status?.initContainerStatuses ?? [];
   for (const [i, s] of init.entries()) {
     if (s.state?.terminated?.exitCode === 0) continue;
-    if (s.state?.terminated) return s.state.terminated.reason ? `Init:${s.state.terminated.reason}` : `Init:ExitCode:${s.state.terminated.exitCode}`;
-    if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing') return `Init:${s.state.waiting.reason}`;
+    if (s.state?.terminated)
+      return s.state.terminated.reason
+        ? `Init:${s.state.terminated.reason}`
+        : `Init:ExitCode:${s.state.terminated.exitCode}`;
+    if (s.state?.waiting?.reason && s.state.waiting.reason !== 'PodInitializing')
+      return `Init:${s.state.waiting.reason}`;
     return `Init:${i}/${pod.spec?.initContainers?.length ?? init.length}`;
   }
   let reason: string = pod.status?.reason ?? pod.status?.phase ?? 'Pending';
   for (const s of statuses) {
     if (s.state?.waiting?.reason) reason = s.state.waiting.reason;
     else if (s.state?.terminated?.reason) reason = s.state.terminated.reason;
-    else if (s.state?.terminated) reason = s.state.terminated.signal ? `Signal:${s.state.terminated.signal}` : `ExitCode:${s.state.terminated.exitCode}`;
+    else if (s.state?.terminated)
+      reason = s.state.terminated.signal
+        ? `Signal:${s.state.terminated.signal}`
+        : `ExitCode:${s.state.terminated.exitCode}`;
   }
   return reason;
 }
@@ -46,4 +53,3 @@ export function nodeStatus(node: Pick<ObjectView<Node>, 'spec' | 'status'>): str
   if (node.spec?.unschedulable) parts.push('SchedulingDisabled');
   return parts.join(',');
 }
-

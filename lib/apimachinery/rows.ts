@@ -54,7 +54,9 @@ export interface DeploymentRow {
 }
 
 /** What the pods on each node request, from pod rows (terminated pods hold nothing). */
-export function requestedByNode(pods: Iterable<Pick<PodRow, 'node' | 'phase' | 'cpuRequestMilli' | 'memoryRequestBytes'>>): Map<string, NodeRequested> {
+export function requestedByNode(
+  pods: Iterable<Pick<PodRow, 'node' | 'phase' | 'cpuRequestMilli' | 'memoryRequestBytes'>>,
+): Map<string, NodeRequested> {
   const perNode = new Map<string, NodeRequested>();
   for (const p of pods) {
     if (p.node === '—' || p.phase === 'Succeeded' || p.phase === 'Failed') continue;
@@ -131,16 +133,53 @@ function containerRequests(p: ObjectView<Pod>): { cpuRequestMilli: number; memor
  * A pod row on the wire (`GET /apis/entroos.io/v1/rows/pods`): a tuple, in
  * this order, so 100,000 rows are ~8 MB of JSON instead of ~85 MB of pods.
  */
-export const POD_ROW_COLUMNS = ['namespace', 'name', 'ready', 'status', 'restarts', 'node', 'ip', 'createdMs', 'phase', 'cpuRequestMilli', 'memoryRequestBytes'] as const;
+export const POD_ROW_COLUMNS = [
+  'namespace',
+  'name',
+  'ready',
+  'status',
+  'restarts',
+  'node',
+  'ip',
+  'createdMs',
+  'phase',
+  'cpuRequestMilli',
+  'memoryRequestBytes',
+] as const;
 export type PodRowTuple = [string, string, string, string, number, string, string, number, string, number, number];
 
 export function encodePodRow(r: PodRow): PodRowTuple {
-  return [r.namespace, r.name, r.ready, r.status, r.restarts, r.node, r.ip, r.createdMs, r.phase, r.cpuRequestMilli, r.memoryRequestBytes];
+  return [
+    r.namespace,
+    r.name,
+    r.ready,
+    r.status,
+    r.restarts,
+    r.node,
+    r.ip,
+    r.createdMs,
+    r.phase,
+    r.cpuRequestMilli,
+    r.memoryRequestBytes,
+  ];
 }
 
 /** The row from its tuple; `age` is left for the caller to compute when drawing (a stored age goes stale). */
 export function decodePodRow(t: PodRowTuple): PodRow {
-  return { namespace: t[0], name: t[1], ready: t[2], status: t[3], restarts: t[4], node: t[5], ip: t[6], age: '', createdMs: t[7], phase: t[8], cpuRequestMilli: t[9], memoryRequestBytes: t[10] };
+  return {
+    namespace: t[0],
+    name: t[1],
+    ready: t[2],
+    status: t[3],
+    restarts: t[4],
+    node: t[5],
+    ip: t[6],
+    age: '',
+    createdMs: t[7],
+    phase: t[8],
+    cpuRequestMilli: t[9],
+    memoryRequestBytes: t[10],
+  };
 }
 
 /** Whether a pod's name or node contains `text` (case-insensitive; empty matches all). */
@@ -158,7 +197,9 @@ export function deploymentRow(d: ObjectView<Deployment>, now = Date.now()): Depl
     upToDate: d.status?.updatedReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,
     images: (d.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(', '),
-    labels: Object.entries(d.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+    labels: Object.entries(d.metadata.labels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
     age: age(d.metadata.creationTimestamp, now),
   };
 }
@@ -179,8 +220,17 @@ export function serviceRow(s: ObjectView<Service>, now = Date.now()): ServiceRow
     name: s.metadata.name,
     type: s.spec?.type ?? 'ClusterIP',
     clusterIP: s.spec?.clusterIP ?? '—',
-    ports: (s.spec?.ports ?? []).map((p) => `${p.port}${p.targetPort !== undefined && p.targetPort !== p.port ? `→${p.targetPort}` : ''}/${p.protocol ?? 'TCP'}`).join(', ') || '—',
-    selector: Object.entries(s.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '—',
+    ports:
+      (s.spec?.ports ?? [])
+        .map(
+          (p) =>
+            `${p.port}${p.targetPort !== undefined && p.targetPort !== p.port ? `→${p.targetPort}` : ''}/${p.protocol ?? 'TCP'}`,
+        )
+        .join(', ') || '—',
+    selector:
+      Object.entries(s.spec?.selector ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '—',
     age: age(s.metadata.creationTimestamp, now),
   };
 }
@@ -232,7 +282,17 @@ export function eventRow(e: ObjectView<Event>, now = Date.now()): EventRow {
 }
 
 /** An event row on the wire (`GET /apis/entroos.io/v1/rows/events`); `lastSeen` is computed when drawn. */
-export const EVENT_ROW_COLUMNS = ['namespace', 'name', 'lastSeenAt', 'type', 'reason', 'object', 'message', 'count', 'resourceVersion'] as const;
+export const EVENT_ROW_COLUMNS = [
+  'namespace',
+  'name',
+  'lastSeenAt',
+  'type',
+  'reason',
+  'object',
+  'message',
+  'count',
+  'resourceVersion',
+] as const;
 export type EventRowTuple = [string, string, number, string, string, string, string, number, number];
 
 export function encodeEventRow(r: EventRow): EventRowTuple {
@@ -240,5 +300,17 @@ export function encodeEventRow(r: EventRow): EventRowTuple {
 }
 
 export function decodeEventRow(t: EventRowTuple): EventRow {
-  return { key: `${t[0]}/${t[1]}`, namespace: t[0], name: t[1], lastSeen: '', lastSeenAt: t[2], type: t[3], reason: t[4], object: t[5], message: t[6], count: t[7], version: t[8] };
+  return {
+    key: `${t[0]}/${t[1]}`,
+    namespace: t[0],
+    name: t[1],
+    lastSeen: '',
+    lastSeenAt: t[2],
+    type: t[3],
+    reason: t[4],
+    object: t[5],
+    message: t[6],
+    count: t[7],
+    version: t[8],
+  };
 }

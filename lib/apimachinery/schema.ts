@@ -166,9 +166,13 @@ export function listStrategy(node: SchemaObject | undefined): ListStrategy | und
   if (cached) return cached;
 
   const strategy = list['x-kubernetes-patch-strategy'];
-  const patchStrategy = typeof strategy === 'string'
-    ? strategy.split(',').map((s) => s.trim()).filter(Boolean)
-    : undefined;
+  const patchStrategy =
+    typeof strategy === 'string'
+      ? strategy
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
   const key = list['x-kubernetes-patch-merge-key'];
   const mergeKey = typeof key === 'string' && key !== '' ? key : undefined;
   const merges = patchStrategy?.includes('merge') ?? false;
@@ -183,7 +187,7 @@ export function listStrategy(node: SchemaObject | undefined): ListStrategy | und
 
   const result: ListStrategy = { listType };
   if (mergeKey !== undefined) result.mergeKey = mergeKey;
-  if (mapKeys !== undefined) result.mapKeys = Object.isFrozen(mapKeys) ? mapKeys : Object.freeze(mapKeys) as string[];
+  if (mapKeys !== undefined) result.mapKeys = Object.isFrozen(mapKeys) ? mapKeys : (Object.freeze(mapKeys) as string[]);
   if (patchStrategy !== undefined) result.patchStrategy = Object.freeze(patchStrategy) as string[];
   Object.freeze(result);
   strategyCache.set(list, result);

@@ -12,7 +12,8 @@ type Requirement =
 
 export type Selector = (labels: Record<string, string> | undefined) => boolean;
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** Splits on commas outside parentheses. */
@@ -39,7 +40,10 @@ export function parseLabelSelector(text: string | null | undefined): Requirement
     let m = /^(\S+?)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
     if (m) {
       const list = m[3];
-      const values = list.split(',').map((v) => v.trim()).filter((v) => v !== '' || list.trim() === '');
+      const values = list
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '' || list.trim() === '');
       if (!KEY.test(m[1])) throw fail('invalid label key');
       if (values.some((v) => !VALUE.test(v))) throw fail('invalid label value');
       return { key: m[1], op: m[2] as 'in' | 'notin', values };
@@ -135,10 +139,19 @@ const eventFields: Record<string, FieldGetter<ObjectView<Event>>> = {
   reason: (o) => o.reason,
   type: (o) => o.type,
 };
-const nodeFields: Record<string, FieldGetter<ObjectView<Node>>> = { 'spec.unschedulable': (o) => String(Boolean(o.spec?.unschedulable)) };
-const namespaceFields: Record<string, FieldGetter<ObjectView<Namespace>>> = { 'status.phase': (o) => o.status?.phase ?? '' };
+const nodeFields: Record<string, FieldGetter<ObjectView<Node>>> = {
+  'spec.unschedulable': (o) => String(Boolean(o.spec?.unschedulable)),
+};
+const namespaceFields: Record<string, FieldGetter<ObjectView<Namespace>>> = {
+  'status.phase': (o) => o.status?.phase ?? '',
+};
 
-const FIELDS: Record<string, Record<string, FieldGetter>> = { pods: podFields, events: eventFields, nodes: nodeFields, namespaces: namespaceFields };
+const FIELDS: Record<string, Record<string, FieldGetter>> = {
+  pods: podFields,
+  events: eventFields,
+  nodes: nodeFields,
+  namespaces: namespaceFields,
+};
 
 export type ObjectPredicate = (o: KubeObject) => boolean;
 
@@ -149,7 +162,11 @@ export function fieldSelector(resource: string, text: string | null | undefined)
     if (!m) throw badRequest(`invalid field selector "${part}": expected field=value or field!=value`);
     const [, field, op, value] = m;
     const getter: FieldGetter | undefined =
-      field === 'metadata.name' ? (o) => o.metadata?.name : field === 'metadata.namespace' ? (o) => o.metadata?.namespace ?? '' : FIELDS[resource]?.[field];
+      field === 'metadata.name'
+        ? (o) => o.metadata?.name
+        : field === 'metadata.namespace'
+          ? (o) => o.metadata?.namespace ?? ''
+          : FIELDS[resource]?.[field];
     if (!getter) throw badRequest(`field label not supported: ${field}`);
     return (o: KubeObject) => (op === '!=' ? getter(o) !== value : getter(o) === value);
   });

@@ -1,4 +1,15 @@
-import type { Container, Deployment, DeploymentSpec, Namespace, Node, Pod, PodSpec, ReplicaSet, ReplicaSetSpec, Service } from '../apimachinery/generated/kinds.ts';
+import type {
+  Container,
+  Deployment,
+  DeploymentSpec,
+  Namespace,
+  Node,
+  Pod,
+  PodSpec,
+  ReplicaSet,
+  ReplicaSetSpec,
+  Service,
+} from '../apimachinery/generated/kinds.ts';
 import { parseQuantity } from '../apimachinery/quantity.ts';
 
 // Defaults the API server fills in, as Kubernetes does. They run before
@@ -37,14 +48,18 @@ export function defaultPodSpec(spec: PodSpec) {
   const tolerations = (spec.tolerations ??= []);
   // Like the DefaultTolerationSeconds admission plugin: evict after 300 s on an unreachable/not-ready node.
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    if (!tolerations.some((t) => t.key === key))
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
 }
 
 type ContainerResources = Pick<Container, 'resources'>;
 
 /** Guaranteed when every container has equal cpu and memory requests and limits; BestEffort with none at all. */
-export function qosClass(spec: { containers?: ContainerResources[]; initContainers?: ContainerResources[] }): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+export function qosClass(spec: {
+  containers?: ContainerResources[];
+  initContainers?: ContainerResources[];
+}): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
   let specified = false;
   let guaranteed = true;
@@ -52,7 +67,8 @@ export function qosClass(spec: { containers?: ContainerResources[]; initContaine
     const req = c.resources?.requests ?? {};
     const lim = c.resources?.limits ?? {};
     if (Object.keys(req).length || Object.keys(lim).length) specified = true;
-    for (const r of ['cpu', 'memory']) if (lim[r] === undefined || parseQuantity(req[r] ?? lim[r]) !== parseQuantity(lim[r])) guaranteed = false;
+    for (const r of ['cpu', 'memory'])
+      if (lim[r] === undefined || parseQuantity(req[r] ?? lim[r]) !== parseQuantity(lim[r])) guaranteed = false;
   }
   if (!specified) return 'BestEffort';
   return guaranteed ? 'Guaranteed' : 'Burstable';
@@ -73,7 +89,11 @@ export function applyDefaults(kind: string, obj: Record<string, unknown>) {
       const pod = obj as Pod;
       pod.spec ??= {} as PodSpec;
       defaultPodSpec(pod.spec);
-      pod.status = { phase: 'Pending', qosClass: qosClass(pod.spec), ...(pod.status?.conditions ? { conditions: pod.status.conditions } : {}) };
+      pod.status = {
+        phase: 'Pending',
+        qosClass: qosClass(pod.spec),
+        ...(pod.status?.conditions ? { conditions: pod.status.conditions } : {}),
+      };
       break;
     }
     case 'Deployment': {
@@ -82,7 +102,8 @@ export function applyDefaults(kind: string, obj: Record<string, unknown>) {
       defaultWorkload(spec);
       const strategy = (spec.strategy ??= {});
       strategy.type ??= 'RollingUpdate';
-      if (strategy.type === 'RollingUpdate') strategy.rollingUpdate = { maxSurge: '25%', maxUnavailable: '25%', ...strategy.rollingUpdate };
+      if (strategy.type === 'RollingUpdate')
+        strategy.rollingUpdate = { maxSurge: '25%', maxUnavailable: '25%', ...strategy.rollingUpdate };
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;
       deployment.status ??= {};

@@ -30,7 +30,14 @@ export class EventRecorder {
   }
 
   /** Records an event; never throws (events are best effort, as in Kubernetes). */
-  record(object: KubeObject, type: EventType, reason: string, message: string, component = 'entroos-controller-manager', host?: string): void {
+  record(
+    object: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+    component = 'entroos-controller-manager',
+    host?: string,
+  ): void {
     const now = Date.now();
     this.tokens = Math.min(this.budget.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.budget.qps);
     this.refilledAt = now;
@@ -42,7 +49,14 @@ export class EventRecorder {
     void this.write(object, type, reason, message, component, host).catch(this.onError);
   }
 
-  private async write(object: KubeObject, type: EventType, reason: string, message: string, component: string, host?: string) {
+  private async write(
+    object: KubeObject,
+    type: EventType,
+    reason: string,
+    message: string,
+    component: string,
+    host?: string,
+  ) {
     const namespace = object.metadata.namespace ?? 'default';
     const key = `${object.metadata.uid}|${type}|${reason}|${message}`;
     const now = new Date();
@@ -51,7 +65,11 @@ export class EventRecorder {
       const existing = this.api.peek(eventsType, seen.namespace, seen.name) as Stored<Event> | undefined;
       if (existing) {
         seen.at = now.getTime();
-        await this.api.commit(eventsType, { ...clone(existing), count: (existing.count ?? 1) + 1, lastTimestamp: timestamp(now) });
+        await this.api.commit(eventsType, {
+          ...clone(existing),
+          count: (existing.count ?? 1) + 1,
+          lastTimestamp: timestamp(now),
+        });
         return;
       }
     }

@@ -75,7 +75,10 @@ export function clusterOverview(api: ObjectApi, clusterEntropy: (() => number) |
       cordoned: nodes.filter((n) => n.spec?.unschedulable).length,
     },
     pods: phases,
-    deployments: { total: deployments.length, available: deployments.filter((d) => (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1)).length },
+    deployments: {
+      total: deployments.length,
+      available: deployments.filter((d) => (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1)).length,
+    },
     capacity,
     requested,
     entropy: clusterEntropy ? Math.round(clusterEntropy() * 10) / 10 : null,

@@ -16,7 +16,8 @@ const unchecked = (value: unknown) => value as Unchecked;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const QUALIFIED_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 type Causes = StatusCause[];
 const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', message: 'Required value', field });
@@ -29,44 +30,80 @@ const bad = (field: string, value: unknown, message: string): StatusCause => ({
 export function validateDnsLabel(value: unknown, field: string, causes: Causes) {
   if (typeof value !== 'string' || !value) return causes.push(required(field));
   if (value.length > 63 || !DNS1123_LABEL.test(value)) {
-    causes.push(bad(field, value, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc')"));
+    causes.push(
+      bad(
+        field,
+        value,
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc')",
+      ),
+    );
   }
 }
 
 export function validateDnsSubdomain(value: unknown, field: string, causes: Causes) {
   if (typeof value !== 'string' || !value) return causes.push(required(field));
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
-    causes.push(bad(field, value, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"));
+    causes.push(
+      bad(
+        field,
+        value,
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')",
+      ),
+    );
   }
 }
 
 function validateStringMap(map: unknown, field: string, causes: Causes, values: 'label' | 'any') {
   if (map === undefined || map === null) return;
-  if (typeof map !== 'object' || Array.isArray(map)) return causes.push(bad(field, map, 'must be a map of string keys to string values'));
+  if (typeof map !== 'object' || Array.isArray(map))
+    return causes.push(bad(field, map, 'must be a map of string keys to string values'));
   for (const [key, value] of Object.entries(map as Record<string, unknown>)) {
-    if (!QUALIFIED_NAME.test(key) || key.length > 316) causes.push(bad(`${field}`, key, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+    if (!QUALIFIED_NAME.test(key) || key.length > 316)
+      causes.push(
+        bad(
+          `${field}`,
+          key,
+          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
     if (typeof value !== 'string') causes.push(bad(`${field}.${key}`, value, 'must be a string'));
     else if (values === 'label' && (value.length > 63 || !LABEL_VALUE.test(value))) {
-      causes.push(bad(`${field}.${key}`, value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+      causes.push(
+        bad(
+          `${field}.${key}`,
+          value,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
     }
   }
 }
 
-export function validateMetadata(obj: unknown, namespaced: boolean, causes: Causes, nameRule: 'label' | 'subdomain' = 'subdomain') {
+export function validateMetadata(
+  obj: unknown,
+  namespaced: boolean,
+  causes: Causes,
+  nameRule: 'label' | 'subdomain' = 'subdomain',
+) {
   const m = unchecked((obj as Record<string, unknown>).metadata);
   if (!m || typeof m !== 'object') return causes.push(required('metadata'));
   (nameRule === 'label' ? validateDnsLabel : validateDnsSubdomain)(m.name, 'metadata.name', causes);
   if (namespaced) validateDnsLabel(m.namespace, 'metadata.namespace', causes);
   validateStringMap(m.labels, 'metadata.labels', causes, 'label');
   validateStringMap(m.annotations, 'metadata.annotations', causes, 'any');
-  if (m.finalizers !== undefined && (!Array.isArray(m.finalizers) || m.finalizers.some((f: unknown) => typeof f !== 'string'))) {
+  if (
+    m.finalizers !== undefined &&
+    (!Array.isArray(m.finalizers) || m.finalizers.some((f: unknown) => typeof f !== 'string'))
+  ) {
     causes.push(bad('metadata.finalizers', m.finalizers, 'must be a list of strings'));
   }
   if (m.ownerReferences !== undefined) {
-    if (!Array.isArray(m.ownerReferences)) causes.push(bad('metadata.ownerReferences', m.ownerReferences, 'must be a list'));
+    if (!Array.isArray(m.ownerReferences))
+      causes.push(bad('metadata.ownerReferences', m.ownerReferences, 'must be a list'));
     else
       m.ownerReferences.forEach((r: unknown, i: number) => {
-        for (const f of ['apiVersion', 'kind', 'name', 'uid']) if (!unchecked(r)?.[f]) causes.push(required(`metadata.ownerReferences[${i}].${f}`));
+        for (const f of ['apiVersion', 'kind', 'name', 'uid'])
+          if (!unchecked(r)?.[f]) causes.push(required(`metadata.ownerReferences[${i}].${f}`));
       });
   }
 }
@@ -82,14 +119,27 @@ function validateResources(value: unknown, field: string, causes: Causes) {
       continue;
     }
     for (const [name, value] of Object.entries(map)) {
-      if (!isQuantity(value)) causes.push(bad(`${field}.${part}.${name}`, value, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
-      else if (parseQuantity(value) < 0) causes.push(bad(`${field}.${part}.${name}`, value, 'must be greater than or equal to 0'));
+      if (!isQuantity(value))
+        causes.push(
+          bad(
+            `${field}.${part}.${name}`,
+            value,
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+          ),
+        );
+      else if (parseQuantity(value) < 0)
+        causes.push(bad(`${field}.${part}.${name}`, value, 'must be greater than or equal to 0'));
     }
   }
   const req = (resources.requests ?? {}) as Record<string, unknown>;
   const lim = (resources.limits ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(req)) {
-    if (lim[name] !== undefined && isQuantity(lim[name]) && isQuantity(req[name]) && parseQuantity(req[name]) > parseQuantity(lim[name])) {
+    if (
+      lim[name] !== undefined &&
+      isQuantity(lim[name]) &&
+      isQuantity(req[name]) &&
+      parseQuantity(req[name]) > parseQuantity(lim[name])
+    ) {
       causes.push(bad(`${field}.requests`, req[name], `must be less than or equal to ${name} limit of ${lim[name]}`));
     }
   }
@@ -103,7 +153,12 @@ function validateContainers(list: unknown, field: string, causes: Causes, requir
     const c = unchecked(container);
     const f = `${field}[${i}]`;
     validateDnsLabel(c?.name, `${f}.name`, causes);
-    if (c?.name && names.has(c.name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify(c.name)}`, field: `${f}.name` });
+    if (c?.name && names.has(c.name))
+      causes.push({
+        reason: 'FieldValueDuplicate',
+        message: `Duplicate value: ${JSON.stringify(c.name)}`,
+        field: `${f}.name`,
+      });
     names.add(c?.name);
     if (!c?.image || typeof c.image !== 'string') causes.push(required(`${f}.image`));
     validateResources(c?.resources, `${f}.resources`, causes);
@@ -113,8 +168,15 @@ function validateContainers(list: unknown, field: string, causes: Causes, requir
         causes.push(bad(`${f}.ports[${j}].containerPort`, containerPort, 'must be between 1 and 65535, inclusive'));
       }
     });
-    if (c?.imagePullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy as string)) {
-      causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(c.imagePullPolicy)}: supported values: "Always", "IfNotPresent", "Never"`, field: `${f}.imagePullPolicy` });
+    if (
+      c?.imagePullPolicy !== undefined &&
+      !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy as string)
+    ) {
+      causes.push({
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: ${JSON.stringify(c.imagePullPolicy)}: supported values: "Always", "IfNotPresent", "Never"`,
+        field: `${f}.imagePullPolicy`,
+      });
     }
   });
 }
@@ -125,13 +187,27 @@ export function validatePodSpec(value: unknown, field: string, causes: Causes) {
   validateContainers(spec.containers, `${field}.containers`, causes, true);
   validateContainers(spec.initContainers, `${field}.initContainers`, causes, false);
   if (spec.restartPolicy !== undefined && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy as string)) {
-    causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(spec.restartPolicy)}: supported values: "Always", "OnFailure", "Never"`, field: `${field}.restartPolicy` });
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: ${JSON.stringify(spec.restartPolicy)}: supported values: "Always", "OnFailure", "Never"`,
+      field: `${field}.restartPolicy`,
+    });
   }
-  if (spec.terminationGracePeriodSeconds !== undefined && (!Number.isInteger(spec.terminationGracePeriodSeconds) || (spec.terminationGracePeriodSeconds as number) < 0)) {
-    causes.push(bad(`${field}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
+  if (
+    spec.terminationGracePeriodSeconds !== undefined &&
+    (!Number.isInteger(spec.terminationGracePeriodSeconds) || (spec.terminationGracePeriodSeconds as number) < 0)
+  ) {
+    causes.push(
+      bad(
+        `${field}.terminationGracePeriodSeconds`,
+        spec.terminationGracePeriodSeconds,
+        'must be greater than or equal to 0',
+      ),
+    );
   }
   validateStringMap(spec.nodeSelector, `${field}.nodeSelector`, causes, 'label');
-  if (spec.priority !== undefined && !Number.isInteger(spec.priority)) causes.push(bad(`${field}.priority`, spec.priority, 'must be an integer'));
+  if (spec.priority !== undefined && !Number.isInteger(spec.priority))
+    causes.push(bad(`${field}.priority`, spec.priority, 'must be an integer'));
 }
 
 function validateSelectorMatchesTemplate(obj: ObjectView<Deployment>, causes: Causes) {
@@ -147,7 +223,8 @@ function validateSelectorMatchesTemplate(obj: ObjectView<Deployment>, causes: Ca
 }
 
 function validateReplicas(value: unknown, causes: Causes) {
-  if (value !== undefined && (!Number.isInteger(value) || (value as number) < 0)) causes.push(bad('spec.replicas', value, 'must be greater than or equal to 0'));
+  if (value !== undefined && (!Number.isInteger(value) || (value as number) < 0))
+    causes.push(bad('spec.replicas', value, 'must be greater than or equal to 0'));
 }
 
 /**
@@ -173,13 +250,22 @@ export function validateObject(kind: string, obj: unknown, namespaced: boolean):
     case 'Service': {
       const service = obj as ObjectView<Service>;
       const ports: unknown = service.spec?.ports;
-      if (service.spec?.type !== 'ExternalName' && (!Array.isArray(ports) || !ports.length)) causes.push(required('spec.ports'));
+      if (service.spec?.type !== 'ExternalName' && (!Array.isArray(ports) || !ports.length))
+        causes.push(required('spec.ports'));
       ((ports ?? []) as unknown[]).forEach((p: unknown, i: number) => {
         const port = unchecked(p)?.port;
-        if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) causes.push(bad(`spec.ports[${i}].port`, port, 'must be between 1 and 65535, inclusive'));
+        if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535)
+          causes.push(bad(`spec.ports[${i}].port`, port, 'must be between 1 and 65535, inclusive'));
       });
-      if (service.spec?.type && !['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(service.spec.type)) {
-        causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(service.spec.type)}`, field: 'spec.type' });
+      if (
+        service.spec?.type &&
+        !['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(service.spec.type)
+      ) {
+        causes.push({
+          reason: 'FieldValueNotSupported',
+          message: `Unsupported value: ${JSON.stringify(service.spec.type)}`,
+          field: 'spec.type',
+        });
       }
       break;
     }
@@ -188,16 +274,26 @@ export function validateObject(kind: string, obj: unknown, namespaced: boolean):
       break;
     case 'PriorityClass': {
       const pc = obj as ObjectView<PriorityClass>;
-      if (!Number.isInteger(pc.value)) causes.push(pc.value === undefined ? required('value') : bad('value', pc.value, 'must be an integer'));
-      else if ((pc.value as number) > 1_000_000_000) causes.push(bad('value', pc.value, 'must be at most 1000000000 (higher values are reserved for system classes)'));
+      if (!Number.isInteger(pc.value))
+        causes.push(pc.value === undefined ? required('value') : bad('value', pc.value, 'must be an integer'));
+      else if ((pc.value as number) > 1_000_000_000)
+        causes.push(
+          bad('value', pc.value, 'must be at most 1000000000 (higher values are reserved for system classes)'),
+        );
       if (pc.preemptionPolicy !== undefined && !['PreemptLowerPriority', 'Never'].includes(pc.preemptionPolicy)) {
-        causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(pc.preemptionPolicy)}: supported values: "Never", "PreemptLowerPriority"`, field: 'preemptionPolicy' });
+        causes.push({
+          reason: 'FieldValueNotSupported',
+          message: `Unsupported value: ${JSON.stringify(pc.preemptionPolicy)}: supported values: "Never", "PreemptLowerPriority"`,
+          field: 'preemptionPolicy',
+        });
       }
       break;
     }
     case 'Node': {
       const status = (obj as ObjectView<Node>).status;
-      for (const part of ['capacity', 'allocatable'] as const) for (const [k, v] of Object.entries(status?.[part] ?? {})) if (!isQuantity(v)) causes.push(bad(`status.${part}.${k}`, v, 'must be a quantity'));
+      for (const part of ['capacity', 'allocatable'] as const)
+        for (const [k, v] of Object.entries(status?.[part] ?? {}))
+          if (!isQuantity(v)) causes.push(bad(`status.${part}.${k}`, v, 'must be a quantity'));
       break;
     }
   }

@@ -4,14 +4,29 @@ import { typeByKey } from '../apimachinery/registry.ts';
 import type { ObjectApi } from './object-api.ts';
 import type { DecisionSummary } from '../scheduler/decisions.ts';
 
-import { encodeEventRow, encodePodRow, eventRow, EVENT_ROW_COLUMNS, newestEventFirst, podMatches, podRow, POD_ROW_COLUMNS, type EventRowTuple, type PodRow, type PodRowTuple } from '../apimachinery/rows.ts';
+import {
+  encodeEventRow,
+  encodePodRow,
+  eventRow,
+  EVENT_ROW_COLUMNS,
+  newestEventFirst,
+  podMatches,
+  podRow,
+  POD_ROW_COLUMNS,
+  type EventRowTuple,
+  type PodRow,
+  type PodRowTuple,
+} from '../apimachinery/rows.ts';
 
 export type { NodeRow, PodRow, DeploymentRow } from '../apimachinery/rows.ts';
 
 // The dashboard's rows, computed on the server from the watch cache.
 
 export function podRows(api: ObjectApi, filter: { namespace?: string; text?: string } = {}): PodRow[] {
-  return api.cache.list(typeByKey('pods').key, filter.namespace || undefined).items.filter((p) => podMatches(p, filter.text)).map((p) => podRow(p));
+  return api.cache
+    .list(typeByKey('pods').key, filter.namespace || undefined)
+    .items.filter((p) => podMatches(p, filter.text))
+    .map((p) => podRow(p));
 }
 
 export interface PodRowList {
@@ -26,10 +41,22 @@ export interface PodRowList {
  * The pods table as compact rows, consistent at one resourceVersion: a
  * dashboard lists this once and then follows the pods' watch from that version.
  */
-export function podRowList(api: ObjectApi, options: { namespace?: string; labelSelector?: string | null; fieldSelector?: string | null }): PodRowList {
-  const { items, resourceVersion } = api.list(typeByKey('pods'), options.namespace || undefined, { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
+export function podRowList(
+  api: ObjectApi,
+  options: { namespace?: string; labelSelector?: string | null; fieldSelector?: string | null },
+): PodRowList {
+  const { items, resourceVersion } = api.list(typeByKey('pods'), options.namespace || undefined, {
+    labelSelector: options.labelSelector,
+    fieldSelector: options.fieldSelector,
+  });
   const now = Date.now();
-  return { kind: 'PodRowList', apiVersion: 'entroos.io/v1', metadata: { resourceVersion }, columns: POD_ROW_COLUMNS, rows: items.map((p) => encodePodRow(podRow(p, now))) };
+  return {
+    kind: 'PodRowList',
+    apiVersion: 'entroos.io/v1',
+    metadata: { resourceVersion },
+    columns: POD_ROW_COLUMNS,
+    rows: items.map((p) => encodePodRow(podRow(p, now))),
+  };
 }
 
 export interface EventRowList {
@@ -48,12 +75,26 @@ export function eventRowList(api: ObjectApi, options: { namespace?: string; limi
   const now = Date.now();
   const rows = items.map((e) => eventRow(e, now));
   rows.sort(newestEventFirst);
-  return { kind: 'EventRowList', apiVersion: 'entroos.io/v1', metadata: { resourceVersion }, columns: EVENT_ROW_COLUMNS, total: rows.length, rows: rows.slice(0, options.limit).map(encodeEventRow) };
+  return {
+    kind: 'EventRowList',
+    apiVersion: 'entroos.io/v1',
+    metadata: { resourceVersion },
+    columns: EVENT_ROW_COLUMNS,
+    total: rows.length,
+    rows: rows.slice(0, options.limit).map(encodeEventRow),
+  };
 }
 
 export interface PodDetail extends PodRow {
   qos: string;
-  containers: { name: string; image?: string; state: string; ready: boolean; restarts: number; lastTermination?: string }[];
+  containers: {
+    name: string;
+    image?: string;
+    state: string;
+    ready: boolean;
+    restarts: number;
+    lastTermination?: string;
+  }[];
   /** As the events have them: type, reason and message are optional in core/v1 Events. */
   events: { type?: string; reason?: string; count: number; message?: string }[];
   decision?: DecisionSummary;
@@ -61,13 +102,19 @@ export interface PodDetail extends PodRow {
 
 function stateText(state: ContainerState | undefined): string {
   if (state?.running) return `Running since ${state.running.startedAt}`;
-  if (state?.waiting) return `Waiting: ${state.waiting.reason}${state.waiting.message ? ` (${state.waiting.message})` : ''}`;
+  if (state?.waiting)
+    return `Waiting: ${state.waiting.reason}${state.waiting.message ? ` (${state.waiting.message})` : ''}`;
   if (state?.terminated) return `Terminated: ${state.terminated.reason} (exit ${state.terminated.exitCode})`;
   return 'Waiting';
 }
 
 /** Everything the pod page shows: summary, containers, events and the scheduling decision. */
-export function podDetail(api: ObjectApi, namespace: string, name: string, decision?: DecisionSummary): PodDetail | undefined {
+export function podDetail(
+  api: ObjectApi,
+  namespace: string,
+  name: string,
+  decision?: DecisionSummary,
+): PodDetail | undefined {
   const pod = api.peek(typeByKey('pods'), namespace, name) as Stored<Pod> | undefined;
   if (!pod) return undefined;
   const row = podRow(pod);
@@ -81,7 +128,14 @@ export function podDetail(api: ObjectApi, namespace: string, name: string, decis
     containers: (pod.spec?.containers ?? []).map((c) => {
       const s = statuses.find((x) => x.name === c.name);
       const last = s?.lastState?.terminated;
-      return { name: c.name, image: c.image, state: stateText(s?.state), ready: !!s?.ready, restarts: s?.restartCount ?? 0, lastTermination: last ? `${last.reason} (exit ${last.exitCode}) at ${last.finishedAt}` : undefined };
+      return {
+        name: c.name,
+        image: c.image,
+        state: stateText(s?.state),
+        ready: !!s?.ready,
+        restarts: s?.restartCount ?? 0,
+        lastTermination: last ? `${last.reason} (exit ${last.exitCode}) at ${last.finishedAt}` : undefined,
+      };
     }),
     events: events.map((e) => ({ type: e.type, reason: e.reason, count: e.count ?? 1, message: e.message })),
     decision,

@@ -33,7 +33,11 @@ export async function authenticate(platform: AuthContext, credentials: Credentia
     const principal = await authenticateToken(platform, match[1]);
     return principal ? { principal } : { principal: null, reason: 'the API token is invalid, expired or revoked' };
   }
-  const session = await decodeSession(sessionTokenFrom(parseCookies(credentials.cookie)), platform.authSecret, platform.config.sessionMaxAgeHours * 3_600_000);
+  const session = await decodeSession(
+    sessionTokenFrom(parseCookies(credentials.cookie)),
+    platform.authSecret,
+    platform.config.sessionMaxAgeHours * 3_600_000,
+  );
   if (!session) return { principal: null, reason: 'log in, or send "Authorization: Bearer <API token>"' };
   const user = await getSessionUser(platform.store, session.userId);
   if (!user) return { principal: null, reason: 'your session is no longer valid; log in again' };

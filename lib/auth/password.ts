@@ -25,7 +25,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { ...cost, maxmem: 128 * cost.N * cost.r * 2 });
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
+    ...cost,
+    maxmem: 128 * cost.N * cost.r * 2,
+  });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 

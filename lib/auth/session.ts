@@ -44,7 +44,11 @@ export interface SessionClaims {
 }
 
 /** Decodes and checks a session token; null when missing, tampered or expired. */
-export async function decodeSession(token: string | undefined, secret: string, maxAgeMs = Infinity): Promise<SessionClaims | null> {
+export async function decodeSession(
+  token: string | undefined,
+  secret: string,
+  maxAgeMs = Infinity,
+): Promise<SessionClaims | null> {
   if (!token) return null;
   try {
     const payload = await decode({ token, secret });

@@ -17,7 +17,12 @@ const MAX_EXPIRY_SECONDS = 10 * 365 * 24 * 3600;
 export const createTokenSchema = z
   .object({
     name: z.string().trim().min(1, 'Required value').max(100, 'must be at most 100 characters'),
-    expiresInSeconds: z.number().int('must be a whole number of seconds').positive('must be positive').max(MAX_EXPIRY_SECONDS).optional(),
+    expiresInSeconds: z
+      .number()
+      .int('must be a whole number of seconds')
+      .positive('must be positive')
+      .max(MAX_EXPIRY_SECONDS)
+      .optional(),
     username: usernameSchema.optional(),
   })
   .strict();
@@ -52,12 +57,19 @@ function toPublicToken(t: TokenWithUser, now = Date.now()): PublicToken {
 }
 
 /** Issues a token for the actor (or, for admins, for `input.username`). Returns the secret once. */
-export async function createToken(store: Store, actor: Principal, input: CreateTokenInput): Promise<PublicToken & { token: string }> {
+export async function createToken(
+  store: Store,
+  actor: Principal,
+  input: CreateTokenInput,
+): Promise<PublicToken & { token: string }> {
   let userId = actor.userId;
   if (input.username && input.username !== actor.username) {
     if (actor.role !== 'admin') throw forbidden('only admins can create tokens for other users');
     const owner = await store.users.getByUsername(input.username);
-    if (!owner) throw invalid('tokens', input.name, [{ field: 'username', message: `user "${input.username}" does not exist`, reason: 'FieldValueNotFound' }]);
+    if (!owner)
+      throw invalid('tokens', input.name, [
+        { field: 'username', message: `user "${input.username}" does not exist`, reason: 'FieldValueNotFound' },
+      ]);
     userId = owner.id;
   }
   const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -78,7 +90,8 @@ export async function listTokens(store: Store, actor: Principal): Promise<Public
 
 export async function revokeToken(store: Store, actor: Principal, id: string): Promise<PublicToken> {
   const record = await store.tokens.getById(id);
-  if (!record || (record.userId !== actor.userId && actor.role !== 'admin')) throw notFound(`token "${id}" not found`, { kind: 'tokens', name: id });
+  if (!record || (record.userId !== actor.userId && actor.role !== 'admin'))
+    throw notFound(`token "${id}" not found`, { kind: 'tokens', name: id });
   const revoked = record.revokedAt ? record : await store.tokens.revoke(id);
   forgetToken(id);
   return toPublicToken(revoked);
@@ -102,7 +115,10 @@ function forgetToken(id: string) {
 }
 
 /** The principal for a bearer secret, or null when it is unknown, revoked, expired or its user is disabled. */
-export async function authenticateToken(platform: { store: Store; log: Logger }, secret: string): Promise<Principal | null> {
+export async function authenticateToken(
+  platform: { store: Store; log: Logger },
+  secret: string,
+): Promise<Principal | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
   const hash = hashSecret(secret);
   const now = Date.now();
@@ -114,10 +130,13 @@ export async function authenticateToken(platform: { store: Store; log: Logger },
     cache.set(hash, entry);
   }
   const t = entry.token;
-  if (!t || t.revokedAt || (t.expiresAt && t.expiresAt.getTime() <= now) || t.user.disabled || !isRole(t.user.role)) return null;
+  if (!t || t.revokedAt || (t.expiresAt && t.expiresAt.getTime() <= now) || t.user.disabled || !isRole(t.user.role))
+    return null;
   if ((touched.get(t.id) ?? 0) + TOUCH_EVERY_MS <= now) {
     touched.set(t.id, now);
-    platform.store.tokens.touch(t.id).catch((err) => platform.log.warn({ err, tokenId: t.id }, 'could not record token use'));
+    platform.store.tokens
+      .touch(t.id)
+      .catch((err) => platform.log.warn({ err, tokenId: t.id }, 'could not record token use'));
   }
   return { userId: t.user.id, username: t.user.username, role: t.user.role, via: 'token', tokenId: t.id };
 }

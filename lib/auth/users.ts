@@ -12,8 +12,14 @@ export const usernameSchema = z
   .string()
   .min(1, 'Required value')
   .max(63, 'must be at most 63 characters')
-  .regex(/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/, 'must be lower-case letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
-export const passwordSchema = z.string().min(8, 'must be at least 8 characters').max(1024, 'must be at most 1024 characters');
+  .regex(
+    /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/,
+    'must be lower-case letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+  );
+export const passwordSchema = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(1024, 'must be at most 1024 characters');
 export const roleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
 
 export const createUserSchema = z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema });
@@ -45,8 +51,13 @@ export function toPublicUser(user: UserRecord): PublicUser {
 }
 
 export async function createUser(store: Store, input: CreateUserInput): Promise<PublicUser> {
-  if (await store.users.getByUsername(input.username)) throw alreadyExists(`user "${input.username}" already exists`, { kind: 'users', name: input.username });
-  const user = await store.users.create({ username: input.username, role: input.role, passwordHash: await hashPassword(input.password) });
+  if (await store.users.getByUsername(input.username))
+    throw alreadyExists(`user "${input.username}" already exists`, { kind: 'users', name: input.username });
+  const user = await store.users.create({
+    username: input.username,
+    role: input.role,
+    passwordHash: await hashPassword(input.password),
+  });
   return toPublicUser(user);
 }
 
@@ -54,7 +65,12 @@ export async function listUsers(store: Store): Promise<PublicUser[]> {
   return (await store.users.list()).map(toPublicUser);
 }
 
-export async function updateUser(platform: { store: Store }, actor: Principal, id: string, input: UpdateUserInput): Promise<PublicUser> {
+export async function updateUser(
+  platform: { store: Store },
+  actor: Principal,
+  id: string,
+  input: UpdateUserInput,
+): Promise<PublicUser> {
   const user = await platform.store.users.getById(id);
   if (!user) throw notFound(`user "${id}" not found`, { kind: 'users', name: id });
   if (user.id === actor.userId && (input.disabled || (input.role && input.role !== 'admin'))) {
@@ -74,7 +90,10 @@ export async function updateUser(platform: { store: Store }, actor: Principal, i
  * comes from ENTROOS_ADMIN_PASSWORD, or is generated and returned once so the
  * caller can print it.
  */
-export async function ensureAdmin(store: Store, configuredPassword?: string): Promise<{ created: boolean; password?: string; generated: boolean }> {
+export async function ensureAdmin(
+  store: Store,
+  configuredPassword?: string,
+): Promise<{ created: boolean; password?: string; generated: boolean }> {
   if ((await store.users.count()) > 0) return { created: false, generated: false };
   const password = configuredPassword ?? generatePassword();
   try {
@@ -92,10 +111,17 @@ export async function ensureAdmin(store: Store, configuredPassword?: string): Pr
 let dummyHash: Promise<string> | undefined;
 
 /** Checks a username and password, applying the login rate limits. Throws 401/429 ApiErrors. */
-export async function verifyCredentials(platform: { store: Store; loginLimiter: LoginLimiter; log: Logger }, username: string, password: string, ip?: string): Promise<PublicUser> {
+export async function verifyCredentials(
+  platform: { store: Store; loginLimiter: LoginLimiter; log: Logger },
+  username: string,
+  password: string,
+  ip?: string,
+): Promise<PublicUser> {
   platform.loginLimiter.check(username, ip);
   const user = await platform.store.users.getByUsername(username);
-  const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await (dummyHash ??= hashPassword('x'.repeat(16)))), false);
+  const ok = user
+    ? await verifyPassword(password, user.passwordHash)
+    : (await verifyPassword(password, await (dummyHash ??= hashPassword('x'.repeat(16)))), false);
   if (!user || !ok) {
     platform.loginLimiter.recordFailure(username, ip);
     platform.log.warn({ username, ip }, 'failed login');
@@ -111,7 +137,8 @@ export async function verifyCredentials(platform: { store: Store; loginLimiter: 
 // store (cached briefly) so a role change or a disable takes effect at once
 // on this instance and within seconds on others.
 const PRINCIPAL_TTL_MS = 5_000;
-const sessionUsers = () => processGlobal('sessionUserCache', () => new Map<string, { user: PublicUser | null; until: number }>());
+const sessionUsers = () =>
+  processGlobal('sessionUserCache', () => new Map<string, { user: PublicUser | null; until: number }>());
 
 export async function getSessionUser(store: Store, userId: string): Promise<PublicUser | null> {
   const principalCache = sessionUsers();

@@ -25,7 +25,10 @@ export class ApiClientError extends Error {
   }
 }
 
-export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; contentType?: string } = {}): Promise<T> {
+export async function apiFetch<T>(
+  path: string,
+  init: { method?: string; body?: unknown; contentType?: string } = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -20,7 +20,10 @@ const eventRowsSpec: LiveRowsSpec<EventRow, EventRowList> = {
   resource: 'events',
   path: '/apis/entroos.io/v1/rows/events',
   params: { limit: String(EVENTS_SHOWN) },
-  decode: (body: EventRowList) => ({ rows: body.rows.map(decodeEventRow), resourceVersion: body.metadata.resourceVersion }),
+  decode: (body: EventRowList) => ({
+    rows: body.rows.map(decodeEventRow),
+    resourceVersion: body.metadata.resourceVersion,
+  }),
   rowOf: (event) => eventRow(event),
   trim: keepNewest,
 };

@@ -6,4 +6,5 @@ export interface MutationFeedback<TData = unknown, TVariables = unknown> {
 }
 
 /** The mutation's `meta`; `success` is called with the mutation's result and variables. */
-export const feedback = <TData, TVariables>(f: MutationFeedback<TData, TVariables>): Record<string, unknown> => f as Record<string, unknown>;
+export const feedback = <TData, TVariables>(f: MutationFeedback<TData, TVariables>): Record<string, unknown> =>
+  f as Record<string, unknown>;

@@ -48,13 +48,18 @@ export function useNodeHistoryQuery(name: string) {
   const query = useQuery({
     queryKey,
     staleTime: Infinity,
-    queryFn: async () => (await apiFetch<{ points: NodeUsagePoint[] }>(`/apis/entroos.io/v1/history/nodes/${encodeURIComponent(name)}`)).points,
+    queryFn: async () =>
+      (await apiFetch<{ points: NodeUsagePoint[] }>(`/apis/entroos.io/v1/history/nodes/${encodeURIComponent(name)}`))
+        .points,
   });
   useEffect(
     () =>
       subscribe(
         { stream: 'platform', topics: ['metrics.sample'] },
-        { onPlatform: () => void queryClient.invalidateQueries({ queryKey: ['history', 'node', name] }), onResync: () => void queryClient.invalidateQueries({ queryKey: ['history', 'node', name] }) },
+        {
+          onPlatform: () => void queryClient.invalidateQueries({ queryKey: ['history', 'node', name] }),
+          onResync: () => void queryClient.invalidateQueries({ queryKey: ['history', 'node', name] }),
+        },
       ),
     [queryClient, name],
   );
@@ -67,13 +72,21 @@ export function useNodesUsageQuery() {
   const query = useQuery({
     queryKey: ['history', 'nodes'],
     staleTime: Infinity,
-    queryFn: async () => new Map((await apiFetch<{ items: ({ node: string } & NodeUsagePoint)[] }>('/apis/entroos.io/v1/history/nodes')).items.map((u) => [u.node, u])),
+    queryFn: async () =>
+      new Map(
+        (
+          await apiFetch<{ items: ({ node: string } & NodeUsagePoint)[] }>('/apis/entroos.io/v1/history/nodes')
+        ).items.map((u) => [u.node, u]),
+      ),
   });
   useEffect(
     () =>
       subscribe(
         { stream: 'platform', topics: ['metrics.sample'] },
-        { onPlatform: () => void queryClient.invalidateQueries({ queryKey: ['history', 'nodes'] }), onResync: () => void queryClient.invalidateQueries({ queryKey: ['history', 'nodes'] }) },
+        {
+          onPlatform: () => void queryClient.invalidateQueries({ queryKey: ['history', 'nodes'] }),
+          onResync: () => void queryClient.invalidateQueries({ queryKey: ['history', 'nodes'] }),
+        },
       ),
     [queryClient],
   );

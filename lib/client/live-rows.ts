@@ -37,14 +37,25 @@ export interface LiveRowsSpec<Row, Body = unknown> {
 
 const keyOf = (r: { namespace?: string; name: string }) => `${r.namespace ?? ''}/${r.name}`;
 
-export function useLiveRows<Row extends { namespace?: string; name: string }, Body>(spec: LiveRowsSpec<Row, Body>, options: ListOptions = {}) {
-  const queryKey: QueryKey = ['live-rows', spec.resource, options.namespace ?? '', options.labelSelector ?? '', options.fieldSelector ?? ''];
+export function useLiveRows<Row extends { namespace?: string; name: string }, Body>(
+  spec: LiveRowsSpec<Row, Body>,
+  options: ListOptions = {},
+) {
+  const queryKey: QueryKey = [
+    'live-rows',
+    spec.resource,
+    options.namespace ?? '',
+    options.labelSelector ?? '',
+    options.fieldSelector ?? '',
+  ];
   const query = useQuery({
     queryKey,
     structuralSharing: false,
     staleTime: Infinity, // the socket keeps it fresh
     queryFn: async (): Promise<LiveRows<Row>> => {
-      const body = await apiFetch<Body>(`${spec.path}${selectorQuery(options, { ...spec.params, ...(options.namespace ? { namespace: options.namespace } : {}) })}`);
+      const body = await apiFetch<Body>(
+        `${spec.path}${selectorQuery(options, { ...spec.params, ...(options.namespace ? { namespace: options.namespace } : {}) })}`,
+      );
       const { rows, resourceVersion } = spec.decode(body);
       const store = new RowStore<Row>(keyOf, rows);
       return { store, resourceVersion, generation: nextGeneration(), version: store.version };
@@ -52,7 +63,8 @@ export function useLiveRows<Row extends { namespace?: string; name: string }, Bo
   });
   useFollow<LiveRows<Row>>(queryKey, query.data?.generation, spec.resource, options, (old, message) => {
     for (const change of message.changes) {
-      if (change.type === 'DELETED') old.store.remove(keyOf({ namespace: change.object.metadata.namespace, name: change.object.metadata.name }));
+      if (change.type === 'DELETED')
+        old.store.remove(keyOf({ namespace: change.object.metadata.namespace, name: change.object.metadata.name }));
       else old.store.upsert(spec.rowOf(change.object));
     }
     spec.trim?.(old.store);

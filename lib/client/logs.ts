@@ -14,7 +14,9 @@ export interface LogStreamOptions {
   onText: (text: string) => void;
 }
 
-export function logPath(o: Pick<LogStreamOptions, 'namespace' | 'name' | 'container' | 'follow' | 'tailLines' | 'previous'>): string {
+export function logPath(
+  o: Pick<LogStreamOptions, 'namespace' | 'name' | 'container' | 'follow' | 'tailLines' | 'previous'>,
+): string {
   const q = new URLSearchParams({ container: o.container, tailLines: String(o.tailLines) });
   if (o.follow) q.set('follow', 'true');
   if (o.previous) q.set('previous', 'true');
@@ -28,7 +30,9 @@ export async function streamPodLogs(o: LogStreamOptions): Promise<void> {
     response = await fetch(logPath(o), { credentials: 'same-origin', signal: o.signal });
   } catch (err) {
     if (o.signal.aborted) return;
-    throw new ApiClientError('Cannot reach the EntroOS server; check your connection.', 0, { message: (err as Error).message });
+    throw new ApiClientError('Cannot reach the EntroOS server; check your connection.', 0, {
+      message: (err as Error).message,
+    });
   }
   if (!response.ok) {
     const status = (await response.json().catch(() => ({}))) as ClientStatus;

@@ -11,24 +11,49 @@ const nodePath = (name: string) => `/api/v1/nodes/${encodeURIComponent(name)}`;
 
 export function useCordonMutation(name: string) {
   return useMutation({
-    meta: feedback({ action: `Cordoning ${name}`, success: (_d, unschedulable: boolean) => (unschedulable ? `Cordoned ${name}: no new pods land on it.` : `Uncordoned ${name}.`) }),
-    mutationFn: (unschedulable: boolean) => apiFetch(nodePath(name), { method: 'PATCH', body: { spec: { unschedulable } }, contentType: 'application/merge-patch+json' }),
+    meta: feedback({
+      action: `Cordoning ${name}`,
+      success: (_d, unschedulable: boolean) =>
+        unschedulable ? `Cordoned ${name}: no new pods land on it.` : `Uncordoned ${name}.`,
+    }),
+    mutationFn: (unschedulable: boolean) =>
+      apiFetch(nodePath(name), {
+        method: 'PATCH',
+        body: { spec: { unschedulable } },
+        contentType: 'application/merge-patch+json',
+      }),
   });
 }
 
 /** kubectl drain: cordon, then evict every pod bound to the node (evictions respect graceful termination). */
 export function useDrainMutation(name: string) {
   return useMutation({
-    meta: feedback({ action: `Draining ${name}`, success: (d: { evicted: number }) => `Drained ${name}: ${d.evicted} pod(s) evicted.` }),
+    meta: feedback({
+      action: `Draining ${name}`,
+      success: (d: { evicted: number }) => `Drained ${name}: ${d.evicted} pod(s) evicted.`,
+    }),
     mutationFn: async () => {
-      await apiFetch(nodePath(name), { method: 'PATCH', body: { spec: { unschedulable: true } }, contentType: 'application/merge-patch+json' });
-      const pods = await apiFetch<{ items: { metadata: { name: string; namespace: string } }[] }>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${name}`)}`);
+      await apiFetch(nodePath(name), {
+        method: 'PATCH',
+        body: { spec: { unschedulable: true } },
+        contentType: 'application/merge-patch+json',
+      });
+      const pods = await apiFetch<{ items: { metadata: { name: string; namespace: string } }[] }>(
+        `/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${name}`)}`,
+      );
       let evicted = 0;
       for (const p of pods.items) {
-        await apiFetch(`/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}/eviction`, {
-          method: 'POST',
-          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace } },
-        });
+        await apiFetch(
+          `/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}/eviction`,
+          {
+            method: 'POST',
+            body: {
+              apiVersion: 'policy/v1',
+              kind: 'Eviction',
+              metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
+            },
+          },
+        );
         evicted++;
       }
       return { evicted };
@@ -41,6 +66,7 @@ export type NodeFault = 'stop-heartbeats' | 'restore' | 'partition' | 'heal';
 export function useNodeFaultMutation(name: string) {
   return useMutation({
     meta: feedback({ action: `Fault on ${name}`, success: (_d, action: NodeFault) => `${name}: ${action} done.` }),
-    mutationFn: (action: NodeFault) => apiFetch(`/apis/entroos.io/v1/nodes/${encodeURIComponent(name)}/faults`, { method: 'POST', body: { action } }),
+    mutationFn: (action: NodeFault) =>
+      apiFetch(`/apis/entroos.io/v1/nodes/${encodeURIComponent(name)}/faults`, { method: 'POST', body: { action } }),
   });
 }

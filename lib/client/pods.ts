@@ -13,12 +13,18 @@ export interface PodTableRow extends PodRow {
   search: string;
 }
 
-const tableRow = (r: PodRow): PodTableRow => ({ ...r, search: `${r.name.toLowerCase()}\n${r.node === '—' ? '' : r.node.toLowerCase()}` });
+const tableRow = (r: PodRow): PodTableRow => ({
+  ...r,
+  search: `${r.name.toLowerCase()}\n${r.node === '—' ? '' : r.node.toLowerCase()}`,
+});
 
 const podRowsSpec: LiveRowsSpec<PodTableRow, PodRowList> = {
   resource: 'pods',
   path: '/apis/entroos.io/v1/rows/pods',
-  decode: (body: PodRowList) => ({ rows: body.rows.map((t) => tableRow(decodePodRow(t))), resourceVersion: body.metadata.resourceVersion }),
+  decode: (body: PodRowList) => ({
+    rows: body.rows.map((t) => tableRow(decodePodRow(t))),
+    resourceVersion: body.metadata.resourceVersion,
+  }),
   rowOf: (pod) => tableRow(podRow(pod)),
 };
 
@@ -27,7 +33,8 @@ export function usePodRowsQuery(options: ListOptions = {}) {
   return useLiveRows(podRowsSpec, options);
 }
 
-const podPath = (namespace: string, name: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
+const podPath = (namespace: string, name: string) =>
+  `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
 const CONCURRENCY = 8;
 
 /** Deletes many pods (graceful), a few at a time; resolves with what failed (a pod already gone counts as deleted). */
@@ -35,7 +42,10 @@ export function useDeletePodsMutation() {
   return useMutation({
     meta: feedback({
       action: 'Deleting pods',
-      success: (r: { deleted: number; failed: string[] }) => (r.failed.length ? `Deleted ${r.deleted} pod(s); ${r.failed.length} failed: ${r.failed.slice(0, 3).join('; ')}` : `Deleting ${r.deleted} pod(s).`),
+      success: (r: { deleted: number; failed: string[] }) =>
+        r.failed.length
+          ? `Deleted ${r.deleted} pod(s); ${r.failed.length} failed: ${r.failed.slice(0, 3).join('; ')}`
+          : `Deleting ${r.deleted} pod(s).`,
     }),
     mutationFn: async (pods: { namespace: string; name: string }[]) => {
       const queue = [...pods];

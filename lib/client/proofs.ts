@@ -19,7 +19,11 @@ export interface PlacementList {
 
 export function useProofsQuery() {
   // New proofs arrive every few seconds while pods are scheduled.
-  return useQuery({ queryKey: KEY, queryFn: () => apiFetch<PlacementList>(`${PATH}?limit=200`), refetchInterval: 5_000 });
+  return useQuery({
+    queryKey: KEY,
+    queryFn: () => apiFetch<PlacementList>(`${PATH}?limit=200`),
+    refetchInterval: 5_000,
+  });
 }
 
 /** Verifies the given proofs in this browser, one by one, with the public keys. */
@@ -43,7 +47,11 @@ export function useVerifyInBrowserMutation() {
 export function useVerifyOnServerMutation() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (ids: string[]) => apiFetch<{ valid: boolean; verified: string[]; invalid: string[] }>(`${PATH}/verify`, { method: 'POST', body: { ids } }),
+    mutationFn: (ids: string[]) =>
+      apiFetch<{ valid: boolean; verified: string[]; invalid: string[] }>(`${PATH}/verify`, {
+        method: 'POST',
+        body: { ids },
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: KEY }),
   });
 }

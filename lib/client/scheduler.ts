@@ -49,7 +49,9 @@ export function useRecentDecisionsQuery() {
         {
           onPlatform: (event) => {
             const decision = (event as PlatformEvent<'scheduling.decision'>).data;
-            queryClient.setQueryData<RecentDecision[]>(DECISIONS, (old) => [decision, ...(old ?? []).filter((d) => d.uid !== decision.uid)].slice(0, 50));
+            queryClient.setQueryData<RecentDecision[]>(DECISIONS, (old) =>
+              [decision, ...(old ?? []).filter((d) => d.uid !== decision.uid)].slice(0, 50),
+            );
             if (Date.now() - lastRefresh.current > 2_000) {
               lastRefresh.current = Date.now();
               void queryClient.invalidateQueries({ queryKey: STATUS });
@@ -66,8 +68,12 @@ export function useRecentDecisionsQuery() {
 export function useSaveSchedulerConfigMutation() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: feedback({ action: 'Saving the scheduler profiles', success: 'Saved the scheduler profiles; the scheduler uses them now.' }),
-    mutationFn: (config: SchedulerConfig) => apiFetch<SchedulerConfig>(`${BASE}/config`, { method: 'PUT', body: config }),
+    meta: feedback({
+      action: 'Saving the scheduler profiles',
+      success: 'Saved the scheduler profiles; the scheduler uses them now.',
+    }),
+    mutationFn: (config: SchedulerConfig) =>
+      apiFetch<SchedulerConfig>(`${BASE}/config`, { method: 'PUT', body: config }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: STATUS }),
   });
 }
@@ -90,7 +96,10 @@ export interface LabInput {
 /** Replays one generated workload under each chosen profile in isolated in-memory clusters (nothing touches the real cluster). */
 export function useLabRunMutation() {
   return useMutation({
-    meta: feedback({ action: 'The lab run', success: (r: LabRun) => `Lab run done: ${r.results.length} profile(s) compared.` }),
+    meta: feedback({
+      action: 'The lab run',
+      success: (r: LabRun) => `Lab run done: ${r.results.length} profile(s) compared.`,
+    }),
     mutationFn: (input: LabInput) => apiFetch<LabRun>(`${BASE}/lab`, { method: 'POST', body: input }),
   });
 }

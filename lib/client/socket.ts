@@ -2,7 +2,14 @@
 
 import { io, type Socket } from 'socket.io-client';
 import { useSyncExternalStore } from 'react';
-import { decodeChanges, type ChangesMessage, type ChangesMeta, type SubscribeAck, type SubscribeRequest, type SubscriptionSpec } from '../router/protocol.ts';
+import {
+  decodeChanges,
+  type ChangesMessage,
+  type ChangesMeta,
+  type SubscribeAck,
+  type SubscribeRequest,
+  type SubscriptionSpec,
+} from '../router/protocol.ts';
 
 // One socket per tab, shared by every live view. Subscriptions survive
 // reconnects: each is re-sent from the last resourceVersion it received;

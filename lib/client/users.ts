@@ -24,8 +24,12 @@ export function useCreateUserMutation() {
 export function useUpdateUserMutation() {
   const queryClient = useQueryClient();
   return useMutation({
-    meta: feedback({ action: 'Updating the user', success: (u: PublicUser) => `Updated ${u.username}: ${u.role}${u.disabled ? ', disabled' : ''}.` }),
-    mutationFn: ({ id, ...change }: UpdateUserInput & { id: string }) => apiFetch<PublicUser>(`${PATH}/${encodeURIComponent(id)}`, { method: 'PATCH', body: change }),
+    meta: feedback({
+      action: 'Updating the user',
+      success: (u: PublicUser) => `Updated ${u.username}: ${u.role}${u.disabled ? ', disabled' : ''}.`,
+    }),
+    mutationFn: ({ id, ...change }: UpdateUserInput & { id: string }) =>
+      apiFetch<PublicUser>(`${PATH}/${encodeURIComponent(id)}`, { method: 'PATCH', body: change }),
     onSuccess: (user) => {
       queryClient.setQueryData<PublicUser[]>(KEY, (old) => (old ?? []).map((u) => (u.id === user.id ? user : u)));
       return queryClient.invalidateQueries({ queryKey: KEY });

@@ -50,7 +50,11 @@ function indexOf(items: ListedObject[]): Map<string, number> {
 }
 
 /** Applies a batch of changes to a list, copying it once (and indexing by key, so 100k rows stay cheap). */
-export function applyChanges<T extends ListedObject>(list: LiveList<T>, changes: WireChange[], resourceVersion: string): LiveList<T> {
+export function applyChanges<T extends ListedObject>(
+  list: LiveList<T>,
+  changes: WireChange[],
+  resourceVersion: string,
+): LiveList<T> {
   let items = list.items.slice();
   const index = new Map(indexOf(list.items));
   let removed = false;
@@ -76,17 +80,27 @@ export function applyChanges<T extends ListedObject>(list: LiveList<T>, changes:
 }
 
 export function useResourceList<T extends ListedObject = ListedObject>(resource: string, options: ListOptions = {}) {
-  const queryKey: QueryKey = ['live', resource, options.namespace ?? '', options.labelSelector ?? '', options.fieldSelector ?? ''];
+  const queryKey: QueryKey = [
+    'live',
+    resource,
+    options.namespace ?? '',
+    options.labelSelector ?? '',
+    options.fieldSelector ?? '',
+  ];
   const query = useQuery({
     queryKey,
     structuralSharing: false,
     staleTime: Infinity, // the socket keeps it fresh
     queryFn: async (): Promise<LiveList<T>> => {
-      const list = await apiFetch<{ items: T[]; metadata: { resourceVersion: string } }>(`${listPath(resource, options.namespace)}${selectorQuery(options)}`);
+      const list = await apiFetch<{ items: T[]; metadata: { resourceVersion: string } }>(
+        `${listPath(resource, options.namespace)}${selectorQuery(options)}`,
+      );
       return { items: list.items, resourceVersion: list.metadata.resourceVersion, generation: nextGeneration() };
     },
   });
-  useFollow<LiveList<T>>(queryKey, query.data?.generation, resource, options, (old, message) => applyChanges(old, message.changes, message.resourceVersion));
+  useFollow<LiveList<T>>(queryKey, query.data?.generation, resource, options, (old, message) =>
+    applyChanges(old, message.changes, message.resourceVersion),
+  );
   return query;
 }
 
@@ -123,10 +137,20 @@ export function useFollow<Data extends { resourceVersion: string; generation: nu
     if (generation === undefined) return;
     const from = queryClient.getQueryData<Data>(queryKey)?.resourceVersion;
     return subscribe(
-      { stream: 'objects', resource, namespace: options.namespace || undefined, labelSelector: options.labelSelector || undefined, fieldSelector: options.fieldSelector || undefined, resourceVersion: from },
+      {
+        stream: 'objects',
+        resource,
+        namespace: options.namespace || undefined,
+        labelSelector: options.labelSelector || undefined,
+        fieldSelector: options.fieldSelector || undefined,
+        resourceVersion: from,
+      },
       {
         // A batch still in flight for an older list must not land on a fresher one.
-        onChanges: (message: ChangesMessage) => queryClient.setQueryData<Data>(queryKey, (old) => (old && old.generation === generation ? apply(old, message) : old)),
+        onChanges: (message: ChangesMessage) =>
+          queryClient.setQueryData<Data>(queryKey, (old) =>
+            old && old.generation === generation ? apply(old, message) : old,
+          ),
         onResync: () => void queryClient.invalidateQueries({ queryKey, exact: true }),
         onError: (message) => console.warn(`live ${resource}: ${message}`),
       },

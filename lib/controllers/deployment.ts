@@ -23,7 +23,9 @@ type ReplicaSetObject = StoredWithSpec<ReplicaSet>;
 
 export function templateHash(template: unknown): string {
   // Kubernetes uses a short FNV hash rendered in its safe alphabet; any stable short hash serves.
-  const digest = createHash('sha256').update(JSON.stringify(template ?? {})).digest();
+  const digest = createHash('sha256')
+    .update(JSON.stringify(template ?? {}))
+    .digest();
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   return Array.from(digest.subarray(0, 10), (b) => alphabet[b % alphabet.length]).join('');
 }
@@ -43,7 +45,9 @@ export function startDeploymentController(ctx: ControllerContext) {
   const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'deployment reconcile failed'));
   const start = api.cache.resourceVersion;
   for (const d of api.cache.list(DEPLOY.key).items) queue.add(`${d.metadata.namespace}/${d.metadata.name}`);
-  const unsubscribeD = api.cache.watch({ resource: DEPLOY.key }, start, (e) => queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`));
+  const unsubscribeD = api.cache.watch({ resource: DEPLOY.key }, start, (e) =>
+    queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`),
+  );
   const unsubscribeRs = api.cache.watch({ resource: RS.key }, start, (e) => {
     const owner = controllerOf(e.object);
     if (owner?.kind === 'Deployment') queue.add(`${e.object.metadata.namespace}/${owner.name}`);
@@ -53,7 +57,9 @@ export function startDeploymentController(ctx: ControllerContext) {
     const [namespace, name] = key.split('/');
     const d = api.peek(DEPLOY, namespace, name) as DeploymentObject | undefined;
     if (!d || d.metadata.deletionTimestamp) return;
-    const owned = replicaSets.owned(d.metadata.uid).filter((rs) => controllerOf(rs)?.uid === d.metadata.uid) as ReplicaSetObject[];
+    const owned = replicaSets
+      .owned(d.metadata.uid)
+      .filter((rs) => controllerOf(rs)?.uid === d.metadata.uid) as ReplicaSetObject[];
     const hash = templateHash(d.spec.template);
     let newRs = owned.find((rs) => rs.metadata.labels?.[HASH_LABEL] === hash);
     const old = owned.filter((rs) => rs !== newRs);
@@ -61,8 +67,20 @@ export function startDeploymentController(ctx: ControllerContext) {
     const revision = Math.max(0, ...owned.map((rs) => Number(rs.metadata.annotations?.[REVISION] ?? 0)));
 
     if (!newRs && desired !== undefined) {
-      newRs = await createReplicaSet(d, hash, revision + 1, old.length ? 0 : d.spec.strategy?.type === 'Recreate' ? 0 : desired);
-      if (!old.length && newRs) events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRs.metadata.name} from 0 to ${newRs.spec.replicas}`, 'deployment-controller');
+      newRs = await createReplicaSet(
+        d,
+        hash,
+        revision + 1,
+        old.length ? 0 : d.spec.strategy?.type === 'Recreate' ? 0 : desired,
+      );
+      if (!old.length && newRs)
+        events.record(
+          d,
+          'Normal',
+          'ScalingReplicaSet',
+          `Scaled up replica set ${newRs.metadata.name} from 0 to ${newRs.spec.replicas}`,
+          'deployment-controller',
+        );
     } else if (newRs && Number(newRs.metadata.annotations?.[REVISION] ?? 0) < revision) {
       newRs = await annotateRevision(newRs, revision + 1); // rolling back to an older template makes it the newest revision
     }
@@ -75,7 +93,12 @@ export function startDeploymentController(ctx: ControllerContext) {
     await updateStatus(d, newRs);
   }
 
-  async function createReplicaSet(d: DeploymentObject, hash: string, revision: number, replicas: number): Promise<ReplicaSetObject | undefined> {
+  async function createReplicaSet(
+    d: DeploymentObject,
+    hash: string,
+    revision: number,
+    replicas: number,
+  ): Promise<ReplicaSetObject | undefined> {
     const template = clone(d.spec.template);
     template.metadata ??= {};
     template.metadata.labels = { ...template.metadata.labels, [HASH_LABEL]: hash };
@@ -87,13 +110,17 @@ export function startDeploymentController(ctx: ControllerContext) {
           name: `${d.metadata.name}-${hash}`,
           namespace: d.metadata.namespace,
           labels: { ...template.metadata.labels },
-          annotations: { [REVISION]: String(revision), 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1) },
+          annotations: {
+            [REVISION]: String(revision),
+            'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1),
+          },
           ownerReferences: [ownerRef(d, 'apps/v1', 'Deployment')],
         },
         spec: { replicas, selector, template, minReadySeconds: d.spec.minReadySeconds ?? 0 },
       } satisfies ReplicaSet)) as ReplicaSetObject;
     } catch (err) {
-      if (isApiError(err) && err.code === 409) return api.peek(RS, d.metadata.namespace, `${d.metadata.name}-${hash}`) as ReplicaSetObject | undefined;
+      if (isApiError(err) && err.code === 409)
+        return api.peek(RS, d.metadata.namespace, `${d.metadata.name}-${hash}`) as ReplicaSetObject | undefined;
       throw err;
     }
   }
@@ -111,9 +138,18 @@ export function startDeploymentController(ctx: ControllerContext) {
     if (!fresh) return rs;
     const next = clone(fresh) as ReplicaSetObject;
     next.spec.replicas = replicas;
-    next.metadata.annotations = { ...next.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1) };
+    next.metadata.annotations = {
+      ...next.metadata.annotations,
+      'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1),
+    };
     const updated = (await api.replace(RS, fresh, next)) as ReplicaSetObject;
-    events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > current ? 'up' : 'down'} replica set ${rs.metadata.name} from ${current} to ${replicas}`, 'deployment-controller');
+    events.record(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${replicas > current ? 'up' : 'down'} replica set ${rs.metadata.name} from ${current} to ${replicas}`,
+      'deployment-controller',
+    );
     return updated;
   }
 
@@ -128,7 +164,8 @@ export function startDeploymentController(ctx: ControllerContext) {
     if (!oldTotal) newRs = await scale(d, newRs, desired);
     else {
       const room = desired + surge - (oldTotal + replicasOf(newRs));
-      if (room > 0 && replicasOf(newRs) < desired) newRs = await scale(d, newRs, Math.min(desired, replicasOf(newRs) + room));
+      if (room > 0 && replicasOf(newRs) < desired)
+        newRs = await scale(d, newRs, Math.min(desired, replicasOf(newRs) + room));
       else if (replicasOf(newRs) > desired) newRs = await scale(d, newRs, desired);
     }
     // Scale old ReplicaSets down while enough pods stay available.
@@ -136,7 +173,9 @@ export function startDeploymentController(ctx: ControllerContext) {
     const newUnavailable = Math.max(0, replicasOf(newRs) - (newRs.status?.availableReplicas ?? 0));
     let budget = available - (desired - unavailable);
     // Old pods that are not available anyway can always go.
-    const oldSorted = [...old].sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''));
+    const oldSorted = [...old].sort(
+      (a, b) => Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? ''),
+    );
     for (const rs of oldSorted) {
       const unavailableInRs = Math.max(0, replicasOf(rs) - (rs.status?.availableReplicas ?? 0));
       const cut = Math.min(replicasOf(rs), unavailableInRs + Math.max(0, budget));
@@ -159,7 +198,9 @@ export function startDeploymentController(ctx: ControllerContext) {
   async function cleanup(d: DeploymentObject, old: ReplicaSetObject[]) {
     const limit = d.spec.revisionHistoryLimit ?? 10;
     const idle = old.filter((rs) => (rs.spec.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0);
-    idle.sort((a, b) => Number(a.metadata.annotations?.[REVISION] ?? 0) - Number(b.metadata.annotations?.[REVISION] ?? 0));
+    idle.sort(
+      (a, b) => Number(a.metadata.annotations?.[REVISION] ?? 0) - Number(b.metadata.annotations?.[REVISION] ?? 0),
+    );
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
       await api.delete(RS, rs.metadata.namespace, rs.metadata.name).catch(() => {});
     }
@@ -168,12 +209,17 @@ export function startDeploymentController(ctx: ControllerContext) {
   async function updateStatus(d: DeploymentObject, newRs: ReplicaSetObject | undefined) {
     const fresh = api.peek(DEPLOY, d.metadata.namespace, d.metadata.name) as DeploymentObject | undefined;
     if (!fresh) return;
-    const all = replicaSets.owned(fresh.metadata.uid).filter((rs) => controllerOf(rs)?.uid === fresh.metadata.uid) as ReplicaSetObject[];
+    const all = replicaSets
+      .owned(fresh.metadata.uid)
+      .filter((rs) => controllerOf(rs)?.uid === fresh.metadata.uid) as ReplicaSetObject[];
     const sum = (f: (rs: ReplicaSetObject) => number | undefined) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
     const desired = fresh.spec.replicas ?? 1;
     const replicas = sum((rs) => rs.status?.replicas);
     const available = sum((rs) => rs.status?.availableReplicas);
-    const updated = newRs ? ((api.peek(RS, newRs.metadata.namespace, newRs.metadata.name) as ReplicaSetObject | undefined)?.status?.replicas ?? 0) : 0;
+    const updated = newRs
+      ? ((api.peek(RS, newRs.metadata.namespace, newRs.metadata.name) as ReplicaSetObject | undefined)?.status
+          ?.replicas ?? 0)
+      : 0;
     const status: DeploymentStatus = {
       observedGeneration: fresh.metadata.generation,
       replicas,
@@ -187,16 +233,42 @@ export function startDeploymentController(ctx: ControllerContext) {
       const previous = (fresh.status?.conditions ?? []).find((c) => c.type === type);
       const statusText = ok ? 'True' : 'False';
       const changed = previous?.status !== statusText || previous?.reason !== reason;
-      return { type, status: statusText, lastUpdateTime: changed ? now : previous?.lastUpdateTime, lastTransitionTime: previous?.status === statusText ? previous.lastTransitionTime : now, reason, message };
+      return {
+        type,
+        status: statusText,
+        lastUpdateTime: changed ? now : previous?.lastUpdateTime,
+        lastTransitionTime: previous?.status === statusText ? previous.lastTransitionTime : now,
+        reason,
+        message,
+      };
     };
-    const minAvailable = desired - resolveIntOrPercent(fresh.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%', desired, false);
+    const minAvailable =
+      desired - resolveIntOrPercent(fresh.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%', desired, false);
     const complete = updated === desired && replicas === desired && available === desired;
     status.conditions = [
-      condition('Available', available >= minAvailable, available >= minAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', available >= minAvailable ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.'),
-      condition('Progressing', true, complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', newRs ? `ReplicaSet "${newRs.metadata.name}" ${complete ? 'has successfully progressed' : 'is progressing'}.` : 'Waiting for the ReplicaSet.'),
+      condition(
+        'Available',
+        available >= minAvailable,
+        available >= minAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+        available >= minAvailable
+          ? 'Deployment has minimum availability.'
+          : 'Deployment does not have minimum availability.',
+      ),
+      condition(
+        'Progressing',
+        true,
+        complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+        newRs
+          ? `ReplicaSet "${newRs.metadata.name}" ${complete ? 'has successfully progressed' : 'is progressing'}.`
+          : 'Waiting for the ReplicaSet.',
+      ),
     ];
-    const comparable = (s: DeploymentStatus | undefined) => JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message]) });
-    const annotations = { ...fresh.metadata.annotations, ...(newRs ? { [REVISION]: newRs.metadata.annotations?.[REVISION] ?? '1' } : {}) };
+    const comparable = (s: DeploymentStatus | undefined) =>
+      JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message]) });
+    const annotations = {
+      ...fresh.metadata.annotations,
+      ...(newRs ? { [REVISION]: newRs.metadata.annotations?.[REVISION] ?? '1' } : {}),
+    };
     const annotationsChanged = JSON.stringify(annotations) !== JSON.stringify(fresh.metadata.annotations ?? {});
     if (comparable(status) === comparable(fresh.status) && !annotationsChanged) return;
     const next = clone(fresh);

@@ -19,13 +19,19 @@ export function startEndpointsController(ctx: ControllerContext) {
   const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'endpoints reconcile failed'));
   const start = api.cache.resourceVersion;
   for (const s of api.cache.list(SERVICES.key).items) queue.add(`${s.metadata.namespace}/${s.metadata.name}`);
-  const unsubscribeSvc = api.cache.watch({ resource: SERVICES.key }, start, (e) => queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`));
+  const unsubscribeSvc = api.cache.watch({ resource: SERVICES.key }, start, (e) =>
+    queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`),
+  );
   const unsubscribePods = api.cache.watch({ resource: PODS.key }, start, (e) => {
     const ns = e.object.metadata.namespace;
     for (const s of api.cache.list(SERVICES.key, ns).items as StoredWithSpec<Service>[]) {
       if (!s.spec?.selector) continue;
       const matches = selectorFromObject({ matchLabels: s.spec.selector });
-      if (matches(e.object.metadata.labels as Record<string, string>) || (e.previous && matches(e.previous.metadata.labels as Record<string, string>))) queue.add(`${ns}/${s.metadata.name}`);
+      if (
+        matches(e.object.metadata.labels as Record<string, string>) ||
+        (e.previous && matches(e.previous.metadata.labels as Record<string, string>))
+      )
+        queue.add(`${ns}/${s.metadata.name}`);
     }
   });
 
@@ -34,14 +40,21 @@ export function startEndpointsController(ctx: ControllerContext) {
     const svc = api.peek(SERVICES, namespace, name) as StoredWithSpec<Service> | undefined;
     const existing = api.peek(ENDPOINTS, namespace, name) as Stored<Endpoints> | undefined;
     if (!svc) {
-      if (existing && existing.metadata.labels?.['endpoints.entroos.io/managed'] === 'true') await api.remove(ENDPOINTS, existing);
+      if (existing && existing.metadata.labels?.['endpoints.entroos.io/managed'] === 'true')
+        await api.remove(ENDPOINTS, existing);
       return;
     }
     if (!svc.spec?.selector) return; // selector-less services manage their own endpoints
     const matches = selectorFromObject({ matchLabels: svc.spec.selector });
-    const pods = (api.cache.list(PODS.key, namespace).items as StoredWithSpec<Pod>[]).filter((p) => matches(p.metadata.labels) && p.status?.podIP && !isTerminating(p));
+    const pods = (api.cache.list(PODS.key, namespace).items as StoredWithSpec<Pod>[]).filter(
+      (p) => matches(p.metadata.labels) && p.status?.podIP && !isTerminating(p),
+    );
     // Every pod here has an IP (the filter above).
-    const address = (p: StoredWithSpec<Pod>) => ({ ip: p.status?.podIP as string, nodeName: p.spec.nodeName, targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid } });
+    const address = (p: StoredWithSpec<Pod>) => ({
+      ip: p.status?.podIP as string,
+      nodeName: p.spec.nodeName,
+      targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
+    });
     const ready = pods.filter(isReady).map(address);
     const notReady = pods.filter((p) => !isReady(p)).map(address);
     const ports = (svc.spec.ports ?? []).map((port) => ({
@@ -49,10 +62,22 @@ export function startEndpointsController(ctx: ControllerContext) {
       port: resolveTargetPort(port.targetPort ?? port.port, pods[0]),
       protocol: port.protocol ?? 'TCP',
     }));
-    const subsets: EndpointSubset[] = ready.length || notReady.length ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : [];
+    const subsets: EndpointSubset[] =
+      ready.length || notReady.length
+        ? [
+            {
+              ...(ready.length ? { addresses: ready } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+              ports,
+            },
+          ]
+        : [];
     if (existing && JSON.stringify(existing.subsets ?? []) === JSON.stringify(subsets)) return;
     if (!existing) {
-      await api.create(ENDPOINTS, namespace, { metadata: { name, namespace, labels: { ...svc.metadata.labels, 'endpoints.entroos.io/managed': 'true' } }, subsets });
+      await api.create(ENDPOINTS, namespace, {
+        metadata: { name, namespace, labels: { ...svc.metadata.labels, 'endpoints.entroos.io/managed': 'true' } },
+        subsets,
+      });
       return;
     }
     const next = clone(existing);
@@ -72,6 +97,7 @@ export function startEndpointsController(ctx: ControllerContext) {
 
 function resolveTargetPort(target: unknown, pod: StoredWithSpec<Pod> | undefined): number {
   if (typeof target === 'number') return target;
-  for (const c of pod?.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name === target) return p.containerPort;
+  for (const c of pod?.spec?.containers ?? [])
+    for (const p of c.ports ?? []) if (p.name === target) return p.containerPort;
   return Number(target) || 0;
 }

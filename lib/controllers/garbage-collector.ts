@@ -19,7 +19,8 @@ type AnyKindObject = Stored<{ metadata?: ObjectMeta }>;
 export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: number) {
   const { api, log } = ctx;
   const indexes = RESOURCE_TYPES.map((t) => ({ type: t, index: new OwnerIndex(api, t.key) }));
-  const dependents = (uid: string) => indexes.flatMap(({ type, index }) => index.owned(uid).map((object) => ({ type, object })));
+  const dependents = (uid: string) =>
+    indexes.flatMap(({ type, index }) => index.owned(uid).map((object) => ({ type, object })));
 
   const ownerExists = (obj: KubeObject, ref: OwnerReference) => {
     const t = typeByKind(ref.kind);
@@ -46,7 +47,8 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
     // foreground owner
     if (!obj.metadata.deletionTimestamp || !(obj.metadata.finalizers ?? []).includes(FOREGROUND)) return;
     const blocking = dependents(obj.metadata.uid);
-    for (const d of blocking) if (!d.object.metadata.deletionTimestamp) await safeDelete(d.type, d.object, 'Foreground');
+    for (const d of blocking)
+      if (!d.object.metadata.deletionTimestamp) await safeDelete(d.type, d.object, 'Foreground');
     if (blocking.length) return queue.addAfter(key, 200);
     const next = clone(obj);
     next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND);
@@ -71,7 +73,8 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
         const t = typeByKind(ref.kind);
         if (t) queue.add(`fg:${t.key}|${t.namespaced ? (m.namespace ?? '') : ''}/${ref.name}`);
       }
-    } else if (m.deletionTimestamp && (m.finalizers ?? []).includes(FOREGROUND)) queue.add(`fg:${keyOf(e.resource, e.object)}`);
+    } else if (m.deletionTimestamp && (m.finalizers ?? []).includes(FOREGROUND))
+      queue.add(`fg:${keyOf(e.resource, e.object)}`);
   });
 
   // Periodically (and at start) catch objects orphaned while the server was down.
@@ -80,7 +83,8 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
       for (const o of api.cache.list(t.key).items as AnyKindObject[]) {
         const refs = o.metadata.ownerReferences ?? [];
         if (refs.length && refs.every((r) => !ownerExists(o, r))) queue.add(`orphans:${keyOf(t.key, o)}`);
-        if (o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes(FOREGROUND)) queue.add(`fg:${keyOf(t.key, o)}`);
+        if (o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes(FOREGROUND))
+          queue.add(`fg:${keyOf(t.key, o)}`);
       }
     }
   };

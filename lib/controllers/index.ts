@@ -18,7 +18,11 @@ export interface ControllerOptions {
   eventTtlSeconds: number;
 }
 
-export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = { nodeMonitorGracePeriodSeconds: 40, resyncSeconds: 30, eventTtlSeconds: 3600 };
+export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
+  nodeMonitorGracePeriodSeconds: 40,
+  resyncSeconds: 30,
+  eventTtlSeconds: 3600,
+};
 
 export interface Controllers {
   stop(): Promise<void>;
@@ -28,7 +32,13 @@ export interface Controllers {
 
 export function startControllers(ctx: ControllerContext, options: Partial<ControllerOptions> = {}): Controllers {
   const opts = { ...DEFAULT_CONTROLLER_OPTIONS, ...options };
-  const queued = [startReplicaSetController(ctx), startDeploymentController(ctx), startGarbageCollector(ctx, opts.resyncSeconds), startNamespaceController(ctx), startEndpointsController(ctx)];
+  const queued = [
+    startReplicaSetController(ctx),
+    startDeploymentController(ctx),
+    startGarbageCollector(ctx, opts.resyncSeconds),
+    startNamespaceController(ctx),
+    startEndpointsController(ctx),
+  ];
   const lifecycle = startNodeLifecycleController(ctx, opts.nodeMonitorGracePeriodSeconds);
   const eventTtl = startEventTtlController(ctx, opts.eventTtlSeconds);
   return {

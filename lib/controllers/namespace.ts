@@ -9,7 +9,11 @@ const NAMESPACES = typeByKey('namespaces');
 
 export function startNamespaceController(ctx: ControllerContext) {
   const { api, log } = ctx;
-  const queue: WorkQueue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'namespace cleanup failed'), 2);
+  const queue: WorkQueue = new WorkQueue(
+    reconcile,
+    (key, err) => log.warn({ err, key }, 'namespace cleanup failed'),
+    2,
+  );
   for (const ns of api.cache.list(NAMESPACES.key).items) if (ns.metadata.deletionTimestamp) queue.add(ns.metadata.name);
   const unsubscribe = api.cache.watch({ resource: NAMESPACES.key }, api.cache.resourceVersion, (e) => {
     if (e.type !== 'DELETED' && e.object.metadata.deletionTimestamp) queue.add(e.object.metadata.name);
@@ -28,7 +32,10 @@ export function startNamespaceController(ctx: ControllerContext) {
         }
       }
     }
-    const left = RESOURCE_TYPES.filter((r) => r.namespaced).reduce((n, t) => n + api.cache.list(t.key, name).items.length, 0);
+    const left = RESOURCE_TYPES.filter((r) => r.namespaced).reduce(
+      (n, t) => n + api.cache.list(t.key, name).items.length,
+      0,
+    );
     if (left > 0) return queue.addAfter(name, 250);
     const current = api.peek(NAMESPACES, undefined, name);
     if (current) await api.remove(NAMESPACES, current);

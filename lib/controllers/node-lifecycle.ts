@@ -42,13 +42,33 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
     if (stale && !tainted) {
       const next = clone(node);
       const at = timestamp();
-      next.spec = { ...next.spec, taints: [...taints, { key: UNREACHABLE, effect: 'NoSchedule', timeAdded: at }, { key: UNREACHABLE, effect: 'NoExecute', timeAdded: at }] };
+      next.spec = {
+        ...next.spec,
+        taints: [
+          ...taints,
+          { key: UNREACHABLE, effect: 'NoSchedule', timeAdded: at },
+          { key: UNREACHABLE, effect: 'NoExecute', timeAdded: at },
+        ],
+      };
       // lastHeartbeatTime is null when the node never renewed its lease (the generated type has no null).
       const conditions: unknown[] = (next.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
-      conditions.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: lease?.spec?.renewTime ?? null, lastTransitionTime: at });
+      conditions.push({
+        type: 'Ready',
+        status: 'Unknown',
+        reason: 'NodeStatusUnknown',
+        message: 'Kubelet stopped posting node status.',
+        lastHeartbeatTime: lease?.spec?.renewTime ?? null,
+        lastTransitionTime: at,
+      });
       next.status = { ...next.status, conditions: conditions as NodeCondition[] };
       await api.commit(NODES, next);
-      events.record(next, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`, 'node-controller');
+      events.record(
+        next,
+        'Normal',
+        'NodeNotReady',
+        `Node ${node.metadata.name} status is now: NodeNotReady`,
+        'node-controller',
+      );
       return;
     }
     if (!stale && tainted) {
@@ -67,12 +87,20 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
     for (const pod of api.cache.list(PODS.key).items as StoredWithSpec<Pod>[]) {
       if (pod.spec?.nodeName !== node.metadata.name) continue;
       const toleration = (pod.spec.tolerations ?? []).find(
-        (t) => (t.effect === 'NoExecute' || !t.effect) && (t.operator === 'Exists' ? !t.key || t.key === UNREACHABLE : t.key === UNREACHABLE),
+        (t) =>
+          (t.effect === 'NoExecute' || !t.effect) &&
+          (t.operator === 'Exists' ? !t.key || t.key === UNREACHABLE : t.key === UNREACHABLE),
       );
       if (toleration && toleration.tolerationSeconds === undefined) continue; // tolerates forever
       const seconds = toleration?.tolerationSeconds ?? 0; // defined when there is a toleration (see above)
       if (since + seconds * 1000 > now) continue;
-      events.record(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, 'taint-eviction-controller');
+      events.record(
+        pod,
+        'Normal',
+        'TaintManagerEviction',
+        `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`,
+        'taint-eviction-controller',
+      );
       try {
         // The node's agent is gone, so nobody would finish a graceful deletion.
         await api.remove(PODS, pod);

@@ -73,7 +73,13 @@ export function startReplicaSetController(ctx: ControllerContext) {
       events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, 'replicaset-controller');
     } catch (err) {
       if (isApiError(err) && err.code === 409) return; // a random-name collision: the next pass retries
-      events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`, 'replicaset-controller');
+      events.record(
+        rs,
+        'Warning',
+        'FailedCreate',
+        `Error creating: ${(err as Error).message}`,
+        'replicaset-controller',
+      );
       throw err;
     }
   }

@@ -27,7 +27,17 @@ export class NodeUsageHistory {
     for (const name of this.rings.keys()) if (!usage.has(name)) this.rings.delete(name);
     for (const [name, u] of usage) {
       let ring = this.rings.get(name);
-      if (!ring) this.rings.set(name, (ring = { t: new Float64Array(POINTS), cpu: new Float32Array(POINTS), mem: new Float32Array(POINTS), head: 0, size: 0 }));
+      if (!ring)
+        this.rings.set(
+          name,
+          (ring = {
+            t: new Float64Array(POINTS),
+            cpu: new Float32Array(POINTS),
+            mem: new Float32Array(POINTS),
+            head: 0,
+            size: 0,
+          }),
+        );
       ring.t[ring.head] = t;
       ring.cpu[ring.head] = u.cpuMilli;
       ring.mem[ring.head] = u.memoryBytes;

@@ -57,7 +57,9 @@ export class HistorySampler {
   }
 
   private async save() {
-    await this.deps.store.settings.set(SETTING, JSON.stringify(this.history)).catch((err) => this.deps.log.warn({ err }, 'could not save the cluster history'));
+    await this.deps.store.settings
+      .set(SETTING, JSON.stringify(this.history))
+      .catch((err) => this.deps.log.warn({ err }, 'could not save the cluster history'));
   }
 
   private async sample() {
@@ -77,7 +79,11 @@ export class HistorySampler {
   }
 }
 
-async function takeSample(deps: SamplerDeps, last: { at: number; count: number } | undefined, perNode: NodeUsageHistory): Promise<Sample> {
+async function takeSample(
+  deps: SamplerDeps,
+  last: { at: number; count: number } | undefined,
+  perNode: NodeUsageHistory,
+): Promise<Sample> {
   const now = Date.now();
   const { api, scheduler } = deps;
   const o = clusterOverview(api, () => scheduler.clusterEntropy());
@@ -111,7 +117,11 @@ async function takeSample(deps: SamplerDeps, last: { at: number; count: number }
     memUsed,
     entropy: o.entropy ?? 0,
     scheduledPerSecond: last && seconds > 0 ? Math.max(0, (scheduled - last.count) / seconds) : 0,
-    attemptP99Ms: percentile([...scheduler.stats.latencyMs].sort((a, b) => a - b), 99) || 0,
+    attemptP99Ms:
+      percentile(
+        [...scheduler.stats.latencyMs].sort((a, b) => a - b),
+        99,
+      ) || 0,
     queued: Object.values(scheduler.queue.sizes as Record<string, number>).reduce((a, b) => a + b, 0),
   };
 }

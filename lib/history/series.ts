@@ -78,7 +78,15 @@ export class ClusterHistory {
     if (saved && typeof saved === 'object') {
       for (const w of Object.keys(WINDOWS) as HistoryWindow[]) {
         const points = (saved as Record<string, unknown>)[w];
-        if (Array.isArray(points)) history.series[w] = points.filter((p): p is Point => !!p && typeof p === 'object' && Number.isFinite(p.t) && Number.isFinite(p.n) && HISTORY_FIELDS.every((f) => Number.isFinite(p[f])));
+        if (Array.isArray(points))
+          history.series[w] = points.filter(
+            (p): p is Point =>
+              !!p &&
+              typeof p === 'object' &&
+              Number.isFinite(p.t) &&
+              Number.isFinite(p.n) &&
+              HISTORY_FIELDS.every((f) => Number.isFinite(p[f])),
+          );
       }
     }
     return history;

@@ -18,9 +18,14 @@ export function causesFrom(error: ZodError): StatusCause[] {
 /** Maps any thrown value to a Status; unknown errors are logged and never leak internals. */
 export function toApiError(err: unknown, context: { requestId?: string; kind?: string } = {}): ApiError {
   if (isApiError(err)) return err;
-  if (err instanceof ZodError || (err instanceof Error && err.name === 'ZodError' && Array.isArray((err as ZodError).issues))) return invalid(context.kind ?? 'request', undefined, causesFrom(err as ZodError));
+  if (
+    err instanceof ZodError ||
+    (err instanceof Error && err.name === 'ZodError' && Array.isArray((err as ZodError).issues))
+  )
+    return invalid(context.kind ?? 'request', undefined, causesFrom(err as ZodError));
   // A write that reached a follower (e.g. during a leader hand-over): the client should retry.
-  if (err instanceof Error && err.name === 'NotLeader') return new ApiError(503, 'ServiceUnavailable', err.message, { retryAfterSeconds: 2 });
+  if (err instanceof Error && err.name === 'NotLeader')
+    return new ApiError(503, 'ServiceUnavailable', err.message, { retryAfterSeconds: 2 });
   getLogger().error({ err, requestId: context.requestId }, 'unhandled error in request');
   return new ApiError(
     500,

@@ -1,7 +1,8 @@
 import { getPlatform } from '../platform.ts';
 import { publicRoute } from './with-auth.ts';
 
-const text = (body: string, status = 200) => new Response(body, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+const text = (body: string, status = 200) =>
+  new Response(body, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
 
 /** Liveness: the process serves requests. */
 export const livez = publicRoute(() => text('ok'));

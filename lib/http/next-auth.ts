@@ -13,12 +13,21 @@ export function getAuthOptions(): NextAuthOptions {
     // The cookie expires after the idle time; each session request (the
     // dashboard makes one while the user is active) re-issues it, so only
     // inactivity ends it. loginAt caps the whole session at sessionMaxAgeHours.
-    session: { strategy: 'jwt', maxAge: Math.max(1, Math.round(Math.min(platform.config.sessionIdleMinutes * 60, platform.config.sessionMaxAgeHours * 3600))) },
+    session: {
+      strategy: 'jwt',
+      maxAge: Math.max(
+        1,
+        Math.round(Math.min(platform.config.sessionIdleMinutes * 60, platform.config.sessionMaxAgeHours * 3600)),
+      ),
+    },
     pages: { signIn: '/login', error: '/login' },
     providers: [
       CredentialsProvider({
         name: 'EntroOS',
-        credentials: { username: { label: 'Username', type: 'text' }, password: { label: 'Password', type: 'password' } },
+        credentials: {
+          username: { label: 'Username', type: 'text' },
+          password: { label: 'Password', type: 'password' },
+        },
         async authorize(credentials, req) {
           const username = String(credentials?.username ?? '').trim();
           const password = String(credentials?.password ?? '');
@@ -39,7 +48,11 @@ export function getAuthOptions(): NextAuthOptions {
       session: ({ session, token }) => ({ ...session, user: { name: token.name ?? null } }),
     },
     logger: {
-      error: (code, metadata) => platform.log.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, 'next-auth error'),
+      error: (code, metadata) =>
+        platform.log.error(
+          { code, metadata: metadata instanceof Error ? metadata.message : undefined },
+          'next-auth error',
+        ),
       warn: (code) => platform.log.warn({ code }, 'next-auth warning'),
       debug: () => {},
     },

@@ -7,11 +7,16 @@ import { MAX_BODY_BYTES } from '../apimachinery/limits.ts';
 export { MAX_BODY_BYTES };
 
 /** Reads a JSON body (at most MAX_BODY_BYTES) and validates it; every failure is a 4xx ApiError. */
-export async function parseJsonBody<S extends z.ZodType>(req: Request, schema: S, kind = 'request'): Promise<z.infer<S>> {
+export async function parseJsonBody<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  kind = 'request',
+): Promise<z.infer<S>> {
   const length = Number(req.headers.get('content-length') ?? 0);
   if (length > MAX_BODY_BYTES) throw tooLarge(MAX_BODY_BYTES);
   const type = req.headers.get('content-type') ?? '';
-  if (type && !/json/i.test(type)) throw new ApiError(415, 'UnsupportedMediaType', `the body must be JSON (got Content-Type "${type}")`);
+  if (type && !/json/i.test(type))
+    throw new ApiError(415, 'UnsupportedMediaType', `the body must be JSON (got Content-Type "${type}")`);
   const text = await readText(req);
   if (!text.trim()) throw badRequest('the request body is empty; send a JSON object');
   let value: unknown;

@@ -65,14 +65,24 @@ function readPem(setting: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new TlsFileError(`${setting}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new TlsFileError(
+      `${setting}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }
 
-export async function loadTls(config: Pick<Config, 'tlsCert' | 'tlsKey' | 'tlsCa'>, store: Store): Promise<TlsMaterial> {
+export async function loadTls(
+  config: Pick<Config, 'tlsCert' | 'tlsKey' | 'tlsCa'>,
+  store: Store,
+): Promise<TlsMaterial> {
   if (config.tlsCert && config.tlsKey) {
     const cert = readPem('TLS_CERT', config.tlsCert);
-    return { key: readPem('TLS_KEY', config.tlsKey), cert, ca: config.tlsCa ? readPem('TLS_CA', config.tlsCa) : cert, generated: false };
+    return {
+      key: readPem('TLS_KEY', config.tlsKey),
+      cert,
+      ca: config.tlsCa ? readPem('TLS_CA', config.tlsCa) : cert,
+      generated: false,
+    };
   }
   const stored = await store.settings.get('tls.generated');
   if (stored) return { ...JSON.parse(stored), generated: true };

@@ -37,9 +37,16 @@ type Handler<Body> = (ctx: RouteContext<Body>) => Promise<Response> | Response;
  * Throws a 401/403/429 ApiError; used by withAuth and by the Kubernetes API
  * handler, which learns the verb and resource only from the path.
  */
-export async function guard(req: Request, verb: Verb, resource: Resource): Promise<{ platform: Platform; principal: Principal }> {
+export async function guard(
+  req: Request,
+  verb: Verb,
+  resource: Resource,
+): Promise<{ platform: Platform; principal: Principal }> {
   const platform = getPlatform();
-  const auth = await authenticate(platform, { authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') });
+  const auth = await authenticate(platform, {
+    authorization: req.headers.get('authorization'),
+    cookie: req.headers.get('cookie'),
+  });
   if (!auth.principal) throw unauthorized(`Unauthorized: ${auth.reason}`);
   const principal = auth.principal;
   if (!can(principal.role, verb, resource)) {
@@ -47,7 +54,10 @@ export async function guard(req: Request, verb: Verb, resource: Resource): Promi
   }
   const limit = platform.apiLimiter.take(`user:${principal.userId}`);
   if (!limit.allowed) {
-    throw tooManyRequests(`rate limit exceeded for ${principal.username}; retry after ${limit.retryAfterSeconds} s`, limit.retryAfterSeconds);
+    throw tooManyRequests(
+      `rate limit exceeded for ${principal.username}; retry after ${limit.retryAfterSeconds} s`,
+      limit.retryAfterSeconds,
+    );
   }
   return { platform, principal };
 }

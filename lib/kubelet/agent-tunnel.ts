@@ -12,12 +12,23 @@ import { AGENT_NAMESPACE, type LogRequest } from './tunnel.ts';
  * leader's address: the agent then connects there, and goes back to
  * `server` (which names the current leader again) if that connection drops.
  */
-export function openAgentTunnel(server: string, token: string, fleet: NodeFleet, nodes: string[], log: Logger): { close(): void } {
+export function openAgentTunnel(
+  server: string,
+  token: string,
+  fleet: NodeFleet,
+  nodes: string[],
+  log: Logger,
+): { close(): void } {
   let socket: Socket | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   const connect = (url: string, redirected: boolean) => {
-    const current = io(`${url.replace(/\/$/, '')}${AGENT_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnectionDelayMax: 10_000, reconnection: !redirected });
+    const current = io(`${url.replace(/\/$/, '')}${AGENT_NAMESPACE}`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnectionDelayMax: 10_000,
+      reconnection: !redirected,
+    });
     socket = current;
     current.on('connect', () => {
       current.emit('nodes', nodes, (answer: { error?: string }) => {
@@ -38,7 +49,9 @@ export function openAgentTunnel(server: string, token: string, fleet: NodeFleet,
       const pod = { metadata: { namespace: request?.namespace, name: request?.name } };
       ack(fleet.logs(pod, String(request?.container), request?.options ?? {}) ?? null);
     });
-    current.on('usage', (names: unknown, ack: (answer: unknown) => void) => ack(fleet.usageReport(Array.isArray(names) ? names.map(String) : [])));
+    current.on('usage', (names: unknown, ack: (answer: unknown) => void) =>
+      ack(fleet.usageReport(Array.isArray(names) ? names.map(String) : [])),
+    );
   };
   /** Back to the configured server, which names the leader of the moment. */
   const again = (from: Socket, why: string) => {

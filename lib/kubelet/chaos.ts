@@ -15,9 +15,20 @@ export type ChaosFault = (typeof CHAOS_FAULTS)[number];
 
 export const chaosSpecSchema = z
   .object({
-    seed: z.number({ error: 'seed must be a whole number' }).int().min(0).max(2 ** 31 - 1).optional(),
-    ratePerMinute: z.number({ error: 'ratePerMinute must be a number' }).positive('ratePerMinute must be above 0').max(600, 'at most 600 faults per minute'),
-    faults: z.array(z.enum(CHAOS_FAULTS, { error: `each fault must be one of ${CHAOS_FAULTS.join(', ')}` })).min(1, 'pick at least one fault').default([...CHAOS_FAULTS]),
+    seed: z
+      .number({ error: 'seed must be a whole number' })
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+    ratePerMinute: z
+      .number({ error: 'ratePerMinute must be a number' })
+      .positive('ratePerMinute must be above 0')
+      .max(600, 'at most 600 faults per minute'),
+    faults: z
+      .array(z.enum(CHAOS_FAULTS, { error: `each fault must be one of ${CHAOS_FAULTS.join(', ')}` }))
+      .min(1, 'pick at least one fault')
+      .default([...CHAOS_FAULTS]),
     faultSeconds: z.number().positive().max(3600).default(30),
     maxNodeFraction: z.number().gt(0).max(1).default(0.25),
   })
@@ -86,7 +97,15 @@ export class ChaosMonkey {
   }
 
   status(): ChaosStatus {
-    return { kind: 'ChaosStatus', apiVersion: 'entroos.io/v1', running: !!this.spec, ...(this.spec ? { spec: this.spec } : {}), injected: this.injected, skipped: this.skipped, recent: [...this.recent].reverse() };
+    return {
+      kind: 'ChaosStatus',
+      apiVersion: 'entroos.io/v1',
+      running: !!this.spec,
+      ...(this.spec ? { spec: this.spec } : {}),
+      injected: this.injected,
+      skipped: this.skipped,
+      recent: [...this.recent].reverse(),
+    };
   }
 
   /** Arrivals are a Poisson process: exponential gaps with mean 60/rate seconds. */
@@ -124,7 +143,12 @@ export class ChaosMonkey {
   private injectContainer(fault: ChaosFault): string | undefined {
     const target = this.pick(this.fleet.runningContainers());
     if (!target) return undefined;
-    this.fleet.failContainer(target.namespace, target.pod, target.container, fault === 'oom-container' ? 'oom' : 'fail');
+    this.fleet.failContainer(
+      target.namespace,
+      target.pod,
+      target.container,
+      fault === 'oom-container' ? 'oom' : 'fail',
+    );
     return `${target.namespace}/${target.pod}/${target.container}`;
   }
 
@@ -135,10 +159,18 @@ export class ChaosMonkey {
     if (!target || this.faulted.size + 1 > Math.max(1, Math.floor(all.length * spec.maxNodeFraction))) return undefined;
     const [inject, heal, name] =
       fault === 'kill-node'
-        ? [() => this.fleet.setHeartbeats(target, false), () => this.fleet.setHeartbeats(target, true), 'stop-heartbeats']
+        ? [
+            () => this.fleet.setHeartbeats(target, false),
+            () => this.fleet.setHeartbeats(target, true),
+            'stop-heartbeats',
+          ]
         : fault === 'partition-node'
           ? [() => this.fleet.setPartitioned(target, true), () => this.fleet.setPartitioned(target, false), 'partition']
-          : [() => this.fleet.setPullBandwidth(target, SLOW_PULL_BYTES_PER_SECOND), () => this.fleet.setPullBandwidth(target, undefined), 'slow-pulls'];
+          : [
+              () => this.fleet.setPullBandwidth(target, SLOW_PULL_BYTES_PER_SECOND),
+              () => this.fleet.setPullBandwidth(target, undefined),
+              'slow-pulls',
+            ];
     inject();
     this.bus.publish('node.fault', { node: target, fault: name, action: 'inject' });
     const healNow = () => {

@@ -30,7 +30,10 @@ function required(value: string | undefined, hint: string): string {
   process.exit(2);
 }
 
-const server = required(values.server ?? process.env.ENTROOS_SERVER, 'pass --server http://host:3000 (or set ENTROOS_SERVER)');
+const server = required(
+  values.server ?? process.env.ENTROOS_SERVER,
+  'pass --server http://host:3000 (or set ENTROOS_SERVER)',
+);
 const token = required(
   values.token ?? process.env.ENTROOS_TOKEN,
   'pass --token <API token> (or set ENTROOS_TOKEN); create one under Settings → API tokens (an admin token: nodes are cluster resources)',
@@ -64,13 +67,18 @@ async function connect(): Promise<void> {
   let delay = 1000;
   for (;;) {
     try {
-      const res = await fetch(`${server.replace(/\/$/, '')}/apis/entroos.io/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } });
+      const res = await fetch(`${server.replace(/\/$/, '')}/apis/entroos.io/v1/whoami`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       if (res.ok) {
         const me = (await res.json()) as { username: string; role: string };
-        if (me.role !== 'admin') say(`warning: ${me.username} has role ${me.role}; registering nodes needs an admin token`);
+        if (me.role !== 'admin')
+          say(`warning: ${me.username} has role ${me.role}; registering nodes needs an admin token`);
         return;
       }
-      say(`the server refused the token (${res.status} ${res.statusText}); check --token — retrying in ${delay / 1000} s`);
+      say(
+        `the server refused the token (${res.status} ${res.statusText}); check --token — retrying in ${delay / 1000} s`,
+      );
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       say(`cannot reach ${server} (${cause}); retrying in ${delay / 1000} s`);
@@ -85,12 +93,25 @@ async function main() {
   const backend = await httpBackend(server, token, log);
   // The server keeps the admins' image marks; follow them like a registry mirror would.
   const registry = new ImageRegistry(await backend.imageMarks());
-  const refresh = setInterval(() => void backend.imageMarks().then((m) => registry.replaceMarks(m), (err) => log.warn({ err: (err as Error).message }, 'could not refresh image marks')), 5000);
+  const refresh = setInterval(
+    () =>
+      void backend.imageMarks().then(
+        (m) => registry.replaceMarks(m),
+        (err) => log.warn({ err: (err as Error).message }, 'could not refresh image marks'),
+      ),
+    5000,
+  );
   refresh.unref();
   const fleet = new NodeFleet(backend, log, { leaseSeconds, registry, seed: Number(values.seed) });
   const specs = fleetFor(profile, nodes, prefix);
   await fleet.start(specs);
-  const tunnel = openAgentTunnel(server, token, fleet, specs.map((n) => n.name), log);
+  const tunnel = openAgentTunnel(
+    server,
+    token,
+    fleet,
+    specs.map((n) => n.name),
+    log,
+  );
   say(`running ${nodes} ${values.profile} node(s) ${specs[0].name}…${specs[specs.length - 1].name} against ${server}`);
   const stop = async () => {
     tunnel.close();

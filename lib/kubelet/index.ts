@@ -15,7 +15,12 @@ export { NodeFleet } from './fleet.ts';
  * Every instance builds it (so node reads have it from the start); only the
  * leader starts it.
  */
-export function createFleet(config: Config, { api, events }: ApiServer, log: Logger, registry: ImageRegistry): NodeFleet | null {
+export function createFleet(
+  config: Config,
+  { api, events }: ApiServer,
+  log: Logger,
+  registry: ImageRegistry,
+): NodeFleet | null {
   if (config.nodes === 0) return null;
   return new NodeFleet(inProcessBackend(api, events), log, {
     crashBackoffMs: config.crashBackoffMs,
@@ -41,16 +46,58 @@ async function seedDemo({ api }: ApiServer) {
   const deployments = typeByKey('deployments.apps');
   const services = typeByKey('services');
   if (!api.peek(ns, undefined, 'demo')) await api.create(ns, undefined, { metadata: { name: 'demo' } });
-  const deployment = (name: string, replicas: number, image: string, requests: Record<string, string>, annotations: Record<string, string> = {}) => ({
+  const deployment = (
+    name: string,
+    replicas: number,
+    image: string,
+    requests: Record<string, string>,
+    annotations: Record<string, string> = {},
+  ) => ({
     metadata: { name, namespace: 'demo', labels: { app: name } },
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name }, annotations }, spec: { containers: [{ name, image, ports: [{ containerPort: 8080 }], resources: { requests } }] } },
+      template: {
+        metadata: { labels: { app: name }, annotations },
+        spec: { containers: [{ name, image, ports: [{ containerPort: 8080 }], resources: { requests } }] },
+      },
     },
   });
-  await api.create(deployments, 'demo', deployment('web', 4, 'nginx:1.27', { cpu: '250m', memory: '128Mi' }, { 'entroos.io/cpu': '120m', 'entroos.io/memory': '90Mi' }));
-  await api.create(deployments, 'demo', deployment('api', 3, 'node:22-alpine', { cpu: '500m', memory: '512Mi' }, { 'entroos.io/cpu': '300m', 'entroos.io/memory': '300Mi', 'entroos.io/pattern': 'spiky' }));
-  await api.create(deployments, 'demo', deployment('flaky-worker', 1, 'python:3.13-slim', { cpu: '100m', memory: '64Mi' }, { 'entroos.io/duration': '20', 'entroos.io/exit-code': '1' }));
-  await api.create(services, 'demo', { metadata: { name: 'web', namespace: 'demo' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+  await api.create(
+    deployments,
+    'demo',
+    deployment(
+      'web',
+      4,
+      'nginx:1.27',
+      { cpu: '250m', memory: '128Mi' },
+      { 'entroos.io/cpu': '120m', 'entroos.io/memory': '90Mi' },
+    ),
+  );
+  await api.create(
+    deployments,
+    'demo',
+    deployment(
+      'api',
+      3,
+      'node:22-alpine',
+      { cpu: '500m', memory: '512Mi' },
+      { 'entroos.io/cpu': '300m', 'entroos.io/memory': '300Mi', 'entroos.io/pattern': 'spiky' },
+    ),
+  );
+  await api.create(
+    deployments,
+    'demo',
+    deployment(
+      'flaky-worker',
+      1,
+      'python:3.13-slim',
+      { cpu: '100m', memory: '64Mi' },
+      { 'entroos.io/duration': '20', 'entroos.io/exit-code': '1' },
+    ),
+  );
+  await api.create(services, 'demo', {
+    metadata: { name: 'web', namespace: 'demo' },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+  });
 }

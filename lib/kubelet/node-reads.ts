@@ -12,7 +12,11 @@ const nodeOf = (pod: KubeObject) => (pod.spec as { nodeName?: string } | undefin
 
 function unreachable(node: string, err: unknown): ApiError {
   const reason = err instanceof Error ? err.message : String(err);
-  return new ApiError(503, 'ServiceUnavailable', `the node agent of ${node} did not answer (${reason}); is the nko process still running?`);
+  return new ApiError(
+    503,
+    'ServiceUnavailable',
+    `the node agent of ${node} did not answer (${reason}); is the nko process still running?`,
+  );
 }
 
 /** `fleet` is null when this server runs no simulated nodes itself (ENTROOS_NODES=0). */
@@ -23,7 +27,12 @@ export function createNodeReads(fleet: NodeFleet | null, agents: AgentTunnels): 
       if (fleet?.has(node)) return fleet.logs(pod, container, options);
       if (!agents.has(node)) return undefined;
       try {
-        return await agents.logs(node, { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, container, options });
+        return await agents.logs(node, {
+          namespace: pod.metadata.namespace ?? '',
+          name: pod.metadata.name,
+          container,
+          options,
+        });
       } catch (err) {
         throw unreachable(node, err);
       }

@@ -17,7 +17,13 @@ const SHAPES: NodeShape[] = [
 export const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 
 const EDGE: NodeShape = { instanceType: 'edge-small', cpu: '1', memory: '2Gi', pods: '30', ephemeralStorage: '16Gi' };
-const LARGE: NodeShape = { instanceType: 'm-large-32', cpu: '32', memory: '128Gi', pods: '250', ephemeralStorage: '500Gi' };
+const LARGE: NodeShape = {
+  instanceType: 'm-large-32',
+  cpu: '32',
+  memory: '128Gi',
+  pods: '250',
+  ephemeralStorage: '500Gi',
+};
 
 export interface NodeSpec {
   name: string;
@@ -29,7 +35,12 @@ export interface NodeSpec {
 
 /** The default "mixed" profile: sizes and zones round-robin, deterministic by index. */
 export function mixedFleet(count: number, prefix = 'entroos-node'): NodeSpec[] {
-  return Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, shape: SHAPES[i % SHAPES.length], zone: ZONES[i % ZONES.length], index: i }));
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}-${i + 1}`,
+    shape: SHAPES[i % SHAPES.length],
+    zone: ZONES[i % ZONES.length],
+    index: i,
+  }));
 }
 
 /** Pod CIDR of the i-th node: 10.128.0.0/9 split into /24s (clear of the 10.96.0.0/16 service range). */
@@ -50,8 +61,20 @@ function offsetFor(prefix: string): number {
 
 export const PROFILES: Record<string, (count: number, prefix: string) => NodeSpec[]> = {
   mixed: (count, prefix) => mixedFleet(count, prefix).map((n) => ({ ...n, index: n.index + offsetFor(prefix) })),
-  edge: (count, prefix) => Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, shape: EDGE, zone: `edge-${i % 2}`, index: offsetFor(prefix) + i })),
-  large: (count, prefix) => Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, shape: LARGE, zone: ZONES[i % ZONES.length], index: offsetFor(prefix) + i })),
+  edge: (count, prefix) =>
+    Array.from({ length: count }, (_, i) => ({
+      name: `${prefix}-${i + 1}`,
+      shape: EDGE,
+      zone: `edge-${i % 2}`,
+      index: offsetFor(prefix) + i,
+    })),
+  large: (count, prefix) =>
+    Array.from({ length: count }, (_, i) => ({
+      name: `${prefix}-${i + 1}`,
+      shape: LARGE,
+      zone: ZONES[i % ZONES.length],
+      index: offsetFor(prefix) + i,
+    })),
 };
 
 export function fleetFor(profile: string, count: number, prefix: string): NodeSpec[] {

@@ -65,7 +65,10 @@ export class AgentTunnels {
     await Promise.all(
       [...byAgent].map(async ([socket, names]) => {
         try {
-          const reports = (await socket.timeout(ASK_TIMEOUT_MS).emitWithAck('usage', names)) as Record<string, NodeUsageReport>;
+          const reports = (await socket.timeout(ASK_TIMEOUT_MS).emitWithAck('usage', names)) as Record<
+            string,
+            NodeUsageReport
+          >;
           for (const [n, r] of Object.entries(reports ?? {})) if (names.includes(n)) out.set(n, r);
         } catch {
           // a slow or gone agent: its nodes have no metrics this time, as with an unreachable kubelet
@@ -90,7 +93,8 @@ export function attachAgentTunnel(io: SocketServer, platform: TunnelDeps) {
     // Node agents must be admins (nodes are cluster resources).
     const principal = socket.data.principal as Principal | undefined;
     if (!principal) return next(new Error('Unauthorized: no credentials'));
-    if (!can(principal.role, 'update', 'nodes')) return next(new Error(`Forbidden: ${principal.username} (role ${principal.role}) cannot run node agents`));
+    if (!can(principal.role, 'update', 'nodes'))
+      return next(new Error(`Forbidden: ${principal.username} (role ${principal.role}) cannot run node agents`));
     next();
   });
   nsp.use((socket, next) => {
@@ -99,11 +103,18 @@ export function attachAgentTunnel(io: SocketServer, platform: TunnelDeps) {
     // names it, and the agent reconnects there.
     const leader = platform.router.role === 'follower' ? platform.router.leader?.address : undefined;
     if (!leader) return next();
-    next(Object.assign(new Error(`this instance is a follower; node agents connect to the leader at ${leader}`), { data: { leader } }));
+    next(
+      Object.assign(new Error(`this instance is a follower; node agents connect to the leader at ${leader}`), {
+        data: { leader },
+      }),
+    );
   });
   nsp.on('connection', (socket) => {
     socket.on('nodes', (nodes: unknown, ack?: (answer: unknown) => void) => {
-      const valid = Array.isArray(nodes) && nodes.length <= MAX_NODES_PER_AGENT && nodes.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 253);
+      const valid =
+        Array.isArray(nodes) &&
+        nodes.length <= MAX_NODES_PER_AGENT &&
+        nodes.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 253);
       if (!valid) return ack?.({ error: `nodes must be a list of at most ${MAX_NODES_PER_AGENT} node names` });
       tunnels.register(socket, nodes as string[]);
       ack?.({ ok: true });

@@ -56,15 +56,18 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 /** Loads and checks every circuit's artifacts; throws ArtifactError naming the first bad file. */
 export function loadArtifacts(dir = defaultZkDir()): Record<CircuitName, CircuitArtifacts> {
   const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new ArtifactError(`${manifestPath} is missing: restore public/zk from git or run \`npm run circuits:build\``);
+  if (!existsSync(manifestPath))
+    throw new ArtifactError(`${manifestPath} is missing: restore public/zk from git or run \`npm run circuits:build\``);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { circuits: Record<string, ManifestEntry> };
   const out = {} as Record<CircuitName, CircuitArtifacts>;
   for (const name of CIRCUITS) {
     const entry = manifest.circuits[name];
-    if (!entry) throw new ArtifactError(`${manifestPath} has no entry for circuit ${name}: run \`npm run circuits:build\``);
+    if (!entry)
+      throw new ArtifactError(`${manifestPath} has no entry for circuit ${name}: run \`npm run circuits:build\``);
     for (const part of [entry.wasm, entry.zkey, entry.vkey]) {
       const path = join(dir, part.file);
-      if (!existsSync(path)) throw new ArtifactError(`${path} is missing: restore public/zk from git or run \`npm run circuits:build\``);
+      if (!existsSync(path))
+        throw new ArtifactError(`${path} is missing: restore public/zk from git or run \`npm run circuits:build\``);
       const actual = sha256(path);
       if (actual !== part.sha256) {
         throw new ArtifactError(

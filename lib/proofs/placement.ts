@@ -42,7 +42,12 @@ const clamp = (n: number) => {
  * left empty for the prover thread to fill in: a Poseidon hash costs ~0.6 ms in
  * JavaScript, too much for the scheduler's thread at thousands of bindings/s.
  */
-export function placementWitness(facts: PlacementFacts, bindingId: bigint, salt = randomSalt(), { commit = true } = {}): PlacementWitness {
+export function placementWitness(
+  facts: PlacementFacts,
+  bindingId: bigint,
+  salt = randomSalt(),
+  { commit = true } = {},
+): PlacementWitness {
   const cpu = clamp(facts.cpu);
   const memory = clamp(facts.memory);
   return {
@@ -75,7 +80,10 @@ const FIELDS = ['freeCpu', 'freeMemory', 'freePods', 'commitment', 'bindingId', 
 export function batchInput(slots: PlacementWitness[]): Record<(typeof FIELDS)[number], string[]> {
   if (slots.length > BATCH_SIZE) throw new Error(`a batch holds at most ${BATCH_SIZE} placements`);
   const padded = [...slots, ...Array(BATCH_SIZE - slots.length).fill(PADDING)];
-  return Object.fromEntries(FIELDS.map((f) => [f, padded.map((s) => s[f])])) as Record<(typeof FIELDS)[number], string[]>;
+  return Object.fromEntries(FIELDS.map((f) => [f, padded.map((s) => s[f])])) as Record<
+    (typeof FIELDS)[number],
+    string[]
+  >;
 }
 
 /** Public signals of slot `i` in a placement_batch proof (they are laid out field by field, K each). */

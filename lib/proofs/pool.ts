@@ -20,7 +20,9 @@ export class ProveError extends Error {
 }
 
 /** What prover-worker.mjs posts back for a job. */
-type WorkerReply = { id: number; ms: number } & ({ ok: true; proof: Groth16Proof; publicSignals: string[] } | { ok: false; error?: string });
+type WorkerReply = { id: number; ms: number } & (
+  { ok: true; proof: Groth16Proof; publicSignals: string[] } | { ok: false; error?: string }
+);
 
 interface Job {
   id: number;
@@ -46,7 +48,9 @@ export class ProverPool {
   constructor(circuits: Record<CircuitName, CircuitArtifacts>, size = availableParallelism()) {
     this.size = Math.max(1, size);
     const workerData = {
-      circuits: Object.fromEntries(Object.entries(circuits).map(([name, a]) => [name, { wasmPath: a.wasmPath, zkeyPath: a.zkeyPath }])),
+      circuits: Object.fromEntries(
+        Object.entries(circuits).map(([name, a]) => [name, { wasmPath: a.wasmPath, zkeyPath: a.zkeyPath }]),
+      ),
       // ffjavascript's web-worker shim believes every worker thread is one of
       // its own and loads `mod` from workerData: give it an empty module.
       mod: 'data:text/javascript,',

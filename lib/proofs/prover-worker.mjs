@@ -12,7 +12,10 @@ function artifacts(circuit) {
   let loaded = files.get(circuit);
   if (!loaded) {
     const { wasmPath, zkeyPath } = workerData.circuits[circuit];
-    loaded = { wasm: { type: 'mem', data: new Uint8Array(readFileSync(wasmPath)) }, zkey: { type: 'mem', data: new Uint8Array(readFileSync(zkeyPath)) } };
+    loaded = {
+      wasm: { type: 'mem', data: new Uint8Array(readFileSync(wasmPath)) },
+      zkey: { type: 'mem', data: new Uint8Array(readFileSync(zkeyPath)) },
+    };
     files.set(circuit, loaded);
   }
   return loaded;
@@ -22,7 +25,8 @@ function artifacts(circuit) {
 // thread: Poseidon(cpu, memory, salt), as in lib/proofs/placement.ts.
 function fillCommitments(input) {
   const commit = (cpu, memory, salt) => String(poseidon3([BigInt(cpu), BigInt(memory), BigInt(salt)]));
-  if (Array.isArray(input.commitment)) input.commitment = input.commitment.map((c, i) => c || commit(input.cpu[i], input.memory[i], input.salt[i]));
+  if (Array.isArray(input.commitment))
+    input.commitment = input.commitment.map((c, i) => c || commit(input.cpu[i], input.memory[i], input.salt[i]));
   else if (input.commitment === '') input.commitment = commit(input.cpu, input.memory, input.salt);
   return input;
 }
@@ -32,9 +36,16 @@ parentPort.on('message', async ({ id, circuit, input }) => {
   try {
     fillCommitments(input);
     const { wasm, zkey } = artifacts(circuit);
-    const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, wasm, zkey, undefined, undefined, { singleThread: true });
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, wasm, zkey, undefined, undefined, {
+      singleThread: true,
+    });
     parentPort.postMessage({ id, ok: true, proof, publicSignals, ms: performance.now() - started });
   } catch (err) {
-    parentPort.postMessage({ id, ok: false, error: String(err?.message ?? err).split('\n')[0], ms: performance.now() - started });
+    parentPort.postMessage({
+      id,
+      ok: false,
+      error: String(err?.message ?? err).split('\n')[0],
+      ms: performance.now() - started,
+    });
   }
 });

@@ -10,7 +10,8 @@ import { checkShape, ProofFormatError, verifyBatch, type VerifyItem } from './ve
 // requests that open a commitment), verification of stored or submitted
 // proofs, and the export file that `npx entroos-verify` checks offline.
 
-export const isCircuit = (name: unknown): name is CircuitName => typeof name === 'string' && (CIRCUITS as readonly string[]).includes(name);
+export const isCircuit = (name: unknown): name is CircuitName =>
+  typeof name === 'string' && (CIRCUITS as readonly string[]).includes(name);
 
 export function publicProof(row: StoredProof) {
   return {
@@ -63,7 +64,11 @@ async function verifyStored(platform: ProofDeps, ids: string[] | undefined, limi
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) throw notFound(`proof "${missing[0]}" not found`, { kind: 'proofs', name: missing[0] });
   }
-  const items = rows.map((row) => ({ vkey: platform.circuits[row.circuit as CircuitName].vkey, proof: JSON.parse(row.proof), publicSignals: JSON.parse(row.publicSignals) }));
+  const items = rows.map((row) => ({
+    vkey: platform.circuits[row.circuit as CircuitName].vkey,
+    proof: JSON.parse(row.proof),
+    publicSignals: JSON.parse(row.publicSignals),
+  }));
   const { bad } = await check(items, (i) => `proof ${rows[i].id}`);
   const invalid = bad.map((i) => rows[i].id);
   const verified = rows.map((r) => r.id).filter((id) => !invalid.includes(id));
@@ -81,31 +86,45 @@ export interface SubmittedProof {
 /** Verifies proofs sent in the request against this server's keys. */
 async function verifySubmitted(platform: ProofDeps, proofs: SubmittedProof[]) {
   const items = proofs.map((p, i) => {
-    if (!isCircuit(p.circuit)) throw badRequest(`proofs[${i}].circuit: unknown circuit "${String(p.circuit)}"; use one of ${CIRCUITS.join(', ')}`);
+    if (!isCircuit(p.circuit))
+      throw badRequest(
+        `proofs[${i}].circuit: unknown circuit "${String(p.circuit)}"; use one of ${CIRCUITS.join(', ')}`,
+      );
     return { vkey: platform.circuits[p.circuit].vkey, proof: p.proof, publicSignals: p.publicSignals } as VerifyItem;
   });
   const { bad } = await check(items, (i) => `proofs[${i}]`);
-  return { kind: 'ProofVerification', apiVersion: 'entroos.io/v1', valid: bad.length === 0, results: items.map((_, i) => !bad.includes(i)) };
+  return {
+    kind: 'ProofVerification',
+    apiVersion: 'entroos.io/v1',
+    valid: bad.length === 0,
+    results: items.map((_, i) => !bad.includes(i)),
+  };
 }
 
 /** Every proof of the cluster (up to `limit`) with the keys to check them: the file `npx entroos-verify` reads. */
 async function exportProofs(platform: ProofDeps, limit: number) {
   const rows = await platform.store.proofs.listProofs(undefined, limit);
   const proofs = await Promise.all(
-    rows.map(async (row) => ({ ...publicProof(row), placements: (await platform.store.proofs.getProof(row.id))?.placements ?? [] })),
+    rows.map(async (row) => ({
+      ...publicProof(row),
+      placements: (await platform.store.proofs.getProof(row.id))?.placements ?? [],
+    })),
   );
   const used = new Set(rows.map((r) => r.circuit as CircuitName));
   return {
     kind: 'ProofExport',
     apiVersion: 'entroos.io/v1',
     exportedAt: new Date().toISOString(),
-    vkeys: Object.fromEntries([...used].map((c) => [c, { vkeyId: platform.circuits[c].vkeyId, vkey: platform.circuits[c].vkey }])),
+    vkeys: Object.fromEntries(
+      [...used].map((c) => [c, { vkeyId: platform.circuits[c].vkeyId, vkey: platform.circuits[c].vkey }]),
+    ),
     proofs,
   };
 }
 
 function vkeyOf(platform: ProofDeps, circuit: string) {
-  if (!isCircuit(circuit)) throw new ApiError(404, 'NotFound', `unknown circuit "${circuit}"; use one of ${CIRCUITS.join(', ')}`);
+  if (!isCircuit(circuit))
+    throw new ApiError(404, 'NotFound', `unknown circuit "${circuit}"; use one of ${CIRCUITS.join(', ')}`);
   return { circuit, vkeyId: platform.circuits[circuit].vkeyId, vkey: platform.circuits[circuit].vkey };
 }
 

@@ -5,7 +5,14 @@ import type { EventBus } from '../router/bus.ts';
 import type { Store, StoredProof } from '../store/index.ts';
 import type { CircuitArtifacts, CircuitName } from './artifacts.ts';
 import { proofMetrics } from './metrics.ts';
-import { batchInput, BATCH_SIZE, bindingIdFor, placementWitness, slotSignals, type PlacementWitness } from './placement.ts';
+import {
+  batchInput,
+  BATCH_SIZE,
+  bindingIdFor,
+  placementWitness,
+  slotSignals,
+  type PlacementWitness,
+} from './placement.ts';
 import { ProverPool } from './pool.ts';
 
 interface Pending {
@@ -64,7 +71,13 @@ export class ProofService {
     }
     const [namespace, name] = decision.pod.split('/');
     const bindingId = bindingIdFor(decision.uid, decision.node, decision.at);
-    this.queue.push({ witness: placementWitness(decision.placement, bindingId, undefined, { commit: false }), podUid: decision.uid, namespace, name, node: decision.node });
+    this.queue.push({
+      witness: placementWitness(decision.placement, bindingId, undefined, { commit: false }),
+      podUid: decision.uid,
+      namespace,
+      name,
+      node: decision.node,
+    });
     this.metrics.queued.set(this.queue.length);
     this.pump();
   }
@@ -83,7 +96,8 @@ export class ProofService {
 
   private pump() {
     // Keep each thread busy with one batch and one more ready; the rest waits here.
-    while (this.inflight < this.pool.size * 2 && this.queue.length >= BATCH_SIZE) this.launch(this.queue.splice(0, BATCH_SIZE));
+    while (this.inflight < this.pool.size * 2 && this.queue.length >= BATCH_SIZE)
+      this.launch(this.queue.splice(0, BATCH_SIZE));
     if (this.queue.length && this.inflight < this.pool.size * 2) {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
@@ -119,15 +133,28 @@ export class ProofService {
         status: 'proved',
       };
       // The prover thread computed the commitments; they are public signals of the proof.
-      const commitmentOf = (slot: number) => (circuit === 'placement' ? result.publicSignals[3] : slotSignals(result.publicSignals, slot).commitment);
+      const commitmentOf = (slot: number) =>
+        circuit === 'placement' ? result.publicSignals[3] : slotSignals(result.publicSignals, slot).commitment;
       await this.store.proofs.save(
         proof,
-        slots.map((s, slot) => ({ bindingId: s.witness.bindingId, slot, podUid: s.podUid, namespace: s.namespace, name: s.name, node: s.node, commitment: commitmentOf(slot), cpu: s.witness.cpu, memory: s.witness.memory, salt: s.witness.salt })),
+        slots.map((s, slot) => ({
+          bindingId: s.witness.bindingId,
+          slot,
+          podUid: s.podUid,
+          namespace: s.namespace,
+          name: s.name,
+          node: s.node,
+          commitment: commitmentOf(slot),
+          cpu: s.witness.cpu,
+          memory: s.witness.memory,
+          salt: s.witness.salt,
+        })),
       );
       this.metrics.proofs.inc({ circuit });
       this.metrics.proveSeconds.observe({ circuit }, result.ms / 1000);
       this.metrics.proved.inc({ result: 'proved' }, slots.length);
-      for (const s of slots) this.bus.publish('proof.ready', { id, namespace: s.namespace, name: s.name, node: s.node });
+      for (const s of slots)
+        this.bus.publish('proof.ready', { id, namespace: s.namespace, name: s.name, node: s.node });
     } catch (err) {
       if (this.stopped) return;
       if (slots.length > 1) {

@@ -8,12 +8,27 @@ import { checkShape, ProofFormatError, terminateCurve, verifyBatch, type VerifyI
 // (GET /apis/entroos.io/v1/proofs/export) with one batch check, naming bad
 // proofs by bisection; exit code 0 only when all are valid.
 
-const USAGE = 'usage: npx entroos-verify proofs.json [--one-by-one]\n  proofs.json: the file from the dashboard (Proofs → Export) or GET /apis/entroos.io/v1/proofs/export';
+const USAGE =
+  'usage: npx entroos-verify proofs.json [--one-by-one]\n  proofs.json: the file from the dashboard (Proofs → Export) or GET /apis/entroos.io/v1/proofs/export';
 
 interface ExportFile {
   kind?: string;
   vkeys?: Record<string, { vkeyId?: string; vkey: VerificationKey }>;
-  proofs?: { id: string; circuit: string; vkeyId?: string; proof: unknown; publicSignals: unknown; placements?: { slot: number; bindingId: string; namespace: string; name: string; node: string; commitment: string }[] }[];
+  proofs?: {
+    id: string;
+    circuit: string;
+    vkeyId?: string;
+    proof: unknown;
+    publicSignals: unknown;
+    placements?: {
+      slot: number;
+      bindingId: string;
+      namespace: string;
+      name: string;
+      node: string;
+      commitment: string;
+    }[];
+  }[];
 }
 
 function fail(message: string, code = 2): never {
@@ -31,9 +46,12 @@ async function main() {
   } catch (err) {
     fail(`cannot read ${file}: ${(err as Error).message}`);
   }
-  if (data.kind !== 'ProofExport' || !data.vkeys || !Array.isArray(data.proofs)) fail(`${file} is not an EntroOS proof export (kind ProofExport with vkeys and proofs)`);
+  if (data.kind !== 'ProofExport' || !data.vkeys || !Array.isArray(data.proofs))
+    fail(`${file} is not an EntroOS proof export (kind ProofExport with vkeys and proofs)`);
   for (const [circuit, { vkeyId, vkey }] of Object.entries(data.vkeys)) {
-    const id = createHash('sha256').update(JSON.stringify(vkey, null, 1)).digest('hex');
+    const id = createHash('sha256')
+      .update(JSON.stringify(vkey, null, 1))
+      .digest('hex');
     console.log(`key ${circuit}: ${vkeyId ?? id}${vkeyId && vkeyId !== id ? ' (as exported)' : ''}`);
   }
   const items: VerifyItem[] = [];
@@ -49,9 +67,17 @@ async function main() {
     // Each placement's commitment and binding id must be what the proof's public signals say.
     const signals = p.publicSignals as string[];
     for (const pl of p.placements ?? []) {
-      const s = p.circuit === 'placement' ? { commitment: signals[3], bindingId: signals[4] } : slotSignals(signals, pl.slot);
-      if (pl.slot >= (p.circuit === 'placement' ? 1 : BATCH_SIZE) || s.commitment !== pl.commitment || s.bindingId !== pl.bindingId) {
-        fail(`proof ${p.id}: placement ${pl.namespace}/${pl.name} does not match the proof's public signals (slot ${pl.slot})`, 1);
+      const s =
+        p.circuit === 'placement' ? { commitment: signals[3], bindingId: signals[4] } : slotSignals(signals, pl.slot);
+      if (
+        pl.slot >= (p.circuit === 'placement' ? 1 : BATCH_SIZE) ||
+        s.commitment !== pl.commitment ||
+        s.bindingId !== pl.bindingId
+      ) {
+        fail(
+          `proof ${p.id}: placement ${pl.namespace}/${pl.name} does not match the proof's public signals (slot ${pl.slot})`,
+          1,
+        );
       }
     }
   }
@@ -65,7 +91,9 @@ async function main() {
   const ms = Math.round(performance.now() - started);
   await terminateCurve();
   for (const i of bad) console.log(`INVALID proof ${data.proofs[i].id} (${data.proofs[i].circuit})`);
-  console.log(`${items.length - bad.length}/${items.length} proofs valid, covering ${placements} placements (${ms} ms)`);
+  console.log(
+    `${items.length - bad.length}/${items.length} proofs valid, covering ${placements} placements (${ms} ms)`,
+  );
   process.exit(bad.length ? 1 : 0);
 }
 

@@ -8,7 +8,14 @@ import type { Sample } from '../history/series.ts';
 
 export interface PlatformEvents {
   /** The scheduler bound (or failed to place) a pod. */
-  'scheduling.decision': { pod: string; uid: string; profile: string; result: 'Scheduled' | 'Unschedulable' | 'Error'; node?: string; message: string };
+  'scheduling.decision': {
+    pod: string;
+    uid: string;
+    profile: string;
+    result: 'Scheduled' | 'Unschedulable' | 'Error';
+    node?: string;
+    message: string;
+  };
   /** An admin injected or healed a fault. */
   'node.fault': { node: string; fault: string; action: 'inject' | 'heal' };
   /** A placement proof was stored, or proving it failed. */
@@ -31,7 +38,6 @@ export interface PlatformEvent<T extends PlatformTopic = PlatformTopic> {
 }
 
 type Handler = (event: PlatformEvent) => void;
-
 
 export class EventBus {
   private handlers = new Map<string, Set<Handler>>();

@@ -20,7 +20,13 @@ export function needsLeader(method: string, pathname: string): boolean {
   if (parts[0] === 'apis' && parts[1] === 'entroos.io') {
     const rest = parts.slice(3);
     // The image marks' writes too: the leader's nodes pull through its registry.
-    return rest[0] === 'scheduler' || rest[0] === 'chaos' || rest[0] === 'history' || rest.at(-1) === 'faults' || (rest[0] === 'images' && !READS.has(method));
+    return (
+      rest[0] === 'scheduler' ||
+      rest[0] === 'chaos' ||
+      rest[0] === 'history' ||
+      rest.at(-1) === 'faults' ||
+      (rest[0] === 'images' && !READS.has(method))
+    );
   }
   if (parts[0] === 'apis' && parts.length > 1) return !READS.has(method) || parts[1] === 'metrics.k8s.io';
   return false;
@@ -41,14 +47,23 @@ const MAX_BUFFERED = 8 * 1024 * 1024;
  * resourceVersion is held until this instance's cache has caught up to it,
  * so a client that writes through a follower reads its own write there next.
  */
-export function forwardToLeader(req: IncomingMessage, res: ServerResponse, leader: string, self: string, cache: WatchCache): Promise<void> {
+export function forwardToLeader(
+  req: IncomingMessage,
+  res: ServerResponse,
+  leader: string,
+  self: string,
+  cache: WatchCache,
+): Promise<void> {
   return new Promise((resolve) => {
     const target = new URL(req.url ?? '/', leader);
     const headers = { ...endToEnd(req.headers), host: target.host, [FORWARDED_HEADER]: self };
     if (req.headers['transfer-encoding']) headers['transfer-encoding'] = req.headers['transfer-encoding'];
     const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
       const type = String(answer.headers['content-type'] ?? '');
-      const streamed = !type.includes('application/json') || (answer.statusCode ?? 500) >= 300 || Number(answer.headers['content-length'] ?? 0) > MAX_BUFFERED;
+      const streamed =
+        !type.includes('application/json') ||
+        (answer.statusCode ?? 500) >= 300 ||
+        Number(answer.headers['content-length'] ?? 0) > MAX_BUFFERED;
       if (streamed) {
         res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(res);
@@ -93,7 +108,9 @@ export function forwardToLeader(req: IncomingMessage, res: ServerResponse, leade
 
 function resourceVersionOf(body: Buffer): number | undefined {
   try {
-    const rv = Number((JSON.parse(body.toString('utf8')) as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion);
+    const rv = Number(
+      (JSON.parse(body.toString('utf8')) as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion,
+    );
     return Number.isFinite(rv) && rv > 0 ? rv : undefined;
   } catch {
     return undefined;

@@ -70,7 +70,12 @@ function jsonOf(object: KubeObject): string {
  * platform event topics. RBAC applies to each subscription.
  */
 export function attachSocketGateway(server: HttpServer, platform: GatewayDeps): SocketServer {
-  const io = new SocketServer<Record<string, (...args: never[]) => void>, Record<string, (...args: never[]) => void>, Record<string, never>, SocketData>(server, {
+  const io = new SocketServer<
+    Record<string, (...args: never[]) => void>,
+    Record<string, (...args: never[]) => void>,
+    Record<string, never>,
+    SocketData
+  >(server, {
     path: '/socket.io',
     serveClient: false,
     // Clients send only small control messages: anything above MAX_MESSAGE is
@@ -82,7 +87,11 @@ export function attachSocketGateway(server: HttpServer, platform: GatewayDeps): 
   if (platform.router.redis) {
     const { publisher, subscriber } = platform.router.redis;
     // Room broadcasts and disconnects (e.g. of a disabled user) reach sockets on every instance.
-    io.adapter(createAdapter(publisher.duplicate(), subscriber.duplicate(), { key: `entroos:${platform.router.clusterId}:socket.io` }));
+    io.adapter(
+      createAdapter(publisher.duplicate(), subscriber.duplicate(), {
+        key: `entroos:${platform.router.clusterId}:socket.io`,
+      }),
+    );
   }
   io.use(socketAuth(platform));
   const metrics = routerMetrics();
@@ -106,7 +115,9 @@ interface ObjectSub {
   stop: () => void;
 }
 
-const sameBatch = (a: PendingChange[], b: PendingChange[]) => a.length === b.length && a.every((c, i) => c.object === b[i].object && c.type === b[i].type && c.committedAt === b[i].committedAt);
+const sameBatch = (a: PendingChange[], b: PendingChange[]) =>
+  a.length === b.length &&
+  a.every((c, i) => c.object === b[i].object && c.type === b[i].type && c.committedAt === b[i].committedAt);
 
 /**
  * One clock for every socket: all flush on the same tick, so the many
@@ -135,7 +146,9 @@ class FlushClock {
     if (!candidates) this.encoded.set(key, (candidates = []));
     const hit = candidates.find((c) => sameBatch(c.changes, changes));
     if (hit) return hit.payload;
-    const payload = Buffer.from(`[${changes.map((c) => `{"type":"${c.type}","committedAt":${c.committedAt ?? 0},"object":${jsonOf(c.object)}}`).join(',')}]`);
+    const payload = Buffer.from(
+      `[${changes.map((c) => `{"type":"${c.type}","committedAt":${c.committedAt ?? 0},"object":${jsonOf(c.object)}}`).join(',')}]`,
+    );
     candidates.push({ changes, payload });
     return payload;
   }
@@ -168,7 +181,12 @@ class SocketSession {
     this.bufferLimit = platform.config.socketBufferLimit;
     const { username, role } = socket.data.principal as Principal;
     socket.join(`user:${username}`);
-    socket.emit('hello', { user: username, role, instance: platform.router.instance, serverTime: new Date().toISOString() });
+    socket.emit('hello', {
+      user: username,
+      role,
+      instance: platform.router.instance,
+      serverTime: new Date().toISOString(),
+    });
     socket.use((packet, next) => (this.allowMessage(packet) ? next() : undefined));
     socket.on('subscribe', (request: unknown, ack?: unknown) => {
       let result: SubscribeAck;
@@ -176,7 +194,12 @@ class SocketSession {
         result = this.subscribe(request);
       } catch (err) {
         platform.log.error({ err }, 'a socket subscription failed');
-        result = this.fail(500, 'InternalError', 'the subscription failed on the server; the server log has the details', 'error');
+        result = this.fail(
+          500,
+          'InternalError',
+          'the subscription failed on the server; the server log has the details',
+          'error',
+        );
       }
       this.reply(ack, result);
     });
@@ -202,7 +225,9 @@ class SocketSession {
       this.tokens--;
       return true;
     }
-    return this.disconnect(`too many messages: at most ${MESSAGE_RATE} per second (bursts of ${MESSAGE_BURST}); reconnect and slow down`);
+    return this.disconnect(
+      `too many messages: at most ${MESSAGE_RATE} per second (bursts of ${MESSAGE_BURST}); reconnect and slow down`,
+    );
   }
 
   private disconnect(reason: string): false {
@@ -225,39 +250,76 @@ class SocketSession {
   private subscribe(request: unknown): SubscribeAck {
     const parsed = parseSubscription(request);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+      const issues = parsed.error.issues
+        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+        .join('; ');
       return this.fail(400, 'BadRequest', `invalid subscription: ${issues}`, 'invalid');
     }
     const spec = parsed.data;
-    if (this.subs.has(spec.id)) return this.fail(409, 'AlreadyExists', `a subscription with id "${spec.id}" already exists on this socket; unsubscribe it first or pick another id`, 'duplicate');
-    if (this.subs.size >= MAX_SUBSCRIPTIONS) return this.fail(429, 'TooManyRequests', `at most ${MAX_SUBSCRIPTIONS} subscriptions per socket`, 'limit');
+    if (this.subs.has(spec.id))
+      return this.fail(
+        409,
+        'AlreadyExists',
+        `a subscription with id "${spec.id}" already exists on this socket; unsubscribe it first or pick another id`,
+        'duplicate',
+      );
+    if (this.subs.size >= MAX_SUBSCRIPTIONS)
+      return this.fail(429, 'TooManyRequests', `at most ${MAX_SUBSCRIPTIONS} subscriptions per socket`, 'limit');
     const { role, username } = this.socket.data.principal as Principal;
 
     if (spec.stream === 'platform') {
       const denied = spec.topics.find((topic) => !can(role, 'watch', TOPIC_RESOURCE[topic]));
-      if (denied) return this.fail(403, 'Forbidden', `user "${username}" (role ${role}) cannot subscribe to ${denied} events`, 'forbidden');
-      const offs = spec.topics.map((topic) => this.platform.bus.subscribe(topic, (event) => this.socket.emit('platform', { id: spec.id, event })));
+      if (denied)
+        return this.fail(
+          403,
+          'Forbidden',
+          `user "${username}" (role ${role}) cannot subscribe to ${denied} events`,
+          'forbidden',
+        );
+      const offs = spec.topics.map((topic) =>
+        this.platform.bus.subscribe(topic, (event) => this.socket.emit('platform', { id: spec.id, event })),
+      );
       this.subs.set(spec.id, { kind: 'platform', stop: () => offs.forEach((off) => off()) });
       this.metrics.subscriptions.inc();
       return { ok: true, resourceVersion: String(this.platform.store.objects.committedResourceVersion) };
     }
 
     const t = resolveResource(spec.resource);
-    if (!t) return this.fail(404, 'NotFound', `unknown resource "${spec.resource}"; use one of ${RESOURCE_TYPES.map((r) => r.key).join(', ')}`, 'unknown');
-    if (!can(role, 'watch', t.plural)) return this.fail(403, 'Forbidden', `user "${username}" (role ${role}) cannot watch ${t.plural}`, 'forbidden');
+    if (!t)
+      return this.fail(
+        404,
+        'NotFound',
+        `unknown resource "${spec.resource}"; use one of ${RESOURCE_TYPES.map((r) => r.key).join(', ')}`,
+        'unknown',
+      );
+    if (!can(role, 'watch', t.plural))
+      return this.fail(403, 'Forbidden', `user "${username}" (role ${role}) cannot watch ${t.plural}`, 'forbidden');
     let matches: (o: KubeObject | undefined) => boolean;
     try {
       const labels = labelSelector(spec.labelSelector);
       const fields = fieldSelector(t.plural, spec.fieldSelector);
-      matches = (o) => !!o && (!spec.name || o.metadata.name === spec.name) && labels(o.metadata.labels as Record<string, string>) && fields(o);
+      matches = (o) =>
+        !!o &&
+        (!spec.name || o.metadata.name === spec.name) &&
+        labels(o.metadata.labels as Record<string, string>) &&
+        fields(o);
     } catch (err) {
       if (isApiError(err)) return this.fail(400, 'BadRequest', err.message, 'invalid');
       throw err;
     }
     const api = this.platform.api;
-    const from = spec.resourceVersion === undefined ? this.platform.store.objects.committedResourceVersion : Number(spec.resourceVersion);
+    const from =
+      spec.resourceVersion === undefined
+        ? this.platform.store.objects.committedResourceVersion
+        : Number(spec.resourceVersion);
     const pending = new PendingChanges(from, this.bufferLimit);
-    const key = [t.key, t.namespaced ? (spec.namespace ?? '') : '', spec.labelSelector ?? '', spec.fieldSelector ?? '', spec.name ?? ''].join('\u0000');
+    const key = [
+      t.key,
+      t.namespaced ? (spec.namespace ?? '') : '',
+      spec.labelSelector ?? '',
+      spec.fieldSelector ?? '',
+      spec.name ?? '',
+    ].join('\u0000');
     const sub: ObjectSub = { kind: 'objects', pending, key, stop: () => {} };
     // Registered first: watch() replays the history after `from` synchronously.
     this.subs.set(spec.id, sub);
@@ -268,7 +330,12 @@ class SocketSession {
         const type = selectionChange(event, matches);
         if (!type) return pending.seen(event.resourceVersion);
         this.metrics.eventsIn.inc();
-        if (!pending.offer(type, event)) this.resync(spec.id, 'buffer', `more than ${this.bufferLimit} objects changed while this client could not keep up; list again`);
+        if (!pending.offer(type, event))
+          this.resync(
+            spec.id,
+            'buffer',
+            `more than ${this.bufferLimit} objects changed while this client could not keep up; list again`,
+          );
         else this.clock.mark(this);
       });
       if (this.subs.get(spec.id) === sub) sub.stop = stop;
@@ -277,7 +344,12 @@ class SocketSession {
       this.unsubscribe(spec.id);
       if (isResourceVersionTooOld(err)) {
         this.metrics.resyncs.inc({ reason: 'expired' });
-        return this.fail(410, 'Expired', `${err.message}: the history no longer reaches back that far; list again and subscribe from the new resourceVersion`, 'expired');
+        return this.fail(
+          410,
+          'Expired',
+          `${err.message}: the history no longer reaches back that far; list again and subscribe from the new resourceVersion`,
+          'expired',
+        );
       }
       throw err;
     }
@@ -316,7 +388,11 @@ class SocketSession {
       this.metrics.eventsOut.inc(changes.length);
       this.metrics.coalesced.inc(sub.pending.coalesced);
       sub.pending.coalesced = 0;
-      this.socket.emit('changes', { id, resourceVersion: String(resourceVersion) }, this.clock.encode(sub.key, changes));
+      this.socket.emit(
+        'changes',
+        { id, resourceVersion: String(resourceVersion) },
+        this.clock.encode(sub.key, changes),
+      );
     }
   }
 }

@@ -78,7 +78,8 @@ export class LeaderElector {
       result = await this.options.leases.tryAcquire({ name, holder, address, ttlMs });
     } catch (err) {
       log.warn({ err }, 'leader election: the lease could not be read or renewed');
-      if (this.held && Date.now() - this.lastRenewal > ttlMs) this.lose('the lease could not be renewed before it expired');
+      if (this.held && Date.now() - this.lastRenewal > ttlMs)
+        this.lose('the lease could not be renewed before it expired');
       return;
     }
     if (this.stopped) return;

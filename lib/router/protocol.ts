@@ -18,7 +18,10 @@ export interface WireChange {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   /** When the change was committed (ms since the epoch). */
   committedAt?: number;
-  object: { metadata: { name: string; namespace?: string; resourceVersion: string; [k: string]: unknown }; [k: string]: unknown };
+  object: {
+    metadata: { name: string; namespace?: string; resourceVersion: string; [k: string]: unknown };
+    [k: string]: unknown;
+  };
 }
 
 /** The first argument of a `changes` message. */

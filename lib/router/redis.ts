@@ -9,9 +9,16 @@ export const redactRedisUrl = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*
  * Once connected, ioredis reconnects by itself after a drop.
  */
 export async function connectRedis(url: string, name: string, timeoutMs = 5_000): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, connectionName: `entroos-${name}`, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectionName: `entroos-${name}`,
+    maxRetriesPerRequest: 3,
+    enableAutoPipelining: true,
+  });
   redis.on('error', () => {}); // reconnects are logged by the router's status listener
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref());
+  const timer = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+  );
   try {
     await Promise.race([redis.connect(), timer]);
     await Promise.race([redis.ping(), timer]);

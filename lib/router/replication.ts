@@ -21,7 +21,14 @@ interface ChangesMessage {
 }
 
 /** Leader side: publishes every commit. Returns the function that stops it. */
-export function publishCommits(store: Store, redis: Redis, cluster: string, origin: string, term: number, log: Logger): () => void {
+export function publishCommits(
+  store: Store,
+  redis: Redis,
+  cluster: string,
+  origin: string,
+  term: number,
+  log: Logger,
+): () => void {
   const channel = changesChannel(cluster);
   let failing = false;
   return store.objects.onCommit((events, previous) => {
@@ -29,7 +36,13 @@ export function publishCommits(store: Store, redis: Redis, cluster: string, orig
       origin,
       term,
       previous,
-      changes: events.map((e) => ({ type: e.type, resource: e.resource, object: e.object, resourceVersion: e.resourceVersion, committedAt: e.committedAt })),
+      changes: events.map((e) => ({
+        type: e.type,
+        resource: e.resource,
+        object: e.object,
+        resourceVersion: e.resourceVersion,
+        committedAt: e.committedAt,
+      })),
     };
     redis.publish(channel, JSON.stringify(message)).then(
       () => {
@@ -90,7 +103,8 @@ export class Replica {
   }
 
   private apply(message: ChangesMessage) {
-    if (!this.store.objects.applyReplicated(message.previous, message.changes)) void this.resync(`gap before resourceVersion ${message.previous}`);
+    if (!this.store.objects.applyReplicated(message.previous, message.changes))
+      void this.resync(`gap before resourceVersion ${message.previous}`);
   }
 
   /** Reloads every object from the database, then applies what arrived meanwhile. */

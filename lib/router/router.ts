@@ -66,7 +66,9 @@ export class Router {
     const subscriber = await connectRedis(url, 'sub');
     this.redis = { publisher, subscriber };
     for (const [name, conn] of Object.entries(this.redis)) {
-      conn.on('reconnecting', () => this.options.log.warn({ redis: redactRedisUrl(url), conn: name }, 'Redis connection lost; reconnecting'));
+      conn.on('reconnecting', () =>
+        this.options.log.warn({ redis: redactRedisUrl(url), conn: name }, 'Redis connection lost; reconnecting'),
+      );
       conn.on('ready', () => this.options.log.info({ conn: name }, 'Redis connection ready'));
     }
     // After Redis comes back, followers may have missed commits: reload.
@@ -106,7 +108,11 @@ export class Router {
     this.role = 'follower';
     await this.elector.tryOnce();
     this.elector.run();
-    if (this.role === 'follower') log.info({ leader: this.leader?.address }, 'this instance is a follower; the leader runs the scheduler and controllers');
+    if (this.role === 'follower')
+      log.info(
+        { leader: this.leader?.address },
+        'this instance is a follower; the leader runs the scheduler and controllers',
+      );
   }
 
   async stop(): Promise<void> {
@@ -129,7 +135,11 @@ export class Router {
             'stop it, or set REDIS_URL on every instance to run several together',
         );
       }
-      if (!told) this.options.log.warn({ holder: holder?.address, expiresAt: holder?.expiresAt }, 'waiting for the previous instance’s leader lease to expire');
+      if (!told)
+        this.options.log.warn(
+          { holder: holder?.address, expiresAt: holder?.expiresAt },
+          'waiting for the previous instance’s leader lease to expire',
+        );
       told = true;
       await new Promise((r) => setTimeout(r, elector.retryMs));
     }
@@ -146,7 +156,14 @@ export class Router {
       this.replica = undefined;
       store.objects.reset(await store.replication.loadAll());
       store.replication.setFence({ name: lease.name, holder: lease.holder, term: lease.term });
-      this.stopPublishing = publishCommits(store, this.redis.publisher, this.options.clusterId, this.instance, lease.term, log);
+      this.stopPublishing = publishCommits(
+        store,
+        this.redis.publisher,
+        this.options.clusterId,
+        this.instance,
+        lease.term,
+        log,
+      );
     }
     store.objects.setReadOnly(null);
     this.role = 'leader';

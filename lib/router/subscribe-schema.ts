@@ -2,7 +2,14 @@ import { z } from 'zod';
 
 // Validation of socket subscriptions (server side; the protocol is in protocol.ts).
 
-export const PLATFORM_TOPICS = ['scheduling.decision', 'node.fault', 'proof.ready', 'proof.failed', 'leader.changed', 'metrics.sample'] as const;
+export const PLATFORM_TOPICS = [
+  'scheduling.decision',
+  'node.fault',
+  'proof.ready',
+  'proof.failed',
+  'leader.changed',
+  'metrics.sample',
+] as const;
 
 const id = z.string().min(1, 'id must not be empty').max(64, 'id must be at most 64 characters');
 
@@ -16,7 +23,9 @@ export const objectSubscriptionSchema = z.object({
   labelSelector: z.string().max(1024).optional(),
   fieldSelector: z.string().max(1024).optional(),
   /** Start after this version (from a list); omitted: from now on. */
-  resourceVersion: z.union([z.string().regex(/^\d+$/, 'resourceVersion must be a number'), z.number().int().nonnegative()]).optional(),
+  resourceVersion: z
+    .union([z.string().regex(/^\d+$/, 'resourceVersion must be a number'), z.number().int().nonnegative()])
+    .optional(),
 });
 
 export const platformSubscriptionSchema = z.object({
@@ -29,10 +38,11 @@ export const subscribeSchema = z.union([platformSubscriptionSchema, objectSubscr
 /** Parses by `stream` first, so errors name the fields of the stream the client meant. */
 export function parseSubscription(input: unknown) {
   const stream = typeof input === 'object' && input !== null ? (input as { stream?: unknown }).stream : undefined;
-  return stream === 'platform' ? platformSubscriptionSchema.safeParse(input) : objectSubscriptionSchema.safeParse(input);
+  return stream === 'platform'
+    ? platformSubscriptionSchema.safeParse(input)
+    : objectSubscriptionSchema.safeParse(input);
 }
 
 export type SubscribeRequest = z.input<typeof subscribeSchema>;
 /** A subscription as a client describes it (the socket manager assigns the id). */
 export type SubscriptionSpec = SubscribeRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
-

@@ -91,14 +91,34 @@ class StoredSummary {
     const top = d.top.map((c) => `${c.node}\t${c.score}\t${c.entropyAfter ?? ''}`).join('\n');
     const reasons = Object.keys(d.filterReasons).length ? d.filterReasons : NO_REASONS;
     const at = Date.parse(d.at);
-    return new StoredSummary(d.pod, d.uid, d.createdAt, d.profile, at, d.result, d.node, standard ? undefined : d.message, d.nodes, d.evaluated, d.feasible, reasons, top, d.entropyBefore, d.entropyAfter, d.durationMs, d.nominatedNode);
+    return new StoredSummary(
+      d.pod,
+      d.uid,
+      d.createdAt,
+      d.profile,
+      at,
+      d.result,
+      d.node,
+      standard ? undefined : d.message,
+      d.nodes,
+      d.evaluated,
+      d.feasible,
+      reasons,
+      top,
+      d.entropyBefore,
+      d.entropyAfter,
+      d.durationMs,
+      d.nominatedNode,
+    );
   }
 
   expand(): DecisionSummary {
     const top: CandidateScore[] = this.top
       ? this.top.split('\n').map((line) => {
           const [node, score, after] = line.split('\t');
-          return after === '' ? { node, score: Number(score) } : { node, score: Number(score), entropyAfter: Number(after) };
+          return after === ''
+            ? { node, score: Number(score) }
+            : { node, score: Number(score), entropyAfter: Number(after) };
         })
       : [];
     const summary: DecisionSummary = {
@@ -121,7 +141,8 @@ class StoredSummary {
       durationMs: this.durationMs,
       nominatedNode: this.nominatedNode,
     };
-    for (const k of ['createdAt', 'node', 'entropyAfter', 'nominatedNode'] as const) if (summary[k] === undefined) delete summary[k];
+    for (const k of ['createdAt', 'node', 'entropyAfter', 'nominatedNode'] as const)
+      if (summary[k] === undefined) delete summary[k];
     return summary;
   }
 }
@@ -160,7 +181,8 @@ export class DecisionLog {
 
   /** The latest decision for a pod ("ns/name" or uid), with per-node detail while it is recent. */
   forPod(podOrUid: string): DecisionSummary | DecisionDetail | undefined {
-    for (let i = this.details.length - 1; i >= 0; i--) if (this.details[i].pod === podOrUid || this.details[i].uid === podOrUid) return this.details[i];
+    for (let i = this.details.length - 1; i >= 0; i--)
+      if (this.details[i].pod === podOrUid || this.details[i].uid === podOrUid) return this.details[i];
     const byUid = this.summaries.get(podOrUid);
     if (byUid) return byUid.expand();
     let found: StoredSummary | undefined;

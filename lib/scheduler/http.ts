@@ -12,7 +12,12 @@ export function schedulerStatus(scheduler: Scheduler) {
     queue: scheduler.queue.sizes,
     nodes: scheduler.nodeCount(),
     clusterEntropy: Math.round(scheduler.clusterEntropy() * 100) / 100,
-    totals: { attempts: scheduler.stats.attempts, scheduled: scheduler.stats.scheduled, unschedulable: scheduler.stats.failed, bindErrors: scheduler.stats.bindErrors },
+    totals: {
+      attempts: scheduler.stats.attempts,
+      scheduled: scheduler.stats.scheduled,
+      unschedulable: scheduler.stats.failed,
+      bindErrors: scheduler.stats.bindErrors,
+    },
     attemptLatencyMs: { p50: percentile(latency, 50), p99: percentile(latency, 99) },
   };
 }

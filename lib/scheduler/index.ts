@@ -46,7 +46,11 @@ export async function saveSchedulerConfig(store: Store, scheduler: Scheduler, co
 }
 
 /** Drops the admin's saved configuration and returns to the server config's (or the defaults). */
-export async function resetSchedulerConfig(store: Store, scheduler: Scheduler, fromConfig?: SchedulerConfig): Promise<SchedulerConfig> {
+export async function resetSchedulerConfig(
+  store: Store,
+  scheduler: Scheduler,
+  fromConfig?: SchedulerConfig,
+): Promise<SchedulerConfig> {
   await store.settings.delete(SETTING);
   const config = fromConfig ?? DEFAULT_SCHEDULER_CONFIG;
   scheduler.setConfig(config);

@@ -6,29 +6,63 @@ import { createSandbox, seededRandom, type SandboxNode, type SandboxPod } from '
 // node set) under several profiles, each in its own isolated in-memory
 // cluster, and compare how the cluster evolves. Deterministic for a seed.
 
-const quantity = z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'must be a quantity like 500m, 2, 512Mi or 8Gi');
+const quantity = z
+  .string()
+  .regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'must be a quantity like 500m, 2, 512Mi or 8Gi');
 
 export const labRequestSchema = z
   .object({
     profiles: z.array(z.string().min(1)).min(1).max(4),
     seed: z.number().int().default(1),
     nodes: z
-      .array(z.object({ name: z.string().min(1), cpu: quantity, memory: quantity, pods: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            cpu: quantity,
+            memory: quantity,
+            pods: z.string().optional(),
+            labels: z.record(z.string(), z.string()).optional(),
+          })
+          .strict(),
+      )
       .min(1)
       .max(2000)
       .optional(),
     /** Generate nodes instead of listing them: count and a mix of sizes. */
-    generateNodes: z.object({ count: z.number().int().min(1).max(2000) }).strict().optional(),
+    generateNodes: z
+      .object({ count: z.number().int().min(1).max(2000) })
+      .strict()
+      .optional(),
     workload: z
-      .array(z.object({ atMs: z.number().min(0), name: z.string().min(1), cpu: quantity.optional(), memory: quantity.optional(), priority: z.number().int().optional() }).strict())
+      .array(
+        z
+          .object({
+            atMs: z.number().min(0),
+            name: z.string().min(1),
+            cpu: quantity.optional(),
+            memory: quantity.optional(),
+            priority: z.number().int().optional(),
+          })
+          .strict(),
+      )
       .max(20_000)
       .optional(),
-    generateWorkload: z.object({ pods: z.number().int().min(1).max(20_000), durationMs: z.number().min(0).max(3_600_000).default(60_000) }).strict().optional(),
+    generateWorkload: z
+      .object({
+        pods: z.number().int().min(1).max(20_000),
+        durationMs: z.number().min(0).max(3_600_000).default(60_000),
+      })
+      .strict()
+      .optional(),
     sampleEveryMs: z.number().min(1).default(1000),
   })
   .strict()
   .refine((r) => r.nodes || r.generateNodes, { message: 'give nodes or generateNodes', path: ['nodes'] })
-  .refine((r) => r.workload || r.generateWorkload, { message: 'give workload or generateWorkload', path: ['workload'] });
+  .refine((r) => r.workload || r.generateWorkload, {
+    message: 'give workload or generateWorkload',
+    path: ['workload'],
+  });
 
 export type LabRequest = z.infer<typeof labRequestSchema>;
 
@@ -59,7 +93,11 @@ function nodesFor(request: LabRequest, random: () => number): SandboxNode[] {
   if (request.nodes) return request.nodes;
   // The schema requires nodes or generateNodes.
   if (!request.generateNodes) throw new Error('a lab request needs nodes or generateNodes');
-  return Array.from({ length: request.generateNodes.count }, (_, i) => ({ name: `node-${i}`, ...SIZES[Math.floor(random() * SIZES.length)], labels: { zone: `zone-${i % 3}` } }));
+  return Array.from({ length: request.generateNodes.count }, (_, i) => ({
+    name: `node-${i}`,
+    ...SIZES[Math.floor(random() * SIZES.length)],
+    labels: { zone: `zone-${i % 3}` },
+  }));
 }
 
 function workloadFor(request: LabRequest, random: () => number): (SandboxPod & { atMs: number })[] {
@@ -85,19 +123,31 @@ const r3 = (n: number) => Math.round(n * 1000) / 1000;
 /** Runs the workload once per profile. Throws a readable Error for an unknown profile. */
 export async function runLab(request: LabRequest, config: SchedulerConfig): Promise<LabResult[]> {
   for (const name of request.profiles) {
-    if (!config.profiles.some((p) => p.name === name)) throw new Error(`unknown profile "${name}" (known: ${config.profiles.map((p) => p.name).join(', ')})`);
+    if (!config.profiles.some((p) => p.name === name))
+      throw new Error(`unknown profile "${name}" (known: ${config.profiles.map((p) => p.name).join(', ')})`);
   }
   const results: LabResult[] = [];
   for (const profile of request.profiles) {
     const random = seededRandom(request.seed);
     const nodes = nodesFor(request, random);
     const workload = workloadFor(request, random);
-    const sandbox = await createSandbox({ nodes, config: schedulerConfigSchema.parse({ ...config, defaultProfile: profile }), events: false });
+    const sandbox = await createSandbox({
+      nodes,
+      config: schedulerConfigSchema.parse({ ...config, defaultProfile: profile }),
+      events: false,
+    });
     const samples: LabSample[] = [];
     const sample = (atMs: number): LabSample => {
       const s = sandbox.scheduler;
       const sizes = s.queue.sizes;
-      return { atMs, entropy: r3(s.clusterEntropy()), utilisationStdDev: r3(stdDev(s.utilisations())), pending: sizes.active + sizes.backoff + sizes.unschedulable, nodesUsed: s.nodesInUse(), scheduled: s.stats.scheduled };
+      return {
+        atMs,
+        entropy: r3(s.clusterEntropy()),
+        utilisationStdDev: r3(stdDev(s.utilisations())),
+        pending: sizes.active + sizes.backoff + sizes.unschedulable,
+        nodesUsed: s.nodesInUse(),
+        scheduled: s.stats.scheduled,
+      };
     };
     const started = performance.now();
     let next = 0;

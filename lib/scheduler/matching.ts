@@ -1,6 +1,12 @@
 // Label, affinity and toleration matching shared by the plugins.
 
-import type { NodeSelectorRequirement, NodeSelectorTerm, Node, Taint, Toleration } from '../apimachinery/generated/kinds.ts';
+import type {
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  Node,
+  Taint,
+  Toleration,
+} from '../apimachinery/generated/kinds.ts';
 import type { ObjectView } from '../apimachinery/object.ts';
 
 export type { NodeSelectorTerm, Taint, Toleration };
@@ -39,5 +45,8 @@ export function termMatches(term: NodeSelectorTerm, node: ObjectView<Node>): boo
   const expressions = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (!expressions.length && !fields.length) return false;
-  return expressions.every((r) => requirementMatches(r, labels[r.key])) && fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined));
+  return (
+    expressions.every((r) => requirementMatches(r, labels[r.key])) &&
+    fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
+  );
 }

@@ -6,10 +6,21 @@ import type { Scheduler } from './scheduler.ts';
 /** Registers the scheduler's metrics on /metrics; returns the per-decision hook. */
 export function instrumentScheduler(scheduler: Scheduler): (d: DecisionDetail) => void {
   const { registry } = getMetrics();
-  for (const name of ['entroos_scheduler_attempts_total', 'entroos_scheduler_attempt_duration_seconds', 'entroos_scheduler_e2e_duration_seconds', 'entroos_scheduler_queue_pods', 'entroos_scheduler_cluster_entropy']) {
+  for (const name of [
+    'entroos_scheduler_attempts_total',
+    'entroos_scheduler_attempt_duration_seconds',
+    'entroos_scheduler_e2e_duration_seconds',
+    'entroos_scheduler_queue_pods',
+    'entroos_scheduler_cluster_entropy',
+  ]) {
     registry.removeSingleMetric(name);
   }
-  const attempts = new client.Counter({ name: 'entroos_scheduler_attempts_total', help: 'Scheduling attempts by result', labelNames: ['result'], registers: [registry] });
+  const attempts = new client.Counter({
+    name: 'entroos_scheduler_attempts_total',
+    help: 'Scheduling attempts by result',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   const attempt = new client.Histogram({
     name: 'entroos_scheduler_attempt_duration_seconds',
     help: 'Time to filter and score one pod',

@@ -92,7 +92,8 @@ export class NodeInfo {
   utilisation(cpuWeight: number, extra?: Resources, extraIsNonZero = false): number {
     const more = extra ? (extraIsNonZero ? extra : nonZeroRequests(extra)) : undefined;
     const cpu = this.allocatable.cpu > 0 ? (this.nonZeroRequested.cpu + (more?.cpu ?? 0)) / this.allocatable.cpu : 1;
-    const memory = this.allocatable.memory > 0 ? (this.nonZeroRequested.memory + (more?.memory ?? 0)) / this.allocatable.memory : 1;
+    const memory =
+      this.allocatable.memory > 0 ? (this.nonZeroRequested.memory + (more?.memory ?? 0)) / this.allocatable.memory : 1;
     return cpuWeight * cpu + (1 - cpuWeight) * memory;
   }
 }

@@ -14,7 +14,14 @@ export const profileSchema = z
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label'),
     filters: z.array(z.enum(filterNames, { error: `must be one of ${filterNames.join(', ')}` })).default(filterNames),
     scores: z
-      .array(z.object({ name: z.enum(scoreNames, { error: `must be one of ${scoreNames.join(', ')}` }), weight: z.number().min(0).max(100) }).strict())
+      .array(
+        z
+          .object({
+            name: z.enum(scoreNames, { error: `must be one of ${scoreNames.join(', ')}` }),
+            weight: z.number().min(0).max(100),
+          })
+          .strict(),
+      )
       .min(1, 'at least one score plugin'),
     /** Run in order when no node fits (preemption); an empty list never preempts. */
     postFilters: z
@@ -33,8 +40,14 @@ export const schedulerConfigSchema = z
     profiles: z.array(profileSchema).min(1),
   })
   .strict()
-  .refine((c) => c.profiles.some((p) => p.name === c.defaultProfile), { message: 'defaultProfile must name one of the profiles', path: ['defaultProfile'] })
-  .refine((c) => new Set(c.profiles.map((p) => p.name)).size === c.profiles.length, { message: 'profile names must be unique', path: ['profiles'] });
+  .refine((c) => c.profiles.some((p) => p.name === c.defaultProfile), {
+    message: 'defaultProfile must name one of the profiles',
+    path: ['defaultProfile'],
+  })
+  .refine((c) => new Set(c.profiles.map((p) => p.name)).size === c.profiles.length, {
+    message: 'profile names must be unique',
+    path: ['profiles'],
+  });
 
 export type Profile = z.infer<typeof profileSchema>;
 export type SchedulerConfig = z.infer<typeof schedulerConfigSchema>;
@@ -43,9 +56,33 @@ export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = schedulerConfigSchema.p
   defaultProfile: 'entropy',
   cpuWeight: 0.5,
   profiles: [
-    { name: 'entropy', scores: [{ name: 'Entropy', weight: 3 }, { name: 'BalancedAllocation', weight: 1 }, { name: 'NodeAffinity', weight: 2 }, { name: 'TaintToleration', weight: 1 }] },
-    { name: 'pack', scores: [{ name: 'Pack', weight: 3 }, { name: 'MostAllocated', weight: 1 }, { name: 'NodeAffinity', weight: 2 }, { name: 'TaintToleration', weight: 1 }] },
-    { name: 'spread', scores: [{ name: 'LeastAllocated', weight: 1 }, { name: 'BalancedAllocation', weight: 1 }, { name: 'NodeAffinity', weight: 2 }, { name: 'TaintToleration', weight: 1 }] },
+    {
+      name: 'entropy',
+      scores: [
+        { name: 'Entropy', weight: 3 },
+        { name: 'BalancedAllocation', weight: 1 },
+        { name: 'NodeAffinity', weight: 2 },
+        { name: 'TaintToleration', weight: 1 },
+      ],
+    },
+    {
+      name: 'pack',
+      scores: [
+        { name: 'Pack', weight: 3 },
+        { name: 'MostAllocated', weight: 1 },
+        { name: 'NodeAffinity', weight: 2 },
+        { name: 'TaintToleration', weight: 1 },
+      ],
+    },
+    {
+      name: 'spread',
+      scores: [
+        { name: 'LeastAllocated', weight: 1 },
+        { name: 'BalancedAllocation', weight: 1 },
+        { name: 'NodeAffinity', weight: 2 },
+        { name: 'TaintToleration', weight: 1 },
+      ],
+    },
   ],
 });
 

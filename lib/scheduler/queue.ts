@@ -23,7 +23,10 @@ const before = (a: QueuedPod, b: QueuedPod) =>
   (a.priority === b.priority && (a.createdMs < b.createdMs || (a.createdMs === b.createdMs && a.seq < b.seq)));
 
 function orderOf(pod: SchedulingPod): { priority: number; createdMs: number } {
-  return { priority: pod.spec?.priority ?? 0, createdMs: Date.parse(String(pod.metadata.creationTimestamp ?? '')) || 0 };
+  return {
+    priority: pod.spec?.priority ?? 0,
+    createdMs: Date.parse(String(pod.metadata.creationTimestamp ?? '')) || 0,
+  };
 }
 
 export class SchedulingQueue {

@@ -58,5 +58,10 @@ const DEFAULT_CPU = 100;
 const DEFAULT_MEMORY = 200 * 2 ** 20;
 
 export function nonZeroRequests(requests: Resources): Resources {
-  return { ...requests, cpu: requests.cpu || DEFAULT_CPU, memory: requests.memory || DEFAULT_MEMORY, extended: requests.extended };
+  return {
+    ...requests,
+    cpu: requests.cpu || DEFAULT_CPU,
+    memory: requests.memory || DEFAULT_MEMORY,
+    extended: requests.extended,
+  };
 }

@@ -43,7 +43,12 @@ export interface Sandbox {
   stop(): void;
 }
 
-export async function createSandbox(options: { nodes: SandboxNode[]; config?: SchedulerConfig; events?: boolean; /** false: call sandbox.scheduler.start() yourself (e.g. after adding pods). */ start?: boolean }): Promise<Sandbox> {
+export async function createSandbox(options: {
+  nodes: SandboxNode[];
+  config?: SchedulerConfig;
+  events?: boolean;
+  /** false: call sandbox.scheduler.start() yourself (e.g. after adding pods). */ start?: boolean;
+}): Promise<Sandbox> {
   const cache = new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 1000, persist: async () => {} });
   const api = new ObjectApi(cache);
   const events = new EventRecorder(api);
@@ -52,11 +57,19 @@ export async function createSandbox(options: { nodes: SandboxNode[]; config?: Sc
     await api.create(NODES, undefined, {
       metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, ...n.labels } },
       spec: { ...(n.taints?.length ? { taints: n.taints } : {}), ...(n.unschedulable ? { unschedulable: true } : {}) },
-      status: { capacity: { cpu: n.cpu, memory: n.memory, pods: n.pods ?? '110' }, allocatable: { cpu: n.cpu, memory: n.memory, pods: n.pods ?? '110' } },
+      status: {
+        capacity: { cpu: n.cpu, memory: n.memory, pods: n.pods ?? '110' },
+        allocatable: { cpu: n.cpu, memory: n.memory, pods: n.pods ?? '110' },
+      },
     });
   }
   const recorder = options.events === false ? ({ record: () => {} } as unknown as EventRecorder) : events;
-  const scheduler = new Scheduler({ api, events: recorder, log: pino({ level: 'silent' }), config: options.config ?? DEFAULT_SCHEDULER_CONFIG });
+  const scheduler = new Scheduler({
+    api,
+    events: recorder,
+    log: pino({ level: 'silent' }),
+    config: options.config ?? DEFAULT_SCHEDULER_CONFIG,
+  });
   if (options.start !== false) scheduler.start();
   return {
     api,
@@ -68,7 +81,13 @@ export async function createSandbox(options: { nodes: SandboxNode[]; config?: Sc
           priority: p.priority ?? 0,
           nodeSelector: p.nodeSelector,
           tolerations: p.tolerations,
-          containers: [{ name: 'c', image: 'nginx', resources: { requests: { ...(p.cpu ? { cpu: p.cpu } : {}), ...(p.memory ? { memory: p.memory } : {}) } } }],
+          containers: [
+            {
+              name: 'c',
+              image: 'nginx',
+              resources: { requests: { ...(p.cpu ? { cpu: p.cpu } : {}), ...(p.memory ? { memory: p.memory } : {}) } },
+            },
+          ],
         },
       });
     },

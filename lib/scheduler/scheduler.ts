@@ -8,14 +8,27 @@ import type { PodCondition, PodSpec, PodStatus } from '../apimachinery/generated
 import type { KubeObject } from '../apimachinery/object.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 import type { CacheEvent } from '../store/watch-cache.ts';
-import { assignedMessage, DecisionLog, type DecisionDetail, type NodeDetail, type PlacementFacts } from './decisions.ts';
+import {
+  assignedMessage,
+  DecisionLog,
+  type DecisionDetail,
+  type NodeDetail,
+  type PlacementFacts,
+} from './decisions.ts';
 import { EntropyTracker } from './entropy.ts';
 import { NodeInfo } from './node-info.ts';
 import { FILTER_PLUGINS, POST_FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
 import { nodesToFind, type Profile, type SchedulerConfig } from './profiles.ts';
 import { SchedulingQueue, type PoppedPod } from './queue.ts';
 import { nonZeroRequests, podRequests } from './resources.ts';
-import { SKIP, type ClusterView, type CycleState, type FilterPlugin, type PostFilterResult, type SchedulingPod } from './types.ts';
+import {
+  SKIP,
+  type ClusterView,
+  type CycleState,
+  type FilterPlugin,
+  type PostFilterResult,
+  type SchedulingPod,
+} from './types.ts';
 
 // The scheduler: takes pending pods whose schedulerName is ours, filters the
 // nodes, scores the feasible ones with the profile's weighted plugins, reserves
@@ -225,7 +238,8 @@ export class Scheduler {
   private drain() {
     const deadline = performance.now() + 20;
     let item: PoppedPod | undefined;
-    while (performance.now() < deadline && this.inflightBinds < 256 && (item = this.queue.pop())) this.scheduleOne(item);
+    while (performance.now() < deadline && this.inflightBinds < 256 && (item = this.queue.pop()))
+      this.scheduleOne(item);
     if (this.queue.sizes.active && this.inflightBinds < 256) this.kick();
     else {
       const wait = this.queue.nextBackoffIn();
@@ -239,7 +253,9 @@ export class Scheduler {
 
   private profileFor(pod: SchedulingPod): Profile {
     const wanted = pod.metadata.annotations?.[PROFILE_ANNOTATION] ?? this.config.defaultProfile;
-    const profile = this.config.profiles.find((p) => p.name === wanted) ?? this.config.profiles.find((p) => p.name === this.config.defaultProfile);
+    const profile =
+      this.config.profiles.find((p) => p.name === wanted) ??
+      this.config.profiles.find((p) => p.name === this.config.defaultProfile);
     // The configuration's schema requires the default profile to be one of its profiles.
     if (!profile) throw new Error(`no scheduler profile "${this.config.defaultProfile}"`);
     return profile;
@@ -264,14 +280,31 @@ export class Scheduler {
 
   private scheduleOne(item: PoppedPod) {
     const started = performance.now();
-    const pod = this.deps.api.peek(PODS, item.pod.metadata.namespace, item.pod.metadata.name) as SchedulingPod | undefined;
-    if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || pod.metadata.uid !== item.pod.metadata.uid) return;
+    const pod = this.deps.api.peek(PODS, item.pod.metadata.namespace, item.pod.metadata.name) as
+      SchedulingPod | undefined;
+    if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || pod.metadata.uid !== item.pod.metadata.uid)
+      return;
     try {
       this.attempt(item, pod, started);
     } catch (err) {
       // One pod's bad spec must never stop the loop.
       this.deps.log.error({ err, pod: podKey(pod) }, 'scheduling attempt failed');
-      this.finish({ pod: podKey(pod), uid: pod.metadata.uid, profile: '', at: timestamp(), result: 'Error', message: `scheduling failed: ${(err as Error).message}`, nodes: this.nodes.size, evaluated: 0, feasible: 0, filterReasons: {}, top: [], entropyBefore: this.clusterEntropy(), durationMs: performance.now() - started, detail: [] });
+      this.finish({
+        pod: podKey(pod),
+        uid: pod.metadata.uid,
+        profile: '',
+        at: timestamp(),
+        result: 'Error',
+        message: `scheduling failed: ${(err as Error).message}`,
+        nodes: this.nodes.size,
+        evaluated: 0,
+        feasible: 0,
+        filterReasons: {},
+        top: [],
+        entropyBefore: this.clusterEntropy(),
+        durationMs: performance.now() - started,
+        detail: [],
+      });
       this.queue.requeueBackoff(item);
     }
   }
@@ -283,7 +316,9 @@ export class Scheduler {
     const requests = podRequests(pod);
     const state: CycleState = { pod, requests, nonZero: nonZeroRequests(requests), data: new Map() };
     const full = this.wantDetail(pod);
-    const filters = profile.filters.map((n) => FILTER_PLUGINS[n]).filter((f) => f && f.preFilter?.(state, cluster) !== SKIP);
+    const filters = profile.filters
+      .map((n) => FILTER_PLUGINS[n])
+      .filter((f) => f && f.preFilter?.(state, cluster) !== SKIP);
 
     // Filter, starting where the last cycle stopped, until enough feasible nodes are found.
     const all = cluster.nodes;
@@ -314,12 +349,31 @@ export class Scheduler {
     }
     this.nextStart = total ? (start + evaluated) % total : 0;
     const entropyBefore = this.clusterEntropy();
-    const base = { pod: podKey(pod), uid: pod.metadata.uid, createdAt: pod.metadata.creationTimestamp, profile: profile.name, at: timestamp(), nodes: total, evaluated, feasible: feasible.length, filterReasons: reasons, entropyBefore };
+    const base = {
+      pod: podKey(pod),
+      uid: pod.metadata.uid,
+      createdAt: pod.metadata.creationTimestamp,
+      profile: profile.name,
+      at: timestamp(),
+      nodes: total,
+      evaluated,
+      feasible: feasible.length,
+      filterReasons: reasons,
+      entropyBefore,
+    };
 
     if (!feasible.length) {
       const preemption = this.postFilter(profile, state, cluster, filters);
       const message = unschedulableMessage(total, reasons, preemption?.node);
-      this.finish({ ...base, result: 'Unschedulable', message, top: [], durationMs: performance.now() - started, detail, nominatedNode: preemption?.node });
+      this.finish({
+        ...base,
+        result: 'Unschedulable',
+        message,
+        top: [],
+        durationMs: performance.now() - started,
+        detail,
+        nominatedNode: preemption?.node,
+      });
       this.stats.failed++;
       if (preemption) this.nominate(podKey(pod), preemption.node, pod, state);
       void this.markUnschedulable(pod, message, preemption);
@@ -331,15 +385,21 @@ export class Scheduler {
     const n = feasible.length;
     if (this.scratch.length < n) this.scratch = new Float64Array(n * 2);
     const totals = this.scratch.subarray(0, n).fill(0);
-    const plugins = profile.scores.map((s) => ({ plugin: SCORE_PLUGINS[s.name], weight: s.weight })).filter((p) => p.plugin && p.weight > 0 && p.plugin.preScore?.(state, feasible, cluster) !== SKIP);
-    const perNode: (NodeDetail & { scores: NonNullable<NodeDetail['scores']> })[] | undefined = full ? feasible.map((node) => ({ node: node.name, feasible: true, scores: {} })) : undefined;
+    const plugins = profile.scores
+      .map((s) => ({ plugin: SCORE_PLUGINS[s.name], weight: s.weight }))
+      .filter((p) => p.plugin && p.weight > 0 && p.plugin.preScore?.(state, feasible, cluster) !== SKIP);
+    const perNode: (NodeDetail & { scores: NonNullable<NodeDetail['scores']> })[] | undefined = full
+      ? feasible.map((node) => ({ node: node.name, feasible: true, scores: {} }))
+      : undefined;
     if (this.rawScratch.length < n) this.rawScratch = new Array<number>(n * 2).fill(0);
     const raw = this.rawScratch;
     for (const { plugin, weight } of plugins) {
       for (let i = 0; i < n; i++) raw[i] = plugin.score(state, feasible[i], cluster);
       const normalized = plugin.normalizeScores ? plugin.normalizeScores(raw.slice(0, n)) : raw;
       for (let i = 0; i < n; i++) totals[i] += normalized[i] * weight;
-      if (perNode) for (let i = 0; i < n; i++) perNode[i].scores[plugin.name] = { raw: round(raw[i]), normalized: round(normalized[i]), weight };
+      if (perNode)
+        for (let i = 0; i < n; i++)
+          perNode[i].scores[plugin.name] = { raw: round(raw[i]), normalized: round(normalized[i]), weight };
     }
     // The best node, and the top five for the summary, in one pass.
     const top: number[] = [];
@@ -351,11 +411,21 @@ export class Scheduler {
       }
     }
     const winner = feasible[top[0]];
-    const afterFor = (node: NodeInfo) => round(this.entropy.scaled(this.entropy.entropyIf(node.cachedU, node.utilisation(this.config.cpuWeight, state.nonZero, true), node.cachedULnU)));
-    if (perNode) for (let i = 0; i < n; i++) {
-      perNode[i].total = round(totals[i]);
-      perNode[i].entropyAfter = afterFor(feasible[i]);
-    }
+    const afterFor = (node: NodeInfo) =>
+      round(
+        this.entropy.scaled(
+          this.entropy.entropyIf(
+            node.cachedU,
+            node.utilisation(this.config.cpuWeight, state.nonZero, true),
+            node.cachedULnU,
+          ),
+        ),
+      );
+    if (perNode)
+      for (let i = 0; i < n; i++) {
+        perNode[i].total = round(totals[i]);
+        perNode[i].entropyAfter = afterFor(feasible[i]);
+      }
 
     // What the placement proof attests: the node's free capacity just before this pod, and its requests.
     const placement: PlacementFacts = {
@@ -415,7 +485,9 @@ export class Scheduler {
       top: decision.top.slice(0, 3).map((t) => `${t.node}=${t.score}`),
     });
     try {
-      await this.deps.api.bind(pod.metadata.namespace ?? '', pod.metadata.name, node.name, { [DECISION_ANNOTATION]: summary });
+      await this.deps.api.bind(pod.metadata.namespace ?? '', pod.metadata.name, node.name, {
+        [DECISION_ANNOTATION]: summary,
+      });
       this.stats.scheduled++;
       this.finish(decision);
       this.deps.events.record(pod, 'Normal', 'Scheduled', decision.message, 'entroos-scheduler');
@@ -427,7 +499,11 @@ export class Scheduler {
       }
       this.stats.bindErrors++;
       const gone = isApiError(err) && (err.code === 404 || err.code === 409);
-      this.finish({ ...decision, result: 'Error', message: `binding to ${node.name} failed: ${(err as Error).message}` });
+      this.finish({
+        ...decision,
+        result: 'Error',
+        message: `binding to ${node.name} failed: ${(err as Error).message}`,
+      });
       if (!gone) {
         this.deps.log.warn({ err, pod: key, node: node.name }, 'binding failed');
         this.queue.requeueBackoff(item);
@@ -443,7 +519,12 @@ export class Scheduler {
   }
 
   /** The first PostFilter plugin of the profile that finds a way (preemption), if any. */
-  private postFilter(profile: Profile, state: CycleState, cluster: ClusterView, filters: FilterPlugin[]): PostFilterResult | undefined {
+  private postFilter(
+    profile: Profile,
+    state: CycleState,
+    cluster: ClusterView,
+    filters: FilterPlugin[],
+  ): PostFilterResult | undefined {
     for (const name of profile.postFilters) {
       const result = POST_FILTER_PLUGINS[name]?.postFilter(state, cluster, filters);
       if (result) return result;
@@ -457,21 +538,39 @@ export class Scheduler {
     try {
       if (preemption) {
         for (const victim of preemption.victims) {
-          events.record(victim, 'Normal', 'Preempted', `Preempted by pod ${podKey(pod)} on node ${preemption.node}`, 'entroos-scheduler');
+          events.record(
+            victim,
+            'Normal',
+            'Preempted',
+            `Preempted by pod ${podKey(pod)} on node ${preemption.node}`,
+            'entroos-scheduler',
+          );
           await api.delete(PODS, victim.metadata.namespace, victim.metadata.name).catch(() => {});
         }
       }
       const current = api.peek(PODS, pod.metadata.namespace, pod.metadata.name) as SchedulingPod | undefined;
       if (!current || current.spec?.nodeName) return;
       const condition = (current.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
-      if (condition?.status === 'False' && condition.message === message && current.status?.nominatedNodeName === preemption?.node) return;
+      if (
+        condition?.status === 'False' &&
+        condition.message === message &&
+        current.status?.nominatedNodeName === preemption?.node
+      )
+        return;
       const next = clone(current);
       // Every pod has a status (the API server's defaults give it one). Kubernetes writes lastProbeTime as
       // null on this condition (the generated type has no null).
       const status = next.status as PodStatus;
       const conditions: unknown[] = [
         ...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'),
-        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: condition?.status === 'False' ? condition.lastTransitionTime : timestamp() },
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message,
+          lastProbeTime: null,
+          lastTransitionTime: condition?.status === 'False' ? condition.lastTransitionTime : timestamp(),
+        },
       ];
       status.conditions = conditions as PodCondition[];
       if (preemption) status.nominatedNodeName = preemption.node;
@@ -489,6 +588,8 @@ export function unschedulableMessage(total: number, reasons: Record<string, numb
   const parts = Object.entries(reasons)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([reason, count]) => `${count} ${reason}`);
-  const base = total ? `0/${total} nodes are available: ${parts.join(', ')}.` : '0/0 nodes are available: no nodes have joined the cluster.';
+  const base = total
+    ? `0/${total} nodes are available: ${parts.join(', ')}.`
+    : '0/0 nodes are available: no nodes have joined the cluster.';
   return preemptionNode ? `${base} preemption: victims chosen on node ${preemptionNode}.` : base;
 }

@@ -64,7 +64,13 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   return storeFor(db, provider, migrations, objects, repo);
 }
 
-function storeFor(db: Db, provider: Provider, migrations: MigrationResult, objects: WatchCache, repo: ReturnType<typeof objectsRepo>): Store {
+function storeFor(
+  db: Db,
+  provider: Provider,
+  migrations: MigrationResult,
+  objects: WatchCache,
+  repo: ReturnType<typeof objectsRepo>,
+): Store {
   let closed = false;
   return {
     provider,

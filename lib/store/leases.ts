@@ -32,7 +32,16 @@ export function leasesRepo(db: Db) {
       const current = await get(claim.name);
       if (!current) {
         try {
-          const lease = await db.leaderLease.create({ data: { name: claim.name, holder: claim.holder, address: claim.address, term: 1, renewedAt: now, expiresAt } });
+          const lease = await db.leaderLease.create({
+            data: {
+              name: claim.name,
+              holder: claim.holder,
+              address: claim.address,
+              term: 1,
+              renewedAt: now,
+              expiresAt,
+            },
+          });
           return { held: true, lease };
         } catch {
           return { held: false, lease: await get(claim.name) }; // another instance created it first
@@ -42,7 +51,13 @@ export function leasesRepo(db: Db) {
       if (!mine && current.expiresAt > now) return { held: false, lease: current };
       const { count } = await db.leaderLease.updateMany({
         where: { name: claim.name, holder: current.holder, term: current.term },
-        data: { holder: claim.holder, address: claim.address, term: mine ? current.term : current.term + 1, renewedAt: now, expiresAt },
+        data: {
+          holder: claim.holder,
+          address: claim.address,
+          term: mine ? current.term : current.term + 1,
+          renewedAt: now,
+          expiresAt,
+        },
       });
       const lease = await get(claim.name);
       return { held: count === 1 && lease?.holder === claim.holder, lease };

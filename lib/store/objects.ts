@@ -37,7 +37,10 @@ const CHUNK = 500;
 export function objectsRepo(db: Db, provider: Provider) {
   const ph = (i: number) => (provider === 'postgres' ? `$${i}` : '?');
   const placeholders = (rows: number, perRow: number) =>
-    Array.from({ length: rows }, (_, r) => `(${Array.from({ length: perRow }, (_, c) => ph(r * perRow + c + 1)).join(', ')})`).join(', ');
+    Array.from(
+      { length: rows },
+      (_, r) => `(${Array.from({ length: perRow }, (_, c) => ph(r * perRow + c + 1)).join(', ')})`,
+    ).join(', ');
   let fence: Fence | null = null;
   return {
     loadAll: async (): Promise<{ objects: StoredObject[]; resourceVersion: number }> => {

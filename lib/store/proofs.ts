@@ -26,9 +26,22 @@ export interface StoredProof {
 }
 
 /** A placement as served: without what opens its commitment (cpu, memory, salt). */
-export type PublicPlacement = Omit<StoredPlacement, 'cpu' | 'memory' | 'salt'> & { createdAt: Date; batch: Pick<StoredProof, 'id' | 'circuit' | 'status' | 'proveMs'> };
+export type PublicPlacement = Omit<StoredPlacement, 'cpu' | 'memory' | 'salt'> & {
+  createdAt: Date;
+  batch: Pick<StoredProof, 'id' | 'circuit' | 'status' | 'proveMs'>;
+};
 
-const PUBLIC_PLACEMENT = { bindingId: true, slot: true, podUid: true, namespace: true, name: true, node: true, commitment: true, createdAt: true, batchId: true } as const;
+const PUBLIC_PLACEMENT = {
+  bindingId: true,
+  slot: true,
+  podUid: true,
+  namespace: true,
+  name: true,
+  node: true,
+  commitment: true,
+  createdAt: true,
+  batchId: true,
+} as const;
 
 export interface PlacementFilter {
   namespace?: string;
@@ -40,8 +53,14 @@ export interface PlacementFilter {
 
 export function proofsRepo(db: Db) {
   return {
-    save: async (proof: Omit<StoredProof, 'createdAt' | 'verifiedAt'>, placements: StoredPlacement[]): Promise<void> => {
-      await db.$transaction([db.proofBatch.create({ data: proof }), db.placement.createMany({ data: placements.map((p) => ({ ...p, batchId: proof.id })) })]);
+    save: async (
+      proof: Omit<StoredProof, 'createdAt' | 'verifiedAt'>,
+      placements: StoredPlacement[],
+    ): Promise<void> => {
+      await db.$transaction([
+        db.proofBatch.create({ data: proof }),
+        db.placement.createMany({ data: placements.map((p) => ({ ...p, batchId: proof.id })) }),
+      ]);
     },
     listPlacements: async (filter: PlacementFilter): Promise<PublicPlacement[]> => {
       const rows = await db.placement.findMany({
@@ -58,13 +77,14 @@ export function proofsRepo(db: Db) {
       return rows.map(({ batchId: _b, ...row }) => row);
     },
     getProof: async (id: string): Promise<(StoredProof & { placements: Omit<PublicPlacement, 'batch'>[] }) | null> =>
-      db.proofBatch.findUnique({ where: { id }, include: { placements: { select: PUBLIC_PLACEMENT, orderBy: { slot: 'asc' } } } }).then((row) =>
-        row ? { ...row, placements: row.placements.map(({ batchId: _b, ...p }) => p) } : null,
-      ),
+      db.proofBatch
+        .findUnique({ where: { id }, include: { placements: { select: PUBLIC_PLACEMENT, orderBy: { slot: 'asc' } } } })
+        .then((row) => (row ? { ...row, placements: row.placements.map(({ batchId: _b, ...p }) => p) } : null)),
     listProofs: async (ids: string[] | undefined, limit: number): Promise<StoredProof[]> =>
       db.proofBatch.findMany({ where: ids ? { id: { in: ids } } : {}, orderBy: { createdAt: 'asc' }, take: limit }),
     setStatus: async (ids: string[], status: string): Promise<void> => {
-      if (ids.length) await db.proofBatch.updateMany({ where: { id: { in: ids } }, data: { status, verifiedAt: new Date() } });
+      if (ids.length)
+        await db.proofBatch.updateMany({ where: { id: { in: ids } }, data: { status, verifiedAt: new Date() } });
     },
     counts: async (): Promise<Record<string, number>> => {
       const groups = await db.proofBatch.groupBy({ by: ['status'], _count: { _all: true } });

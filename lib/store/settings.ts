@@ -2,7 +2,8 @@ import type { Db } from './db.ts';
 
 export function settingsRepo(db: Db) {
   return {
-    get: async (key: string): Promise<string | null> => (await db.setting.findUnique({ where: { key } }))?.value ?? null,
+    get: async (key: string): Promise<string | null> =>
+      (await db.setting.findUnique({ where: { key } }))?.value ?? null,
     delete: async (key: string) => {
       await db.setting.deleteMany({ where: { key } });
     },

@@ -39,12 +39,18 @@ const publicFields = {
 
 export function tokensRepo(db: Db) {
   return {
-    create: (input: NewToken): Promise<TokenWithUser> => db.apiToken.create({ data: { id: randomUUID(), ...input }, select: publicFields }),
-    getById: (id: string): Promise<TokenWithUser | null> => db.apiToken.findUnique({ where: { id }, select: publicFields }),
+    create: (input: NewToken): Promise<TokenWithUser> =>
+      db.apiToken.create({ data: { id: randomUUID(), ...input }, select: publicFields }),
+    getById: (id: string): Promise<TokenWithUser | null> =>
+      db.apiToken.findUnique({ where: { id }, select: publicFields }),
     getBySecretHash: (secretHash: string): Promise<TokenWithUser | null> =>
       db.apiToken.findUnique({ where: { secretHash }, select: publicFields }),
     list: (filter: { userId?: string } = {}): Promise<TokenWithUser[]> =>
-      db.apiToken.findMany({ where: filter.userId ? { userId: filter.userId } : {}, select: publicFields, orderBy: { createdAt: 'desc' } }),
+      db.apiToken.findMany({
+        where: filter.userId ? { userId: filter.userId } : {},
+        select: publicFields,
+        orderBy: { createdAt: 'desc' },
+      }),
     revoke: (id: string, at = new Date()): Promise<TokenWithUser> =>
       db.apiToken.update({ where: { id }, data: { revokedAt: at }, select: publicFields }),
     touch: async (id: string, at = new Date()) => {

@@ -47,7 +47,9 @@ export class ResourceVersionTooOld extends Error {
 
 export class NotLeader extends Error {
   constructor(readonly leader: string | undefined) {
-    super(`this EntroOS instance is a follower and cannot write; writes go to the leader${leader ? ` at ${leader}` : ' (none elected yet; try again in a few seconds)'}`);
+    super(
+      `this EntroOS instance is a follower and cannot write; writes go to the leader${leader ? ` at ${leader}` : ' (none elected yet; try again in a few seconds)'}`,
+    );
     this.name = 'NotLeader';
   }
 }
@@ -55,7 +57,8 @@ export class NotLeader extends Error {
 export const isNotLeader = (err: unknown): err is NotLeader => err instanceof Error && err.name === 'NotLeader';
 
 /** By name, not instanceof: the cache and the route bundles load separate copies of this module. */
-export const isResourceVersionTooOld = (err: unknown): err is ResourceVersionTooOld => err instanceof Error && err.name === 'ResourceVersionTooOld';
+export const isResourceVersionTooOld = (err: unknown): err is ResourceVersionTooOld =>
+  err instanceof Error && err.name === 'ResourceVersionTooOld';
 
 interface Pending {
   event: CacheEvent;
@@ -97,7 +100,8 @@ export class WatchCache {
     this.rv = initial.resourceVersion;
     this.compactedThrough = initial.resourceVersion;
     this.announcedRv = initial.resourceVersion;
-    for (const o of initial.objects) this.bucket(o.resource).set(keyOf(o.namespace || undefined, o.name), JSON.parse(o.data));
+    for (const o of initial.objects)
+      this.bucket(o.resource).set(keyOf(o.namespace || undefined, o.name), JSON.parse(o.data));
   }
 
   get resourceVersion(): number {
@@ -135,7 +139,12 @@ export class WatchCache {
    * Stores `object` (or deletes the key when `object` is null), assigning the
    * next resourceVersion. Resolves once the change is durable.
    */
-  write(resource: string, namespace: string | undefined, name: string, object: KubeObject | null): { resourceVersion: number; done: Promise<void> } {
+  write(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    object: KubeObject | null,
+  ): { resourceVersion: number; done: Promise<void> } {
     if (this.closed) throw new Error('the store is closed');
     if (this.readOnlyLeader !== null) throw new NotLeader(this.readOnlyLeader);
     const bucket = this.bucket(resource);
@@ -166,10 +175,13 @@ export class WatchCache {
    * when the history no longer reaches back that far.
    */
   watch(filter: WatchFilter, fromResourceVersion: number, fn: CacheListener): () => void {
-    if (fromResourceVersion < this.compactedThrough) throw new ResourceVersionTooOld(fromResourceVersion, this.compactedThrough);
+    if (fromResourceVersion < this.compactedThrough)
+      throw new ResourceVersionTooOld(fromResourceVersion, this.compactedThrough);
     const matches = (e: CacheEvent) =>
-      (!filter.resource || e.resource === filter.resource) && (filter.namespace === undefined || (e.object.metadata.namespace ?? '') === filter.namespace);
-    for (const event of this.historyEvents()) if (event.resourceVersion > fromResourceVersion && matches(event)) fn(event);
+      (!filter.resource || e.resource === filter.resource) &&
+      (filter.namespace === undefined || (e.object.metadata.namespace ?? '') === filter.namespace);
+    for (const event of this.historyEvents())
+      if (event.resourceVersion > fromResourceVersion && matches(event)) fn(event);
     const entry = {
       filter,
       fn: (e: CacheEvent) => {
@@ -215,7 +227,14 @@ export class WatchCache {
       else bucket.set(key, change.object);
       this.rv = change.resourceVersion;
       const type = change.type === 'DELETED' ? 'DELETED' : previous ? 'MODIFIED' : 'ADDED';
-      this.announce({ type, resource: change.resource, object: change.object, previous, resourceVersion: change.resourceVersion, committedAt: change.committedAt });
+      this.announce({
+        type,
+        resource: change.resource,
+        object: change.object,
+        previous,
+        resourceVersion: change.resourceVersion,
+        committedAt: change.committedAt,
+      });
     }
     return true;
   }
@@ -238,7 +257,13 @@ export class WatchCache {
       const next = fresh.get(resource);
       for (const [key, object] of bucket) {
         if (next?.has(key)) continue;
-        changes.push({ type: 'DELETED', resource, object: { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } }, previous: object, resourceVersion: rv });
+        changes.push({
+          type: 'DELETED',
+          resource,
+          object: { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } },
+          previous: object,
+          resourceVersion: rv,
+        });
       }
     }
     for (const [resource, bucket] of fresh) {
@@ -246,7 +271,13 @@ export class WatchCache {
       for (const [key, object] of bucket) {
         const previous = old?.get(key);
         if (previous?.metadata.resourceVersion === object.metadata.resourceVersion) continue;
-        changes.push({ type: previous ? 'MODIFIED' : 'ADDED', resource, object, previous, resourceVersion: Number(object.metadata.resourceVersion) });
+        changes.push({
+          type: previous ? 'MODIFIED' : 'ADDED',
+          resource,
+          object,
+          previous,
+          resourceVersion: Number(object.metadata.resourceVersion),
+        });
       }
     }
     this.resources = fresh;
@@ -256,7 +287,8 @@ export class WatchCache {
     this.historyStart = 0;
     this.compactedThrough = rv;
     const committedAt = Date.now();
-    for (const event of changes.sort((a, b) => a.resourceVersion - b.resourceVersion)) this.notify({ ...event, committedAt });
+    for (const event of changes.sort((a, b) => a.resourceVersion - b.resourceVersion))
+      this.notify({ ...event, committedAt });
   }
 
   /** Waits for every write so far to be durable. */
@@ -293,13 +325,22 @@ export class WatchCache {
     if (!batch.length) return Promise.resolve();
     // The last change of each key decides what is written.
     const last = new Map<string, CacheEvent>();
-    for (const { event } of batch) last.set(`${event.resource}|${keyOf(event.object.metadata.namespace, event.object.metadata.name)}`, event);
+    for (const { event } of batch)
+      last.set(`${event.resource}|${keyOf(event.object.metadata.namespace, event.object.metadata.name)}`, event);
     const puts: StoredObject[] = [];
     const deletes: ObjectBatch['deletes'] = [];
     for (const e of last.values()) {
       const m = e.object.metadata;
       if (e.type === 'DELETED') deletes.push({ resource: e.resource, namespace: m.namespace ?? '', name: m.name });
-      else puts.push({ resource: e.resource, namespace: m.namespace ?? '', name: m.name, uid: m.uid, resourceVersion: e.resourceVersion, data: JSON.stringify(e.object) });
+      else
+        puts.push({
+          resource: e.resource,
+          namespace: m.namespace ?? '',
+          name: m.name,
+          uid: m.uid,
+          resourceVersion: e.resourceVersion,
+          data: JSON.stringify(e.object),
+        });
     }
     const resourceVersion = batch[batch.length - 1].event.resourceVersion;
     this.flushing = this.options
@@ -315,7 +356,10 @@ export class WatchCache {
           for (const p of batch) p.resolve();
           for (const fn of this.commitListeners) {
             try {
-              fn(batch.map((p) => p.event), previous);
+              fn(
+                batch.map((p) => p.event),
+                previous,
+              );
             } catch {
               // replication trouble must not fail the writers
             }

@@ -20,7 +20,11 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
   beforeAll(async () => {
     database = await create();
     server = await startServer({ env: { DATABASE_URL: database.url } });
-    const out = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/kubeconfig.ts', '--server', server.url, '--password', ADMIN_PASSWORD], { cwd: ROOT, encoding: 'utf8' });
+    const out = spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/kubeconfig.ts', '--server', server.url, '--password', ADMIN_PASSWORD],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(out.status, out.stderr).toBe(0);
     kc = new k8s.KubeConfig();
     kc.loadFromString(out.stdout);
@@ -35,7 +39,10 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
   it('creates, lists, gets, patches and deletes pods', async () => {
     const created = await core.createNamespacedPod({
       namespace: 'default',
-      body: { metadata: { name: 'client-pod', labels: { via: 'client-node' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } },
+      body: {
+        metadata: { name: 'client-pod', labels: { via: 'client-node' } },
+        spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] },
+      },
     });
     expect(created.metadata?.uid).toBeTruthy();
     expect(created.status?.phase).toBe('Pending');
@@ -52,16 +59,28 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
     expect(fetched.metadata?.resourceVersion).toBe(patched.metadata?.resourceVersion);
     // A stale resourceVersion is a 409 Conflict.
     const stale = { ...fetched, metadata: { ...fetched.metadata, resourceVersion: created.metadata?.resourceVersion } };
-    await expect(core.replaceNamespacedPod({ name: 'client-pod', namespace: 'default', body: stale })).rejects.toMatchObject({ code: 409 });
+    await expect(
+      core.replaceNamespacedPod({ name: 'client-pod', namespace: 'default', body: stale }),
+    ).rejects.toMatchObject({ code: 409 });
     await core.deleteNamespacedPod({ name: 'client-pod', namespace: 'default' });
-    await expect(core.readNamespacedPod({ name: 'client-pod', namespace: 'default' })).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedPod({ name: 'client-pod', namespace: 'default' })).rejects.toMatchObject({
+      code: 404,
+    });
   });
 
   it('creates, patches and deletes nodes', async () => {
-    await core.createNode({ body: { metadata: { name: 'node-a', labels: { zone: 'a' } }, status: { capacity: { cpu: '4', memory: '8Gi', pods: '110' } } } });
+    await core.createNode({
+      body: {
+        metadata: { name: 'node-a', labels: { zone: 'a' } },
+        status: { capacity: { cpu: '4', memory: '8Gi', pods: '110' } },
+      },
+    });
     const nodes = await core.listNode();
     expect(nodes.items.map((n) => n.metadata?.name)).toContain('node-a');
-    const cordoned = await core.patchNode({ name: 'node-a', body: { spec: { unschedulable: true } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch));
+    const cordoned = await core.patchNode(
+      { name: 'node-a', body: { spec: { unschedulable: true } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+    );
     expect(cordoned.spec?.unschedulable).toBe(true);
     await core.deleteNode({ name: 'node-a' });
     expect((await core.listNode()).items.map((n) => n.metadata?.name)).not.toContain('node-a');
@@ -72,18 +91,48 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
       namespace: 'default',
       body: {
         metadata: { name: 'client-deploy' },
-        spec: { replicas: 2, selector: { matchLabels: { app: 'cd' } }, template: { metadata: { labels: { app: 'cd' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'cd' } },
+          template: { metadata: { labels: { app: 'cd' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+        },
       },
     });
-    await until(async () => (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=cd' })).items.length === 2, 'two pods');
-    await apps.patchNamespacedDeployment({ name: 'client-deploy', namespace: 'default', body: [{ op: 'replace', path: '/spec/replicas', value: 4 }] }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch));
-    await until(async () => (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=cd' })).items.length === 4, 'four pods');
+    await until(
+      async () => (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=cd' })).items.length === 2,
+      'two pods',
+    );
+    await apps.patchNamespacedDeployment(
+      { name: 'client-deploy', namespace: 'default', body: [{ op: 'replace', path: '/spec/replicas', value: 4 }] },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+    );
+    await until(
+      async () => (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=cd' })).items.length === 4,
+      'four pods',
+    );
     const deployment = await apps.readNamespacedDeployment({ name: 'client-deploy', namespace: 'default' });
     expect(deployment.spec?.replicas).toBe(4);
-    await until(async () => (await apps.readNamespacedDeployment({ name: 'client-deploy', namespace: 'default' })).status?.replicas === 4, 'status.replicas = 4');
-    await apps.deleteNamespacedDeployment({ name: 'client-deploy', namespace: 'default', propagationPolicy: 'Foreground' });
-    await until(async () => (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=cd' })).items.length === 0, 'pods collected');
-    await until(async () => (await apps.listNamespacedDeployment({ namespace: 'default' })).items.every((d) => d.metadata?.name !== 'client-deploy'), 'deployment gone after its dependents');
+    await until(
+      async () =>
+        (await apps.readNamespacedDeployment({ name: 'client-deploy', namespace: 'default' })).status?.replicas === 4,
+      'status.replicas = 4',
+    );
+    await apps.deleteNamespacedDeployment({
+      name: 'client-deploy',
+      namespace: 'default',
+      propagationPolicy: 'Foreground',
+    });
+    await until(
+      async () => (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=cd' })).items.length === 0,
+      'pods collected',
+    );
+    await until(
+      async () =>
+        (await apps.listNamespacedDeployment({ namespace: 'default' })).items.every(
+          (d) => d.metadata?.name !== 'client-deploy',
+        ),
+      'deployment gone after its dependents',
+    );
   });
 
   it('watches ADDED, MODIFIED and DELETED, and resumes from a resourceVersion', async () => {
@@ -91,9 +140,23 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
     const watch = new k8s.Watch(kc);
     const seen: Event[] = [];
     const start = (await core.listNamespacedPod({ namespace: 'default' })).metadata!.resourceVersion!;
-    const controller = await watch.watch('/api/v1/namespaces/default/pods', { resourceVersion: start, labelSelector: 'w=1' }, (type, obj) => seen.push({ type, name: obj.metadata.name, rv: obj.metadata.resourceVersion }), () => {});
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'watched', labels: { w: '1' } }, spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox' }] } } });
-    await core.patchNamespacedPod({ name: 'watched', namespace: 'default', body: { metadata: { annotations: { a: 'b' } } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    const controller = await watch.watch(
+      '/api/v1/namespaces/default/pods',
+      { resourceVersion: start, labelSelector: 'w=1' },
+      (type, obj) => seen.push({ type, name: obj.metadata.name, rv: obj.metadata.resourceVersion }),
+      () => {},
+    );
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'watched', labels: { w: '1' } },
+        spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox' }] },
+      },
+    });
+    await core.patchNamespacedPod(
+      { name: 'watched', namespace: 'default', body: { metadata: { annotations: { a: 'b' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
     await core.deleteNamespacedPod({ name: 'watched', namespace: 'default' });
     await until(() => seen.length >= 3, 'three watch events');
     controller.abort();
@@ -101,7 +164,12 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
 
     // Resuming after the first event replays exactly the later ones.
     const resumed: Event[] = [];
-    const again = await watch.watch('/api/v1/namespaces/default/pods', { resourceVersion: seen[0].rv, labelSelector: 'w=1' }, (type, obj) => resumed.push({ type, name: obj.metadata.name, rv: obj.metadata.resourceVersion }), () => {});
+    const again = await watch.watch(
+      '/api/v1/namespaces/default/pods',
+      { resourceVersion: seen[0].rv, labelSelector: 'w=1' },
+      (type, obj) => resumed.push({ type, name: obj.metadata.name, rv: obj.metadata.resourceVersion }),
+      () => {},
+    );
     await until(() => resumed.length >= 2, 'the replayed events');
     again.abort();
     expect(resumed.map((e) => e.type)).toEqual(['MODIFIED', 'DELETED']);

@@ -75,7 +75,12 @@ describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
     const wide = await kubectl.run('get', 'pods', '-o', 'wide');
     expect(wide).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES/);
     const json = JSON.parse(await kubectl.run('get', 'pod', 'web', '-o', 'json'));
-    expect(json).toMatchObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } }, status: { phase: 'Pending', qosClass: 'Burstable' } });
+    expect(json).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+      status: { phase: 'Pending', qosClass: 'Burstable' },
+    });
     expect(json.spec.schedulerName).toBe('entroos-scheduler');
     const yaml = await kubectl.run('get', 'pod', 'web', '-o', 'yaml');
     expect(yaml).toMatch(/^apiVersion: v1\nkind: Pod\n/);
@@ -92,16 +97,27 @@ describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
     const path = file('deploy.yaml', DEPLOYMENT(2));
     expect(await kubectl.run('apply', '-f', path)).toBe('deployment.apps/api created\n');
     expect(await kubectl.run('apply', '-f', path)).toBe('deployment.apps/api unchanged\n');
-    expect(await kubectl.run('apply', '-f', file('deploy2.yaml', DEPLOYMENT(2, 'node:23')))).toBe('deployment.apps/api configured\n');
-    expect(JSON.parse(await kubectl.run('get', 'deploy', 'api', '-o', 'json')).spec.template.spec.containers[0].image).toBe('node:23');
+    expect(await kubectl.run('apply', '-f', file('deploy2.yaml', DEPLOYMENT(2, 'node:23')))).toBe(
+      'deployment.apps/api configured\n',
+    );
+    expect(
+      JSON.parse(await kubectl.run('get', 'deploy', 'api', '-o', 'json')).spec.template.spec.containers[0].image,
+    ).toBe('node:23');
     expect(await kubectl.run('scale', 'deployment', 'api', '--replicas=3')).toBe('deployment.apps/api scaled\n');
-    await until(async () => (await kubectl.run('get', 'pods', '-l', 'app=api', '-o', 'name')).trim().split('\n').length === 3, '3 api pods');
+    await until(
+      async () => (await kubectl.run('get', 'pods', '-l', 'app=api', '-o', 'name')).trim().split('\n').length === 3,
+      '3 api pods',
+    );
     const deploys = await kubectl.run('get', 'deployments');
     expect(deploys).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\n/);
     expect(deploys).toMatch(/^api\s+0\/3\s+3\s+0\s+\d+s$/m);
     const rs = await kubectl.run('get', 'rs', '-o', 'json');
     const items = JSON.parse(rs).items;
-    expect(items.find((r: any) => r.spec.replicas === 3).metadata.ownerReferences[0]).toMatchObject({ kind: 'Deployment', name: 'api', controller: true });
+    expect(items.find((r: any) => r.spec.replicas === 3).metadata.ownerReferences[0]).toMatchObject({
+      kind: 'Deployment',
+      name: 'api',
+      controller: true,
+    });
   });
 
   it('sees a change with get -w', async () => {
@@ -118,30 +134,76 @@ describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
 
   it('creates namespaces, deployments, services and configmaps with the typed (protobuf) commands', async () => {
     expect(await kubectl.run('create', 'namespace', 'team')).toBe('namespace/team created\n');
-    expect(await kubectl.run('-n', 'team', 'create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=80')).toBe('deployment.apps/web created\n');
-    expect(await kubectl.run('-n', 'team', 'create', 'service', 'clusterip', 'web', '--tcp=80:8080')).toBe('service/web created\n');
-    expect(await kubectl.run('-n', 'team', 'create', 'configmap', 'cfg', '--from-literal=mode=fast')).toBe('configmap/cfg created\n');
+    expect(
+      await kubectl.run('-n', 'team', 'create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=80'),
+    ).toBe('deployment.apps/web created\n');
+    expect(await kubectl.run('-n', 'team', 'create', 'service', 'clusterip', 'web', '--tcp=80:8080')).toBe(
+      'service/web created\n',
+    );
+    expect(await kubectl.run('-n', 'team', 'create', 'configmap', 'cfg', '--from-literal=mode=fast')).toBe(
+      'configmap/cfg created\n',
+    );
     const deployment = JSON.parse(await kubectl.run('-n', 'team', 'get', 'deployment', 'web', '-o', 'json'));
-    expect(deployment.spec).toMatchObject({ replicas: 2, selector: { matchLabels: { app: 'web' } }, strategy: { type: 'RollingUpdate' } });
-    expect(deployment.spec.template.spec.containers[0]).toMatchObject({ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] });
+    expect(deployment.spec).toMatchObject({
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: { type: 'RollingUpdate' },
+    });
+    expect(deployment.spec.template.spec.containers[0]).toMatchObject({
+      name: 'nginx',
+      image: 'nginx:1.27',
+      ports: [{ containerPort: 80, protocol: 'TCP' }],
+    });
     expect(deployment.spec.template.metadata.creationTimestamp).toBeUndefined();
     const service = JSON.parse(await kubectl.run('-n', 'team', 'get', 'service', 'web', '-o', 'json'));
-    expect(service.spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] });
+    expect(service.spec).toMatchObject({
+      type: 'ClusterIP',
+      selector: { app: 'web' },
+      ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
+    });
     expect(service.spec.clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
-    expect(JSON.parse(await kubectl.run('-n', 'team', 'get', 'configmap', 'cfg', '-o', 'json')).data).toEqual({ mode: 'fast' });
-    await until(async () => (await kubectl.run('-n', 'team', 'get', 'pods', '-o', 'name')).trim().split('\n').length === 2, 'two pods in team');
+    expect(JSON.parse(await kubectl.run('-n', 'team', 'get', 'configmap', 'cfg', '-o', 'json')).data).toEqual({
+      mode: 'fast',
+    });
+    await until(
+      async () => (await kubectl.run('-n', 'team', 'get', 'pods', '-o', 'name')).trim().split('\n').length === 2,
+      'two pods in team',
+    );
     // Deleting the namespace deletes everything in it.
     await kubectl.run('delete', 'namespace', 'team', '--wait=false');
-    await until(async () => (await kubectl.exec('get', 'namespace', 'team')).code !== 0, 'the namespace to be gone', 15_000);
+    await until(
+      async () => (await kubectl.exec('get', 'namespace', 'team')).code !== 0,
+      'the namespace to be gone',
+      15_000,
+    );
     expect((await kubectl.exec('-n', 'team', 'get', 'pods', '-o', 'name')).stdout.trim()).toBe('');
   });
 
   it('creates a PriorityClass that sets the priority of pods naming it', async () => {
-    expect(await kubectl.run('create', 'priorityclass', 'critical', '--value=1000', '--description=very important')).toBe('priorityclass.scheduling.k8s.io/critical created\n');
-    expect(await kubectl.run('get', 'priorityclass', 'critical')).toMatch(/^critical\s+1000\s+false\s+PreemptLowerPriority/m);
-    const pod = JSON.parse(await kubectl.run('run', 'vip', '--image=nginx', '--overrides={"spec":{"priorityClassName":"critical"}}', '-o', 'json', '--dry-run=server'));
+    expect(
+      await kubectl.run('create', 'priorityclass', 'critical', '--value=1000', '--description=very important'),
+    ).toBe('priorityclass.scheduling.k8s.io/critical created\n');
+    expect(await kubectl.run('get', 'priorityclass', 'critical')).toMatch(
+      /^critical\s+1000\s+false\s+PreemptLowerPriority/m,
+    );
+    const pod = JSON.parse(
+      await kubectl.run(
+        'run',
+        'vip',
+        '--image=nginx',
+        '--overrides={"spec":{"priorityClassName":"critical"}}',
+        '-o',
+        'json',
+        '--dry-run=server',
+      ),
+    );
     expect(pod.spec.priority).toBe(1000);
-    const missing = await kubectl.exec('run', 'lost', '--image=nginx', '--overrides={"spec":{"priorityClassName":"nope"}}');
+    const missing = await kubectl.exec(
+      'run',
+      'lost',
+      '--image=nginx',
+      '--overrides={"spec":{"priorityClassName":"nope"}}',
+    );
     expect(missing.stderr).toContain('no PriorityClass with name nope was found');
   });
 
@@ -155,7 +217,11 @@ describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
   });
 
   it('shows validation errors with the field, and deletes', async () => {
-    const bad = await kubectl.exec('create', '-f', file('bad.yaml', POD.replace('name: web', 'name: Bad_Name').replace('cpu: 100m', 'cpu: lots')));
+    const bad = await kubectl.exec(
+      'create',
+      '-f',
+      file('bad.yaml', POD.replace('name: web', 'name: Bad_Name').replace('cpu: 100m', 'cpu: lots')),
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('is invalid');
     expect(bad.stderr).toContain('metadata.name');
@@ -164,7 +230,10 @@ describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
     expect((await kubectl.exec('get', 'pod', 'web')).stderr).toContain('pods "web" not found');
     expect(await kubectl.run('delete', 'deployment', 'api')).toBe('deployment.apps "api" deleted\n');
     // The garbage collector removes the ReplicaSets and their pods.
-    await until(async () => !(await kubectl.run('get', 'pods', '-l', 'app=api', '-o', 'name')).trim(), 'the deployment pods to be collected');
+    await until(
+      async () => !(await kubectl.run('get', 'pods', '-l', 'app=api', '-o', 'name')).trim(),
+      'the deployment pods to be collected',
+    );
     expect((await kubectl.run('get', 'rs', '-o', 'name')).trim()).toBe('');
   });
 });

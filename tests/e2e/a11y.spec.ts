@@ -3,7 +3,20 @@ import { expect, test } from '@playwright/test';
 import { logIn } from './helpers.ts';
 
 // axe-core on every dashboard page (WCAG 2 A/AA rules), in both themes, and the keyboard shortcuts.
-const PAGES = ['/', '/nodes', '/pods', '/deployments', '/deployments/new', '/services', '/namespaces', '/events', '/scheduler', '/proofs', '/settings/tokens', '/settings/users'];
+const PAGES = [
+  '/',
+  '/nodes',
+  '/pods',
+  '/deployments',
+  '/deployments/new',
+  '/services',
+  '/namespaces',
+  '/events',
+  '/scheduler',
+  '/proofs',
+  '/settings/tokens',
+  '/settings/users',
+];
 
 test('dashboard pages have no axe violations in light and dark themes', async ({ page }) => {
   test.setTimeout(120_000);
@@ -22,7 +35,15 @@ test('dashboard pages have no axe violations in light and dark themes', async ({
       }, theme);
       await expect(page.locator('main h1')).toBeVisible();
       const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-      expect(results.violations.map((v) => `${theme} ${path} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      expect(
+        results.violations.map(
+          (v) =>
+            `${theme} ${path} ${v.id}: ${v.help} — ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(', ')}`,
+        ),
+      ).toEqual([]);
     }
   }
 });

@@ -19,7 +19,9 @@ async function logInAs(page: Page, username: string, password: string) {
   await expect(page.getByTestId('current-user')).toContainText(username);
 }
 
-test('create a deployment with the form, watch its pods run, scale it and delete it; invalid input shows the API message', async ({ page }) => {
+test('create a deployment with the form, watch its pods run, scale it and delete it; invalid input shows the API message', async ({
+  page,
+}) => {
   test.setTimeout(90_000);
   await logInAs(page, 'admin', ADMIN_PASSWORD);
   await page.goto(`${server.url}/deployments`);
@@ -59,7 +61,11 @@ test('create a deployment with the form, watch its pods run, scale it and delete
   await expect(page.getByTestId('pods-table').getByRole('link', { name: /^shop-/ })).toHaveCount(3);
   await expect(page.getByTestId('pods-table').getByText('Running')).toHaveCount(3, { timeout: 30_000 });
   // A pod's page tails its log live.
-  await page.getByTestId('pods-table').getByRole('link', { name: /^shop-/ }).first().click();
+  await page
+    .getByTestId('pods-table')
+    .getByRole('link', { name: /^shop-/ })
+    .first()
+    .click();
   await expect(page.getByTestId('pod-logs')).toContainText('starting nginx:1.27-alpine (container shop)');
   await expect(page.getByTestId('pod-logs-state')).toHaveText('Following');
 
@@ -69,7 +75,9 @@ test('create a deployment with the form, watch its pods run, scale it and delete
   await expect(page.getByTestId('deployments-table-empty')).toBeVisible({ timeout: 30_000 });
 });
 
-test('create a pod with a node selector and tolerations; the YAML mode reports parse errors and the API causes', async ({ page }) => {
+test('create a pod with a node selector and tolerations; the YAML mode reports parse errors and the API causes', async ({
+  page,
+}) => {
   await logInAs(page, 'admin', ADMIN_PASSWORD);
   await page.goto(`${server.url}/deployments/new`);
   await page.getByRole('radio', { name: 'Pod' }).click();
@@ -97,7 +105,12 @@ test('create a pod with a node selector and tolerations; the YAML mode reports p
   await manifest.fill('kind: Deployment\nmetadata: [unclosed');
   await page.getByRole('button', { name: 'Create from YAML' }).click();
   await expect(page.getByTestId('form-error')).toContainText('The YAML does not parse (line');
-  await manifest.fill((await manifest.inputValue()).replace('kind: Deployment\nmetadata: [unclosed', 'apiVersion: v1\nkind: Pod\nmetadata: {name: from-yaml}\nspec: {containers: [{name: c, image: busybox:1.36}]}'));
+  await manifest.fill(
+    (await manifest.inputValue()).replace(
+      'kind: Deployment\nmetadata: [unclosed',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: from-yaml}\nspec: {containers: [{name: c, image: busybox:1.36}]}',
+    ),
+  );
   await page.getByRole('button', { name: 'Create from YAML' }).click();
   await expect(page).toHaveURL(/\/pods\/default\/from-yaml$/);
 });
@@ -106,7 +119,11 @@ test('a viewer sees no write actions on deployments', async ({ page }) => {
   const viewer = await userWithToken(server.url, await login(server.url), 'deployviewer', 'viewer');
   await client(server.url, await login(server.url)).post('/apis/apps/v1/namespaces/default/deployments', {
     metadata: { name: 'seen' },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'seen' } }, template: { metadata: { labels: { app: 'seen' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'seen' } },
+      template: { metadata: { labels: { app: 'seen' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+    },
   });
   await logInAs(page, 'deployviewer', viewer.password);
   await page.goto(`${server.url}/deployments`);

@@ -3,11 +3,23 @@ import { logIn } from './helpers.ts';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
 test('the list pages show what the API holds, with empty states', async ({ page, request }) => {
-  const login = await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e lists' } });
+  const login = await request.post('/api/login', {
+    data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e lists' },
+  });
   const { token } = await login.json();
   const created = await request.post('/apis/apps/v1/namespaces/default/deployments', {
     headers: { Authorization: `Bearer ${token}` },
-    data: { metadata: { name: 'listed' }, spec: { replicas: 2, selector: { matchLabels: { app: 'listed' } }, template: { metadata: { labels: { app: 'listed' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } },
+    data: {
+      metadata: { name: 'listed' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'listed' } },
+        template: {
+          metadata: { labels: { app: 'listed' } },
+          spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] },
+        },
+      },
+    },
   });
   expect(created.status()).toBe(201);
 
@@ -23,17 +35,30 @@ test('the list pages show what the API holds, with empty states', async ({ page,
   await expect(page.getByTestId('pods-table').getByText(/^listed-/)).toHaveCount(2);
   await expect(page.getByTestId('pods-table')).toContainText('Pending');
   // The pod page explains why it waits: no nodes have joined this test server.
-  await page.getByTestId('pods-table').getByRole('link', { name: /^listed-/ }).first().click();
+  await page
+    .getByTestId('pods-table')
+    .getByRole('link', { name: /^listed-/ })
+    .first()
+    .click();
   await expect(page.getByRole('heading', { name: /^Pod default\/listed-/ })).toBeVisible();
-  await expect(page.getByTestId('pod-decision')).toContainText('0/0 nodes are available: no nodes have joined the cluster.');
+  await expect(page.getByTestId('pod-decision')).toContainText(
+    '0/0 nodes are available: no nodes have joined the cluster.',
+  );
   await expect(page.getByTestId('pod-events')).toContainText('FailedScheduling');
   await page.goto('/pods');
   await page.getByLabel('Name or node contains').fill('nothing-matches');
   await expect(page.getByTestId('pods-table-empty')).toHaveText('No pods match.');
 
   // Leave the cluster empty for the other tests.
-  await request.delete('/apis/apps/v1/namespaces/default/deployments/listed?propagationPolicy=Foreground', { headers: { Authorization: `Bearer ${token}` } });
+  await request.delete('/apis/apps/v1/namespaces/default/deployments/listed?propagationPolicy=Foreground', {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   await expect
-    .poll(async () => (await (await request.get('/api/v1/pods', { headers: { Authorization: `Bearer ${token}` } })).json()).items.length, { timeout: 10_000 })
+    .poll(
+      async () =>
+        (await (await request.get('/api/v1/pods', { headers: { Authorization: `Bearer ${token}` } })).json()).items
+          .length,
+      { timeout: 10_000 },
+    )
     .toBe(0);
 });

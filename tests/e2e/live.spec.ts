@@ -2,23 +2,32 @@ import { expect, test } from '@playwright/test';
 import { logIn } from './helpers.ts';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
-const pod = (name: string) => ({ metadata: { name, labels: { suite: 'live' } }, spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+const pod = (name: string) => ({
+  metadata: { name, labels: { suite: 'live' } },
+  spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+});
 
 test('the pods page updates live, and catches up after the connection drops', async ({ page, request, context }) => {
-  const { token } = await (await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e live' } })).json();
+  const { token } = await (
+    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e live' } })
+  ).json();
   const headers = { Authorization: `Bearer ${token}` };
   await logIn(page);
   await page.getByRole('link', { name: 'Pods' }).click();
   await expect(page.getByTestId('connection-state')).toHaveText('Live');
   await expect(page.getByTestId('pods-count')).toBeVisible();
 
-  expect((await request.post('/api/v1/namespaces/default/pods', { headers, data: pod('live-one') })).status()).toBe(201);
+  expect((await request.post('/api/v1/namespaces/default/pods', { headers, data: pod('live-one') })).status()).toBe(
+    201,
+  );
   await expect(page.getByTestId('pods-table').getByRole('link', { name: 'live-one' })).toBeVisible();
 
   // Offline: the indicator says so; changes made meanwhile arrive after reconnecting.
   await context.setOffline(true);
   await expect(page.getByTestId('connection-state')).not.toHaveText('Live', { timeout: 15_000 });
-  expect((await request.post('/api/v1/namespaces/default/pods', { headers, data: pod('live-two') })).status()).toBe(201);
+  expect((await request.post('/api/v1/namespaces/default/pods', { headers, data: pod('live-two') })).status()).toBe(
+    201,
+  );
   expect((await request.delete('/api/v1/namespaces/default/pods/live-one', { headers })).status()).toBe(200);
   await context.setOffline(false);
   await expect(page.getByTestId('connection-state')).toHaveText('Live', { timeout: 15_000 });

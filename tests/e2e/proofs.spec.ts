@@ -16,10 +16,21 @@ test('a pod’s placement proof verifies in the browser, and the proofs page bat
   const api = client(server.url, await login(server.url));
   const created = await api.post('/apis/apps/v1/namespaces/default/deployments', {
     metadata: { name: 'zk' },
-    spec: { replicas: 3, selector: { matchLabels: { app: 'zk' } }, template: { metadata: { labels: { app: 'zk' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } } },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'zk' } },
+      template: {
+        metadata: { labels: { app: 'zk' } },
+        spec: {
+          containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+        },
+      },
+    },
   });
   expect(created.status).toBe(201);
-  await expect.poll(async () => (await api.get('/apis/entroos.io/v1/proofs')).body.items.length, { timeout: 60_000 }).toBe(3);
+  await expect
+    .poll(async () => (await api.get('/apis/entroos.io/v1/proofs')).body.items.length, { timeout: 60_000 })
+    .toBe(3);
   const [placement] = (await api.get('/apis/entroos.io/v1/proofs')).body.items;
 
   await page.goto(`${server.url}/login`);
@@ -34,12 +45,17 @@ test('a pod’s placement proof verifies in the browser, and the proofs page bat
   await expect(page.getByTestId('decision-nodes')).toContainText('feasible');
   await expect(page.getByTestId('pod-proof')).toContainText(placement.batch.id);
   await page.getByTestId('pod-proof').getByRole('button', { name: 'Verify in browser' }).click();
-  await expect(page.getByTestId('pod-proof').getByTestId('verify-result')).toContainText(/^Valid: checked in this browser/, { timeout: 30_000 });
+  await expect(page.getByTestId('pod-proof').getByTestId('verify-result')).toContainText(
+    /^Valid: checked in this browser/,
+    { timeout: 30_000 },
+  );
 
   await page.getByRole('link', { name: 'Proofs' }).click();
   await expect(page.getByTestId('proofs-table')).toContainText(`default/${placement.name}`);
   await page.getByRole('button', { name: /^Verify \d+ in browser$/ }).click();
-  await expect(page.getByTestId('batch-result')).toContainText(/(\d+)\/\1 proofs valid, checked in this browser/, { timeout: 30_000 });
+  await expect(page.getByTestId('batch-result')).toContainText(/(\d+)\/\1 proofs valid, checked in this browser/, {
+    timeout: 30_000,
+  });
   await page.getByRole('button', { name: 'Batch-verify on server' }).click();
   await expect(page.getByTestId('batch-result')).toContainText(/Server: \d+ verified, 0 invalid/);
   await expect(page.getByTestId('proofs-table')).toContainText('verified');

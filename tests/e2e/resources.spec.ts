@@ -2,15 +2,45 @@ import { expect, test } from '@playwright/test';
 import { logIn } from './helpers.ts';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
-const pod = (name: string, labels: Record<string, string>) => ({ metadata: { name, labels }, spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox:1.36' }] } });
+const pod = (name: string, labels: Record<string, string>) => ({
+  metadata: { name, labels },
+  spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+});
 
-test('services, namespaces and events pages; pods filtered by phase and labels, and deleted in bulk with a toast', async ({ page, request }) => {
-  const { token } = await (await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e resources' } })).json();
+test('services, namespaces and events pages; pods filtered by phase and labels, and deleted in bulk with a toast', async ({
+  page,
+  request,
+}) => {
+  const { token } = await (
+    await request.post('/api/login', {
+      data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e resources' },
+    })
+  ).json();
   const headers = { Authorization: `Bearer ${token}` };
-  expect((await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: 'shop' } } })).status()).toBe(201);
-  expect((await request.post('/api/v1/namespaces/shop/services', { headers, data: { metadata: { name: 'cart' }, spec: { selector: { app: 'cart' }, ports: [{ port: 80, targetPort: 8080 }] } } })).status()).toBe(201);
-  for (const [name, tier] of [['bulk-a', 'web'], ['bulk-b', 'web'], ['bulk-c', 'db']]) {
-    expect((await request.post('/api/v1/namespaces/shop/pods', { headers, data: pod(name, { suite: 'bulk', tier }) })).status()).toBe(201);
+  expect((await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: 'shop' } } })).status()).toBe(
+    201,
+  );
+  expect(
+    (
+      await request.post('/api/v1/namespaces/shop/services', {
+        headers,
+        data: {
+          metadata: { name: 'cart' },
+          spec: { selector: { app: 'cart' }, ports: [{ port: 80, targetPort: 8080 }] },
+        },
+      })
+    ).status(),
+  ).toBe(201);
+  for (const [name, tier] of [
+    ['bulk-a', 'web'],
+    ['bulk-b', 'web'],
+    ['bulk-c', 'db'],
+  ]) {
+    expect(
+      (
+        await request.post('/api/v1/namespaces/shop/pods', { headers, data: pod(name, { suite: 'bulk', tier }) })
+      ).status(),
+    ).toBe(201);
   }
 
   await logIn(page);
@@ -22,7 +52,14 @@ test('services, namespaces and events pages; pods filtered by phase and labels, 
   await page.getByRole('link', { name: 'Events' }).click();
   await expect(page.getByTestId('events-count')).toBeVisible();
   // Live: an event recorded now shows up, newest first, and the type filter applies.
-  const event = { metadata: { name: 'e2e-live-event' }, involvedObject: { kind: 'Pod', name: 'bulk-a', namespace: 'shop' }, reason: 'E2ELive', message: 'recorded by the e2e test', type: 'Warning', lastTimestamp: new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  const event = {
+    metadata: { name: 'e2e-live-event' },
+    involvedObject: { kind: 'Pod', name: 'bulk-a', namespace: 'shop' },
+    reason: 'E2ELive',
+    message: 'recorded by the e2e test',
+    type: 'Warning',
+    lastTimestamp: new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
   expect((await request.post('/api/v1/namespaces/shop/events', { headers, data: event })).status()).toBe(201);
   await expect(page.getByTestId('events-table').locator('tbody tr').first()).toContainText('E2ELive');
   await page.getByLabel('Type').selectOption('Normal');

@@ -12,9 +12,17 @@ test('an admin changes a score weight on the scheduler page; a viewer can only l
   await page.getByRole('button', { name: 'Save weights' }).click();
   await expect(page.getByTestId('scheduler-save')).toContainText('Saved');
   // The server now schedules with it.
-  const { token } = await (await request.post('/api/login', { data: { username: 'admin', password: 'admin-test-password', tokenName: 'e2e scheduler' } })).json();
-  const config = await (await request.get('/apis/entroos.io/v1/scheduler/config', { headers: { Authorization: `Bearer ${token}` } })).json();
-  expect(config.profiles.find((p: any) => p.name === profile).scores.find((s: any) => s.name === plugin).weight).toBe(7);
+  const { token } = await (
+    await request.post('/api/login', {
+      data: { username: 'admin', password: 'admin-test-password', tokenName: 'e2e scheduler' },
+    })
+  ).json();
+  const config = await (
+    await request.get('/apis/entroos.io/v1/scheduler/config', { headers: { Authorization: `Bearer ${token}` } })
+  ).json();
+  expect(config.profiles.find((p: any) => p.name === profile).scores.find((s: any) => s.name === plugin).weight).toBe(
+    7,
+  );
   await request.delete('/apis/entroos.io/v1/scheduler/config', { headers: { Authorization: `Bearer ${token}` } });
 
   await page.context().clearCookies();

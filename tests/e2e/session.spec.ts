@@ -24,7 +24,9 @@ test('an idle session ends with a message saying why; activity keeps it alive', 
 
   // Idle: the dashboard sends the user to the login page and says why.
   await expect(page).toHaveURL(/\/login\?reason=idle/, { timeout: 15_000 });
-  await expect(page.getByText('You were logged out after 4 seconds without activity. Log in again to continue.')).toBeVisible();
+  await expect(
+    page.getByText('You were logged out after 4 seconds without activity. Log in again to continue.'),
+  ).toBeVisible();
   // The server agrees: the session cookie no longer opens the dashboard.
   await page.goto(`${server.url}/pods`);
   await expect(page).toHaveURL(/\/login/);

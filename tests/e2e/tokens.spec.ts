@@ -42,7 +42,10 @@ test('a viewer sees no way to create or revoke tokens', async ({ page }) => {
 test('the settings page downloads a kubeconfig with a working token', async ({ page, request }) => {
   await logIn(page);
   await page.goto('/settings/tokens');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('kubeconfig-download').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('kubeconfig-download').click(),
+  ]);
   expect(download.suggestedFilename()).toBe('entroos-kubeconfig.yaml');
   const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString());
   expect(text).toMatch(/server: "https:\/\/127\.0\.0\.1:\d+"/);

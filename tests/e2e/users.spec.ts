@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { logIn } from './helpers.ts';
 
-test('an admin creates a user, changes their role and disables them; a bad password shows the API message', async ({ page }) => {
+test('an admin creates a user, changes their role and disables them; a bad password shows the API message', async ({
+  page,
+}) => {
   await logIn(page);
   await page.getByRole('link', { name: 'Users' }).click();
   await page.getByLabel('Username').fill('casey');

@@ -9,8 +9,16 @@ export interface ApiResponse<T = any> {
 
 /** A small HTTP client for tests: JSON in and out, with an optional bearer token. */
 export function client(baseUrl: string, token?: string) {
-  const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> => {
-    const init: RequestInit = { method, headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers } };
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> => {
+    const init: RequestInit = {
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+    };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['Content-Type'] ??= 'application/json';
@@ -27,7 +35,8 @@ export function client(baseUrl: string, token?: string) {
   };
   return {
     get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body, headers),
     patch: <T = any>(path: string, body?: unknown) => call<T>('PATCH', path, body),
     put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body),
     delete: <T = any>(path: string) => call<T>('DELETE', path),
@@ -42,7 +51,12 @@ export async function login(baseUrl: string, username = 'admin', password = ADMI
 }
 
 /** Creates a user as admin and returns an API token for them (issued by the admin). */
-export async function userWithToken(baseUrl: string, adminToken: string, username: string, role: 'viewer' | 'operator' | 'admin') {
+export async function userWithToken(
+  baseUrl: string,
+  adminToken: string,
+  username: string,
+  role: 'viewer' | 'operator' | 'admin',
+) {
   const admin = client(baseUrl, adminToken);
   const created = await admin.post('/apis/entroos.io/v1/users', { username, password: `${username}-password`, role });
   if (created.status !== 201) throw new Error(`creating ${username} failed: ${created.status} ${created.text}`);

@@ -17,7 +17,9 @@ export interface Kubectl {
 
 export function requireKubectl() {
   if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error('kubectl is required for the compatibility tests: install it (apt-get install -y kubectl) — .ci/run does this');
+    throw new Error(
+      'kubectl is required for the compatibility tests: install it (apt-get install -y kubectl) — .ci/run does this',
+    );
   }
 }
 
@@ -25,7 +27,11 @@ export function requireKubectl() {
 export async function kubectlFor(server: TestServer, user = 'admin', password = ADMIN_PASSWORD): Promise<Kubectl> {
   requireKubectl();
   const home = mkdtempSync(join(tmpdir(), 'entroos-kubectl-'));
-  const config = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/kubeconfig.ts', '--server', server.url, '--user', user, '--password', password], { cwd: ROOT, encoding: 'utf8' });
+  const config = spawnSync(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['scripts/kubeconfig.ts', '--server', server.url, '--user', user, '--password', password],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   if (config.status !== 0) throw new Error(`kubeconfig failed: ${config.stderr}`);
   const kubeconfig = join(home, 'kubeconfig');
   writeFileSync(kubeconfig, config.stdout);
@@ -33,7 +39,11 @@ export async function kubectlFor(server: TestServer, user = 'admin', password = 
   const exec = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile('kubectl', args, { env, timeout: 30_000, maxBuffer: 10 * 1024 * 1024 }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1 : 0, stdout, stderr }),
+        resolve({
+          code: err ? (((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1) : 0,
+          stdout,
+          stderr,
+        }),
       ),
     );
   return {
@@ -65,7 +75,8 @@ export async function until<T>(check: () => T | Promise<T>, what: string, timeou
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

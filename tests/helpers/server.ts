@@ -48,7 +48,11 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   // One process (node with tsx's loader), not the tsx wrapper: a SIGKILL must kill the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    cwd: ROOT,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -3,7 +3,14 @@ import { decodeChanges, type ChangesMessage, type ChangesMeta, type SubscribeAck
 
 /** A socket.io client as the dashboard uses it, authenticated with a bearer token. */
 export function connectSocket(url: string, token?: string, options: { ca?: string } = {}): Socket {
-  return io(url, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true, ...(options.ca ? { ca: options.ca } : {}) });
+  return io(url, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: false,
+    forceNew: true,
+    ...(options.ca ? { ca: options.ca } : {}),
+  });
 }
 
 export function connected(socket: Socket): Promise<void> {
@@ -18,7 +25,8 @@ export function subscribe(socket: Socket, request: Record<string, unknown>): Pro
   return socket.timeout(5_000).emitWithAck('subscribe', request);
 }
 
-export const decode = (meta: ChangesMeta, payload: ArrayBuffer | Uint8Array): ChangesMessage => decodeChanges(meta, payload);
+export const decode = (meta: ChangesMeta, payload: ArrayBuffer | Uint8Array): ChangesMessage =>
+  decodeChanges(meta, payload);
 
 /**
  * What a client holds: objects by namespace/name from a list, kept current

@@ -41,14 +41,21 @@ describe('public endpoints', () => {
   it('/version looks like Kubernetes', async () => {
     const res = await client(server.url).get('/version');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ major: '1', minor: expect.any(String), gitVersion: expect.stringMatching(/^v1\.\d+\.\d+/) });
+    expect(res.body).toMatchObject({
+      major: '1',
+      minor: expect.any(String),
+      gitVersion: expect.stringMatching(/^v1\.\d+\.\d+/),
+    });
   });
 });
 
 describe('authentication', () => {
-  it.each([WHOAMI, TOKENS, '/api/v1/pods', '/apis/apps/v1/deployments', '/metrics'])('anonymous %s → 401 Status', async (path) => {
-    expectStatus(await client(server.url).get(path), 401, 'Unauthorized');
-  });
+  it.each([WHOAMI, TOKENS, '/api/v1/pods', '/apis/apps/v1/deployments', '/metrics'])(
+    'anonymous %s → 401 Status',
+    async (path) => {
+      expectStatus(await client(server.url).get(path), 401, 'Unauthorized');
+    },
+  );
 
   it('rejects an unknown token and a malformed Authorization header', async () => {
     const unknown = await client(server.url, 'eos_not-a-real-token').get(WHOAMI);
@@ -95,8 +102,16 @@ describe('authentication', () => {
   });
 
   it('logs in with a password through /api/login, and refuses a wrong one', async () => {
-    expectStatus(await client(server.url).post('/api/login', { username: 'admin', password: 'wrong-password' }), 401, 'Unauthorized');
-    expectStatus(await client(server.url).post('/api/login', { username: 'vera', password: viewer.password }), 403, 'Forbidden');
+    expectStatus(
+      await client(server.url).post('/api/login', { username: 'admin', password: 'wrong-password' }),
+      401,
+      'Unauthorized',
+    );
+    expectStatus(
+      await client(server.url).post('/api/login', { username: 'vera', password: viewer.password }),
+      403,
+      'Forbidden',
+    );
     const ok = await client(server.url).post('/api/login', { username: 'admin', password: ADMIN_PASSWORD });
     expect(ok.status).toBe(201);
   });
@@ -104,7 +119,8 @@ describe('authentication', () => {
   it('rate-limits failed logins per account: the right password is refused too once locked', async () => {
     await userWithToken(server.url, adminToken, 'lockme', 'operator');
     const anon = client(server.url);
-    for (let i = 0; i < 5; i++) expect((await anon.post('/api/login', { username: 'lockme', password: `nope-${i}` })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await anon.post('/api/login', { username: 'lockme', password: `nope-${i}` })).status).toBe(401);
     const locked = await anon.post('/api/login', { username: 'lockme', password: 'lockme-password' });
     expectStatus(locked, 429, 'TooManyRequests');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -127,7 +143,9 @@ describe('authorization', () => {
     const mine = await op.get(TOKENS);
     expect(mine.status).toBe(200);
     expect(mine.body.items.every((t: { username: string }) => t.username === 'otto')).toBe(true);
-    const adminTokens = (await client(server.url, adminToken).get(TOKENS)).body.items.filter((t: { username: string }) => t.username === 'admin');
+    const adminTokens = (await client(server.url, adminToken).get(TOKENS)).body.items.filter(
+      (t: { username: string }) => t.username === 'admin',
+    );
     expectStatus(await op.delete(`${TOKENS}/${adminTokens[0].id}`), 404, 'NotFound');
     expectStatus(await op.post(TOKENS, { name: 'for-vera', username: 'vera' }), 403, 'Forbidden');
     expectStatus(await op.get(USERS), 403, 'Forbidden');
@@ -137,7 +155,9 @@ describe('authorization', () => {
     expectStatus(await client(server.url, viewer.token).get('/metrics'), 403, 'Forbidden');
     const res = await client(server.url, adminToken).get('/metrics');
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/entroos_http_requests_total\{method="GET",route="\/apis\/entroos.io\/v1\/whoami",code="200"\} \d+/);
+    expect(res.text).toMatch(
+      /entroos_http_requests_total\{method="GET",route="\/apis\/entroos.io\/v1\/whoami",code="200"\} \d+/,
+    );
     expect(res.text).toMatch(/entroos_http_request_duration_seconds_bucket/);
     expect(res.text).toMatch(/entroos_process_cpu_seconds_total/);
   });
@@ -151,26 +171,47 @@ describe('bad input', () => {
   });
 
   it('an invalid object → 422 Invalid naming each field', async () => {
-    const res = await client(server.url, adminToken).post(USERS, { username: 'Not OK', password: 'short', role: 'root' });
+    const res = await client(server.url, adminToken).post(USERS, {
+      username: 'Not OK',
+      password: 'short',
+      role: 'root',
+    });
     expectStatus(res, 422, 'Invalid');
-    expect(res.body.details.causes.map((c: { field: string }) => c.field).sort()).toEqual(['password', 'role', 'username']);
+    expect(res.body.details.causes.map((c: { field: string }) => c.field).sort()).toEqual([
+      'password',
+      'role',
+      'username',
+    ]);
   });
 
   it('a duplicate user → 409 AlreadyExists and the original is untouched', async () => {
     const admin = client(server.url, adminToken);
-    expectStatus(await admin.post(USERS, { username: 'vera', password: 'other-password', role: 'admin' }), 409, 'AlreadyExists');
-    expect((await client(server.url).post('/api/login', { username: 'vera', password: 'other-password' })).status).toBe(401);
+    expectStatus(
+      await admin.post(USERS, { username: 'vera', password: 'other-password', role: 'admin' }),
+      409,
+      'AlreadyExists',
+    );
+    expect((await client(server.url).post('/api/login', { username: 'vera', password: 'other-password' })).status).toBe(
+      401,
+    );
     const users = await admin.get(USERS);
     expect(users.body.items.find((u: { username: string }) => u.username === 'vera').role).toBe('viewer');
   });
 
   it('a body over 3 MiB → 413', async () => {
-    expectStatus(await client(server.url, operator.token).post(TOKENS, { name: 'x'.repeat(3 * 1024 * 1024 + 10) }), 413, 'RequestEntityTooLarge');
+    expectStatus(
+      await client(server.url, operator.token).post(TOKENS, { name: 'x'.repeat(3 * 1024 * 1024 + 10) }),
+      413,
+      'RequestEntityTooLarge',
+    );
   });
 
-  it.each(['/api/v1/nothing-here', '/apis/unknown.group/v1/things', '/apis/entroos.io/v1/nothing'])('unknown route %s → 404 Status', async (path) => {
-    expectStatus(await client(server.url, viewer.token).get(path), 404, 'NotFound');
-  });
+  it.each(['/api/v1/nothing-here', '/apis/unknown.group/v1/things', '/apis/entroos.io/v1/nothing'])(
+    'unknown route %s → 404 Status',
+    async (path) => {
+      expectStatus(await client(server.url, viewer.token).get(path), 404, 'NotFound');
+    },
+  );
 
   it('no error response leaks a stack trace or internals', () => {
     expect(seen.length).toBeGreaterThan(20);
@@ -179,7 +220,8 @@ describe('bad input', () => {
 });
 
 describe('sockets', () => {
-  const open = (auth?: { token: string }) => connect(server.url, { path: '/socket.io', transports: ['websocket'], auth, reconnection: false, timeout: 5000 });
+  const open = (auth?: { token: string }) =>
+    connect(server.url, { path: '/socket.io', transports: ['websocket'], auth, reconnection: false, timeout: 5000 });
 
   it('refuses an unauthenticated socket', async () => {
     const socket = open();
@@ -190,7 +232,9 @@ describe('sockets', () => {
 
   it('refuses a bad token and accepts a good one', async () => {
     const bad = open({ token: 'eos_nope' });
-    expect((await new Promise<Error>((resolve) => bad.on('connect_error', resolve))).message).toMatch(/invalid, expired or revoked/);
+    expect((await new Promise<Error>((resolve) => bad.on('connect_error', resolve))).message).toMatch(
+      /invalid, expired or revoked/,
+    );
     bad.close();
     const good = open({ token: viewer.token });
     const hello = await new Promise<{ user: string; role: string }>((resolve, reject) => {

@@ -12,7 +12,10 @@ import type { ChangesMeta } from '@/lib/router/protocol.ts';
 // (REDIS_URL overrides 127.0.0.1:6379; a missing Redis fails the test).
 const REDIS_URL = process.env.ENTROOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PODS = '/api/v1/namespaces/default/pods';
-const pod = (name: string) => ({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } });
+const pod = (name: string) => ({
+  metadata: { name },
+  spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
+});
 
 describe('several instances behind one database and Redis', () => {
   let db: TestDatabase;
@@ -20,7 +23,13 @@ describe('several instances behind one database and Redis', () => {
   let b: TestServer;
   beforeAll(async () => {
     db = await createPostgresDatabase();
-    const env = { DATABASE_URL: db.url, REDIS_URL, ENTROOS_LEADER_LEASE_SECONDS: '2', ENTROOS_NODES: '2', ENTROOS_NODE_GRACE_SECONDS: '4' };
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      ENTROOS_LEADER_LEASE_SECONDS: '2',
+      ENTROOS_NODES: '2',
+      ENTROOS_NODE_GRACE_SECONDS: '4',
+    };
     a = await startServer({ env });
     b = await startServer({ env });
   }, 90_000);
@@ -30,24 +39,57 @@ describe('several instances behind one database and Redis', () => {
     await db?.drop();
   });
 
-  it('a standalone agent pointed at the follower opens its tunnel to the leader: its pod\'s logs work through either instance', async () => {
+  it("a standalone agent pointed at the follower opens its tunnel to the leader: its pod's logs work through either instance", async () => {
     const token = await login(a.url);
     const viaA = client(a.url, token);
     const viaB = client(b.url, token);
-    const agent = spawn(process.execPath, [join(ROOT, 'bin/nko.mjs'), '--server', b.url, '--token', token, '--nodes', '1', '--prefix', 'far', '--lease-seconds', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } });
+    const agent = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'bin/nko.mjs'),
+        '--server',
+        b.url,
+        '--token',
+        token,
+        '--nodes',
+        '1',
+        '--prefix',
+        'far',
+        '--lease-seconds',
+        '1',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } },
+    );
     let output = '';
     agent.stdout!.on('data', (d) => (output += d));
     agent.stderr!.on('data', (d) => (output += d));
     try {
-      const node = await until(async () => ((await viaA.get('/api/v1/nodes')).body.items as any[]).find((n) => n.metadata.name.startsWith('far-') && n.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True')?.metadata.name as string | undefined, 'the agent\'s node to be Ready', 20_000);
+      const node = await until(
+        async () =>
+          ((await viaA.get('/api/v1/nodes')).body.items as any[]).find(
+            (n) =>
+              n.metadata.name.startsWith('far-') &&
+              n.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True',
+          )?.metadata.name as string | undefined,
+        "the agent's node to be Ready",
+        20_000,
+      );
       const created = await viaB.post(PODS, { ...pod('on-far'), spec: { ...pod('on-far').spec, nodeName: node } });
       expect(created.status).toBe(201);
-      await until(async () => (await viaA.get(`${PODS}/on-far`)).body.status?.phase === 'Running', 'the pod to run on the agent\'s node', 20_000);
+      await until(
+        async () => (await viaA.get(`${PODS}/on-far`)).body.status?.phase === 'Running',
+        "the pod to run on the agent's node",
+        20_000,
+      );
       for (const via of [viaA, viaB]) {
-        const logs = await until(async () => {
-          const r = await via.get(`${PODS}/on-far/log`);
-          return r.status === 200 ? r.text : undefined;
-        }, 'the leader to reach the agent over its tunnel', 10_000);
+        const logs = await until(
+          async () => {
+            const r = await via.get(`${PODS}/on-far/log`);
+            return r.status === 200 ? r.text : undefined;
+          },
+          'the leader to reach the agent over its tunnel',
+          10_000,
+        );
         expect(logs).toContain('starting nginx:1.27 (container c)');
       }
       expect(output).toContain('opening the tunnel to the leader');
@@ -99,7 +141,11 @@ describe('several instances behind one database and Redis', () => {
     );
     expect(afterFailover!.status).toBe(201);
     expect(Date.now() - killedAt).toBeLessThan(15_000);
-    await until(async () => (await viaB.get(`${PODS}/after-failover`)).body.spec?.nodeName, 'the new leader to schedule the pod', 15_000);
+    await until(
+      async () => (await viaB.get(`${PODS}/after-failover`)).body.spec?.nodeName,
+      'the new leader to schedule the pod',
+      15_000,
+    );
     await until(() => seen.get('after-failover'), 'the socket on B to keep receiving after the failover');
     const metrics = await viaB.get('/metrics');
     expect(metrics.status).toBe(200);

@@ -13,7 +13,9 @@ let token: string;
 const agents: ChildProcess[] = [];
 
 function nko(args: string[]) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/nko.mjs'), '--server', server.url, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/nko.mjs'), '--server', server.url, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -21,7 +23,8 @@ function nko(args: string[]) {
   return { child, output: () => output };
 }
 
-const podsOf = async (app: string) => (await api.get(`/api/v1/namespaces/default/pods?labelSelector=app%3D${app}`)).body.items as any[];
+const podsOf = async (app: string) =>
+  (await api.get(`/api/v1/namespaces/default/pods?labelSelector=app%3D${app}`)).body.items as any[];
 
 beforeAll(async () => {
   server = await startServer({ env: { ENTROOS_NODE_GRACE_SECONDS: '2' } });
@@ -45,8 +48,28 @@ describe('standalone nko', () => {
   });
 
   it('joins with its nodes, runs pods, and when killed its pods move to another agent', async () => {
-    const first = nko(['--token', token, '--nodes', '2', '--profile', 'edge', '--prefix', 'edge-a', '--lease-seconds', '1']);
-    await until(async () => (await api.get('/api/v1/nodes')).body.items.filter((n: any) => n.metadata.name.startsWith('edge-a-') && n.status.conditions.find((c: any) => c.type === 'Ready')?.status === 'True').length === 2, 'two Ready nodes', 20_000);
+    const first = nko([
+      '--token',
+      token,
+      '--nodes',
+      '2',
+      '--profile',
+      'edge',
+      '--prefix',
+      'edge-a',
+      '--lease-seconds',
+      '1',
+    ]);
+    await until(
+      async () =>
+        (await api.get('/api/v1/nodes')).body.items.filter(
+          (n: any) =>
+            n.metadata.name.startsWith('edge-a-') &&
+            n.status.conditions.find((c: any) => c.type === 'Ready')?.status === 'True',
+        ).length === 2,
+      'two Ready nodes',
+      20_000,
+    );
     await api.post('/apis/apps/v1/namespaces/default/deployments', {
       metadata: { name: 'roamer' },
       spec: {
@@ -54,34 +77,77 @@ describe('standalone nko', () => {
         selector: { matchLabels: { app: 'roamer' } },
         template: {
           metadata: { labels: { app: 'roamer' } },
-          spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }], tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1 }] },
+          spec: {
+            containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+            tolerations: [
+              { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1 },
+            ],
+          },
         },
       },
     });
-    await until(async () => (await podsOf('roamer')).filter((p) => p.status.phase === 'Running' && p.spec.nodeName.startsWith('edge-a-')).length === 2, 'two pods running on edge-a', 20_000);
+    await until(
+      async () =>
+        (await podsOf('roamer')).filter((p) => p.status.phase === 'Running' && p.spec.nodeName.startsWith('edge-a-'))
+          .length === 2,
+      'two pods running on edge-a',
+      20_000,
+    );
 
     // Logs and usage come from the agent's process, over the tunnel it opened.
     const pod = (await podsOf('roamer'))[0];
-    const logs = await until(async () => {
-      const r = await api.get(`/api/v1/namespaces/default/pods/${pod.metadata.name}/log`);
-      return r.status === 200 ? r.text : undefined;
-    }, 'the agent to answer a log request', 10_000);
+    const logs = await until(
+      async () => {
+        const r = await api.get(`/api/v1/namespaces/default/pods/${pod.metadata.name}/log`);
+        return r.status === 200 ? r.text : undefined;
+      },
+      'the agent to answer a log request',
+      10_000,
+    );
     expect(logs).toContain('starting nginx:1.27 (container c)');
-    const nodeMetrics = await until(async () => {
-      const r = await api.get(`/apis/metrics.k8s.io/v1beta1/nodes/${pod.spec.nodeName}`);
-      return r.status === 200 ? r.body : undefined;
-    }, 'node metrics from the agent', 10_000);
+    const nodeMetrics = await until(
+      async () => {
+        const r = await api.get(`/apis/metrics.k8s.io/v1beta1/nodes/${pod.spec.nodeName}`);
+        return r.status === 200 ? r.body : undefined;
+      },
+      'node metrics from the agent',
+      10_000,
+    );
     expect(nodeMetrics.usage.cpu).toMatch(/^\d+n$/);
-    const podMetrics = (await api.get(`/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/${pod.metadata.name}`)).body;
+    const podMetrics = (await api.get(`/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/${pod.metadata.name}`))
+      .body;
     expect(podMetrics.containers).toEqual([{ name: 'c', usage: { cpu: '50000000n', memory: '65536Ki' } }]);
 
     first.child.kill('SIGKILL');
-    await until(async () => (await api.get('/api/v1/nodes/edge-a-1')).body.status.conditions.find((c: any) => c.type === 'Ready').status === 'Unknown', 'edge-a-1 to turn Unknown', 15_000);
-    const second = nko(['--token', token, '--nodes', '2', '--profile', 'mixed', '--prefix', 'rescue', '--lease-seconds', '1']);
-    await until(async () => {
-      const pods = await podsOf('roamer');
-      return pods.length === 2 && pods.every((p) => p.spec.nodeName?.startsWith('rescue-') && p.status.phase === 'Running');
-    }, 'the pods to run on the rescue agent', 30_000);
+    await until(
+      async () =>
+        (await api.get('/api/v1/nodes/edge-a-1')).body.status.conditions.find((c: any) => c.type === 'Ready').status ===
+        'Unknown',
+      'edge-a-1 to turn Unknown',
+      15_000,
+    );
+    const second = nko([
+      '--token',
+      token,
+      '--nodes',
+      '2',
+      '--profile',
+      'mixed',
+      '--prefix',
+      'rescue',
+      '--lease-seconds',
+      '1',
+    ]);
+    await until(
+      async () => {
+        const pods = await podsOf('roamer');
+        return (
+          pods.length === 2 && pods.every((p) => p.spec.nodeName?.startsWith('rescue-') && p.status.phase === 'Running')
+        );
+      },
+      'the pods to run on the rescue agent',
+      30_000,
+    );
     expect(second.output()).toContain('running 2 mixed node(s) rescue-1…rescue-2');
   });
 });

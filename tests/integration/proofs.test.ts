@@ -25,13 +25,26 @@ describe('placement proofs', () => {
     const api = client(server.url, token);
     const created = await api.post(DEPLOYMENTS, {
       metadata: { name: 'proved' },
-      spec: { replicas: 5, selector: { matchLabels: { app: 'proved' } }, template: { metadata: { labels: { app: 'proved' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } } },
+      spec: {
+        replicas: 5,
+        selector: { matchLabels: { app: 'proved' } },
+        template: {
+          metadata: { labels: { app: 'proved' } },
+          spec: {
+            containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+          },
+        },
+      },
     });
     expect(created.status).toBe(201);
-    const list = await until(async () => {
-      const res = await api.get(`${PROOFS}?namespace=default`);
-      return res.body.items?.length === 5 ? res.body : undefined;
-    }, 'a proof for each of the 5 bindings', 60_000);
+    const list = await until(
+      async () => {
+        const res = await api.get(`${PROOFS}?namespace=default`);
+        return res.body.items?.length === 5 ? res.body : undefined;
+      },
+      'a proof for each of the 5 bindings',
+      60_000,
+    );
     const pods = (await api.get('/api/v1/namespaces/default/pods')).body.items;
     for (const item of list.items) {
       const pod = pods.find((p: any) => p.metadata.name === item.name);
@@ -52,7 +65,13 @@ describe('placement proofs', () => {
     const viewer = await userWithToken(server.url, token, 'proofviewer', 'viewer');
     const asViewer = client(server.url, viewer.token);
     expect((await asViewer.get(PROOFS)).status).toBe(200);
-    expect((await asViewer.post(`${PROOFS}/verify`, { proofs: [{ circuit: one.body.circuit, proof: one.body.proof, publicSignals: one.body.publicSignals }] })).body).toMatchObject({ valid: true, results: [true] });
+    expect(
+      (
+        await asViewer.post(`${PROOFS}/verify`, {
+          proofs: [{ circuit: one.body.circuit, proof: one.body.proof, publicSignals: one.body.publicSignals }],
+        })
+      ).body,
+    ).toMatchObject({ valid: true, results: [true] });
 
     // Offline: export, verify with the CLI, tamper, verify again.
     const exported = await api.get(`${PROOFS}/export`);
@@ -74,11 +93,26 @@ describe('placement proofs', () => {
 
   it('answers malformed verify requests with a 400 naming the problem', async () => {
     const api = client(server.url, token);
-    const proof = { pi_a: ['1', '2', '1'], pi_b: [['1', '2'], ['3', '4'], ['1', '0']], pi_c: ['1', '2', '1'], protocol: 'groth16' };
+    const proof = {
+      pi_a: ['1', '2', '1'],
+      pi_b: [
+        ['1', '2'],
+        ['3', '4'],
+        ['1', '0'],
+      ],
+      pi_c: ['1', '2', '1'],
+      protocol: 'groth16',
+    };
     const cases: [unknown, RegExp][] = [
       [{ proofs: [{ circuit: 'nope', proof, publicSignals: [] }] }, /proofs\[0\]\.circuit: unknown circuit "nope"/],
-      [{ proofs: [{ circuit: 'placement', proof, publicSignals: ['1', '2'] }] }, /proofs\[0\]: publicSignals has 2 values; this circuit's key expects 5/],
-      [{ proofs: [{ circuit: 'placement', proof: { pi_a: 'x' }, publicSignals: ['1', '2', '3', '4', '5'] }] }, /proofs\[0\]: proof\.pi_a must be an array of 3 decimal strings/],
+      [
+        { proofs: [{ circuit: 'placement', proof, publicSignals: ['1', '2'] }] },
+        /proofs\[0\]: publicSignals has 2 values; this circuit's key expects 5/,
+      ],
+      [
+        { proofs: [{ circuit: 'placement', proof: { pi_a: 'x' }, publicSignals: ['1', '2', '3', '4', '5'] }] },
+        /proofs\[0\]: proof\.pi_a must be an array of 3 decimal strings/,
+      ],
       [{ ids: ['no-such-proof'] }, /proof "no-such-proof" not found/],
     ];
     for (const [body, message] of cases) {
@@ -88,7 +122,9 @@ describe('placement proofs', () => {
       expect(res.body.message).toMatch(message);
     }
     // A well-formed but false proof is "false", never an error and never true.
-    const res = await api.post(`${PROOFS}/verify`, { proofs: [{ circuit: 'placement', proof, publicSignals: ['1', '2', '3', '4', '5'] }] });
+    const res = await api.post(`${PROOFS}/verify`, {
+      proofs: [{ circuit: 'placement', proof, publicSignals: ['1', '2', '3', '4', '5'] }],
+    });
     expect(res.body).toMatchObject({ valid: false, results: [false] });
   });
 
@@ -101,6 +137,8 @@ describe('placement proofs', () => {
     writeFileSync(wasm, bytes);
     const failed = await startServer({ env: { ENTROOS_ZK_DIR: dir }, expectExit: true });
     expect(await failed.stop()).toBe(1);
-    expect(failed.output()).toMatch(/placement_batch\.wasm does not match its checksum in manifest\.json.*restore it from git or rebuild with `npm run circuits:build`/);
+    expect(failed.output()).toMatch(
+      /placement_batch\.wasm does not match its checksum in manifest\.json.*restore it from git or rebuild with `npm run circuits:build`/,
+    );
   });
 });

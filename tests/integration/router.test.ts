@@ -16,7 +16,14 @@ describe('socket router', () => {
   let server: TestServer;
   let token: string;
   beforeAll(async () => {
-    server = await startServer({ env: { ENTROOS_WATCH_HISTORY: '600', ENTROOS_SOCKET_COALESCE_MS: '20', ENTROOS_RATE_LIMIT_QPS: '10000', ENTROOS_RATE_LIMIT_BURST: '10000' } });
+    server = await startServer({
+      env: {
+        ENTROOS_WATCH_HISTORY: '600',
+        ENTROOS_SOCKET_COALESCE_MS: '20',
+        ENTROOS_RATE_LIMIT_QPS: '10000',
+        ENTROOS_RATE_LIMIT_BURST: '10000',
+      },
+    });
     token = await login(server.url);
   });
   afterAll(async () => {
@@ -32,7 +39,9 @@ describe('socket router', () => {
   });
 
   it('serves sockets over TLS (wss) on the same port, verified against the cluster CA', async () => {
-    const { kubernetes } = (await client(server.url).post('/api/login', { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'wss' })).body;
+    const { kubernetes } = (
+      await client(server.url).post('/api/login', { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'wss' })
+    ).body;
     const ca = Buffer.from(kubernetes.certificateAuthorityData, 'base64').toString('utf8');
     expect(ca).toContain('BEGIN CERTIFICATE');
     const socket = connectSocket(`https://localhost:${server.port}`, token, { ca });
@@ -46,9 +55,18 @@ describe('socket router', () => {
     const viewer = await userWithToken(server.url, token, 'sockviewer', 'viewer');
     const socket = connectSocket(server.url, viewer.token);
     await connected(socket);
-    expect(await subscribe(socket, { id: 'a' })).toMatchObject({ ok: false, error: { code: 400, message: expect.stringMatching(/resource/) } });
-    expect(await subscribe(socket, { id: 'b', resource: 'secrets' })).toMatchObject({ ok: false, error: { code: 404, message: expect.stringContaining('unknown resource "secrets"') } });
-    expect(await subscribe(socket, { id: 'c', resource: 'pods', labelSelector: 'a in (' })).toMatchObject({ ok: false, error: { code: 400, message: expect.stringContaining('labelSelector') } });
+    expect(await subscribe(socket, { id: 'a' })).toMatchObject({
+      ok: false,
+      error: { code: 400, message: expect.stringMatching(/resource/) },
+    });
+    expect(await subscribe(socket, { id: 'b', resource: 'secrets' })).toMatchObject({
+      ok: false,
+      error: { code: 404, message: expect.stringContaining('unknown resource "secrets"') },
+    });
+    expect(await subscribe(socket, { id: 'c', resource: 'pods', labelSelector: 'a in (' })).toMatchObject({
+      ok: false,
+      error: { code: 400, message: expect.stringContaining('labelSelector') },
+    });
     expect(await subscribe(socket, { id: 'd', stream: 'platform', topics: ['leader.changed'] })).toMatchObject({
       ok: false,
       error: { code: 403, message: 'user "sockviewer" (role viewer) cannot subscribe to leader.changed events' },
@@ -56,7 +74,9 @@ describe('socket router', () => {
     // Still usable: a viewer may watch pods.
     const ok = await subscribe(socket, { id: 'e', resource: 'pods', namespace: 'default' });
     expect(ok.ok).toBe(true);
-    const got = new Promise<string>((resolve) => socket.on('changes', (meta: ChangesMeta, p: Buffer) => resolve(decode(meta, p).changes[0].object.metadata.name)));
+    const got = new Promise<string>((resolve) =>
+      socket.on('changes', (meta: ChangesMeta, p: Buffer) => resolve(decode(meta, p).changes[0].object.metadata.name)),
+    );
     expect((await admin.post(PODS, pod('seen-by-viewer'))).status).toBe(201);
     expect(await got).toBe('seen-by-viewer');
     expect(await subscribe(socket, { id: 'e', resource: 'pods' })).toMatchObject({ ok: false, error: { code: 409 } });
@@ -66,13 +86,22 @@ describe('socket router', () => {
 
   it('a client that drops during 500 changes resumes from its last version and ends with exactly the server state', async () => {
     const admin = client(server.url, token);
-    for (let i = 0; i < 20; i++) expect((await admin.post(PODS, pod(`resume-${i}`, { suite: 'resume' }))).status).toBe(201);
+    for (let i = 0; i < 20; i++)
+      expect((await admin.post(PODS, pod(`resume-${i}`, { suite: 'resume' }))).status).toBe(201);
     const list = (await admin.get(`${PODS}?labelSelector=suite%3Dresume`)).body;
     const mirror = new Mirror(list);
     let socket = connectSocket(server.url, token);
     mirror.attach(socket, 'pods');
     await connected(socket);
-    expect(await subscribe(socket, { id: 'pods', resource: 'pods', namespace: 'default', labelSelector: 'suite=resume', resourceVersion: mirror.resourceVersion })).toMatchObject({ ok: true });
+    expect(
+      await subscribe(socket, {
+        id: 'pods',
+        resource: 'pods',
+        namespace: 'default',
+        labelSelector: 'suite=resume',
+        resourceVersion: mirror.resourceVersion,
+      }),
+    ).toMatchObject({ ok: true });
 
     // 500 changes: updates, deletions and creations, the socket dropping a third of the way in.
     const exists = new Set(Array.from({ length: 20 }, (_, i) => i));
@@ -105,10 +134,25 @@ describe('socket router', () => {
     socket = connectSocket(server.url, token);
     mirror.attach(socket, 'pods');
     await connected(socket);
-    expect(await subscribe(socket, { id: 'pods', resource: 'pods', namespace: 'default', labelSelector: 'suite=resume', resourceVersion: mirror.resourceVersion })).toMatchObject({ ok: true });
+    expect(
+      await subscribe(socket, {
+        id: 'pods',
+        resource: 'pods',
+        namespace: 'default',
+        labelSelector: 'suite=resume',
+        resourceVersion: mirror.resourceVersion,
+      }),
+    ).toMatchObject({ ok: true });
     const truth = (await admin.get(`${PODS}?labelSelector=suite%3Dresume`)).body;
-    const expected = new Map<string, string>(truth.items.map((p: any) => [`default/${p.metadata.name}`, p.metadata.resourceVersion]));
-    await until(() => mirror.objects.size === expected.size && [...expected].every(([k, rv]) => mirror.objects.get(k)?.metadata.resourceVersion === rv), 'the resumed client to match the server');
+    const expected = new Map<string, string>(
+      truth.items.map((p: any) => [`default/${p.metadata.name}`, p.metadata.resourceVersion]),
+    );
+    await until(
+      () =>
+        mirror.objects.size === expected.size &&
+        [...expected].every(([k, rv]) => mirror.objects.get(k)?.metadata.resourceVersion === rv),
+      'the resumed client to match the server',
+    );
     socket.close();
   });
 
@@ -122,14 +166,19 @@ describe('socket router', () => {
     const socket = connectSocket(server.url, token);
     await connected(socket);
     const ack = await subscribe(socket, { id: 'old', resource: 'pods', resourceVersion: before });
-    expect(ack).toMatchObject({ ok: false, error: { code: 410, reason: 'Expired', message: expect.stringContaining('list again') } });
+    expect(ack).toMatchObject({
+      ok: false,
+      error: { code: 410, reason: 'Expired', message: expect.stringContaining('list again') },
+    });
     socket.close();
   });
 
   it('delivers platform events and counts sockets on /metrics', async () => {
     const socket = connectSocket(server.url, token);
     await connected(socket);
-    expect(await subscribe(socket, { id: 'decisions', stream: 'platform', topics: ['scheduling.decision'] })).toMatchObject({ ok: true });
+    expect(
+      await subscribe(socket, { id: 'decisions', stream: 'platform', topics: ['scheduling.decision'] }),
+    ).toMatchObject({ ok: true });
     const metrics = await client(server.url, token).get('/metrics');
     expect(metrics.text).toMatch(/entroos_router_sockets [1-9]/);
     expect(metrics.text).toContain('entroos_router_fanout_latency_seconds_bucket');
@@ -146,7 +195,9 @@ describe('socket router', () => {
     // An oversized message gets a reason too.
     const big = connectSocket(server.url, token);
     await connected(big);
-    const tooLarge = new Promise<string>((resolve) => big.on('bye', ({ reason }: { reason: string }) => resolve(reason)));
+    const tooLarge = new Promise<string>((resolve) =>
+      big.on('bye', ({ reason }: { reason: string }) => resolve(reason)),
+    );
     big.emit('subscribe', { id: 'x', resource: 'pods', labelSelector: 'a'.repeat(50_000) });
     expect(await tooLarge).toMatch(/message too large: \d+ bytes; at most 16384 bytes/);
     const other = connectSocket(server.url, token);

@@ -7,20 +7,33 @@ import { client, login } from '../helpers/api.ts';
 
 describe('start-up', () => {
   it.each([
-    [{ PORT: 'eighty' }, 'EntroOS: invalid configuration: PORT must be a whole number between 0 and 65535 (got "eighty")'],
+    [
+      { PORT: 'eighty' },
+      'EntroOS: invalid configuration: PORT must be a whole number between 0 and 65535 (got "eighty")',
+    ],
     [{ DATABASE_URL: 'mysql://localhost/x' }, 'EntroOS: invalid configuration: DATABASE_URL must be a SQLite URL'],
-    [{ ENTROOS_RATE_LIMIT_QPS: '-1' }, 'EntroOS: invalid configuration: ENTROOS_RATE_LIMIT_QPS must be a positive number'],
+    [
+      { ENTROOS_RATE_LIMIT_QPS: '-1' },
+      'EntroOS: invalid configuration: ENTROOS_RATE_LIMIT_QPS must be a positive number',
+    ],
   ])('stops on an invalid setting %o with one clear line', async (env, message) => {
     const server = await startServer({ env, expectExit: true });
     expect(await server.stop()).toBe(1);
-    const lines = server.output().trim().split('\n').filter((l) => l.startsWith('EntroOS:'));
+    const lines = server
+      .output()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('EntroOS:'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(message);
     expect(server.output()).not.toMatch(/\n\s+at /);
   });
 
   it('stops with a clear message when the database cannot be opened', async () => {
-    const server = await startServer({ env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' }, expectExit: true });
+    const server = await startServer({
+      env: { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' },
+      expectExit: true,
+    });
     expect(await server.stop()).toBe(1);
     expect(server.output()).toMatch(/EntroOS: cannot open the database at postgresql:\/\/nobody@127.0.0.1:1\/none/);
   });
@@ -28,7 +41,10 @@ describe('start-up', () => {
   it('reads settings from entroos.config.json named by ENTROOS_CONFIG', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'entroos-cfg-'));
     writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ logLevel: 'nonsense' }));
-    const server = await startServer({ env: { ENTROOS_CONFIG: join(dir, 'cfg.json'), LOG_LEVEL: undefined }, expectExit: true });
+    const server = await startServer({
+      env: { ENTROOS_CONFIG: join(dir, 'cfg.json'), LOG_LEVEL: undefined },
+      expectExit: true,
+    });
     expect(await server.stop()).toBe(1);
     expect(server.output()).toContain('"logLevel" in the config file must be one of');
   });

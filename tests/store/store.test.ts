@@ -33,12 +33,18 @@ describe.each(PROVIDERS)('store on $name', ({ name, create }) => {
     const dir = mkdtempSync(join(tmpdir(), 'entroos-migrations-'));
     cpSync(migrationsDir(store.provider), dir, { recursive: true });
     appendFileSync(join(dir, '0001_init.sql'), '\n-- edited\n');
-    await expect(openStore(database.url, { migrationsDir: dir })).rejects.toThrow(/0001_init.sql was changed after it was applied/);
+    await expect(openStore(database.url, { migrationsDir: dir })).rejects.toThrow(
+      /0001_init.sql was changed after it was applied/,
+    );
   });
 
   it('creates, finds and updates users; usernames are unique', async () => {
     const user = await store.users.create({ username: `u-${name}`, passwordHash: 'h', role: 'viewer' });
-    expect(await store.users.getByUsername(`u-${name}`)).toMatchObject({ id: user.id, role: 'viewer', disabled: false });
+    expect(await store.users.getByUsername(`u-${name}`)).toMatchObject({
+      id: user.id,
+      role: 'viewer',
+      disabled: false,
+    });
     const updated = await store.users.update(user.id, { role: 'operator', disabled: true });
     expect(updated).toMatchObject({ role: 'operator', disabled: true });
     await expect(store.users.create({ username: `u-${name}`, passwordHash: 'h', role: 'viewer' })).rejects.toThrow();
@@ -47,7 +53,13 @@ describe.each(PROVIDERS)('store on $name', ({ name, create }) => {
 
   it('stores tokens by hash, lists them without secrets, and revokes them', async () => {
     const user = await store.users.create({ username: `t-${name}`, passwordHash: 'h', role: 'operator' });
-    const token = await store.tokens.create({ userId: user.id, name: 'ci', secretHash: `hash-${name}`, prefix: 'eos_abc', expiresAt: null });
+    const token = await store.tokens.create({
+      userId: user.id,
+      name: 'ci',
+      secretHash: `hash-${name}`,
+      prefix: 'eos_abc',
+      expiresAt: null,
+    });
     expect(token.user.username).toBe(`t-${name}`);
     expect(await store.tokens.getBySecretHash(`hash-${name}`)).toMatchObject({ id: token.id, revokedAt: null });
     const listed = await store.tokens.list({ userId: user.id });

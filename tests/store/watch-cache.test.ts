@@ -4,7 +4,10 @@ import type { ObjectBatch } from '@/lib/store/objects.ts';
 import { openStore } from '@/lib/store/index.ts';
 import { createSqliteDatabase } from '../helpers/databases.ts';
 
-const obj = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({ metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '' }, ...extra });
+const obj = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
+  metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '' },
+  ...extra,
+});
 
 function memoryCache(options: { historySize?: number; fail?: () => boolean } = {}) {
   const batches: ObjectBatch[] = [];
@@ -95,10 +98,20 @@ describe('WatchCache', () => {
 describe('list order', () => {
   it('lists by namespace then name, before and after adds, modifications and deletes', async () => {
     const { cache } = memoryCache();
-    const names = (ns?: string) => cache.list('pods', ns).items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
-    const pod = (namespace: string, name: string, extra = {}): KubeObject => ({ metadata: { namespace, name, uid: `${namespace}-${name}`, resourceVersion: '' }, ...extra });
+    const names = (ns?: string) =>
+      cache.list('pods', ns).items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    const pod = (namespace: string, name: string, extra = {}): KubeObject => ({
+      metadata: { namespace, name, uid: `${namespace}-${name}`, resourceVersion: '' },
+      ...extra,
+    });
     const write = (ns: string, name: string, object: KubeObject | null) => cache.write('pods', ns, name, object).done;
-    for (const [ns, n] of [['b', 'pod-10'], ['a', 'pod-2'], ['b', 'pod-1'], ['a', 'pod-10']]) await write(ns, n, pod(ns, n));
+    for (const [ns, n] of [
+      ['b', 'pod-10'],
+      ['a', 'pod-2'],
+      ['b', 'pod-1'],
+      ['a', 'pod-10'],
+    ])
+      await write(ns, n, pod(ns, n));
     expect(names()).toEqual(['a/pod-10', 'a/pod-2', 'b/pod-1', 'b/pod-10']);
     await write('a', 'pod-2', pod('a', 'pod-2', { spec: { changed: true } }));
     expect(names()).toEqual(['a/pod-10', 'a/pod-2', 'b/pod-1', 'b/pod-10']);

@@ -43,11 +43,13 @@ describe('schema source', () => {
       'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
       'io.k8s.apimachinery.pkg.runtime.RawExtension',
       'io.k8s.apimachinery.pkg.version.Info',
-    ]) expect(schemas[name], name).toBeDefined();
+    ])
+      expect(schemas[name], name).toBeDefined();
     // Groups outside the served set are not carried.
     expect(schemas['io.k8s.api.storage.v1.StorageClass']).toBeUndefined();
-    expect(schemas['io.k8s.api.core.v1.Pod'].properties?.spec.$ref)
-      .toBe('#/components/schemas/io.k8s.api.core.v1.PodSpec');
+    expect(schemas['io.k8s.api.core.v1.Pod'].properties?.spec.$ref).toBe(
+      '#/components/schemas/io.k8s.api.core.v1.PodSpec',
+    );
   });
 });
 
@@ -55,15 +57,19 @@ describe('kinds', () => {
   it('finds kinds by group, version and kind', () => {
     expect(definitionName('', 'v1', 'Pod')).toBe('io.k8s.api.core.v1.Pod');
     expect(definitionName('apps', 'v1', 'Deployment')).toBe('io.k8s.api.apps.v1.Deployment');
-    expect(definitionName('autoscaling', 'v1', 'HorizontalPodAutoscaler'))
-      .toBe('io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler');
-    expect(definitionName('autoscaling', 'v2', 'HorizontalPodAutoscaler'))
-      .toBe('io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler');
-    expect(definitionName('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition'))
-      .toBe('io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition');
+    expect(definitionName('autoscaling', 'v1', 'HorizontalPodAutoscaler')).toBe(
+      'io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler',
+    );
+    expect(definitionName('autoscaling', 'v2', 'HorizontalPodAutoscaler')).toBe(
+      'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler',
+    );
+    expect(definitionName('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition')).toBe(
+      'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
+    );
     expect(definitionName('apps', 'v1', 'DeleteOptions')).toBe('io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions');
-    expect(kindSchema('apps', 'v1', 'Deployment')?.['x-kubernetes-group-version-kind'])
-      .toEqual([{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
+    expect(kindSchema('apps', 'v1', 'Deployment')?.['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'apps', kind: 'Deployment', version: 'v1' },
+    ]);
   });
 
   it('returns undefined for kinds it does not serve', () => {
@@ -125,13 +131,19 @@ describe('listStrategy', () => {
 
   it('merges pod containers by name', () => {
     expect(listStrategy(field(podSpec, 'containers'))).toEqual({
-      listType: 'map', mergeKey: 'name', mapKeys: ['name'], patchStrategy: ['merge'],
+      listType: 'map',
+      mergeKey: 'name',
+      mapKeys: ['name'],
+      patchStrategy: ['merge'],
     });
   });
 
   it('keys container ports by containerPort and protocol for apply, containerPort for patch', () => {
     expect(listStrategy(field(container, 'ports'))).toEqual({
-      listType: 'map', mergeKey: 'containerPort', mapKeys: ['containerPort', 'protocol'], patchStrategy: ['merge'],
+      listType: 'map',
+      mergeKey: 'containerPort',
+      mapKeys: ['containerPort', 'protocol'],
+      patchStrategy: ['merge'],
     });
   });
 
@@ -186,12 +198,14 @@ describe('generated types', () => {
         template: {
           metadata: { labels: { app: 'web' } },
           spec: {
-            containers: [{
-              name: 'web',
-              image: 'nginx:1.27',
-              ports: [{ containerPort: 80, protocol: 'TCP' }],
-              resources: { limits: { cpu: '500m', memory: 128 * 1024 * 1024 } },
-            }],
+            containers: [
+              {
+                name: 'web',
+                image: 'nginx:1.27',
+                ports: [{ containerPort: 80, protocol: 'TCP' }],
+                resources: { limits: { cpu: '500m', memory: 128 * 1024 * 1024 } },
+              },
+            ],
           },
         },
       },

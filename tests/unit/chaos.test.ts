@@ -11,9 +11,15 @@ function fleetRecorder(nodes = 8) {
   const fleet = {
     nodeNames: () => Array.from({ length: nodes }, (_, i) => `n${i}`),
     runs: (n: string) => !down.has(n),
-    runningContainers: () => [{ namespace: 'default', pod: 'a', container: 'c' }, { namespace: 'default', pod: 'b', container: 'c' }],
+    runningContainers: () => [
+      { namespace: 'default', pod: 'a', container: 'c' },
+      { namespace: 'default', pod: 'b', container: 'c' },
+    ],
     failContainer: (ns: string, pod: string, c: string, how: string) => (calls.push(`${how} ${ns}/${pod}/${c}`), true),
-    setHeartbeats: (n: string, on: boolean) => (on ? down.delete(n) : down.add(n), calls.push(`${on ? 'restore' : 'kill'} ${n}`)),
+    setHeartbeats: (n: string, on: boolean) => (
+      on ? down.delete(n) : down.add(n),
+      calls.push(`${on ? 'restore' : 'kill'} ${n}`)
+    ),
     setPartitioned: (n: string, on: boolean) => calls.push(`${on ? 'partition' : 'heal'} ${n}`),
     setPullBandwidth: (n: string, bps: number | undefined) => calls.push(`${bps ? 'slow' : 'fast'} ${n}`),
   };
@@ -43,7 +49,11 @@ describe('chaos mode', () => {
     expect(a.calls.length).toBeGreaterThan(20); // ~60 arrivals a minute
     expect(b.calls).toEqual(a.calls);
     expect(c.calls).not.toEqual(a.calls);
-    expect(a.status).toMatchObject({ running: true, injected: expect.any(Number), spec: { seed: 7, ratePerMinute: 60 } });
+    expect(a.status).toMatchObject({
+      running: true,
+      injected: expect.any(Number),
+      spec: { seed: 7, ratePerMinute: 60 },
+    });
     expect(a.status.recent[0]).toMatchObject({ fault: expect.any(String), target: expect.any(String) });
   });
 
@@ -51,7 +61,15 @@ describe('chaos mode', () => {
     vi.useFakeTimers();
     const { fleet, calls } = fleetRecorder(8);
     const monkey = new ChaosMonkey(fleet, new EventBus(), pino({ level: 'silent' }), 1);
-    monkey.start(chaosSpecSchema.parse({ seed: 3, ratePerMinute: 600, faults: ['kill-node'], faultSeconds: 1, maxNodeFraction: 0.25 }));
+    monkey.start(
+      chaosSpecSchema.parse({
+        seed: 3,
+        ratePerMinute: 600,
+        faults: ['kill-node'],
+        faultSeconds: 1,
+        maxNodeFraction: 0.25,
+      }),
+    );
     vi.advanceTimersByTime(500);
     const killed = calls.filter((c) => c.startsWith('kill')).length;
     expect(killed).toBeLessThanOrEqual(2); // 25 % of 8 nodes at once
@@ -64,8 +82,12 @@ describe('chaos mode', () => {
   });
 
   it('refuses a spec a person got wrong, saying which field', () => {
-    expect(chaosSpecSchema.safeParse({ ratePerMinute: 0 }).error?.issues[0].message).toBe('ratePerMinute must be above 0');
-    expect(chaosSpecSchema.safeParse({ ratePerMinute: 5, faults: ['meteor'] }).error?.issues[0].message).toContain('each fault must be one of kill-node');
+    expect(chaosSpecSchema.safeParse({ ratePerMinute: 0 }).error?.issues[0].message).toBe(
+      'ratePerMinute must be above 0',
+    );
+    expect(chaosSpecSchema.safeParse({ ratePerMinute: 5, faults: ['meteor'] }).error?.issues[0].message).toContain(
+      'each fault must be one of kill-node',
+    );
     expect(chaosSpecSchema.safeParse({ ratePerMinute: 5, extra: 1 }).success).toBe(false);
   });
 });

@@ -16,14 +16,17 @@ describe('loadConfig', () => {
   });
 
   it('reads environment variables and coerces numbers', () => {
-    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgresql://u@h:5432/db', ENTROOS_RATE_LIMIT_QPS: '2.5' }, emptyDir());
+    const config = loadConfig(
+      { PORT: '8080', DATABASE_URL: 'postgresql://u@h:5432/db', ENTROOS_RATE_LIMIT_QPS: '2.5' },
+      emptyDir(),
+    );
     expect(config.port).toBe(8080);
     expect(config.databaseUrl).toBe('postgresql://u@h:5432/db');
     expect(config.rateLimitQps).toBe(2.5);
   });
 
   it.each([
-    [{ PORT: "abc" }, /PORT must be a whole number between 0 and 65535 \(got "abc"\)/],
+    [{ PORT: 'abc' }, /PORT must be a whole number between 0 and 65535 \(got "abc"\)/],
     [{ PORT: '70000' }, /PORT must be at most 65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a SQLite URL .* or a PostgreSQL URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of "fatal"/],
@@ -59,13 +62,28 @@ describe('loadConfig', () => {
     const dir = emptyDir();
     const scheduler = { defaultProfile: 'tight', profiles: [{ name: 'tight', scores: [{ name: 'Pack', weight: 1 }] }] };
     writeFileSync(join(dir, 'entroos.config.json'), JSON.stringify({ scheduler }));
-    expect(loadConfig({}, dir).scheduler).toMatchObject({ defaultProfile: 'tight', cpuWeight: 0.5, profiles: [{ name: 'tight', percentageOfNodesToScore: 0 }] });
-    writeFileSync(join(dir, 'entroos.config.json'), JSON.stringify({ scheduler: { ...scheduler, profiles: [{ name: 'tight', scores: [{ name: 'Pack', weight: -1 }] }] } }));
-    expect(() => loadConfig({}, dir)).toThrow(/"scheduler" in the config file \(at profiles\.0\.scores\.0\.weight\) must be/);
-    expect(() => loadConfig({ ENTROOS_SCHEDULER_CONFIG: '{nope' }, emptyDir())).toThrow(/ENTROOS_SCHEDULER_CONFIG must be JSON/);
+    expect(loadConfig({}, dir).scheduler).toMatchObject({
+      defaultProfile: 'tight',
+      cpuWeight: 0.5,
+      profiles: [{ name: 'tight', percentageOfNodesToScore: 0 }],
+    });
+    writeFileSync(
+      join(dir, 'entroos.config.json'),
+      JSON.stringify({
+        scheduler: { ...scheduler, profiles: [{ name: 'tight', scores: [{ name: 'Pack', weight: -1 }] }] },
+      }),
+    );
+    expect(() => loadConfig({}, dir)).toThrow(
+      /"scheduler" in the config file \(at profiles\.0\.scores\.0\.weight\) must be/,
+    );
+    expect(() => loadConfig({ ENTROOS_SCHEDULER_CONFIG: '{nope' }, emptyDir())).toThrow(
+      /ENTROOS_SCHEDULER_CONFIG must be JSON/,
+    );
   });
 
   it('fails when ENTROOS_CONFIG names a missing file', () => {
-    expect(() => loadConfig({ ENTROOS_CONFIG: 'missing.json' }, emptyDir())).toThrow(/ENTROOS_CONFIG: file .*missing.json does not exist/);
+    expect(() => loadConfig({ ENTROOS_CONFIG: 'missing.json' }, emptyDir())).toThrow(
+      /ENTROOS_CONFIG: file .*missing.json does not exist/,
+    );
   });
 });

@@ -28,7 +28,17 @@ const scheduled = (i: number): DecisionDetail => ({
 describe('DecisionLog', () => {
   it('gives back a kept summary exactly as recorded (without the per-node detail), by pod or uid, newest first', () => {
     const log = new DecisionLog(3, 0);
-    const unschedulable: DecisionDetail = { ...scheduled(9), node: undefined, result: 'Unschedulable', message: '0/8 nodes are available: 8 Insufficient cpu.', feasible: 0, top: [], entropyAfter: undefined, filterReasons: {}, nominatedNode: 'node-2' };
+    const unschedulable: DecisionDetail = {
+      ...scheduled(9),
+      node: undefined,
+      result: 'Unschedulable',
+      message: '0/8 nodes are available: 8 Insufficient cpu.',
+      feasible: 0,
+      top: [],
+      entropyAfter: undefined,
+      filterReasons: {},
+      nominatedNode: 'node-2',
+    };
     delete unschedulable.node;
     delete unschedulable.entropyAfter;
     for (const d of [scheduled(1), scheduled(2), unschedulable]) log.record(d);

@@ -5,9 +5,14 @@ import { EventRecorder } from '@/lib/apiserver/events.ts';
 import { typeByKey } from '@/lib/apimachinery/registry.ts';
 
 async function setup(budget: { qps: number; burst: number }) {
-  const api = new ObjectApi(new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 100, persist: async () => {} }));
+  const api = new ObjectApi(
+    new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 100, persist: async () => {} }),
+  );
   await api.create(typeByKey('namespaces'), undefined, { metadata: { name: 'default' } });
-  const pod = await api.create(typeByKey('pods'), 'default', { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+  const pod = await api.create(typeByKey('pods'), 'default', {
+    metadata: { name: 'p' },
+    spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  });
   return { api, pod, recorder: new EventRecorder(api, () => {}, budget) };
 }
 

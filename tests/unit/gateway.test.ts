@@ -60,7 +60,10 @@ describe('parseJsonBody', () => {
   it('names the fields in Status causes', async () => {
     const err = (await parseJsonBody(json('{"count":"x"}'), schema, 'widgets').catch((e) => e)) as ApiError;
     expect(err.toStatus().details?.causes?.map((c) => c.field)).toEqual(['name', 'count']);
-    expect(err.toStatus().details?.causes?.[0]).toMatchObject({ reason: 'FieldValueRequired', message: 'Required value' });
+    expect(err.toStatus().details?.causes?.[0]).toMatchObject({
+      reason: 'FieldValueRequired',
+      message: 'Required value',
+    });
   });
 
   it('rejects bodies over the limit and non-JSON content types', async () => {
@@ -118,7 +121,8 @@ describe('sessions', () => {
 
 describe('splitStatements', () => {
   it('splits Prisma migration SQL and drops comments', () => {
-    const sql = '-- CreateTable\nCREATE TABLE "A" (\n  "id" TEXT\n);\n\n-- CreateIndex\nCREATE INDEX "i" ON "A"("id");\n';
+    const sql =
+      '-- CreateTable\nCREATE TABLE "A" (\n  "id" TEXT\n);\n\n-- CreateIndex\nCREATE INDEX "i" ON "A"("id");\n';
     expect(splitStatements(sql)).toEqual(['CREATE TABLE "A" (\n  "id" TEXT\n)', 'CREATE INDEX "i" ON "A"("id")']);
   });
 });

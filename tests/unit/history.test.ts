@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterHistory, HISTORY_FIELDS, mergeSample, type Sample } from '../../lib/history/series.ts';
 
-const sample = (t: number, value: number): Sample => ({ t, ...Object.fromEntries(HISTORY_FIELDS.map((f) => [f, value])) }) as Sample;
+const sample = (t: number, value: number): Sample =>
+  ({ t, ...Object.fromEntries(HISTORY_FIELDS.map((f) => [f, value])) }) as Sample;
 
 describe('cluster history series', () => {
   it('averages the samples of one step and starts a new point for the next', () => {
@@ -42,7 +43,14 @@ describe('per-node usage history', () => {
   it('keeps the last 90 samples per node, oldest first, and forgets removed nodes', async () => {
     const { NodeUsageHistory } = await import('../../lib/history/node-series.ts');
     const h = new NodeUsageHistory();
-    for (let i = 0; i < 100; i++) h.add(i * 10_000, new Map([['a', { cpuMilli: i, memoryBytes: i * 1024 }], ...(i < 50 ? [['b', { cpuMilli: 1, memoryBytes: 1 }] as const] : [])]));
+    for (let i = 0; i < 100; i++)
+      h.add(
+        i * 10_000,
+        new Map([
+          ['a', { cpuMilli: i, memoryBytes: i * 1024 }],
+          ...(i < 50 ? [['b', { cpuMilli: 1, memoryBytes: 1 }] as const] : []),
+        ]),
+      );
     const a = h.points('a');
     expect(a).toHaveLength(90);
     expect(a[0]).toEqual({ t: 100_000, cpuUsed: 10, memUsed: 10_240 });

@@ -33,14 +33,24 @@ describe('label selectors', () => {
   });
 
   it('matches matchLabels and matchExpressions objects', () => {
-    const sel = selectorFromObject({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }, { key: 'x', operator: 'DoesNotExist' }] });
+    const sel = selectorFromObject({
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'env', operator: 'In', values: ['prod'] },
+        { key: 'x', operator: 'DoesNotExist' },
+      ],
+    });
     expect(sel(labels)).toBe(true);
     expect(sel({ app: 'web', env: 'dev' })).toBe(false);
   });
 });
 
 describe('field selectors', () => {
-  const pod = { metadata: { name: 'a', namespace: 'default', uid: 'u', resourceVersion: '1' }, spec: { nodeName: 'n1' }, status: { phase: 'Running' } };
+  const pod = {
+    metadata: { name: 'a', namespace: 'default', uid: 'u', resourceVersion: '1' },
+    spec: { nodeName: 'n1' },
+    status: { phase: 'Running' },
+  };
   it('supports metadata and pod fields, and rejects unknown fields', () => {
     expect(fieldSelector('pods', 'spec.nodeName=n1,status.phase!=Pending')(pod)).toBe(true);
     expect(fieldSelector('pods', 'metadata.name=b')(pod)).toBe(false);
@@ -51,22 +61,51 @@ describe('field selectors', () => {
 
 describe('patches', () => {
   it('applies a JSON merge patch (null deletes)', () => {
-    expect(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: [1] })).toEqual({ a: 1, b: { d: 3, e: 4 }, f: [1] });
+    expect(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: [1] })).toEqual({
+      a: 1,
+      b: { d: 3, e: 4 },
+      f: [1],
+    });
   });
 
   it('applies JSON patch operations and reports a bad path as Invalid', () => {
     const doc = { spec: { replicas: 1, list: [1, 2] } };
-    expect(jsonPatch(doc, [{ op: 'replace', path: '/spec/replicas', value: 3 }, { op: 'add', path: '/spec/list/-', value: 9 }, { op: 'remove', path: '/spec/list/0' }])).toEqual({ spec: { replicas: 3, list: [2, 9] } });
+    expect(
+      jsonPatch(doc, [
+        { op: 'replace', path: '/spec/replicas', value: 3 },
+        { op: 'add', path: '/spec/list/-', value: 9 },
+        { op: 'remove', path: '/spec/list/0' },
+      ]),
+    ).toEqual({ spec: { replicas: 3, list: [2, 9] } });
     expect(() => jsonPatch(doc, [{ op: 'replace', path: '/spec/missing/x', value: 1 }])).toThrow(/does not exist/);
     expect(() => jsonPatch(doc, { op: 'add' })).toThrow(/must be an array/);
   });
 
   it('merges containers by name in a strategic merge patch and honours $patch: delete', () => {
-    const pod = { spec: { containers: [{ name: 'a', image: 'x:1' }, { name: 'b', image: 'y:1' }] }, metadata: { finalizers: ['f1'] } };
-    const patch = { spec: { containers: [{ name: 'b', image: 'y:2' }, { name: 'a', $patch: 'delete' }] }, metadata: { finalizers: ['f2'] } };
+    const pod = {
+      spec: {
+        containers: [
+          { name: 'a', image: 'x:1' },
+          { name: 'b', image: 'y:1' },
+        ],
+      },
+      metadata: { finalizers: ['f1'] },
+    };
+    const patch = {
+      spec: {
+        containers: [
+          { name: 'b', image: 'y:2' },
+          { name: 'a', $patch: 'delete' },
+        ],
+      },
+      metadata: { finalizers: ['f2'] },
+    };
     const patched = strategicMergePatch(pod, patch, kindSchema('', 'v1', 'Pod'));
     // Like upstream, items new to a merged list come before the ones the object already had.
-    expect(patched).toEqual({ spec: { containers: [{ name: 'b', image: 'y:2' }] }, metadata: { finalizers: ['f2', 'f1'] } });
+    expect(patched).toEqual({
+      spec: { containers: [{ name: 'b', image: 'y:2' }] },
+      metadata: { finalizers: ['f2', 'f1'] },
+    });
   });
 });
 
@@ -95,25 +134,69 @@ describe('printing', () => {
 
   it('derives the pod STATUS column from container states', () => {
     expect(podStatus({ metadata: {}, status: { phase: 'Pending' } })).toBe('Pending');
-    expect(podStatus({ metadata: {}, status: { phase: 'Running', containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } })).toBe('CrashLoopBackOff');
+    expect(
+      podStatus({
+        metadata: {},
+        status: {
+          phase: 'Running',
+          containerStatuses: [
+            {
+              name: 'c',
+              image: 'i',
+              imageID: '',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'CrashLoopBackOff' } },
+            },
+          ],
+        },
+      }),
+    ).toBe('CrashLoopBackOff');
     expect(podStatus({ metadata: { deletionTimestamp: 'x' }, status: { phase: 'Running' } })).toBe('Terminating');
   });
 });
 
 describe('validation and defaults', () => {
   it('names each invalid field', () => {
-    const causes = validateObject('Pod', { metadata: { name: 'Bad_Name', namespace: 'default', labels: { ok: 'no spaces allowed' } }, spec: { containers: [{ name: 'c' }, { name: 'c', image: 'x', resources: { requests: { cpu: 'lots' } } }] } }, true);
-    expect(causes.map((c) => c.field)).toEqual(['metadata.name', 'metadata.labels.ok', 'spec.containers[0].image', 'spec.containers[1].name', 'spec.containers[1].resources.requests.cpu']);
+    const causes = validateObject(
+      'Pod',
+      {
+        metadata: { name: 'Bad_Name', namespace: 'default', labels: { ok: 'no spaces allowed' } },
+        spec: { containers: [{ name: 'c' }, { name: 'c', image: 'x', resources: { requests: { cpu: 'lots' } } }] },
+      },
+      true,
+    );
+    expect(causes.map((c) => c.field)).toEqual([
+      'metadata.name',
+      'metadata.labels.ok',
+      'spec.containers[0].image',
+      'spec.containers[1].name',
+      'spec.containers[1].resources.requests.cpu',
+    ]);
   });
 
   it('requires a deployment selector that matches the template', () => {
-    const causes = validateObject('Deployment', { metadata: { name: 'd', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } }, true);
+    const causes = validateObject(
+      'Deployment',
+      {
+        metadata: { name: 'd', namespace: 'default' },
+        spec: {
+          selector: { matchLabels: { app: 'a' } },
+          template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+        },
+      },
+      true,
+    );
     expect(causes.map((c) => c.field)).toEqual(['spec.template.metadata.labels']);
   });
 
   it('classifies QoS', () => {
     expect(qosClass({ containers: [{ resources: {} }] })).toBe('BestEffort');
-    expect(qosClass({ containers: [{ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }] })).toBe('Guaranteed');
+    expect(
+      qosClass({
+        containers: [{ resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }],
+      }),
+    ).toBe('Guaranteed');
     expect(qosClass({ containers: [{ resources: { requests: { cpu: '100m' } } }] })).toBe('Burstable');
   });
 });
@@ -122,10 +205,28 @@ describe('paths', () => {
   it('parses core, group, namespaced and subresource paths', () => {
     expect(parseApiPath('api', [])).toEqual({ kind: 'versions' });
     expect(parseApiPath('api', ['v1'])).toEqual({ kind: 'resources', group: '', version: 'v1' });
-    expect(parseApiPath('api', ['v1', 'namespaces', 'default', 'pods', 'web', 'log'])).toMatchObject({ kind: 'object', namespace: 'default', name: 'web', subresource: 'log', type: { plural: 'pods' } });
-    expect(parseApiPath('api', ['v1', 'namespaces', 'team'])).toMatchObject({ kind: 'object', name: 'team', type: { plural: 'namespaces' } });
-    expect(parseApiPath('api', ['v1', 'namespaces', 'team', 'status'])).toMatchObject({ kind: 'object', name: 'team', subresource: 'status' });
-    expect(parseApiPath('apis', ['apps', 'v1', 'namespaces', 'd', 'deployments', 'x', 'scale'])).toMatchObject({ kind: 'object', subresource: 'scale', type: { kind: 'Deployment' } });
+    expect(parseApiPath('api', ['v1', 'namespaces', 'default', 'pods', 'web', 'log'])).toMatchObject({
+      kind: 'object',
+      namespace: 'default',
+      name: 'web',
+      subresource: 'log',
+      type: { plural: 'pods' },
+    });
+    expect(parseApiPath('api', ['v1', 'namespaces', 'team'])).toMatchObject({
+      kind: 'object',
+      name: 'team',
+      type: { plural: 'namespaces' },
+    });
+    expect(parseApiPath('api', ['v1', 'namespaces', 'team', 'status'])).toMatchObject({
+      kind: 'object',
+      name: 'team',
+      subresource: 'status',
+    });
+    expect(parseApiPath('apis', ['apps', 'v1', 'namespaces', 'd', 'deployments', 'x', 'scale'])).toMatchObject({
+      kind: 'object',
+      subresource: 'scale',
+      type: { kind: 'Deployment' },
+    });
     expect(parseApiPath('apis', ['batch', 'v1'])).toEqual({ kind: 'unknown' });
     expect(parseApiPath('api', ['v1', 'namespaces', 'd', 'nodes'])).toEqual({ kind: 'unknown' });
   });
@@ -162,10 +263,19 @@ describe('clone', () => {
 describe('dashboard rows', () => {
   const pod = (name: string, node: string | undefined, phase: string, cpu: string, memory: string) => ({
     metadata: { namespace: 'default', name, creationTimestamp: '2026-11-26T12:00:00Z' },
-    spec: { nodeName: node, containers: [{ name: 'a', image: 'x', resources: { requests: { cpu, memory } } }, { name: 'b', image: 'y' }] },
+    spec: {
+      nodeName: node,
+      containers: [
+        { name: 'a', image: 'x', resources: { requests: { cpu, memory } } },
+        { name: 'b', image: 'y' },
+      ],
+    },
     status: { phase },
   });
-  const node = { metadata: { name: 'n1', labels: {} }, status: { allocatable: { cpu: '2', memory: '4Gi' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+  const node = {
+    metadata: { name: 'n1', labels: {} },
+    status: { allocatable: { cpu: '2', memory: '4Gi' }, conditions: [{ type: 'Ready', status: 'True' }] },
+  };
 
   it('a pod row survives its wire tuple, requests included', () => {
     const row = podRow(pod('p', 'n1', 'Running', '500m', '1Gi'));
@@ -174,7 +284,12 @@ describe('dashboard rows', () => {
   });
 
   it('nodes count the requests of their unfinished pods only', () => {
-    const rows = [pod('a', 'n1', 'Running', '500m', '1Gi'), pod('b', 'n1', 'Pending', '1', '1Gi'), pod('c', 'n1', 'Succeeded', '1', '1Gi'), pod('d', undefined, 'Pending', '1', '1Gi')].map((p) => podRow(p));
+    const rows = [
+      pod('a', 'n1', 'Running', '500m', '1Gi'),
+      pod('b', 'n1', 'Pending', '1', '1Gi'),
+      pod('c', 'n1', 'Succeeded', '1', '1Gi'),
+      pod('d', undefined, 'Pending', '1', '1Gi'),
+    ].map((p) => podRow(p));
     const [n1] = nodeRows([node], requestedByNode(rows));
     expect(n1).toMatchObject({ name: 'n1', pods: 2, cpuRequestedPct: 75, memoryRequestedPct: 50 });
   });

@@ -4,15 +4,27 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as snarkjs from 'snarkjs';
 import { poseidon2 } from 'poseidon-lite';
-import { ArtifactError, defaultZkDir, loadArtifacts, type CircuitArtifacts, type CircuitName } from '@/lib/proofs/artifacts.ts';
+import {
+  ArtifactError,
+  defaultZkDir,
+  loadArtifacts,
+  type CircuitArtifacts,
+  type CircuitName,
+} from '@/lib/proofs/artifacts.ts';
 import { batchInput, BATCH_SIZE, placementWitness, slotSignals } from '@/lib/proofs/placement.ts';
 import { ProofFormatError, terminateCurve, verifyBatch, verifyOne, type VerifyItem } from '@/lib/proofs/verify.ts';
 
 // Real circuits, real proofs (snarkjs, single-threaded as in the prover pool).
 let circuits: Record<CircuitName, CircuitArtifacts>;
 const prove = async (name: CircuitName, input: Record<string, unknown>) =>
-  snarkjs.groth16.fullProve(input, circuits[name].wasmPath, circuits[name].zkeyPath, undefined, undefined, { singleThread: true });
-const fits = (i: number) => placementWitness({ cpu: 250 + i, memory: 128 * 2 ** 20, freeCpu: 4000, freeMemory: 8 * 2 ** 30, freePods: 110 - i }, BigInt(1000 + i));
+  snarkjs.groth16.fullProve(input, circuits[name].wasmPath, circuits[name].zkeyPath, undefined, undefined, {
+    singleThread: true,
+  });
+const fits = (i: number) =>
+  placementWitness(
+    { cpu: 250 + i, memory: 128 * 2 ** 20, freeCpu: 4000, freeMemory: 8 * 2 ** 30, freePods: 110 - i },
+    BigInt(1000 + i),
+  );
 
 beforeAll(() => {
   circuits = loadArtifacts();
@@ -34,7 +46,13 @@ describe('circuit artifacts', () => {
     const slots = [fits(1), fits(2), fits(3)];
     const batch = await prove('placement_batch', batchInput(slots));
     expect(batch.publicSignals).toHaveLength(5 * BATCH_SIZE);
-    expect(slotSignals(batch.publicSignals, 2)).toEqual({ freeCpu: '4000', freeMemory: String(8 * 2 ** 30), freePods: '107', commitment: slots[2].commitment, bindingId: '1003' });
+    expect(slotSignals(batch.publicSignals, 2)).toEqual({
+      freeCpu: '4000',
+      freeMemory: String(8 * 2 ** 30),
+      freePods: '107',
+      commitment: slots[2].commitment,
+      bindingId: '1003',
+    });
     expect(slotSignals(batch.publicSignals, 3).bindingId).toBe('0'); // padding
     expect(await verifyOne({ vkey: circuits.placement_batch.vkey, ...batch })).toBe(true);
 
@@ -43,14 +61,24 @@ describe('circuit artifacts', () => {
     const pathElements = Array.from({ length: 20 }, (_, i) => BigInt(i + 1));
     let root = leaf;
     for (const sibling of pathElements) root = poseidon2([root, sibling]);
-    const merkle = await prove('merkle_inclusion', { root: String(root), leaf: String(leaf), pathElements: pathElements.map(String), pathIndices: Array(20).fill('0') });
+    const merkle = await prove('merkle_inclusion', {
+      root: String(root),
+      leaf: String(leaf),
+      pathElements: pathElements.map(String),
+      pathIndices: Array(20).fill('0'),
+    });
     expect(await verifyOne({ vkey: circuits.merkle_inclusion.vkey, ...merkle })).toBe(true);
   });
 
   it('the browser verifier is the installed snarkjs build', () => {
     const served = readFileSync(join(defaultZkDir(), '..', 'vendor', 'snarkjs.min.js'));
-    const installed = readFileSync(join(defaultZkDir(), '..', '..', 'node_modules', 'snarkjs', 'build', 'snarkjs.min.js'));
-    expect(served.equals(installed), 'public/vendor/snarkjs.min.js differs from node_modules/snarkjs: copy it again after upgrading snarkjs').toBe(true);
+    const installed = readFileSync(
+      join(defaultZkDir(), '..', '..', 'node_modules', 'snarkjs', 'build', 'snarkjs.min.js'),
+    );
+    expect(
+      served.equals(installed),
+      'public/vendor/snarkjs.min.js differs from node_modules/snarkjs: copy it again after upgrading snarkjs',
+    ).toBe(true);
   });
 
   it('a corrupted artifact is named at load time', () => {
@@ -72,7 +100,13 @@ describe('soundness', () => {
   });
 
   it('a tampered proof, a tampered public signal and another circuit’s key each fail', async () => {
-    const tamperedProof = { ...valid, proof: { ...valid.proof, pi_a: [String(BigInt(valid.proof.pi_a[0]) + 1n), valid.proof.pi_a[1], valid.proof.pi_a[2]] } };
+    const tamperedProof = {
+      ...valid,
+      proof: {
+        ...valid.proof,
+        pi_a: [String(BigInt(valid.proof.pi_a[0]) + 1n), valid.proof.pi_a[1], valid.proof.pi_a[2]],
+      },
+    };
     expect(await verifyOne(tamperedProof)).toBe(false);
     const signals = [...valid.publicSignals];
     signals[0] = String(BigInt(signals[0]) + 1n); // claims more free cpu than proved
@@ -84,9 +118,15 @@ describe('soundness', () => {
   });
 
   it('rejects malformed input by name instead of answering true', async () => {
-    await expect(verifyOne({ ...valid, publicSignals: valid.publicSignals.slice(1) })).rejects.toThrow(new ProofFormatError("publicSignals has 4 values; this circuit's key expects 5"));
-    await expect(verifyOne({ ...valid, publicSignals: [...valid.publicSignals.slice(0, 4), (2n ** 254n).toString()] })).rejects.toThrow(/publicSignals\[4\] is not below the scalar field order/);
-    await expect(verifyOne({ ...valid, proof: { ...valid.proof, pi_b: [['1']] } as never })).rejects.toThrow(/pi_b must be 3 pairs/);
+    await expect(verifyOne({ ...valid, publicSignals: valid.publicSignals.slice(1) })).rejects.toThrow(
+      new ProofFormatError("publicSignals has 4 values; this circuit's key expects 5"),
+    );
+    await expect(
+      verifyOne({ ...valid, publicSignals: [...valid.publicSignals.slice(0, 4), (2n ** 254n).toString()] }),
+    ).rejects.toThrow(/publicSignals\[4\] is not below the scalar field order/);
+    await expect(verifyOne({ ...valid, proof: { ...valid.proof, pi_b: [['1']] } as never })).rejects.toThrow(
+      /pi_b must be 3 pairs/,
+    );
   });
 
   it('an over-committing placement cannot be proved, nor one that wraps around the field', async () => {
@@ -101,8 +141,12 @@ describe('soundness', () => {
 
   it('a batch with one bad proof fails, and bisection names exactly that one', async () => {
     const items: VerifyItem[] = [];
-    for (let i = 0; i < 6; i++) items.push({ vkey: circuits.placement.vkey, ...(await prove('placement', { ...fits(i) })) });
-    items.push({ vkey: circuits.placement_batch.vkey, ...(await prove('placement_batch', batchInput([fits(7), fits(8)]))) });
+    for (let i = 0; i < 6; i++)
+      items.push({ vkey: circuits.placement.vkey, ...(await prove('placement', { ...fits(i) })) });
+    items.push({
+      vkey: circuits.placement_batch.vkey,
+      ...(await prove('placement_batch', batchInput([fits(7), fits(8)]))),
+    });
     expect(await verifyBatch(items)).toEqual({ ok: true, bad: [] });
     const signals = [...items[3].publicSignals];
     signals[1] = '1';

@@ -5,8 +5,17 @@ import { applyChanges, listPath, type LiveList } from '@/lib/client/watch.ts';
 import { WatchCache, type CacheEvent, type KubeObject } from '@/lib/store/watch-cache.ts';
 import { parseSubscription } from '@/lib/router/subscribe-schema.ts';
 
-const obj = (name: string, rv: number, extra: Record<string, unknown> = {}): KubeObject => ({ metadata: { name, namespace: 'ns', uid: name, resourceVersion: String(rv) }, ...extra });
-const event = (type: CacheEvent['type'], name: string, rv: number): CacheEvent => ({ type, resource: 'pods', object: obj(name, rv), resourceVersion: rv, committedAt: 1000 + rv });
+const obj = (name: string, rv: number, extra: Record<string, unknown> = {}): KubeObject => ({
+  metadata: { name, namespace: 'ns', uid: name, resourceVersion: String(rv) },
+  ...extra,
+});
+const event = (type: CacheEvent['type'], name: string, rv: number): CacheEvent => ({
+  type,
+  resource: 'pods',
+  object: obj(name, rv),
+  resourceVersion: rv,
+  committedAt: 1000 + rv,
+});
 
 describe('coalescing a subscriber’s changes', () => {
   it('adds up two changes of one object the way the client would see them', () => {
@@ -26,7 +35,9 @@ describe('coalescing a subscriber’s changes', () => {
     pending.seen(20);
     const drained = pending.drain();
     expect(drained.resourceVersion).toBe(20);
-    expect(drained.changes.map((c) => [c.type, c.object.metadata.name, c.object.metadata.resourceVersion, c.committedAt])).toEqual([
+    expect(
+      drained.changes.map((c) => [c.type, c.object.metadata.name, c.object.metadata.resourceVersion, c.committedAt]),
+    ).toEqual([
       ['ADDED', 'b', '12', 1012],
       ['ADDED', 'a', '13', 1011],
     ]);
@@ -43,15 +54,23 @@ describe('coalescing a subscriber’s changes', () => {
 });
 
 describe('the browser’s live list', () => {
-  const list = (names: string[]): LiveList => ({ items: names.map((n, i) => obj(n, i + 1) as LiveList['items'][number]), resourceVersion: '5', generation: 1 });
+  const list = (names: string[]): LiveList => ({
+    items: names.map((n, i) => obj(n, i + 1) as LiveList['items'][number]),
+    resourceVersion: '5',
+    generation: 1,
+  });
 
   it('applies changes without touching the original list', () => {
     const before = list(['a', 'b', 'c']);
-    const after = applyChanges(before, [
-      { type: 'MODIFIED', object: obj('b', 6, { changed: true }) as never },
-      { type: 'ADDED', object: obj('d', 7) as never },
-      { type: 'DELETED', object: obj('a', 8) as never },
-    ], '8');
+    const after = applyChanges(
+      before,
+      [
+        { type: 'MODIFIED', object: obj('b', 6, { changed: true }) as never },
+        { type: 'ADDED', object: obj('d', 7) as never },
+        { type: 'DELETED', object: obj('a', 8) as never },
+      ],
+      '8',
+    );
     expect(after.items.map((o) => o.metadata.name)).toEqual(['b', 'c', 'd']);
     expect(after.items[0].changed).toBe(true);
     expect(after.resourceVersion).toBe('8');
@@ -102,22 +121,44 @@ describe('a replica’s watch cache', () => {
     const cache = new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 100, persist });
     const seen: string[] = [];
     cache.watch({}, 0, (e) => seen.push(`${e.type} ${e.object.metadata.name}@${e.resourceVersion}`));
-    expect(cache.applyReplicated(0, [{ type: 'ADDED', resource: 'pods', object: obj('a', 1), resourceVersion: 1 }, { type: 'ADDED', resource: 'pods', object: obj('b', 2), resourceVersion: 2 }])).toBe(true);
+    expect(
+      cache.applyReplicated(0, [
+        { type: 'ADDED', resource: 'pods', object: obj('a', 1), resourceVersion: 1 },
+        { type: 'ADDED', resource: 'pods', object: obj('b', 2), resourceVersion: 2 },
+      ]),
+    ).toBe(true);
     // A repeat of version 2 and a new version 3.
-    expect(cache.applyReplicated(1, [{ type: 'MODIFIED', resource: 'pods', object: obj('b', 2), resourceVersion: 2 }, { type: 'DELETED', resource: 'pods', object: obj('a', 3), resourceVersion: 3 }])).toBe(true);
+    expect(
+      cache.applyReplicated(1, [
+        { type: 'MODIFIED', resource: 'pods', object: obj('b', 2), resourceVersion: 2 },
+        { type: 'DELETED', resource: 'pods', object: obj('a', 3), resourceVersion: 3 },
+      ]),
+    ).toBe(true);
     expect(seen).toEqual(['ADDED a@1', 'ADDED b@2', 'DELETED a@3']);
     expect(cache.committedResourceVersion).toBe(3);
     // Changes after version 7 while this cache is at 3: a message went missing.
-    expect(cache.applyReplicated(7, [{ type: 'ADDED', resource: 'pods', object: obj('z', 8), resourceVersion: 8 }])).toBe(false);
+    expect(
+      cache.applyReplicated(7, [{ type: 'ADDED', resource: 'pods', object: obj('z', 8), resourceVersion: 8 }]),
+    ).toBe(false);
     expect(cache.get('pods', 'ns', 'z')).toBeUndefined();
   });
 
   it('a reset announces the differences and restarts the history', () => {
     const cache = new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 100, persist });
-    cache.applyReplicated(0, [{ type: 'ADDED', resource: 'pods', object: obj('a', 1), resourceVersion: 1 }, { type: 'ADDED', resource: 'pods', object: obj('b', 2), resourceVersion: 2 }]);
+    cache.applyReplicated(0, [
+      { type: 'ADDED', resource: 'pods', object: obj('a', 1), resourceVersion: 1 },
+      { type: 'ADDED', resource: 'pods', object: obj('b', 2), resourceVersion: 2 },
+    ]);
     const seen: string[] = [];
     cache.watch({}, 2, (e) => seen.push(`${e.type} ${e.object.metadata.name}`));
-    const row = (o: KubeObject) => ({ resource: 'pods', namespace: 'ns', name: o.metadata.name, uid: o.metadata.uid, resourceVersion: Number(o.metadata.resourceVersion), data: JSON.stringify(o) });
+    const row = (o: KubeObject) => ({
+      resource: 'pods',
+      namespace: 'ns',
+      name: o.metadata.name,
+      uid: o.metadata.uid,
+      resourceVersion: Number(o.metadata.resourceVersion),
+      data: JSON.stringify(o),
+    });
     cache.reset({ objects: [row(obj('b', 5)), row(obj('c', 6))], resourceVersion: 7 });
     expect(seen.sort()).toEqual(['ADDED c', 'DELETED a', 'MODIFIED b']);
     expect(cache.committedResourceVersion).toBe(7);

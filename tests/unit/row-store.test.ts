@@ -7,7 +7,11 @@ const names = (s: RowStore<Row>) => s.rows.map(keyOf);
 
 describe('RowStore', () => {
   it('keeps rows in key order through adds, replaces and removes, and bumps its version on each change', () => {
-    const store = new RowStore<Row>(keyOf, [{ namespace: 'b', name: 'x' }, { namespace: 'a', name: 'z' }, { namespace: 'a', name: 'y' }]);
+    const store = new RowStore<Row>(keyOf, [
+      { namespace: 'b', name: 'x' },
+      { namespace: 'a', name: 'z' },
+      { namespace: 'a', name: 'y' },
+    ]);
     expect(names(store)).toEqual(['a/y', 'a/z', 'b/x']);
     const rows = store.rows;
     const v0 = store.version;
@@ -30,9 +34,12 @@ describe('RowStore', () => {
 
   it('matches a sort of the same rows after many random changes, and keeps the last of duplicate keys', () => {
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const model = new Map<string, Row>();
-    const store = new RowStore<Row>(keyOf, [{ namespace: 'd', name: 'p1', v: 1 }, { namespace: 'd', name: 'p1', v: 2 }]);
+    const store = new RowStore<Row>(keyOf, [
+      { namespace: 'd', name: 'p1', v: 1 },
+      { namespace: 'd', name: 'p1', v: 2 },
+    ]);
     expect(store.rows).toEqual([{ namespace: 'd', name: 'p1', v: 2 }]);
     model.set('d/p1', { namespace: 'd', name: 'p1', v: 2 });
     for (let i = 0; i < 3000; i++) {
@@ -56,8 +63,12 @@ describe('the events page store', () => {
     const { EVENTS_SHOWN, keepNewest } = await import('@/lib/client/events.ts');
     const { decodeEventRow } = await import('@/lib/apimachinery/rows.ts');
     // Two events a second: the version orders the ones seen in the same second.
-    const row = (i: number) => decodeEventRow(['ns', `e-${i}`, 1_000_000 + Math.floor(i / 2) * 1000, 'Normal', 'R', 'pod/p', 'm', 1, i]);
-    const store = new RowStore((r: { key: string }) => r.key, Array.from({ length: EVENTS_SHOWN }, (_, i) => row(i + 10)));
+    const row = (i: number) =>
+      decodeEventRow(['ns', `e-${i}`, 1_000_000 + Math.floor(i / 2) * 1000, 'Normal', 'R', 'pod/p', 'm', 1, i]);
+    const store = new RowStore(
+      (r: { key: string }) => r.key,
+      Array.from({ length: EVENTS_SHOWN }, (_, i) => row(i + 10)),
+    );
     keepNewest(store);
     expect(store.size).toBe(EVENTS_SHOWN);
     for (const i of [0, 1, 2]) store.upsert(row(EVENTS_SHOWN + 100 + i));

@@ -15,8 +15,16 @@ describe('mock registry', () => {
 
   it('fails marked images by reference or by whole repository, and clears marks', () => {
     const registry = new ImageRegistry({ 'myorg/private': 'unauthorized', 'nginx:9.9': 'missing' });
-    expect(registry.pull('myorg/private:1.0')).toMatchObject({ ok: false, reason: 'Unauthorized', message: expect.stringContaining('pull access denied') });
-    expect(registry.pull('nginx:9.9')).toMatchObject({ ok: false, reason: 'NotFound', message: expect.stringContaining('docker.io/library/nginx:9.9: not found') });
+    expect(registry.pull('myorg/private:1.0')).toMatchObject({
+      ok: false,
+      reason: 'Unauthorized',
+      message: expect.stringContaining('pull access denied'),
+    });
+    expect(registry.pull('nginx:9.9')).toMatchObject({
+      ok: false,
+      reason: 'NotFound',
+      message: expect.stringContaining('docker.io/library/nginx:9.9: not found'),
+    });
     expect(registry.pull('nginx:1.27').ok).toBe(true);
     registry.replaceMarks({});
     expect(registry.pull('myorg/private:1.0').ok).toBe(true);
@@ -31,7 +39,12 @@ describe('mock registry', () => {
 });
 
 describe('generated logs', () => {
-  const run: LogRun = { id: 'default/web/main/0', image: 'nginx:1.27', startedAt: 1_000_000, events: [{ at: 1_000_000, text: 'starting nginx:1.27 (container main)' }] };
+  const run: LogRun = {
+    id: 'default/web/main/0',
+    image: 'nginx:1.27',
+    startedAt: 1_000_000,
+    events: [{ at: 1_000_000, text: 'starting nginx:1.27 (container main)' }],
+  };
   const now = 1_000_000 + 12 * LOG_PERIOD_MS + 1;
 
   it('are the same for the same run, and differ between runs', () => {
@@ -43,12 +56,25 @@ describe('generated logs', () => {
   });
 
   it('answer tail and since, and stop at the run end', () => {
-    expect(logLines(run, { now, limit: 2 }).map((l) => l.at)).toEqual([run.startedAt + 11 * LOG_PERIOD_MS, run.startedAt + 12 * LOG_PERIOD_MS]);
+    expect(logLines(run, { now, limit: 2 }).map((l) => l.at)).toEqual([
+      run.startedAt + 11 * LOG_PERIOD_MS,
+      run.startedAt + 12 * LOG_PERIOD_MS,
+    ]);
     expect(logLines(run, { now, since: run.startedAt + 10 * LOG_PERIOD_MS })).toHaveLength(2);
-    const ended = { ...run, endedAt: run.startedAt + 2 * LOG_PERIOD_MS + 5, events: [...run.events, { at: run.startedAt + 2 * LOG_PERIOD_MS + 5, text: 'exiting with code 0' }] };
-    expect(logLines(ended, { now }).map((l) => l.text).at(-1)).toBe('exiting with code 0');
+    const ended = {
+      ...run,
+      endedAt: run.startedAt + 2 * LOG_PERIOD_MS + 5,
+      events: [...run.events, { at: run.startedAt + 2 * LOG_PERIOD_MS + 5, text: 'exiting with code 0' }],
+    };
+    expect(
+      logLines(ended, { now })
+        .map((l) => l.text)
+        .at(-1),
+    ).toBe('exiting with code 0');
     expect(logLines(ended, { now })).toHaveLength(4);
-    expect(formatLines(logLines(ended, { now, limit: 1 }), true)).toMatch(/^\d{4}-\d\d-\d\dT\S+Z exiting with code 0\n$/);
+    expect(formatLines(logLines(ended, { now, limit: 1 }), true)).toMatch(
+      /^\d{4}-\d\d-\d\dT\S+Z exiting with code 0\n$/,
+    );
   });
 });
 
@@ -58,7 +84,12 @@ describe('probes', () => {
   it('make a container ready at the first successful probe, unready and killed after failureThreshold failures', () => {
     const container = {
       readinessProbe: { httpGet: { path: '/ready', port: 80 }, initialDelaySeconds: 5, periodSeconds: 5 },
-      livenessProbe: { httpGet: { path: '/healthz', port: 80 }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
+      livenessProbe: {
+        httpGet: { path: '/healthz', port: 80 },
+        initialDelaySeconds: 15,
+        periodSeconds: 10,
+        failureThreshold: 3,
+      },
     };
     const plan = planProbes(container, model, 0);
     expect(plan.readyAt).toBe(15_000); // probes at 5, 10, 15 s: 15 is the first at or after 12 s
@@ -69,7 +100,11 @@ describe('probes', () => {
   it('are ready at start without a readiness probe, and a slow start is killed by liveness', () => {
     expect(planProbes({}, model, 1000)).toEqual({ readyAt: 1000, readiness: undefined, liveness: undefined });
     const slow = workloadOf({ 'entroos.io/ready-after': '120' }, 'nginx:1.27');
-    const plan = planProbes({ livenessProbe: { exec: { command: ['true'] }, periodSeconds: 10, failureThreshold: 3 } }, slow, 0);
+    const plan = planProbes(
+      { livenessProbe: { exec: { command: ['true'] }, periodSeconds: 10, failureThreshold: 3 } },
+      slow,
+      0,
+    );
     expect(plan.killAt).toBe(20_000);
   });
 });
@@ -80,7 +115,10 @@ describe('workload annotations', () => {
     expect(() => workloadOf({ 'entroos.io/hang-after': '-1' }, 'x')).toThrow(WorkloadError);
     expect(() => workloadOf({ 'entroos.io/duration': 'soon' }, 'x')).toThrow(/entroos.io\/duration/);
     expect(() => workloadOf({ 'entroos.io/ignore-sigterm': 'yes' }, 'x')).toThrow(/"true" or "false"/);
-    expect(workloadOf({ 'entroos.io/fail-rate': '0.5', 'entroos.io/ignore-sigterm': 'true' }, 'x')).toMatchObject({ failRatePerMinute: 0.5, ignoreSigterm: true });
+    expect(workloadOf({ 'entroos.io/fail-rate': '0.5', 'entroos.io/ignore-sigterm': 'true' }, 'x')).toMatchObject({
+      failRatePerMinute: 0.5,
+      ignoreSigterm: true,
+    });
   });
 });
 

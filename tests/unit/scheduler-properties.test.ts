@@ -29,36 +29,56 @@ const podArb = fc.record({
 describe('scheduler properties', () => {
   it('never over-commits a node, and every bound pod passes every filter on its node', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(nodeArb, { minLength: 1, maxLength: 8 }), fc.array(podArb, { minLength: 1, maxLength: 40 }), async (nodeSpecs, podSpecs) => {
-        const nodes: SandboxNode[] = nodeSpecs.map((n, i) => ({ name: `n${i}`, cpu: n.cpu, memory: n.memory, pods: n.pods, labels: { zone: n.zone }, taints: n.tainted ? [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] : [] }));
-        const sandbox = await createSandbox({ nodes, events: false });
-        for (const [i, p] of podSpecs.entries()) {
-          await sandbox.addPod({ name: `p${i}`, cpu: p.cpu, memory: p.memory, nodeSelector: p.zone ? { zone: p.zone } : undefined, tolerations: p.tolerates ? [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }] : undefined });
-        }
-        await sandbox.settle();
-        sandbox.stop();
-        const pods = sandbox.api.list(PODS, 'default').items as any[];
-        for (const node of sandbox.api.list(NODES, undefined).items as any[]) {
-          const bound = pods.filter((p) => p.spec.nodeName === node.metadata.name);
-          const cpu = bound.reduce((s, p) => s + milliCpu(p.spec.containers[0].resources.requests.cpu), 0);
-          const memory = bound.reduce((s, p) => s + parseQuantity(p.spec.containers[0].resources.requests.memory), 0);
-          expect(cpu).toBeLessThanOrEqual(milliCpu(node.status.allocatable.cpu));
-          expect(memory).toBeLessThanOrEqual(parseQuantity(node.status.allocatable.memory));
-          expect(bound.length).toBeLessThanOrEqual(Number(node.status.allocatable.pods));
-          // Re-check every filter for each pod against the node without that pod.
-          for (const pod of bound) {
-            const info = new NodeInfo(node);
-            for (const other of bound) if (other !== pod) info.addPod(other.metadata.name, other);
-            const requests = podRequests(pod);
-            const state = { pod, requests, nonZero: nonZeroRequests(requests), data: new Map() };
-            const view = { nodes: [info], entropy: new EntropyTracker(), cpuWeight: 0.5 };
-            for (const f of Object.values(FILTER_PLUGINS)) {
-              f.preFilter?.(state, view);
-              expect(f.filter(state, info, view), `${f.name} for ${pod.metadata.name} on ${node.metadata.name}`).toMatchObject({ ok: true });
+      fc.asyncProperty(
+        fc.array(nodeArb, { minLength: 1, maxLength: 8 }),
+        fc.array(podArb, { minLength: 1, maxLength: 40 }),
+        async (nodeSpecs, podSpecs) => {
+          const nodes: SandboxNode[] = nodeSpecs.map((n, i) => ({
+            name: `n${i}`,
+            cpu: n.cpu,
+            memory: n.memory,
+            pods: n.pods,
+            labels: { zone: n.zone },
+            taints: n.tainted ? [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] : [],
+          }));
+          const sandbox = await createSandbox({ nodes, events: false });
+          for (const [i, p] of podSpecs.entries()) {
+            await sandbox.addPod({
+              name: `p${i}`,
+              cpu: p.cpu,
+              memory: p.memory,
+              nodeSelector: p.zone ? { zone: p.zone } : undefined,
+              tolerations: p.tolerates ? [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }] : undefined,
+            });
+          }
+          await sandbox.settle();
+          sandbox.stop();
+          const pods = sandbox.api.list(PODS, 'default').items as any[];
+          for (const node of sandbox.api.list(NODES, undefined).items as any[]) {
+            const bound = pods.filter((p) => p.spec.nodeName === node.metadata.name);
+            const cpu = bound.reduce((s, p) => s + milliCpu(p.spec.containers[0].resources.requests.cpu), 0);
+            const memory = bound.reduce((s, p) => s + parseQuantity(p.spec.containers[0].resources.requests.memory), 0);
+            expect(cpu).toBeLessThanOrEqual(milliCpu(node.status.allocatable.cpu));
+            expect(memory).toBeLessThanOrEqual(parseQuantity(node.status.allocatable.memory));
+            expect(bound.length).toBeLessThanOrEqual(Number(node.status.allocatable.pods));
+            // Re-check every filter for each pod against the node without that pod.
+            for (const pod of bound) {
+              const info = new NodeInfo(node);
+              for (const other of bound) if (other !== pod) info.addPod(other.metadata.name, other);
+              const requests = podRequests(pod);
+              const state = { pod, requests, nonZero: nonZeroRequests(requests), data: new Map() };
+              const view = { nodes: [info], entropy: new EntropyTracker(), cpuWeight: 0.5 };
+              for (const f of Object.values(FILTER_PLUGINS)) {
+                f.preFilter?.(state, view);
+                expect(
+                  f.filter(state, info, view),
+                  `${f.name} for ${pod.metadata.name} on ${node.metadata.name}`,
+                ).toMatchObject({ ok: true });
+              }
             }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -67,20 +87,24 @@ describe('scheduler properties', () => {
     // Utilisations are 0 (an empty node) or at least one millicore's worth: subnormal floats are not utilisations.
     const utilisation = fc.oneof(fc.constant(0), fc.double({ min: 1e-6, max: 2, noNaN: true }));
     fc.assert(
-      fc.property(fc.array(utilisation, { minLength: 1, maxLength: 60 }), fc.array(fc.tuple(fc.nat(), utilisation), { maxLength: 60 }), (values, changes) => {
-        const tracker = new EntropyTracker();
-        tracker.reset(values);
-        const current = [...values];
-        for (const [at, next] of changes) {
-          const i = at % current.length;
-          const predicted = tracker.entropyIf(current[i], next);
-          tracker.remove(current[i]);
-          tracker.add(next);
-          current[i] = next;
-          expect(Math.abs(predicted - entropyNaive(current))).toBeLessThan(1e-9);
-          expect(Math.abs(tracker.entropy() - entropyNaive(current))).toBeLessThan(1e-9);
-        }
-      }),
+      fc.property(
+        fc.array(utilisation, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.tuple(fc.nat(), utilisation), { maxLength: 60 }),
+        (values, changes) => {
+          const tracker = new EntropyTracker();
+          tracker.reset(values);
+          const current = [...values];
+          for (const [at, next] of changes) {
+            const i = at % current.length;
+            const predicted = tracker.entropyIf(current[i], next);
+            tracker.remove(current[i]);
+            tracker.add(next);
+            current[i] = next;
+            expect(Math.abs(predicted - entropyNaive(current))).toBeLessThan(1e-9);
+            expect(Math.abs(tracker.entropy() - entropyNaive(current))).toBeLessThan(1e-9);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -90,12 +114,17 @@ describe('scheduler properties', () => {
       fc.asyncProperty(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 1, max: 24 }), async (nodeCount, podCount) => {
         const nodes = Array.from({ length: nodeCount }, (_, i) => ({ name: `n${i}`, cpu: '8', memory: '16Gi' }));
         const place = async (profile: string) => {
-          const sandbox = await createSandbox({ nodes, config: { ...DEFAULT_SCHEDULER_CONFIG, defaultProfile: profile }, events: false });
+          const sandbox = await createSandbox({
+            nodes,
+            config: { ...DEFAULT_SCHEDULER_CONFIG, defaultProfile: profile },
+            events: false,
+          });
           for (let i = 0; i < podCount; i++) await sandbox.addPod({ name: `p${i}`, cpu: '250m', memory: '256Mi' });
           await sandbox.settle();
           sandbox.stop();
           const counts = new Map<string, number>();
-          for (const p of sandbox.api.list(PODS, 'default').items as any[]) counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+          for (const p of sandbox.api.list(PODS, 'default').items as any[])
+            counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
           return nodes.map((n) => counts.get(n.name) ?? 0);
         };
         const spread = await place('entropy');

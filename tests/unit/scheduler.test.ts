@@ -25,12 +25,31 @@ interface NodeExtra {
 type PodExtra = Partial<PodSpec> & { requests?: Record<string, string> };
 
 const node = (name: string, extra: NodeExtra = {}) =>
-  new NodeInfo({ metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(extra.labels ?? {}) } }, spec: extra.spec ?? {}, status: { allocatable: { cpu: extra.cpu ?? '4', memory: extra.memory ?? '8Gi', pods: extra.pods ?? '110' } } });
+  new NodeInfo({
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(extra.labels ?? {}) } },
+    spec: extra.spec ?? {},
+    status: { allocatable: { cpu: extra.cpu ?? '4', memory: extra.memory ?? '8Gi', pods: extra.pods ?? '110' } },
+  });
 const pod = (name: string, spec: PodExtra = {}, labels: Record<string, string> = {}): SchedulingPod => ({
-  metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '1', labels, creationTimestamp: '2026-01-01T00:00:00Z' },
-  spec: { containers: [{ name: 'c', image: 'i', resources: { requests: spec.requests ?? { cpu: '1', memory: '1Gi' } } }], ...spec },
+  metadata: {
+    name,
+    namespace: 'default',
+    uid: `uid-${name}`,
+    resourceVersion: '1',
+    labels,
+    creationTimestamp: '2026-01-01T00:00:00Z',
+  },
+  spec: {
+    containers: [{ name: 'c', image: 'i', resources: { requests: spec.requests ?? { cpu: '1', memory: '1Gi' } } }],
+    ...spec,
+  },
 });
-const stateFor = (p: SchedulingPod): CycleState => ({ pod: p, requests: podRequests(p), nonZero: nonZeroRequests(podRequests(p)), data: new Map() });
+const stateFor = (p: SchedulingPod): CycleState => ({
+  pod: p,
+  requests: podRequests(p),
+  nonZero: nonZeroRequests(podRequests(p)),
+  data: new Map(),
+});
 
 describe('entropy', () => {
   it('keeps running sums equal to the naive definition after many updates', () => {
@@ -72,7 +91,11 @@ describe('SchedulingQueue', () => {
     const q = new SchedulingQueue(30, 60);
     q.add('low', { ...pod('low'), spec: { containers: [], priority: 0 } });
     q.add('high', { ...pod('high'), spec: { containers: [], priority: 100 } });
-    q.add('older', { ...pod('older'), metadata: { ...pod('older').metadata, creationTimestamp: '2025-01-01T00:00:00Z' }, spec: { containers: [], priority: 0 } });
+    q.add('older', {
+      ...pod('older'),
+      metadata: { ...pod('older').metadata, creationTimestamp: '2025-01-01T00:00:00Z' },
+      spec: { containers: [], priority: 0 },
+    });
     expect([q.pop()!.key, q.pop()!.key, q.pop()!.key]).toEqual(['high', 'older', 'low']);
     q.add('retry', pod('retry'));
     const item = q.pop()!;
@@ -98,20 +121,48 @@ describe('filter plugins', () => {
 
   it('NodeResourcesFit names the missing resource', () => {
     const n = node('n', { cpu: '1', memory: '512Mi', pods: '1' });
-    expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: { cpu: '2' } })), n, cluster([n]))).toEqual({ ok: false, reason: 'Insufficient cpu' });
-    expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: { memory: '1Gi' } })), n, cluster([n]))).toEqual({ ok: false, reason: 'Insufficient memory' });
+    expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: { cpu: '2' } })), n, cluster([n]))).toEqual({
+      ok: false,
+      reason: 'Insufficient cpu',
+    });
+    expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: { memory: '1Gi' } })), n, cluster([n]))).toEqual({
+      ok: false,
+      reason: 'Insufficient memory',
+    });
     n.addPod('x', pod('x', { requests: {} }));
-    expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: {} })), n, cluster([n]))).toEqual({ ok: false, reason: 'Too many pods' });
-    const gpu = new NodeInfo({ metadata: { name: 'g' }, status: { allocatable: { cpu: '4', memory: '8Gi', 'nvidia.com/gpu': '1' } } });
-    expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: { 'nvidia.com/gpu': '2' } })), gpu, cluster([gpu]))).toEqual({ ok: false, reason: 'Insufficient nvidia.com/gpu' });
+    expect(NodeResourcesFit.filter(stateFor(pod('p', { requests: {} })), n, cluster([n]))).toEqual({
+      ok: false,
+      reason: 'Too many pods',
+    });
+    const gpu = new NodeInfo({
+      metadata: { name: 'g' },
+      status: { allocatable: { cpu: '4', memory: '8Gi', 'nvidia.com/gpu': '1' } },
+    });
+    expect(
+      NodeResourcesFit.filter(stateFor(pod('p', { requests: { 'nvidia.com/gpu': '2' } })), gpu, cluster([gpu])),
+    ).toEqual({ ok: false, reason: 'Insufficient nvidia.com/gpu' });
   });
 
   it('TaintToleration and NodeUnschedulable respect tolerations', () => {
     const tainted = node('t', { spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] } });
-    expect(TaintTolerationFilter.filter(stateFor(pod('p')), tainted, cluster([tainted]))).toEqual({ ok: false, reason: 'node(s) had untolerated taint {dedicated: gpu}' });
-    expect(TaintTolerationFilter.filter(stateFor(pod('p', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] })), tainted, cluster([tainted])).ok).toBe(true);
+    expect(TaintTolerationFilter.filter(stateFor(pod('p')), tainted, cluster([tainted]))).toEqual({
+      ok: false,
+      reason: 'node(s) had untolerated taint {dedicated: gpu}',
+    });
+    expect(
+      TaintTolerationFilter.filter(
+        stateFor(
+          pod('p', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] }),
+        ),
+        tainted,
+        cluster([tainted]),
+      ).ok,
+    ).toBe(true);
     const cordoned = node('c', { spec: { unschedulable: true } });
-    expect(NodeUnschedulable.filter(stateFor(pod('p')), cordoned, cluster([cordoned]))).toEqual({ ok: false, reason: 'node(s) were unschedulable' });
+    expect(NodeUnschedulable.filter(stateFor(pod('p')), cordoned, cluster([cordoned]))).toEqual({
+      ok: false,
+      reason: 'node(s) were unschedulable',
+    });
   });
 
   it('NodeAffinity checks nodeSelector, required terms, and scores preferred terms', () => {
@@ -120,18 +171,58 @@ describe('filter plugins', () => {
     const selector = stateFor(pod('p', { nodeSelector: { disk: 'ssd' } }));
     expect(NodeAffinityFilter.filter(selector, ssd, cluster([ssd])).ok).toBe(true);
     expect(NodeAffinityFilter.filter(selector, hdd, cluster([hdd])).ok).toBe(false);
-    const required = stateFor(pod('p', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }] } } } }));
+    const required = stateFor(
+      pod('p', {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }],
+            },
+          },
+        },
+      }),
+    );
     expect(NodeAffinityFilter.filter(required, ssd, cluster([ssd])).ok).toBe(false);
     expect(NodeAffinityFilter.filter(required, hdd, cluster([hdd])).ok).toBe(true);
-    const preferred = stateFor(pod('p', { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } }] } } }));
-    expect(NodeAffinityScore.normalizeScores!([NodeAffinityScore.score(preferred, ssd, cluster([ssd])), NodeAffinityScore.score(preferred, hdd, cluster([hdd]))])).toEqual([100, 0]);
+    const preferred = stateFor(
+      pod('p', {
+        affinity: {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 10, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } },
+            ],
+          },
+        },
+      }),
+    );
+    expect(
+      NodeAffinityScore.normalizeScores!([
+        NodeAffinityScore.score(preferred, ssd, cluster([ssd])),
+        NodeAffinityScore.score(preferred, hdd, cluster([hdd])),
+      ]),
+    ).toEqual([100, 0]);
   });
 
   it('PodTopologySpread keeps the skew within maxSkew', () => {
     const a = node('a', { labels: { zone: 'a' } });
     const b = node('b', { labels: { zone: 'b' } });
     a.addPod('x', pod('x', {}, { app: 'web' }));
-    const s = stateFor(pod('p', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } }] }, { app: 'web' }));
+    const s = stateFor(
+      pod(
+        'p',
+        {
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'zone',
+              whenUnsatisfiable: 'DoNotSchedule',
+              labelSelector: { matchLabels: { app: 'web' } },
+            },
+          ],
+        },
+        { app: 'web' },
+      ),
+    );
     const view = cluster([a, b]);
     PodTopologySpread.preFilter!(s, view);
     expect(PodTopologySpread.filter(s, a, view).ok).toBe(false);
@@ -152,11 +243,19 @@ describe('profiles and messages', () => {
     expect(schedulerConfigSchema.safeParse(DEFAULT_SCHEDULER_CONFIG).success).toBe(true);
     const bad = schedulerConfigSchema.safeParse({ ...DEFAULT_SCHEDULER_CONFIG, defaultProfile: 'nope' });
     expect(bad.success).toBe(false);
-    expect(schedulerConfigSchema.safeParse({ ...DEFAULT_SCHEDULER_CONFIG, profiles: [{ name: 'x', scores: [{ name: 'Magic', weight: 1 }] }], defaultProfile: 'x' }).success).toBe(false);
+    expect(
+      schedulerConfigSchema.safeParse({
+        ...DEFAULT_SCHEDULER_CONFIG,
+        profiles: [{ name: 'x', scores: [{ name: 'Magic', weight: 1 }] }],
+        defaultProfile: 'x',
+      }).success,
+    ).toBe(false);
   });
 
   it('writes FailedScheduling messages like kube-scheduler', () => {
-    expect(unschedulableMessage(50, { 'Insufficient cpu': 30, 'node(s) had untolerated taint {dedicated: gpu}': 20 })).toBe('0/50 nodes are available: 30 Insufficient cpu, 20 node(s) had untolerated taint {dedicated: gpu}.');
+    expect(
+      unschedulableMessage(50, { 'Insufficient cpu': 30, 'node(s) had untolerated taint {dedicated: gpu}': 20 }),
+    ).toBe('0/50 nodes are available: 30 Insufficient cpu, 20 node(s) had untolerated taint {dedicated: gpu}.');
     expect(unschedulableMessage(0, {})).toContain('no nodes');
   });
 });

@@ -6,7 +6,11 @@ import { can } from '@/lib/auth/rbac.ts';
 export const metadata: Metadata = { title: 'Pods' };
 export const dynamic = 'force-dynamic';
 
-export default async function PodsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function PodsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const user = await requireUser();
   const { namespace, q } = await searchParams;
   return (

@@ -30,6 +30,11 @@ export const POST = publicRoute(async (req) => {
     expiresInSeconds: input.expiresInSeconds,
   });
   // What a kubeconfig needs besides the token: the HTTPS address and its CA.
-  const kubernetes = platform.tls ? { server: kubeServerUrl(requestOrigin(req)), certificateAuthorityData: Buffer.from(platform.tls.ca).toString('base64') } : undefined;
+  const kubernetes = platform.tls
+    ? {
+        server: kubeServerUrl(requestOrigin(req)),
+        certificateAuthorityData: Buffer.from(platform.tls.ca).toString('base64'),
+      }
+    : undefined;
   return Response.json({ kind: 'Token', apiVersion: 'entroos.io/v1', ...token, kubernetes }, { status: 201 });
 });

@@ -5,7 +5,11 @@ import { metricsGroup } from './metrics.ts';
 // JSON for its aggregated-discovery request.
 
 export function apiVersions(serverAddress: string) {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 function groupDoc(group: string) {
@@ -51,7 +55,13 @@ export function apiResourceList(group: string) {
       storageVersionHash: Buffer.from(t.key).toString('base64').slice(0, 11),
     });
     for (const sub of t.subresources) {
-      resources.push({ name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced, ...(SUBRESOURCE_KIND[sub]?.(t.kind) ?? { kind: t.kind }), verbs: SUBRESOURCE_VERBS[sub] ?? ['get'] });
+      resources.push({
+        name: `${t.plural}/${sub}`,
+        singularName: '',
+        namespaced: t.namespaced,
+        ...(SUBRESOURCE_KIND[sub]?.(t.kind) ?? { kind: t.kind }),
+        verbs: SUBRESOURCE_VERBS[sub] ?? ['get'],
+      });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/v1` : 'v1', resources };

@@ -63,7 +63,8 @@ export function createKubeApi(deps: KubeApiDeps): KubeApi {
     const url = new URL(req.url);
     if (root === 'apis' && segments[0] === METRICS_GROUP) {
       if (segments.length === 1) return json({ kind: 'APIGroup', apiVersion: 'v1', ...metricsGroup() });
-      if (segments[1] !== 'v1beta1') throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
+      if (segments[1] !== 'v1beta1')
+        throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
       if (segments.length === 2) {
         await deps.authorize(req, 'get', 'whoami');
         return json(metricsResourceList());
@@ -96,19 +97,43 @@ export function createKubeApi(deps: KubeApiDeps): KubeApi {
 
 async function readBody(req: Request): Promise<unknown> {
   const length = Number(req.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
+  if (length > MAX_BODY_BYTES)
+    throw new ApiError(
+      413,
+      'RequestEntityTooLarge',
+      `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
+    );
   const type = req.headers.get('content-type') ?? '';
-  if (/cbor/i.test(type)) throw new ApiError(415, 'UnsupportedMediaType', `the body content type "${type}" is not supported; send application/json`);
+  if (/cbor/i.test(type))
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body content type "${type}" is not supported; send application/json`,
+    );
   if (/protobuf/i.test(type)) {
     const bytes = new Uint8Array(await req.arrayBuffer());
-    if (bytes.length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
+    if (bytes.length > MAX_BODY_BYTES)
+      throw new ApiError(
+        413,
+        'RequestEntityTooLarge',
+        `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
+      );
     return decodeKubeProtobuf(bytes);
   }
   const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`);
+  if (text.length > MAX_BODY_BYTES)
+    throw new ApiError(
+      413,
+      'RequestEntityTooLarge',
+      `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
+    );
   if (!text.trim()) return undefined;
   if (/yaml/i.test(type) && !/^\s*[[{]/.test(text)) {
-    throw new ApiError(415, 'UnsupportedMediaType', `YAML bodies are not supported (Content-Type "${type}"); send JSON (kubectl does)`);
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `YAML bodies are not supported (Content-Type "${type}"); send JSON (kubectl does)`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -127,7 +152,11 @@ function patchTypeOf(req: Request): PatchType {
     case 'application/strategic-merge-patch+json':
       return 'strategic';
     case 'application/apply-patch+yaml':
-      throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported yet; use client-side `kubectl apply` (the default)');
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        'server-side apply is not supported yet; use client-side `kubectl apply` (the default)',
+      );
     default:
       throw new ApiError(
         415,
@@ -145,11 +174,18 @@ function intParam(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw badRequest(`the ${name} parameter must be a non-negative integer (got "${raw}")`);
+  if (!Number.isInteger(n) || n < 0)
+    throw badRequest(`the ${name} parameter must be a non-negative integer (got "${raw}")`);
   return n;
 }
 
-async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind: 'object' }>, verb: Verb, deps: KubeApiDeps): Promise<Response> {
+async function serveObject(
+  req: Request,
+  url: URL,
+  path: Extract<ApiPath, { kind: 'object' }>,
+  verb: Verb,
+  deps: KubeApiDeps,
+): Promise<Response> {
   const { api } = deps;
   const { type: t, name, subresource } = path;
   const namespace = t.namespaced ? path.namespace : undefined;
@@ -158,7 +194,9 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
   const dryRun = q.getAll('dryRun').includes('All');
 
   if (t.namespaced && !namespace && verb !== 'list' && verb !== 'watch') {
-    throw notFound(`the server could not find the requested resource: ${t.plural} must be addressed under /namespaces/{namespace}/`);
+    throw notFound(
+      `the server could not find the requested resource: ${t.plural} must be addressed under /namespaces/{namespace}/`,
+    );
   }
 
   // list, watch, create and deletecollection address the collection; the other verbs (checked in verbFor)
@@ -168,12 +206,20 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
 
   switch (verb) {
     case 'list': {
-      const result = api.list(t, namespace, { labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector'), limit: intParam(url, 'limit'), continue: q.get('continue') });
+      const result = api.list(t, namespace, {
+        labelSelector: q.get('labelSelector'),
+        fieldSelector: q.get('fieldSelector'),
+        limit: intParam(url, 'limit'),
+        continue: q.get('continue'),
+      });
       if (table) return json(toTable(t, result.items, result, q.get('includeObject')));
       return json({
         kind: listKind(t),
         apiVersion: apiVersionOf(t),
-        metadata: { resourceVersion: result.resourceVersion, ...(result.continue ? { continue: result.continue, remainingItemCount: result.remainingItemCount } : {}) },
+        metadata: {
+          resourceVersion: result.resourceVersion,
+          ...(result.continue ? { continue: result.continue, remainingItemCount: result.remainingItemCount } : {}),
+        },
         items: result.items,
       });
     }
@@ -181,7 +227,9 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
       return watchResponse(api, t, namespace, url, table, deps.watchBookmarkMs, name);
     case 'get': {
       const obj = api.get(t, namespace, objectName);
-      return json(table ? toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, q.get('includeObject')) : obj);
+      return json(
+        table ? toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, q.get('includeObject')) : obj,
+      );
     }
     case 'create': {
       const created = await api.create(t, namespace, await readBody(req), { dryRun });
@@ -198,7 +246,10 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
     }
     case 'deletecollection': {
       const options = deleteOptions(url, await readBody(req));
-      const { items } = api.list(t, namespace, { labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector') });
+      const { items } = api.list(t, namespace, {
+        labelSelector: q.get('labelSelector'),
+        fieldSelector: q.get('fieldSelector'),
+      });
       const deleted = [];
       for (const item of items) {
         try {
@@ -207,7 +258,12 @@ async function serveObject(req: Request, url: URL, path: Extract<ApiPath, { kind
           if (!(isApiError(err) && err.code === 404)) throw err;
         }
       }
-      return json({ kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(api.resourceVersion) }, items: deleted });
+      return json({
+        kind: listKind(t),
+        apiVersion: apiVersionOf(t),
+        metadata: { resourceVersion: String(api.resourceVersion) },
+        items: deleted,
+      });
     }
     default:
       throw methodNotAllowed(req.method, url.pathname);
@@ -222,18 +278,30 @@ interface DeleteOptionsBody {
   preconditions?: DeleteOptions['preconditions'];
 }
 
-const PROPAGATION_POLICIES: unknown[] = ['Foreground', 'Background', 'Orphan'] satisfies DeleteOptions['propagationPolicy'][];
+const PROPAGATION_POLICIES: unknown[] = [
+  'Foreground',
+  'Background',
+  'Orphan',
+] satisfies DeleteOptions['propagationPolicy'][];
 
 function deleteOptions(url: URL, body: unknown): DeleteOptions {
   const b = (body ?? {}) as DeleteOptionsBody;
-  const policy = url.searchParams.get('propagationPolicy') ?? b.propagationPolicy ?? (b.orphanDependents === true ? 'Orphan' : undefined);
+  const policy =
+    url.searchParams.get('propagationPolicy') ??
+    b.propagationPolicy ??
+    (b.orphanDependents === true ? 'Orphan' : undefined);
   if (policy !== undefined && !PROPAGATION_POLICIES.includes(policy)) {
     throw badRequest(`propagationPolicy must be Foreground, Background or Orphan (got "${policy}")`);
   }
   const graceRaw = url.searchParams.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
   const grace = graceRaw === undefined || graceRaw === null || graceRaw === '' ? undefined : Number(graceRaw);
-  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw badRequest('gracePeriodSeconds must be a non-negative integer');
-  return { propagationPolicy: policy as DeleteOptions['propagationPolicy'], gracePeriodSeconds: grace, preconditions: b.preconditions };
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0))
+    throw badRequest('gracePeriodSeconds must be a non-negative integer');
+  return {
+    propagationPolicy: policy as DeleteOptions['propagationPolicy'],
+    gracePeriodSeconds: grace,
+    preconditions: b.preconditions,
+  };
 }
 
 /** The kinds with a scale subresource. */
@@ -245,19 +313,34 @@ function scaleOf(t: ResourceType, object: KubeObject) {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      creationTimestamp: obj.metadata.creationTimestamp,
+    },
     spec: { replicas: obj.spec?.replicas ?? 0 },
     status: { replicas: obj.status?.replicas ?? 0, selector: selectorToString(obj.spec?.selector) },
   };
 }
 
-async function serveSubresource(req: Request, url: URL, deps: KubeApiDeps, t: ResourceType, namespace: string | undefined, name: string, sub: string): Promise<Response> {
+async function serveSubresource(
+  req: Request,
+  url: URL,
+  deps: KubeApiDeps,
+  t: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  sub: string,
+): Promise<Response> {
   const { api } = deps;
   const method = req.method;
   if (sub === 'status') {
     if (method === 'GET') return json(api.get(t, namespace, name));
     if (method === 'PUT') return json(await api.update(t, namespace, name, await readBody(req), 'status'));
-    if (method === 'PATCH') return json(await api.patch(t, namespace, name, patchTypeOf(req), await readBody(req), 'status'));
+    if (method === 'PATCH')
+      return json(await api.patch(t, namespace, name, patchTypeOf(req), await readBody(req), 'status'));
   }
   if (sub === 'scale') {
     const current = api.get(t, namespace, name);
@@ -274,11 +357,18 @@ async function serveSubresource(req: Request, url: URL, deps: KubeApiDeps, t: Re
       const scale = result as Partial<Scale> | null | undefined;
       const replicas = scale?.spec?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-        throw new ApiError(422, 'Invalid', `Scale "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
-          kind: 'Scale',
-          name,
-          causes: [{ reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0', field: 'spec.replicas' }],
-        });
+        throw new ApiError(
+          422,
+          'Invalid',
+          `Scale "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+          {
+            kind: 'Scale',
+            name,
+            causes: [
+              { reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0', field: 'spec.replicas' },
+            ],
+          },
+        );
       }
       if (scale?.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
         throw conflictError(t, name);
@@ -294,7 +384,10 @@ async function serveSubresource(req: Request, url: URL, deps: KubeApiDeps, t: Re
     const body = (await readBody(req)) as Partial<Binding> | null | undefined;
     const nodeName: unknown = body?.target?.name;
     if (!nodeName || typeof nodeName !== 'string') {
-      throw new ApiError(422, 'Invalid', 'Binding is invalid: target.name: Required value', { kind: 'Binding', causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }] });
+      throw new ApiError(422, 'Invalid', 'Binding is invalid: target.name: Required value', {
+        kind: 'Binding',
+        causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }],
+      });
     }
     // Pods are namespaced: serveObject has refused a pod path without a namespace. (For a kind that is not,
     // the lookup of the pod fails as it always has: the cache keys an absent namespace as "".)
@@ -308,7 +401,15 @@ async function serveSubresource(req: Request, url: URL, deps: KubeApiDeps, t: Re
     if (pod) deps.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
     return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
-  if (sub === 'log' && method === 'GET') return podLogResponse((pod, container, options) => deps.nodes.logs(pod, container, options), api, api.get(t, namespace, name), url, req.signal, deps.logFollowPollMs);
+  if (sub === 'log' && method === 'GET')
+    return podLogResponse(
+      (pod, container, options) => deps.nodes.logs(pod, container, options),
+      api,
+      api.get(t, namespace, name),
+      url,
+      req.signal,
+      deps.logFollowPollMs,
+    );
   if (sub === 'finalize' && method === 'PUT') {
     const body = (await readBody(req)) as Partial<Namespace> | null | undefined;
     const current = api.get(t, namespace, name);

@@ -15,12 +15,14 @@ function optionsOf(url: URL): LogOptions {
   const q = url.searchParams;
   const tail = q.get('tailLines');
   const tailLines = tail === null ? undefined : Number(tail);
-  if (tailLines !== undefined && (!Number.isInteger(tailLines) || tailLines < 0)) throw badRequest(`tailLines must be a non-negative integer (got "${tail}")`);
+  if (tailLines !== undefined && (!Number.isInteger(tailLines) || tailLines < 0))
+    throw badRequest(`tailLines must be a non-negative integer (got "${tail}")`);
   let sinceTime: number | undefined;
   const sinceSeconds = q.get('sinceSeconds');
   if (sinceSeconds !== null) {
     const seconds = Number(sinceSeconds);
-    if (!Number.isInteger(seconds) || seconds < 1) throw badRequest(`sinceSeconds must be a positive integer (got "${sinceSeconds}")`);
+    if (!Number.isInteger(seconds) || seconds < 1)
+      throw badRequest(`sinceSeconds must be a positive integer (got "${sinceSeconds}")`);
     sinceTime = Date.now() - seconds * 1000;
   }
   const since = q.get('sinceTime');
@@ -35,25 +37,38 @@ function optionsOf(url: URL): LogOptions {
 export type LogReader = (pod: KubeObject, container: string, options: LogOptions) => Promise<LogResult | undefined>;
 
 /** `pollMs`: how often a followed log looks for new lines. */
-export async function podLogResponse(read: LogReader, api: ObjectApi, object: KubeObject, url: URL, signal: AbortSignal, pollMs: number): Promise<Response> {
+export async function podLogResponse(
+  read: LogReader,
+  api: ObjectApi,
+  object: KubeObject,
+  url: URL,
+  signal: AbortSignal,
+  pollMs: number,
+): Promise<Response> {
   const pod = object as Stored<Pod>;
   const name = pod.metadata.name;
   const container = url.searchParams.get('container') ?? pod.spec?.containers?.[0]?.name;
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
   if (container === undefined || !all.some((c) => c.name === container)) {
     const names = (pod.spec?.containers ?? []).map((c) => c.name).join(' ');
-    throw badRequest(`container ${container} is not valid for pod ${name}${names ? `; choose one of: [${names}]` : ''}`);
+    throw badRequest(
+      `container ${container} is not valid for pod ${name}${names ? `; choose one of: [${names}]` : ''}`,
+    );
   }
   const options = optionsOf(url);
   const first = await read(pod, container, options);
   if (!first) {
     if (options.previous) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
-    const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container);
-    const reason = status?.state?.waiting?.reason ?? (pod.spec?.nodeName ? 'ContainerCreating' : 'the pod is not scheduled yet');
+    const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find(
+      (s) => s.name === container,
+    );
+    const reason =
+      status?.state?.waiting?.reason ?? (pod.spec?.nodeName ? 'ContainerCreating' : 'the pod is not scheduled yet');
     throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
   }
   const headers = { 'Content-Type': 'text/plain; charset=utf-8' };
-  if (url.searchParams.get('follow') !== 'true' || options.previous || !first.running) return new Response(first.text, { headers });
+  if (url.searchParams.get('follow') !== 'true' || options.previous || !first.running)
+    return new Response(first.text, { headers });
 
   const encoder = new TextEncoder();
   let timer: NodeJS.Timeout | undefined;
@@ -76,11 +91,18 @@ export async function podLogResponse(read: LogReader, api: ObjectApi, object: Ku
         try {
           const current = api.peek(PODS, pod.metadata.namespace, name);
           const same = current?.metadata.uid === pod.metadata.uid;
-          let next = same ? await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor }) : undefined;
+          let next = same
+            ? await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor })
+            : undefined;
           // The container stopped (and may have restarted since): finish the run we were following from its
           // previous-instance log, then stop, as the kubelet does.
           if (same && (!next || next.runId !== first.runId)) {
-            const previous = await read(current, container, { ...options, tailLines: undefined, sinceTime: cursor, previous: true });
+            const previous = await read(current, container, {
+              ...options,
+              tailLines: undefined,
+              sinceTime: cursor,
+              previous: true,
+            });
             next = previous?.runId === first.runId ? previous : undefined;
           }
           if (next?.text) controller.enqueue(encoder.encode(next.text));

@@ -34,17 +34,30 @@ export function metricsResourceList() {
 function nodeItem(usage: UsageSnapshot, node: KubeObject) {
   const used = usage.node(node.metadata.name);
   if (!used) return undefined;
-  return { metadata: { name: node.metadata.name, creationTimestamp: timestamp(), labels: node.metadata.labels }, timestamp: timestamp(), window: '10s', usage: { cpu: cpu(used.cpuMilli), memory: memory(used.memoryBytes) } };
+  return {
+    metadata: { name: node.metadata.name, creationTimestamp: timestamp(), labels: node.metadata.labels },
+    timestamp: timestamp(),
+    window: '10s',
+    usage: { cpu: cpu(used.cpuMilli), memory: memory(used.memoryBytes) },
+  };
 }
 
 function podItem(usage: UsageSnapshot, pod: KubeObject) {
   const containers = usage.pod(pod);
   if (!containers || (pod as Stored<Pod>).status?.phase !== 'Running') return undefined;
   return {
-    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: timestamp(), labels: pod.metadata.labels },
+    metadata: {
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace,
+      creationTimestamp: timestamp(),
+      labels: pod.metadata.labels,
+    },
     timestamp: timestamp(),
     window: '10s',
-    containers: containers.map((c) => ({ name: c.name, usage: { cpu: cpu(c.cpuMilli), memory: memory(c.memoryBytes) } })),
+    containers: containers.map((c) => ({
+      name: c.name,
+      usage: { cpu: cpu(c.cpuMilli), memory: memory(c.memoryBytes) },
+    })),
   };
 }
 
@@ -58,7 +71,12 @@ export async function serveMetrics(api: ObjectApi, nodes: NodeReads, rest: strin
     if (rest[1]) {
       const node = wanted[0];
       const item = node && nodeItem(usage, node);
-      if (!item) throw notFound(`nodemetrics.metrics.k8s.io "${rest[1]}" not found`, { name: rest[1], group: METRICS_GROUP, kind: 'nodes' });
+      if (!item)
+        throw notFound(`nodemetrics.metrics.k8s.io "${rest[1]}" not found`, {
+          name: rest[1],
+          group: METRICS_GROUP,
+          kind: 'nodes',
+        });
       return { kind: 'NodeMetrics', apiVersion: GV, ...item };
     }
     return list('NodeMetricsList', wanted.map((n) => nodeItem(usage, n)).filter(Boolean));
@@ -68,11 +86,18 @@ export async function serveMetrics(api: ObjectApi, nodes: NodeReads, rest: strin
   if (tail[0] === 'pods') {
     const all = api.cache.list(typeByKey('pods').key, namespace).items;
     const pods = tail[1] ? all.filter((p) => p.metadata.name === tail[1]) : all;
-    const usage = await nodes.usage([...new Set(pods.map((p) => (p as Stored<Pod>).spec?.nodeName).filter((n): n is string => Boolean(n)))]);
+    const usage = await nodes.usage([
+      ...new Set(pods.map((p) => (p as Stored<Pod>).spec?.nodeName).filter((n): n is string => Boolean(n))),
+    ]);
     if (tail[1]) {
       const pod = pods[0];
       const item = pod && podItem(usage, pod);
-      if (!item) throw notFound(`podmetrics.metrics.k8s.io "${namespace}/${tail[1]}" not found`, { name: tail[1], group: METRICS_GROUP, kind: 'pods' });
+      if (!item)
+        throw notFound(`podmetrics.metrics.k8s.io "${namespace}/${tail[1]}" not found`, {
+          name: tail[1],
+          group: METRICS_GROUP,
+          kind: 'pods',
+        });
       return { kind: 'PodMetrics', apiVersion: GV, ...item };
     }
     return list('PodMetricsList', pods.map((p) => podItem(usage, p)).filter(Boolean));

@@ -38,6 +38,11 @@ export function parseApiPath(root: 'api' | 'apis', segments: string[]): ApiPath 
   const type = findType(group, version, rest[0]);
   if (!type || (namespace && !type.namespaced) || rest.length > 3) return { kind: 'unknown' };
   const [, name, subresource] = rest;
-  if (subresource && !type.subresources.includes(subresource) && !(type.plural === 'namespaces' && subresource === 'finalize')) return { kind: 'unknown' };
+  if (
+    subresource &&
+    !type.subresources.includes(subresource) &&
+    !(type.plural === 'namespaces' && subresource === 'finalize')
+  )
+    return { kind: 'unknown' };
   return { kind: 'object', type, namespace, name, subresource };
 }

@@ -16,11 +16,20 @@ const MAX_QUEUED_EVENTS = 20_000;
 const DEFAULT_TIMEOUT_SECONDS = 1800;
 
 /** `bookmarkMs`: how often a quiet watch that allows bookmarks gets one. */
-export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string | undefined, url: URL, asTable: boolean, bookmarkMs: number, name?: string): Response {
+export function watchResponse(
+  api: ObjectApi,
+  t: ResourceType,
+  namespace: string | undefined,
+  url: URL,
+  asTable: boolean,
+  bookmarkMs: number,
+  name?: string,
+): Response {
   const q = url.searchParams;
   const labels = labelSelector(q.get('labelSelector'));
   const fields = fieldSelector(t.plural, q.get('fieldSelector'));
-  const matches = (o: KubeObject | undefined) => !!o && (!name || o.metadata.name === name) && labels(o.metadata.labels as Record<string, string>) && fields(o);
+  const matches = (o: KubeObject | undefined) =>
+    !!o && (!name || o.metadata.name === name) && labels(o.metadata.labels as Record<string, string>) && fields(o);
   const rvParam = q.get('resourceVersion');
   let from: number;
   let initial: KubeObject[] = [];
@@ -34,12 +43,21 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
   }
   const timeoutRaw = q.get('timeoutSeconds');
   const timeoutSeconds = timeoutRaw ? Number(timeoutRaw) : DEFAULT_TIMEOUT_SECONDS;
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0) throw badRequest('timeoutSeconds must be a non-negative number');
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)
+    throw badRequest('timeoutSeconds must be a non-negative number');
   const bookmarks = q.get('allowWatchBookmarks') === 'true';
 
   const encoder = new TextEncoder();
   const encode = (type: string, object: unknown) => {
-    const payload = asTable && type !== 'BOOKMARK' && type !== 'ERROR' ? toTable(t, [object as KubeObject], { resourceVersion: (object as KubeObject).metadata.resourceVersion }, q.get('includeObject')) : object;
+    const payload =
+      asTable && type !== 'BOOKMARK' && type !== 'ERROR'
+        ? toTable(
+            t,
+            [object as KubeObject],
+            { resourceVersion: (object as KubeObject).metadata.resourceVersion },
+            q.get('includeObject'),
+          )
+        : object;
     return encoder.encode(`${JSON.stringify({ type, object: payload })}\n`);
   };
 
@@ -52,7 +70,17 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
     if (closed) return;
     if (!controllerRef) return void buffered.push(chunk);
     if ((controllerRef.desiredSize ?? 0) < -MAX_QUEUED_EVENTS) {
-      controllerRef.enqueue(encode('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the watch fell too far behind; list again and re-watch', reason: 'Expired', code: 410 }));
+      controllerRef.enqueue(
+        encode('ERROR', {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: 'the watch fell too far behind; list again and re-watch',
+          reason: 'Expired',
+          code: 410,
+        }),
+      );
       finish();
       return;
     }
@@ -98,7 +126,13 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
       timers.push(setTimeout(finish, timeoutSeconds * 1000));
       if (bookmarks) {
         const tick = () => {
-          push(encode('BOOKMARK', { kind: t.kind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(Math.max(lastRv, api.resourceVersion)) } }));
+          push(
+            encode('BOOKMARK', {
+              kind: t.kind,
+              apiVersion: apiVersionOf(t),
+              metadata: { resourceVersion: String(Math.max(lastRv, api.resourceVersion)) },
+            }),
+          );
           timers.push(setTimeout(tick, bookmarkMs));
         };
         timers.push(setTimeout(tick, bookmarkMs));
@@ -109,6 +143,12 @@ export function watchResponse(api: ObjectApi, t: ResourceType, namespace: string
       cleanup();
     },
   });
-  return new Response(stream, { // no-transform keeps the compression middleware from buffering the stream.
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store, no-transform', 'X-Content-Type-Options': 'nosniff' }, });
+  return new Response(stream, {
+    // no-transform keeps the compression middleware from buffering the stream.
+    headers: {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store, no-transform',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
 }

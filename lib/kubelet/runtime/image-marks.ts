@@ -12,8 +12,14 @@ const SETTING = 'runtime.imageMarks';
 
 export const imageMarkSchema = z
   .object({
-    image: z.string().min(1, 'image is required').max(255).refine((v) => !markTargetError(v), { error: (issue) => markTargetError(String(issue.input)) }),
-    mark: z.enum([...IMAGE_MARKS, 'none'], { error: 'mark must be "missing", "unauthorized" or "none" (clears the mark)' }),
+    image: z
+      .string()
+      .min(1, 'image is required')
+      .max(255)
+      .refine((v) => !markTargetError(v), { error: (issue) => markTargetError(String(issue.input)) }),
+    mark: z.enum([...IMAGE_MARKS, 'none'], {
+      error: 'mark must be "missing", "unauthorized" or "none" (clears the mark)',
+    }),
   })
   .strict();
 export type ImageMarkRequest = z.infer<typeof imageMarkSchema>;
@@ -24,7 +30,11 @@ export async function getImageMarks(store: Store): Promise<Record<string, ImageM
 }
 
 /** Sets (or with "none" clears) one mark; the registry of this instance's nodes applies it at once. */
-export async function setImageMark(store: Store, registry: ImageRegistry | undefined, request: ImageMarkRequest): Promise<Record<string, ImageMark>> {
+export async function setImageMark(
+  store: Store,
+  registry: ImageRegistry | undefined,
+  request: ImageMarkRequest,
+): Promise<Record<string, ImageMark>> {
   const marks = await getImageMarks(store);
   if (request.mark === 'none') delete marks[request.image];
   else marks[request.image] = request.mark;
@@ -34,7 +44,11 @@ export async function setImageMark(store: Store, registry: ImageRegistry | undef
 }
 
 export function imageMarkList(marks: Record<string, ImageMark>) {
-  return { kind: 'ImageMarkList', apiVersion: 'entroos.io/v1', items: Object.entries(marks).map(([image, mark]) => ({ image, mark })) };
+  return {
+    kind: 'ImageMarkList',
+    apiVersion: 'entroos.io/v1',
+    items: Object.entries(marks).map(([image, mark]) => ({ image, mark })),
+  };
 }
 
 /** The registry's well-known images with their sizes and layers, for the image picker. */
@@ -46,7 +60,14 @@ export function imageCatalog(marks: Record<string, ImageMark>) {
       // The suggested images are well-formed references by construction.
       const image = resolveImage(reference) as Image;
       const base = image.repository.split('/').at(-1) ?? '';
-      return { image: reference, digest: image.digest, sizeBytes: image.size, layers: image.layers.length, wellKnown: base in KNOWN_IMAGE_SIZES_MIB, mark: marks[reference] ?? marks[image.repository] ?? null };
+      return {
+        image: reference,
+        digest: image.digest,
+        sizeBytes: image.size,
+        layers: image.layers.length,
+        wellKnown: base in KNOWN_IMAGE_SIZES_MIB,
+        mark: marks[reference] ?? marks[image.repository] ?? null,
+      };
     }),
   };
 }

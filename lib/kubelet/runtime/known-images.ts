@@ -17,4 +17,18 @@ export const KNOWN_IMAGE_SIZES_MIB: Record<string, number> = {
 };
 
 /** Suggestions for the image field. */
-export const SUGGESTED_IMAGES = ['nginx:1.27', 'nginx:1.27-alpine', 'busybox:1.36', 'alpine:3.20', 'redis:7.4', 'postgres:17', 'node:22-alpine', 'python:3.13-slim', 'ubuntu:24.04', 'httpd:2.4', 'memcached:1.6', 'mysql:8.4', 'golang:1.23'];
+export const SUGGESTED_IMAGES = [
+  'nginx:1.27',
+  'nginx:1.27-alpine',
+  'busybox:1.36',
+  'alpine:3.20',
+  'redis:7.4',
+  'postgres:17',
+  'node:22-alpine',
+  'python:3.13-slim',
+  'ubuntu:24.04',
+  'httpd:2.4',
+  'memcached:1.6',
+  'mysql:8.4',
+  'golang:1.23',
+];

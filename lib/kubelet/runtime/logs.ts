@@ -50,7 +50,14 @@ function periodicText(run: LogRun, n: number, at: number): string {
     case 'debian':
       return `heartbeat ${n}: uptime ${Math.round((at - run.startedAt) / 1000)}s`;
     default:
-      return JSON.stringify({ level: r('l') < 0.9 ? 'info' : 'warn', msg: 'handled request', method: pick(['GET', 'GET', 'POST', 'PUT'], 'm'), path: pick(PATHS, 'p'), status: pick(STATUS, 's'), ms: 1 + Math.floor(r('t') * 120) });
+      return JSON.stringify({
+        level: r('l') < 0.9 ? 'info' : 'warn',
+        msg: 'handled request',
+        method: pick(['GET', 'GET', 'POST', 'PUT'], 'm'),
+        path: pick(PATHS, 'p'),
+        status: pick(STATUS, 's'),
+        ms: 1 + Math.floor(r('t') * 120),
+      });
   }
 }
 

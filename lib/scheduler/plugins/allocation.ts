@@ -6,7 +6,8 @@ import type { CycleState, ScorePlugin } from '../types.ts';
 function fractions(state: CycleState, node: NodeInfo): [number, number] {
   const want = state.nonZero;
   const cpu = node.allocatable.cpu > 0 ? (node.nonZeroRequested.cpu + want.cpu) / node.allocatable.cpu : 1;
-  const memory = node.allocatable.memory > 0 ? (node.nonZeroRequested.memory + want.memory) / node.allocatable.memory : 1;
+  const memory =
+    node.allocatable.memory > 0 ? (node.nonZeroRequested.memory + want.memory) / node.allocatable.memory : 1;
   return [Math.min(1, cpu), Math.min(1, memory)];
 }
 

@@ -14,4 +14,7 @@ export function entropyAfter(state: CycleState, node: NodeInfo, cluster: Cluster
 export const Entropy: ScorePlugin = { name: 'Entropy', score: entropyAfter };
 
 /** Minimise entropy: bin-packing, the opposite policy one setting away. */
-export const Pack: ScorePlugin = { name: 'Pack', score: (state, node, cluster) => 100 - entropyAfter(state, node, cluster) };
+export const Pack: ScorePlugin = {
+  name: 'Pack',
+  score: (state, node, cluster) => 100 - entropyAfter(state, node, cluster),
+};

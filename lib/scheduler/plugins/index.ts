@@ -10,11 +10,17 @@ import { PodTopologySpread } from './pod-topology-spread.ts';
 import { TaintTolerationFilter, TaintTolerationScore } from './taint-toleration.ts';
 
 export const FILTER_PLUGINS: Record<string, FilterPlugin> = Object.fromEntries(
-  [NodeName, NodeUnschedulable, NodeResourcesFit, NodeAffinityFilter, TaintTolerationFilter, PodTopologySpread].map((p) => [p.name, p]),
+  [NodeName, NodeUnschedulable, NodeResourcesFit, NodeAffinityFilter, TaintTolerationFilter, PodTopologySpread].map(
+    (p) => [p.name, p],
+  ),
 );
 
-export const POST_FILTER_PLUGINS: Record<string, PostFilterPlugin> = Object.fromEntries([DefaultPreemption].map((p) => [p.name, p]));
+export const POST_FILTER_PLUGINS: Record<string, PostFilterPlugin> = Object.fromEntries(
+  [DefaultPreemption].map((p) => [p.name, p]),
+);
 
 export const SCORE_PLUGINS: Record<string, ScorePlugin> = Object.fromEntries(
-  [Entropy, Pack, BalancedAllocation, LeastAllocated, MostAllocated, NodeAffinityScore, TaintTolerationScore].map((p) => [p.name, p]),
+  [Entropy, Pack, BalancedAllocation, LeastAllocated, MostAllocated, NodeAffinityScore, TaintTolerationScore].map(
+    (p) => [p.name, p],
+  ),
 );

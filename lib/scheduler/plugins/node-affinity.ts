@@ -9,12 +9,15 @@ export const NodeAffinityFilter: FilterPlugin = {
   preFilter: (state) => {
     const spec = state.pod.spec;
     const hasSelector = spec?.nodeSelector && Object.keys(spec.nodeSelector).length > 0;
-    return hasSelector || spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ? undefined : SKIP;
+    return hasSelector || spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+      ? undefined
+      : SKIP;
   },
   filter: (state, node) => {
     const labels: Record<string, string> = node.node.metadata.labels ?? {};
     for (const [k, v] of Object.entries(state.pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return fail(REASON);
-    const terms: NodeSelectorTerm[] | undefined = state.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    const terms: NodeSelectorTerm[] | undefined =
+      state.pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
     if (terms?.length && !terms.some((t) => termMatches(t, node.node))) return fail(REASON);
     return PASS;
   },
@@ -23,7 +26,8 @@ export const NodeAffinityFilter: FilterPlugin = {
 /** preferredDuringScheduling terms: the sum of the weights of the terms a node matches. */
 export const NodeAffinityScore: ScorePlugin = {
   name: 'NodeAffinity',
-  preScore: (state) => (state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ? undefined : SKIP),
+  preScore: (state) =>
+    state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ? undefined : SKIP,
   score: (state, node) => {
     const preferred = state.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     return preferred.reduce((sum, p) => (termMatches(p.preference, node.node) ? sum + (p.weight ?? 0) : sum), 0);

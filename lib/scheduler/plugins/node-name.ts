@@ -4,5 +4,8 @@ import { fail, PASS, SKIP, type FilterPlugin } from '../types.ts';
 export const NodeName: FilterPlugin = {
   name: 'NodeName',
   preFilter: (state) => (state.pod.spec?.nodeName ? undefined : SKIP),
-  filter: (state, node) => (!state.pod.spec?.nodeName || state.pod.spec.nodeName === node.name ? PASS : fail("node(s) didn't match the requested node name")),
+  filter: (state, node) =>
+    !state.pod.spec?.nodeName || state.pod.spec.nodeName === node.name
+      ? PASS
+      : fail("node(s) didn't match the requested node name"),
 };

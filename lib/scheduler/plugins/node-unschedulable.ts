@@ -8,6 +8,8 @@ export const NodeUnschedulable: FilterPlugin = {
   name: 'NodeUnschedulable',
   filter: (state, node) => {
     if (!node.unschedulable) return PASS;
-    return (state.pod.spec?.tolerations ?? []).some((t) => tolerates(t, TAINT)) ? PASS : fail('node(s) were unschedulable');
+    return (state.pod.spec?.tolerations ?? []).some((t) => tolerates(t, TAINT))
+      ? PASS
+      : fail('node(s) were unschedulable');
   },
 };

@@ -17,7 +17,9 @@ interface Spread {
 export const PodTopologySpread: FilterPlugin = {
   name: 'PodTopologySpread',
   preFilter: (state, cluster) => {
-    const constraints = (state.pod.spec?.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable !== 'ScheduleAnyway');
+    const constraints = (state.pod.spec?.topologySpreadConstraints ?? []).filter(
+      (c) => c.whenUnsatisfiable !== 'ScheduleAnyway',
+    );
     if (!constraints.length) return SKIP;
     const spreads: Spread[] = constraints.map((constraint) => {
       const matches = selectorFromObject(constraint.labelSelector);
@@ -26,7 +28,8 @@ export const PodTopologySpread: FilterPlugin = {
         const domain = n.node.metadata.labels?.[constraint.topologyKey];
         if (domain === undefined) continue;
         let count = counts.get(domain) ?? 0;
-        for (const { pod } of n.pods.values()) if (pod.metadata.namespace === state.pod.metadata.namespace && matches(pod.metadata.labels)) count++;
+        for (const { pod } of n.pods.values())
+          if (pod.metadata.namespace === state.pod.metadata.namespace && matches(pod.metadata.labels)) count++;
         counts.set(domain, count);
       }
       return { constraint, counts, min: counts.size ? Math.min(...counts.values()) : 0 };
@@ -37,8 +40,10 @@ export const PodTopologySpread: FilterPlugin = {
     const spreads = (state.data.get('PodTopologySpread') as Spread[] | undefined) ?? [];
     for (const { constraint, counts, min } of spreads) {
       const domain = node.node.metadata.labels?.[constraint.topologyKey];
-      if (domain === undefined) return fail("node(s) didn't match pod topology spread constraints (missing required label)");
-      if ((counts.get(domain) ?? 0) + 1 - min > constraint.maxSkew) return fail("node(s) didn't match pod topology spread constraints");
+      if (domain === undefined)
+        return fail("node(s) didn't match pod topology spread constraints (missing required label)");
+      if ((counts.get(domain) ?? 0) + 1 - min > constraint.maxSkew)
+        return fail("node(s) didn't match pod topology spread constraints");
     }
     return PASS;
   },

@@ -19,6 +19,9 @@ export const TaintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
   preScore: (_state, nodes) => (nodes.some((n) => n.hasPreferNoSchedule) ? undefined : SKIP),
   // A node with a PreferNoSchedule taint has taints.
-  score: (state, node) => (node.hasPreferNoSchedule ? untolerated(node.taints ?? [], state.pod.spec?.tolerations ?? [], ['PreferNoSchedule']).length : 0),
+  score: (state, node) =>
+    node.hasPreferNoSchedule
+      ? untolerated(node.taints ?? [], state.pod.spec?.tolerations ?? [], ['PreferNoSchedule']).length
+      : 0,
   normalizeScores: (scores) => normalizeByMax(scores, true),
 };

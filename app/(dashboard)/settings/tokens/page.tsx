@@ -11,8 +11,8 @@ export default async function TokensPage() {
     <>
       <h1>API tokens</h1>
       <p className="muted">
-        Tokens let kubectl, the CLI and the SDKs act as you. Send one as <code>Authorization: Bearer &lt;token&gt;</code>. A token is
-        shown only once, when it is created.
+        Tokens let kubectl, the CLI and the SDKs act as you. Send one as{' '}
+        <code>Authorization: Bearer &lt;token&gt;</code>. A token is shown only once, when it is created.
       </p>
       <TokensPanel canCreate={can(user.role, 'create', 'tokens')} showOwner={user.role === 'admin'} />
     </>

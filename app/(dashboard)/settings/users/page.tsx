@@ -11,7 +11,11 @@ export default async function UsersPage() {
   return (
     <>
       <h1>Users</h1>
-      {can(user.role, 'list', 'users') ? <UsersView /> : <p className="error">Only admins manage users; ask an admin to change your role or create an account.</p>}
+      {can(user.role, 'list', 'users') ? (
+        <UsersView />
+      ) : (
+        <p className="error">Only admins manage users; ask an admin to change your role or create an account.</p>
+      )}
     </>
   );
 }

@@ -45,7 +45,12 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
   await requireUser();
   const { namespace, name } = await params;
   const platform = getPlatform();
-  const pod = podDetail(platform.api, namespace, name, platform.leader?.scheduler.decisions.forPod(`${namespace}/${name}`));
+  const pod = podDetail(
+    platform.api,
+    namespace,
+    name,
+    platform.leader?.scheduler.decisions.forPod(`${namespace}/${name}`),
+  );
   if (!pod) notFound();
   const [placement] = await platform.store.proofs.listPlacements({ namespace, name, limit: 1 });
   return (
@@ -71,20 +76,34 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
       <section className="panel" data-testid="pod-decision">
         <h2>Scheduling decision</h2>
         {!pod.decision ? (
-          <p className="muted">No decision recorded for this pod (it may have been scheduled before the server restarted, or by another scheduler).</p>
+          <p className="muted">
+            No decision recorded for this pod (it may have been scheduled before the server restarted, or by another
+            scheduler).
+          </p>
         ) : (
           <>
             <p>
-              {pod.decision.message} — profile <code>{pod.decision.profile}</code>, {pod.decision.feasible}/{pod.decision.nodes} nodes feasible, cluster entropy{' '}
-              {pod.decision.entropyBefore.toFixed(1)} → {pod.decision.entropyAfter?.toFixed(1) ?? '—'}, decided in {pod.decision.durationMs.toFixed(2)} ms.
+              {pod.decision.message} — profile <code>{pod.decision.profile}</code>, {pod.decision.feasible}/
+              {pod.decision.nodes} nodes feasible, cluster entropy {pod.decision.entropyBefore.toFixed(1)} →{' '}
+              {pod.decision.entropyAfter?.toFixed(1) ?? '—'}, decided in {pod.decision.durationMs.toFixed(2)} ms.
             </p>
             {Object.keys(pod.decision.filterReasons).length > 0 && (
-              <p className="muted">Filtered out: {Object.entries(pod.decision.filterReasons).map(([r, n]) => `${n} ${r}`).join(', ')}</p>
+              <p className="muted">
+                Filtered out:{' '}
+                {Object.entries(pod.decision.filterReasons)
+                  .map(([r, n]) => `${n} ${r}`)
+                  .join(', ')}
+              </p>
             )}
             {'detail' in pod.decision && Array.isArray(pod.decision.detail) ? (
               <DecisionBreakdown detail={shownDetail(pod.decision.detail as NodeDetail[])} chosen={pod.decision.node} />
             ) : (
-              <DataTable rows={pod.decision.top.map((t) => ({ ...t, chosen: t.node === pod.decision?.node }))} columns={candidateColumns} testId="pod-candidates" empty="No candidates." />
+              <DataTable
+                rows={pod.decision.top.map((t) => ({ ...t, chosen: t.node === pod.decision?.node }))}
+                columns={candidateColumns}
+                testId="pod-candidates"
+                empty="No candidates."
+              />
             )}
           </>
         )}
@@ -92,12 +111,17 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
       <section className="panel" data-testid="pod-proof">
         <h2>Placement proof</h2>
         {!placement ? (
-          <p className="muted">{pod.node === '—' ? 'The pod is not bound yet.' : 'No proof yet: bindings are proved in batches a few seconds after scheduling (or proving is off: ENTROOS_PROVERS=0).'}</p>
+          <p className="muted">
+            {pod.node === '—'
+              ? 'The pod is not bound yet.'
+              : 'No proof yet: bindings are proved in batches a few seconds after scheduling (or proving is off: ENTROOS_PROVERS=0).'}
+          </p>
         ) : (
           <>
             <p>
-              Groth16 proof <code>{placement.batch.id}</code> ({placement.batch.circuit}, slot {placement.slot}, proved in {placement.batch.proveMs} ms, status{' '}
-              <strong>{placement.batch.status}</strong>) that the pod&apos;s requests fit node <code>{placement.node}</code>&apos;s free capacity, committed as{' '}
+              Groth16 proof <code>{placement.batch.id}</code> ({placement.batch.circuit}, slot {placement.slot}, proved
+              in {placement.batch.proveMs} ms, status <strong>{placement.batch.status}</strong>) that the pod&apos;s
+              requests fit node <code>{placement.node}</code>&apos;s free capacity, committed as{' '}
               <code title={placement.commitment}>{placement.commitment.slice(0, 16)}…</code>.
             </p>
             <VerifyInBrowser proofId={placement.batch.id} />

@@ -13,7 +13,9 @@ function chaosOf(platform: Platform) {
 }
 
 /** Whether chaos mode runs, its spec, and the faults it injected lately. */
-export const GET = withAuth({ verb: 'get', resource: 'chaos' }, ({ platform }) => Response.json(chaosOf(platform).status()));
+export const GET = withAuth({ verb: 'get', resource: 'chaos' }, ({ platform }) =>
+  Response.json(chaosOf(platform).status()),
+);
 
 /** Starts (or restarts with a new spec) seeded chaos: faults at ratePerMinute, node faults healing after faultSeconds. */
 export const PUT = withAuth({ verb: 'update', resource: 'chaos', body: chaosSpecSchema }, async ({ platform, body }) =>
@@ -21,4 +23,6 @@ export const PUT = withAuth({ verb: 'update', resource: 'chaos', body: chaosSpec
 );
 
 /** Stops chaos mode and heals the node faults it made. */
-export const DELETE = withAuth({ verb: 'delete', resource: 'chaos' }, async ({ platform }) => Response.json(await stopChaos(platform.store, chaosOf(platform))));
+export const DELETE = withAuth({ verb: 'delete', resource: 'chaos' }, async ({ platform }) =>
+  Response.json(await stopChaos(platform.store, chaosOf(platform))),
+);

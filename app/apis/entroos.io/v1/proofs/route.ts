@@ -15,6 +15,18 @@ const query = z.object({
 /** Placements with their proof's id and status, newest first: ?namespace, ?pod (name), ?node, ?status. */
 export const GET = withAuth({ verb: 'list', resource: 'proofs' }, async ({ platform, url }) => {
   const q = parseQuery(url, query);
-  const items = await platform.store.proofs.listPlacements({ namespace: q.namespace, name: q.pod, node: q.node, status: q.status, limit: q.limit });
-  return Response.json({ kind: 'PlacementList', apiVersion: 'entroos.io/v1', counts: await platform.store.proofs.counts(), queued: platform.leader?.proofs?.queued ?? 0, items });
+  const items = await platform.store.proofs.listPlacements({
+    namespace: q.namespace,
+    name: q.pod,
+    node: q.node,
+    status: q.status,
+    limit: q.limit,
+  });
+  return Response.json({
+    kind: 'PlacementList',
+    apiVersion: 'entroos.io/v1',
+    counts: await platform.store.proofs.counts(),
+    queued: platform.leader?.proofs?.queued ?? 0,
+    items,
+  });
 });

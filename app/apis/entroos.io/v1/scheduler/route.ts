@@ -4,4 +4,6 @@ import { leaderServices } from '@/lib/http/leader.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withAuth({ verb: 'get', resource: 'scheduler' }, ({ platform }) => Response.json(schedulerStatus(leaderServices(platform).scheduler)));
+export const GET = withAuth({ verb: 'get', resource: 'scheduler' }, ({ platform }) =>
+  Response.json(schedulerStatus(leaderServices(platform).scheduler)),
+);

@@ -5,8 +5,13 @@ export const GET = withAuth({ verb: 'list', resource: 'tokens' }, async ({ platf
   Response.json({ kind: 'TokenList', apiVersion: 'entroos.io/v1', items: await listTokens(platform.store, principal) }),
 );
 
-export const POST = withAuth({ verb: 'create', resource: 'tokens', body: createTokenSchema }, async ({ platform, principal, body }) =>
-  Response.json({ kind: 'Token', apiVersion: 'entroos.io/v1', ...(await createToken(platform.store, principal, body)) }, { status: 201 }),
+export const POST = withAuth(
+  { verb: 'create', resource: 'tokens', body: createTokenSchema },
+  async ({ platform, principal, body }) =>
+    Response.json(
+      { kind: 'Token', apiVersion: 'entroos.io/v1', ...(await createToken(platform.store, principal, body)) },
+      { status: 201 },
+    ),
 );
 
 export const dynamic = 'force-dynamic';

@@ -11,6 +11,7 @@ export const GET = withAuth({ verb: 'list', resource: 'events' }, ({ platform, u
   const q = url.searchParams;
   const raw = q.get('limit') ?? '5000';
   const limit = Number(raw);
-  if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT) throw badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT} (got "${raw}")`);
+  if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT)
+    throw badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT} (got "${raw}")`);
   return Response.json(eventRowList(platform.api, { namespace: q.get('namespace') ?? undefined, limit }));
 });

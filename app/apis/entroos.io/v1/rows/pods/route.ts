@@ -10,5 +10,11 @@ export const dynamic = 'force-dynamic';
  */
 export const GET = withAuth({ verb: 'list', resource: 'pods' }, ({ platform, url }) => {
   const q = url.searchParams;
-  return Response.json(podRowList(platform.api, { namespace: q.get('namespace') ?? undefined, labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector') }));
+  return Response.json(
+    podRowList(platform.api, {
+      namespace: q.get('namespace') ?? undefined,
+      labelSelector: q.get('labelSelector'),
+      fieldSelector: q.get('fieldSelector'),
+    }),
+  );
 });

@@ -6,7 +6,10 @@ import { leaderServices } from '@/lib/http/leader.ts';
 
 export const dynamic = 'force-dynamic';
 
-const query = z.object({ pod: z.string().min(1).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const query = z.object({
+  pod: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 
 /** ?pod=namespace/name (or uid): that pod's latest decision, with per-node detail while recent; otherwise the recent decisions. */
 export const GET = withAuth({ verb: 'list', resource: 'scheduler' }, ({ platform, url }) => {

@@ -6,10 +6,13 @@ import { labRequestSchema, runLab } from '@/lib/scheduler/lab.ts';
 export const dynamic = 'force-dynamic';
 
 /** Replays a workload under several profiles in isolated in-memory clusters and compares them. */
-export const POST = withAuth({ verb: 'create', resource: 'scheduler', body: labRequestSchema }, async ({ platform, body }) => {
-  const config = leaderServices(platform).scheduler.profiles;
-  const results = await runLab(body, config).catch((err: Error) => {
-    throw badRequest(err.message);
-  });
-  return Response.json({ kind: 'LabResult', apiVersion: 'entroos.io/v1', seed: body.seed, results });
-});
+export const POST = withAuth(
+  { verb: 'create', resource: 'scheduler', body: labRequestSchema },
+  async ({ platform, body }) => {
+    const config = leaderServices(platform).scheduler.profiles;
+    const results = await runLab(body, config).catch((err: Error) => {
+      throw badRequest(err.message);
+    });
+    return Response.json({ kind: 'LabResult', apiVersion: 'entroos.io/v1', seed: body.seed, results });
+  },
+);

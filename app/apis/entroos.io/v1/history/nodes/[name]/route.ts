@@ -7,5 +7,10 @@ export const dynamic = 'force-dynamic';
 export const GET = withAuth({ verb: 'get', resource: 'nodes' }, ({ platform, params }) => {
   const { history } = leaderServices(platform);
   const name = String(params.name);
-  return Response.json({ kind: 'NodeUsageHistory', apiVersion: 'entroos.io/v1', node: name, points: history.nodes.points(name) });
+  return Response.json({
+    kind: 'NodeUsageHistory',
+    apiVersion: 'entroos.io/v1',
+    node: name,
+    points: history.nodes.points(name),
+  });
 });

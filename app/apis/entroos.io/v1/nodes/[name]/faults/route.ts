@@ -4,14 +4,20 @@ import { ApiError, notFound } from '@/lib/apimachinery/errors.ts';
 
 export const dynamic = 'force-dynamic';
 
-const faultSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('stop-heartbeats') }).strict(),
-  z.object({ action: z.literal('restore') }).strict(),
-  z.object({ action: z.literal('partition') }).strict(),
-  z.object({ action: z.literal('heal') }).strict(),
-  z.object({ action: z.literal('slow-pulls'), bytesPerSecond: z.number().int().min(1024, 'at least 1024 bytes/s') }).strict(),
-  z.object({ action: z.literal('restore-pulls') }).strict(),
-], { error: 'action must be one of stop-heartbeats, restore, partition, heal, slow-pulls, restore-pulls' });
+const faultSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({ action: z.literal('stop-heartbeats') }).strict(),
+    z.object({ action: z.literal('restore') }).strict(),
+    z.object({ action: z.literal('partition') }).strict(),
+    z.object({ action: z.literal('heal') }).strict(),
+    z
+      .object({ action: z.literal('slow-pulls'), bytesPerSecond: z.number().int().min(1024, 'at least 1024 bytes/s') })
+      .strict(),
+    z.object({ action: z.literal('restore-pulls') }).strict(),
+  ],
+  { error: 'action must be one of stop-heartbeats, restore, partition, heal, slow-pulls, restore-pulls' },
+);
 
 /**
  * Node faults (admin) on simulated nodes: stop-heartbeats (the node dies: its
