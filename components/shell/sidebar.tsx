@@ -14,6 +14,7 @@ const SECTIONS = [
       { href: '/services', label: 'Services' },
       { href: '/namespaces', label: 'Namespaces' },
       { href: '/events', label: 'Events' },
+      { href: '/custom-resources', label: 'Custom resources' },
     ],
   },
   {
