@@ -70,6 +70,8 @@ export interface Platform {
   proofApi: ProofApi;
   /** The HTTPS material; `ca` goes into kubeconfigs. */
   tls: TlsMaterial;
+  /** Registers the custom types of established CRDs on this instance. */
+  crdRegistrar: { stop(): void };
   /** Set once this instance leads (null on followers and before the election). */
   leader: LeaderServices | null;
 }

@@ -12,6 +12,8 @@ import { openStore } from './store/index.ts';
 import { createApiServer, ensureSystemNamespaces } from './apiserver/index.ts';
 import { createKubeApi } from './apiserver/http/handler.ts';
 import { startControllers } from './controllers/index.ts';
+import { withCrdController } from './controllers/crd.ts';
+import { startCrdRegistrar } from './apiserver/crd/registrar.ts';
 import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
 import { loadArtifacts } from './proofs/artifacts.ts';
@@ -55,6 +57,9 @@ export async function startPlatform(config: Config): Promise<Platform> {
   }
   const bus = new EventBus();
   const server = createApiServer(store, log, { eventQps: config.eventQps });
+  // Every instance serves the custom resources of the CRDs in its cache (followers see them by replication).
+  // Every instance serves the custom types of the CRDs in its cache (followers see them by replication).
+  const crdRegistrar = startCrdRegistrar(server.api);
   const images = new ImageRegistry();
   const agents = new AgentTunnels();
   const fleet = createFleet(config, server, log, images);
@@ -107,6 +112,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     circuits,
     proofApi: createProofApi({ store, circuits }),
     tls,
+    crdRegistrar,
     leader: null,
   };
   // No writes until this instance is elected: a request that arrives between
@@ -127,9 +133,12 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
   const { config, store, log, bus, api, events, fleet } = platform;
   const server = { api, events };
   await ensureSystemNamespaces(api);
-  const controllers = startControllers(
+  const controllers = withCrdController(
+    startControllers(
+      { api, events, log },
+      { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds },
+    ),
     { api, events, log },
-    { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds },
   );
   const proofs =
     config.provers > 0
@@ -180,6 +189,7 @@ export async function stopPlatform(): Promise<void> {
   await leader?.proofs?.stop();
   await terminateCurve();
   await leader?.controllers.stop();
+  platform.crdRegistrar.stop();
   if (!platform.store.objects.readOnly) await platform.store.objects.flush();
   await platform.router.stop();
   await platform.store.close();

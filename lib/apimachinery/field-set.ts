@@ -186,11 +186,16 @@ function sortKey(pe: string): SortKey {
   return { pe, rank, parsed: null };
 }
 
-export const sortPathElements = (pes: Iterable<string>): string[] =>
-  [...pes]
+export function sortPathElements(pes: Iterable<string>): string[] {
+  const list = [...pes];
+  if (list.length < 2) return list;
+  // Field names only (most nodes): their order is the names' order, with no parsing.
+  if (list.every((pe) => pe.startsWith('f:'))) return list.sort(compareStrings);
+  return list
     .map(sortKey)
     .sort(comparePathElements)
     .map((k) => k.pe);
+}
 
 /** Checks one FieldsV1 key and returns it in canonical spelling (key and value JSON re-serialised). */
 function canonicalElement(key: string): string {
@@ -252,16 +257,23 @@ export class PathSet {
 
   /** FieldsV1 with elements in SMD's order (so equal sets serialise identically). */
   toFieldsV1(): FieldsV1 {
-    const out: FieldsV1 = {};
-    const keys = new Set<string>(this.members);
-    for (const [pe, child] of this.children) if (!child.empty()) keys.add(pe);
+    return this.writeFieldsV1({});
+  }
+
+  /** Adds this set's elements to `out` (after what it holds, such as a node's "."). */
+  private writeFieldsV1(out: FieldsV1): FieldsV1 {
+    let keys: Iterable<string> = this.members;
+    if (this.children.size) {
+      const all = new Set<string>(this.members);
+      for (const [pe, child] of this.children) if (!child.empty()) all.add(pe);
+      keys = all;
+    }
     for (const pe of sortPathElements(keys)) {
       const child = this.children.get(pe);
       if (child && !child.empty()) {
         const node: FieldsV1 = {};
         if (this.members.has(pe)) node['.'] = {};
-        Object.assign(node, child.toFieldsV1());
-        out[pe] = node;
+        out[pe] = child.writeFieldsV1(node);
       } else out[pe] = {};
     }
     return out;
@@ -760,6 +772,8 @@ export function compare(lhs: JsonObject, rhs: JsonObject, shape: Shape): Compari
 
 /** Compares one node (`l`, `r` undefined when absent, never both), recording under `pe` in `into`. */
 function compareNode(l: Json | undefined, r: Json | undefined, info: ChildInfo, into: Diff, pe: string, w: Walk): void {
+  // One value (a subtree two versions of an object share, as a status write shares the spec): nothing changed.
+  if (l === r) return;
   const shape = info.shape;
   let inLeaf: boolean;
   if (l === undefined) {

@@ -189,10 +189,22 @@ interface Decoded {
   invalid: boolean;
 }
 
+// Stored objects are never changed in place, and neither are the managers and sets built here: the managers of a
+// stored managedFields list are decoded once and reused by the next write to that object, and a set's FieldsV1 is
+// encoded once (a write re-encodes only the entries it changed).
+const decodedLists = new WeakMap<unknown[], Decoded>();
+const encodedSets = new WeakMap<PathSet, FieldsV1>();
+
 function decode(raw: unknown): Decoded {
+  if (!Array.isArray(raw)) return { managers: new Map(), invalid: raw !== undefined && raw !== null };
+  let done = decodedLists.get(raw);
+  if (!done) decodedLists.set(raw, (done = decodeList(raw)));
+  return { managers: new Map(done.managers), invalid: done.invalid };
+}
+
+function decodeList(raw: unknown[]): Decoded {
   const managers: Managers = new Map();
   let invalid = false;
-  if (!Array.isArray(raw)) return { managers, invalid: raw !== undefined && raw !== null };
   for (const entry of raw) {
     const m = decodeEntry(entry);
     if (!m) {
@@ -239,9 +251,16 @@ const seconds = (time: string | undefined): number => {
   return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
 };
 
+function fieldsV1Of(set: PathSet): FieldsV1 {
+  let out = encodedSets.get(set);
+  if (!out) encodedSets.set(set, (out = set.toFieldsV1()));
+  return out;
+}
+
 /** Kubernetes' order: Apply before Update, then oldest first, then by manager, apiVersion and subresource. */
 function encode(managers: Managers): ManagedFieldsEntry[] {
-  const list = [...managers.values()].filter((m) => !m.set.empty());
+  const kept: Managers = new Map([...managers].filter(([, m]) => !m.set.empty()));
+  const list = [...kept.values()];
   list.sort(
     (p, q) =>
       (p.operation === q.operation ? 0 : p.operation < q.operation ? -1 : 1) ||
@@ -250,15 +269,18 @@ function encode(managers: Managers): ManagedFieldsEntry[] {
       (p.apiVersion === q.apiVersion ? 0 : p.apiVersion < q.apiVersion ? -1 : 1) ||
       ((p.subresource ?? '') === (q.subresource ?? '') ? 0 : (p.subresource ?? '') < (q.subresource ?? '') ? -1 : 1),
   );
-  return list.map((m): ManagedFieldsEntry => ({
+  const entries = list.map((m): ManagedFieldsEntry => ({
     manager: m.manager,
     operation: m.operation,
     apiVersion: m.apiVersion,
     ...(m.time !== undefined ? { time: m.time } : {}),
     fieldsType: 'FieldsV1',
-    fieldsV1: m.set.toFieldsV1(),
+    fieldsV1: fieldsV1Of(m.set),
     ...(m.subresource ? { subresource: m.subresource } : {}),
   }));
+  // The next write to the object that stores this list decodes it to these same managers.
+  decodedLists.set(entries, { managers: kept, invalid: false });
+  return entries;
 }
 
 function sameOwnership(a: Managers, b: Managers): boolean {

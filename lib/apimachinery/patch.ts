@@ -218,6 +218,12 @@ function mergeObject(
   const out: JsonObject = original ? { ...original } : {};
   const keys = Object.keys(patch);
   if (Object.hasOwn(patch, RETAIN_KEYS)) retainKeys(out, patch, keys);
+  // A malformed directive is refused even when its list is absent, as upstream's patch parser does.
+  for (const key of keys) {
+    if (key.startsWith(SET_ORDER) && !Array.isArray(patch[key])) {
+      throw badRequest(`invalid patch format of setElementOrder list: ${key} must be a list`);
+    }
+  }
   // Deletions first: kubectl sends a parallel deletion list next to the additions for the same field.
   for (const key of keys) if (key.startsWith(DELETE_FROM)) deleteFromPrimitiveList(out, key, patch[key]);
   for (const key of keys) {
@@ -270,7 +276,9 @@ function retainKeys(out: JsonObject, patch: JsonObject, keys: string[]) {
 
 function deleteFromPrimitiveList(out: JsonObject, key: string, values: Json) {
   const name = key.slice(DELETE_FROM.length);
-  if (!name || !Array.isArray(values)) throw badRequest(`invalid patch format of primitive list: ${key}`);
+  if (!name || !Array.isArray(values) || values.some((v) => v !== null && typeof v === 'object')) {
+    throw badRequest(`invalid patch format of primitive list: ${key} must be a list of primitive values`);
+  }
   const current = own(out, name);
   if (!Array.isArray(current)) return;
   const remove = new Set<Json>(values);

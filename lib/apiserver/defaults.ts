@@ -11,6 +11,7 @@ import type {
   Service,
 } from '../apimachinery/generated/kinds.ts';
 import { parseQuantity } from '../apimachinery/quantity.ts';
+import { defaultCrd } from './crd/resource.ts';
 
 // Defaults the API server fills in, as Kubernetes does. They run before
 // validation, so an object is read as the kind it claims to be and a missing
@@ -141,5 +142,8 @@ export function applyDefaults(kind: string, obj: Record<string, unknown>) {
       node.status ??= {};
       break;
     }
+    case 'CustomResourceDefinition':
+      defaultCrd(obj);
+      break;
   }
 }

@@ -1,3 +1,4 @@
+import '#server-only';
 import type { Logger } from 'pino';
 import { typeByKey } from '../apimachinery/registry.ts';
 import type { Store } from '../store/index.ts';

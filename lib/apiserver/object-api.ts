@@ -7,6 +7,7 @@ import {
   notFound,
   ApiError,
   isApiError,
+  type StatusCause,
 } from '../apimachinery/errors.ts';
 import type { CacheEvent, WatchCache } from '../store/index.ts';
 import { applyDefaults } from './defaults.ts';
@@ -29,10 +30,36 @@ import type {
   ServiceSpec,
 } from '../apimachinery/generated/kinds.ts';
 import { jsonEqual, jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.ts';
-import { apiVersionOf, RESOURCE_TYPES, typeByKey, type ResourceType } from '../apimachinery/registry.ts';
-import { kindSchema } from '../apimachinery/schema.ts';
+import { apiVersionOf, storedTypes, typeByKey, type ResourceType } from '../apimachinery/registry.ts';
+import { kindSchema, type SchemaObject } from '../apimachinery/schema.ts';
+import {
+  apply as applyFields,
+  recordUpdate,
+  type ApplyInput,
+  type ApplyResult,
+  type ManagedFieldsEntry,
+} from '../apimachinery/managed-fields.ts';
+import {
+  compare,
+  isJsonObject,
+  pathString,
+  rootShape,
+  toFieldSet,
+  type JsonObject,
+} from '../apimachinery/field-set.ts';
 import { fieldSelector, labelSelector } from '../apimachinery/selectors.ts';
-import { validateObject } from './validation.ts';
+import { validateMetadata, validateObject } from './validation.ts';
+import { decodeBuiltin, decodeMetadata, reportUnknown, type DecodeOptions } from './decode.ts';
+import {
+  checkCreatable,
+  customResourceCauses,
+  customResourceChanged,
+  decodeCustomResource,
+  decodeCustomResourceStatus,
+  prepareCrdForCreate,
+  servedAs,
+} from './crd/resource.ts';
+import { invalidCustomResource, prune, schemaForVersion } from './crd/structural.ts';
 
 // The Kubernetes object semantics over the watch cache: create, get, list,
 // update, patch, delete with resourceVersions, optimistic concurrency,
@@ -54,11 +81,52 @@ export interface ListResult {
 
 export type PatchType = 'merge' | 'json' | 'strategic';
 
+/**
+ * Whether a write is stored, and who it is recorded for in metadata.managedFields; how unknown fields in the body
+ * are treated (fieldValidation) and where the warnings go (DecodeOptions).
+ */
+export interface WriteOptions extends DecodeOptions {
+  dryRun?: boolean;
+  /**
+   * The field manager (the request's fieldManager parameter, else its User-Agent): what the write changes becomes
+   * its Update entry in metadata.managedFields. Internal writes (controllers, scheduler, node agents) leave it out
+   * and are not tracked: see "Server-side apply" in docs/api.md.
+   */
+  fieldManager?: string;
+}
+
+export interface CommitOptions extends WriteOptions {
+  /** The subresource written (status, scale): recorded in the manager's entry. */
+  subresource?: string;
+  /** Ownership already worked out (server-side apply): stored as it is instead of recording an update. */
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** PATCH with application/apply-patch+yaml (fieldValidation checks the applied configuration's fields). */
+export interface ApplyOptions extends DecodeOptions {
+  fieldManager: string;
+  /** Take over the fields other managers own instead of failing with a conflict. */
+  force?: boolean;
+  dryRun?: boolean;
+  /** 'status' to apply to the status subresource. */
+  subresource?: 'status';
+}
+
 export interface DeleteOptions {
   propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** dryRun=All: every check runs and the answer is what the deletion would return, but nothing is written. */
+  dryRun?: boolean;
 }
+
+/** The namespaces kube-apiserver's NamespaceLifecycle admission never lets anyone delete (and kube-node-lease). */
+export const PROTECTED_NAMESPACES: ReadonlySet<string> = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+]);
 
 export interface LogOptions {
   previous?: boolean;
@@ -90,6 +158,9 @@ type Stored<T extends { metadata?: ObjectMeta } = { metadata?: ObjectMeta }> = O
 /** A request body once checkBody has seen it is an object: none of its fields is validated yet. */
 type Body = Record<string, unknown> & { metadata: ObjectMeta & Record<string, unknown> };
 
+/** Bodies update() has decoded already, so replace() does not decode them again. */
+const DECODED = new WeakSet<object>();
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -112,10 +183,11 @@ export class ObjectApi {
     return this.cache.get(t.key, t.namespaced ? namespace : undefined, name);
   }
 
+  /** The stored object (a custom resource as served at `t`'s version: see servedAs). */
   get(t: ResourceType, namespace: string | undefined, name: string): KubeObject {
     const obj = this.peek(t, namespace, name);
     if (!obj) throw notFoundError(t, name);
-    return obj;
+    return t.crd ? servedAs(t, obj) : obj;
   }
 
   list(t: ResourceType, namespace: string | undefined, options: ListOptions = {}): ListResult {
@@ -126,6 +198,8 @@ export class ObjectApi {
     let items = listed.items;
     if (options.labelSelector || options.fieldSelector)
       items = items.filter((o) => labels(o.metadata.labels as Record<string, string>) && fields(o));
+    // Custom resources are stored at the version they were last written at, and served at the one asked for.
+    if (t.crd) items = items.map((o) => servedAs(t, o));
     let start = 0;
     let listRv = resourceVersion;
     if (options.continue) {
@@ -153,9 +227,15 @@ export class ObjectApi {
     t: ResourceType,
     namespace: string | undefined,
     body: unknown,
-    options: { dryRun?: boolean } = {},
+    options: CommitOptions = {},
   ): Promise<KubeObject> {
     const obj = this.checkBody(t, body);
+    this.decode(t, obj, options);
+    if (t.crd) {
+      checkCreatable(t);
+      // With a status subresource, a new object's status is the controller's to write.
+      if (t.subresources.includes('status')) delete obj.status;
+    }
     const meta = obj.metadata;
     if (t.namespaced) {
       const ns = namespace ?? meta.namespace;
@@ -189,14 +269,17 @@ export class ObjectApi {
     meta.uid = newUid();
     meta.creationTimestamp = timestamp();
     meta.generation = 1;
-    if (t.kind === 'Service') this.allocateClusterIp(obj);
-    if (t.kind === 'Pod') this.admitPriority(obj);
-    applyDefaults(t.kind, obj);
+    if (!t.crd) {
+      if (t.kind === 'Service') this.allocateClusterIp(obj);
+      if (t.kind === 'Pod') this.admitPriority(obj);
+      if (t.kind === 'CustomResourceDefinition') prepareCrdForCreate(obj);
+      // (A custom resource's schema defaults were applied as it was decoded.)
+      applyDefaults(t.kind, obj);
+    }
     this.validate(t, obj);
     // Named and stamped above; the commit adds the resourceVersion.
     const created = obj as Stored;
-    if (options.dryRun) return created;
-    return this.commit(t, created);
+    return this.commit(t, created, options);
   }
 
   /** PUT: replaces the object (or its status), with optimistic concurrency on metadata.resourceVersion. */
@@ -206,8 +289,13 @@ export class ObjectApi {
     name: string,
     body: unknown,
     subresource?: string,
+    options: WriteOptions = {},
   ): Promise<KubeObject> {
     const incoming = this.checkBody(t, body);
+    // Decoded first, as kube-apiserver decodes: a body of the wrong shape is a 400 before any 404 or 409.
+    if (subresource === STATUS_ONLY_SUBRESOURCE) incoming.status = this.decodeStatus(t, incoming.status, options);
+    else this.decode(t, incoming, options);
+    DECODED.add(incoming);
     if (incoming.metadata.name && incoming.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
@@ -216,7 +304,7 @@ export class ObjectApi {
     const current = this.get(t, namespace, name);
     const rv = incoming.metadata.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) throw conflictError(t, name);
-    return this.replace(t, current, incoming, subresource);
+    return this.replace(t, current, incoming, subresource, options);
   }
 
   async patch(
@@ -226,22 +314,51 @@ export class ObjectApi {
     type: PatchType,
     patch: unknown,
     subresource?: string,
+    options: WriteOptions = {},
   ): Promise<KubeObject> {
+    if (type === 'strategic' && t.crd) {
+      // As kube-apiserver: custom resources have no patch strategies to merge by.
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+      );
+    }
     const current = this.get(t, namespace, name);
     let patched: unknown;
     try {
       // JSON patch edits its own copy; the merge patches copy only what they change, and the stored object stays as is.
       if (type === 'json') patched = jsonPatch(current, patch);
       else if (type === 'merge') patched = mergePatch(current, patch);
-      else patched = strategicMergePatch(current, patch, kindSchema(t.group, t.version, t.kind));
+      else patched = strategicMergePatch(current, patch, schemaOf(t));
     } catch (err) {
       if (isApiError(err)) throw err;
       throw badRequest(`the patch could not be applied: ${(err as Error).message}`);
     }
     if (!isRecord(patched)) throw badRequest('the patch must produce an object');
-    const rv = isRecord(patched.metadata) ? patched.metadata.resourceVersion : undefined;
+    const meta = isRecord(patched.metadata) ? patched.metadata : undefined;
+    // Like kube-apiserver's update validation: a patch may not rename, move or re-kind the object (nor drop
+    // its metadata, which would otherwise silently reset labels and annotations).
+    if (meta?.name !== name || (t.namespaced && meta.namespace !== current.metadata.namespace)) {
+      const field = meta?.name !== name ? 'metadata.name' : 'metadata.namespace';
+      const value = meta?.name !== name ? meta?.name : meta?.namespace;
+      throw invalid(t.kind, name, [
+        {
+          reason: 'FieldValueInvalid',
+          field,
+          message: `Invalid value: ${JSON.stringify(value ?? '')}: field is immutable`,
+        },
+      ]);
+    }
+    if (
+      (patched.kind !== undefined && patched.kind !== t.kind) ||
+      (patched.apiVersion !== undefined && patched.apiVersion !== current.apiVersion)
+    ) {
+      throw badRequest(`a patch may not change the kind or apiVersion of ${t.plural} "${name}"`);
+    }
+    const rv = meta.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) throw conflictError(t, name);
-    return this.replace(t, current, patched, subresource);
+    return this.replace(t, current, patched, subresource, options);
   }
 
   /** Applies a full new version of `current`, keeping what clients may not change. */
@@ -250,6 +367,7 @@ export class ObjectApi {
     current: KubeObject,
     incoming: Record<string, unknown>,
     subresource?: string,
+    options: CommitOptions = {},
   ): Promise<KubeObject> {
     const cur = current as Stored;
     let next: Stored;
@@ -257,9 +375,11 @@ export class ObjectApi {
       // Stored objects are never changed in place, so the new version shares
       // everything but its status and metadata with the previous one: a pod's
       // status writes (several per start) no longer deep-copy its spec.
-      next = nextVersion(cur, { status: incoming.status });
+      const status = DECODED.has(incoming) ? incoming.status : this.decodeStatus(t, incoming.status, options);
+      next = nextVersion(cur, { status });
     } else {
       next = clone(incoming) as Stored;
+      if (!DECODED.has(incoming)) this.decode(t, next, options);
       next.apiVersion = apiVersionOf(t);
       next.kind = t.kind;
       const meta: Record<string, unknown> = { ...(isRecord(incoming.metadata) ? incoming.metadata : {}) };
@@ -278,20 +398,28 @@ export class ObjectApi {
       }
       next.metadata = meta as Stored['metadata'];
       // Main-resource writes keep the status (it has its own subresource), except for kinds without one.
-      if (t.subresources.includes('status') && t.kind !== 'Namespace') next.status = clone(cur.status);
-      if (!jsonEqual(next.spec, cur.spec)) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
-      this.checkImmutable(t, cur, next);
-      const spec = next.spec as ServiceSpec | undefined;
-      const curSpec = cur.spec as ServiceSpec | undefined;
-      if (t.kind === 'Service' && spec && !spec.clusterIP && curSpec?.clusterIP) {
-        spec.clusterIP = curSpec.clusterIP;
-        spec.clusterIPs = curSpec.clusterIPs;
+      if (t.subresources.includes('status') && t.kind !== 'Namespace') {
+        if (cur.status === undefined) delete next.status;
+        else next.status = clone(cur.status);
       }
-      if (t.kind === 'Pod') applyDefaultsToPodUpdate(next);
-      else if (t.kind !== 'Namespace') applyDefaults(t.kind, next);
+      // Defaults first, as kube-apiserver applies them while decoding: an unchanged manifest (kubectl replace)
+      // then compares equal to the stored object instead of "changing" every defaulted field.
+      if (!t.crd) {
+        const spec = next.spec as ServiceSpec | undefined;
+        const curSpec = cur.spec as ServiceSpec | undefined;
+        if (t.kind === 'Service' && spec && !spec.clusterIP && curSpec?.clusterIP) {
+          spec.clusterIP = curSpec.clusterIP;
+          spec.clusterIPs = curSpec.clusterIPs;
+        }
+        if (t.kind === 'Pod') applyDefaultsToPodUpdate(next, cur);
+        else if (t.kind !== 'Namespace') applyDefaults(t.kind, next);
+      }
+      const changed = t.crd ? customResourceChanged(t, next, cur) : !jsonEqual(next.spec, cur.spec);
+      if (changed) next.metadata.generation = (cur.metadata.generation ?? 1) + 1;
+      if (!t.crd) this.checkImmutable(t, cur, next);
     }
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
-    this.validate(t, next);
+    this.validate(t, next, cur, subresource);
     // No-op writes keep the resourceVersion (a status write can only change the status). Compared as values:
     // a client that writes the same object with its keys in another order has changed nothing.
     const unchanged =
@@ -299,9 +427,9 @@ export class ObjectApi {
     if (unchanged) return current;
     // Removing the last finalizer of an object being deleted completes the deletion.
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length) {
-      return this.remove(t, next);
+      return options.dryRun ? next : this.remove(t, next);
     }
-    return this.commit(t, next);
+    return this.commit(t, next, subresource ? { ...options, subresource } : options);
   }
 
   async delete(
@@ -311,6 +439,14 @@ export class ObjectApi {
     options: DeleteOptions = {},
   ): Promise<{ object: KubeObject; removed: boolean }> {
     const current = this.get(t, namespace, name) as Stored;
+    if (t.kind === 'Namespace' && PROTECTED_NAMESPACES.has(name)) {
+      throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+        name,
+        kind: 'namespaces',
+      });
+    }
+    // A dry run answers with what would be stored, and stores nothing.
+    const write = (obj: KubeObject) => (options.dryRun ? Promise.resolve(obj) : this.commit(t, obj));
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== current.metadata.uid) {
       throw conflict(
@@ -324,7 +460,7 @@ export class ObjectApi {
     }
     const policy =
       options.propagationPolicy ?? (t.kind === 'ReplicaSet' || t.kind === 'Deployment' ? 'Background' : 'Background');
-    if (policy === 'Orphan') await this.orphanDependents(current);
+    if (policy === 'Orphan' && !options.dryRun) await this.orphanDependents(current);
     const next = clone(current);
     const finalizers = [...(next.metadata.finalizers ?? [])];
     if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
@@ -334,7 +470,7 @@ export class ObjectApi {
       next.metadata.deletionTimestamp = timestamp();
       next.status = { ...(next.status as Namespace['status']), phase: 'Terminating' };
       next.metadata.finalizers = finalizers;
-      return { object: await this.commit(t, next), removed: false };
+      return { object: await write(next), removed: false };
     }
     if (finalizers.length || grace > 0) {
       if (
@@ -348,9 +484,9 @@ export class ObjectApi {
       next.metadata.deletionGracePeriodSeconds = grace;
       next.metadata.finalizers = finalizers.length ? finalizers : undefined;
       if (!next.metadata.finalizers) delete next.metadata.finalizers;
-      if (finalizers.length || grace > 0) return { object: await this.commit(t, next), removed: false };
+      if (finalizers.length || grace > 0) return { object: await write(next), removed: false };
     }
-    return { object: await this.remove(t, current), removed: true };
+    return { object: options.dryRun ? current : await this.remove(t, current), removed: true };
   }
 
   /** Deletes immediately, whatever the finalizers (used once they are done). */
@@ -360,10 +496,42 @@ export class ObjectApi {
     return obj;
   }
 
-  async commit(t: ResourceType, obj: KubeObject): Promise<KubeObject> {
-    const { done } = this.cache.write(t.key, obj.metadata.namespace, obj.metadata.name, obj);
+  /**
+   * Stores `obj` (unless dryRun). With a fieldManager, what the write changed is first recorded in
+   * metadata.managedFields (or the ownership an apply worked out is set); a write that then changes nothing
+   * (a PUT of the object as read, without its managedFields) keeps the stored version.
+   */
+  async commit(t: ResourceType, obj: KubeObject, options: CommitOptions = {}): Promise<KubeObject> {
+    let next = obj;
+    if (options.managedFields || options.fieldManager) {
+      const live = this.peek(t, obj.metadata.namespace, obj.metadata.name);
+      next = this.withOwnership(t, live, obj, options);
+      if (live && jsonEqual(next, live)) return live;
+    }
+    if (options.dryRun) return next;
+    const { done } = this.cache.write(t.key, next.metadata.namespace, next.metadata.name, next);
     await done;
-    return obj;
+    return next;
+  }
+
+  /** `obj` with its managedFields: the ones given, or the live ones plus this write as the manager's Update. */
+  private withOwnership(t: ResourceType, live: KubeObject | undefined, obj: KubeObject, options: CommitOptions) {
+    if (options.managedFields) {
+      const metadata = { ...obj.metadata };
+      if (options.managedFields.length) metadata.managedFields = options.managedFields;
+      else delete metadata.managedFields;
+      return { ...obj, metadata };
+    }
+    return recordUpdate({
+      live,
+      next: obj,
+      manager: options.fieldManager ?? '',
+      schema: schemaOf(t),
+      ignoreStatus: options.subresource !== STATUS_ONLY_SUBRESOURCE && t.subresources.includes('status'),
+      subresource: options.subresource,
+      apiVersion: apiVersionOf(t),
+      now: timestamp(),
+    });
   }
 
   /** Assigns a pod to a node, once (the binding subresource and the scheduler). Extra annotations ride along in the same write. */
@@ -408,7 +576,7 @@ export class ObjectApi {
   dependentsOf(owner: KubeObject): { type: ResourceType; object: KubeObject }[] {
     const out: { type: ResourceType; object: KubeObject }[] = [];
     const ns = owner.metadata.namespace;
-    for (const type of RESOURCE_TYPES) {
+    for (const type of storedTypes()) {
       if (!type.namespaced && ns) continue;
       for (const object of this.cache.list(type.key, type.namespaced ? ns : undefined).items) {
         if (
@@ -453,10 +621,36 @@ export class ObjectApi {
     return obj as Body;
   }
 
-  private validate(t: ResourceType, obj: Record<string, unknown>) {
-    const causes = validateObject(t.kind, obj, t.namespaced);
+  /** Validates a new object, or (with `old`) an update of one; throws the 422. */
+  private validate(t: ResourceType, obj: Record<string, unknown>, old?: KubeObject, subresource?: string) {
     const name = isRecord(obj.metadata) ? obj.metadata.name : undefined;
-    if (causes.length) throw invalid(t.kind, typeof name === 'string' ? name : undefined, causes);
+    const objectName = typeof name === 'string' ? name : undefined;
+    if (t.crd) {
+      const causes: StatusCause[] = [];
+      validateMetadata(obj, t.namespaced, causes);
+      causes.push(...customResourceCauses(t, obj, old, subresource));
+      if (causes.length) throw invalidCustomResource(t.kind, objectName, causes);
+      return;
+    }
+    const causes = validateObject(t.kind, obj, t.namespaced, old);
+    if (causes.length) throw invalid(t.kind, objectName, causes);
+  }
+
+  /**
+   * Decodes a request body (a copy: unknown fields are deleted from it) as its kind: a built-in against its
+   * generated schema, a custom resource against its version's structural schema (pruned and defaulted).
+   */
+  private decode(t: ResourceType, obj: Record<string, unknown>, options: DecodeOptions) {
+    if (t.crd) decodeCustomResource(t, obj, options);
+    else decodeBuiltin(t, obj, options);
+  }
+
+  /** A status write's status, decoded (a copy: the stored objects share the rest). */
+  private decodeStatus(t: ResourceType, status: unknown, options: DecodeOptions): unknown {
+    const copy = clone(status);
+    if (t.crd) return decodeCustomResourceStatus(t, copy, options);
+    decodeBuiltin(t, { status: copy }, options);
+    return copy;
   }
 
   private checkNamespaceWritable(namespace: string | undefined) {
@@ -537,9 +731,154 @@ export class ObjectApi {
     }
     throw new ApiError(500, 'InternalError', 'no free cluster IP is left in 10.96.0.0/16');
   }
+
+  /**
+   * Server-side apply (PATCH with application/apply-patch+yaml): merges the applied configuration `body` into the
+   * object as `options.fieldManager` owns it (`apply` in lib/apimachinery/managed-fields.ts), creating the object
+   * when it does not exist. The result then goes through create or replace like any write (defaults, admission,
+   * validation, generation); changing fields other managers own is a 409 listing them unless `force`. An apply
+   * that changes nothing keeps the stored version.
+   */
+  async apply(
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: ApplyOptions,
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    if (!isRecord(body)) throw badRequest(`the applied configuration must be a ${t.kind} object`);
+    const version = apiVersionOf(t);
+    if (body.apiVersion !== version) {
+      throw badRequest(
+        `Incorrect version specified in apply patch. Specified patch version: ${typeof body.apiVersion === 'string' ? body.apiVersion : ''}, expected: ${version}`,
+      );
+    }
+    if (body.kind !== t.kind) {
+      throw badRequest(
+        `the kind of the applied configuration (${typeof body.kind === 'string' ? body.kind : ''}) does not match the resource (${t.plural}, kind ${t.kind})`,
+      );
+    }
+    if (body.metadata !== undefined && body.metadata !== null && !isRecord(body.metadata))
+      throw badRequest('metadata must be an object');
+    const meta = isRecord(body.metadata) ? body.metadata : {};
+    if (meta.name !== undefined && meta.name !== name)
+      throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+    if (t.namespaced && meta.namespace !== undefined && meta.namespace !== namespace)
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    const applied = { ...body, metadata: { ...meta, name, ...(t.namespaced ? { namespace } : {}) } } as KubeObject;
+    decodeApplied(t, applied, options);
+
+    const stored = this.peek(t, namespace, name);
+    const live = stored && t.crd ? servedAs(t, stored) : stored;
+    const rv = meta.resourceVersion;
+    if (!live && (options.subresource || rv)) throw notFoundError(t, name);
+    if (live && rv && rv !== live.metadata.resourceVersion) throw conflictError(t, name);
+    if (live && meta.uid && meta.uid !== live.metadata.uid) {
+      throw conflict(
+        `Operation cannot be fulfilled on ${t.plural} "${name}": Precondition failed: UID in precondition: ${String(meta.uid)}, UID in object meta: ${live.metadata.uid}`,
+      );
+    }
+    const input: ApplyInput = {
+      live,
+      applied,
+      manager: options.fieldManager,
+      force: options.force ?? false,
+      schema: schemaOf(t),
+      ignoreStatus: !options.subresource && t.subresources.includes('status'),
+      subresource: options.subresource,
+      apiVersion: version,
+      now: timestamp(),
+    };
+    let result: ApplyResult;
+    try {
+      result = applyFields(input);
+    } catch (err) {
+      if (!live || input.force || input.manager !== 'kubectl' || !upgradesClientSideApply(err, live, input)) throw err;
+      result = applyFields({ ...input, force: true });
+    }
+    if (live && !result.changed) return { object: live, created: false };
+    const write: CommitOptions = {
+      fieldValidation: options.fieldValidation,
+      warn: options.warn,
+      dryRun: options.dryRun,
+      managedFields: (result.object.metadata.managedFields ?? []) as ManagedFieldsEntry[],
+    };
+    if (!live) return { object: await this.create(t, namespace, result.object, write), created: true };
+    // A status apply that only changes ownership: replace would see an unchanged status and store nothing.
+    if (options.subresource && jsonEqual(result.object.status, live.status))
+      return { object: await this.commit(t, nextVersion(live, {}), write), created: false };
+    return { object: await this.replace(t, live, result.object, options.subresource, write), created: false };
+  }
 }
 
-function applyDefaultsToPodUpdate(pod: Stored) {
+/**
+ * Decodes an applied configuration (the request's own copy) before it is merged, as kube-apiserver decodes an apply
+ * patch: a value of the wrong type is the 400, and fields the kind does not define are refused (fieldValidation
+ * Strict) or dropped with a warning, so no manager owns them. Unlike a create or update body it is not defaulted:
+ * defaulted fields belong to nobody.
+ */
+function decodeApplied(t: ResourceType, applied: KubeObject, options: DecodeOptions) {
+  if (!t.crd) return decodeBuiltin(t, applied, options);
+  const unknown = decodeMetadata(t, applied);
+  unknown.push(...prune(applied, schemaForVersion(t.crd, t.version)));
+  reportUnknown(t, unknown, options);
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * kube-apiserver's lastAppliedManager: `kubectl apply --server-side` (manager "kubectl") takes over, without
+ * conflicts, the fields a client-side `kubectl apply` last applied (its annotation) that still hold those values,
+ * so moving from client-side to server-side apply needs no --force-conflicts. True when every conflict of `err`
+ * is such a field.
+ */
+function upgradesClientSideApply(err: unknown, live: KubeObject, input: ApplyInput): boolean {
+  const causes = isApiError(err) && err.code === 409 ? err.details?.causes : undefined;
+  if (!causes?.length || causes.some((c) => c.reason !== 'FieldManagerConflict' || !c.field)) return false;
+  const annotations = live.metadata.annotations;
+  const text = isRecord(annotations) ? annotations[LAST_APPLIED] : undefined;
+  if (typeof text !== 'string' || !text) return false;
+  let lastApplied: unknown;
+  try {
+    lastApplied = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (!isJsonObject(lastApplied) || lastApplied.apiVersion !== input.apiVersion) return false;
+  try {
+    const shape = rootShape(input.schema);
+    const metadata: Record<string, unknown> = { ...live.metadata };
+    delete metadata.managedFields;
+    const liveBody = { ...live, metadata } as unknown as JsonObject;
+    const differs = compare(lastApplied, liveBody, shape);
+    const allowed = toFieldSet(lastApplied, shape)
+      .difference(differs.modified)
+      .difference(differs.added)
+      .difference(differs.removed);
+    const paths = new Set(allowed.paths().map(pathString));
+    return causes.every((c) => c.field !== undefined && paths.has(c.field));
+  } catch {
+    return false;
+  }
+}
+
+/** The schema field ownership follows: the built-in kind's, a custom resource's version schema, else untyped. */
+function schemaOf(t: ResourceType): SchemaObject | undefined {
+  if (t.crd) {
+    const version = t.crd.spec.versions.find((v) => v.name === t.version);
+    return version?.schema?.openAPIV3Schema as SchemaObject | undefined;
+  }
+  return kindSchema(t.group, t.version, t.kind);
+}
+
+function applyDefaultsToPodUpdate(pod: Stored, current: Stored) {
+  // What admission and the scheduler set (and a manifest leaves out) is kept, as kube-apiserver's priority admission
+  // keeps the priority on update: `kubectl replace -f pod.yaml` of the unchanged manifest then changes nothing.
+  const spec = (pod.spec ??= {}) as Partial<PodSpec>;
+  const curSpec = (current.spec ?? {}) as Partial<PodSpec>;
+  for (const key of ['nodeName', 'priority', 'priorityClassName', 'preemptionPolicy'] as const) {
+    if (spec[key] === undefined && curSpec[key] !== undefined) Object.assign(spec, { [key]: curSpec[key] });
+  }
   // Defaults again so omitted defaulted fields do not count as changes.
   const status = pod.status;
   applyDefaults('Pod', pod);

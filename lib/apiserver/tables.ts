@@ -16,6 +16,7 @@ import type { ObjectView } from '../apimachinery/object.ts';
 import type { ResourceType } from '../apimachinery/registry.ts';
 import { selectorToString } from '../apimachinery/selectors.ts';
 import { age, nodeStatus, podStatus } from '../apimachinery/printers.ts';
+import { printerColumns, printRow } from './crd/structural.ts';
 
 export { age, podStatus } from '../apimachinery/printers.ts';
 
@@ -23,11 +24,13 @@ export { age, podStatus } from '../apimachinery/printers.ts';
 
 interface Column<O = KubeObject> {
   name: string;
-  type: 'string' | 'integer' | 'date';
+  /** string, integer, date, and for custom resources' printer columns also number and boolean. */
+  type: string;
   format?: string;
   description: string;
   priority: number;
-  cell: (o: O, now: number) => string | number;
+  /** A custom resource's cell is null when its JSONPath finds nothing (kubectl prints <none>). */
+  cell: (o: O, now: number) => string | number | boolean | null;
 }
 
 /** The columns of one kind, whose cells read the kind's typed fields (every stored object is an ObjectView). */
@@ -365,6 +368,17 @@ const COLUMNS: Record<string, Column[]> = {
     },
     ageColumn,
   ]),
+  // As kube-apiserver prints CRDs: the creation time itself, not an age.
+  'customresourcedefinitions.apiextensions.k8s.io': columns<object>([
+    name,
+    {
+      name: 'Created At',
+      type: 'date',
+      description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+      priority: 0,
+      cell: (o) => o.metadata.creationTimestamp ?? '',
+    },
+  ]),
   'leases.coordination.k8s.io': columns<Lease>([
     name,
     {
@@ -409,8 +423,19 @@ export function toTable(
   meta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
   includeObject: string | null,
 ) {
-  const columns = COLUMNS[t.key] ?? [name, ageColumn];
   const now = Date.now();
+  // A custom resource's columns are its version's additionalPrinterColumns, as the CRD declares them.
+  const custom = t.crd ? printerColumns(t.crd, t.version) : undefined;
+  const columns: Column[] = custom
+    ? custom.map((c) => ({
+        name: c.name,
+        type: c.type,
+        format: c.format,
+        description: c.description,
+        priority: c.priority,
+        cell: (o, at) => printRow(o, [c], at)[0],
+      }))
+    : (COLUMNS[t.key] ?? [name, ageColumn]);
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',

@@ -1,7 +1,14 @@
 import type { StatusCause } from '../apimachinery/errors.ts';
-import type { Deployment, Node, PriorityClass, Service } from '../apimachinery/generated/kinds.ts';
+import type {
+  CustomResourceDefinition,
+  Deployment,
+  Node,
+  PriorityClass,
+  Service,
+} from '../apimachinery/generated/kinds.ts';
 import type { ObjectView } from '../apimachinery/object.ts';
 import { isQuantity, parseQuantity } from '../apimachinery/quantity.ts';
+import { validateCrd } from './crd/validate-crd.ts';
 
 // Validation as Kubernetes does it: every problem is a cause naming its field.
 
@@ -16,8 +23,6 @@ const unchecked = (value: unknown) => value as Unchecked;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 type Causes = StatusCause[];
 const required = (field: string): StatusCause => ({ reason: 'FieldValueRequired', message: 'Required value', field });
@@ -53,19 +58,47 @@ export function validateDnsSubdomain(value: unknown, field: string, causes: Caus
   }
 }
 
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** apimachinery's IsQualifiedName: an optional DNS-subdomain prefix and "/", then a name part of at most 63. */
+export function qualifiedNameErrors(value: string): string[] {
+  const parts = value.split('/');
+  let name = parts[0];
+  const errs: string[] = [];
+  if (parts.length === 2) {
+    const prefix = parts[0];
+    name = parts[1];
+    if (!prefix) errs.push('prefix part must be non-empty');
+    else if (prefix.length > 253) errs.push('prefix part must be no more than 253 characters');
+    else if (!DNS1123_SUBDOMAIN.test(prefix))
+      errs.push(
+        "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')",
+      );
+  } else if (parts.length > 2) {
+    return [
+      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
+  }
+  if (!name) errs.push('name part must be non-empty');
+  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
+  if (name && !QUALIFIED_NAME_PART.test(name))
+    errs.push(
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc')",
+    );
+  return errs;
+}
+
+/** The most a metadata.annotations map may hold (keys and values), as kube-apiserver counts it. */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
 function validateStringMap(map: unknown, field: string, causes: Causes, values: 'label' | 'any') {
   if (map === undefined || map === null) return;
   if (typeof map !== 'object' || Array.isArray(map))
     return causes.push(bad(field, map, 'must be a map of string keys to string values'));
+  let bytes = 0;
   for (const [key, value] of Object.entries(map as Record<string, unknown>)) {
-    if (!QUALIFIED_NAME.test(key) || key.length > 316)
-      causes.push(
-        bad(
-          `${field}`,
-          key,
-          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        ),
-      );
+    for (const message of qualifiedNameErrors(key)) causes.push(bad(field, key, message));
+    bytes += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
     if (typeof value !== 'string') causes.push(bad(`${field}.${key}`, value, 'must be a string'));
     else if (values === 'label' && (value.length > 63 || !LABEL_VALUE.test(value))) {
       causes.push(
@@ -77,6 +110,12 @@ function validateStringMap(map: unknown, field: string, causes: Causes, values: 
       );
     }
   }
+  if (values === 'any' && bytes > ANNOTATIONS_MAX_BYTES)
+    causes.push({
+      reason: 'FieldValueTooLong',
+      message: `Too long: must have at most ${ANNOTATIONS_MAX_BYTES} bytes`,
+      field,
+    });
 }
 
 export function validateMetadata(
@@ -96,6 +135,10 @@ export function validateMetadata(
     (!Array.isArray(m.finalizers) || m.finalizers.some((f: unknown) => typeof f !== 'string'))
   ) {
     causes.push(bad('metadata.finalizers', m.finalizers, 'must be a list of strings'));
+  } else if (Array.isArray(m.finalizers)) {
+    (m.finalizers as string[]).forEach((f, i) => {
+      for (const message of qualifiedNameErrors(f)) causes.push(bad(`metadata.finalizers[${i}]`, f, message));
+    });
   }
   if (m.ownerReferences !== undefined) {
     if (!Array.isArray(m.ownerReferences))
@@ -232,8 +275,14 @@ function validateReplicas(value: unknown, causes: Causes) {
  * The object is read as the kind it claims to be, but every check tests the
  * type of the value it reads: nothing here trusts the claim.
  */
-export function validateObject(kind: string, obj: unknown, namespaced: boolean): Causes {
+export function validateObject(kind: string, obj: unknown, namespaced: boolean, old?: unknown): Causes {
   const causes: Causes = [];
+  if (kind === 'CustomResourceDefinition') {
+    // validateCrd checks the name itself (plural.group); the rest of the metadata is checked here.
+    validateMetadata(obj, namespaced, causes);
+    const crdCauses = validateCrd(obj as CustomResourceDefinition, old as CustomResourceDefinition | undefined);
+    return [...causes.filter((c) => c.field !== 'metadata.name'), ...crdCauses];
+  }
   validateMetadata(obj, namespaced, causes, kind === 'Namespace' || kind === 'Service' ? 'label' : 'subdomain');
   switch (kind) {
     case 'Pod':

@@ -26,6 +26,7 @@ const SCOPES: Record<string, Scope> = {
   leases: 'cluster',
   scheduler: 'cluster',
   priorityclasses: 'cluster',
+  customresourcedefinitions: 'cluster',
   proofs: 'cluster',
   images: 'cluster',
   chaos: 'admin',
@@ -44,10 +45,13 @@ export function isRole(value: unknown): value is Role {
 
 const isRead = (verb: Verb) => (READ_VERBS as readonly string[]).includes(verb);
 
-/** Whether `role` may perform `verb` on `resource`. Unknown resources are treated as admin-only. */
+/**
+ * Whether `role` may perform `verb` on `resource`. Custom resources, named plural.group (the API handler's
+ * rbacResource), are workloads; other unknown resources are treated as admin-only.
+ */
 export function can(role: Role, verb: Verb, resource: Resource): boolean {
   if (role === 'admin') return true;
-  const scope = SCOPES[resource] ?? 'admin';
+  const scope = SCOPES[resource] ?? (resource.includes('.') ? 'workload' : 'admin');
   if (scope === 'admin') return false;
   if (scope === 'self') return isRead(verb) || role === 'operator';
   if (isRead(verb)) return true;

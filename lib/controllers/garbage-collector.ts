@@ -4,12 +4,13 @@ import { OwnerIndex } from './owners.ts';
 import type { ObjectMeta } from '../apimachinery/generated/kinds.ts';
 import { clone, type KubeObject, type OwnerReference } from '../apimachinery/meta.ts';
 import type { Stored } from '../apimachinery/object.ts';
-import { RESOURCE_TYPES, typeByKey, typeByKind, type ResourceType } from '../apimachinery/registry.ts';
+import { lookupKey, onTypesChanged, storedTypes, typeByKind, type ResourceType } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 
 // Deletes objects whose owners are all gone (background propagation), and
 // finishes foreground deletions: an owner with the foregroundDeletion
-// finalizer waits until its dependents are deleted.
+// finalizer waits until its dependents are deleted. Custom resources take part
+// like built-ins: their types join (and leave) as their CRDs are served.
 
 const FOREGROUND = 'foregroundDeletion';
 
@@ -18,12 +19,29 @@ type AnyKindObject = Stored<{ metadata?: ObjectMeta }>;
 
 export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: number) {
   const { api, log } = ctx;
-  const indexes = RESOURCE_TYPES.map((t) => ({ type: t, index: new OwnerIndex(api, t.key) }));
+  // One owner index per stored type, kept in step with the custom types served.
+  const indexes = new Map<string, { type: ResourceType; index: OwnerIndex }>();
+  const syncIndexes = () => {
+    const types = storedTypes();
+    const keys = new Set(types.map((t) => t.key));
+    for (const [key, { index }] of indexes) {
+      if (keys.has(key)) continue;
+      index.stop();
+      indexes.delete(key);
+    }
+    for (const type of types) {
+      const known = indexes.get(type.key);
+      if (known) known.type = type;
+      else indexes.set(type.key, { type, index: new OwnerIndex(api, type.key) });
+    }
+  };
+  syncIndexes();
+  const stopSyncing = onTypesChanged(syncIndexes);
   const dependents = (uid: string) =>
-    indexes.flatMap(({ type, index }) => index.owned(uid).map((object) => ({ type, object })));
+    [...indexes.values()].flatMap(({ type, index }) => index.owned(uid).map((object) => ({ type, object })));
 
   const ownerExists = (obj: KubeObject, ref: OwnerReference) => {
-    const t = typeByKind(ref.kind);
+    const t = typeByKind(ref.kind, ref.apiVersion);
     if (!t) return true; // an owner kind we do not serve: leave the object alone
     const owner = api.peek(t, t.namespaced ? obj.metadata.namespace : undefined, ref.name);
     return owner?.metadata.uid === ref.uid;
@@ -36,7 +54,8 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
     const [kind, rest] = key.split(':');
     const [resource, path] = rest.split('|');
     const [ns, name] = path.split('/');
-    const t = typeByKey(resource);
+    const t = lookupKey(resource);
+    if (!t) return; // a custom resource whose CRD is gone (its objects went with it)
     const obj = api.peek(t, ns || undefined, name) as AnyKindObject | undefined;
     if (!obj) return;
     if (kind === 'orphans') {
@@ -70,7 +89,7 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
       for (const d of dependents(m.uid)) queue.add(`orphans:${keyOf(d.type.key, d.object)}`);
       // A dependent going away may unblock its foreground-deleting owners.
       for (const ref of m.ownerReferences ?? []) {
-        const t = typeByKind(ref.kind);
+        const t = typeByKind(ref.kind, ref.apiVersion);
         if (t) queue.add(`fg:${t.key}|${t.namespaced ? (m.namespace ?? '') : ''}/${ref.name}`);
       }
     } else if (m.deletionTimestamp && (m.finalizers ?? []).includes(FOREGROUND))
@@ -79,7 +98,7 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
 
   // Periodically (and at start) catch objects orphaned while the server was down.
   const resync = () => {
-    for (const t of RESOURCE_TYPES) {
+    for (const t of storedTypes()) {
       for (const o of api.cache.list(t.key).items as AnyKindObject[]) {
         const refs = o.metadata.ownerReferences ?? [];
         if (refs.length && refs.every((r) => !ownerExists(o, r))) queue.add(`orphans:${keyOf(t.key, o)}`);
@@ -98,7 +117,8 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
       clearInterval(timer);
       queue.stop();
       unsubscribe();
-      for (const { index } of indexes) index.stop();
+      stopSyncing();
+      for (const { index } of indexes.values()) index.stop();
     },
   };
 }

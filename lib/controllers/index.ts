@@ -1,3 +1,4 @@
+import '#server-only';
 import type { ControllerContext } from './context.ts';
 import { startDeploymentController } from './deployment.ts';
 import { startEndpointsController } from './endpoints.ts';

@@ -1,9 +1,9 @@
 import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
-import { RESOURCE_TYPES, typeByKey } from '../apimachinery/registry.ts';
+import { storedTypes, typeByKey } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 
-// Deleting a namespace deletes everything in it, then the namespace itself.
+// Deleting a namespace deletes everything in it (custom resources too), then the namespace itself.
 
 const NAMESPACES = typeByKey('namespaces');
 
@@ -22,7 +22,8 @@ export function startNamespaceController(ctx: ControllerContext) {
   async function reconcile(name: string): Promise<void> {
     const ns = api.peek(NAMESPACES, undefined, name);
     if (!ns?.metadata.deletionTimestamp) return;
-    for (const t of RESOURCE_TYPES.filter((r) => r.namespaced)) {
+    const namespaced = storedTypes().filter((r) => r.namespaced);
+    for (const t of namespaced) {
       for (const obj of api.cache.list(t.key, name).items) {
         if (obj.metadata.deletionTimestamp) continue;
         try {
@@ -32,10 +33,7 @@ export function startNamespaceController(ctx: ControllerContext) {
         }
       }
     }
-    const left = RESOURCE_TYPES.filter((r) => r.namespaced).reduce(
-      (n, t) => n + api.cache.list(t.key, name).items.length,
-      0,
-    );
+    const left = namespaced.reduce((n, t) => n + api.cache.list(t.key, name).items.length, 0);
     if (left > 0) return queue.addAfter(name, 250);
     const current = api.peek(NAMESPACES, undefined, name);
     if (current) await api.remove(NAMESPACES, current);

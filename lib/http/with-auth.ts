@@ -1,3 +1,4 @@
+import '#server-only';
 import type { z } from 'zod';
 import { authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';

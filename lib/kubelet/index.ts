@@ -1,3 +1,4 @@
+import '#server-only';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { ApiServer } from '../apiserver/index.ts';

@@ -1,3 +1,4 @@
+import '#server-only';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DecisionDetail } from '../scheduler/decisions.ts';

@@ -6,7 +6,7 @@ import type { AuthContext } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import { can, type Resource } from '../auth/rbac.ts';
 import { isApiError } from '../apimachinery/errors.ts';
-import { RESOURCE_TYPES, type ResourceType } from '../apimachinery/registry.ts';
+import { lookupKey, RESOURCE_TYPES, storedTypes, type ResourceType, rbacResource } from '../apimachinery/registry.ts';
 import { fieldSelector, labelSelector } from '../apimachinery/selectors.ts';
 import { selectionChange } from '../apimachinery/selection.ts';
 import type { KubeObject } from '../apimachinery/meta.ts';
@@ -50,8 +50,9 @@ const MESSAGE_BURST = 200;
 /** Packets waiting in a socket's transport beyond which it counts as slow: changes keep coalescing instead. */
 const SLOW_WRITE_BUFFER = 16;
 
+/** A subscription's resource: a store key (pods, deployments.apps, crontabs.stable.example.com) or a plural. */
 function resolveResource(name: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => t.key === name) ?? RESOURCE_TYPES.find((t) => t.plural === name);
+  return lookupKey(name) ?? storedTypes().find((t) => t.plural === name);
 }
 
 // One JSON text per object version, shared by every socket that sends it.
@@ -292,7 +293,7 @@ class SocketSession {
         `unknown resource "${spec.resource}"; use one of ${RESOURCE_TYPES.map((r) => r.key).join(', ')}`,
         'unknown',
       );
-    if (!can(role, 'watch', t.plural))
+    if (!can(role, 'watch', rbacResource(t)))
       return this.fail(403, 'Forbidden', `user "${username}" (role ${role}) cannot watch ${t.plural}`, 'forbidden');
     let matches: (o: KubeObject | undefined) => boolean;
     try {

@@ -1,3 +1,4 @@
+import '#server-only';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';

@@ -1,3 +1,4 @@
+import '#server-only';
 import type { Logger } from 'pino';
 import type { ApiServer } from '../apiserver/index.ts';
 import type { Store } from '../store/index.ts';

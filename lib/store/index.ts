@@ -1,3 +1,4 @@
+import '#server-only';
 import { openDb, type Db, type Provider } from './db.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 import { settingsRepo } from './settings.ts';

@@ -236,4 +236,56 @@ describe.each(PROVIDERS)('kubectl against EntroOS on $name', ({ create }) => {
     );
     expect((await kubectl.run('get', 'rs', '-o', 'name')).trim()).toBe('');
   });
+
+  it('refuses to delete the protected namespaces, and deletes the rest with --all', async () => {
+    const refused = await kubectl.exec('delete', 'namespace', 'default');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(
+      'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted',
+    );
+    await kubectl.run('create', 'namespace', 'scratch');
+    const all = await kubectl.exec('delete', 'namespace', '--all', '--wait=false');
+    expect(all.code).not.toBe(0);
+    expect(all.stdout).toContain('namespace "scratch" deleted');
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      expect(all.stderr).toContain(`namespaces "${name}" is forbidden: this namespace may not be deleted`);
+      expect(await kubectl.run('get', 'namespace', name, '-o', 'jsonpath={.status.phase}')).toBe('Active');
+    }
+  });
+
+  it('keeps a watch open past --request-timeout: kubectl ends it on its own deadline', async () => {
+    // kube-apiserver ignores ?timeout= on a watch; kubectl's HTTP client gives up after 1 s and (as against a real
+    // cluster) exits quietly, logging the client-side timeout at -v=6. A server that closed the stream itself would
+    // end it without that message.
+    const started = Date.now();
+    const watch = await kubectl.exec('get', 'pods', '-w', '--request-timeout=1', '-v=6');
+    const elapsed = Date.now() - started;
+    expect(watch.stderr).toMatch(/GET https:\/\/\S+\/pods\?\S*timeout=1s\S*watch=true/);
+    expect(watch.stderr).toMatch(/Client\.Timeout|context deadline exceeded/);
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(elapsed).toBeLessThan(15_000);
+  });
+
+  it('creates and applies a kind: List manifest (validated against /openapi/v2)', async () => {
+    const list = (value: string, extra = '') => `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: listed-a}
+  data: {value: "${value}"}${extra}
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: listed-b}
+`;
+    expect(await kubectl.run('create', '-f', file('list.yaml', list('1')))).toBe(
+      'configmap/listed-a created\nconfigmap/listed-b created\n',
+    );
+    expect(await kubectl.run('apply', '-f', file('list2.yaml', list('2')))).toContain('configmap/listed-a configured');
+    expect(await kubectl.run('get', 'configmap', 'listed-a', '-o', 'jsonpath={.data.value}')).toBe('2');
+    // kubectl checks each item against the v2 schemas itself: an unknown field is refused before anything is sent.
+    const bad = await kubectl.exec('create', '-f', file('bad-list.yaml', list('3', '\n  bogus: true')));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('unknown field "bogus" in io.k8s.api.core.v1.ConfigMap');
+  });
 });

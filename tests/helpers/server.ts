@@ -31,7 +31,9 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     NODE_ENV: 'production',
-    ENTROOS_DIST_DIR: TEST_DIST_DIR,
+    // ENTROOS_TEST_DIST_DIR: a build of one's own, so that rebuilding does not pull .next-test from under
+    // someone else's running tests.
+    ENTROOS_DIST_DIR: process.env.ENTROOS_TEST_DIST_DIR ?? TEST_DIST_DIR,
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: `file:${join(dataDir, 'entroos.db')}`,

@@ -9,7 +9,8 @@ function refsIn(node: unknown, into: string[] = []): string[] {
   if (Array.isArray(node)) for (const item of node) refsIn(item, into);
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref') into.push(String(value));
+      // (JSONSchemaProps, in the CRD's document, also has a property named $ref: that is a schema, not a reference.)
+      if (key === '$ref' && typeof value === 'string') into.push(value);
       else refsIn(value, into);
     }
   }

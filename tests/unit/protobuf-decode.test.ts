@@ -470,7 +470,8 @@ describe('protobuf field numbers', () => {
 
   it('give every numbered field a protobuf type, and every message a table, for every served kind', () => {
     const seen = new Set<string>();
-    const pending = RESOURCE_TYPES.map(
+    // CustomResourceDefinitions are written as JSON (kubectl applies them so; docs/api.md says it).
+    const pending = RESOURCE_TYPES.filter((t) => t.kind !== 'CustomResourceDefinition').map(
       (t) => definitionName(t.group, t.version, t.kind) ?? `no definition for ${t.kind}`,
     );
     const untabled: string[] = [];

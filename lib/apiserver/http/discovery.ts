@@ -1,8 +1,9 @@
-import { apiVersionOf, GROUPS, RESOURCE_TYPES } from '../../apimachinery/registry.ts';
+import { allTypes, groups, groupVersions } from '../../apimachinery/registry.ts';
 import { metricsGroup } from './metrics.ts';
 
 // Legacy discovery documents: kubectl falls back to these when it gets plain
-// JSON for its aggregated-discovery request.
+// JSON for its aggregated-discovery request. Built from the registry on each
+// request, so custom resources appear (and go) as their CRDs do.
 
 export function apiVersions(serverAddress: string) {
   return {
@@ -13,12 +14,12 @@ export function apiVersions(serverAddress: string) {
 }
 
 function groupDoc(group: string) {
-  const gv = { groupVersion: `${group}/v1`, version: 'v1' };
-  return { name: group, versions: [gv], preferredVersion: gv };
+  const versions = groupVersions(group).map((version) => ({ groupVersion: `${group}/${version}`, version }));
+  return { name: group, versions, preferredVersion: versions[0] };
 }
 
 export function apiGroupList() {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...GROUPS.map(groupDoc), metricsGroup()] };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...groups().map(groupDoc), metricsGroup()] };
 }
 
 export function apiGroup(group: string) {
@@ -41,9 +42,9 @@ const SUBRESOURCE_KIND: Record<string, (kind: string) => { kind: string; group?:
   log: () => ({ kind: 'Pod' }),
 };
 
-export function apiResourceList(group: string) {
+export function apiResourceList(group: string, version: string) {
   const resources = [];
-  for (const t of RESOURCE_TYPES.filter((r) => r.group === group)) {
+  for (const t of allTypes().filter((r) => r.group === group && r.version === version)) {
     resources.push({
       name: t.plural,
       singularName: t.singular,
@@ -64,7 +65,10 @@ export function apiResourceList(group: string) {
       });
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/v1` : 'v1', resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }
-
-export { apiVersionOf };

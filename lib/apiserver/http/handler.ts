@@ -1,11 +1,13 @@
-import { badRequest, methodNotAllowed, notFound, ApiError, isApiError } from '../../apimachinery/errors.ts';
+import { badRequest, invalid, methodNotAllowed, notFound, ApiError, isApiError } from '../../apimachinery/errors.ts';
 import { MAX_BODY_BYTES } from '../../apimachinery/limits.ts';
 import type { Verb } from '../../auth/rbac.ts';
-import { conflictError, type ObjectApi, type PatchType, type DeleteOptions } from '../object-api.ts';
+import { conflictError, type ObjectApi, type PatchType, type DeleteOptions, type WriteOptions } from '../object-api.ts';
 import { jsonPatch, mergePatch } from '../../apimachinery/patch.ts';
 import type { EventRecorder } from '../events.ts';
 import type { NodeReads } from '../node-reads.ts';
-import { apiVersionOf, type ResourceType } from '../../apimachinery/registry.ts';
+import { apiVersionOf, rbacResource, type ResourceType } from '../../apimachinery/registry.ts';
+import { decodingFor, type DecodeOptions } from '../decode.ts';
+import { customScale, withCustomScale } from '../crd/resource.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { parseApiPath, type ApiPath } from './paths.ts';
 import { toTable, wantsTable } from '../tables.ts';
@@ -17,6 +19,8 @@ import type { KubeObject, Stored } from '../../apimachinery/object.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
 import { podLogResponse } from './logs.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from './metrics.ts';
+import { boolParam, parseGoBool } from '../../apimachinery/params.ts';
+import { parseDocument } from 'yaml';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
 // and watches. Errors are thrown as ApiErrors; the HTTP edge (lib/http/kube.ts)
@@ -41,7 +45,9 @@ function verbFor(method: string, path: Extract<ApiPath, { kind: 'object' }>, url
   const collection = !path.name;
   switch (method) {
     case 'GET':
-      if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') return 'watch';
+      // `watch` is read like Go's strconv.ParseBool (the Python client sends `watch=True`). A malformed value
+      // authorizes as the read it would otherwise be, and serveObject answers it 400 once the caller is known.
+      if (parseGoBool(url.searchParams.get('watch') ?? '') === true) return 'watch';
       return collection ? 'list' : 'get';
     case 'POST':
       if (!collection && !path.subresource) throw methodNotAllowed(method, url.pathname);
@@ -84,18 +90,40 @@ export function createKubeApi(deps: KubeApiDeps): KubeApi {
         case 'group':
           return json(apiGroup(path.group));
         case 'resources':
-          return json(apiResourceList(path.group));
+          return json(apiResourceList(path.group, path.version));
         default:
           throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
       }
     }
     const verb = verbFor(req.method, path, url);
-    await deps.authorize(req, verb, path.type.plural);
+    await deps.authorize(req, verb, rbacResource(path.type));
     return await serveObject(req, url, path, verb, deps);
   };
 }
 
+/**
+ * How deeply a request body may nest. Kubernetes objects nest a few dozen levels at most; the code that copies,
+ * patches and validates bodies recurses, and a body nested tens of thousands deep would overflow its stack (a 500).
+ * kube-apiserver's JSON decoder has the same kind of limit ("exceeded max depth").
+ */
+const MAX_BODY_DEPTH = 1000;
+
+/** The request body, parsed, refused with 400 when it nests deeper than MAX_BODY_DEPTH (checked without recursion). */
 async function readBody(req: Request): Promise<unknown> {
+  const body = await readBodyUnchecked(req);
+  const pending: [unknown, number][] = [[body, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH)
+      throw badRequest(`the request body nests deeper than ${MAX_BODY_DEPTH} levels (exceeded max depth)`);
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+  }
+  return body;
+}
+
+async function readBodyUnchecked(req: Request): Promise<unknown> {
   const length = Number(req.headers.get('content-length') ?? 0);
   if (length > MAX_BODY_BYTES)
     throw new ApiError(
@@ -120,7 +148,10 @@ async function readBody(req: Request): Promise<unknown> {
       );
     return decodeKubeProtobuf(bytes);
   }
-  const text = await req.text();
+  // Decoded without dropping a byte-order mark (Request.text() would): Go's JSON decoder refuses one.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await req.arrayBuffer());
+  if (text.charCodeAt(0) === 0xfeff)
+    throw badRequest('the request body is not valid JSON: it starts with a byte-order mark');
   if (text.length > MAX_BODY_BYTES)
     throw new ApiError(
       413,
@@ -128,6 +159,7 @@ async function readBody(req: Request): Promise<unknown> {
       `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
     );
   if (!text.trim()) return undefined;
+  if (isApplyPatch(type)) return parseApplyBody(text);
   if (/yaml/i.test(type) && !/^\s*[[{]/.test(text)) {
     throw new ApiError(
       415,
@@ -142,8 +174,9 @@ async function readBody(req: Request): Promise<unknown> {
   }
 }
 
-function patchTypeOf(req: Request): PatchType {
-  const type = (req.headers.get('content-type') ?? '').split(';')[0].trim();
+/** What a PATCH body is, from its Content-Type (parameters such as charset aside). */
+function patchTypeOf(req: Request): PatchType | 'apply' {
+  const type = mediaTypeOf(req.headers.get('content-type'));
   switch (type) {
     case 'application/merge-patch+json':
       return 'merge';
@@ -152,31 +185,161 @@ function patchTypeOf(req: Request): PatchType {
     case 'application/strategic-merge-patch+json':
       return 'strategic';
     case 'application/apply-patch+yaml':
+      return 'apply';
+    case 'application/apply-patch+cbor':
       throw new ApiError(
         415,
         'UnsupportedMediaType',
-        'server-side apply is not supported yet; use client-side `kubectl apply` (the default)',
+        'server-side apply bodies in CBOR are not supported; send application/apply-patch+yaml (YAML or JSON, as kubectl does)',
       );
     default:
       throw new ApiError(
         415,
         'UnsupportedMediaType',
-        `the patch Content-Type must be application/merge-patch+json, application/json-patch+json or application/strategic-merge-patch+json (got "${type}")`,
+        `the patch Content-Type must be application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json or application/apply-patch+yaml (got "${type}")`,
       );
   }
 }
 
-function listKind(t: ResourceType) {
-  return `${t.kind}List`;
+const mediaTypeOf = (contentType: string | null) => (contentType ?? '').split(';')[0].trim().toLowerCase();
+const isApplyPatch = (contentType: string) => mediaTypeOf(contentType) === 'application/apply-patch+yaml';
+
+/**
+ * A server-side apply body: YAML or JSON (kubectl sends JSON), one document. Aliases are expanded within the
+ * yaml package's limit, so a small body cannot expand into a huge object.
+ */
+function parseApplyBody(text: string): unknown {
+  if (/^\s*\{/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // flow-style YAML, or broken: the YAML parser says which
+    }
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  const error = doc.errors[0];
+  if (error) throw badRequest(`error decoding YAML: ${error.message}`);
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    throw badRequest(`error decoding YAML: ${(err as Error).message}`);
+  }
 }
 
+const FIELD_MANAGER_MAX_BYTES = 128;
+// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+/** kube-apiserver's ValidateFieldManager. */
+function checkFieldManager(manager: string) {
+  if (Buffer.byteLength(manager) > FIELD_MANAGER_MAX_BYTES) {
+    throw badRequest(`fieldManager: Too long: may not be longer than ${FIELD_MANAGER_MAX_BYTES}`, [
+      {
+        reason: 'FieldValueTooLong',
+        message: `Too long: may not be longer than ${FIELD_MANAGER_MAX_BYTES}`,
+        field: 'fieldManager',
+      },
+    ]);
+  }
+  for (const ch of manager) {
+    if (!PRINTABLE.test(ch)) {
+      throw badRequest(
+        `fieldManager: Invalid value: ${JSON.stringify(manager)}: must only contain printable characters`,
+        [{ reason: 'FieldValueInvalid', message: 'must only contain printable characters', field: 'fieldManager' }],
+      );
+    }
+  }
+}
+
+/**
+ * Who a write is recorded for in metadata.managedFields, as kube-apiserver picks it: the fieldManager parameter,
+ * else the User-Agent up to its first "/" (kubectl/v1.32.0 (linux/amd64) … → kubectl, printable characters, at
+ * most 128 bytes), else "unknown".
+ */
+function fieldManagerOf(req: Request, q: URLSearchParams): string {
+  const given = q.get('fieldManager');
+  if (given) {
+    checkFieldManager(given);
+    return given;
+  }
+  let name = '';
+  for (const ch of (req.headers.get('user-agent') ?? '').split('/')[0]) {
+    if (!PRINTABLE.test(ch)) continue;
+    if (Buffer.byteLength(name) >= FIELD_MANAGER_MAX_BYTES) break;
+    name += ch;
+  }
+  return name || 'unknown';
+}
+
+/** The options of a create, update or non-apply patch: dryRun and the manager; `force` belongs to apply. */
+function writeOptionsOf(req: Request, q: URLSearchParams, patch = false): WriteOptions {
+  if (patch && boolParam(q, 'force') !== undefined) {
+    throw invalid('PatchOptions.meta.k8s.io', undefined, [
+      { reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' },
+    ]);
+  }
+  return { dryRun: dryRunOf(q.getAll('dryRun')), fieldManager: fieldManagerOf(req, q) };
+}
+
+/**
+ * Server-side apply (PATCH with application/apply-patch+yaml) of the object or its status: 201 when it created
+ * the object. As in kube-apiserver, fieldManager is required, and an apply that creates needs `create` too.
+ */
+async function serveApply(
+  req: Request,
+  url: URL,
+  deps: KubeApiDeps,
+  t: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  decode: DecodeOptions,
+  subresource?: 'status',
+): Promise<Response> {
+  const q = url.searchParams;
+  const fieldManager = q.get('fieldManager');
+  if (!fieldManager) {
+    throw badRequest(`PATCH ${url.pathname}: fieldManager is required for apply requests`, [
+      { reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' },
+    ]);
+  }
+  checkFieldManager(fieldManager);
+  const force = boolParam(q, 'force') ?? false;
+  const dryRun = dryRunOf(q.getAll('dryRun'));
+  const body = await readBody(req);
+  if (!subresource && !deps.api.peek(t, namespace, name)) await deps.authorize(req, 'create', rbacResource(t));
+  const options = { ...decode, fieldManager, force, dryRun, subresource };
+  const { object, created } = await deps.api.apply(t, namespace, name, body, options);
+  return json(object, created ? 201 : 200);
+}
+
+function listKind(t: ResourceType) {
+  return t.listKind ?? `${t.kind}List`;
+}
+
+/** A non-negative integer query parameter, read like Go's strconv.ParseInt (no exponents, hex or spaces). */
 function intParam(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0)
-    throw badRequest(`the ${name} parameter must be a non-negative integer (got "${raw}")`);
+  const n = /^\+?\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw badRequest(`the ${name} parameter must be a non-negative integer (got "${raw}")`);
   return n;
+}
+
+/**
+ * The boolean parameters of a read (list or get) that is not a watch, checked like kube-apiserver's ListOptions:
+ * malformed booleans are 400 (verbFor let them through to authorization) and sendInitialEvents belongs to watches.
+ */
+function checkReadParams(q: URLSearchParams) {
+  boolParam(q, 'watch');
+  boolParam(q, 'allowWatchBookmarks');
+  if (boolParam(q, 'sendInitialEvents') !== undefined)
+    throw invalid('ListOptions', undefined, [
+      {
+        reason: 'FieldValueForbidden',
+        message: 'Forbidden: sendInitialEvents is only supported on watch requests',
+        field: 'sendInitialEvents',
+      },
+    ]);
 }
 
 async function serveObject(
@@ -191,7 +354,7 @@ async function serveObject(
   const namespace = t.namespaced ? path.namespace : undefined;
   const q = url.searchParams;
   const table = wantsTable(req.headers.get('accept'));
-  const dryRun = q.getAll('dryRun').includes('All');
+  const dryRun = dryRunOf(q.getAll('dryRun'));
 
   if (t.namespaced && !namespace && verb !== 'list' && verb !== 'watch') {
     throw notFound(
@@ -206,6 +369,7 @@ async function serveObject(
 
   switch (verb) {
     case 'list': {
+      checkReadParams(q);
       const result = api.list(t, namespace, {
         labelSelector: q.get('labelSelector'),
         fieldSelector: q.get('fieldSelector'),
@@ -226,19 +390,39 @@ async function serveObject(
     case 'watch':
       return watchResponse(api, t, namespace, url, table, deps.watchBookmarkMs, name);
     case 'get': {
+      checkReadParams(q);
       const obj = api.get(t, namespace, objectName);
       return json(
         table ? toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, q.get('includeObject')) : obj,
       );
     }
     case 'create': {
-      const created = await api.create(t, namespace, await readBody(req), { dryRun });
-      return json(created, 201);
+      const fieldManager = fieldManagerOf(req, q);
+      const decoding = decodingFor(url, 'CreateOptions');
+      const created = await api.create(t, namespace, await readBody(req), {
+        dryRun,
+        fieldManager,
+        ...decoding.options,
+      });
+      return decoding.respond(json(created, 201));
     }
-    case 'update':
-      return json(await api.update(t, namespace, objectName, await readBody(req)));
-    case 'patch':
-      return json(await api.patch(t, namespace, objectName, patchTypeOf(req), await readBody(req)));
+    case 'update': {
+      const options = writeOptionsOf(req, q);
+      const decoding = decodingFor(url, 'UpdateOptions');
+      const body = await readBody(req);
+      const updated = await api.update(t, namespace, objectName, body, undefined, { ...options, ...decoding.options });
+      return decoding.respond(json(updated));
+    }
+    case 'patch': {
+      const type = patchTypeOf(req);
+      const decoding = decodingFor(url, 'PatchOptions');
+      if (type === 'apply') {
+        return decoding.respond(await serveApply(req, url, deps, t, namespace, objectName, decoding.options));
+      }
+      const options = { ...writeOptionsOf(req, q, true), ...decoding.options };
+      const body = await readBody(req);
+      return decoding.respond(json(await api.patch(t, namespace, objectName, type, body, undefined, options)));
+    }
     case 'delete': {
       const options = deleteOptions(url, await readBody(req));
       const { object, removed } = await api.delete(t, namespace, objectName, options);
@@ -251,13 +435,19 @@ async function serveObject(
         fieldSelector: q.get('fieldSelector'),
       });
       const deleted = [];
+      // Like kube-apiserver, an item that may not be deleted (a protected namespace) does not stop the others;
+      // the request then fails with the first such error.
+      let refused: unknown;
       for (const item of items) {
         try {
           deleted.push((await api.delete(t, item.metadata.namespace, item.metadata.name, options)).object);
         } catch (err) {
-          if (!(isApiError(err) && err.code === 404)) throw err;
+          if (isApiError(err) && err.code === 404) continue;
+          if (isApiError(err) && err.code === 403) refused ??= err;
+          else throw err;
         }
       }
+      if (refused) throw refused;
       return json({
         kind: listKind(t),
         apiVersion: apiVersionOf(t),
@@ -275,7 +465,8 @@ interface DeleteOptionsBody {
   propagationPolicy?: unknown;
   orphanDependents?: unknown;
   gracePeriodSeconds?: unknown;
-  preconditions?: DeleteOptions['preconditions'];
+  preconditions?: unknown;
+  dryRun?: unknown;
 }
 
 const PROPAGATION_POLICIES: unknown[] = [
@@ -284,23 +475,67 @@ const PROPAGATION_POLICIES: unknown[] = [
   'Orphan',
 ] satisfies DeleteOptions['propagationPolicy'][];
 
-function deleteOptions(url: URL, body: unknown): DeleteOptions {
-  const b = (body ?? {}) as DeleteOptionsBody;
-  const policy =
-    url.searchParams.get('propagationPolicy') ??
-    b.propagationPolicy ??
-    (b.orphanDependents === true ? 'Orphan' : undefined);
-  if (policy !== undefined && !PROPAGATION_POLICIES.includes(policy)) {
-    throw badRequest(`propagationPolicy must be Foreground, Background or Orphan (got "${policy}")`);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `dryRun` as kube-apiserver reads it: repeated query parameters (or a list in a DeleteOptions body) whose only
+ * valid value is "All"; anything else is 400, not a silent real write.
+ */
+function dryRunOf(values: unknown[]): boolean {
+  for (const value of values) {
+    if (value !== 'All')
+      throw badRequest(`Invalid value ${JSON.stringify(value)} for dryRun: supported values: "All"`, [
+        { reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(value)}`, field: 'dryRun' },
+      ]);
   }
-  const graceRaw = url.searchParams.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
-  const grace = graceRaw === undefined || graceRaw === null || graceRaw === '' ? undefined : Number(graceRaw);
-  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0))
-    throw badRequest('gracePeriodSeconds must be a non-negative integer');
+  return values.length > 0;
+}
+
+function deleteOptions(url: URL, body: unknown): DeleteOptions {
+  const q = url.searchParams;
+  if (body !== undefined && body !== null && !isPlainObject(body))
+    throw badRequest('the request body must be a DeleteOptions object');
+  const b: DeleteOptionsBody = body ?? {};
+  const orphan = boolParam(q, 'orphanDependents') ?? b.orphanDependents;
+  if (orphan !== undefined && orphan !== null && typeof orphan !== 'boolean')
+    throw badRequest(`orphanDependents must be a boolean (got ${JSON.stringify(orphan)})`);
+  const policy = q.get('propagationPolicy') ?? b.propagationPolicy ?? undefined;
+  if (policy !== undefined && !PROPAGATION_POLICIES.includes(policy)) {
+    throw badRequest(`propagationPolicy must be Foreground, Background or Orphan (got ${JSON.stringify(policy)})`);
+  }
+  if (policy !== undefined && typeof orphan === 'boolean')
+    throw invalid('DeleteOptions', undefined, [
+      {
+        reason: 'FieldValueInvalid',
+        message: 'orphanDependents and deletionPropagation cannot be both set',
+        field: 'propagationPolicy',
+      },
+    ]);
+  const graceRaw = q.get('gracePeriodSeconds') ?? b.gracePeriodSeconds;
+  const grace =
+    graceRaw === undefined || graceRaw === null || graceRaw === ''
+      ? undefined
+      : typeof graceRaw === 'number' || (typeof graceRaw === 'string' && /^\+?\d{1,15}$/.test(graceRaw))
+        ? Number(graceRaw)
+        : NaN;
+  if (grace !== undefined && (!Number.isSafeInteger(grace) || grace < 0))
+    throw badRequest(`gracePeriodSeconds must be a non-negative integer (got ${JSON.stringify(graceRaw)})`);
+  const pre = b.preconditions;
+  if (pre !== undefined && pre !== null) {
+    if (!isPlainObject(pre)) throw badRequest('preconditions must be an object with uid and resourceVersion');
+    for (const key of ['uid', 'resourceVersion'] as const) {
+      if (pre[key] !== undefined && pre[key] !== null && typeof pre[key] !== 'string')
+        throw badRequest(`preconditions.${key} must be a string (got ${JSON.stringify(pre[key])})`);
+    }
+  }
+  if (b.dryRun !== undefined && b.dryRun !== null && !Array.isArray(b.dryRun))
+    throw badRequest(`dryRun must be a list of strings (got ${JSON.stringify(b.dryRun)})`);
   return {
-    propagationPolicy: policy as DeleteOptions['propagationPolicy'],
+    propagationPolicy: (policy ?? (orphan === true ? 'Orphan' : undefined)) as DeleteOptions['propagationPolicy'],
     gracePeriodSeconds: grace,
-    preconditions: b.preconditions,
+    preconditions: (pre ?? undefined) as DeleteOptions['preconditions'],
+    dryRun: dryRunOf([...q.getAll('dryRun'), ...((b.dryRun as unknown[] | null | undefined) ?? [])]),
   };
 }
 
@@ -309,6 +544,7 @@ type Scalable = Stored<Deployment> | Stored<ReplicaSet>;
 type Json = Parameters<typeof jsonPatch>[0];
 
 function scaleOf(t: ResourceType, object: KubeObject) {
+  if (t.crd) return customScale(t, object);
   const obj = object as Scalable;
   return {
     kind: 'Scale',
@@ -338,9 +574,25 @@ async function serveSubresource(
   const method = req.method;
   if (sub === 'status') {
     if (method === 'GET') return json(api.get(t, namespace, name));
-    if (method === 'PUT') return json(await api.update(t, namespace, name, await readBody(req), 'status'));
-    if (method === 'PATCH')
-      return json(await api.patch(t, namespace, name, patchTypeOf(req), await readBody(req), 'status'));
+    const q = url.searchParams;
+    if (method === 'PUT') {
+      const options = writeOptionsOf(req, q);
+      const decoding = decodingFor(url, 'UpdateOptions');
+      const body = await readBody(req);
+      const updated = await api.update(t, namespace, name, body, 'status', { ...options, ...decoding.options });
+      return decoding.respond(json(updated));
+    }
+    if (method === 'PATCH') {
+      const type = patchTypeOf(req);
+      const decoding = decodingFor(url, 'PatchOptions');
+      if (type === 'apply') {
+        const applied = await serveApply(req, url, deps, t, namespace, name, decoding.options, 'status');
+        return decoding.respond(applied);
+      }
+      const options = { ...writeOptionsOf(req, q, true), ...decoding.options };
+      const body = await readBody(req);
+      return decoding.respond(json(await api.patch(t, namespace, name, type, body, 'status', options)));
+    }
   }
   if (sub === 'scale') {
     const current = api.get(t, namespace, name);
@@ -351,6 +603,13 @@ async function serveSubresource(
       if (method === 'PUT') result = body;
       else {
         const type = patchTypeOf(req);
+        if (type === 'apply') {
+          throw new ApiError(
+            415,
+            'UnsupportedMediaType',
+            'server-side apply to the scale subresource is not supported; apply spec.replicas to the object itself',
+          );
+        }
         result = type === 'json' ? jsonPatch(result as Json, body) : mergePatch(result as Json, body);
       }
       // What the client sent or the patch made: nothing in it is checked yet.
@@ -373,10 +632,11 @@ async function serveSubresource(
       if (scale?.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
         throw conflictError(t, name);
       }
-      const next = clone(current) as Scalable;
+      const next = t.crd ? withCustomScale(t, current, replicas) : (clone(current) as Scalable);
       // Every stored Deployment and ReplicaSet has a spec (the defaults give it one).
-      (next.spec as { replicas?: number }).replicas = replicas;
-      const updated = await api.replace(t, current, next);
+      if (!t.crd) (next.spec as { replicas?: number }).replicas = replicas;
+      const options = writeOptionsOf(req, url.searchParams, method === 'PATCH');
+      const updated = await api.replace(t, current, next, undefined, { ...options, subresource: 'scale' });
       return json(scaleOf(t, updated));
     }
   }
@@ -396,9 +656,10 @@ async function serveSubresource(
   }
   if (sub === 'eviction' && method === 'POST') {
     const body = (await readBody(req)) as { deleteOptions?: unknown } | null | undefined;
-    await api.delete(t, namespace, name, deleteOptions(url, body?.deleteOptions));
+    const options = deleteOptions(url, body?.deleteOptions);
+    await api.delete(t, namespace, name, options);
     const pod = api.peek(t, namespace, name);
-    if (pod) deps.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
+    if (pod && !options.dryRun) deps.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
     return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
   if (sub === 'log' && method === 'GET')

@@ -1,4 +1,5 @@
 import { badRequest } from '../../apimachinery/errors.ts';
+import { boolParam } from '../../apimachinery/params.ts';
 import type { Pod } from '../../apimachinery/generated/kinds.ts';
 import type { KubeObject, Stored } from '../../apimachinery/object.ts';
 import type { LogOptions, LogResult, ObjectApi } from '../object-api.ts';
@@ -14,7 +15,7 @@ const PODS = typeByKey('pods');
 function optionsOf(url: URL): LogOptions {
   const q = url.searchParams;
   const tail = q.get('tailLines');
-  const tailLines = tail === null ? undefined : Number(tail);
+  const tailLines = tail === null ? undefined : /^\+?\d{1,15}$/.test(tail) ? Number(tail) : NaN;
   if (tailLines !== undefined && (!Number.isInteger(tailLines) || tailLines < 0))
     throw badRequest(`tailLines must be a non-negative integer (got "${tail}")`);
   let sinceTime: number | undefined;
@@ -31,7 +32,15 @@ function optionsOf(url: URL): LogOptions {
     sinceTime = Date.parse(since);
     if (!Number.isFinite(sinceTime)) throw badRequest(`sinceTime must be an RFC 3339 time (got "${since}")`);
   }
-  return { previous: q.get('previous') === 'true', tailLines, timestamps: q.get('timestamps') === 'true', sinceTime };
+  // Booleans read like Go's strconv.ParseBool (`follow=True` from the Python client); a malformed one is 400.
+  // insecureSkipTLSVerifyBackend has nothing to skip here (no kubelet TLS), but is checked like the others.
+  boolParam(q, 'insecureSkipTLSVerifyBackend');
+  return {
+    previous: boolParam(q, 'previous') ?? false,
+    tailLines,
+    timestamps: boolParam(q, 'timestamps') ?? false,
+    sinceTime,
+  };
 }
 
 export type LogReader = (pod: KubeObject, container: string, options: LogOptions) => Promise<LogResult | undefined>;
@@ -56,6 +65,7 @@ export async function podLogResponse(
     );
   }
   const options = optionsOf(url);
+  const follow = boolParam(url.searchParams, 'follow') ?? false;
   const first = await read(pod, container, options);
   if (!first) {
     if (options.previous) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
@@ -67,8 +77,7 @@ export async function podLogResponse(
     throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
   }
   const headers = { 'Content-Type': 'text/plain; charset=utf-8' };
-  if (url.searchParams.get('follow') !== 'true' || options.previous || !first.running)
-    return new Response(first.text, { headers });
+  if (!follow || options.previous || !first.running) return new Response(first.text, { headers });
 
   const encoder = new TextEncoder();
   let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,4 @@
-import { findType, GROUPS, type ResourceType } from '../../apimachinery/registry.ts';
+import { findType, groupVersions, type ResourceType } from '../../apimachinery/registry.ts';
 
 // Turns a Kubernetes API path into what it addresses.
 
@@ -20,12 +20,13 @@ export function parseApiPath(root: 'api' | 'apis', segments: string[]): ApiPath 
     if (!rest.length) return { kind: 'groups' };
     group = rest[0];
     rest = rest.slice(1);
-    if (!GROUPS.includes(group)) return { kind: 'unknown' };
+    // The groups served now: built-ins, and those of established CustomResourceDefinitions.
+    if (!groupVersions(group).length) return { kind: 'unknown' };
     if (!rest.length) return { kind: 'group', group };
   }
   const version = rest[0];
   rest = rest.slice(1);
-  if (version !== 'v1') return { kind: 'unknown' };
+  if (root === 'api' ? version !== 'v1' : !groupVersions(group).includes(version)) return { kind: 'unknown' };
   if (!rest.length) return { kind: 'resources', group, version };
 
   let namespace: string | undefined;

@@ -1,4 +1,5 @@
-import { ApiError, badRequest } from '../../apimachinery/errors.ts';
+import { ApiError, badRequest, invalid } from '../../apimachinery/errors.ts';
+import { boolParam } from '../../apimachinery/params.ts';
 import { isResourceVersionTooOld, type CacheEvent } from '../../store/watch-cache.ts';
 import type { ObjectApi } from '../object-api.ts';
 import type { KubeObject } from '../../apimachinery/meta.ts';
@@ -7,13 +8,73 @@ import { fieldSelector, labelSelector } from '../../apimachinery/selectors.ts';
 import { toTable } from '../tables.ts';
 import { selectionChange } from '../../apimachinery/selection.ts';
 
-// ?watch=true: a stream of newline-delimited JSON events. Without a
-// resourceVersion (or with "0") the stream starts with ADDED for every
-// current object, like Kubernetes. Objects moving in or out of the selectors
-// are announced as ADDED / DELETED.
+// ?watch=true (or any of Go's strconv.ParseBool spellings of true: the Python client sends `watch=True`): a stream
+// of newline-delimited JSON events. Without a resourceVersion (or with "0") the stream starts with ADDED for every
+// current object, like Kubernetes. Objects moving in or out of the selectors are announced as ADDED / DELETED.
+//
+// How long a watch lasts, as kube-apiserver decides it: `timeoutSeconds` when given (and not 0), else a random
+// time between the minimum request timeout and twice it (1800–3600 s), so that watchers spread their reconnects.
+// The `timeout` parameter (kubectl's --request-timeout) does not end a watch: kube-apiserver ignores it for
+// watches, and the client enforces its own deadline.
 
 const MAX_QUEUED_EVENTS = 20_000;
-const DEFAULT_TIMEOUT_SECONDS = 1800;
+/** kube-apiserver's --min-request-timeout default. */
+export const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
+/** The annotation on the bookmark that ends a watch-list's initial events (sendInitialEvents=true). */
+export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
+
+/** A non-negative integer query parameter, read like Go's strconv.ParseInt. */
+function integerParam(q: URLSearchParams, name: string): number | undefined {
+  const raw = q.get(name);
+  if (raw === null || raw === '') return undefined;
+  const n = /^\+?\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw badRequest(`${name} must be a non-negative integer (got "${raw}")`);
+  return n;
+}
+
+/** How long a watch with these parameters stays open, in seconds. `random` is in [0, 1). */
+export function watchTimeoutSeconds(q: URLSearchParams, random: () => number = Math.random): number {
+  const requested = integerParam(q, 'timeoutSeconds');
+  if (requested) return requested;
+  // Whole seconds in [1800, 3600): floor, and never 3600 even when rounding brings a random() near 1 up to it.
+  return Math.min(
+    MIN_REQUEST_TIMEOUT_SECONDS + Math.floor(MIN_REQUEST_TIMEOUT_SECONDS * random()),
+    2 * MIN_REQUEST_TIMEOUT_SECONDS - 1,
+  );
+}
+
+const listOptionsInvalid = (field: string, reason: string, message: string) =>
+  invalid('ListOptions', undefined, [{ reason, message, field }]);
+
+/**
+ * sendInitialEvents and resourceVersionMatch on a watch, checked as kube-apiserver checks them (its
+ * validateWatchOptions, with the WatchList feature on): a 422 names the offending field.
+ */
+function watchListMode(q: URLSearchParams, bookmarks: boolean): boolean | undefined {
+  const sendInitialEvents = boolParam(q, 'sendInitialEvents');
+  const match = q.get('resourceVersionMatch') ?? '';
+  if (sendInitialEvents !== undefined && match !== 'NotOlderThan')
+    throw listOptionsInvalid(
+      'resourceVersionMatch',
+      'FieldValueForbidden',
+      'Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+    );
+  if (match) {
+    if (sendInitialEvents === undefined)
+      throw listOptionsInvalid(
+        'resourceVersionMatch',
+        'FieldValueForbidden',
+        'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+      );
+    if (sendInitialEvents && !bookmarks)
+      throw listOptionsInvalid(
+        'allowWatchBookmarks',
+        'FieldValueForbidden',
+        'Forbidden: allowWatchBookmarks must be set to true when sendInitialEvents is true',
+      );
+  }
+  return sendInitialEvents;
+}
 
 /** `bookmarkMs`: how often a quiet watch that allows bookmarks gets one. */
 export function watchResponse(
@@ -26,26 +87,26 @@ export function watchResponse(
   name?: string,
 ): Response {
   const q = url.searchParams;
+  boolParam(q, 'watch');
+  const bookmarks = boolParam(q, 'allowWatchBookmarks') ?? false;
+  const sendInitialEvents = watchListMode(q, bookmarks);
   const labels = labelSelector(q.get('labelSelector'));
   const fields = fieldSelector(t.plural, q.get('fieldSelector'));
   const matches = (o: KubeObject | undefined) =>
     !!o && (!name || o.metadata.name === name) && labels(o.metadata.labels as Record<string, string>) && fields(o);
   const rvParam = q.get('resourceVersion');
+  const requestedRv = rvParam && rvParam !== '0' ? integerParam(q, 'resourceVersion') : undefined;
   let from: number;
   let initial: KubeObject[] = [];
-  if (!rvParam || rvParam === '0') {
+  if (sendInitialEvents === true || (sendInitialEvents === undefined && requestedRv === undefined)) {
+    // The current state first (a watch-list serves the latest state, which is never older than any version).
     const list = api.list(t, namespace);
     initial = list.items.filter(matches);
     from = Number(list.resourceVersion);
   } else {
-    from = Number(rvParam);
-    if (!Number.isInteger(from) || from < 0) throw badRequest(`resourceVersion must be a number (got "${rvParam}")`);
+    from = requestedRv ?? api.resourceVersion;
   }
-  const timeoutRaw = q.get('timeoutSeconds');
-  const timeoutSeconds = timeoutRaw ? Number(timeoutRaw) : DEFAULT_TIMEOUT_SECONDS;
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)
-    throw badRequest('timeoutSeconds must be a non-negative number');
-  const bookmarks = q.get('allowWatchBookmarks') === 'true';
+  const timeoutSeconds = watchTimeoutSeconds(q);
 
   const encoder = new TextEncoder();
   const encode = (type: string, object: unknown) => {
@@ -118,12 +179,22 @@ export function watchResponse(
     start(controller) {
       // The current objects first, then changes replayed from history while registering.
       for (const o of initial) controller.enqueue(encode('ADDED', o));
+      if (sendInitialEvents) {
+        controller.enqueue(
+          encode('BOOKMARK', {
+            kind: t.kind,
+            apiVersion: apiVersionOf(t),
+            metadata: { resourceVersion: String(from), annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } },
+          }),
+        );
+      }
       for (const chunk of buffered.splice(0)) controller.enqueue(chunk);
       // Next sends the response headers with the first body chunk; a blank line
       // (whitespace between JSON values) lets clients see the watch has started.
       if ((controller.desiredSize ?? 1) > 0) controller.enqueue(encoder.encode('\n'));
       controllerRef = controller;
-      timers.push(setTimeout(finish, timeoutSeconds * 1000));
+      // setTimeout holds at most 2^31-1 ms (~24 days); a longer timeoutSeconds would otherwise fire at once.
+      timers.push(setTimeout(finish, Math.min(timeoutSeconds * 1000, 2 ** 31 - 1)));
       if (bookmarks) {
         const tick = () => {
           push(
