@@ -51,6 +51,27 @@ function ensureChromium() {
   process.exit(1);
 }
 
+// The official Python client runs on Debian's interpreter (a pyenv `python3` on PATH may not see its packages).
+function ensurePythonClient() {
+  const check = () =>
+    spawnSync('/usr/bin/python3', ['-c', 'import kubernetes, pytest'], { stdio: 'ignore' }).status === 0;
+  if (check()) return;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (isRoot && hasApt) {
+    console.log('npm test: the Python client is missing; installing Debian python3-kubernetes and python3-pytest ...');
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['install', '-y', '-qq', 'python3-kubernetes', 'python3-pytest'], { stdio: 'inherit', env });
+    if (check()) return;
+  }
+  console.error(
+    'npm test: the compatibility tests need the official Python client on /usr/bin/python3. Install it with:\n' +
+      '  sudo apt-get install -y python3-kubernetes python3-pytest',
+  );
+  process.exit(1);
+}
+
 function reachable(host, port) {
   return new Promise((resolve) => {
     const socket = connect({ host, port, timeout: 2000 });
@@ -84,6 +105,7 @@ if (!existsSync(bin('vitest'))) {
   process.exit(1);
 }
 ensureChromium();
+ensurePythonClient();
 await ensureServices();
 run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
 run('lint (ESLint)', bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']);
