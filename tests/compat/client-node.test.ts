@@ -175,4 +175,112 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
     expect(resumed.map((e) => e.type)).toEqual(['MODIFIED', 'DELETED']);
     expect(resumed.map((e) => e.rv)).toEqual([seen[1].rv, seen[2].rv]);
   });
+
+  it("drives a custom resource's whole life: CRD, create, validate, list, watch, patch, apply, delete", async () => {
+    const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const gvp = { group: 'stable.example.com', version: 'v1', namespace: 'default', plural: 'widgets' };
+    await ext.createCustomResourceDefinition({
+      body: {
+        metadata: { name: 'widgets.stable.example.com' },
+        spec: {
+          group: 'stable.example.com',
+          scope: 'Namespaced',
+          names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'] },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: {
+                      type: 'object',
+                      properties: {
+                        size: { type: 'integer', minimum: 1, maximum: 10, _default: 3 },
+                        color: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      },
+    });
+    await until(async () => {
+      const crd = await ext.readCustomResourceDefinition({ name: 'widgets.stable.example.com' });
+      return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+    }, 'the CRD to be established');
+
+    const seen: string[] = [];
+    const controller = await new k8s.Watch(kc).watch(
+      '/apis/stable.example.com/v1/namespaces/default/widgets',
+      {},
+      (type, obj) => seen.push(`${type} ${obj.metadata.name}`),
+      () => {},
+    );
+    const created = await custom.createNamespacedCustomObject({
+      ...gvp,
+      body: { apiVersion: 'stable.example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { color: 'red' } },
+    });
+    expect(created.spec).toEqual({ color: 'red', size: 3 });
+    const invalid = await custom
+      .createNamespacedCustomObject({
+        ...gvp,
+        body: { apiVersion: 'stable.example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { size: 99 } },
+      })
+      .then(
+        () => undefined,
+        (err: k8s.ApiException<string>) => err,
+      );
+    expect(invalid?.code).toBe(422);
+    expect(invalid?.body).toContain('spec.size');
+    const list = await custom.listNamespacedCustomObject(gvp);
+    expect(list.items.map((w: { metadata: { name: string } }) => w.metadata.name)).toEqual(['w1']);
+    const patched = await custom.patchNamespacedCustomObject(
+      { ...gvp, name: 'w1', body: { spec: { color: 'blue' } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    expect(patched.spec).toEqual({ color: 'blue', size: 3 });
+    const apply = (force: boolean) =>
+      custom.patchNamespacedCustomObject(
+        {
+          ...gvp,
+          name: 'w1',
+          fieldManager: 'client-node-test',
+          force,
+          body: { apiVersion: 'stable.example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 5 } },
+        },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
+      );
+    // The creator (manager "node-fetch", from the client's User-Agent) owns spec.size: applying another value
+    // conflicts until the applier forces it.
+    const conflict = await apply(false).then(
+      () => undefined,
+      (err: k8s.ApiException<string>) => err,
+    );
+    expect(conflict?.code).toBe(409);
+    expect(conflict?.body).toContain('.spec.size');
+    const applied = await apply(true);
+    expect(applied.spec).toMatchObject({ size: 5 });
+    expect(applied.metadata.managedFields.map((m: { manager: string }) => m.manager)).toContain('client-node-test');
+    await custom.deleteNamespacedCustomObject({ ...gvp, name: 'w1' });
+    await until(() => seen.includes('DELETED w1'), 'the watch to see the delete');
+    controller.abort();
+    expect(seen.slice(0, 1)).toEqual(['ADDED w1']);
+
+    await ext.deleteCustomResourceDefinition({ name: 'widgets.stable.example.com' });
+    await until(
+      () =>
+        custom.listNamespacedCustomObject(gvp).then(
+          () => false,
+          (err: k8s.ApiException<string>) => err.code === 404,
+        ),
+      'the custom type to disappear with its CRD',
+    );
+  });
 });
