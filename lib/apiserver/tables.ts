@@ -52,6 +52,31 @@ const ageColumn: Column<ObjectView<object>> = {
   cell: (o, now) => age(o.metadata.creationTimestamp, now),
 };
 
+/** The wide columns of the kinds that run a pod template (`kubectl get -o wide`). */
+const templateColumns: Column<ObjectView<Deployment | ReplicaSet>>[] = [
+  {
+    name: 'Containers',
+    type: 'string',
+    description: 'Names of each container in the template.',
+    priority: 1,
+    cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.name).join(','),
+  },
+  {
+    name: 'Images',
+    type: 'string',
+    description: 'Images referenced by each container in the template.',
+    priority: 1,
+    cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(','),
+  },
+  {
+    name: 'Selector',
+    type: 'string',
+    description: 'Label selector for pods.',
+    priority: 1,
+    cell: (o) => selectorToString(o.spec?.selector),
+  },
+];
+
 function nodeRoles(node: ObjectView<Node>): string {
   const roles = Object.keys(node.metadata.labels ?? {})
     .filter((k) => k.startsWith('node-role.kubernetes.io/'))
@@ -206,27 +231,7 @@ const COLUMNS: Record<string, Column[]> = {
       cell: (o) => o.status?.availableReplicas ?? 0,
     },
     ageColumn,
-    {
-      name: 'Containers',
-      type: 'string',
-      description: 'Names of each container in the template.',
-      priority: 1,
-      cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.name).join(','),
-    },
-    {
-      name: 'Images',
-      type: 'string',
-      description: 'Images referenced by each container in the template.',
-      priority: 1,
-      cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(','),
-    },
-    {
-      name: 'Selector',
-      type: 'string',
-      description: 'Label selector for pods.',
-      priority: 1,
-      cell: (o) => selectorToString(o.spec?.selector),
-    },
+    ...templateColumns,
   ]),
   'replicasets.apps': columns<ReplicaSet>([
     name,
@@ -252,27 +257,7 @@ const COLUMNS: Record<string, Column[]> = {
       cell: (o) => o.status?.readyReplicas ?? 0,
     },
     ageColumn,
-    {
-      name: 'Containers',
-      type: 'string',
-      description: 'Names of each container in the template.',
-      priority: 1,
-      cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.name).join(','),
-    },
-    {
-      name: 'Images',
-      type: 'string',
-      description: 'Images referenced by each container in the template.',
-      priority: 1,
-      cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(','),
-    },
-    {
-      name: 'Selector',
-      type: 'string',
-      description: 'Label selector for pods.',
-      priority: 1,
-      cell: (o) => selectorToString(o.spec?.selector),
-    },
+    ...templateColumns,
   ]),
   services: columns<Service>([
     name,
