@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { logIn } from './helpers.ts';
+import { logIn, toast } from './helpers.ts';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
 // Custom resources in the dashboard: a CRD and two objects made through the
@@ -205,7 +205,7 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
   await expect(editor).toBeVisible();
   await editor.fill((await editor.inputValue()).replace('replicas: 2', 'replicas: 3'));
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByTestId('toast-success')).toContainText(`Saved Widget ${NAMESPACE}/alpha.`);
+  await expect(toast(page, 'success', `Saved Widget ${NAMESPACE}/alpha.`)).toBeVisible();
   await expect(yaml).toContainText('replicas: 3');
   expect((await (await request.get(`${WIDGETS}/alpha`, { headers })).json()).spec.replicas).toBe(3);
 
@@ -258,7 +258,7 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
   await expect(table.getByRole('row', { name: /alpha/ }).getByRole('cell').nth(2)).toHaveText('4');
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: `Delete ${NAMESPACE}/beta` }).click();
-  await expect(page.getByTestId('toast-success')).toContainText(`Deleted Widget ${NAMESPACE}/beta.`);
+  await expect(toast(page, 'success', `Deleted Widget ${NAMESPACE}/beta.`)).toBeVisible();
   await expect(table.getByRole('row', { name: /beta/ })).toHaveCount(0);
 
   await request.delete(`${CRD_URL}/widgets.${GROUP}`, { headers });

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
+import { toast } from './helpers.ts';
 
 // Its own server with simulated nodes, so pods really start.
 let server: TestServer;
@@ -54,7 +55,7 @@ test('create a deployment with the form, watch its pods run, scale it and delete
   await page.getByLabel('Labels (k=v, comma separated)').fill('app=shop,tier=web');
   await page.getByLabel('Image', { exact: true }).fill('nginx:1.27-alpine');
   await page.getByRole('button', { name: 'Save shop' }).click();
-  await expect(page.getByTestId('toast-success').last()).toContainText('Updated default/shop.');
+  await expect(toast(page, 'success', 'Updated default/shop.')).toBeVisible();
   await expect(page.getByTestId('deployments-table')).toContainText('nginx:1.27-alpine');
   await expect(page.getByTestId('deployments-table')).toContainText('3/3', { timeout: 30_000 });
   await page.getByRole('link', { name: 'Pods' }).click();
@@ -90,7 +91,7 @@ test('create a pod with a node selector and tolerations; the YAML mode reports p
   await page.getByLabel(/^Tolerations/).fill('dedicated=gpu:NoSchedule');
   await page.getByRole('button', { name: 'Create pod' }).click();
   await expect(page).toHaveURL(/\/pods\/default\/solo$/);
-  await expect(page.getByTestId('toast-success')).toContainText('Created pod default/solo.');
+  await expect(toast(page, 'success', 'Created pod default/solo.')).toBeVisible();
   await expect(page.getByTestId('pod-summary')).toContainText('entroos-node-2', { timeout: 15_000 });
 
   await page.goto(`${server.url}/deployments/new`);

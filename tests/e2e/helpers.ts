@@ -9,3 +9,10 @@ export async function logIn(page: Page, username = 'admin', password = ADMIN_PAS
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByTestId('current-user')).toContainText(username);
 }
+
+/**
+ * The toast that says `text`. Earlier toasts may still be showing (successes stay 4 s), so a spec looks for its
+ * own message among them rather than for "the" toast.
+ */
+export const toast = (page: Page, kind: 'success' | 'error', text: string) =>
+  page.getByTestId(`toast-${kind}`).filter({ hasText: text });

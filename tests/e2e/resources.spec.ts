@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn } from './helpers.ts';
+import { logIn, toast } from './helpers.ts';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
 const pod = (name: string, labels: Record<string, string>) => ({
@@ -80,7 +80,7 @@ test('services, namespaces and events pages; pods filtered by phase and labels, 
   await page.getByRole('button', { name: 'Select all 3 shown' }).click();
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByTestId('bulk-delete').click();
-  await expect(page.getByTestId('toast-success')).toContainText('Deleting 3 pod(s).');
+  await expect(toast(page, 'success', 'Deleting 3 pod(s).')).toBeVisible();
   await expect(page.getByTestId('pods-table-empty')).toBeVisible({ timeout: 15_000 });
 
   await request.delete('/api/v1/namespaces/shop', { headers });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn } from './helpers.ts';
+import { logIn, toast } from './helpers.ts';
 
 test('an admin changes a score weight on the scheduler page; a viewer can only look', async ({ page, request }) => {
   await logIn(page);
@@ -48,5 +48,5 @@ test('the policy laboratory compares two profiles on one generated workload', as
   await lab.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByTestId('lab-table').locator('tbody tr')).toHaveCount(2, { timeout: 30_000 });
   await expect(page.getByTestId('lab-chart-entropy').getByRole('application')).toBeVisible();
-  await expect(page.getByTestId('toast-success')).toContainText('Lab run done: 2 profile(s) compared.');
+  await expect(toast(page, 'success', 'Lab run done: 2 profile(s) compared.')).toBeVisible();
 });

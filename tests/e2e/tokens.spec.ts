@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn } from './helpers.ts';
+import { logIn, toast } from './helpers.ts';
 
 test('an admin creates a token, uses it, and revokes it', async ({ page, request }) => {
   await logIn(page);
@@ -27,7 +27,7 @@ test('an empty token name shows the API validation message inline', async ({ pag
   await page.goto('/settings/tokens');
   await page.getByRole('button', { name: 'Create token' }).click();
   await expect(page.getByText('Required value', { exact: true })).toBeVisible();
-  await expect(page.getByTestId('toast-error')).toContainText('tokens is invalid: name: Required value');
+  await expect(toast(page, 'error', 'tokens is invalid: name: Required value')).toBeVisible();
   await expect(page.getByTestId('new-token')).toHaveCount(0);
 });
 
