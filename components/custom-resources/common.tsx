@@ -43,3 +43,39 @@ export function LoadState({ pending, error, what }: { pending: boolean; error: E
     </p>
   );
 }
+
+/** The text filter above a table, with the count of what it shows. */
+export function FilterField({
+  id,
+  label,
+  value,
+  onChange,
+  count,
+  countTestId,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  count: string;
+  countTestId: string;
+}) {
+  return (
+    <div className="row">
+      <div className="field">
+        <label htmlFor={id}>{label}</label>
+        <input
+          id={id}
+          type="search"
+          data-search
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder="press / to search"
+        />
+      </div>
+      <p className="muted" data-testid={countTestId}>
+        {count}
+      </p>
+    </div>
+  );
+}

@@ -12,7 +12,7 @@ import {
   useObjectCounts,
   type CustomResourceDefinition,
 } from '@/lib/client/custom-resources.ts';
-import { LoadState } from './common';
+import { FilterField, LoadState } from './common';
 
 interface CrdRow {
   crd: CustomResourceDefinition;
@@ -99,22 +99,14 @@ export function CrdsView() {
     );
   return (
     <>
-      <div className="row">
-        <div className="field">
-          <label htmlFor="crd-filter">Kind, group or short name contains</label>
-          <input
-            id="crd-filter"
-            type="search"
-            data-search
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder="press / to search"
-          />
-        </div>
-        <p className="muted" data-testid="crds-count">
-          {rows.length} of {items.length} definitions
-        </p>
-      </div>
+      <FilterField
+        id="crd-filter"
+        label="Kind, group or short name contains"
+        value={text}
+        onChange={setText}
+        count={`${rows.length} of ${items.length} definitions`}
+        countTestId="crds-count"
+      />
       <DataTable
         rows={rows}
         columns={columns}

@@ -8,17 +8,19 @@ import { SummaryCards } from '@/components/summary-cards';
 import { age } from '@/lib/apimachinery/printers.ts';
 import { ApiClientError } from '@/lib/client/api.ts';
 import {
-  crdName,
   listPage,
   locateField,
-  useCrdQuery,
+  resourceLabel,
+  SECTION_TITLES,
   useCustomObjectQuery,
   useDeleteCustomObjectMutation,
   useReplaceCustomObjectMutation,
   type CustomObject,
   type FieldLocation,
   type ObjectRef,
+  type Section,
 } from '@/lib/client/custom-resources.ts';
+import { useKindInfo } from '@/lib/client/discovery.ts';
 import { Breadcrumbs, LoadState } from './common';
 
 // One custom object: a summary, its conditions, the object as YAML and, for
@@ -246,11 +248,19 @@ function Editor({
   );
 }
 
-export function CustomObjectView({ objectRef, canWrite }: { objectRef: ObjectRef; canWrite: boolean }) {
+export function CustomObjectView({
+  objectRef,
+  canWrite,
+  section = 'custom-resources',
+}: {
+  objectRef: ObjectRef;
+  canWrite: boolean;
+  section?: Section;
+}) {
   const router = useRouter();
-  const crd = useCrdQuery(objectRef);
+  const info = useKindInfo(objectRef);
   const object = useCustomObjectQuery(objectRef);
-  const kind = crd.data?.spec.names.kind ?? object.data?.kind ?? objectRef.plural;
+  const kind = info.data?.kind ?? object.data?.kind ?? objectRef.plural;
   const remove = useDeleteCustomObjectMutation(kind);
   const [editing, setEditing] = useState(false);
   const id = `${objectRef.namespace ? `${objectRef.namespace}/` : ''}${objectRef.name}`;
@@ -260,7 +270,7 @@ export function CustomObjectView({ objectRef, canWrite }: { objectRef: ObjectRef
 
   const del = () => {
     if (!window.confirm(`Delete ${kind} ${id}?`)) return;
-    remove.mutate(objectRef, { onSuccess: () => router.push(listPage(objectRef)) });
+    remove.mutate(objectRef, { onSuccess: () => router.push(listPage(objectRef, section)) });
   };
 
   return (
@@ -270,8 +280,8 @@ export function CustomObjectView({ objectRef, canWrite }: { objectRef: ObjectRef
       </h1>
       <Breadcrumbs
         trail={[
-          ['Custom resources', '/custom-resources'],
-          [`${crdName(objectRef)}/${objectRef.version}`, listPage(objectRef)],
+          [SECTION_TITLES[section], `/${section}`],
+          [resourceLabel(objectRef), listPage(objectRef, section)],
           [id],
         ]}
       />
@@ -319,9 +329,7 @@ export function CustomObjectView({ objectRef, canWrite }: { objectRef: ObjectRef
                 object={object.data}
                 objectRef={objectRef}
                 kind={kind}
-                statusSubresource={
-                  !!crd.data?.spec.versions.find((v) => v.name === objectRef.version)?.subresources?.status
-                }
+                statusSubresource={!!info.data?.statusSubresource}
                 reload={async () => (await object.refetch()).data}
                 onDone={() => setEditing(false)}
               />

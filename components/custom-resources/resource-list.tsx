@@ -7,23 +7,25 @@ import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { age } from '@/lib/apimachinery/printers.ts';
 import { useResourceList } from '@/lib/client/watch.ts';
 import {
-  crdName,
-  isNamespaced,
   listPage,
   objectPage,
-  servedVersions,
-  useCrdQuery,
+  resourceLabel,
+  SECTION_TITLES,
   useCustomResourceTable,
   useDeleteCustomObjectMutation,
   type ResourceRef,
+  type Section,
   type TableColumn,
   type TableRow,
 } from '@/lib/client/custom-resources.ts';
+import { useKindInfo } from '@/lib/client/discovery.ts';
 import { Breadcrumbs, LoadState } from './common';
 
-// A CRD's objects as the server prints them: the Table's columns (the CRD's
-// additionalPrinterColumns, NAME and AGE by default), filtered by namespace
-// (on the server) and by text (here), re-listed as they change.
+// A kind's objects as the server prints them: the Table's columns (a CRD's
+// additionalPrinterColumns, a built-in kind's kubectl columns, NAME and AGE by
+// default), filtered by namespace (on the server) and by text (here),
+// re-listed as they change. The same list serves custom resources and the
+// built-in kinds; discovery says what the kind is called and how it is scoped.
 
 interface Row {
   key: string;
@@ -111,20 +113,21 @@ export function CustomResourceList({
   namespace: initialNamespace = '',
   text: initialText = '',
   canWrite,
-}: ResourceRef & { namespace?: string; text?: string; canWrite: boolean }) {
+  section = 'custom-resources',
+}: ResourceRef & { namespace?: string; text?: string; canWrite: boolean; section?: Section }) {
   const ref = useMemo(() => ({ group, version, plural }), [group, version, plural]);
   const router = useRouter();
-  const crd = useCrdQuery(ref);
-  const namespaced = isNamespaced(crd.data);
+  const info = useKindInfo(ref);
+  const namespaced = info.data?.namespaced ?? true;
   const [namespace, setNamespace] = useState(initialNamespace);
   const [text, setText] = useState(initialText);
   const [wide, setWide] = useState(false);
   const effectiveNamespace = namespaced && namespace ? namespace : undefined;
-  // Listed once the CRD says whether the kind is namespaced (a cluster-scoped kind has no namespace path).
-  const table = useCustomResourceTable(ref, effectiveNamespace, crd.isSuccess || crd.isError);
+  // Listed once discovery says whether the kind is namespaced (a cluster-scoped kind has no namespace path).
+  const table = useCustomResourceTable(ref, effectiveNamespace, info.isSuccess || info.isError);
   const namespaces = useResourceList('namespaces');
-  const kind = crd.data?.spec.names.kind ?? plural;
-  const versions = crd.data ? servedVersions(crd.data) : [];
+  const kind = info.data?.kind ?? plural;
+  const versions = info.data?.versions ?? [];
   const deferredText = useDeferredValue(text.trim().toLowerCase());
 
   const allColumns = table.data?.columnDefinitions;
@@ -151,7 +154,7 @@ export function CustomResourceList({
         cell: (r) => {
           const value = cellText(r.cells[i], c);
           if (isName && r.name)
-            return <Link href={objectPage({ ...ref, namespace: r.namespace, name: r.name })}>{value}</Link>;
+            return <Link href={objectPage({ ...ref, namespace: r.namespace, name: r.name }, section)}>{value}</Link>;
           if (c.type === 'date' && typeof r.cells[i] === 'string' && RFC3339.test(r.cells[i] as string))
             return <span title={r.cells[i] as string}>{value}</span>;
           return value === '<none>' ? <span className="muted">{value}</span> : value;
@@ -161,7 +164,7 @@ export function CustomResourceList({
     if (canWrite)
       out.push({ header: 'Actions', width: '110px', cell: (r) => <DeleteButton resource={ref} row={r} kind={kind} /> });
     return out;
-  }, [allColumns, namespaced, effectiveNamespace, wide, canWrite, ref, kind]);
+  }, [allColumns, namespaced, effectiveNamespace, wide, canWrite, ref, kind, section]);
 
   const namespaceNames = useMemo(() => {
     const names = new Set((namespaces.data?.items ?? []).map((n) => n.metadata.name));
@@ -172,14 +175,11 @@ export function CustomResourceList({
   return (
     <>
       <h1>
-        {crd.data ? `${kind} objects` : plural}{' '}
-        <span className="muted">
-          ({crdName(ref)}/{version})
-        </span>
+        {info.data ? `${kind} objects` : plural} <span className="muted">({resourceLabel(ref)})</span>
       </h1>
-      <Breadcrumbs trail={[['Custom resources', '/custom-resources'], [`${crdName(ref)}/${version}`]]} />
+      <Breadcrumbs trail={[[SECTION_TITLES[section], `/${section}`], [resourceLabel(ref)]]} />
       <section className="panel">
-        {crd.isError && <LoadState pending={false} error={crd.error} what="the definition" />}
+        {info.isError && <LoadState pending={false} error={info.error} what="the kind" />}
         <div className="row">
           {versions.length > 1 && (
             <div className="field">
@@ -187,12 +187,12 @@ export function CustomResourceList({
               <select
                 id="cr-version"
                 value={version}
-                onChange={(e) => router.push(listPage({ ...ref, version: e.target.value }))}
+                onChange={(e) => router.push(listPage({ ...ref, version: e.target.value }, section))}
               >
                 {versions.map((v) => (
-                  <option key={v.name} value={v.name}>
-                    {v.name}
-                    {v.storage ? ' (storage)' : ''}
+                  <option key={v} value={v}>
+                    {v}
+                    {v === info.data?.preferredVersion ? ' (preferred)' : ''}
                   </option>
                 ))}
               </select>

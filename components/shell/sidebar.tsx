@@ -15,6 +15,7 @@ const SECTIONS = [
       { href: '/namespaces', label: 'Namespaces' },
       { href: '/events', label: 'Events' },
       { href: '/custom-resources', label: 'Custom resources' },
+      { href: '/resources', label: 'All resources' },
     ],
   },
   {

@@ -10,6 +10,7 @@ import type {
 } from '../apimachinery/generated/kinds.ts';
 import { ApiClientError, apiFetch, type ClientStatus } from './api.ts';
 import { feedback } from './feedback.ts';
+import { CORE, type ResourceRef } from './discovery.ts';
 import { subscribe, useConnectionState } from './socket.ts';
 
 // Custom resources in the dashboard, generically: the CRDs
@@ -25,12 +26,7 @@ const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io, application/
 /** How often a view re-lists when the socket cannot follow it. */
 export const POLL_MS = 5_000;
 
-/** Which collection: the URL parts of a CR list. */
-export interface ResourceRef {
-  group: string;
-  version: string;
-  plural: string;
-}
+export type { ResourceRef } from './discovery.ts';
 
 /** One object of a CRD. */
 export interface ObjectRef extends ResourceRef {
@@ -78,24 +74,43 @@ export interface KubeTable {
 
 const enc = encodeURIComponent;
 
-/** `/apis/<group>/<version>[/namespaces/<ns>]/<plural>`. */
+const isCore = (group: string) => group === CORE || group === '';
+
+/** `/apis/<group>/<version>[/namespaces/<ns>]/<plural>` (`/api/v1/…` for the core group). */
 export function collectionPath(ref: ResourceRef, namespace?: string): string {
-  const base = `/apis/${enc(ref.group)}/${enc(ref.version)}`;
+  const base = isCore(ref.group) ? `/api/${enc(ref.version)}` : `/apis/${enc(ref.group)}/${enc(ref.version)}`;
   return namespace ? `${base}/namespaces/${enc(namespace)}/${enc(ref.plural)}` : `${base}/${enc(ref.plural)}`;
 }
 
 export const objectPath = (ref: ObjectRef) => `${collectionPath(ref, ref.namespace)}/${enc(ref.name)}`;
 
-/** The dashboard page of a CRD's objects (one served version). */
-export const listPage = (ref: ResourceRef) =>
-  `/custom-resources/${enc(ref.group)}/${enc(ref.version)}/${enc(ref.plural)}`;
+/**
+ * Where the generic pages live: custom resources under /custom-resources (beside their CRDs), the built-in
+ * kinds under /resources. Both render the same components.
+ */
+export type Section = 'custom-resources' | 'resources';
+
+export const SECTION_TITLES: Record<Section, string> = {
+  'custom-resources': 'Custom resources',
+  resources: 'All resources',
+};
+
+/** The dashboard page of a kind's objects (one served version). */
+export const listPage = (ref: ResourceRef, section: Section = 'custom-resources') =>
+  `/${section}/${enc(isCore(ref.group) ? CORE : ref.group)}/${enc(ref.version)}/${enc(ref.plural)}`;
 
 /** The dashboard page of one object: `<list>/<namespace>/<name>`, or `<list>/<name>` when cluster-scoped. */
-export const objectPage = (ref: ObjectRef) =>
-  `${listPage(ref)}/${ref.namespace ? `${enc(ref.namespace)}/` : ''}${enc(ref.name)}`;
+export const objectPage = (ref: ObjectRef, section: Section = 'custom-resources') =>
+  `${listPage(ref, section)}/${ref.namespace ? `${enc(ref.namespace)}/` : ''}${enc(ref.name)}`;
 
 /** The CRD's name: `<plural>.<group>`. */
 export const crdName = (ref: { plural: string; group: string }) => `${ref.plural}.${ref.group}`;
+
+/** The store's key of a resource (what the socket follows and RBAC decides on): the plural for the core group. */
+export const resourceKey = (ref: { plural: string; group: string }) => (isCore(ref.group) ? ref.plural : crdName(ref));
+
+/** How a list is titled: `pods` (core), `deployments.apps`, `crontabs.stable.example.com`. */
+export const resourceLabel = (ref: ResourceRef) => `${resourceKey(ref)}/${ref.version}`;
 
 export const isNamespaced = (crd: CustomResourceDefinition | undefined) => crd?.spec.scope !== 'Cluster';
 
@@ -282,7 +297,7 @@ const tableKey = (ref: ResourceRef, namespace?: string) => [
 /** A CRD's objects (in one namespace, or all) as the server's Table, kept current. */
 export function useCustomResourceTable(ref: ResourceRef, namespace: string | undefined, enabled = true) {
   const queryKey = tableKey(ref, namespace);
-  const polling = useLiveRefetch(queryKey, { resource: crdName(ref), namespace }, enabled);
+  const polling = useLiveRefetch(queryKey, { resource: resourceKey(ref), namespace }, enabled);
   return useQuery({
     queryKey,
     enabled,
@@ -307,7 +322,7 @@ export function useCustomObjectQuery(ref: ObjectRef, enabled = true) {
   const queryKey = objectKey(ref);
   const polling = useLiveRefetch(
     queryKey,
-    { resource: crdName(ref), namespace: ref.namespace, name: ref.name },
+    { resource: resourceKey(ref), namespace: ref.namespace, name: ref.name },
     enabled,
   );
   return useQuery({

@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { logIn, toast } from './helpers.ts';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { axeBothThemes, logIn, toast } from './helpers.ts';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
 // Custom resources in the dashboard: a CRD and two objects made through the
@@ -79,27 +78,6 @@ const widget = (name: string, replicas: number, color: string, status?: Record<s
   spec: { replicas, color },
   ...(status ? { status } : {}),
 });
-
-async function axeBothThemes(page: Page, what: string) {
-  for (const theme of ['light', 'dark']) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-    expect(
-      results.violations.map(
-        (v) =>
-          `${theme} ${what} ${v.id}: ${v.help} — ${v.nodes
-            .slice(0, 3)
-            .map((n) => n.target.join(' '))
-            .join(', ')}`,
-      ),
-    ).toEqual([]);
-  }
-  await page.evaluate(() => {
-    document.documentElement.dataset.theme = 'light';
-  });
-}
 
 async function seed(request: APIRequestContext, headers: Record<string, string>) {
   const ns = await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: NAMESPACE } } });

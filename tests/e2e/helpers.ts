@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
@@ -16,3 +17,25 @@ export async function logIn(page: Page, username = 'admin', password = ADMIN_PAS
  */
 export const toast = (page: Page, kind: 'success' | 'error', text: string) =>
   page.getByTestId(`toast-${kind}`).filter({ hasText: text });
+
+/** No WCAG 2 A/AA violations on the page, in the light and the dark theme. */
+export async function axeBothThemes(page: Page, what: string) {
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((t) => {
+      document.documentElement.dataset.theme = t;
+    }, theme);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+    expect(
+      results.violations.map(
+        (v) =>
+          `${theme} ${what} ${v.id}: ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')}`,
+      ),
+    ).toEqual([]);
+  }
+  await page.evaluate(() => {
+    document.documentElement.dataset.theme = 'light';
+  });
+}

@@ -1,0 +1,85 @@
+import { expect, test } from '@playwright/test';
+import { axeBothThemes, logIn, toast } from './helpers.ts';
+import { ADMIN_PASSWORD } from '../helpers/server.ts';
+
+// The generic pages for kinds without a page of their own: the index of every
+// kind the API serves (from discovery), a kind's list as the server's Table,
+// one object's YAML, an edit, a delete; a viewer sees no write buttons.
+
+const NAMESPACE = 'generic-e2e';
+
+test('all resources: the index from discovery, a ConfigMap list, its YAML, edit, delete; axe', async ({
+  page,
+  request,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { token } = await (
+    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e all' } })
+  ).json();
+  const headers = { Authorization: `Bearer ${token}` };
+  await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: NAMESPACE } } });
+  const created = await request.post(`/api/v1/namespaces/${NAMESPACE}/configmaps`, {
+    headers,
+    data: { metadata: { name: 'settings' }, data: { mode: 'fast' } },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+
+  await logIn(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'All resources' }).click();
+  await expect(page.locator('main h1')).toHaveText('All resources');
+  const index = page.getByTestId('resources-table');
+  // Discovery's kinds, with their resource names and scope.
+  const configMaps = index.getByRole('row', { name: /^ConfigMap / });
+  await expect(configMaps).toContainText('configmaps/v1');
+  await expect(configMaps).toContainText('cm');
+  await expect(index.getByRole('row', { name: /^Deployment / })).toContainText('deployments.apps/v1');
+  await expect(
+    index
+      .getByRole('row', { name: /^Node / })
+      .getByRole('cell')
+      .nth(3),
+  ).toHaveText('No');
+  await page.getByLabel('Kind, group or short name contains').fill('cm');
+  await expect(index.getByRole('row')).toHaveCount(2); // the header and ConfigMap
+  await axeBothThemes(page, 'all resources');
+
+  await index.getByRole('link', { name: 'ConfigMap', exact: true }).click();
+  await expect(page).toHaveURL(/\/resources\/core\/v1\/configmaps$/);
+  await expect(page.locator('main h1')).toContainText('ConfigMap objects');
+  await page.getByLabel('Namespace').selectOption(NAMESPACE);
+  const table = page.getByTestId('cr-table');
+  await expect(table.getByRole('link')).toHaveText(['settings']);
+  await axeBothThemes(page, 'configmaps list');
+
+  await table.getByRole('link', { name: 'settings' }).click();
+  await expect(page).toHaveURL(new RegExp(`/resources/core/v1/configmaps/${NAMESPACE}/settings$`));
+  await expect(page.locator('main h1')).toHaveText(`ConfigMap ${NAMESPACE}/settings`);
+  const yaml = page.getByTestId('cr-yaml');
+  await expect(yaml).toContainText('mode: fast');
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const editor = page.getByLabel(`YAML of ConfigMap ${NAMESPACE}/settings`);
+  await editor.fill((await editor.inputValue()).replace('mode: fast', 'mode: careful'));
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(toast(page, 'success', `Saved ConfigMap ${NAMESPACE}/settings.`)).toBeVisible();
+  await expect(yaml).toContainText('mode: careful');
+  const stored = await (await request.get(`/api/v1/namespaces/${NAMESPACE}/configmaps/settings`, { headers })).json();
+  expect(stored.data).toEqual({ mode: 'careful' });
+  await axeBothThemes(page, 'configmap');
+
+  // A viewer reads the same pages without write buttons.
+  const viewerContext = await browser.newContext();
+  const viewer = await viewerContext.newPage();
+  await logIn(viewer, 'viewer1', 'viewer1-password');
+  await viewer.goto(page.url());
+  await expect(viewer.getByTestId('cr-yaml')).toContainText('mode: careful');
+  await expect(viewer.getByRole('button', { name: /^(Edit|Delete)/ })).toHaveCount(0);
+  await viewerContext.close();
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(toast(page, 'success', `Deleted ConfigMap ${NAMESPACE}/settings.`)).toBeVisible();
+  await expect(page).toHaveURL(/\/resources\/core\/v1\/configmaps$/);
+  expect((await request.get(`/api/v1/namespaces/${NAMESPACE}/configmaps/settings`, { headers })).status()).toBe(404);
+  await request.delete(`/api/v1/namespaces/${NAMESPACE}`, { headers });
+});
