@@ -1,4 +1,4 @@
-import { listMetadata, listPage } from '@/components/custom-resources/pages';
+import { listMetadata, listPage } from '@/app/(dashboard)/_generic/resource-pages';
 
 export const dynamic = 'force-dynamic';
 export const generateMetadata = listMetadata;

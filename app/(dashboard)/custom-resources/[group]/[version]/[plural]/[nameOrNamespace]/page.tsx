@@ -1,4 +1,4 @@
-import { scopedMetadata, scopedPage } from '@/components/custom-resources/pages';
+import { scopedMetadata, scopedPage } from '@/app/(dashboard)/_generic/resource-pages';
 
 export const dynamic = 'force-dynamic';
 export const generateMetadata = scopedMetadata;

@@ -1,4 +1,4 @@
-import { objectMetadata, objectPage } from '@/components/custom-resources/pages';
+import { objectMetadata, objectPage } from '@/app/(dashboard)/_generic/resource-pages';
 
 export const dynamic = 'force-dynamic';
 export const generateMetadata = objectMetadata;

@@ -2,9 +2,9 @@ import type { Metadata } from 'next';
 import { requireUser } from '@/lib/http/current-user.ts';
 import { canWriteKind } from '@/lib/http/resource-access.ts';
 import type { Section } from '@/lib/client/custom-resources.ts';
-import { CustomObjectView } from './object-view';
-import { CustomResourceList } from './resource-list';
-import { ScopedView } from './scoped-view';
+import { CustomObjectView } from '@/components/custom-resources/object-view';
+import { CustomResourceList } from '@/components/custom-resources/resource-list';
+import { ScopedView } from '@/components/custom-resources/scoped-view';
 
 // The generic pages' server halves, shared by /custom-resources and /resources: the same three routes
 // (a kind's list; a namespace's list or a cluster-scoped object; a namespaced object) under each section.
