@@ -20,6 +20,9 @@ import { attachAgentTunnel } from './lib/kubelet/tunnel.ts';
 import { PATH_HEADER } from './lib/http/path-header.ts';
 import { sendWebResponse, toWebRequest } from './lib/http/node-bridge.ts';
 import { serveKubeApi } from './lib/http/kube.ts';
+import { csrfRefusal, discardBody, isApiPath, malformedPath, writeStatus } from './lib/http/edge.ts';
+import { MAX_BODY_BYTES } from './lib/apimachinery/limits.ts';
+import { forgetSessionUser } from './lib/auth/users.ts';
 
 // Kubernetes API paths go straight to the API handler (no React, no Next
 // routing); everything else — dashboard, next-auth, EntroOS routes — to Next.
@@ -120,6 +123,34 @@ async function main() {
       else log.info(entry, 'request');
     });
     const pathname = (req.url ?? '/').split('?')[0];
+    const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+    if (malformedPath(pathname)) {
+      const message = `the path ${JSON.stringify(pathname.slice(0, 200))} holds a malformed percent-escape (% must be followed by two hex digits of valid UTF-8)`;
+      if (isApiPath(pathname)) writeStatus(res, 400, 'BadRequest', message);
+      else {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`400 Bad Request: ${message}\n`);
+      }
+      return;
+    }
+    const forged = csrfRefusal(
+      req.method ?? 'GET',
+      req.headers,
+      `${scheme}://${req.headers.host ?? 'localhost'}`,
+      config.trustedOrigins,
+    );
+    // Refused before the body is read: read (and drop) what the client sends first, then close (see discardBody).
+    const refuse = (code: number, reason: string, message: string) => {
+      if (!req.complete) res.setHeader('Connection', 'close');
+      void discardBody(req, 4 * MAX_BODY_BYTES).then(() => writeStatus(res, code, reason, message));
+    };
+    if (forged) return refuse(403, 'Forbidden', forged);
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
+      return refuse(
+        413,
+        'RequestEntityTooLarge',
+        `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
+      );
     const kube = kubePath(pathname);
     const leader =
       platform.router.role === 'follower' && needsLeader(req.method ?? 'GET', pathname)
@@ -131,8 +162,8 @@ async function main() {
         : forwardToLeader(req, res, leader, platform.router.address, platform.store.objects)
       : kube
         ? (async () => {
-            const origin = `${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-            await sendWebResponse(await serveKubeApi(toWebRequest(req, origin), kube.root, kube.segments), res);
+            const origin = `${scheme}://${req.headers.host ?? 'localhost'}`;
+            await sendWebResponse(await serveKubeApi(toWebRequest(req, origin), kube.root, kube.segments), res, req);
           })()
         : handle(req, res);
     served.catch((err: unknown) => {
@@ -154,7 +185,20 @@ async function main() {
       } else res.end();
     });
   });
+  // Node's default (5 s) is about undici's (4 s): a client reusing a connection just as the server closes it
+  // gets "other side closed". Headers must be allowed longer than the keep-alive, as Node's docs advise.
+  server.keepAliveTimeout = config.httpKeepAliveSeconds * 1000;
+  server.headersTimeout = server.keepAliveTimeout + 5_000;
   const io = attachSocketGateway(server, platform);
+  // A user changed or logged out (here or on another instance): drop the cached session user, and close
+  // the sockets their browser sessions opened (they reconnect, and a dead session is refused).
+  platform.bus.subscribe('user.changed', ({ data }) => {
+    forgetSessionUser(data.userId);
+    for (const socket of io.of('/').sockets.values()) {
+      const principal = (socket.data as { principal?: { userId: string; via: string } }).principal;
+      if (principal?.userId === data.userId && principal.via === 'session') socket.disconnect(true);
+    }
+  });
   attachAgentTunnel(io, platform);
   if (dev) {
     const upgrade = app.getUpgradeHandler();

@@ -7,12 +7,15 @@ import { generatePassword, hashPassword } from '../lib/auth/password.ts';
 
 async function main() {
   const config = loadConfig();
-  const store = await openStore(config.databaseUrl);
+  // The store decrypts the Secrets as it loads: it needs the same key as the server.
+  const store = await openStore(config.databaseUrl, {
+    secretKey: config.secretKey ? Buffer.from(config.secretKey, 'base64') : undefined,
+  });
   try {
     const password = config.adminPassword ?? generatePassword();
     const passwordHash = await hashPassword(password);
     const admin = await store.users.getByUsername('admin');
-    if (admin) await store.users.update(admin.id, { passwordHash, role: 'admin', disabled: false });
+    if (admin) await store.users.update(admin.id, { passwordHash, role: 'admin', disabled: false, endSessions: true });
     else await store.users.create({ username: 'admin', passwordHash, role: 'admin' });
     console.log(
       config.adminPassword

@@ -41,6 +41,8 @@ export function sessionTokenFrom(cookies: Map<string, string>): string | undefin
 export interface SessionClaims {
   userId: string;
   issuedAt?: number;
+  /** The user's session generation at login (cookies from before generations count as 0). */
+  generation: number;
 }
 
 /** Decodes and checks a session token; null when missing, tampered or expired. */
@@ -56,7 +58,11 @@ export async function decodeSession(
     if (typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now()) return null;
     // Kept alive by activity, but never past the absolute limit since login.
     if (typeof payload.loginAt === 'number' && Date.now() - payload.loginAt > maxAgeMs) return null;
-    return { userId: payload.sub, issuedAt: typeof payload.iat === 'number' ? payload.iat : undefined };
+    return {
+      userId: payload.sub,
+      issuedAt: typeof payload.iat === 'number' ? payload.iat : undefined,
+      generation: typeof payload.gen === 'number' ? payload.gen : 0,
+    };
   } catch {
     return null;
   }

@@ -11,6 +11,10 @@ export function socketAuth(platform: AuthContext) {
         cookie: socket.handshake.headers.cookie,
       });
       if (!result.principal) return next(new Error(`Unauthorized: ${result.reason}`));
+      // A page on another site can open a socket with the user's cookie (cross-site WebSocket hijacking).
+      const origin = socket.handshake.headers.origin;
+      if (result.principal.via === 'session' && origin && !sameSite(origin, socket.handshake.headers.host, platform))
+        return next(new Error(`Forbidden: a session socket from origin "${origin}" is refused; use an API token`));
       socket.data.principal = result.principal;
       next();
     } catch (err) {
@@ -18,4 +22,13 @@ export function socketAuth(platform: AuthContext) {
       next(new Error('Unauthorized: authentication is unavailable; try again'));
     }
   };
+}
+
+function sameSite(origin: string, host: string | undefined, platform: AuthContext): boolean {
+  if (platform.config.trustedOrigins?.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

@@ -65,8 +65,13 @@ export async function listUsers(store: Store): Promise<PublicUser[]> {
   return (await store.users.list()).map(toPublicUser);
 }
 
+/** Tells every instance (through the platform's event bus) that a user's sessions or rights changed. */
+export interface UserChangeBus {
+  publish(topic: 'user.changed', data: { userId: string }): void;
+}
+
 export async function updateUser(
-  platform: { store: Store },
+  platform: { store: Store; bus?: UserChangeBus },
   actor: Principal,
   id: string,
   input: UpdateUserInput,
@@ -80,8 +85,10 @@ export async function updateUser(
     role: input.role,
     disabled: input.disabled,
     passwordHash: input.password ? await hashPassword(input.password) : undefined,
+    // A new password, another role or disabling ends every session: a stolen cookie must not outlive them.
+    endSessions: Boolean(input.password || input.disabled || (input.role && input.role !== user.role)),
   });
-  forgetPrincipals();
+  userChanged(platform, id);
   return toPublicUser(updated);
 }
 
@@ -128,7 +135,7 @@ export async function verifyCredentials(
     throw unauthorized('invalid username or password');
   }
   if (user.disabled) throw unauthorized(`the account "${username}" is disabled; ask an admin to enable it`);
-  platform.loginLimiter.recordSuccess(username);
+  platform.loginLimiter.recordSuccess(username, ip);
   await platform.store.users.recordLogin(user.id);
   return toPublicUser(user);
 }
@@ -137,17 +144,40 @@ export async function verifyCredentials(
 // store (cached briefly) so a role change or a disable takes effect at once
 // on this instance and within seconds on others.
 const PRINCIPAL_TTL_MS = 5_000;
+// Changes on this instance drop the entry at once; other instances drop it
+// when the 'user.changed' event reaches them (server.ts), else within the TTL.
+export type SessionUser = PublicUser & { sessionGeneration: number };
 const sessionUsers = () =>
-  processGlobal('sessionUserCache', () => new Map<string, { user: PublicUser | null; until: number }>());
+  processGlobal('sessionUserCache', () => new Map<string, { user: SessionUser | null; until: number }>());
 
-export async function getSessionUser(store: Store, userId: string): Promise<PublicUser | null> {
+export async function getSessionUser(store: Store, userId: string): Promise<SessionUser | null> {
   const principalCache = sessionUsers();
   const hit = principalCache.get(userId);
   if (hit && hit.until > Date.now()) return hit.user;
   const record = await store.users.getById(userId);
-  const user = record ? toPublicUser(record) : null;
+  const user = record ? { ...toPublicUser(record), sessionGeneration: record.sessionGeneration } : null;
   principalCache.set(userId, { user, until: Date.now() + PRINCIPAL_TTL_MS });
   return user;
+}
+
+/** The generation a new session of the user is issued under (null: no such user). */
+export async function sessionGenerationOf(store: Store, userId: string): Promise<number | null> {
+  return (await store.users.getById(userId))?.sessionGeneration ?? null;
+}
+
+/** Logout: ends every session of the user, on every instance. */
+export async function endSessions(platform: { store: Store; bus?: UserChangeBus }, userId: string): Promise<void> {
+  await platform.store.users.endSessions(userId);
+  userChanged(platform, userId);
+}
+
+function userChanged(platform: { bus?: UserChangeBus }, userId: string) {
+  forgetSessionUser(userId);
+  platform.bus?.publish('user.changed', { userId });
+}
+
+export function forgetSessionUser(userId: string) {
+  sessionUsers().delete(userId);
 }
 
 export function forgetPrincipals() {

@@ -1,5 +1,7 @@
 import { getPlatform } from '../platform.ts';
 import { publicRoute } from './with-auth.ts';
+import { leaderProbe, readiness } from './readiness.ts';
+import { LEADER_LEASE } from '../router/router.ts';
 
 const text = (body: string, status = 200) =>
   new Response(body, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
@@ -7,14 +9,18 @@ const text = (body: string, status = 200) =>
 /** Liveness: the process serves requests. */
 export const livez = publicRoute(() => text('ok'));
 
-/** Readiness: the store answers. */
+const probeLeader = leaderProbe();
+
+/** Readiness: the store answers and writes can be served (this is the leader, or a follower of a live one). */
 export const readyz = publicRoute(async () => {
-  try {
-    await getPlatform().store.ping();
-    return text('ok');
-  } catch {
-    return text('store unavailable', 503);
-  }
+  const platform = getPlatform();
+  const state = await readiness({
+    router: platform.router,
+    store: platform.store,
+    leaseName: LEADER_LEASE,
+    leaderAnswers: probeLeader,
+  });
+  return state.ready ? text('ok') : text(state.detail, 503);
 });
 
 export const APP_VERSION = '0.1.0';

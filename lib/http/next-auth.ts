@@ -3,7 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { isApiError } from '../apimachinery/errors.ts';
 import { getPlatform } from '../platform.ts';
 import { clientIp } from './client-ip.ts';
-import { verifyCredentials } from '../auth/users.ts';
+import { endSessions, sessionGenerationOf, verifyCredentials } from '../auth/users.ts';
 
 /** next-auth configuration: username/password login, JWT sessions holding only the user id. */
 export function getAuthOptions(): NextAuthOptions {
@@ -44,8 +44,23 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt: ({ token, user }) => (user ? { sub: user.id, name: user.name, loginAt: Date.now() } : token),
+      // gen: the user's session generation; logout and password/role changes raise it, ending this session.
+      jwt: async ({ token, user }) =>
+        user
+          ? {
+              sub: user.id,
+              name: user.name,
+              loginAt: Date.now(),
+              gen: (await sessionGenerationOf(platform.store, user.id)) ?? 0,
+            }
+          : token,
       session: ({ session, token }) => ({ ...session, user: { name: token.name ?? null } }),
+    },
+    events: {
+      // JWT sessions cannot be revoked one by one: signing out ends every session of the user.
+      signOut: async ({ token }) => {
+        if (typeof token?.sub === 'string') await endSessions(platform, token.sub);
+      },
     },
     logger: {
       error: (code, metadata) =>

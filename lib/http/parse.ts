@@ -25,6 +25,8 @@ export async function parseJsonBody<S extends z.ZodType>(
   } catch (err) {
     throw badRequest(`the request body is not valid JSON: ${(err as Error).message}`);
   }
+  if (depthExceeds(value, MAX_JSON_DEPTH))
+    throw badRequest(`the request body nests deeper than ${MAX_JSON_DEPTH} levels (exceeded max depth)`);
   const result = schema.safeParse(value);
   if (!result.success) throw invalid(kind, nameOf(value), causesFrom(result.error));
   return result.data;
@@ -52,6 +54,22 @@ async function readText(req: Request): Promise<string> {
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** These routes take small flat objects; anything nesting deeper is refused before validation walks it. */
+const MAX_JSON_DEPTH = 32;
+
+/** Whether a parsed value nests deeper than `max` (checked without recursion). */
+function depthExceeds(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function nameOf(value: unknown): string | undefined {

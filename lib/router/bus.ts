@@ -21,6 +21,8 @@ export interface PlatformEvents {
   /** A placement proof was stored, or proving it failed. */
   'proof.ready': { id: string; namespace: string; name: string; node: string };
   'proof.failed': { namespace: string; name: string; node: string; message: string };
+  /** A user's role, password or state changed, or they logged out: every instance drops its cached session user. */
+  'user.changed': { userId: string };
   /** The leader changed. */
   'leader.changed': { holder: string; address: string; term: number };
   /** A cluster history sample (every 10 s, from the leader): the overview's live charts. */

@@ -10,6 +10,8 @@ export interface UserRecord {
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | null;
+  /** Session cookies issued under another generation are no longer valid. */
+  sessionGeneration: number;
 }
 
 export interface NewUser {
@@ -22,6 +24,8 @@ export interface UserChanges {
   role?: string;
   disabled?: boolean;
   passwordHash?: string;
+  /** Also ends every session of the user (raises the session generation). */
+  endSessions?: boolean;
 }
 
 export function usersRepo(db: Db) {
@@ -31,7 +35,18 @@ export function usersRepo(db: Db) {
     getById: (id: string): Promise<UserRecord | null> => db.user.findUnique({ where: { id } }),
     getByUsername: (username: string): Promise<UserRecord | null> => db.user.findUnique({ where: { username } }),
     list: (): Promise<UserRecord[]> => db.user.findMany({ orderBy: { username: 'asc' } }),
-    update: (id: string, changes: UserChanges): Promise<UserRecord> => db.user.update({ where: { id }, data: changes }),
+    update: (id: string, { endSessions, ...changes }: UserChanges): Promise<UserRecord> =>
+      db.user.update({
+        where: { id },
+        data: endSessions ? { ...changes, sessionGeneration: { increment: 1 } } : changes,
+      }),
+    /** Ends every session of the user (logout); null when the user no longer exists. */
+    endSessions: async (id: string): Promise<number | null> => {
+      const updated = await db.user.updateMany({ where: { id }, data: { sessionGeneration: { increment: 1 } } });
+      if (!updated.count) return null;
+      const user = await db.user.findUnique({ where: { id }, select: { sessionGeneration: true } });
+      return user?.sessionGeneration ?? null;
+    },
     recordLogin: async (id: string, at = new Date()) => {
       await db.user.update({ where: { id }, data: { lastLoginAt: at } });
     },

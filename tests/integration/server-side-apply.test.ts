@@ -56,7 +56,13 @@ afterAll(async () => {
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(server.url + path, {
     method,
-    headers: { Authorization: `Bearer ${token}`, 'User-Agent': 'ssa-test/1.0 (linux)', ...headers },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'User-Agent': 'ssa-test/1.0 (linux)',
+      // fetch would label a string body text/plain, which the API refuses (415) as kube-apiserver does.
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
