@@ -52,22 +52,38 @@ function ensureChromium() {
 }
 
 // The official Python client runs on Debian's interpreter (a pyenv `python3` on PATH may not see its packages).
+const PYTHON_PACKAGES = [
+  'python3-kubernetes',
+  'python3-pytest',
+  'python3-httpx',
+  'python3-pydantic',
+  'python3-yaml',
+  'python3-pandas',
+  'python3-matplotlib',
+  'python3-nbclient',
+  'python3-nbformat',
+  'python3-ipykernel',
+  'mypy',
+];
 function ensurePythonClient() {
+  // The SDK (sdk/python) and its tests need more of Debian's Python packages, and Debian's mypy.
+  const modules = 'kubernetes, pytest, httpx, pydantic, yaml, pandas, matplotlib, nbclient, nbformat, ipykernel';
   const check = () =>
-    spawnSync('/usr/bin/python3', ['-c', 'import kubernetes, pytest'], { stdio: 'ignore' }).status === 0;
+    spawnSync('/usr/bin/python3', ['-c', `import ${modules}`], { stdio: 'ignore' }).status === 0 &&
+    spawnSync('sh', ['-c', 'command -v mypy'], { stdio: 'ignore' }).status === 0;
   if (check()) return;
   const isRoot = process.getuid?.() === 0;
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   if (isRoot && hasApt) {
-    console.log('npm test: the Python client is missing; installing Debian python3-kubernetes and python3-pytest ...');
+    console.log(`npm test: Python packages are missing; installing Debian's ${PYTHON_PACKAGES.join(' ')} ...`);
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    spawnSync('apt-get', ['install', '-y', '-qq', 'python3-kubernetes', 'python3-pytest'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', ...PYTHON_PACKAGES], { stdio: 'inherit', env });
     if (check()) return;
   }
   console.error(
     'npm test: the compatibility tests need the official Python client on /usr/bin/python3. Install it with:\n' +
-      '  sudo apt-get install -y python3-kubernetes python3-pytest',
+      `  sudo apt-get install -y ${PYTHON_PACKAGES.join(' ')}`,
   );
   process.exit(1);
 }
