@@ -174,7 +174,14 @@ async function twoInstances() {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
-  const env = { DATABASE_URL: url.toString(), REDIS_URL, ENTROOS_NODES: '0', ENTROOS_DEMO: 'false' };
+  // Several instances must share the key Secrets are encrypted with.
+  const env = {
+    DATABASE_URL: url.toString(),
+    REDIS_URL,
+    ENTROOS_NODES: '0',
+    ENTROOS_DEMO: 'false',
+    ENTROOS_SECRET_KEY: randomBytes(32).toString('base64'),
+  };
   const a = await startBenchServer(env);
   const b = await startBenchServer(env);
   try {

@@ -15,6 +15,9 @@ const REDACT = [
   '*.cookie',
   'headers.authorization',
   'headers.cookie',
+  // A Secret's values, should an object or a request body ever be logged.
+  'stringData',
+  '*.stringData',
 ];
 
 export function getLogger(): Logger {

@@ -42,6 +42,7 @@ const NAME_AFTER = new Set([
   'endpoints',
   'events',
   'configmaps',
+  'secrets',
   'leases',
 ]);
 

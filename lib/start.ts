@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { guard } from './http/with-auth.ts';
+import { serviceAccountKey } from './auth/service-account-tokens.ts';
 import { loadTls } from './http/tls.ts';
 import { processGlobal, setProcessGlobal } from './global.ts';
 import { getLogger } from './log.ts';
@@ -37,6 +38,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
   const log = getLogger();
   const store = await openStore(config.databaseUrl, {
     watchHistory: config.watchHistory,
+    secretKey: config.secretKey ? Buffer.from(config.secretKey, 'base64') : undefined,
     onCommitError: (err) => log.error({ err }, 'a store commit failed; its writes were reverted'),
   });
   let circuits: Platform['circuits'];
@@ -103,7 +105,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       nodes,
       watchBookmarkMs: config.watchBookmarkMs,
       logFollowPollMs: config.logFollowPollMs,
-      authorize: (req, verb, resource) => guard(req, verb, resource),
+      authorize: async (req, verb, resource) => (await guard(req, verb, resource)).principal,
+      tokens: { key: serviceAccountKey(authSecret), maxExpirationSeconds: config.serviceAccountMaxTokenSeconds },
     }),
     nodes,
     images,
@@ -136,7 +139,14 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
   const controllers = withCrdController(
     startControllers(
       { api, events, log },
-      { nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds, eventTtlSeconds: config.eventTtlSeconds },
+      {
+        nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds,
+        eventTtlSeconds: config.eventTtlSeconds,
+        jobBackoffMs: config.crashBackoffMs,
+        hpaSyncPeriodSeconds: config.hpaSyncPeriodSeconds,
+        hpaDownscaleStabilizationSeconds: config.hpaDownscaleStabilizationSeconds,
+        podMetrics: platform.nodes,
+      },
     ),
     { api, events, log },
   );

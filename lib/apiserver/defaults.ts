@@ -1,5 +1,7 @@
 import type {
   Container,
+  CronJob,
+  Job,
   Deployment,
   DeploymentSpec,
   Namespace,
@@ -12,6 +14,10 @@ import type {
 } from '../apimachinery/generated/kinds.ts';
 import { parseQuantity } from '../apimachinery/quantity.ts';
 import { defaultCrd } from './crd/resource.ts';
+import { defaultCronJob, defaultJob } from './kinds/job.ts';
+import { defaultHpa } from './kinds/hpa.ts';
+import { defaultSecret } from './kinds/secret.ts';
+import { defaultDaemonSet, defaultStatefulSet } from './kinds/apps.ts';
 
 // Defaults the API server fills in, as Kubernetes does. They run before
 // validation, so an object is read as the kind it claims to be and a missing
@@ -116,6 +122,12 @@ export function applyDefaults(kind: string, obj: Record<string, unknown>) {
       replicaSet.status ??= { replicas: 0 };
       break;
     }
+    case 'StatefulSet':
+      defaultPodSpec(defaultStatefulSet(obj));
+      break;
+    case 'DaemonSet':
+      defaultPodSpec(defaultDaemonSet(obj));
+      break;
     case 'Service': {
       const service = obj as Service;
       const spec = (service.spec ??= {});
@@ -144,6 +156,18 @@ export function applyDefaults(kind: string, obj: Record<string, unknown>) {
     }
     case 'CustomResourceDefinition':
       defaultCrd(obj);
+      break;
+    case 'Job':
+      defaultJob(obj as Job, defaultPodSpec);
+      break;
+    case 'CronJob':
+      defaultCronJob(obj as CronJob, defaultPodSpec);
+      break;
+    case 'HorizontalPodAutoscaler':
+      defaultHpa(obj);
+      break;
+    case 'Secret':
+      defaultSecret(obj);
       break;
   }
 }

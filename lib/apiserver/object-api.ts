@@ -93,7 +93,12 @@ export interface WriteOptions extends DecodeOptions {
    * and are not tracked: see "Server-side apply" in docs/api.md.
    */
   fieldManager?: string;
+  /** Admission for the requester of an API write (throws to refuse it): see serviceAccountAdmission. */
+  admit?: Admission;
 }
+
+/** Checks a write about to be stored (`live` is the stored version when there is one) on behalf of its requester. */
+export type Admission = (t: ResourceType, next: KubeObject, live: KubeObject | undefined) => void;
 
 export interface CommitOptions extends WriteOptions {
   /** The subresource written (status, scale): recorded in the manager's entry. */
@@ -110,6 +115,7 @@ export interface ApplyOptions extends DecodeOptions {
   dryRun?: boolean;
   /** 'status' to apply to the status subresource. */
   subresource?: 'status';
+  admit?: Admission;
 }
 
 export interface DeleteOptions {
@@ -250,6 +256,9 @@ export class ObjectApi {
       throw invalid(t.kind, undefined, [
         { reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' },
       ]);
+    // kube-apiserver's storage refuses a create that names a version (an object copied from `kubectl get -o yaml`).
+    if (meta.resourceVersion !== undefined && meta.resourceVersion !== '')
+      throw badRequest('resourceVersion should not be set on objects to be created');
     const existing = this.peek(t, meta.namespace, meta.name);
     if (existing)
       throw alreadyExists(`${t.plural}${t.group ? `.${t.group}` : ''} "${meta.name}" already exists`, {
@@ -502,6 +511,7 @@ export class ObjectApi {
    * (a PUT of the object as read, without its managedFields) keeps the stored version.
    */
   async commit(t: ResourceType, obj: KubeObject, options: CommitOptions = {}): Promise<KubeObject> {
+    options.admit?.(t, obj, this.peek(t, obj.metadata.namespace, obj.metadata.name));
     let next = obj;
     if (options.managedFields || options.fieldManager) {
       const live = this.peek(t, obj.metadata.namespace, obj.metadata.name);
@@ -801,6 +811,7 @@ export class ObjectApi {
       fieldValidation: options.fieldValidation,
       warn: options.warn,
       dryRun: options.dryRun,
+      admit: options.admit,
       managedFields: (result.object.metadata.managedFields ?? []) as ManagedFieldsEntry[],
     };
     if (!live) return { object: await this.create(t, namespace, result.object, write), created: true };

@@ -1,5 +1,7 @@
 import type {
   ConfigMap,
+  CronJob,
+  Job,
   Deployment,
   Endpoints,
   Event,
@@ -9,7 +11,9 @@ import type {
   Pod,
   PriorityClass,
   ReplicaSet,
+  Secret,
   Service,
+  ServiceAccount,
 } from '../apimachinery/generated/kinds.ts';
 import type { KubeObject } from '../apimachinery/meta.ts';
 import type { ObjectView } from '../apimachinery/object.ts';
@@ -17,6 +21,10 @@ import type { ResourceType } from '../apimachinery/registry.ts';
 import { selectorToString } from '../apimachinery/selectors.ts';
 import { age, nodeStatus, podStatus } from '../apimachinery/printers.ts';
 import { printerColumns, printRow } from './crd/structural.ts';
+import { CRONJOB_COLUMNS, JOB_COLUMNS } from './kinds/job.ts';
+import { PDB_COLUMNS } from './kinds/pdb.ts';
+import { HPA_COLUMNS } from './kinds/hpa.ts';
+import { APPS_COLUMNS } from './kinds/apps.ts';
 
 export { age, podStatus } from '../apimachinery/printers.ts';
 
@@ -104,6 +112,9 @@ function endpointsList(ep: ObjectView<Endpoints>): string {
 }
 
 const COLUMNS: Record<string, Column[]> = {
+  'poddisruptionbudgets.policy': PDB_COLUMNS,
+  'horizontalpodautoscalers.autoscaling': HPA_COLUMNS,
+  ...APPS_COLUMNS,
   pods: columns<Pod>([
     name,
     {
@@ -233,6 +244,8 @@ const COLUMNS: Record<string, Column[]> = {
     ageColumn,
     ...templateColumns,
   ]),
+  'jobs.batch': columns<Job>([name, ...JOB_COLUMNS.main, ageColumn, ...JOB_COLUMNS.wide]),
+  'cronjobs.batch': columns<CronJob>([name, ...CRONJOB_COLUMNS.main, ageColumn, ...CRONJOB_COLUMNS.wide]),
   'replicasets.apps': columns<ReplicaSet>([
     name,
     {
@@ -320,6 +333,30 @@ const COLUMNS: Record<string, Column[]> = {
       description: 'The phase of the namespace.',
       priority: 0,
       cell: (o) => o.status?.phase ?? 'Active',
+    },
+    ageColumn,
+  ]),
+  secrets: columns<Secret>([
+    name,
+    { name: 'Type', type: 'string', description: 'The type of the secret.', priority: 0, cell: (o) => o.type ?? '' },
+    {
+      name: 'Data',
+      type: 'integer',
+      description: 'Number of keys in the secret (never their values).',
+      priority: 0,
+      cell: (o) => Object.keys(o.data ?? {}).length,
+    },
+    ageColumn,
+  ]),
+  serviceaccounts: columns<ServiceAccount>([
+    name,
+    {
+      name: 'Secrets',
+      type: 'string',
+      description:
+        'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.',
+      priority: 0,
+      cell: (o) => (o.secrets ?? []).length,
     },
     ageColumn,
   ]),

@@ -9,6 +9,12 @@ import type {
 import type { ObjectView } from '../apimachinery/object.ts';
 import { isQuantity, parseQuantity } from '../apimachinery/quantity.ts';
 import { validateCrd } from './crd/validate-crd.ts';
+import { validateCronJob, validateJob } from './kinds/job.ts';
+import { validateServiceAccount } from './kinds/service-account.ts';
+import { validatePodDisruptionBudget } from './kinds/pdb.ts';
+import { validateHpa } from './kinds/hpa.ts';
+import { validateSecret } from './kinds/secret.ts';
+import { validateAppsObject } from './kinds/apps.ts';
 
 // Validation as Kubernetes does it: every problem is a cause naming its field.
 
@@ -316,6 +322,43 @@ export function validateObject(kind: string, obj: unknown, namespaced: boolean, 
           field: 'spec.type',
         });
       }
+      break;
+    }
+    case 'StatefulSet':
+    case 'DaemonSet':
+      validatePodSpec(
+        unchecked(unchecked((obj as Record<string, unknown>).spec)?.template)?.spec,
+        'spec.template.spec',
+        causes,
+      );
+      validateAppsObject(kind, obj, old, causes);
+      break;
+    case 'ControllerRevision':
+      validateAppsObject(kind, obj, old, causes);
+      break;
+    case 'Secret':
+      validateSecret(obj as Record<string, unknown>, old as Record<string, unknown> | undefined, causes);
+      break;
+    case 'PodDisruptionBudget':
+      validatePodDisruptionBudget(obj, causes);
+      break;
+    case 'HorizontalPodAutoscaler':
+      validateHpa(obj, causes);
+      break;
+    case 'ServiceAccount':
+      validateServiceAccount(obj, causes);
+      break;
+    case 'Job': {
+      const spec = unchecked(unchecked(obj)?.spec);
+      validateJob(obj, old, causes);
+      if (unchecked(spec?.template)) validatePodSpec(unchecked(spec?.template)?.spec, 'spec.template.spec', causes);
+      break;
+    }
+    case 'CronJob': {
+      const jobSpec = unchecked(unchecked(unchecked(unchecked(obj)?.spec)?.jobTemplate)?.spec);
+      validateCronJob(obj, causes);
+      if (unchecked(jobSpec?.template))
+        validatePodSpec(unchecked(jobSpec?.template)?.spec, 'spec.jobTemplate.spec.template.spec', causes);
       break;
     }
     case 'ConfigMap':

@@ -3,6 +3,7 @@ import type { Store } from '../store/index.ts';
 import type { Principal } from './principal.ts';
 import { decodeSession, parseCookies, sessionTokenFrom } from './session.ts';
 import { authenticateToken } from './tokens.ts';
+import { authenticateServiceAccountToken, looksLikeJwt, serviceAccountKey } from './service-account-tokens.ts';
 import { getSessionUser } from './users.ts';
 
 export interface Credentials {
@@ -15,7 +16,7 @@ export interface AuthContext {
   store: Store;
   log: Logger;
   authSecret: string;
-  config: { sessionMaxAgeHours: number };
+  config: { sessionMaxAgeHours: number; trustedOrigins?: readonly string[] };
 }
 
 export type AuthResult = { principal: Principal } | { principal: null; reason: string };
@@ -30,6 +31,16 @@ export async function authenticate(platform: AuthContext, credentials: Credentia
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) return { principal: null, reason: 'the Authorization header must be "Bearer <API token>"' };
+    if (looksLikeJwt(match[1])) {
+      const principal = authenticateServiceAccountToken(
+        platform.store.objects,
+        serviceAccountKey(platform.authSecret),
+        match[1],
+      );
+      return principal
+        ? { principal }
+        : { principal: null, reason: 'the service account token is invalid or expired, or its account is gone' };
+    }
     const principal = await authenticateToken(platform, match[1]);
     return principal ? { principal } : { principal: null, reason: 'the API token is invalid, expired or revoked' };
   }
@@ -40,7 +51,9 @@ export async function authenticate(platform: AuthContext, credentials: Credentia
   );
   if (!session) return { principal: null, reason: 'log in, or send "Authorization: Bearer <API token>"' };
   const user = await getSessionUser(platform.store, session.userId);
-  if (!user) return { principal: null, reason: 'your session is no longer valid; log in again' };
+  // Logout, a password or role change and disabling raise the generation: older cookies are dead.
+  if (!user || user.sessionGeneration !== session.generation)
+    return { principal: null, reason: 'your session is no longer valid; log in again' };
   if (user.disabled) return { principal: null, reason: `the account "${user.username}" is disabled` };
   return { principal: { userId: user.id, username: user.username, role: user.role, via: 'session' } };
 }

@@ -1,10 +1,14 @@
 import type { Role } from './rbac.ts';
 
-/** Who is making a request: a user, through a browser session or an API token. */
+/** Who is making a request: a user (browser session or API token), or a service account (its bearer token). */
 export interface Principal {
+  /** The user's id; for a service account its username, which is unique as long as the account lives. */
   userId: string;
   username: string;
   role: Role;
-  via: 'session' | 'token';
+  via: 'session' | 'token' | 'serviceaccount';
   tokenId?: string;
+  /** A service account's uid and groups (system:serviceaccounts, system:serviceaccounts:NS, system:authenticated). */
+  uid?: string;
+  groups?: string[];
 }

@@ -1,7 +1,8 @@
 // Authorization in one place. Roles are ordered: viewer < operator < admin.
-//   viewer:   read everything except admin-only resources
-//   operator: viewer + write workloads, and manage their own API tokens
+//   viewer:   read everything except admin-only resources and Secrets
+//   operator: viewer + write workloads, and manage their own API tokens; read and write Secrets
 //   admin:    everything, including users, everyone's tokens, nodes, metrics
+// Everyone may ask what they themselves may do (access and rules reviews).
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,7 +12,7 @@ export const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollec
 export type Verb = (typeof READ_VERBS)[number] | (typeof WRITE_VERBS)[number];
 
 /** Which role may write a resource, and whether reading it needs admin. */
-type Scope = 'workload' | 'cluster' | 'admin' | 'self';
+export type Scope = 'workload' | 'cluster' | 'admin' | 'self' | 'review' | 'secret';
 
 const SCOPES: Record<string, Scope> = {
   namespaces: 'workload',
@@ -22,6 +23,9 @@ const SCOPES: Record<string, Scope> = {
   endpoints: 'workload',
   events: 'workload',
   configmaps: 'workload',
+  // Reading a Secret is reading its values: viewers may not even list them.
+  secrets: 'secret',
+  serviceaccounts: 'workload',
   nodes: 'cluster',
   leases: 'cluster',
   scheduler: 'cluster',
@@ -35,6 +39,8 @@ const SCOPES: Record<string, Scope> = {
   settings: 'admin',
   tokens: 'self',
   whoami: 'self',
+  selfsubjectaccessreviews: 'review',
+  selfsubjectrulesreviews: 'review',
 };
 
 export type Resource = keyof typeof SCOPES | (string & {});
@@ -53,7 +59,34 @@ export function can(role: Role, verb: Verb, resource: Resource): boolean {
   if (role === 'admin') return true;
   const scope = SCOPES[resource] ?? (resource.includes('.') ? 'workload' : 'admin');
   if (scope === 'admin') return false;
+  if (scope === 'review') return verb === 'create';
   if (scope === 'self') return isRead(verb) || role === 'operator';
+  if (scope === 'secret') return role === 'operator';
   if (isRead(verb)) return true;
   return scope === 'workload' && role === 'operator';
+}
+
+export const ALL_VERBS: readonly Verb[] = [...READ_VERBS, ...WRITE_VERBS];
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Whether `role` grants at least what `other` grants (roles are ordered). */
+export const roleCovers = (role: Role, other: Role) => RANK[role] >= RANK[other];
+
+/**
+ * `can` for a verb as a client names it (an access review): `*` is every verb, and verbs EntroOS has no use for
+ * (bind, escalate, impersonate, use …) belong to admins alone.
+ */
+export function canVerb(role: Role, verb: string, resource: Resource): boolean {
+  if (verb === '*') return ALL_VERBS.every((v) => can(role, v, resource));
+  const known = ALL_VERBS.find((v) => v === verb);
+  return known ? can(role, known, resource) : role === 'admin';
+}
+
+/** The resources with a scope, and the verbs `role` has on each: what a rules review lists. */
+export function grantedVerbs(role: Role): { resource: string; verbs: Verb[] }[] {
+  return Object.keys(SCOPES).map((resource) => ({
+    resource,
+    verbs: ALL_VERBS.filter((v) => can(role, v, resource)),
+  }));
 }

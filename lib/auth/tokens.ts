@@ -7,6 +7,7 @@ import type { Principal } from './principal.ts';
 import { isRole } from './rbac.ts';
 import { processGlobal } from '../global.ts';
 import { usernameSchema } from './users.ts';
+import { TokenCache } from './token-cache.ts';
 
 // API tokens: `eos_` + 256 random bits. Only a sha256 of the secret is stored;
 // the secret is shown once, when the token is created.
@@ -62,6 +63,8 @@ export async function createToken(
   actor: Principal,
   input: CreateTokenInput,
 ): Promise<PublicToken & { token: string }> {
+  // A service account authenticates with the tokens the TokenRequest API issues; it has no user to own API tokens.
+  if (actor.via === 'serviceaccount') throw forbidden('service accounts cannot create API tokens');
   let userId = actor.userId;
   if (input.username && input.username !== actor.username) {
     if (actor.role !== 'admin') throw forbidden('only admins can create tokens for other users');
@@ -104,14 +107,14 @@ const TOKEN_TTL_MS = 5_000;
 const TOUCH_EVERY_MS = 60_000;
 // On globalThis: route handlers and server.ts (sockets) must share one cache.
 const caches = () =>
-  processGlobal('tokenCaches', () => ({
-    byHash: new Map<string, { token: TokenWithUser | null; until: number }>(),
+  processGlobal('tokenCacheLru', () => ({
+    byHash: new TokenCache<TokenWithUser>(TOKEN_TTL_MS),
     touched: new Map<string, number>(),
   }));
 
 function forgetToken(id: string) {
   const { byHash } = caches();
-  for (const [hash, entry] of byHash) if (entry.token?.id === id) byHash.delete(hash);
+  byHash.forget((token) => token.id === id);
 }
 
 /** The principal for a bearer secret, or null when it is unknown, revoked, expired or its user is disabled. */
@@ -123,13 +126,11 @@ export async function authenticateToken(
   const hash = hashSecret(secret);
   const now = Date.now();
   const { byHash: cache, touched } = caches();
-  let entry = cache.get(hash);
-  if (!entry || entry.until <= now) {
-    entry = { token: await platform.store.tokens.getBySecretHash(hash), until: now + TOKEN_TTL_MS };
-    if (cache.size > 10_000) cache.clear();
-    cache.set(hash, entry);
+  let t = cache.get(hash)?.value;
+  if (t === undefined) {
+    t = await platform.store.tokens.getBySecretHash(hash);
+    cache.set(hash, t);
   }
-  const t = entry.token;
   if (!t || t.revokedAt || (t.expiresAt && t.expiresAt.getTime() <= now) || t.user.disabled || !isRole(t.user.role))
     return null;
   if ((touched.get(t.id) ?? 0) + TOUCH_EVERY_MS <= now) {

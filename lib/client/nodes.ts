@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
-import { apiFetch } from './api.ts';
+import { ApiClientError, apiFetch } from './api.ts';
 import { feedback } from './feedback.ts';
 
 // Node actions. Results arrive through the live lists (the socket), so these
@@ -43,17 +43,26 @@ export function useDrainMutation(name: string) {
       );
       let evicted = 0;
       for (const p of pods.items) {
-        await apiFetch(
-          `/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}/eviction`,
-          {
-            method: 'POST',
-            body: {
-              apiVersion: 'policy/v1',
-              kind: 'Eviction',
-              metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
+        try {
+          await apiFetch(
+            `/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}/eviction`,
+            {
+              method: 'POST',
+              body: {
+                apiVersion: 'policy/v1',
+                kind: 'Eviction',
+                metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
+              },
             },
-          },
-        );
+          );
+        } catch (err) {
+          // A PodDisruptionBudget refuses the eviction (429): stop there and say which budget, as kubectl drain does.
+          if (err instanceof ApiClientError && err.code === 429) {
+            const budget = err.status?.details?.causes?.[0]?.message ?? err.message;
+            throw new Error(`Evicted ${evicted} pod(s), then stopped at ${p.metadata.name}: ${budget}`);
+          }
+          throw err;
+        }
         evicted++;
       }
       return { evicted };

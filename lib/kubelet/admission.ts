@@ -21,6 +21,7 @@ function simContainer(c: Container, init: boolean): SimContainer {
     cpuLimitMilli: cpuLimit !== undefined ? milliCpu(cpuLimit) : undefined,
     readinessProbe: c.readinessProbe,
     livenessProbe: c.livenessProbe,
+    spec: c,
     pullMs: 0,
     pullFailures: 0,
     oom: false,
@@ -51,6 +52,8 @@ export function admitPod(pod: PodObject, node: SimNode, pull: PullSettings, even
     restartPolicy: spec.restartPolicy ?? 'Always',
     containers: [],
     initDone: initContainers.length === 0,
+    volumes: spec.volumes ?? [],
+    serviceAccountName: spec.serviceAccountName,
   };
   const specs = [
     ...initContainers.map((c) => ({ c, init: true })),
@@ -60,7 +63,10 @@ export function admitPod(pod: PodObject, node: SimNode, pull: PullSettings, even
     const container = simContainer(c, init);
     sim.containers.push(container);
     try {
-      container.model = workloadOf(pod.metadata.annotations, container.image);
+      container.model = workloadOf(pod.metadata.annotations, container.image, [
+        ...(c.command ?? []),
+        ...(c.args ?? []),
+      ]);
       // An init container with no duration of its own would never finish and block the pod.
       if (init && container.model.durationMs === undefined) container.model = { ...container.model, durationMs: 500 };
     } catch (err) {

@@ -6,6 +6,7 @@ import type { Lease, Node, NodeSpec, NodeStatus, Pod } from '../apimachinery/gen
 import { typeByKey } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';
 import type { ReportedPodStatus } from './pod-status.ts';
+import type { ConfigLookup } from './container-config.ts';
 
 // What a node agent needs from the cluster. In-process agents use the
 // orchestrator directly; the standalone `nko` uses the HTTP API (http-backend.ts).
@@ -40,6 +41,11 @@ export interface NodeBackend {
   /** Removes a pod whose containers have stopped (the end of a graceful deletion). */
   removePod(pod: PodObject): Promise<void>;
   recordEvent(object: KubeObject, type: EventType, reason: string, message: string, host: string): void;
+  /**
+   * The Secret or ConfigMap a container's env or volumes name: null when it does not exist, undefined while a
+   * remote agent is still fetching it. Read at each container start; never logged.
+   */
+  lookupConfig?: ConfigLookup;
   /** In-process only: lets the API ask the fleet about nodes and logs. */
   setHooks?(hooks: OrchestratorHooks): void;
 }
@@ -91,12 +97,16 @@ export function inProcessBackend(api: ObjectApi, events: EventRecorder): NodeBac
       await api.commit(PODS, nextVersion(current, { status }));
     },
     removePod: async (pod) => {
+      // Like a DELETE with grace 0: a pod with finalizers (a Job's tracking) stays until they are removed.
+      const live = api.peek(PODS, pod.metadata.namespace, pod.metadata.name) as PodObject | undefined;
+      if (live?.metadata.finalizers?.length) return;
       try {
         await api.remove(PODS, pod);
       } catch (err) {
         if (!isApiError(err)) throw err;
       }
     },
+    lookupConfig: (resource, namespace, name) => api.cache.get(resource, namespace, name) ?? null,
     recordEvent: (object, type, reason, message, host) => events.record(object, type, reason, message, 'kubelet', host),
     setHooks: (hooks) => api.setHooks(hooks),
   };

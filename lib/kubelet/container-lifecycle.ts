@@ -1,4 +1,5 @@
 import { draw } from './runtime/random.ts';
+import { prepareStart, type ConfigLookup } from './container-config.ts';
 import { planReadiness, probeFailed } from './prober.ts';
 import { MAX_BACKOFF_MS, type ExitCause, type PodEvents, type SimContainer, type SimPod } from './sim-model.ts';
 
@@ -12,6 +13,8 @@ export interface LifecycleSettings {
   seed: number;
   /** CrashLoopBackOff's first wait; it doubles with each restart up to MAX_BACKOFF_MS. */
   crashBackoffMs: number;
+  /** Where env and volumes read Secrets and ConfigMaps from (none: every reference is to a missing object). */
+  lookupConfig?: ConfigLookup;
 }
 
 /** Starts the next init container, or — once every init container completed — the app containers. */
@@ -46,6 +49,7 @@ export function startContainer(
 ) {
   const model = c.model;
   if (!model) return; // only containers whose workload parsed are ever due to start
+  if (!prepareStart(sim, c, now, settings.lookupConfig ?? (() => null), event)) return;
   if (c.next === 'restart') c.restartCount++;
   c.state = { kind: 'running', startedAt: at };
   c.containerID = `mockdocker://${sim.uid.slice(0, 8)}${c.name}${c.restartCount}`;
@@ -72,8 +76,10 @@ export function startContainer(
 
 function exitCode(cause: ExitCause, c: SimContainer): number {
   if (cause === 'oom' || cause === 'liveness') return 137; // SIGKILL
-  if (cause === 'fail' || cause === 'crash') return Math.max(1, c.model?.exitCode ?? 1);
-  return c.model?.exitCode ?? 0;
+  const codes = c.model?.exitCodes ?? [c.model?.exitCode ?? 0];
+  const code = codes[Math.min(c.restartCount, codes.length - 1)];
+  if (cause === 'fail' || cause === 'crash') return Math.max(1, code);
+  return code;
 }
 
 function exitLine(cause: ExitCause, code: number): string {

@@ -9,6 +9,7 @@ import { registerNode, renewDueLeases, simNode } from './node-registration.ts';
 import { admitPod } from './admission.ts';
 import { beginTermination, finishDeletion } from './termination.ts';
 import { syncContainers } from './pod-worker.ts';
+import type { LifecycleSettings } from './container-lifecycle.ts';
 import { StatusManager } from './status-manager.ts';
 import { TICK_MS, TimerWheel } from './timer-wheel.ts';
 import { containerUsage, nodeUsage, usageReport, type NodeUsage } from './usage.ts';
@@ -36,6 +37,8 @@ export class NodeFleet {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private options: FleetOptions;
+  /** The options plus where containers' Secrets and ConfigMaps are read from. */
+  private settings: FleetOptions & LifecycleSettings;
   private ticking = false;
 
   constructor(
@@ -44,6 +47,7 @@ export class NodeFleet {
     options: Partial<FleetOptions> = {},
   ) {
     this.options = { ...DEFAULT_FLEET_OPTIONS, registry: new ImageRegistry(), ...options };
+    this.settings = { ...this.options, lookupConfig: backend.lookupConfig };
     this.status = new StatusManager(backend, log, this.pods);
   }
 
@@ -240,7 +244,7 @@ export class NodeFleet {
 
   private advance(sim: SimPod, now: number) {
     if (sim.deletingAt === undefined) {
-      syncContainers(sim, now, this.options, podEvents(this.backend, sim), () => this.status.mark(sim.key));
+      syncContainers(sim, now, this.settings, podEvents(this.backend, sim), () => this.status.mark(sim.key));
     } else if (now >= sim.deletingAt) {
       const pod = currentPod(this.backend, sim);
       this.forget(sim.key);

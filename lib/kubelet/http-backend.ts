@@ -128,6 +128,31 @@ export async function httpBackend(server: string, token: string, log: Logger): P
   await relist();
   void watchLoop();
 
+  // Secrets and ConfigMaps are fetched when a container start asks for them and kept a moment, like kubelet's
+  // TTL-based managers: the first ask answers "unknown yet" (the start is retried shortly), later ones the copy.
+  const configs = new Map<string, { object: KubeObject | null; at: number }>();
+  const fetching = new Set<string>();
+  const CONFIG_TTL_MS = 1000;
+  const lookupConfig: NonNullable<NodeBackend['lookupConfig']> = (resource, namespace, name) => {
+    const id = `${resource}/${namespace}/${name}`;
+    const cached = configs.get(id);
+    if ((!cached || Date.now() - cached.at > CONFIG_TTL_MS) && !fetching.has(id)) {
+      fetching.add(id);
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/${resource}/${encodeURIComponent(name)}`;
+      call('GET', path)
+        .then(
+          (object) => configs.set(id, { object: object as KubeObject, at: Date.now() }),
+          (err: unknown) => {
+            if (err instanceof HttpError && err.status === 404) configs.set(id, { object: null, at: Date.now() });
+            else
+              log.warn({ err: (err as Error).message, object: id }, 'could not read a config object for a container');
+          },
+        )
+        .finally(() => fetching.delete(id));
+    }
+    return cached?.object;
+  };
+
   const ns = (pod: PodObject) => {
     const namespace = encodeURIComponent(pod.metadata.namespace ?? '');
     return `/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(pod.metadata.name)}`;
@@ -189,6 +214,7 @@ export async function httpBackend(server: string, token: string, log: Logger): P
         if (!(err instanceof HttpError && (err.status === 404 || err.status === 409))) throw err;
       }
     },
+    lookupConfig,
     recordEvent: (object: KubeObject, type: EventType, reason: string, message: string, host: string) => {
       const namespace = object.metadata.namespace ?? 'default';
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -1,4 +1,5 @@
-import type { Probe } from '../apimachinery/generated/kinds.ts';
+import type { Container, Probe, Volume } from '../apimachinery/generated/kinds.ts';
+import type { ContainerConfig } from './container-config.ts';
 import type { EventType } from '../apiserver/events.ts';
 import type { LogRun } from './runtime/logs.ts';
 import type { WorkloadModel } from './runtime/workload.ts';
@@ -48,6 +49,12 @@ export interface SimContainer {
   next?: NextStep;
   run?: LogRun;
   previousRun?: LogRun;
+  /** The container as the pod spec declares it (env, envFrom, volumeMounts are resolved from it at each start). */
+  spec: Container;
+  /** What the runtime was given at the last start: environment and volume files, Secret values included. Never logged. */
+  config?: ContainerConfig;
+  /** Starts refused in a row for a missing Secret, ConfigMap or key (the retry waits longer each time). */
+  configFailures?: number;
 }
 
 export interface SimPod {
@@ -61,6 +68,13 @@ export interface SimPod {
   configError?: string;
   deletingAt?: number;
   initDone: boolean;
+  /** The pod's volumes; its secret and configMap volumes are mounted before the first container starts. */
+  volumes: Volume[];
+  serviceAccountName?: string;
+  /** The mounted secret and configMap volumes' files, by volume name, once every one of them could be mounted. */
+  mounted?: Map<string, Map<string, Buffer>>;
+  mountFailures?: number;
+  mountRetryAt?: number;
 }
 
 export interface SimNode {

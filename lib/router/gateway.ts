@@ -39,6 +39,7 @@ const TOPIC_RESOURCE: Record<PlatformTopic, Resource> = {
   'proof.failed': 'pods',
   'leader.changed': 'metrics',
   'metrics.sample': 'nodes',
+  'user.changed': 'users',
 };
 
 const MAX_SUBSCRIPTIONS = 100;

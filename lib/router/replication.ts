@@ -36,13 +36,16 @@ export function publishCommits(
       origin,
       term,
       previous,
-      changes: events.map((e) => ({
-        type: e.type,
-        resource: e.resource,
-        object: e.object,
-        resourceVersion: e.resourceVersion,
-        committedAt: e.committedAt,
-      })),
+      // Secrets go out encrypted, as they are stored.
+      changes: store.replication.seal(
+        events.map((e) => ({
+          type: e.type,
+          resource: e.resource,
+          object: e.object,
+          resourceVersion: e.resourceVersion,
+          committedAt: e.committedAt,
+        })),
+      ),
     };
     redis.publish(channel, JSON.stringify(message)).then(
       () => {
@@ -103,7 +106,16 @@ export class Replica {
   }
 
   private apply(message: ChangesMessage) {
-    if (!this.store.objects.applyReplicated(message.previous, message.changes))
+    let changes: ReplicatedChange[];
+    try {
+      changes = this.store.replication.open(message.changes);
+    } catch (err) {
+      // A Secret sealed under another key (instances configured with different ENTROOS_SECRET_KEYs).
+      this.log.error({ err: (err as Error).message }, 'replication: could not open a commit; reloading');
+      void this.resync('a commit that did not decrypt');
+      return;
+    }
+    if (!this.store.objects.applyReplicated(message.previous, changes))
       void this.resync(`gap before resourceVersion ${message.previous}`);
   }
 

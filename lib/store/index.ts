@@ -1,4 +1,5 @@
 import '#server-only';
+import { randomBytes } from 'node:crypto';
 import { openDb, type Db, type Provider } from './db.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 import { settingsRepo } from './settings.ts';
@@ -7,7 +8,9 @@ import { usersRepo } from './users.ts';
 import { objectsRepo, type Fence } from './objects.ts';
 import { leasesRepo } from './leases.ts';
 import { proofsRepo } from './proofs.ts';
-import { WatchCache } from './watch-cache.ts';
+import { WatchCache, type ReplicatedChange } from './watch-cache.ts';
+import { keyFilePath, loadOrCreateKeyFile, secretCipher, type SecretCipher } from './secret-cipher.ts';
+import { sealChanges, openChanges } from './sealed-changes.ts';
 
 export type { Provider } from './db.ts';
 export type { UserRecord } from './users.ts';
@@ -34,6 +37,10 @@ export interface Store {
   replication: {
     loadAll: ReturnType<typeof objectsRepo>['loadAll'];
     setFence(fence: Fence | null): void;
+    /** Changes as they travel between instances: Secrets encrypted like their rows (see sealed-changes.ts). */
+    seal(changes: ReplicatedChange[]): ReplicatedChange[];
+    /** The changes a leader sealed, readable again; throws when a Secret does not decrypt under this key. */
+    open(changes: ReplicatedChange[]): ReplicatedChange[];
   };
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +52,11 @@ export interface StoreOptions {
   /** Changes kept for watch resumes (default 10,000). */
   watchHistory?: number;
   onCommitError?: (err: unknown) => void;
+  /**
+   * The AES-256 key Secrets are encrypted at rest with (ENTROOS_SECRET_KEY). Without it the key is read from, or
+   * generated once into, secret-encryption.key beside a SQLite database (./data with PostgreSQL).
+   */
+  secretKey?: Buffer;
 }
 
 export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
@@ -56,13 +68,25 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     await db.$disconnect();
     throw err;
   }
-  const repo = objectsRepo(db, provider);
-  const objects = new WatchCache(await repo.loadAll(), {
+  let repo: ReturnType<typeof objectsRepo>;
+  let cipher: SecretCipher;
+  let initial: Awaited<ReturnType<ReturnType<typeof objectsRepo>['loadAll']>>;
+  try {
+    const keyFile = options.secretKey ? null : keyFilePath(url);
+    const key = options.secretKey ?? (keyFile ? loadOrCreateKeyFile(keyFile) : randomBytes(32));
+    cipher = secretCipher(key);
+    repo = objectsRepo(db, provider, cipher);
+    initial = await repo.loadAll();
+  } catch (err) {
+    await db.$disconnect();
+    throw err;
+  }
+  const objects = new WatchCache(initial, {
     historySize: options.watchHistory ?? 10_000,
     persist: repo.commit,
     onCommitError: options.onCommitError,
   });
-  return storeFor(db, provider, migrations, objects, repo);
+  return storeFor(db, provider, migrations, objects, repo, cipher);
 }
 
 function storeFor(
@@ -71,6 +95,7 @@ function storeFor(
   migrations: MigrationResult,
   objects: WatchCache,
   repo: ReturnType<typeof objectsRepo>,
+  cipher: SecretCipher,
 ): Store {
   let closed = false;
   return {
@@ -82,7 +107,12 @@ function storeFor(
     objects,
     leases: leasesRepo(db),
     proofs: proofsRepo(db),
-    replication: { loadAll: repo.loadAll, setFence: repo.setFence },
+    replication: {
+      loadAll: repo.loadAll,
+      setFence: repo.setFence,
+      seal: (changes) => sealChanges(cipher, changes),
+      open: (changes) => openChanges(cipher, changes),
+    },
     ping: async () => {
       await db.$queryRawUnsafe('SELECT 1');
     },

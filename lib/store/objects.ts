@@ -1,4 +1,5 @@
 import type { Db, Provider } from './db.ts';
+import { ENCRYPTED_RESOURCES, rowContext, type SecretCipher } from './secret-cipher.ts';
 
 export interface StoredObject {
   resource: string;
@@ -34,7 +35,16 @@ const RV_COUNTER = 'resourceVersion';
 const CHUNK = 500;
 
 /** Durable copy of the API objects. Reads come from the watch cache; this is written in group commits. */
-export function objectsRepo(db: Db, provider: Provider) {
+export function objectsRepo(db: Db, provider: Provider, cipher?: SecretCipher) {
+  // Only these rows pass through the cipher: every other kind is stored as plain JSON.
+  const sealed = (o: StoredObject) =>
+    cipher && ENCRYPTED_RESOURCES.has(o.resource)
+      ? cipher.encrypt(o.data, rowContext(o.resource, o.namespace, o.name))
+      : o.data;
+  const opened = (o: StoredObject) =>
+    cipher && ENCRYPTED_RESOURCES.has(o.resource)
+      ? { ...o, data: cipher.decrypt(o.data, rowContext(o.resource, o.namespace, o.name)) }
+      : o;
   const ph = (i: number) => (provider === 'postgres' ? `$${i}` : '?');
   const placeholders = (rows: number, perRow: number) =>
     Array.from(
@@ -49,7 +59,7 @@ export function objectsRepo(db: Db, provider: Provider) {
       // (idempotent) changes it already has, and never misses one.
       const counter = await db.counter.findUnique({ where: { key: RV_COUNTER } });
       const rows = await db.kubeObject.findMany();
-      const objects = rows.map((r) => ({ ...r, resourceVersion: Number(r.resourceVersion) }));
+      const objects = rows.map((r) => opened({ ...r, resourceVersion: Number(r.resourceVersion) }));
       const maxRow = objects.reduce((m, o) => Math.max(m, o.resourceVersion), 0);
       return { objects, resourceVersion: Math.max(maxRow, Number(counter?.value ?? 0)) };
     },
@@ -70,7 +80,7 @@ export function objectsRepo(db: Db, provider: Provider) {
         statements.push([
           `INSERT INTO "KubeObject" ("resource", "namespace", "name", "uid", "resourceVersion", "data") VALUES ${placeholders(rows.length, 6)} ` +
             'ON CONFLICT ("resource", "namespace", "name") DO UPDATE SET "uid" = excluded."uid", "resourceVersion" = excluded."resourceVersion", "data" = excluded."data"',
-          rows.flatMap((o) => [o.resource, o.namespace, o.name, o.uid, o.resourceVersion, o.data]),
+          rows.flatMap((o) => [o.resource, o.namespace, o.name, o.uid, o.resourceVersion, sealed(o)]),
         ]);
       }
       statements.push([

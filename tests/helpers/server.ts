@@ -41,6 +41,9 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
     LOG_LEVEL: 'warn',
     // Tests that want simulated nodes ask for them.
     ENTROOS_NODES: '0',
+    // One Secret encryption key for every instance a test starts (several instances need the same one); a test of
+    // the generated key file passes ENTROOS_SECRET_KEY: undefined.
+    ENTROOS_SECRET_KEY: 'ZW50cm9vcy10ZXN0LXNlY3JldC1rZXktMzItYnl0ZXM=',
     ENTROOS_DEMO: 'false',
     // Proving every binding costs CPU; tests about proofs turn it on.
     ENTROOS_PROVERS: '0',

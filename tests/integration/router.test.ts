@@ -59,9 +59,14 @@ describe('socket router', () => {
       ok: false,
       error: { code: 400, message: expect.stringMatching(/resource/) },
     });
-    expect(await subscribe(socket, { id: 'b', resource: 'secrets' })).toMatchObject({
+    expect(await subscribe(socket, { id: 'b', resource: 'widgets' })).toMatchObject({
       ok: false,
-      error: { code: 404, message: expect.stringContaining('unknown resource "secrets"') },
+      error: { code: 404, message: expect.stringContaining('unknown resource "widgets"') },
+    });
+    // A viewer may not read secrets: not over the socket either.
+    expect(await subscribe(socket, { id: 'b2', resource: 'secrets' })).toMatchObject({
+      ok: false,
+      error: { code: 403, message: 'user "sockviewer" (role viewer) cannot watch secrets' },
     });
     expect(await subscribe(socket, { id: 'c', resource: 'pods', labelSelector: 'a in (' })).toMatchObject({
       ok: false,

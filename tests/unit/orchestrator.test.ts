@@ -227,7 +227,7 @@ describe('paths', () => {
       subresource: 'scale',
       type: { kind: 'Deployment' },
     });
-    expect(parseApiPath('apis', ['batch', 'v1'])).toEqual({ kind: 'unknown' });
+    expect(parseApiPath('apis', ['networking.k8s.io', 'v1'])).toEqual({ kind: 'unknown' });
     expect(parseApiPath('api', ['v1', 'namespaces', 'd', 'nodes'])).toEqual({ kind: 'unknown' });
   });
 });

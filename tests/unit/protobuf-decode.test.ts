@@ -443,7 +443,25 @@ describe('protobuf bodies', () => {
 
   it('answers malformed bodies and unsupported kinds as before', () => {
     expect(rejection(() => decodeKubeProtobuf(Uint8Array.of(1, 2, 3))).code).toBe(400);
-    expect(rejection(() => decodeKubeProtobuf(body('v1', 'Secret', [[1, meta('s')]]))).code).toBe(415);
+    expect(rejection(() => decodeKubeProtobuf(body('v1', 'PersistentVolume', [[1, meta('s')]]))).code).toBe(415);
+    // Secrets are served: their []byte data arrives as raw bytes and is read as base64, stringData as strings.
+    expect(
+      decodeKubeProtobuf(
+        body('v1', 'Secret', [
+          [1, meta('s')],
+          [2, entry('k', [])],
+          [
+            2,
+            [
+              [1, 'bin'],
+              [2, Uint8Array.of(0, 255)],
+            ],
+          ],
+          [3, 'Opaque'],
+          [4, entry('plain', 'text')],
+        ]),
+      ),
+    ).toMatchObject({ data: { k: '', bin: 'AP8=' }, type: 'Opaque', stringData: { plain: 'text' } });
     const truncated = body('v1', 'Namespace', [[1, meta('team')]]).subarray(0, -5);
     expect(rejection(() => decodeKubeProtobuf(truncated)).code).toBe(400);
     const wrongWire = rejection(() => decodeKubeProtobuf(body('v1', 'Namespace', [[1, [[1, 5]]]])));

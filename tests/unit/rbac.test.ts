@@ -25,7 +25,7 @@ describe('can', () => {
   it('lets admins do everything and treats unknown resources as admin-only', () => {
     expect(can('admin', 'delete', 'users')).toBe(true);
     expect(can('admin', 'create', 'nodes')).toBe(true);
-    expect(can('operator', 'get', 'secrets')).toBe(false);
+    expect(can('operator', 'get', 'widgets')).toBe(false);
     expect(can('viewer', 'list', 'somethingnew')).toBe(false);
   });
 });

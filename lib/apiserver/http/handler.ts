@@ -1,7 +1,18 @@
 import { badRequest, invalid, methodNotAllowed, notFound, ApiError, isApiError } from '../../apimachinery/errors.ts';
 import { MAX_BODY_BYTES } from '../../apimachinery/limits.ts';
 import type { Verb } from '../../auth/rbac.ts';
-import { conflictError, type ObjectApi, type PatchType, type DeleteOptions, type WriteOptions } from '../object-api.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { serviceAccountAdmission } from '../kinds/service-account.ts';
+import { requestToken, type TokenIssuer } from '../kinds/token-request.ts';
+import { reviewAccess, reviewRules } from '../kinds/access-review.ts';
+import {
+  conflictError,
+  type Admission,
+  type ObjectApi,
+  type PatchType,
+  type DeleteOptions,
+  type WriteOptions,
+} from '../object-api.ts';
 import { jsonPatch, mergePatch } from '../../apimachinery/patch.ts';
 import type { EventRecorder } from '../events.ts';
 import type { NodeReads } from '../node-reads.ts';
@@ -20,6 +31,8 @@ import { decodeKubeProtobuf } from './protobuf.ts';
 import { podLogResponse } from './logs.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from './metrics.ts';
 import { boolParam, parseGoBool } from '../../apimachinery/params.ts';
+import { checkEvictionBody, evictPod } from '../eviction.ts';
+import { isHpaV1Path, serveHpaV1 } from './hpa-v1.ts';
 import { parseDocument } from 'yaml';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
@@ -34,7 +47,9 @@ export interface KubeApiDeps {
   watchBookmarkMs: number;
   logFollowPollMs: number;
   /** Authenticates, authorizes `verb` on `resource` and rate-limits; throws a 401/403/429 ApiError. */
-  authorize(req: Request, verb: Verb, resource: string): Promise<unknown>;
+  authorize(req: Request, verb: Verb, resource: string): Promise<Principal>;
+  /** Signs service account tokens (the token subresource). */
+  tokens: TokenIssuer;
 }
 
 export type KubeApi = (req: Request, root: 'api' | 'apis', segments: string[]) => Promise<Response>;
@@ -65,8 +80,10 @@ function verbFor(method: string, path: Extract<ApiPath, { kind: 'object' }>, url
 }
 
 export function createKubeApi(deps: KubeApiDeps): KubeApi {
-  return async (req, root, segments) => {
+  const kubeApi: KubeApi = async (req, root, segments) => {
     const url = new URL(req.url);
+    if (isHpaV1Path(root, segments))
+      return serveHpaV1(req, segments, { inner: (r, s) => kubeApi(r, 'apis', s), readBody, authorize: deps.authorize });
     if (root === 'apis' && segments[0] === METRICS_GROUP) {
       if (segments.length === 1) return json({ kind: 'APIGroup', apiVersion: 'v1', ...metricsGroup() });
       if (segments[1] !== 'v1beta1')
@@ -95,10 +112,15 @@ export function createKubeApi(deps: KubeApiDeps): KubeApi {
           throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
       }
     }
+    // Reviews are asked, never stored: POST is all they answer.
+    const review = path.type.kind === 'SelfSubjectAccessReview' || path.type.kind === 'SelfSubjectRulesReview';
+    if (review && (req.method !== 'POST' || path.name)) throw methodNotAllowed(req.method, url.pathname);
     const verb = verbFor(req.method, path, url);
-    await deps.authorize(req, verb, rbacResource(path.type));
-    return await serveObject(req, url, path, verb, deps);
+    const principal = await deps.authorize(req, verb, rbacResource(path.type));
+    if (review) return await serveReview(req, url, path.type.kind, principal);
+    return await serveObject(req, url, path, verb, deps, principal);
   };
+  return kubeApi;
 }
 
 /**
@@ -137,6 +159,13 @@ async function readBodyUnchecked(req: Request): Promise<unknown> {
       415,
       'UnsupportedMediaType',
       `the body content type "${type}" is not supported; send application/json`,
+    );
+  if (type && !ACCEPTED_BODY_TYPES.test(mediaTypeOf(type)))
+    // Like kube-apiserver; and a browser's cross-site form or no-cors post (text/plain, form types) never parses.
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body content type "${type}" is not supported; send application/json (or application/yaml, a patch type, application/vnd.kubernetes.protobuf)`,
     );
   if (/protobuf/i.test(type)) {
     const bytes = new Uint8Array(await req.arrayBuffer());
@@ -201,6 +230,8 @@ function patchTypeOf(req: Request): PatchType | 'apply' {
   }
 }
 
+/** Body media types the API reads: JSON, YAML, the patch types (all +json, and apply's +yaml), protobuf. */
+const ACCEPTED_BODY_TYPES = /^application\/(json|yaml|[a-z-]+\+json|apply-patch\+yaml|vnd\.kubernetes\.protobuf)$/;
 const mediaTypeOf = (contentType: string | null) => (contentType ?? '').split(';')[0].trim().toLowerCase();
 const isApplyPatch = (contentType: string) => mediaTypeOf(contentType) === 'application/apply-patch+yaml';
 
@@ -292,7 +323,7 @@ async function serveApply(
   t: ResourceType,
   namespace: string | undefined,
   name: string,
-  decode: DecodeOptions,
+  decode: DecodeOptions & { admit?: Admission },
   subresource?: 'status',
 ): Promise<Response> {
   const q = url.searchParams;
@@ -348,9 +379,11 @@ async function serveObject(
   path: Extract<ApiPath, { kind: 'object' }>,
   verb: Verb,
   deps: KubeApiDeps,
+  principal: Principal,
 ): Promise<Response> {
   const { api } = deps;
   const { type: t, name, subresource } = path;
+  const admit = serviceAccountAdmission(principal);
   const namespace = t.namespaced ? path.namespace : undefined;
   const q = url.searchParams;
   const table = wantsTable(req.headers.get('accept'));
@@ -365,6 +398,12 @@ async function serveObject(
   // list, watch, create and deletecollection address the collection; the other verbs (checked in verbFor)
   // an object named on the path.
   const objectName = name ?? '';
+  if (subresource === 'token' && t.kind === 'ServiceAccount' && req.method === 'POST') {
+    const decoding = decodingFor(url, 'CreateOptions');
+    const body = await readBody(req);
+    const token = await requestToken(api, deps.tokens, principal, namespace ?? '', objectName, body, decoding.options);
+    return decoding.respond(json(token, 201));
+  }
   if (subresource) return serveSubresource(req, url, deps, t, namespace, objectName, subresource);
 
   switch (verb) {
@@ -402,6 +441,7 @@ async function serveObject(
       const created = await api.create(t, namespace, await readBody(req), {
         dryRun,
         fieldManager,
+        admit,
         ...decoding.options,
       });
       return decoding.respond(json(created, 201));
@@ -410,16 +450,21 @@ async function serveObject(
       const options = writeOptionsOf(req, q);
       const decoding = decodingFor(url, 'UpdateOptions');
       const body = await readBody(req);
-      const updated = await api.update(t, namespace, objectName, body, undefined, { ...options, ...decoding.options });
+      const updated = await api.update(t, namespace, objectName, body, undefined, {
+        ...options,
+        ...decoding.options,
+        admit,
+      });
       return decoding.respond(json(updated));
     }
     case 'patch': {
       const type = patchTypeOf(req);
       const decoding = decodingFor(url, 'PatchOptions');
       if (type === 'apply') {
-        return decoding.respond(await serveApply(req, url, deps, t, namespace, objectName, decoding.options));
+        const applied = await serveApply(req, url, deps, t, namespace, objectName, { ...decoding.options, admit });
+        return decoding.respond(applied);
       }
-      const options = { ...writeOptionsOf(req, q, true), ...decoding.options };
+      const options = { ...writeOptionsOf(req, q, true), ...decoding.options, admit };
       const body = await readBody(req);
       return decoding.respond(json(await api.patch(t, namespace, objectName, type, body, undefined, options)));
     }
@@ -655,12 +700,10 @@ async function serveSubresource(
     return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
   }
   if (sub === 'eviction' && method === 'POST') {
-    const body = (await readBody(req)) as { deleteOptions?: unknown } | null | undefined;
-    const options = deleteOptions(url, body?.deleteOptions);
-    await api.delete(t, namespace, name, options);
-    const pod = api.peek(t, namespace, name);
-    if (pod && !options.dryRun) deps.events.record(pod, 'Normal', 'Evicted', 'Evicted through the eviction API');
-    return json({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, 201);
+    const body = await readBody(req);
+    checkEvictionBody(body, name);
+    const options = deleteOptions(url, isPlainObject(body) ? body.deleteOptions : undefined);
+    return json(await evictPod(deps, namespace ?? '', name, options), 201);
   }
   if (sub === 'log' && method === 'GET')
     return podLogResponse(
@@ -679,4 +722,15 @@ async function serveSubresource(
     return json(await api.commit(t, next));
   }
   throw methodNotAllowed(method, url.pathname);
+}
+
+/** A SelfSubjectAccessReview or SelfSubjectRulesReview, answered for the requester (201, as kube-apiserver). */
+async function serveReview(req: Request, url: URL, kind: string, principal: Principal): Promise<Response> {
+  const decoding = decodingFor(url, 'CreateOptions');
+  const body = await readBody(req);
+  const answer =
+    kind === 'SelfSubjectAccessReview'
+      ? reviewAccess(principal, body, decoding.options)
+      : reviewRules(principal, body, decoding.options);
+  return decoding.respond(json(answer, 201));
 }

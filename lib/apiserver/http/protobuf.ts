@@ -46,6 +46,121 @@ export const FIELD_NUMBERS: Readonly<Record<string, FieldNumbers>> = {
     6: 'conditions',
   },
   'io.k8s.api.apps.v1.RollingUpdateDeployment': { 1: '*maxUnavailable', 2: '*maxSurge' },
+  'io.k8s.api.apps.v1.ControllerRevision': { 1: 'metadata', 2: 'data', 3: 'revision' },
+  'io.k8s.api.apps.v1.DaemonSet': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.apps.v1.DaemonSetCondition': { 1: 'type', 2: 'status', 3: 'lastTransitionTime', 4: 'reason', 5: 'message' },
+  'io.k8s.api.apps.v1.DaemonSetSpec': {
+    1: 'selector', 2: 'template', 3: 'updateStrategy', 4: 'minReadySeconds', 6: '*revisionHistoryLimit',
+  },
+  'io.k8s.api.apps.v1.DaemonSetStatus': {
+    1: 'currentNumberScheduled', 2: 'numberMisscheduled', 3: 'desiredNumberScheduled', 4: 'numberReady',
+    5: 'observedGeneration', 6: 'updatedNumberScheduled', 7: 'numberAvailable', 8: 'numberUnavailable',
+    9: '*collisionCount', 10: 'conditions',
+  },
+  'io.k8s.api.apps.v1.DaemonSetUpdateStrategy': { 1: 'type', 2: 'rollingUpdate' },
+  'io.k8s.api.apps.v1.RollingUpdateDaemonSet': { 1: '*maxUnavailable', 2: '*maxSurge' },
+  'io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy': { 1: '*partition', 2: '*maxUnavailable' },
+  'io.k8s.api.apps.v1.StatefulSet': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.apps.v1.StatefulSetCondition': { 1: 'type', 2: 'status', 3: 'lastTransitionTime', 4: 'reason', 5: 'message' },
+  'io.k8s.api.apps.v1.StatefulSetOrdinals': { 1: 'start' },
+  'io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy': { 1: 'whenDeleted', 2: 'whenScaled' },
+  'io.k8s.api.apps.v1.StatefulSetSpec': {
+    1: '*replicas', 2: 'selector', 3: 'template', 4: 'volumeClaimTemplates', 5: 'serviceName', 6: 'podManagementPolicy',
+    7: 'updateStrategy', 8: '*revisionHistoryLimit', 9: 'minReadySeconds', 10: 'persistentVolumeClaimRetentionPolicy',
+    11: 'ordinals',
+  },
+  'io.k8s.api.apps.v1.StatefulSetStatus': {
+    1: 'observedGeneration', 2: 'replicas', 3: 'readyReplicas', 4: 'currentReplicas', 5: 'updatedReplicas',
+    6: 'currentRevision', 7: 'updateRevision', 9: '*collisionCount', 10: 'conditions', 11: 'availableReplicas',
+  },
+  'io.k8s.api.apps.v1.StatefulSetUpdateStrategy': { 1: 'type', 2: 'rollingUpdate' },
+  // autoscaling/v1: what `kubectl autoscale` (1.32) sends, converted to the stored v2 by ./hpa-v1.ts.
+  'io.k8s.api.autoscaling.v1.CrossVersionObjectReference': { 1: 'kind', 2: 'name', 3: 'apiVersion' },
+  'io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec': {
+    1: 'scaleTargetRef', 2: '*minReplicas', 3: 'maxReplicas', 4: '*targetCPUUtilizationPercentage',
+  },
+  'io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus': {
+    1: '*observedGeneration', 2: 'lastScaleTime', 3: 'currentReplicas', 4: 'desiredReplicas',
+    5: '*currentCPUUtilizationPercentage',
+  },
+  'io.k8s.api.autoscaling.v2.ContainerResourceMetricSource': { 1: 'name', 2: 'target', 3: 'container' },
+  'io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus': { 1: 'name', 2: 'current', 3: 'container' },
+  'io.k8s.api.autoscaling.v2.CrossVersionObjectReference': { 1: 'kind', 2: 'name', 3: 'apiVersion' },
+  'io.k8s.api.autoscaling.v2.ExternalMetricSource': { 1: 'metric', 2: 'target' },
+  'io.k8s.api.autoscaling.v2.ExternalMetricStatus': { 1: 'metric', 2: 'current' },
+  'io.k8s.api.autoscaling.v2.HPAScalingPolicy': { 1: 'type', 2: 'value', 3: 'periodSeconds' },
+  'io.k8s.api.autoscaling.v2.HPAScalingRules': { 1: '*selectPolicy', 2: 'policies', 3: '*stabilizationWindowSeconds' },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior': { 1: 'scaleUp', 2: 'scaleDown' },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition': {
+    1: 'type', 2: 'status', 3: 'lastTransitionTime', 4: 'reason', 5: 'message',
+  },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec': {
+    1: 'scaleTargetRef', 2: '*minReplicas', 3: 'maxReplicas', 4: 'metrics', 5: 'behavior',
+  },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus': {
+    1: '*observedGeneration', 2: 'lastScaleTime', 3: 'currentReplicas', 4: 'desiredReplicas', 5: 'currentMetrics',
+    6: 'conditions',
+  },
+  'io.k8s.api.autoscaling.v2.MetricIdentifier': { 1: 'name', 2: 'selector' },
+  'io.k8s.api.autoscaling.v2.MetricSpec': {
+    1: 'type', 2: 'object', 3: 'pods', 4: 'resource', 5: 'external', 7: 'containerResource',
+  },
+  'io.k8s.api.autoscaling.v2.MetricStatus': {
+    1: 'type', 2: 'object', 3: 'pods', 4: 'resource', 5: 'external', 7: 'containerResource',
+  },
+  'io.k8s.api.autoscaling.v2.MetricTarget': { 1: 'type', 2: 'value', 3: 'averageValue', 4: '*averageUtilization' },
+  'io.k8s.api.autoscaling.v2.MetricValueStatus': { 1: 'value', 2: 'averageValue', 3: '*averageUtilization' },
+  'io.k8s.api.autoscaling.v2.ObjectMetricSource': { 1: 'describedObject', 2: 'target', 3: 'metric' },
+  'io.k8s.api.autoscaling.v2.ObjectMetricStatus': { 1: 'metric', 2: 'current', 3: 'describedObject' },
+  'io.k8s.api.autoscaling.v2.PodsMetricSource': { 1: 'metric', 2: 'target' },
+  'io.k8s.api.autoscaling.v2.PodsMetricStatus': { 1: 'metric', 2: 'current' },
+  'io.k8s.api.autoscaling.v2.ResourceMetricSource': { 1: 'name', 2: 'target' },
+  'io.k8s.api.autoscaling.v2.ResourceMetricStatus': { 1: 'name', 2: 'current' },
+  'io.k8s.api.authentication.v1.BoundObjectReference': { 1: 'kind', 2: 'apiVersion', 3: 'name', 4: 'uid' },
+  'io.k8s.api.authentication.v1.TokenRequest': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.authentication.v1.TokenRequestSpec': { 1: 'audiences', 3: 'boundObjectRef', 4: '*expirationSeconds' },
+  'io.k8s.api.authentication.v1.TokenRequestStatus': { 1: 'token', 2: 'expirationTimestamp' },
+  'io.k8s.api.authorization.v1.NonResourceAttributes': { 1: 'path', 2: 'verb' },
+  'io.k8s.api.authorization.v1.ResourceAttributes': {
+    1: 'namespace', 2: 'verb', 3: 'group', 4: 'version', 5: 'resource', 6: 'subresource', 7: 'name',
+  },
+  'io.k8s.api.authorization.v1.SelfSubjectAccessReview': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec': { 1: 'resourceAttributes', 2: 'nonResourceAttributes' },
+  'io.k8s.api.authorization.v1.SelfSubjectRulesReview': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec': { 1: 'namespace' },
+  'io.k8s.api.authorization.v1.SubjectRulesReviewStatus': {
+    1: 'resourceRules', 2: 'nonResourceRules', 3: 'incomplete', 4: 'evaluationError',
+  },
+  'io.k8s.api.authorization.v1.ResourceRule': { 1: 'verbs', 2: 'apiGroups', 3: 'resources', 4: 'resourceNames' },
+  'io.k8s.api.authorization.v1.NonResourceRule': { 1: 'verbs', 2: 'nonResourceURLs' },
+  'io.k8s.api.authorization.v1.SubjectAccessReviewStatus': { 1: 'allowed', 2: 'reason', 3: 'evaluationError', 4: 'denied' },
+  'io.k8s.api.batch.v1.CronJob': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.batch.v1.CronJobSpec': {
+    1: 'schedule', 2: '*startingDeadlineSeconds', 3: 'concurrencyPolicy', 4: '*suspend', 5: 'jobTemplate',
+    6: '*successfulJobsHistoryLimit', 7: '*failedJobsHistoryLimit', 8: '*timeZone',
+  },
+  'io.k8s.api.batch.v1.CronJobStatus': { 1: 'active', 4: 'lastScheduleTime', 5: 'lastSuccessfulTime' },
+  'io.k8s.api.batch.v1.Job': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.batch.v1.JobCondition': {
+    1: 'type', 2: 'status', 3: 'lastProbeTime', 4: 'lastTransitionTime', 5: 'reason', 6: 'message',
+  },
+  'io.k8s.api.batch.v1.JobSpec': {
+    1: '*parallelism', 2: '*completions', 3: '*activeDeadlineSeconds', 4: 'selector', 5: '*manualSelector',
+    6: 'template', 7: '*backoffLimit', 8: '*ttlSecondsAfterFinished', 9: '*completionMode', 10: '*suspend',
+    11: 'podFailurePolicy',
+  },
+  'io.k8s.api.batch.v1.JobStatus': {
+    1: 'conditions', 2: 'startTime', 3: 'completionTime', 4: 'active', 5: 'succeeded', 6: 'failed',
+    7: 'completedIndexes', 8: 'uncountedTerminatedPods', 9: '*ready',
+  },
+  'io.k8s.api.batch.v1.JobTemplateSpec': { 1: 'metadata', 2: 'spec' },
+  'io.k8s.api.batch.v1.PodFailurePolicy': { 1: 'rules' },
+  'io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement': { 1: '*containerName', 2: 'operator', 3: 'values' },
+  'io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern': { 1: 'type', 2: 'status' },
+  'io.k8s.api.batch.v1.PodFailurePolicyRule': { 1: 'action', 2: 'onExitCodes', 3: 'onPodConditions' },
+  'io.k8s.api.batch.v1.UncountedTerminatedPods': { 1: 'succeeded', 2: 'failed' },
   'io.k8s.api.coordination.v1.Lease': { 1: 'metadata', 2: 'spec' },
   'io.k8s.api.coordination.v1.LeaseSpec': {
     1: '*holderIdentity', 2: '*leaseDurationSeconds', 3: '*acquireTime', 4: '*renewTime', 5: '*leaseTransitions',
@@ -185,6 +300,13 @@ export const FIELD_NUMBERS: Readonly<Record<string, FieldNumbers>> = {
     1: 'accessModes', 2: 'resources', 3: 'volumeName', 4: 'selector', 5: '*storageClassName', 6: '*volumeMode',
     7: 'dataSource', 8: 'dataSourceRef',
   },
+  'io.k8s.api.core.v1.PersistentVolumeClaim': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.core.v1.PersistentVolumeClaimCondition': {
+    1: 'type', 2: 'status', 3: 'lastProbeTime', 4: 'lastTransitionTime', 5: 'reason', 6: 'message',
+  },
+  'io.k8s.api.core.v1.PersistentVolumeClaimStatus': {
+    1: 'phase', 2: 'accessModes', 3: 'capacity', 4: 'conditions', 5: 'allocatedResources', 6: '*resizeStatus',
+  },
   'io.k8s.api.core.v1.PersistentVolumeClaimTemplate': { 1: 'metadata', 2: 'spec' },
   'io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource': { 1: 'claimName', 2: 'readOnly' },
   'io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource': { 1: 'pdID', 2: 'fsType' },
@@ -251,6 +373,7 @@ export const FIELD_NUMBERS: Readonly<Record<string, FieldNumbers>> = {
     7: 'storageMode', 8: 'volumeName', 9: 'fsType', 10: 'readOnly',
   },
   'io.k8s.api.core.v1.SeccompProfile': { 1: 'type', 2: '*localhostProfile' },
+  'io.k8s.api.core.v1.Secret': { 1: 'metadata', 2: 'data', 3: 'type', 4: 'stringData', 5: '*immutable' },
   'io.k8s.api.core.v1.SecretEnvSource': { 1: { 1: 'name' }, 2: '*optional' },
   'io.k8s.api.core.v1.SecretKeySelector': { 1: { 1: 'name' }, 2: 'key', 3: '*optional' },
   'io.k8s.api.core.v1.SecretProjection': { 1: { 1: 'name' }, 2: 'items', 4: '*optional' },
@@ -261,6 +384,9 @@ export const FIELD_NUMBERS: Readonly<Record<string, FieldNumbers>> = {
     10: 'windowsOptions', 11: 'seccompProfile',
   },
   'io.k8s.api.core.v1.Service': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.core.v1.ServiceAccount': {
+    1: 'metadata', 2: 'secrets', 3: 'imagePullSecrets', 4: '*automountServiceAccountToken',
+  },
   'io.k8s.api.core.v1.ServiceAccountTokenProjection': { 1: 'audience', 2: '*expirationSeconds', 3: 'path' },
   'io.k8s.api.core.v1.ServicePort': {
     1: 'name', 2: 'protocol', 3: 'port', 4: 'targetPort', 5: 'nodePort', 6: '*appProtocol',
@@ -307,6 +433,14 @@ export const FIELD_NUMBERS: Readonly<Record<string, FieldNumbers>> = {
   'io.k8s.api.core.v1.WeightedPodAffinityTerm': { 1: 'weight', 2: 'podAffinityTerm' },
   'io.k8s.api.core.v1.WindowsSecurityContextOptions': {
     1: '*gmsaCredentialSpecName', 2: '*gmsaCredentialSpec', 3: '*runAsUserName', 4: '*hostProcess',
+  },
+  'io.k8s.api.policy.v1.PodDisruptionBudget': { 1: 'metadata', 2: 'spec', 3: 'status' },
+  'io.k8s.api.policy.v1.PodDisruptionBudgetSpec': {
+    1: '*minAvailable', 2: 'selector', 3: '*maxUnavailable', 4: '*unhealthyPodEvictionPolicy',
+  },
+  'io.k8s.api.policy.v1.PodDisruptionBudgetStatus': {
+    1: 'observedGeneration', 2: 'disruptedPods', 3: 'disruptionsAllowed', 4: 'currentHealthy', 5: 'desiredHealthy',
+    6: 'expectedPods', 7: 'conditions',
   },
   'io.k8s.api.scheduling.v1.PriorityClass': {
     1: 'metadata', 2: 'value', 3: 'globalDefault', 4: 'description', 5: '*preemptionPolicy',
@@ -729,12 +863,17 @@ function readEnvelope(buf: Uint8Array): Envelope {
 }
 
 function kindDefinition(apiVersion: string | undefined, kind: string): string | undefined {
-  let type = apiVersion ? undefined : typeByKind(kind);
+  let type: { group: string; version: string; kind: string } | undefined = apiVersion ? undefined : typeByKind(kind);
   if (apiVersion) {
     const slash = apiVersion.lastIndexOf('/');
     const group = slash < 0 ? '' : apiVersion.slice(0, slash);
     const version = apiVersion.slice(slash + 1);
-    type = RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.kind === kind);
+    // A subresource's own kind (TokenRequest) is no served type, but has its definition.
+    type = RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.kind === kind) ?? {
+      group,
+      version,
+      kind,
+    };
   }
   const name = type && definitionName(type.group, type.version, type.kind);
   return name !== undefined && Object.hasOwn(FIELD_NUMBERS, name) ? name : undefined;

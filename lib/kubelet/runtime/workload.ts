@@ -5,11 +5,22 @@ import { milliCpu, parseQuantity } from '../../apimachinery/quantity.ts';
 //   entroos.io/memory    simulated memory use (quantity, e.g. 128Mi)
 //   entroos.io/duration  seconds until the process exits (absent: runs forever)
 //   entroos.io/exit-code exit code when it exits (default 0)
+//   entroos.io/exit-codes exit codes by attempt, e.g. "1,1,0": attempt n exits with the n-th code (the last
+//                        one repeats past the list's end). A container's attempt is its pod's
+//                        entroos.io/attempt annotation (the Job controller stamps each pod it creates with
+//                        the number of its failed predecessors: for the Job, or in an Indexed Job for the
+//                        pod's index) plus the container's restarts, so "fails twice then succeeds" plays
+//                        out alike with restartPolicy Never (new pods) and OnFailure (restarts in place)
 //   entroos.io/pattern   steady | spiky | ramp (usage over time)
 //   entroos.io/fail-rate chance per minute (0–1) that the running process crashes (exit 1)
 //   entroos.io/ready-after  seconds after start until the process answers probes
 //   entroos.io/hang-after   seconds after start when the process stops answering probes
 //   entroos.io/ignore-sigterm "true": the process ignores SIGTERM (killed at the grace period's end)
+// Without entroos.io/duration, a container whose command (command + args) is a
+// one-shot shell command runs it: `true`, `false`, `exit N`, `echo …`, `date`
+// exit at once (0, 1, N, 0, 0) and `sleep N` after N seconds, also when
+// wrapped in `sh -c "…"`; the annotations above override the exit code. Any
+// other command runs until stopped, like a server.
 // A malformed value is a configuration error reported on the pod.
 
 export interface WorkloadModel {
@@ -17,6 +28,8 @@ export interface WorkloadModel {
   memoryBytes: number;
   durationMs?: number;
   exitCode: number;
+  /** Exit codes of this pod's container by restart: the k-th run exits with exitCodes[min(k, length − 1)]. */
+  exitCodes: number[];
   pattern: 'steady' | 'spiky' | 'ramp';
   failRatePerMinute: number;
   readyAfterMs: number;
@@ -26,7 +39,11 @@ export interface WorkloadModel {
 
 export class WorkloadError extends Error {}
 
-export function workloadOf(annotations: Record<string, string> | undefined, image: string): WorkloadModel {
+export function workloadOf(
+  annotations: Record<string, string> | undefined,
+  image: string,
+  command: string[] = [],
+): WorkloadModel {
   const a = annotations ?? {};
   const base =
     image.includes('busybox') || image.includes('alpine')
@@ -43,12 +60,30 @@ export function workloadOf(annotations: Record<string, string> | undefined, imag
       `annotation entroos.io/memory: ${JSON.stringify(a['entroos.io/memory'])} is not a memory quantity (e.g. 128Mi)`,
     );
   let durationMs = seconds(a, 'entroos.io/duration');
-  const exitCode = a['entroos.io/exit-code'] !== undefined ? Number(a['entroos.io/exit-code']) : 0;
-  if (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)
+  const shell = durationMs === undefined ? oneShot(command) : undefined;
+  if (shell) durationMs = shell.durationMs;
+  const exitCode = a['entroos.io/exit-code'] !== undefined ? Number(a['entroos.io/exit-code']) : (shell?.exitCode ?? 0);
+  if (!isExitCode(exitCode))
     throw new WorkloadError(
       `annotation entroos.io/exit-code: ${JSON.stringify(a['entroos.io/exit-code'])} must be an integer 0–255`,
     );
-  if (a['entroos.io/exit-code'] !== undefined && durationMs === undefined) durationMs = 1000;
+  let exitCodes = [exitCode];
+  const byAttempt = a['entroos.io/exit-codes'];
+  if (byAttempt !== undefined) {
+    const codes = byAttempt.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+    if (!codes.every(isExitCode))
+      throw new WorkloadError(
+        `annotation entroos.io/exit-codes: ${JSON.stringify(byAttempt)} must be a comma-separated list of integers 0–255`,
+      );
+    const attempt = a['entroos.io/attempt'] !== undefined ? Number(a['entroos.io/attempt']) : 0;
+    if (!Number.isInteger(attempt) || attempt < 0)
+      throw new WorkloadError(
+        `annotation entroos.io/attempt: ${JSON.stringify(a['entroos.io/attempt'])} must be a non-negative integer`,
+      );
+    exitCodes = codes.slice(Math.min(attempt, codes.length - 1));
+  }
+  if ((a['entroos.io/exit-code'] !== undefined || byAttempt !== undefined) && durationMs === undefined)
+    durationMs = 1000;
   const pattern = (a['entroos.io/pattern'] ?? 'steady') as WorkloadModel['pattern'];
   if (!['steady', 'spiky', 'ramp'].includes(pattern))
     throw new WorkloadError(`annotation entroos.io/pattern: ${JSON.stringify(pattern)} must be steady, spiky or ramp`);
@@ -68,7 +103,8 @@ export function workloadOf(annotations: Record<string, string> | undefined, imag
     cpuMilli,
     memoryBytes,
     durationMs,
-    exitCode,
+    exitCode: exitCodes[0],
+    exitCodes,
     pattern,
     failRatePerMinute,
     readyAfterMs,
@@ -83,4 +119,27 @@ function seconds(a: Record<string, string>, key: string): number | undefined {
   if (!Number.isFinite(value) || value < 0 || a[key].trim() === '')
     throw new WorkloadError(`annotation ${key}: ${JSON.stringify(a[key])} must be a non-negative number of seconds`);
   return value * 1000;
+}
+
+const isExitCode = (n: number) => Number.isInteger(n) && n >= 0 && n <= 255;
+
+/** The few shell commands a simulated process runs to completion (see the header); undefined for any other. */
+function oneShot(command: string[]): { durationMs: number; exitCode: number } | undefined {
+  let words = command;
+  if (words.length === 3 && /^(\/bin\/|\/usr\/bin\/)?(ba)?sh$/.test(words[0]) && words[1] === '-c')
+    words = words[2].trim().split(/\s+/);
+  const [program, ...rest] = words;
+  const name = program?.split('/').pop();
+  const quick = 100; // a process that exits at once still runs for a moment
+  if (name === 'true' || name === 'echo' || name === 'date') return { durationMs: quick, exitCode: 0 };
+  if (name === 'false') return { durationMs: quick, exitCode: 1 };
+  if (name === 'exit' && rest.length <= 1) {
+    const code = rest.length ? Number(rest[0]) : 0;
+    return isExitCode(code) ? { durationMs: quick, exitCode: code } : undefined;
+  }
+  if (name === 'sleep' && rest.length === 1) {
+    const secs = Number(rest[0]);
+    return Number.isFinite(secs) && secs >= 0 ? { durationMs: secs * 1000, exitCode: 0 } : undefined;
+  }
+  return undefined;
 }
