@@ -5,21 +5,12 @@ import { isAvailable, isFinished, isReady, isTerminating } from './pods.ts';
 import { REVISIONS, REVISION_HASH_LABEL, syncRevisions, truncateHistory } from './revisions.ts';
 import { resolveIntOrPercent } from './deployment.ts';
 import { nextAvailableIn } from './min-ready.ts';
-import type {
-  DaemonSet,
-  DaemonSetStatus,
-  Node,
-  NodeSelectorRequirement,
-  NodeSelectorTerm,
-  Pod,
-  PodSpec,
-  Taint,
-  Toleration,
-} from '../apimachinery/generated/kinds.ts';
+import type { DaemonSet, DaemonSetStatus, Node, Pod, PodSpec, Toleration } from '../apimachinery/generated/kinds.ts';
 import { clone, controllerOf, ownerRef, randomSuffix, type KubeObject } from '../apimachinery/meta.ts';
 import type { Stored, StoredWithSpec } from '../apimachinery/object.ts';
 import { typeByKey } from '../apimachinery/registry.ts';
 import { isApiError } from '../apimachinery/errors.ts';
+import { termMatches, tolerates } from '../apimachinery/node-matching.ts';
 
 // DaemonSets run one pod on every node their template fits (nodeSelector, required node affinity, taints the
 // pod does not tolerate). Like upstream, each pod is pinned to its node by a required node affinity on
@@ -54,42 +45,6 @@ function daemonTolerations(spec: PodSpec): Toleration[] {
     a.key === b.key && a.operator === b.operator && (a.value ?? '') === (b.value ?? '') && a.effect === b.effect;
   const own = (spec.tolerations ?? []).filter((t) => !wanted.some((w) => same(w, t)));
   return [...own, ...wanted];
-}
-
-function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.operator === 'Exists') return !toleration.key || toleration.key === taint.key;
-  return toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '');
-}
-
-function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && (r.values ?? []).includes(value);
-    case 'NotIn':
-      return value === undefined || !(r.values ?? []).includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-      return value !== undefined && Number(value) > Number(r.values?.[0]);
-    case 'Lt':
-      return value !== undefined && Number(value) < Number(r.values?.[0]);
-    default:
-      return false;
-  }
-}
-
-function termMatches(term: NodeSelectorTerm, node: NodeObject): boolean {
-  const labels: Record<string, string> = node.metadata.labels ?? {};
-  const expressions = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (!expressions.length && !fields.length) return false;
-  return (
-    expressions.every((r) => requirementMatches(r, labels[r.key])) &&
-    fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
-  );
 }
 
 /** Whether a daemon pod should be placed on the node, and whether one already there may stay (NodeShouldRunDaemonPod). */

@@ -1,4 +1,4 @@
-import { termMatches, type NodeSelectorTerm } from '../matching.ts';
+import { termMatches, type NodeSelectorTerm } from '../../apimachinery/node-matching.ts';
 import { fail, normalizeByMax, PASS, SKIP, type FilterPlugin, type ScorePlugin } from '../types.ts';
 
 const REASON = "node(s) didn't match Pod's node affinity/selector";

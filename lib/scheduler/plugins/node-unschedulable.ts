@@ -1,4 +1,4 @@
-import { tolerates, type Taint } from '../matching.ts';
+import { tolerates, type Taint } from '../../apimachinery/node-matching.ts';
 import { fail, PASS, type FilterPlugin } from '../types.ts';
 
 const TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };

@@ -1,4 +1,4 @@
-import { untolerated, type Taint } from '../matching.ts';
+import { untolerated, type Taint } from '../../apimachinery/node-matching.ts';
 import { fail, normalizeByMax, PASS, SKIP, type FilterPlugin, type ScorePlugin } from '../types.ts';
 
 /** NoSchedule and NoExecute taints must be tolerated. */

@@ -1,13 +1,7 @@
-// Label, affinity and toleration matching shared by the plugins.
+// Node selector terms, taints and tolerations: the matching the scheduler's plugins and the DaemonSet controller share.
 
-import type {
-  NodeSelectorRequirement,
-  NodeSelectorTerm,
-  Node,
-  Taint,
-  Toleration,
-} from '../apimachinery/generated/kinds.ts';
-import type { ObjectView } from '../apimachinery/object.ts';
+import type { NodeSelectorRequirement, NodeSelectorTerm, Node, Taint, Toleration } from './generated/kinds.ts';
+import type { ObjectView } from './object.ts';
 
 export type { NodeSelectorTerm, Taint, Toleration };
 
