@@ -25,65 +25,22 @@ import { CRONJOB_COLUMNS, JOB_COLUMNS } from './kinds/job.ts';
 import { PDB_COLUMNS } from './kinds/pdb.ts';
 import { HPA_COLUMNS } from './kinds/hpa.ts';
 import { APPS_COLUMNS } from './kinds/apps.ts';
+import { ageColumn, nameColumn, templateColumns, type Column } from './columns.ts';
 
 export { age, podStatus } from '../apimachinery/printers.ts';
 
 // Server-side printing: the columns `kubectl get` shows for each kind.
 
-interface Column<O = KubeObject> {
-  name: string;
-  /** string, integer, date, and for custom resources' printer columns also number and boolean. */
-  type: string;
-  format?: string;
-  description: string;
-  priority: number;
-  /** A custom resource's cell is null when its JSONPath finds nothing (kubectl prints <none>). */
-  cell: (o: O, now: number) => string | number | boolean | null;
-}
-
 /** The columns of one kind, whose cells read the kind's typed fields (every stored object is an ObjectView). */
 const columns = <K>(list: Column<ObjectView<K>>[]) => list;
 
-const name: Column<ObjectView<object>> = {
-  name: 'Name',
-  type: 'string',
-  format: 'name',
-  description: 'Name must be unique within a namespace.',
-  priority: 0,
-  cell: (o) => o.metadata.name,
-};
-const ageColumn: Column<ObjectView<object>> = {
-  name: 'Age',
-  type: 'string',
-  description: 'Time since creation.',
-  priority: 0,
-  cell: (o, now) => age(o.metadata.creationTimestamp, now),
-};
+const name = nameColumn;
 
 /** The wide columns of the kinds that run a pod template (`kubectl get -o wide`). */
-const templateColumns: Column<ObjectView<Deployment | ReplicaSet>>[] = [
-  {
-    name: 'Containers',
-    type: 'string',
-    description: 'Names of each container in the template.',
-    priority: 1,
-    cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.name).join(','),
-  },
-  {
-    name: 'Images',
-    type: 'string',
-    description: 'Images referenced by each container in the template.',
-    priority: 1,
-    cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(','),
-  },
-  {
-    name: 'Selector',
-    type: 'string',
-    description: 'Label selector for pods.',
-    priority: 1,
-    cell: (o) => selectorToString(o.spec?.selector),
-  },
-];
+const deploymentTemplateColumns = templateColumns<ObjectView<Deployment | ReplicaSet>>((o) => o.spec?.template, {
+  description: 'Label selector for pods.',
+  cell: (o) => selectorToString(o.spec?.selector),
+});
 
 function nodeRoles(node: ObjectView<Node>): string {
   const roles = Object.keys(node.metadata.labels ?? {})
@@ -242,7 +199,7 @@ const COLUMNS: Record<string, Column[]> = {
       cell: (o) => o.status?.availableReplicas ?? 0,
     },
     ageColumn,
-    ...templateColumns,
+    ...deploymentTemplateColumns,
   ]),
   'jobs.batch': columns<Job>([name, ...JOB_COLUMNS.main, ageColumn, ...JOB_COLUMNS.wide]),
   'cronjobs.batch': columns<CronJob>([name, ...CRONJOB_COLUMNS.main, ageColumn, ...CRONJOB_COLUMNS.wide]),
@@ -270,7 +227,7 @@ const COLUMNS: Record<string, Column[]> = {
       cell: (o) => o.status?.readyReplicas ?? 0,
     },
     ageColumn,
-    ...templateColumns,
+    ...deploymentTemplateColumns,
   ]),
   services: columns<Service>([
     name,

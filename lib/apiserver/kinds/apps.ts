@@ -12,8 +12,8 @@ import type {
 import type { KubeObject, OwnerReference } from '../../apimachinery/meta.ts';
 import type { ObjectView } from '../../apimachinery/object.ts';
 import { jsonEqual } from '../../apimachinery/patch.ts';
-import { age } from '../../apimachinery/printers.ts';
 import { selectorToString } from '../../apimachinery/selectors.ts';
+import { ageColumn, nameColumn, templateColumns, type Column } from '../columns.ts';
 
 // apps/v1 StatefulSet, DaemonSet and ControllerRevision: their defaults, their validation (as kube-apiserver's
 // pkg/apis/apps/validation words it) and the columns `kubectl get` prints. The pod template itself is checked by
@@ -335,53 +335,13 @@ export function validateAppsObject(kind: string, obj: unknown, old: unknown, cau
 // Table columns (kubectl's printers for these kinds)
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The shape of tables.ts's columns (declared here too: tables.ts imports this file). */
-interface AppsColumn<O> {
-  name: string;
-  type: string;
-  format?: string;
-  description: string;
-  priority: number;
-  cell: (o: O, now: number) => string | number;
-}
 type View<K> = ObjectView<K> & KubeObject;
 
-const nameColumn: AppsColumn<KubeObject> = {
-  name: 'Name',
-  type: 'string',
-  format: 'name',
-  description: 'Name must be unique within a namespace.',
-  priority: 0,
-  cell: (o) => o.metadata.name,
-};
-const ageColumn: AppsColumn<KubeObject> = {
-  name: 'Age',
-  type: 'string',
-  description: 'Time since creation.',
-  priority: 0,
-  cell: (o, now) => age(o.metadata.creationTimestamp as string | undefined, now),
-};
-const containersColumns: AppsColumn<View<StatefulSet | DaemonSet>>[] = [
-  {
-    name: 'Containers',
-    type: 'string',
-    description: 'Names of each container in the template.',
-    priority: 1,
-    cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.name).join(','),
-  },
-  {
-    name: 'Images',
-    type: 'string',
-    description: 'Images referenced by each container in the template.',
-    priority: 1,
-    cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(','),
-  },
-];
 const count = (
   name: string,
   description: string,
   read: (o: View<DaemonSet>) => number | undefined,
-): AppsColumn<View<DaemonSet>> => ({
+): Column<View<DaemonSet>> => ({
   name,
   type: 'integer',
   description,
@@ -400,8 +360,8 @@ export const APPS_COLUMNS = {
       cell: (o: View<StatefulSet>) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
     },
     ageColumn,
-    ...containersColumns,
-  ] as AppsColumn<KubeObject>[],
+    ...templateColumns<View<StatefulSet>>((o) => o.spec?.template),
+  ] as Column<KubeObject>[],
   'daemonsets.apps': [
     nameColumn,
     count(
@@ -440,15 +400,11 @@ export const APPS_COLUMNS = {
           .join(',') || '<none>',
     },
     ageColumn,
-    ...containersColumns,
-    {
-      name: 'Selector',
-      type: 'string',
+    ...templateColumns<View<DaemonSet>>((o) => o.spec?.template, {
       description: 'A label query over pods that are managed by the daemon set.',
-      priority: 1,
-      cell: (o: View<DaemonSet>) => selectorToString(o.spec?.selector),
-    },
-  ] as AppsColumn<KubeObject>[],
+      cell: (o) => selectorToString(o.spec?.selector),
+    }),
+  ] as Column<KubeObject>[],
   'controllerrevisions.apps': [
     nameColumn,
     {
@@ -471,5 +427,5 @@ export const APPS_COLUMNS = {
       cell: (o: View<ControllerRevision>) => o.revision ?? 0,
     },
     ageColumn,
-  ] as AppsColumn<KubeObject>[],
+  ] as Column<KubeObject>[],
 };

@@ -13,6 +13,7 @@ import type { ObjectView } from '../../apimachinery/object.ts';
 import { age } from '../../apimachinery/printers.ts';
 import { selectorFromObject, selectorToString } from '../../apimachinery/selectors.ts';
 import { parseCronSchedule, timeZoneError } from './cron-schedule.ts';
+import { templateColumns, type Column } from '../columns.ts';
 
 // batch/v1 Job and CronJob as kube-apiserver serves them: the defaults and
 // generated selector of a new Job, validation (with what an update may
@@ -403,41 +404,6 @@ function jobDuration(job: ObjectView<Job>, now: number): string {
   return age(start, end ? Date.parse(end) : now);
 }
 
-/** A printed column, shaped as tables.ts's columns are. */
-export interface KindColumn<O> {
-  name: string;
-  type: string;
-  format?: string;
-  description: string;
-  priority: number;
-  cell: (o: O, now: number) => string | number;
-}
-
-const templateColumns = <O>(template: (o: O) => PodTemplateSpec | undefined, selector: (o: O) => string) =>
-  [
-    {
-      name: 'Containers',
-      type: 'string',
-      description: 'Names of each container in the template.',
-      priority: 1,
-      cell: (o: O) => (template(o)?.spec?.containers ?? []).map((c) => c.name).join(','),
-    },
-    {
-      name: 'Images',
-      type: 'string',
-      description: 'Images referenced by each container in the template.',
-      priority: 1,
-      cell: (o: O) => (template(o)?.spec?.containers ?? []).map((c) => c.image).join(','),
-    },
-    {
-      name: 'Selector',
-      type: 'string',
-      description: 'Label selector for pods.',
-      priority: 1,
-      cell: selector,
-    },
-  ] satisfies KindColumn<O>[];
-
 /** The columns after NAME and before AGE, then the wide ones after AGE: tables.ts frames them. */
 export const JOB_COLUMNS = {
   main: [
@@ -456,11 +422,11 @@ export const JOB_COLUMNS = {
       priority: 0,
       cell: (o, now) => jobDuration(o, now),
     },
-  ] satisfies KindColumn<ObjectView<Job>>[],
-  wide: templateColumns<ObjectView<Job>>(
-    (o) => o.spec?.template,
-    (o) => selectorToString(o.spec?.selector) || '<none>',
-  ),
+  ] satisfies Column<ObjectView<Job>>[],
+  wide: templateColumns<ObjectView<Job>>((o) => o.spec?.template, {
+    description: 'Label selector for pods.',
+    cell: (o) => selectorToString(o.spec?.selector) || '<none>',
+  }),
 };
 
 export const CRONJOB_COLUMNS = {
@@ -500,9 +466,9 @@ export const CRONJOB_COLUMNS = {
       priority: 0,
       cell: (o, now) => (o.status?.lastScheduleTime ? age(o.status.lastScheduleTime, now) : '<none>'),
     },
-  ] satisfies KindColumn<ObjectView<CronJob>>[],
-  wide: templateColumns<ObjectView<CronJob>>(
-    (o) => o.spec?.jobTemplate?.spec?.template,
-    (o) => selectorToString(o.spec?.jobTemplate?.spec?.selector) || '<none>',
-  ),
+  ] satisfies Column<ObjectView<CronJob>>[],
+  wide: templateColumns<ObjectView<CronJob>>((o) => o.spec?.jobTemplate?.spec?.template, {
+    description: 'Label selector for pods.',
+    cell: (o) => selectorToString(o.spec?.jobTemplate?.spec?.selector) || '<none>',
+  }),
 };
