@@ -7,34 +7,10 @@ Run by tests/compat/python.test.ts with ENTROOS_URL and ENTROOS_TOKEN set.
 """
 
 import json
-import os
-import uuid
 
 import pytest
 from kubernetes import client, dynamic
 from kubernetes.client.rest import ApiException
-
-
-@pytest.fixture(scope="module")
-def api_client():
-    config = client.Configuration()
-    config.host = os.environ["ENTROOS_URL"]
-    config.api_key = {"authorization": "Bearer " + os.environ["ENTROOS_TOKEN"]}
-    config.verify_ssl = False
-    yield client.ApiClient(config)
-
-
-@pytest.fixture(scope="module")
-def v1(api_client):
-    return client.CoreV1Api(api_client)
-
-
-@pytest.fixture()
-def namespace(v1):
-    name = "py-apply-" + uuid.uuid4().hex[:8]
-    v1.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-    yield name
-    v1.delete_namespace(name)
 
 
 def apply_config_map(api_client, namespace, name, body, manager, force=None):

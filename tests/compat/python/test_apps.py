@@ -4,51 +4,17 @@ Run by tests/compat/python.test.ts with ENTROOS_URL and ENTROOS_TOKEN set. That 
 created but never scheduled, which is enough to see the controllers' ordering, naming and status.
 """
 
-import os
-import time
-import uuid
 
 import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-
-@pytest.fixture(scope="module")
-def api_client():
-    config = client.Configuration()
-    config.host = os.environ["ENTROOS_URL"]
-    config.api_key = {"authorization": "Bearer " + os.environ["ENTROOS_TOKEN"]}
-    config.verify_ssl = False
-    return client.ApiClient(config)
+from kube_helpers import until
 
 
 @pytest.fixture(scope="module")
 def apps(api_client):
     return client.AppsV1Api(api_client)
-
-
-@pytest.fixture(scope="module")
-def core(api_client):
-    return client.CoreV1Api(api_client)
-
-
-@pytest.fixture()
-def namespace(core):
-    name = "py-apps-" + uuid.uuid4().hex[:8]
-    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-    yield name
-    core.delete_namespace(name)
-
-
-def until(check, what, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.1)
 
 
 def template(app):
@@ -71,16 +37,16 @@ def stateful_set(name, replicas, policy=None):
     )
 
 
-def pod_names(core, namespace, app):
-    return sorted(p.metadata.name for p in core.list_namespaced_pod(namespace, label_selector="app=" + app).items)
+def pod_names(v1, namespace, app):
+    return sorted(p.metadata.name for p in v1.list_namespaced_pod(namespace, label_selector="app=" + app).items)
 
 
-def test_ordered_ready_creates_only_the_first_pod_until_it_is_ready(apps, core, namespace):
+def test_ordered_ready_creates_only_the_first_pod_until_it_is_ready(apps, v1, namespace):
     created = apps.create_namespaced_stateful_set(namespace, stateful_set("web", 3))
     assert created.spec.pod_management_policy == "OrderedReady"
     assert created.spec.update_strategy.type == "RollingUpdate"
     assert created.spec.update_strategy.rolling_update.partition == 0
-    until(lambda: pod_names(core, namespace, "web") == ["web-0"], "web-0")
+    until(lambda: pod_names(v1, namespace, "web") == ["web-0"], "web-0")
     sts = until(
         lambda: (s := apps.read_namespaced_stateful_set_status("web", namespace)).status.update_revision and s,
         "the update revision in status",
@@ -88,26 +54,26 @@ def test_ordered_ready_creates_only_the_first_pod_until_it_is_ready(apps, core, 
     assert sts.status.replicas == 1
     assert sts.status.ready_replicas == 0
     assert sts.status.current_revision == sts.status.update_revision
-    pod = core.read_namespaced_pod("web-0", namespace)
+    pod = v1.read_namespaced_pod("web-0", namespace)
     assert pod.spec.hostname == "web-0"
     assert pod.spec.subdomain == "web"
     assert pod.metadata.labels["controller-revision-hash"] == sts.status.update_revision
     # Unscheduled and not Ready, web-0 holds back web-1.
-    assert pod_names(core, namespace, "web") == ["web-0"]
+    assert pod_names(v1, namespace, "web") == ["web-0"]
 
     revisions = apps.list_namespaced_controller_revision(namespace, label_selector="app=web").items
     assert [r.revision for r in revisions] == [1]
     assert revisions[0].metadata.owner_references[0].kind == "StatefulSet"
 
 
-def test_parallel_creates_every_pod_and_scale_removes_the_highest(apps, core, namespace):
+def test_parallel_creates_every_pod_and_scale_removes_the_highest(apps, v1, namespace):
     apps.create_namespaced_stateful_set(namespace, stateful_set("par", 3, "Parallel"))
-    until(lambda: pod_names(core, namespace, "par") == ["par-0", "par-1", "par-2"], "three pods")
+    until(lambda: pod_names(v1, namespace, "par") == ["par-0", "par-1", "par-2"], "three pods")
     scale = apps.read_namespaced_stateful_set_scale("par", namespace)
     assert scale.spec.replicas == 3
     assert scale.status.selector == "app=par"
     apps.patch_namespaced_stateful_set_scale("par", namespace, {"spec": {"replicas": 1}})
-    until(lambda: pod_names(core, namespace, "par") == ["par-0"], "par-1 and par-2 to go")
+    until(lambda: pod_names(v1, namespace, "par") == ["par-0"], "par-1 and par-2 to go")
 
 
 def test_invalid_and_immutable_fields_are_422(apps, namespace):

@@ -5,26 +5,17 @@ Run by tests/compat/python.test.ts with ENTROOS_URL and ENTROOS_TOKEN set.
 """
 
 import json
-import os
-import time
 import uuid
 
 import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
+from kube_helpers import until
+
 GROUP = "py.example.com"
 PLURAL = "gadgets"
 CRD_NAME = PLURAL + "." + GROUP
-
-
-@pytest.fixture(scope="module")
-def api_client():
-    config = client.Configuration()
-    config.host = os.environ["ENTROOS_URL"]
-    config.api_key = {"authorization": "Bearer " + os.environ["ENTROOS_TOKEN"]}
-    config.verify_ssl = False
-    yield client.ApiClient(config)
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +25,6 @@ def namespace(api_client):
     v1.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
     yield name
     v1.delete_namespace(name)
-
-
-def until(check, what, timeout=15):
-    deadline = time.time() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.1)
 
 
 def gadget_crd():

@@ -5,9 +5,7 @@ API (defaults, generated selector, validation, typed status and printing of the 
 Run by tests/compat/python.test.ts with ENTROOS_URL and ENTROOS_TOKEN set.
 """
 
-import os
 import time
-import uuid
 
 import pytest
 from kubernetes import client
@@ -15,26 +13,8 @@ from kubernetes.client.rest import ApiException
 
 
 @pytest.fixture(scope="module")
-def api_client():
-    config = client.Configuration()
-    config.host = os.environ["ENTROOS_URL"]
-    config.api_key = {"authorization": "Bearer " + os.environ["ENTROOS_TOKEN"]}
-    config.verify_ssl = False
-    yield client.ApiClient(config)
-
-
-@pytest.fixture(scope="module")
 def batch(api_client):
     return client.BatchV1Api(api_client)
-
-
-@pytest.fixture()
-def namespace(api_client):
-    core = client.CoreV1Api(api_client)
-    name = "py-jobs-" + uuid.uuid4().hex[:8]
-    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-    yield name
-    core.delete_namespace(name)
 
 
 def pod_template(restart_policy="Never"):

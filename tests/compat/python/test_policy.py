@@ -6,42 +6,12 @@ Run by tests/compat/python.test.ts with ENTROOS_URL and ENTROOS_TOKEN set.
 """
 
 import json
-import os
-import time
-import uuid
 
 import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-
-@pytest.fixture(scope="module")
-def api_client():
-    config = client.Configuration()
-    config.host = os.environ["ENTROOS_URL"]
-    config.api_key = {"authorization": "Bearer " + os.environ["ENTROOS_TOKEN"]}
-    config.verify_ssl = False
-    yield client.ApiClient(config)
-
-
-@pytest.fixture()
-def namespace(api_client):
-    core = client.CoreV1Api(api_client)
-    name = "py-policy-" + uuid.uuid4().hex[:8]
-    core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-    yield name
-    core.delete_namespace(name)
-
-
-def wait_for(check, what, timeout=15):
-    deadline = time.time() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.1)
+from kube_helpers import until
 
 
 def deployment(name, replicas=1):
@@ -84,7 +54,7 @@ def test_budget_status_validation_and_eviction_of_a_pending_pod(api_client, name
         return status if status is not None and status.expected_pods == 2 else None
 
     # The percentage is of the Deployment's scale; no pod runs (no nodes), so none is healthy.
-    status = wait_for(expected_two, "the budget to expect two pods")
+    status = until(expected_two, "the budget to expect two pods")
     assert (status.current_healthy, status.desired_healthy, status.disruptions_allowed) == (0, 1, 0)
     assert status.conditions[0].type == "DisruptionAllowed"
     assert status.conditions[0].reason == "InsufficientPods"
@@ -148,7 +118,7 @@ def test_autoscaler_v1_client_on_the_v2_object(api_client, namespace):
         return next((c for c in conditions if c["type"] == "ScalingActive"), None)
 
     # Its pod never runs here, so there are no metrics to scale on.
-    active = wait_for(scaling_active, "the ScalingActive condition")
+    active = until(scaling_active, "the ScalingActive condition")
     assert active["status"] == "False"
     assert active["reason"] == "FailedGetResourceMetric"
     status = v1.read_namespaced_horizontal_pod_autoscaler_status("app", namespace).status

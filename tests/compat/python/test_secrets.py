@@ -5,8 +5,6 @@ Run by tests/compat/python.test.ts with ENTROOS_URL and ENTROOS_TOKEN set.
 
 import base64
 import json
-import os
-import uuid
 
 import pytest
 from kubernetes import client, watch
@@ -15,23 +13,6 @@ from kubernetes.client.rest import ApiException
 
 def b64(text):
     return base64.b64encode(text.encode()).decode()
-
-
-@pytest.fixture(scope="module")
-def v1():
-    config = client.Configuration()
-    config.host = os.environ["ENTROOS_URL"]
-    config.api_key = {"authorization": "Bearer " + os.environ["ENTROOS_TOKEN"]}
-    config.verify_ssl = False
-    return client.CoreV1Api(client.ApiClient(config))
-
-
-@pytest.fixture()
-def namespace(v1):
-    name = "py-secrets-" + uuid.uuid4().hex[:8]
-    v1.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-    yield name
-    v1.delete_namespace(name)
 
 
 def test_string_data_is_stored_as_base64_data_and_never_returned(v1, namespace):

@@ -4,45 +4,17 @@ Run by tests/compat/python.test.ts with ENTROOS_URL and ENTROOS_TOKEN (an admin 
 """
 
 import os
-import time
-import uuid
 
 import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-
-def make_client(token):
-    config = client.Configuration()
-    config.host = os.environ["ENTROOS_URL"]
-    config.api_key = {"authorization": "Bearer " + token}
-    config.verify_ssl = False
-    return client.ApiClient(config)
+from kube_helpers import make_client, until
 
 
 @pytest.fixture(scope="module")
 def admin():
     yield make_client(os.environ["ENTROOS_TOKEN"])
-
-
-@pytest.fixture()
-def namespace(admin):
-    v1 = client.CoreV1Api(admin)
-    name = "py-sa-" + uuid.uuid4().hex[:8]
-    v1.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=name)))
-    yield name
-    v1.delete_namespace(name)
-
-
-def wait_for(check, what, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.1)
 
 
 def mint(v1, namespace, name, seconds=600):
@@ -52,7 +24,7 @@ def mint(v1, namespace, name, seconds=600):
 
 def test_default_account_and_a_token_that_reads_but_does_not_write(admin, namespace):
     v1 = client.CoreV1Api(admin)
-    names = wait_for(
+    names = until(
         lambda: [a.metadata.name for a in v1.list_namespaced_service_account(namespace).items],
         "the default service account",
     )
@@ -94,7 +66,7 @@ def test_default_account_and_a_token_that_reads_but_does_not_write(admin, namesp
 
 def test_token_requests_are_validated(admin, namespace):
     v1 = client.CoreV1Api(admin)
-    wait_for(lambda: v1.list_namespaced_service_account(namespace).items, "the default service account")
+    until(lambda: v1.list_namespaced_service_account(namespace).items, "the default service account")
     with pytest.raises(ApiException) as short:
         mint(v1, namespace, "default", 60)
     assert short.value.status == 422
