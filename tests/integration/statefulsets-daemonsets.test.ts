@@ -508,14 +508,26 @@ describe('DaemonSet', () => {
     const watch = await watchEvents(`${NS}/pods?labelSelector=app%3Dsurge`);
     await kubectl.run('set', 'image', 'daemonset/surge', 'agent=busybox:1.37');
     await kubectl.run('rollout', 'status', 'daemonset/surge', '--timeout=60s');
+    // rollout status is done once the new pods are available; the last old pod may still be on its way out.
+    const oldDeletions = () =>
+      watch.events.filter(
+        (e) =>
+          (e.type === 'DELETED' || e.object.metadata.deletionTimestamp) &&
+          e.object.spec.containers[0].image === 'busybox:1.36',
+      );
+    await until(
+      () => new Set(oldDeletions().map((e) => e.object.metadata.name)).size >= 2,
+      'both old pods deleted',
+      20_000,
+    );
+    await until(
+      async () => (await podsOf('surge')).every((p) => p.spec.containers[0].image === 'busybox:1.37'),
+      'only new pods',
+      20_000,
+    );
     watch.stop();
     // Every old pod's deletion came after a ready new pod on its node.
-    const oldGone = watch.events.filter(
-      (e) =>
-        (e.type === 'DELETED' || e.object.metadata.deletionTimestamp) &&
-        e.object.spec.containers[0].image === 'busybox:1.36',
-    );
-    expect(oldGone.length).toBeGreaterThanOrEqual(2);
+    const oldGone = oldDeletions();
     for (const gone of oldGone) {
       const at = watch.events.indexOf(gone);
       expect(
