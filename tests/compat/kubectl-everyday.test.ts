@@ -176,6 +176,19 @@ describe('everyday kubectl', () => {
     expect(await kubectl.run('get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).toBe('');
   });
 
+  it('creates a disruption budget with kubectl create pdb, and prints it', async () => {
+    await kubectl.run('-n', NS, 'create', 'pdb', 'web', '--selector=app=web', '--min-available=1');
+    const printed = await until(
+      async () => {
+        const out = await kubectl.run('-n', NS, 'get', 'pdb', 'web');
+        return /^web\s+1\s+N\/A\s+1\s+\S+$/m.test(out) && out;
+      },
+      'the budget to allow one disruption of the two web pods',
+      30_000,
+    );
+    expect(printed).toMatch(/^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE$/m);
+  });
+
   it('lists the API resources, the new kinds included', async () => {
     const resources = await kubectl.run('api-resources');
     for (const line of [
