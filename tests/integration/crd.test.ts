@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
-import { createPostgresDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { startTwoInstances, type Instances } from '../helpers/instances.ts';
 import { until } from '../helpers/kubectl.ts';
 import { readNdjson } from '@/lib/apimachinery/ndjson.ts';
 
@@ -572,23 +572,15 @@ describe('schema-driven decoding of built-in kinds', () => {
 });
 
 describe('custom resources on every instance', () => {
-  let db: TestDatabase;
+  let instances: Instances | undefined;
   let leader: TestServer;
   let follower: TestServer;
   beforeAll(async () => {
-    db = await createPostgresDatabase();
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.ENTROOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      ENTROOS_LEADER_LEASE_SECONDS: '2',
-    };
-    leader = await startServer({ env });
-    follower = await startServer({ env });
-  }, 90_000);
+    instances = await startTwoInstances();
+    ({ a: leader, b: follower } = instances);
+  }, 120_000);
   afterAll(async () => {
-    await follower?.stop();
-    await leader?.stop();
-    await db?.drop();
+    await instances?.stop();
   });
 
   it('a follower serves the types of CRDs it sees by replication', async () => {

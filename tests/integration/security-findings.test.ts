@@ -7,7 +7,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
-import { createPostgresDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { startTwoInstances, type Instances } from '../helpers/instances.ts';
 
 // The measured findings of issue #18, each replayed against a real server as an attacker or an operator would.
 
@@ -521,23 +521,15 @@ describe('readiness after a crash and restart (issue #18)', () => {
 });
 
 describe('sessions across instances (issue #18)', () => {
-  let db: TestDatabase;
+  let instances: Instances | undefined;
   let a: TestServer;
   let b: TestServer;
   beforeAll(async () => {
-    db = await createPostgresDatabase();
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.ENTROOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      ENTROOS_LEADER_LEASE_SECONDS: '2',
-    };
-    a = await startServer({ env });
-    b = await startServer({ env });
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
   }, 120_000);
   afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    await db?.drop();
+    await instances?.stop();
   });
 
   it('ends a session on every instance at once when the user changes on one', async () => {

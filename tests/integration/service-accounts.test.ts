@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { kubectlFor, until, type Kubectl } from '../helpers/kubectl.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { createPostgresDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { startTwoInstances, type Instances } from '../helpers/instances.ts';
 
 // ServiceAccounts, their tokens (TokenRequest) and the access reviews, against a real server with real kubectl.
 
@@ -313,19 +313,15 @@ describe('access reviews', () => {
 });
 
 describe('several instances on one PostgreSQL', () => {
-  let db: TestDatabase;
+  let instances: Instances | undefined;
   let a: TestServer;
   let b: TestServer;
   beforeAll(async () => {
-    db = await createPostgresDatabase();
-    const env = { DATABASE_URL: db.url, REDIS_URL: process.env.ENTROOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' };
-    a = await startServer({ env });
-    b = await startServer({ env });
-  }, 90_000);
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
+  }, 120_000);
   afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    await db?.drop();
+    await instances?.stop();
   });
 
   it("verify each other's tokens, and each sees the account deleted", async () => {
