@@ -2,6 +2,7 @@ import '#server-only';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { LoginLimiter } from './auth/login-limiter.ts';
+import type { ClusterKey } from './auth/cluster-key.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 import { processGlobal } from './global.ts';
 import type { Store } from './store/index.ts';
@@ -44,6 +45,8 @@ export interface Platform {
   store: Store;
   log: Logger;
   authSecret: string;
+  /** The cluster's ed25519 key: signs backup manifests and audit checkpoints. */
+  clusterKey: ClusterKey;
   apiLimiter: RateLimiter;
   loginLimiter: LoginLimiter;
   startedAt: Date;

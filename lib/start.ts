@@ -5,6 +5,7 @@ import { LoginLimiter } from './auth/login-limiter.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { guard } from './http/with-auth.ts';
 import { serviceAccountKey } from './auth/service-account-tokens.ts';
+import { loadClusterKey } from './auth/cluster-key.ts';
 import { loadTls } from './http/tls.ts';
 import { processGlobal, setProcessGlobal } from './global.ts';
 import { getLogger } from './log.ts';
@@ -50,6 +51,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
   }
   const authSecret =
     config.authSecret ?? (await store.settings.getOrCreate('auth.secret', () => randomBytes(48).toString('base64url')));
+  const clusterKey = await loadClusterKey(store.settings);
   let tls: Platform['tls'];
   try {
     tls = await loadTls(config, store);
@@ -88,6 +90,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     store,
     log,
     authSecret,
+    clusterKey,
     apiLimiter: new RateLimiter(config.rateLimitQps, config.rateLimitBurst),
     loginLimiter: new LoginLimiter({
       maxFailures: config.loginMaxFailures,
