@@ -11,7 +11,8 @@ const LAYERS = [
   ['apiserver'],
   ['router', 'controllers', 'scheduler'],
   ['kubelet', 'proofs'],
-  ['history'],
+  ['history', 'backup'],
+  ['audit'],
   ['http'],
 ];
 

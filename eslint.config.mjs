@@ -76,8 +76,11 @@ export default defineConfig(
       'lib/store/generated/**',
       'lib/apimachinery/generated/**',
       'prisma/generated/**',
+      'packages/client/src/generated/**',
       // build output, test output, bundled artifacts
       '.next*/**',
+      'dist/**',
+      'packages/*/dist/**',
       'node_modules/**',
       'public/zk/**',
       'public/vendor/**',

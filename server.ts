@@ -21,8 +21,9 @@ import { PATH_HEADER } from './lib/http/path-header.ts';
 import { sendWebResponse, toWebRequest } from './lib/http/node-bridge.ts';
 import { serveKubeApi } from './lib/http/kube.ts';
 import { csrfRefusal, discardBody, isApiPath, malformedPath, writeStatus } from './lib/http/edge.ts';
-import { MAX_BODY_BYTES } from './lib/apimachinery/limits.ts';
+import { MAX_BACKUP_BYTES, MAX_BODY_BYTES } from './lib/apimachinery/limits.ts';
 import { forgetSessionUser } from './lib/auth/users.ts';
+import { AUDIT_ID_HEADER, sourceIPsOf } from './lib/audit/trail.ts';
 
 // Kubernetes API paths go straight to the API handler (no React, no Next
 // routing); everything else — dashboard, next-auth, EntroOS routes — to Next.
@@ -75,7 +76,10 @@ async function main() {
 
   const platform = await startPlatform(config).catch((err: Error) =>
     fail(
-      err.message.startsWith('cannot reach Redis') || err.name === 'ArtifactError' || err.name === 'TlsFileError'
+      err.message.startsWith('cannot reach Redis') ||
+        err.name === 'ArtifactError' ||
+        err.name === 'TlsFileError' ||
+        err.name === 'PolicyError'
         ? err.message
         : `cannot open the database at ${redactUrl(config.databaseUrl)}: ${err.message.split('\n').filter(Boolean).pop()}`,
     ),
@@ -102,10 +106,23 @@ async function main() {
     req.headers[PATH_HEADER] = req.url ?? '/';
     delete req.headers['x-forwarded-host'];
     res.setHeader(REQUEST_ID_HEADER, id);
+    // API requests are audited (the policy decides which are kept): the ID ties the later steps to this one.
+    const audit = platform.audit && isApiPath((req.url ?? '/').split('?')[0]) ? platform.audit : null;
+    const auditID = audit?.begin({
+      method: req.method ?? 'GET',
+      uri: req.url ?? '/',
+      sourceIPs: sourceIPsOf(req.headers['x-forwarded-for'], req.socket.remoteAddress),
+      userAgent: req.headers['user-agent'],
+    });
+    if (auditID) {
+      req.headers[AUDIT_ID_HEADER] = auditID;
+      res.setHeader('Audit-Id', auditID);
+    } else delete req.headers[AUDIT_ID_HEADER];
     if (stopping) res.setHeader('Connection', 'close');
     inFlight++;
     res.on('close', () => {
       inFlight--;
+      audit?.end(auditID, res.statusCode);
       const pathname = (req.url ?? '/').split('?')[0];
       const route = routeLabel(pathname);
       const labels = { method: req.method ?? 'GET', route, code: String(res.statusCode) };
@@ -144,18 +161,20 @@ async function main() {
       if (!req.complete) res.setHeader('Connection', 'close');
       void discardBody(req, 4 * MAX_BODY_BYTES).then(() => writeStatus(res, code, reason, message));
     };
-    if (forged) return refuse(403, 'Forbidden', forged);
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES)
-      return refuse(
-        413,
-        'RequestEntityTooLarge',
-        `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
-      );
+    if (forged) {
+      audit?.refused(auditID, forged);
+      return refuse(403, 'Forbidden', forged);
+    }
+    // A restore's body is a whole backup file; its route reads it with its own limit.
+    const bodyLimit = pathname === '/apis/entroos.io/v1/restores' ? MAX_BACKUP_BYTES : MAX_BODY_BYTES;
+    if (Number(req.headers['content-length'] ?? 0) > bodyLimit)
+      return refuse(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${bodyLimit} bytes`);
     const kube = kubePath(pathname);
     const leader =
       platform.router.role === 'follower' && needsLeader(req.method ?? 'GET', pathname)
         ? platform.router.leader?.address
         : undefined;
+    if (leader) audit?.drop(auditID); // the leader records it
     const served = leader
       ? req.headers[FORWARDED_HEADER]
         ? Promise.resolve(notLeader(res, 'this instance is no longer the leader; retry'))
@@ -168,6 +187,7 @@ async function main() {
         : handle(req, res);
     served.catch((err: unknown) => {
       log.error({ err, requestId: id }, 'unhandled error serving request');
+      audit?.end(auditID, 500, 'Panic');
       if (!res.headersSent) {
         res.statusCode = 500;
         res.setHeader('Content-Type', 'application/json');

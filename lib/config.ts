@@ -3,6 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { schedulerConfigSchema } from './scheduler/profiles.ts';
+import { parseCronSchedule } from './apiserver/kinds/cron-schedule.ts';
+
+function cronError(schedule: string): string | undefined {
+  try {
+    parseCronSchedule(schedule);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
 
 // Every setting, its environment variable, and what it must be. The optional
 // JSON file (ENTROOS_CONFIG, default ./entroos.config.json) uses the keys on
@@ -115,6 +125,32 @@ const schema = z.object({
   historySampleMs: z.coerce.number().int().min(100, 'at least 100').max(3_600_000).default(10_000),
   /** Scheduler profiles (config file only); an admin's edit through the API takes precedence. */
   scheduler: schedulerConfigSchema.optional(),
+  /** Where backups are stored (the API's and the scheduled ones), on the leader's disk. */
+  backupDir: z.string().min(1).default('./data/backups'),
+  /** When the leader takes a backup: a cron expression in UTC (five fields or @daily …); empty: never. */
+  backupSchedule: z
+    .string()
+    .default('')
+    .refine((v) => v.trim() === '' || cronError(v) === undefined, {
+      error: (issue) => `a cron expression such as "0 3 * * *" or @daily (${cronError(String(issue.input))})`,
+    }),
+  /** How many scheduled backups are kept (the oldest beyond it are deleted; backups taken by hand are kept). */
+  backupRetain: z.coerce.number().int('a whole number').min(1, 'at least 1').default(7),
+  /** Whether requests are audited (docs/audit.md); the database keeps the chain, the file and webhook are copies. */
+  audit: z.enum(['true', 'false']).default('true'),
+  /** A Kubernetes audit Policy (YAML or JSON); default: the policy in lib/audit/policy.ts (docs/audit.md). */
+  auditPolicyFile: z.string().min(1).optional(),
+  /** Also write the chained records as JSON lines to this file (rotated). */
+  auditLogPath: z.string().min(1).optional(),
+  /** The file's size at which it is rotated (path.1, path.2 …), in MiB, and how many old files are kept. */
+  auditLogMaxMb: z.coerce.number().positive().max(1_000_000).default(100),
+  auditLogMaxFiles: z.coerce.number().int().min(1).max(1000).default(10),
+  /** POST the records in batches (an audit.k8s.io/v1 EventList) to this URL, retried with backoff. */
+  auditWebhookUrl: z.url({ error: 'an http:// or https:// URL' }).optional(),
+  /** How long records wait in memory before they are appended to the chain (batched, off the request path). */
+  auditFlushMs: z.coerce.number().int().min(1).max(60_000).default(100),
+  /** How often a signed checkpoint row is kept (the signed head is rewritten at every append). */
+  auditCheckpointSeconds: z.coerce.number().min(1).max(86_400).default(60),
   /** AES-256 key (base64 of 32 bytes) Secrets are encrypted at rest with; required with several instances. */
   secretKey: z
     .string()
@@ -172,7 +208,18 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   logFollowPollMs: 'ENTROOS_LOG_FOLLOW_POLL_MS',
   historySampleMs: 'ENTROOS_HISTORY_SAMPLE_MS',
   scheduler: 'ENTROOS_SCHEDULER_CONFIG',
+  audit: 'ENTROOS_AUDIT',
+  auditPolicyFile: 'ENTROOS_AUDIT_POLICY_FILE',
+  auditLogPath: 'ENTROOS_AUDIT_LOG_PATH',
+  auditLogMaxMb: 'ENTROOS_AUDIT_LOG_MAX_MB',
+  auditLogMaxFiles: 'ENTROOS_AUDIT_LOG_MAX_FILES',
+  auditWebhookUrl: 'ENTROOS_AUDIT_WEBHOOK_URL',
+  auditFlushMs: 'ENTROOS_AUDIT_FLUSH_MS',
+  auditCheckpointSeconds: 'ENTROOS_AUDIT_CHECKPOINT_SECONDS',
   secretKey: 'ENTROOS_SECRET_KEY',
+  backupDir: 'ENTROOS_BACKUP_DIR',
+  backupSchedule: 'ENTROOS_BACKUP_SCHEDULE',
+  backupRetain: 'ENTROOS_BACKUP_RETAIN',
 };
 
 export class ConfigError extends Error {}

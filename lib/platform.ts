@@ -4,6 +4,8 @@ import type { Config } from './config.ts';
 import type { LoginLimiter } from './auth/login-limiter.ts';
 import type { ClusterKey } from './auth/cluster-key.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
+import type { Authorizer } from './auth/authorizer.ts';
+import type { ImpersonationDeps } from './auth/impersonation.ts';
 import { processGlobal } from './global.ts';
 import type { Store } from './store/index.ts';
 import type { ObjectApi } from './apiserver/object-api.ts';
@@ -17,18 +19,22 @@ import type { NodeFleet } from './kubelet/index.ts';
 import type { ChaosMonkey } from './kubelet/chaos.ts';
 import type { AgentTunnels } from './kubelet/tunnel.ts';
 import type { HistorySampler } from './history/sampler.ts';
+import type { BackupScheduler } from './backup/index.ts';
 import type { ImageRegistry } from './kubelet/runtime/registry.ts';
 import type { EventBus } from './router/bus.ts';
 import type { Router } from './router/router.ts';
 import type { CircuitArtifacts, CircuitName } from './proofs/artifacts.ts';
 import type { ProofService } from './proofs/service.ts';
 import type { ProofApi } from './proofs/records.ts';
+import type { AuditTrail } from './audit/trail.ts';
 
 /** What runs only on the elected leader (followers forward to it). */
 export interface LeaderServices {
   controllers: Controllers;
   scheduler: Scheduler;
   history: HistorySampler;
+  /** Scheduled backups (ENTROOS_BACKUP_SCHEDULE); null when none are scheduled. */
+  backups: BackupScheduler | null;
   /** Chaos mode over the in-process fleet; null without simulated nodes. */
   chaos: ChaosMonkey | null;
   /** Proves the scheduler's bindings; null when ENTROOS_PROVERS=0. */
@@ -48,6 +54,12 @@ export interface Platform {
   /** The cluster's ed25519 key: signs backup manifests and audit checkpoints. */
   clusterKey: ClusterKey;
   apiLimiter: RateLimiter;
+  /** The audit trail (lib/audit): every request's record, chained and signed; null with ENTROOS_AUDIT=false. */
+  audit: AuditTrail | null;
+  /** Kubernetes RBAC over the stored Roles and bindings, with each identity's EntroOS role (every request asks it). */
+  authorizer: Authorizer;
+  /** What Impersonate-* headers need: the authorizer, and the users and service accounts they may name. */
+  impersonation: ImpersonationDeps;
   loginLimiter: LoginLimiter;
   startedAt: Date;
   /** Platform events (decisions, faults, proofs), shared across instances with Redis. */

@@ -5,6 +5,8 @@ import { LoginLimiter } from './auth/login-limiter.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { guard } from './http/with-auth.ts';
 import { serviceAccountKey } from './auth/service-account-tokens.ts';
+import { Authorizer } from './auth/authorizer.ts';
+import { ensureBootstrapRoles } from './apiserver/rbac-bootstrap.ts';
 import { loadClusterKey } from './auth/cluster-key.ts';
 import { loadTls } from './http/tls.ts';
 import { processGlobal, setProcessGlobal } from './global.ts';
@@ -13,11 +15,12 @@ import { PLATFORM_GLOBAL, type LeaderServices, type Platform } from './platform.
 import { openStore } from './store/index.ts';
 import { createApiServer, ensureSystemNamespaces } from './apiserver/index.ts';
 import { createKubeApi } from './apiserver/http/handler.ts';
-import { startControllers } from './controllers/index.ts';
+import { controllerContext, startControllers } from './controllers/index.ts';
 import { withCrdController } from './controllers/crd.ts';
 import { startCrdRegistrar } from './apiserver/crd/registrar.ts';
 import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
+import { commitFailures, instrumentInstance } from './router/instance-metrics.ts';
 import { loadArtifacts } from './proofs/artifacts.ts';
 import { ProofService } from './proofs/service.ts';
 import { createProofApi } from './proofs/records.ts';
@@ -30,6 +33,9 @@ import { ImageRegistry } from './kubelet/runtime/registry.ts';
 import { getImageMarks } from './kubelet/runtime/image-marks.ts';
 import { ChaosMonkey, resumeChaos } from './kubelet/chaos.ts';
 import { HistorySampler } from './history/sampler.ts';
+import { createAuditTrail } from './audit/setup.ts';
+import { BackupDirectory, BackupScheduler } from './backup/index.ts';
+import { APP_VERSION } from './http/health.ts';
 
 // The composition root: every service is built here with what it needs, and
 // the leader-only ones are started when this instance is elected.
@@ -40,7 +46,10 @@ export async function startPlatform(config: Config): Promise<Platform> {
   const store = await openStore(config.databaseUrl, {
     watchHistory: config.watchHistory,
     secretKey: config.secretKey ? Buffer.from(config.secretKey, 'base64') : undefined,
-    onCommitError: (err) => log.error({ err }, 'a store commit failed; its writes were reverted'),
+    onCommitError: (err) => {
+      commitFailures().inc();
+      log.error({ err }, 'a store commit failed; its writes were reverted');
+    },
   });
   let circuits: Platform['circuits'];
   try {
@@ -60,6 +69,15 @@ export async function startPlatform(config: Config): Promise<Platform> {
     throw err;
   }
   const bus = new EventBus();
+  let audit: Platform['audit'];
+  try {
+    audit = createAuditTrail(config, { store, signer: clusterKey, log, tail: bus });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  // RBAC reads the Roles and bindings from the watch cache, on every instance.
+  const authorizer = new Authorizer(store.objects);
   const server = createApiServer(store, log, { eventQps: config.eventQps });
   // Every instance serves the custom resources of the CRDs in its cache (followers see them by replication).
   // Every instance serves the custom types of the CRDs in its cache (followers see them by replication).
@@ -85,6 +103,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       process.exit(1);
     },
   });
+  instrumentInstance(router, store.objects);
   const platform: Platform = {
     config,
     store,
@@ -92,6 +111,13 @@ export async function startPlatform(config: Config): Promise<Platform> {
     authSecret,
     clusterKey,
     apiLimiter: new RateLimiter(config.rateLimitQps, config.rateLimitBurst),
+    audit,
+    authorizer,
+    impersonation: {
+      authorizer,
+      userByName: (username) => store.users.getByUsername(username),
+      getObject: (resource, namespace, name) => store.objects.get(resource, namespace, name),
+    },
     loginLimiter: new LoginLimiter({
       maxFailures: config.loginMaxFailures,
       maxFailuresPerIp: config.loginMaxFailuresPerIp,
@@ -108,7 +134,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
       nodes,
       watchBookmarkMs: config.watchBookmarkMs,
       logFollowPollMs: config.logFollowPollMs,
-      authorize: async (req, verb, resource) => (await guard(req, verb, resource)).principal,
+      authorize: async (req, verb, resource, scope) => (await guard(req, verb, resource, scope)).principal,
+      authorizer,
       tokens: { key: serviceAccountKey(authSecret), maxExpirationSeconds: config.serviceAccountMaxTokenSeconds },
     }),
     nodes,
@@ -139,19 +166,18 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
   const { config, store, log, bus, api, events, fleet } = platform;
   const server = { api, events };
   await ensureSystemNamespaces(api);
+  await ensureBootstrapRoles(api);
+  const controllerCtx = controllerContext(api, events, log);
   const controllers = withCrdController(
-    startControllers(
-      { api, events, log },
-      {
-        nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds,
-        eventTtlSeconds: config.eventTtlSeconds,
-        jobBackoffMs: config.crashBackoffMs,
-        hpaSyncPeriodSeconds: config.hpaSyncPeriodSeconds,
-        hpaDownscaleStabilizationSeconds: config.hpaDownscaleStabilizationSeconds,
-        podMetrics: platform.nodes,
-      },
-    ),
-    { api, events, log },
+    startControllers(controllerCtx, {
+      nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds,
+      eventTtlSeconds: config.eventTtlSeconds,
+      jobBackoffMs: config.crashBackoffMs,
+      hpaSyncPeriodSeconds: config.hpaSyncPeriodSeconds,
+      hpaDownscaleStabilizationSeconds: config.hpaDownscaleStabilizationSeconds,
+      podMetrics: platform.nodes,
+    }),
+    controllerCtx,
   );
   const proofs =
     config.provers > 0
@@ -182,7 +208,20 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
   await history.start();
   const chaos = fleet ? new ChaosMonkey(fleet, bus, log, config.seed) : null;
   if (chaos) await resumeChaos(store, chaos, log);
-  return { controllers, scheduler, history, chaos, proofs };
+  const backups = config.backupSchedule.trim()
+    ? new BackupScheduler(
+        {
+          store,
+          signer: platform.clusterKey,
+          version: APP_VERSION,
+          directory: new BackupDirectory(config.backupDir),
+          log,
+        },
+        { schedule: config.backupSchedule, retain: config.backupRetain },
+      )
+    : null;
+  backups?.start();
+  return { controllers, scheduler, history, chaos, proofs, backups };
 }
 
 /** Joins the leader election once the server listens at `address`; the leader starts the controllers, scheduler and nodes. */
@@ -196,6 +235,7 @@ export async function stopPlatform(): Promise<void> {
   if (!platform) return;
   const leader = platform.leader;
   leader?.chaos?.stop();
+  await leader?.backups?.stop();
   await leader?.history.stop();
   await platform.fleet?.stop();
   leader?.scheduler.stop();
@@ -205,5 +245,7 @@ export async function stopPlatform(): Promise<void> {
   platform.crdRegistrar.stop();
   if (!platform.store.objects.readOnly) await platform.store.objects.flush();
   await platform.router.stop();
+  // The last records of this instance, with a final checkpoint, before the database closes.
+  await platform.audit?.close();
   await platform.store.close();
 }

@@ -88,6 +88,34 @@ function ensurePythonClient() {
   process.exit(1);
 }
 
+// The deployment files are checked by the tools that own their formats (tests/unit/deploy-files.test.ts).
+const DEPLOY_TOOLS = [
+  ['haproxy', 'haproxy'],
+  ['shellcheck', 'shellcheck'],
+  ['systemd-analyze', 'systemd'],
+];
+function ensureDeployTools() {
+  const missing = () =>
+    DEPLOY_TOOLS.filter(
+      ([command]) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status !== 0,
+    );
+  if (!missing().length) return;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  const packages = missing().map(([, pkg]) => pkg);
+  if (isRoot && hasApt) {
+    console.log(`npm test: installing Debian's ${packages.join(' ')} for the deployment files' checks ...`);
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
+    if (!missing().length) return;
+  }
+  console.error(
+    `npm test: the deployment files' checks need ${packages.join(', ')}. Install them with:\n  sudo apt-get install -y ${packages.join(' ')}`,
+  );
+  process.exit(1);
+}
+
 function reachable(host, port) {
   return new Promise((resolve) => {
     const socket = connect({ host, port, timeout: 2000 });
@@ -122,6 +150,7 @@ if (!existsSync(bin('vitest'))) {
 }
 ensureChromium();
 ensurePythonClient();
+ensureDeployTools();
 await ensureServices();
 run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
 run('lint (ESLint)', bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']);

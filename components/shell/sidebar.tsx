@@ -30,6 +30,8 @@ const SECTIONS = [
     links: [
       { href: '/settings/tokens', label: 'API tokens' },
       { href: '/settings/users', label: 'Users', adminOnly: true },
+      { href: '/settings/backups', label: 'Backups', adminOnly: true },
+      { href: '/settings/audit', label: 'Audit', adminOnly: true },
     ],
   },
 ];

@@ -263,6 +263,43 @@ export const RESOURCE_TYPES: ResourceType[] = [
     namespaced: true,
     subresources: [],
   }),
+  // RBAC (lib/auth/authorizer.ts evaluates them on every request).
+  type({
+    group: 'rbac.authorization.k8s.io',
+    kind: 'Role',
+    plural: 'roles',
+    singular: 'role',
+    shortNames: [],
+    namespaced: true,
+    subresources: [],
+  }),
+  type({
+    group: 'rbac.authorization.k8s.io',
+    kind: 'RoleBinding',
+    plural: 'rolebindings',
+    singular: 'rolebinding',
+    shortNames: [],
+    namespaced: true,
+    subresources: [],
+  }),
+  type({
+    group: 'rbac.authorization.k8s.io',
+    kind: 'ClusterRole',
+    plural: 'clusterroles',
+    singular: 'clusterrole',
+    shortNames: [],
+    namespaced: false,
+    subresources: [],
+  }),
+  type({
+    group: 'rbac.authorization.k8s.io',
+    kind: 'ClusterRoleBinding',
+    plural: 'clusterrolebindings',
+    singular: 'clusterrolebinding',
+    shortNames: [],
+    namespaced: false,
+    subresources: [],
+  }),
 ];
 
 /** The built-in types (custom resources come and go: see allTypes()). */

@@ -18,6 +18,7 @@ import { defaultCronJob, defaultJob } from './kinds/job.ts';
 import { defaultHpa } from './kinds/hpa.ts';
 import { defaultSecret } from './kinds/secret.ts';
 import { defaultDaemonSet, defaultStatefulSet } from './kinds/apps.ts';
+import { defaultRbacObject } from './kinds/rbac.ts';
 
 // Defaults the API server fills in, as Kubernetes does. They run before
 // validation, so an object is read as the kind it claims to be and a missing
@@ -168,6 +169,10 @@ export function applyDefaults(kind: string, obj: Record<string, unknown>) {
       break;
     case 'Secret':
       defaultSecret(obj);
+      break;
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      defaultRbacObject(kind, obj);
       break;
   }
 }

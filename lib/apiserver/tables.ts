@@ -25,6 +25,7 @@ import { CRONJOB_COLUMNS, JOB_COLUMNS } from './kinds/job.ts';
 import { PDB_COLUMNS } from './kinds/pdb.ts';
 import { HPA_COLUMNS } from './kinds/hpa.ts';
 import { APPS_COLUMNS } from './kinds/apps.ts';
+import { RBAC_COLUMNS } from './kinds/rbac.ts';
 import { ageColumn, nameColumn, templateColumns, type Column } from './columns.ts';
 
 export { age, podStatus } from '../apimachinery/printers.ts';
@@ -72,6 +73,7 @@ const COLUMNS: Record<string, Column[]> = {
   'poddisruptionbudgets.policy': PDB_COLUMNS,
   'horizontalpodautoscalers.autoscaling': HPA_COLUMNS,
   ...APPS_COLUMNS,
+  ...RBAC_COLUMNS,
   pods: columns<Pod>([
     name,
     {

@@ -15,6 +15,7 @@ import { validatePodDisruptionBudget } from './kinds/pdb.ts';
 import { validateHpa } from './kinds/hpa.ts';
 import { validateSecret } from './kinds/secret.ts';
 import { validateAppsObject } from './kinds/apps.ts';
+import { pathSegmentNameErrors, RBAC_KINDS, validateRbacObject } from './kinds/rbac.ts';
 
 // Validation as Kubernetes does it: every problem is a cause naming its field.
 
@@ -124,15 +125,22 @@ function validateStringMap(map: unknown, field: string, causes: Causes, values: 
     });
 }
 
+/** RBAC objects are named like path segments (`system:controller:x` is a valid ClusterRole name). */
+function validatePathSegmentName(name: unknown, causes: Causes) {
+  if (typeof name !== 'string' || !name) return causes.push(required('metadata.name'));
+  for (const message of pathSegmentNameErrors(name)) causes.push(bad('metadata.name', name, message));
+}
+
 export function validateMetadata(
   obj: unknown,
   namespaced: boolean,
   causes: Causes,
-  nameRule: 'label' | 'subdomain' = 'subdomain',
+  nameRule: 'label' | 'subdomain' | 'path' = 'subdomain',
 ) {
   const m = unchecked((obj as Record<string, unknown>).metadata);
   if (!m || typeof m !== 'object') return causes.push(required('metadata'));
-  (nameRule === 'label' ? validateDnsLabel : validateDnsSubdomain)(m.name, 'metadata.name', causes);
+  if (nameRule === 'path') validatePathSegmentName(m.name, causes);
+  else (nameRule === 'label' ? validateDnsLabel : validateDnsSubdomain)(m.name, 'metadata.name', causes);
   if (namespaced) validateDnsLabel(m.namespace, 'metadata.namespace', causes);
   validateStringMap(m.labels, 'metadata.labels', causes, 'label');
   validateStringMap(m.annotations, 'metadata.annotations', causes, 'any');
@@ -289,8 +297,19 @@ export function validateObject(kind: string, obj: unknown, namespaced: boolean, 
     const crdCauses = validateCrd(obj as CustomResourceDefinition, old as CustomResourceDefinition | undefined);
     return [...causes.filter((c) => c.field !== 'metadata.name'), ...crdCauses];
   }
-  validateMetadata(obj, namespaced, causes, kind === 'Namespace' || kind === 'Service' ? 'label' : 'subdomain');
+  validateMetadata(
+    obj,
+    namespaced,
+    causes,
+    kind === 'Namespace' || kind === 'Service' ? 'label' : RBAC_KINDS.has(kind) ? 'path' : 'subdomain',
+  );
   switch (kind) {
+    case 'Role':
+    case 'ClusterRole':
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      validateRbacObject(kind, obj, old, causes);
+      break;
     case 'Pod':
       validatePodSpec((obj as Record<string, unknown>).spec, 'spec', causes);
       break;

@@ -1,8 +1,11 @@
-// Authorization in one place. Roles are ordered: viewer < operator < admin.
+// The built-in roles, as EntroOS has always defined them. Roles are ordered: viewer < operator < admin.
 //   viewer:   read everything except admin-only resources and Secrets
 //   operator: viewer + write workloads, and manage their own API tokens; read and write Secrets
 //   admin:    everything, including users, everyone's tokens, nodes, metrics
 // Everyone may ask what they themselves may do (access and rules reviews).
+// Requests are not decided here: lib/auth/authorizer.ts evaluates Kubernetes RBAC, and these roles reach it as the
+// ClusterRoles entroos:viewer, entroos:operator and entroos:admin, whose rules lib/auth/builtin-roles.ts derives
+// from `can` (a user with role R is implicitly bound to entroos:R cluster-wide).
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -26,6 +29,13 @@ const SCOPES: Record<string, Scope> = {
   // Reading a Secret is reading its values: viewers may not even list them.
   secrets: 'secret',
   serviceaccounts: 'workload',
+  statefulsets: 'workload',
+  daemonsets: 'workload',
+  controllerrevisions: 'workload',
+  jobs: 'workload',
+  cronjobs: 'workload',
+  poddisruptionbudgets: 'workload',
+  horizontalpodautoscalers: 'workload',
   nodes: 'cluster',
   leases: 'cluster',
   scheduler: 'cluster',
@@ -37,6 +47,11 @@ const SCOPES: Record<string, Scope> = {
   users: 'admin',
   metrics: 'admin',
   settings: 'admin',
+  // The audit trail: who did what, from where (admins only).
+  audit: 'admin',
+  // Backups hold every Secret (sealed) and the password hashes; a restore rewrites the whole cluster.
+  backups: 'admin',
+  restores: 'admin',
   tokens: 'self',
   whoami: 'self',
   selfsubjectaccessreviews: 'review',
@@ -44,6 +59,9 @@ const SCOPES: Record<string, Scope> = {
 };
 
 export type Resource = keyof typeof SCOPES | (string & {});
+
+/** The resources given a scope here: the Kubernetes kinds EntroOS knew when they were written, and its own (users…). */
+export const SCOPED_RESOURCES: readonly string[] = Object.keys(SCOPES);
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
@@ -72,16 +90,6 @@ const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 /** Whether `role` grants at least what `other` grants (roles are ordered). */
 export const roleCovers = (role: Role, other: Role) => RANK[role] >= RANK[other];
-
-/**
- * `can` for a verb as a client names it (an access review): `*` is every verb, and verbs EntroOS has no use for
- * (bind, escalate, impersonate, use …) belong to admins alone.
- */
-export function canVerb(role: Role, verb: string, resource: Resource): boolean {
-  if (verb === '*') return ALL_VERBS.every((v) => can(role, v, resource));
-  const known = ALL_VERBS.find((v) => v === verb);
-  return known ? can(role, known, resource) : role === 'admin';
-}
 
 /** The resources with a scope, and the verbs `role` has on each: what a rules review lists. */
 export function grantedVerbs(role: Role): { resource: string; verbs: Verb[] }[] {

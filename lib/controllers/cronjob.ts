@@ -1,6 +1,5 @@
 import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
-import { OwnerIndex } from './owners.ts';
 import { isFinishedJob } from './job.ts';
 import type { CronJob, CronJobStatus, Job, ObjectReference } from '../apimachinery/generated/kinds.ts';
 import { clone, controllerOf, ownerRef, timestamp, type KubeObject } from '../apimachinery/meta.ts';
@@ -55,7 +54,7 @@ export function missedSchedules(schedule: CronSchedule, earliest: Date, now: Dat
 export function startCronJobController(ctx: ControllerContext, options: Partial<CronJobControllerOptions> = {}) {
   const { api, events, log } = ctx;
   const now = options.now ?? (() => Date.now());
-  const jobs = new OwnerIndex(api, JOBS.key);
+  const jobs = ctx.owners.acquire(JOBS.key);
   const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'cronjob reconcile failed'));
   const start = api.cache.resourceVersion;
   for (const cj of api.cache.list(CRONJOBS.key).items) queue.add(keyOf(cj));
@@ -262,7 +261,7 @@ export function startCronJobController(ctx: ControllerContext, options: Partial<
       queue.stop();
       unsubscribeCronJobs();
       unsubscribeJobs();
-      jobs.stop();
+      jobs.release();
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
-import { OwnerIndex } from './owners.ts';
 import { isAvailable, isFinished, isReady, isTerminating } from './pods.ts';
 import { REVISIONS, REVISION_HASH_LABEL, syncRevisions, truncateHistory } from './revisions.ts';
 import { resolveIntOrPercent } from './deployment.ts';
@@ -75,8 +74,8 @@ function nodeOfPod(pod: PodObject): string | undefined {
 
 export function startDaemonSetController(ctx: ControllerContext) {
   const { api, events, log } = ctx;
-  const pods = new OwnerIndex(api, PODS.key);
-  const revisions = new OwnerIndex(api, REVISIONS.key);
+  const pods = ctx.owners.acquire(PODS.key);
+  const revisions = ctx.owners.acquire(REVISIONS.key);
   const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
   const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'daemonset reconcile failed'));
 
@@ -95,8 +94,14 @@ export function startDaemonSetController(ctx: ControllerContext) {
     const node = n as NodeObject | undefined;
     return JSON.stringify([node?.metadata.labels, node?.spec?.taints]);
   };
+  const samePlacement = (a: KubeObject, b: KubeObject | undefined) => {
+    const [x, y] = [a as NodeObject, b as NodeObject | undefined];
+    // Status writes share the unchanged parts of the object, so a heartbeat is told apart without serialising.
+    if (x.metadata.labels === y?.metadata.labels && x.spec?.taints === y?.spec?.taints) return true;
+    return placement(x) === placement(y);
+  };
   const unsubscribeNodes = api.cache.watch({ resource: NODES.key }, start, (e) => {
-    if (e.type !== 'MODIFIED' || placement(e.object) !== placement(e.previous)) all();
+    if (e.type !== 'MODIFIED' || !samePlacement(e.object, e.previous)) all();
   });
 
   async function reconcile(key: string) {
@@ -312,8 +317,8 @@ export function startDaemonSetController(ctx: ControllerContext) {
       unsubscribeDs();
       unsubscribePods();
       unsubscribeNodes();
-      pods.stop();
-      revisions.stop();
+      pods.release();
+      revisions.release();
     },
   };
 }

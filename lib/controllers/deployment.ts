@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
-import { OwnerIndex } from './owners.ts';
 import { clone, controllerOf, ownerRef, timestamp, type KubeObject } from '../apimachinery/meta.ts';
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from '../apimachinery/generated/kinds.ts';
 import type { StoredWithSpec } from '../apimachinery/object.ts';
@@ -41,7 +40,7 @@ export function resolveIntOrPercent(value: unknown, total: number, roundUp: bool
 
 export function startDeploymentController(ctx: ControllerContext) {
   const { api, events, log } = ctx;
-  const replicaSets = new OwnerIndex(api, RS.key);
+  const replicaSets = ctx.owners.acquire(RS.key);
   const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'deployment reconcile failed'));
   const start = api.cache.resourceVersion;
   for (const d of api.cache.list(DEPLOY.key).items) queue.add(`${d.metadata.namespace}/${d.metadata.name}`);
@@ -283,7 +282,7 @@ export function startDeploymentController(ctx: ControllerContext) {
       queue.stop();
       unsubscribeD();
       unsubscribeRs();
-      replicaSets.stop();
+      replicaSets.release();
     },
   };
 }

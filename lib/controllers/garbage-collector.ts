@@ -1,6 +1,6 @@
 import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
-import { OwnerIndex } from './owners.ts';
+import type { SharedOwnerIndex } from './owners.ts';
 import type { ObjectMeta } from '../apimachinery/generated/kinds.ts';
 import { clone, type KubeObject, type OwnerReference } from '../apimachinery/meta.ts';
 import type { Stored } from '../apimachinery/object.ts';
@@ -20,19 +20,19 @@ type AnyKindObject = Stored<{ metadata?: ObjectMeta }>;
 export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: number) {
   const { api, log } = ctx;
   // One owner index per stored type, kept in step with the custom types served.
-  const indexes = new Map<string, { type: ResourceType; index: OwnerIndex }>();
+  const indexes = new Map<string, { type: ResourceType; index: SharedOwnerIndex }>();
   const syncIndexes = () => {
     const types = storedTypes();
     const keys = new Set(types.map((t) => t.key));
     for (const [key, { index }] of indexes) {
       if (keys.has(key)) continue;
-      index.stop();
+      index.release();
       indexes.delete(key);
     }
     for (const type of types) {
       const known = indexes.get(type.key);
       if (known) known.type = type;
-      else indexes.set(type.key, { type, index: new OwnerIndex(api, type.key) });
+      else indexes.set(type.key, { type, index: ctx.owners.acquire(type.key) });
     }
   };
   syncIndexes();
@@ -118,7 +118,7 @@ export function startGarbageCollector(ctx: ControllerContext, resyncSeconds: num
       queue.stop();
       unsubscribe();
       stopSyncing();
-      for (const { index } of indexes.values()) index.stop();
+      for (const { index } of indexes.values()) index.release();
     },
   };
 }

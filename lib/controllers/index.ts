@@ -15,7 +15,7 @@ import { startHpaController, type PodMetricsSource } from './hpa.ts';
 import { startStatefulSetController } from './statefulset.ts';
 import { startDaemonSetController } from './daemonset.ts';
 
-export type { ControllerContext } from './context.ts';
+export { controllerContext, type ControllerContext } from './context.ts';
 
 export interface ControllerOptions {
   /** A node whose Lease is not renewed for this long turns Ready=Unknown and is tainted unreachable. */

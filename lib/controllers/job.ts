@@ -1,6 +1,5 @@
 import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
-import { OwnerIndex } from './owners.ts';
 import { isReady } from './pods.ts';
 import type {
   Job,
@@ -139,7 +138,7 @@ function matchRule(
 export function startJobController(ctx: ControllerContext, options: Partial<JobControllerOptions> = {}) {
   const { api, events, log } = ctx;
   const opts = { ...DEFAULT_JOB_OPTIONS, ...options };
-  const pods = new OwnerIndex(api, PODS.key);
+  const pods = ctx.owners.acquire(PODS.key);
   const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'job reconcile failed'));
   /** Pods deleted outright while they still had the tracking finalizer (a forced removal), by job uid. */
   const vanished = new Map<string, Map<string, { uid: string; succeeded: boolean; index?: number }>>();
@@ -592,7 +591,7 @@ export function startJobController(ctx: ControllerContext, options: Partial<JobC
       queue.stop();
       unsubscribeJobs();
       unsubscribePods();
-      pods.stop();
+      pods.release();
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
-import { OwnerIndex } from './owners.ts';
 import { deletionOrder, isActive, isAvailable, isReady } from './pods.ts';
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../apimachinery/generated/kinds.ts';
 import { clone, controllerOf, ownerRef, randomSuffix, type KubeObject } from '../apimachinery/meta.ts';
@@ -18,7 +17,7 @@ type ReplicaSetObject = StoredWithSpec<ReplicaSet>;
 
 export function startReplicaSetController(ctx: ControllerContext) {
   const { api, events, log } = ctx;
-  const pods = new OwnerIndex(api, 'pods');
+  const pods = ctx.owners.acquire('pods');
   const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
   const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'replicaset reconcile failed'));
 
@@ -108,7 +107,7 @@ export function startReplicaSetController(ctx: ControllerContext) {
       queue.stop();
       unsubscribeRs();
       unsubscribePods();
-      pods.stop();
+      pods.release();
     },
   };
 }

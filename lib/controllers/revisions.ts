@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ControllerContext } from './context.ts';
-import type { OwnerIndex } from './owners.ts';
+import type { SharedOwnerIndex } from './owners.ts';
 import type { ControllerRevision, PodTemplateSpec } from '../apimachinery/generated/kinds.ts';
 import { clone, controllerOf, ownerRef, type KubeObject } from '../apimachinery/meta.ts';
 import type { Stored } from '../apimachinery/object.ts';
@@ -68,7 +68,7 @@ export interface RevisionState {
 /** Finds or creates the revision of `parent`'s template; a revision found again under an older number becomes the newest. */
 export async function syncRevisions(
   ctx: ControllerContext,
-  index: OwnerIndex,
+  index: SharedOwnerIndex,
   parent: Parent,
   kind: 'StatefulSet' | 'DaemonSet',
 ): Promise<RevisionState> {

@@ -1,6 +1,5 @@
 import type { ControllerContext } from './context.ts';
 import { WorkQueue } from './queue.ts';
-import { OwnerIndex } from './owners.ts';
 import { isAvailable, isFinished, isReady, isTerminating } from './pods.ts';
 import {
   REVISIONS,
@@ -38,8 +37,8 @@ const isHealthy = (pod: PodObject) => !isTerminating(pod) && pod.status?.phase =
 
 export function startStatefulSetController(ctx: ControllerContext) {
   const { api, events, log } = ctx;
-  const pods = new OwnerIndex(api, PODS.key);
-  const revisions = new OwnerIndex(api, REVISIONS.key);
+  const pods = ctx.owners.acquire(PODS.key);
+  const revisions = ctx.owners.acquire(REVISIONS.key);
   const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
   const queue = new WorkQueue(reconcile, (key, err) => log.warn({ err, key }, 'statefulset reconcile failed'));
 
@@ -268,8 +267,8 @@ export function startStatefulSetController(ctx: ControllerContext) {
       queue.stop();
       unsubscribeSts();
       unsubscribePods();
-      pods.stop();
-      revisions.stop();
+      pods.release();
+      revisions.release();
     },
   };
 }

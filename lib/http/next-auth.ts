@@ -2,8 +2,8 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { isApiError } from '../apimachinery/errors.ts';
 import { getPlatform } from '../platform.ts';
-import { clientIp } from './client-ip.ts';
-import { endSessions, sessionGenerationOf, verifyCredentials } from '../auth/users.ts';
+import { endSessions, sessionGenerationOf } from '../auth/users.ts';
+import { checkLogin } from './login.ts';
 
 /** next-auth configuration: username/password login, JWT sessions holding only the user id. */
 export function getAuthOptions(): NextAuthOptions {
@@ -33,7 +33,7 @@ export function getAuthOptions(): NextAuthOptions {
           const password = String(credentials?.password ?? '');
           if (!username || !password) throw new Error('enter a username and a password');
           try {
-            const user = await verifyCredentials(platform, username, password, clientIp(req?.headers));
+            const user = await checkLogin(platform, req?.headers, username, password);
             return { id: user.id, name: user.username };
           } catch (err) {
             // next-auth passes the message to the login page as ?error=...

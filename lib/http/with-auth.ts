@@ -2,12 +2,16 @@ import '#server-only';
 import type { z } from 'zod';
 import { authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
-import { can, type Resource, type Verb } from '../auth/rbac.ts';
+import type { Resource, Verb } from '../auth/rbac.ts';
+import { subjectOf, type Decision } from '../auth/authorizer.ts';
+import { impersonate } from '../auth/impersonation.ts';
+import { forbiddenError, requestFor, type AuthorizeScope } from '../auth/policy-rules.ts';
 import { getPlatform, type Platform } from '../platform.ts';
-import { forbidden, tooManyRequests, unauthorized } from '../apimachinery/errors.ts';
+import { tooManyRequests, unauthorized } from '../apimachinery/errors.ts';
 import { statusResponse, toApiError } from './errors.ts';
 import { parseJsonBody } from './parse.ts';
 import { REQUEST_ID_HEADER } from './request-id.ts';
+import { auditIdOf } from '../audit/trail.ts';
 
 export interface RouteContext<Body> {
   req: Request;
@@ -24,6 +28,8 @@ export interface RouteOptions<S extends z.ZodType | undefined> {
   resource: Resource;
   /** Validates the JSON body; the handler receives the parsed value. */
   body?: S;
+  /** The namespace the request acts in, when the route has one (RoleBindings there then count). */
+  namespace?: (url: URL, params: Record<string, string | string[]>) => string | undefined;
 }
 
 type NextContext = { params?: Promise<Record<string, string | string[]>> };
@@ -34,33 +40,43 @@ type Handler<Body> = (ctx: RouteContext<Body>) => Promise<Response> | Response;
  * authorize, rate-limit, parse, then map any error to a Kubernetes Status.
  */
 /**
- * Authenticates, authorizes `verb` on `resource` and rate-limits one request.
- * Throws a 401/403/429 ApiError; used by withAuth and by the Kubernetes API
- * handler, which learns the verb and resource only from the path.
+ * Authenticates, applies impersonation (Impersonate-* headers), authorizes `verb` on `resource` (in `scope`: the
+ * namespace, object and API group when the route knows them) with the RBAC authorizer, and rate-limits one
+ * request. Throws a 401/403/429 ApiError; used by withAuth and by the Kubernetes API handler, which learns the
+ * verb and resource only from the path.
  */
 export async function guard(
   req: Request,
-  verb: Verb,
+  verb: Verb | (string & {}),
   resource: Resource,
-): Promise<{ platform: Platform; principal: Principal }> {
+  scope?: AuthorizeScope,
+): Promise<{ platform: Platform; principal: Principal; decision: Decision }> {
   const platform = getPlatform();
   const auth = await authenticate(platform, {
     authorization: req.headers.get('authorization'),
     cookie: req.headers.get('cookie'),
   });
-  if (!auth.principal) throw unauthorized(`Unauthorized: ${auth.reason}`);
-  const principal = auth.principal;
-  if (!can(principal.role, verb, resource)) {
-    throw forbidden(`${principal.username} (role ${principal.role}) cannot ${verb} ${resource}`);
+  const auditID = auditIdOf(req.headers);
+  if (!auth.principal) {
+    platform.audit?.authenticated(auditID, null, auth.reason);
+    throw unauthorized(`Unauthorized: ${auth.reason}`);
   }
-  const limit = platform.apiLimiter.take(`user:${principal.userId}`);
+  platform.audit?.authenticated(auditID, auth.principal);
+  const caller = auth.principal;
+  const principal = await impersonate(platform.impersonation, caller, req.headers);
+  const request = requestFor(verb, resource, scope);
+  const decision = platform.authorizer.authorize(subjectOf(principal), request);
+  platform.audit?.authorized(auditID, { principal, verb, allowed: decision.allowed, reason: decision.reason });
+  if (!decision.allowed) throw forbiddenError(principal.username, request);
+  // The caller is limited, whoever they act as.
+  const limit = platform.apiLimiter.take(`user:${caller.userId}`);
   if (!limit.allowed) {
     throw tooManyRequests(
-      `rate limit exceeded for ${principal.username}; retry after ${limit.retryAfterSeconds} s`,
+      `rate limit exceeded for ${caller.username}; retry after ${limit.retryAfterSeconds} s`,
       limit.retryAfterSeconds,
     );
   }
-  return { platform, principal };
+  return { platform, principal, decision };
 }
 
 export function withAuth<S extends z.ZodType | undefined = undefined>(
@@ -70,10 +86,14 @@ export function withAuth<S extends z.ZodType | undefined = undefined>(
   return async (req: Request, context?: NextContext): Promise<Response> => {
     const requestId = req.headers.get(REQUEST_ID_HEADER) ?? undefined;
     try {
-      const { platform, principal } = await guard(req, options.verb, options.resource);
-      const body = options.body ? await parseJsonBody(req, options.body, options.resource) : undefined;
+      const url = new URL(req.url);
       const params = (await context?.params) ?? {};
-      return await handler({ req, url: new URL(req.url), principal, platform, params, body: body as never, requestId });
+      const namespace = options.namespace?.(url, params);
+      const { platform, principal } = await guard(req, options.verb, options.resource, { namespace });
+      const body = options.body ? await parseJsonBody(req, options.body, options.resource) : undefined;
+      const response = await handler({ req, url, principal, platform, params, body: body as never, requestId });
+      platform.audit?.responded(auditIdOf(req.headers), response, { body });
+      return response;
     } catch (err) {
       return statusResponse(toApiError(err, { requestId, kind: options.resource }));
     }

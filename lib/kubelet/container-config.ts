@@ -18,10 +18,17 @@ export type ConfigLookup = (
 
 /** A container's resolved configuration, as the runtime receives it. Never logged. */
 export interface ContainerConfig {
-  env: Record<string, string>;
+  env: Readonly<Record<string, string>>;
   /** Volume files by absolute path in the container (mountPath/key). */
-  files: Map<string, Buffer>;
+  files: ReadonlyMap<string, Buffer>;
 }
+
+// Most containers have no env, no mounts and no config volumes: they share these instead of holding empty
+// objects of their own (at 150,000 pods those were ~100 MiB of the heap).
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+const NO_FILES: ReadonlyMap<string, Buffer> = new Map();
+const NO_VOLUMES: ReadonlyMap<string, ReadonlyMap<string, Buffer>> = new Map();
+const NO_CONFIG: ContainerConfig = Object.freeze({ env: NO_ENV, files: NO_FILES });
 
 export type Resolution<T> =
   | { ok: true; value: T }
@@ -95,7 +102,8 @@ export function resolveEnv(
   container: Container,
   pod: PodFields,
   lookup: ConfigLookup,
-): Resolution<Record<string, string>> {
+): Resolution<Readonly<Record<string, string>>> {
+  if (!container.envFrom?.length && !container.env?.length) return { ok: true, value: NO_ENV };
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
     const resource = from.secretRef ? 'secrets' : from.configMapRef ? 'configmaps' : undefined;
@@ -181,7 +189,10 @@ export function resolveVolumes(
   volumes: Volume[],
   namespace: string,
   lookup: ConfigLookup,
-): Resolution<Map<string, Map<string, Buffer>>> | { ok: false; pending: false; message: string; volume: string } {
+):
+  | Resolution<ReadonlyMap<string, ReadonlyMap<string, Buffer>>>
+  | { ok: false; pending: false; message: string; volume: string } {
+  if (!volumes.some((v) => v.secret || v.configMap)) return { ok: true, value: NO_VOLUMES };
   const out = new Map<string, Map<string, Buffer>>();
   for (const volume of volumes) {
     const files = volumeFiles(volume, namespace, lookup);
@@ -199,7 +210,11 @@ export function resolveVolumes(
 }
 
 /** The files a container sees: each mounted volume's files under its mountPath (or the one subPath file). */
-export function containerFiles(container: Container, volumes: Map<string, Map<string, Buffer>>): Map<string, Buffer> {
+export function containerFiles(
+  container: Container,
+  volumes: ReadonlyMap<string, ReadonlyMap<string, Buffer>>,
+): ReadonlyMap<string, Buffer> {
+  if (!volumes.size || !container.volumeMounts?.length) return NO_FILES;
   const files = new Map<string, Buffer>();
   for (const mount of container.volumeMounts ?? []) {
     const content = volumes.get(mount.name);
@@ -280,6 +295,7 @@ export function prepareStart(
     return false;
   }
   c.configFailures = 0;
-  c.config = { env: env.value, files: containerFiles(c.spec, sim.mounted) };
+  const files = containerFiles(c.spec, sim.mounted);
+  c.config = env.value === NO_ENV && files === NO_FILES ? NO_CONFIG : { env: env.value, files };
   return true;
 }

@@ -76,8 +76,8 @@ export function startContainer(
 
 function exitCode(cause: ExitCause, c: SimContainer): number {
   if (cause === 'oom' || cause === 'liveness') return 137; // SIGKILL
-  const codes = c.model?.exitCodes ?? [c.model?.exitCode ?? 0];
-  const code = codes[Math.min(c.restartCount, codes.length - 1)];
+  const codes = c.model?.exitCodes;
+  const code = codes ? codes[Math.min(c.restartCount, codes.length - 1)] : (c.model?.exitCode ?? 0);
   if (cause === 'fail' || cause === 'crash') return Math.max(1, code);
   return code;
 }

@@ -72,7 +72,7 @@ export interface SimPod {
   volumes: Volume[];
   serviceAccountName?: string;
   /** The mounted secret and configMap volumes' files, by volume name, once every one of them could be mounted. */
-  mounted?: Map<string, Map<string, Buffer>>;
+  mounted?: ReadonlyMap<string, ReadonlyMap<string, Buffer>>;
   mountFailures?: number;
   mountRetryAt?: number;
 }

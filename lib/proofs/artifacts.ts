@@ -48,8 +48,14 @@ export class ArtifactError extends Error {
   }
 }
 
-/** public/zk of this checkout (resolved when called: route bundles never load artifacts). */
-export const defaultZkDir = () => join(import.meta.dirname, '..', '..', 'public', 'zk');
+/**
+ * public/zk of this checkout, or of a standalone build, whose bundled server sits beside its public/
+ * (scripts/build-standalone.mjs). Resolved when called: route bundles never load artifacts.
+ */
+export const defaultZkDir = () => {
+  const bundled = join(import.meta.dirname, 'public', 'zk');
+  return existsSync(bundled) ? bundled : join(import.meta.dirname, '..', '..', 'public', 'zk');
+};
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 

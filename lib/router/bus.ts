@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Sample } from '../history/series.ts';
+import type { AuditSummary } from '../audit/event.ts';
 
 // The in-process event bus for platform events (object changes flow through
 // the watch cache, which the bus does not copy). With Redis, every event
@@ -27,6 +28,8 @@ export interface PlatformEvents {
   'leader.changed': { holder: string; address: string; term: number };
   /** A cluster history sample (every 10 s, from the leader): the overview's live charts. */
   'metrics.sample': Sample;
+  /** Records an instance appended to the audit trail (the newest 200 of a batch; `more` counts the rest): the live tail. */
+  'audit.records': { records: AuditSummary[]; more: number };
 }
 
 export type PlatformTopic = keyof PlatformEvents;

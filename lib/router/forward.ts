@@ -25,6 +25,10 @@ export function needsLeader(method: string, pathname: string): boolean {
       rest[0] === 'chaos' ||
       rest[0] === 'history' ||
       rest.at(-1) === 'faults' ||
+      // Backups live in the leader's backup directory, and a restore writes like any write: on the leader.
+      rest[0] === 'backups' ||
+      rest[0] === 'restores' ||
+      (rest[0] === 'namespaces' && rest.at(-1) === 'import') ||
       (rest[0] === 'images' && !READS.has(method))
     );
   }
@@ -56,7 +60,14 @@ export function forwardToLeader(
 ): Promise<void> {
   return new Promise((resolve) => {
     const target = new URL(req.url ?? '/', leader);
-    const headers = { ...endToEnd(req.headers), host: target.host, [FORWARDED_HEADER]: self };
+    const headers: IncomingMessage['headers'] = {
+      ...endToEnd(req.headers),
+      host: target.host,
+      [FORWARDED_HEADER]: self,
+    };
+    // The client's address for the leader's audit record (sourceIPs lists X-Forwarded-For first, like Kubernetes).
+    const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].flat().filter(Boolean).join(', ');
+    if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
     if (req.headers['transfer-encoding']) headers['transfer-encoding'] = req.headers['transfer-encoding'];
     const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
       const type = String(answer.headers['content-type'] ?? '');

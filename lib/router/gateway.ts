@@ -4,9 +4,11 @@ import { Server as SocketServer, type Socket } from 'socket.io';
 import { socketAuth } from '../auth/socket-auth.ts';
 import type { AuthContext } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
-import { can, type Resource } from '../auth/rbac.ts';
+import type { Resource } from '../auth/rbac.ts';
+import { subjectOf, type Authorizer } from '../auth/authorizer.ts';
+import { requestFor } from '../auth/policy-rules.ts';
 import { isApiError } from '../apimachinery/errors.ts';
-import { lookupKey, RESOURCE_TYPES, storedTypes, type ResourceType, rbacResource } from '../apimachinery/registry.ts';
+import { lookupKey, RESOURCE_TYPES, storedTypes, type ResourceType } from '../apimachinery/registry.ts';
 import { fieldSelector, labelSelector } from '../apimachinery/selectors.ts';
 import { selectionChange } from '../apimachinery/selection.ts';
 import type { KubeObject } from '../apimachinery/meta.ts';
@@ -25,6 +27,23 @@ export interface GatewayDeps extends AuthContext {
   router: Pick<Router, 'redis' | 'clusterId' | 'instance'>;
   bus: EventBus;
   api: ObjectApi;
+  /** RBAC: each subscription is a watch, authorized like one (in its namespace). */
+  authorizer: Authorizer;
+  /** Records each subscription, allowed or refused (the audit trail; null when auditing is off). */
+  audit?: SubscriptionAudit | null;
+}
+
+/** What the gateway tells the audit trail about a subscription. */
+export interface SubscriptionAudit {
+  subscription(s: {
+    principal: Principal;
+    sourceIP?: string;
+    userAgent?: string;
+    resource?: { group: string; resource: string; namespace?: string; name?: string };
+    topics?: string[];
+    code: number;
+    message?: string;
+  }): void;
 }
 
 export interface SocketData {
@@ -40,6 +59,7 @@ const TOPIC_RESOURCE: Record<PlatformTopic, Resource> = {
   'leader.changed': 'metrics',
   'metrics.sample': 'nodes',
   'user.changed': 'users',
+  'audit.records': 'audit',
 };
 
 const MAX_SUBSCRIPTIONS = 100;
@@ -203,6 +223,7 @@ class SocketSession {
           'error',
         );
       }
+      this.audit(request, result);
       this.reply(ack, result);
     });
     socket.on('unsubscribe', (request: unknown, ack?: unknown) => {
@@ -239,6 +260,32 @@ class SocketSession {
     return false;
   }
 
+  private audit(request: unknown, result: SubscribeAck) {
+    const audit = this.platform.audit;
+    if (!audit) return;
+    const r = (request && typeof request === 'object' ? request : {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const key = text(r.resource) ?? '';
+    const dot = key.indexOf('.');
+    audit.subscription({
+      principal: this.socket.data.principal as Principal,
+      sourceIP: this.socket.handshake.address,
+      userAgent: text(this.socket.handshake.headers['user-agent']),
+      ...(r.stream === 'platform'
+        ? { topics: Array.isArray(r.topics) ? r.topics.filter((t): t is string => typeof t === 'string') : [] }
+        : {
+            resource: {
+              resource: dot < 0 ? key : key.slice(0, dot),
+              group: dot < 0 ? '' : key.slice(dot + 1),
+              namespace: text(r.namespace),
+              name: text(r.name),
+            },
+          }),
+      code: result.ok ? 200 : result.error.code,
+      message: result.ok ? undefined : result.error.message,
+    });
+  }
+
   private reply(ack: unknown, result: SubscribeAck) {
     if (typeof ack === 'function') ack(result);
     else if (!result.ok) this.socket.emit('subscription:error', { id: null, ...result.error });
@@ -267,10 +314,13 @@ class SocketSession {
       );
     if (this.subs.size >= MAX_SUBSCRIPTIONS)
       return this.fail(429, 'TooManyRequests', `at most ${MAX_SUBSCRIPTIONS} subscriptions per socket`, 'limit');
-    const { role, username } = this.socket.data.principal as Principal;
+    const principal = this.socket.data.principal as Principal;
+    const { role, username } = principal;
+    const may = (request: Parameters<Authorizer['authorize']>[1]) =>
+      this.platform.authorizer.authorize(subjectOf(principal), request).allowed;
 
     if (spec.stream === 'platform') {
-      const denied = spec.topics.find((topic) => !can(role, 'watch', TOPIC_RESOURCE[topic]));
+      const denied = spec.topics.find((topic) => !may(requestFor('watch', TOPIC_RESOURCE[topic])));
       if (denied)
         return this.fail(
           403,
@@ -294,8 +344,14 @@ class SocketSession {
         `unknown resource "${spec.resource}"; use one of ${RESOURCE_TYPES.map((r) => r.key).join(', ')}`,
         'unknown',
       );
-    if (!can(role, 'watch', rbacResource(t)))
-      return this.fail(403, 'Forbidden', `user "${username}" (role ${role}) cannot watch ${t.plural}`, 'forbidden');
+    const namespace = t.namespaced ? spec.namespace || undefined : undefined;
+    if (!may({ verb: 'watch', apiGroup: t.group, resource: t.plural, namespace, name: spec.name || undefined }))
+      return this.fail(
+        403,
+        'Forbidden',
+        `user "${username}" (role ${role}) cannot watch ${t.plural}${namespace ? ` in the namespace "${namespace}"` : ''}`,
+        'forbidden',
+      );
     let matches: (o: KubeObject | undefined) => boolean;
     try {
       const labels = labelSelector(spec.labelSelector);

@@ -9,6 +9,7 @@ export const PLATFORM_TOPICS = [
   'proof.failed',
   'leader.changed',
   'metrics.sample',
+  'audit.records',
 ] as const;
 
 const id = z.string().min(1, 'id must not be empty').max(64, 'id must be at most 64 characters');

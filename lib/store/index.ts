@@ -8,9 +8,11 @@ import { usersRepo } from './users.ts';
 import { objectsRepo, type Fence } from './objects.ts';
 import { leasesRepo } from './leases.ts';
 import { proofsRepo } from './proofs.ts';
+import { auditRepo } from './audit.ts';
 import { WatchCache, type ReplicatedChange } from './watch-cache.ts';
 import { keyFilePath, loadOrCreateKeyFile, secretCipher, type SecretCipher } from './secret-cipher.ts';
 import { sealChanges, openChanges } from './sealed-changes.ts';
+import { backupRepo } from './backup.ts';
 
 export type { Provider } from './db.ts';
 export type { UserRecord } from './users.ts';
@@ -21,6 +23,9 @@ export type { ReplicatedChange } from './watch-cache.ts';
 export type { LeaseRecord } from './leases.ts';
 export type { StoredPlacement, StoredProof, PublicPlacement, PlacementFilter } from './proofs.ts';
 export type { Fence } from './objects.ts';
+export type { AuditRow, AuditCheckpointRow, AuditFilter, AuditChain, NewAuditEntry } from './audit.ts';
+export { AUDIT_GENESIS } from './audit.ts';
+export type { Accounts, AccountsApplied, BackupUser, BackupToken, BackupSetting } from './backup.ts';
 
 /** The store: the only module that talks to the database. */
 export interface Store {
@@ -33,6 +38,10 @@ export interface Store {
   objects: WatchCache;
   leases: ReturnType<typeof leasesRepo>;
   proofs: ReturnType<typeof proofsRepo>;
+  /** The audit trail's append-only, hash-chained records and signed checkpoints (lib/audit). */
+  audit: ReturnType<typeof auditRepo>;
+  /** What backups read and restores write besides the objects: accounts, settings, Secrets sealed (lib/backup). */
+  backup: ReturnType<typeof backupRepo>;
   /** For replicas and leader hand-over: a fresh load of every object, and write fencing by lease term. */
   replication: {
     loadAll: ReturnType<typeof objectsRepo>['loadAll'];
@@ -107,6 +116,8 @@ function storeFor(
     objects,
     leases: leasesRepo(db),
     proofs: proofsRepo(db),
+    audit: auditRepo(db, provider),
+    backup: backupRepo(db, cipher),
     replication: {
       loadAll: repo.loadAll,
       setFence: repo.setFence,

@@ -92,6 +92,8 @@ export class WatchCache {
   private commitListeners = new Set<CommitListener>();
   /** Set on a follower: writes are refused and changes arrive by replication. */
   private readOnlyLeader: string | undefined | null = null;
+  /** Group commits that failed (and were reverted): a snapshot taken across one is retaken. */
+  private commitFailures = 0;
 
   constructor(
     initial: { objects: StoredObject[]; resourceVersion: number },
@@ -291,6 +293,30 @@ export class WatchCache {
       this.notify({ ...event, committedAt });
   }
 
+  /**
+   * Every object as of one resourceVersion, once every write up to it is durable: a backup's consistent view,
+   * taken without stopping writes. Stored objects are never changed in place (writers store new objects), so the
+   * references taken in one synchronous pass stay that version's. Writes the cache had applied but not yet
+   * committed are in the view; it is returned only after they are durable, and taken again if a commit failed
+   * (its writes were reverted, so the view would hold objects that never existed durably).
+   */
+  async snapshot(): Promise<{ resourceVersion: number; objects: Map<string, KubeObject[]> }> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const failures = this.commitFailures;
+      const objects = new Map<string, KubeObject[]>();
+      for (const [resource, bucket] of this.resources) if (bucket.size) objects.set(resource, [...bucket.values()]);
+      const resourceVersion = this.rv;
+      // Not flush(): under a steady stream of writes there is always more pending; only this version must land.
+      while (this.announcedRv < resourceVersion && this.commitFailures === failures && !this.closed) {
+        if (this.flushing) await this.flushing.catch(() => {});
+        else if (this.pending.length) await this.runFlush();
+        else break;
+      }
+      if (this.commitFailures === failures && this.announcedRv >= resourceVersion) return { resourceVersion, objects };
+    }
+    throw new Error('the store keeps failing to commit; no consistent snapshot could be taken');
+  }
+
   /** Waits for every write so far to be durable. */
   async flush(): Promise<void> {
     while (this.pending.length || this.flushing) {
@@ -366,6 +392,7 @@ export class WatchCache {
           }
         },
         (err: unknown) => {
+          this.commitFailures++;
           this.options.onCommitError?.(err);
           // Undo newest first so each key returns to its state before the batch.
           for (const { event } of [...batch].reverse()) this.revert(event);
@@ -416,32 +443,71 @@ export class WatchCache {
 }
 
 /**
- * One resource's objects by key, remembering its keys in list order until a
- * key is added or removed: most writes modify objects, so a list of 100,000
- * pods is a pass over a kept order, not a sort.
+ * One resource's objects by key, remembering its keys in list order. Keys added or removed since the last list
+ * are merged in at the next one: while pods are being created by the thousand, a list of 150,000 pods is a pass
+ * over the kept order plus a binary search per new key, not a sort of everything (which took a third of the
+ * leader's time at 60,000 pods when a client polled the pod list).
  */
 class Bucket extends Map<string, KubeObject> {
   private sorted: string[] | null = null;
+  /** Keys added since `sorted` was made (not in it). */
+  private added = new Set<string>();
+  /** Keys deleted since `sorted` was made (still in it). */
+  private removed = new Set<string>();
 
   override set(key: string, value: KubeObject): this {
-    if (this.sorted && !super.has(key)) this.sorted = null;
+    // A key's place depends only on its namespace and name, so a re-added key keeps the place it had.
+    if (this.sorted && !super.has(key) && !this.removed.delete(key)) this.added.add(key);
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
     const deleted = super.delete(key);
-    if (deleted) this.sorted = null;
+    if (deleted && this.sorted && !this.added.delete(key)) this.removed.add(key);
     return deleted;
   }
 
   override clear(): void {
-    this.sorted = null;
+    this.reset(null);
     super.clear();
   }
 
   sortedKeys(): string[] {
-    if (!this.sorted) this.sorted = [...super.entries()].sort(([, a], [, b]) => compareKeys(a, b)).map(([key]) => key);
-    return this.sorted;
+    if (!this.sorted || this.added.size > this.sorted.length / 4) return this.reset(this.fullSort());
+    if (!this.added.size && !this.removed.size) return this.sorted;
+    const removed = this.removed;
+    const base = removed.size ? this.sorted.filter((key) => !removed.has(key)) : this.sorted;
+    if (!this.added.size) return this.reset(base);
+    const objectOf = (key: string) => super.get(key) as KubeObject;
+    const added = [...this.added].sort((a, b) => compareKeys(objectOf(a), objectOf(b)));
+    const merged: string[] = [];
+    let i = 0;
+    for (const key of added) {
+      const object = objectOf(key);
+      let lo = i;
+      let hi = base.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareKeys(objectOf(base[mid]), object) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      while (i < lo) merged.push(base[i++]);
+      merged.push(key);
+    }
+    while (i < base.length) merged.push(base[i++]);
+    return this.reset(merged);
+  }
+
+  private fullSort(): string[] {
+    return [...super.entries()].sort(([, a], [, b]) => compareKeys(a, b)).map(([key]) => key);
+  }
+
+  /** Makes `sorted` the kept order (never changed in place: a caller may still hold the previous one). */
+  private reset<T extends string[] | null>(sorted: T): T {
+    this.sorted = sorted;
+    this.added.clear();
+    this.removed.clear();
+    return sorted;
   }
 }
 

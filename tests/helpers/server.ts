@@ -45,6 +45,8 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
     // the generated key file passes ENTROOS_SECRET_KEY: undefined.
     ENTROOS_SECRET_KEY: 'ZW50cm9vcy10ZXN0LXNlY3JldC1rZXktMzItYnl0ZXM=',
     ENTROOS_DEMO: 'false',
+    // Backups stay with the test's data, not in the checkout's ./data/backups.
+    ENTROOS_BACKUP_DIR: join(dataDir, 'backups'),
     // Proving every binding costs CPU; tests about proofs turn it on.
     ENTROOS_PROVERS: '0',
     CHECKPOINT_DISABLE: '1',

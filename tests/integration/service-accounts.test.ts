@@ -96,7 +96,9 @@ describe('tokens', () => {
     expect(pods.code, pods.stderr).toBe(0);
     const denied = await kubectl.exec('--token', token, 'create', 'configmap', 'from-robot');
     expect(denied.code).not.toBe(0);
-    expect(denied.stderr).toMatch(/system:serviceaccount:default:robot \(role viewer\) cannot create configmaps/);
+    expect(denied.stderr).toContain(
+      'configmaps is forbidden: User "system:serviceaccount:default:robot" cannot create resource "configmaps" in API group "" in the namespace "default"',
+    );
     const mine = await kubectl.exec('--token', token, 'auth', 'can-i', 'create', 'pods');
     expect(mine.stdout).toMatch(/^no/);
     expect(mine.code).toBe(1);
@@ -105,7 +107,9 @@ describe('tokens', () => {
       metadata: { name: 'from-robot' },
     });
     expect(denial.status).toBe(403);
-    expect(denial.body.message).toBe('system:serviceaccount:default:robot (role viewer) cannot create configmaps');
+    expect(denial.body.message).toBe(
+      'configmaps is forbidden: User "system:serviceaccount:default:robot" cannot create resource "configmaps" in API group "" in the namespace "default"',
+    );
   });
 
   it('answers with status.token and expirationTimestamp; caps the lifetime; refuses less than 10 minutes', async () => {
@@ -243,7 +247,7 @@ describe('access reviews', () => {
     expect((await asOperator.exec('auth', 'can-i', 'delete', 'nodes')).code).toBe(1);
     const no = await asViewer.exec('auth', 'can-i', 'create', 'pods');
     expect(no.code).toBe(1);
-    expect(no.stdout).toMatch(/^no - EntroOS: role "viewer" of vera does not allow create pods/);
+    expect(no.stdout).toMatch(/^no - RBAC: no role bound to User "vera" \(role viewer\) allows create resource "pods"/);
     expect((await asViewer.run('auth', 'can-i', 'list', 'deployments.apps')).trim()).toBe('yes');
     expect((await asViewer.exec('auth', 'can-i', 'get', 'secrets')).stdout).toMatch(/^no/);
     expect((await asViewer.run('auth', 'can-i', 'get', '/api')).trim()).toBe('yes');

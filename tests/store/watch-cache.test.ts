@@ -122,3 +122,42 @@ describe('list order', () => {
     expect(names('b')).toEqual(['b/pod-10']);
   });
 });
+
+describe('list order under churn', () => {
+  it('keeps the order a full sort gives while keys are added, re-added and deleted between lists', async () => {
+    const { cache } = memoryCache();
+    const alive = new Set<string>();
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const expected = () =>
+      [...alive].sort((a, b) => {
+        const [na, ma] = a.split('/');
+        const [nb, mb] = b.split('/');
+        return na !== nb ? (na < nb ? -1 : 1) : ma < mb ? -1 : ma > mb ? 1 : 0;
+      });
+    // Namespaces whose names sort differently as "ns/name" strings than as (namespace, name) pairs.
+    const namespaces = ['a', 'a-b', 'ab', 'b'];
+    for (let round = 0; round < 40; round++) {
+      const writes = 1 + random(round % 5 === 0 ? 200 : 12);
+      for (let i = 0; i < writes; i++) {
+        const ns = namespaces[random(namespaces.length)];
+        const name = `pod-${random(60)}`;
+        const key = `${ns}/${name}`;
+        if (alive.has(key) && random(3) === 0) {
+          await cache.write('pods', ns, name, null).done;
+          alive.delete(key);
+        } else {
+          await cache.write('pods', ns, name, { metadata: { namespace: ns, name, uid: key, resourceVersion: '' } })
+            .done;
+          alive.add(key);
+        }
+      }
+      const listed = cache.list('pods').items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+      expect(listed).toEqual(expected());
+      expect(cache.list('pods', 'a-b').items.every((o) => o.metadata.namespace === 'a-b')).toBe(true);
+    }
+  });
+});

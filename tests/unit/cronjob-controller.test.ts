@@ -6,6 +6,7 @@ import { EventRecorder } from '@/lib/apiserver/events.ts';
 import { typeByKey } from '@/lib/apimachinery/registry.ts';
 import { startCronJobController } from '@/lib/controllers/cronjob.ts';
 import { timestamp } from '@/lib/apimachinery/meta.ts';
+import { controllerContext } from '../../lib/controllers/context.ts';
 
 // The CronJob controller against a real in-process object API, on a test
 // clock: the test moves time from schedule to schedule and finishes Jobs
@@ -28,7 +29,7 @@ async function setup() {
   await api.create(typeByKey('namespaces'), undefined, { metadata: { name: 'default' } });
   const events = new EventRecorder(api, () => {}, { qps: 1000, burst: 1000 });
   const clock = { now: Date.now() };
-  const ctx = { api, events, log: pino({ level: 'silent' }) };
+  const ctx = controllerContext(api, events, pino({ level: 'silent' }));
   const start = () => {
     const controller = startCronJobController(ctx, { now: () => clock.now });
     stops.push(controller.stop);

@@ -5,6 +5,7 @@ import { ObjectApi } from '@/lib/apiserver/object-api.ts';
 import { EventRecorder } from '@/lib/apiserver/events.ts';
 import { typeByKey } from '@/lib/apimachinery/registry.ts';
 import { startJobController, TRACKING_FINALIZER } from '@/lib/controllers/job.ts';
+import { controllerContext } from '../../lib/controllers/context.ts';
 
 // The Job controller against a real in-process object API, without nodes: the
 // test plays the kubelet (writing pods' phases) and restarts the controller
@@ -24,11 +25,11 @@ async function setup() {
     new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 1000, persist: async () => {} }),
   );
   await api.create(typeByKey('namespaces'), undefined, { metadata: { name: 'default' } });
-  const ctx = {
+  const ctx = controllerContext(
     api,
-    events: new EventRecorder(api, () => {}, { qps: 1000, burst: 1000 }),
-    log: pino({ level: 'silent' }),
-  };
+    new EventRecorder(api, () => {}, { qps: 1000, burst: 1000 }),
+    pino({ level: 'silent' }),
+  );
   let controller: ReturnType<typeof startJobController> | undefined;
   const start = async () => {
     controller = startJobController(ctx, { backoffBaseMs: 1 });

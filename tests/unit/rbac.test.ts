@@ -22,6 +22,16 @@ describe('can', () => {
     expect(can('operator', 'get', 'metrics')).toBe(false);
   });
 
+  it('treats every workload kind alike: viewers read, operators write (Jobs, StatefulSets, budgets …)', () => {
+    const kinds = ['statefulsets', 'daemonsets', 'controllerrevisions', 'jobs', 'cronjobs'];
+    for (const resource of [...kinds, 'poddisruptionbudgets', 'horizontalpodautoscalers']) {
+      expect(can('viewer', 'list', resource)).toBe(true);
+      expect(can('viewer', 'create', resource)).toBe(false);
+      expect(can('operator', 'create', resource)).toBe(true);
+      expect(can('operator', 'delete', resource)).toBe(true);
+    }
+  });
+
   it('lets admins do everything and treats unknown resources as admin-only', () => {
     expect(can('admin', 'delete', 'users')).toBe(true);
     expect(can('admin', 'create', 'nodes')).toBe(true);

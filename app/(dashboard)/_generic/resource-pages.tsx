@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/http/current-user.ts';
-import { canWriteKind } from '@/lib/http/resource-access.ts';
+import { canWriteKind, isNamespacedKind } from '@/lib/http/resource-access.ts';
 import type { Section } from '@/lib/client/custom-resources.ts';
 import { CustomObjectView } from '@/components/custom-resources/object-view';
 import { CustomResourceList } from '@/components/custom-resources/resource-list';
@@ -49,7 +49,7 @@ export function listPage(section: Section) {
         namespace={namespace}
         text={q}
         section={section}
-        canWrite={canWriteKind(user.role, group, version, plural)}
+        canWrite={canWriteKind(user, group, version, plural, namespace)}
       />
     );
   };
@@ -67,7 +67,13 @@ export function scopedPage(section: Section) {
         plural={plural}
         segment={nameOrNamespace}
         section={section}
-        canWrite={canWriteKind(user.role, group, version, plural)}
+        canWrite={canWriteKind(
+          user,
+          group,
+          version,
+          plural,
+          isNamespacedKind(group, version, plural) ? nameOrNamespace : undefined,
+        )}
       />
     );
   };
@@ -82,7 +88,7 @@ export function objectPage(section: Section) {
       <CustomObjectView
         objectRef={{ group, version, plural, namespace: nameOrNamespace, name }}
         section={section}
-        canWrite={canWriteKind(user.role, group, version, plural)}
+        canWrite={canWriteKind(user, group, version, plural, nameOrNamespace)}
       />
     );
   };

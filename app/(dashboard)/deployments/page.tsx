@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/http/current-user.ts';
-import { can } from '@/lib/auth/rbac.ts';
+import { canDo } from '@/lib/http/resource-access.ts';
 import { DeploymentsView } from '@/components/deployments/deployments-view';
 
 export const metadata: Metadata = { title: 'Deployments' };
@@ -12,7 +12,7 @@ export default async function DeploymentsPage() {
     <>
       <h1>Deployments</h1>
       <section className="panel">
-        <DeploymentsView canWrite={can(user.role, 'update', 'deployments')} />
+        <DeploymentsView canWrite={canDo(user, 'update', 'deployments')} />
       </section>
     </>
   );

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/http/current-user.ts';
 import { PodsView } from '@/components/pods/pods-view';
-import { can } from '@/lib/auth/rbac.ts';
+import { canDo } from '@/lib/http/resource-access.ts';
 
 export const metadata: Metadata = { title: 'Pods' };
 export const dynamic = 'force-dynamic';
@@ -16,7 +16,7 @@ export default async function PodsPage({
   return (
     <>
       <h1>Pods</h1>
-      <PodsView namespace={namespace} text={q} canDelete={can(user.role, 'delete', 'pods')} />
+      <PodsView namespace={namespace} text={q} canDelete={canDo(user, 'delete', 'pods', { namespace })} />
     </>
   );
 }

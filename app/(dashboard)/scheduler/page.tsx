@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/http/current-user.ts';
-import { can } from '@/lib/auth/rbac.ts';
+import { canDo } from '@/lib/http/resource-access.ts';
 import { SchedulerView } from '@/components/scheduler/scheduler-view';
 
 export const metadata: Metadata = { title: 'Scheduler' };
@@ -11,7 +11,7 @@ export default async function SchedulerPage() {
   return (
     <>
       <h1>Scheduler</h1>
-      <SchedulerView canEdit={can(user.role, 'update', 'scheduler')} />
+      <SchedulerView canEdit={canDo(user, 'update', 'scheduler')} />
     </>
   );
 }

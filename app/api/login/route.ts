@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { publicRoute } from '@/lib/http/with-auth.ts';
 import { parseJsonBody } from '@/lib/http/parse.ts';
 import { forbidden } from '@/lib/apimachinery/errors.ts';
-import { clientIp } from '@/lib/http/client-ip.ts';
 import { getPlatform } from '@/lib/platform.ts';
-import { verifyCredentials } from '@/lib/auth/users.ts';
+import { checkLogin } from '@/lib/http/login.ts';
 import { createToken, createTokenSchema } from '@/lib/auth/tokens.ts';
 import { kubeServerUrl } from '@/lib/auth/kubeconfig.ts';
 import { requestOrigin } from '@/lib/http/origin.ts';
@@ -22,7 +21,7 @@ const loginSchema = z
 export const POST = publicRoute(async (req) => {
   const platform = getPlatform();
   const input = await parseJsonBody(req, loginSchema, 'login');
-  const user = await verifyCredentials(platform, input.username, input.password, clientIp(req.headers));
+  const user = await checkLogin(platform, req.headers, input.username, input.password);
   if (user.role === 'viewer') throw forbidden('viewers cannot create API tokens; ask an admin to create one for you');
   const principal = { userId: user.id, username: user.username, role: user.role, via: 'session' as const };
   const token = await createToken(platform.store, principal, {

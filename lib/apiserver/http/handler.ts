@@ -2,6 +2,9 @@ import { badRequest, invalid, methodNotAllowed, notFound, ApiError, isApiError }
 import { MAX_BODY_BYTES } from '../../apimachinery/limits.ts';
 import type { Verb } from '../../auth/rbac.ts';
 import type { Principal } from '../../auth/principal.ts';
+import type { AuthorizeScope } from '../../auth/policy-rules.ts';
+import type { Authorizer } from '../../auth/authorizer.ts';
+import { rbacAdmission } from '../kinds/rbac.ts';
 import { serviceAccountAdmission } from '../kinds/service-account.ts';
 import { requestToken, type TokenIssuer } from '../kinds/token-request.ts';
 import { reviewAccess, reviewRules } from '../kinds/access-review.ts';
@@ -16,7 +19,7 @@ import {
 import { jsonPatch, mergePatch } from '../../apimachinery/patch.ts';
 import type { EventRecorder } from '../events.ts';
 import type { NodeReads } from '../node-reads.ts';
-import { apiVersionOf, rbacResource, type ResourceType } from '../../apimachinery/registry.ts';
+import { apiVersionOf, type ResourceType } from '../../apimachinery/registry.ts';
 import { decodingFor, type DecodeOptions } from '../decode.ts';
 import { customScale, withCustomScale } from '../crd/resource.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
@@ -46,8 +49,13 @@ export interface KubeApiDeps {
   /** How often a quiet watch gets a bookmark, and a followed log is polled (config). */
   watchBookmarkMs: number;
   logFollowPollMs: number;
-  /** Authenticates, authorizes `verb` on `resource` and rate-limits; throws a 401/403/429 ApiError. */
-  authorize(req: Request, verb: Verb, resource: string): Promise<Principal>;
+  /**
+   * Authenticates (and applies impersonation), authorizes `verb` on `resource` in `scope` (group, namespace, name,
+   * subresource; or a non-resource path) and rate-limits; throws a 401/403/429 ApiError.
+   */
+  authorize(req: Request, verb: string, resource: string, scope?: AuthorizeScope): Promise<Principal>;
+  /** The RBAC authorizer itself: access reviews and the escalation check of RBAC writes ask it directly. */
+  authorizer: Authorizer;
   /** Signs service account tokens (the token subresource). */
   tokens: TokenIssuer;
 }
@@ -79,6 +87,28 @@ function verbFor(method: string, path: Extract<ApiPath, { kind: 'object' }>, url
   }
 }
 
+/**
+ * Where a request acts, as kube-apiserver's RequestInfo has it: a namespace's own path acts in that namespace, and
+ * a list or watch selecting one name by `metadata.name=` is about that object (`kubectl get pod x -w`).
+ */
+function scopeOf(path: Extract<ApiPath, { kind: 'object' }>, verb: Verb, url: URL): AuthorizeScope {
+  const t = path.type;
+  let name = path.name;
+  if (!name && (verb === 'list' || verb === 'watch')) {
+    const selected = /^metadata\.name==?([^,=!]+)$/.exec(url.searchParams.get('fieldSelector') ?? '');
+    if (selected) name = selected[1];
+  }
+  const namespace = t.group === '' && t.plural === 'namespaces' ? path.name : path.namespace;
+  return { apiGroup: t.group, namespace, name, subresource: path.subresource };
+}
+
+/** metrics.k8s.io's paths (after the version) as what they read: pods or nodes, one or a list, in a namespace. */
+function metricsRequest(rest: string[]): [string, string, AuthorizeScope] {
+  const namespace = rest[0] === 'namespaces' ? rest[1] : undefined;
+  const [resource, name] = namespace === undefined ? rest : rest.slice(2);
+  return [name ? 'get' : 'list', resource === 'nodes' ? 'nodes' : 'pods', { apiGroup: METRICS_GROUP, namespace, name }];
+}
+
 export function createKubeApi(deps: KubeApiDeps): KubeApi {
   const kubeApi: KubeApi = async (req, root, segments) => {
     const url = new URL(req.url);
@@ -89,15 +119,15 @@ export function createKubeApi(deps: KubeApiDeps): KubeApi {
       if (segments[1] !== 'v1beta1')
         throw notFound(`the server could not find the requested resource (${req.method} ${url.pathname})`);
       if (segments.length === 2) {
-        await deps.authorize(req, 'get', 'whoami');
+        await deps.authorize(req, 'get', '', { path: url.pathname });
         return json(metricsResourceList());
       }
-      await deps.authorize(req, 'list', segments.includes('nodes') ? 'nodes' : 'pods');
+      await deps.authorize(req, ...metricsRequest(segments.slice(2)));
       return json(await serveMetrics(deps.api, deps.nodes, segments.slice(2)));
     }
     const path = parseApiPath(root, segments);
     if (path.kind !== 'object') {
-      await deps.authorize(req, 'get', 'whoami');
+      await deps.authorize(req, 'get', '', { path: url.pathname });
       if (req.method !== 'GET') throw methodNotAllowed(req.method, url.pathname);
       switch (path.kind) {
         case 'versions':
@@ -116,8 +146,8 @@ export function createKubeApi(deps: KubeApiDeps): KubeApi {
     const review = path.type.kind === 'SelfSubjectAccessReview' || path.type.kind === 'SelfSubjectRulesReview';
     if (review && (req.method !== 'POST' || path.name)) throw methodNotAllowed(req.method, url.pathname);
     const verb = verbFor(req.method, path, url);
-    const principal = await deps.authorize(req, verb, rbacResource(path.type));
-    if (review) return await serveReview(req, url, path.type.kind, principal);
+    const principal = await deps.authorize(req, verb, path.type.plural, scopeOf(path, verb, url));
+    if (review) return await serveReview(req, url, path.type.kind, principal, deps.authorizer);
     return await serveObject(req, url, path, verb, deps, principal);
   };
   return kubeApi;
@@ -337,7 +367,8 @@ async function serveApply(
   const force = boolParam(q, 'force') ?? false;
   const dryRun = dryRunOf(q.getAll('dryRun'));
   const body = await readBody(req);
-  if (!subresource && !deps.api.peek(t, namespace, name)) await deps.authorize(req, 'create', rbacResource(t));
+  if (!subresource && !deps.api.peek(t, namespace, name))
+    await deps.authorize(req, 'create', t.plural, { apiGroup: t.group, namespace });
   const options = { ...decode, fieldManager, force, dryRun, subresource };
   const { object, created } = await deps.api.apply(t, namespace, name, body, options);
   return json(object, created ? 201 : 200);
@@ -383,7 +414,7 @@ async function serveObject(
 ): Promise<Response> {
   const { api } = deps;
   const { type: t, name, subresource } = path;
-  const admit = serviceAccountAdmission(principal);
+  const admit = rbacAdmission(deps.authorizer, principal, serviceAccountAdmission(principal));
   const namespace = t.namespaced ? path.namespace : undefined;
   const q = url.searchParams;
   const table = wantsTable(req.headers.get('accept'));
@@ -725,12 +756,18 @@ async function serveSubresource(
 }
 
 /** A SelfSubjectAccessReview or SelfSubjectRulesReview, answered for the requester (201, as kube-apiserver). */
-async function serveReview(req: Request, url: URL, kind: string, principal: Principal): Promise<Response> {
+async function serveReview(
+  req: Request,
+  url: URL,
+  kind: string,
+  principal: Principal,
+  authorizer: Authorizer,
+): Promise<Response> {
   const decoding = decodingFor(url, 'CreateOptions');
   const body = await readBody(req);
   const answer =
     kind === 'SelfSubjectAccessReview'
-      ? reviewAccess(principal, body, decoding.options)
-      : reviewRules(principal, body, decoding.options);
+      ? reviewAccess(authorizer, principal, body, decoding.options)
+      : reviewRules(authorizer, principal, body, decoding.options);
   return decoding.respond(json(answer, 201));
 }

@@ -1,5 +1,5 @@
 import { badRequest, methodNotAllowed, notFound } from '../../apimachinery/errors.ts';
-import type { Verb } from '../../auth/rbac.ts';
+import type { AuthorizeScope } from '../../auth/policy-rules.ts';
 import { jsonPatch, mergePatch } from '../../apimachinery/patch.ts';
 import { parseGoBool } from '../../apimachinery/params.ts';
 import type { KubeObject } from '../../apimachinery/object.ts';
@@ -21,7 +21,7 @@ export interface HpaV1Deps {
   /** The v2 API (the Kubernetes handler itself), called with the rewritten request. */
   inner: Inner;
   readBody(req: Request): Promise<unknown>;
-  authorize(req: Request, verb: Verb, resource: string): Promise<unknown>;
+  authorize(req: Request, verb: string, resource: string, scope?: AuthorizeScope): Promise<unknown>;
 }
 
 const RESOURCE_LIST = {
@@ -55,7 +55,7 @@ export const isHpaV1Path = (root: string, segments: string[]) =>
 export async function serveHpaV1(req: Request, segments: string[], deps: HpaV1Deps): Promise<Response> {
   const url = new URL(req.url);
   if (segments.length === 2) {
-    await deps.authorize(req, 'get', 'whoami');
+    await deps.authorize(req, 'get', '', { path: url.pathname });
     if (req.method !== 'GET') throw methodNotAllowed(req.method, url.pathname);
     return Response.json(RESOURCE_LIST);
   }

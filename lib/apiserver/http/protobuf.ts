@@ -2,8 +2,8 @@ import { ApiError, badRequest } from '../../apimachinery/errors.ts';
 import { RESOURCE_TYPES, typeByKind } from '../../apimachinery/registry.ts';
 import { allSchemas, definitionName, type SchemaObject } from '../../apimachinery/schema.ts';
 
-// kubectl's typed commands (`kubectl create namespace|deployment|service|configmap|priorityclass`) and Go clients
-// configured for protobuf send Kubernetes protobuf: "k8s\0" + runtime.Unknown{typeMeta, raw}. This decodes the
+// kubectl's typed commands (`kubectl create namespace|deployment|configmap|priorityclass|role|rolebinding`…) and Go
+// clients configured for protobuf send Kubernetes protobuf: "k8s\0" + runtime.Unknown{typeMeta, raw}. This decodes the
 // served kinds into their JSON form. The wire numbers come from k8s.io/api's generated.proto (types.go tags), the
 // only thing OpenAPI does not carry; each field's JSON name is checked against, and its type taken from, the
 // generated schema (lib/apimachinery/generated), so the two cannot drift apart.
@@ -442,6 +442,14 @@ export const FIELD_NUMBERS: Readonly<Record<string, FieldNumbers>> = {
     1: 'observedGeneration', 2: 'disruptedPods', 3: 'disruptionsAllowed', 4: 'currentHealthy', 5: 'desiredHealthy',
     6: 'expectedPods', 7: 'conditions',
   },
+  'io.k8s.api.rbac.v1.AggregationRule': { 1: 'clusterRoleSelectors' },
+  'io.k8s.api.rbac.v1.ClusterRole': { 1: 'metadata', 2: 'rules', 3: 'aggregationRule' },
+  'io.k8s.api.rbac.v1.ClusterRoleBinding': { 1: 'metadata', 2: 'subjects', 3: 'roleRef' },
+  'io.k8s.api.rbac.v1.PolicyRule': { 1: 'verbs', 2: 'apiGroups', 3: 'resources', 4: 'resourceNames', 5: 'nonResourceURLs' },
+  'io.k8s.api.rbac.v1.Role': { 1: 'metadata', 2: 'rules' },
+  'io.k8s.api.rbac.v1.RoleBinding': { 1: 'metadata', 2: 'subjects', 3: 'roleRef' },
+  'io.k8s.api.rbac.v1.RoleRef': { 1: 'apiGroup', 2: 'kind', 3: 'name' },
+  'io.k8s.api.rbac.v1.Subject': { 1: 'kind', 2: 'apiGroup', 3: 'name', 4: 'namespace' },
   'io.k8s.api.scheduling.v1.PriorityClass': {
     1: 'metadata', 2: 'value', 3: 'globalDefault', 4: 'description', 5: '*preemptionPolicy',
   },

@@ -28,8 +28,11 @@ export interface WorkloadModel {
   memoryBytes: number;
   durationMs?: number;
   exitCode: number;
-  /** Exit codes of this pod's container by restart: the k-th run exits with exitCodes[min(k, length − 1)]. */
-  exitCodes: number[];
+  /**
+   * Exit codes of this pod's container by restart (entroos.io/exit-codes): the k-th run exits with
+   * exitCodes[min(k, length − 1)]. Absent, every run exits with exitCode (most pods: no array per container).
+   */
+  exitCodes?: readonly number[];
   pattern: 'steady' | 'spiky' | 'ramp';
   failRatePerMinute: number;
   readyAfterMs: number;
@@ -67,7 +70,7 @@ export function workloadOf(
     throw new WorkloadError(
       `annotation entroos.io/exit-code: ${JSON.stringify(a['entroos.io/exit-code'])} must be an integer 0–255`,
     );
-  let exitCodes = [exitCode];
+  let exitCodes: number[] | undefined;
   const byAttempt = a['entroos.io/exit-codes'];
   if (byAttempt !== undefined) {
     const codes = byAttempt.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
@@ -103,7 +106,7 @@ export function workloadOf(
     cpuMilli,
     memoryBytes,
     durationMs,
-    exitCode: exitCodes[0],
+    exitCode: exitCodes?.[0] ?? exitCode,
     exitCodes,
     pattern,
     failRatePerMinute,

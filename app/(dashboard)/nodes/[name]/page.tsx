@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/http/current-user.ts';
-import { can } from '@/lib/auth/rbac.ts';
+import { canDo } from '@/lib/http/resource-access.ts';
 import { NodeView } from '@/components/nodes/node-view';
 
 export const metadata: Metadata = { title: 'Node' };
@@ -12,7 +12,7 @@ export default async function NodePage({ params }: { params: Promise<{ name: str
   return (
     <>
       <h1>Node {name}</h1>
-      <NodeView name={name} canManage={can(user.role, 'update', 'nodes')} />
+      <NodeView name={name} canManage={canDo(user, 'update', 'nodes')} />
     </>
   );
 }

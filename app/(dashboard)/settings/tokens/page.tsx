@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/http/current-user.ts';
-import { can } from '@/lib/auth/rbac.ts';
+import { canDo } from '@/lib/http/resource-access.ts';
 import { TokensPanel } from '@/components/tokens/tokens-panel';
 
 export const metadata: Metadata = { title: 'API tokens' };
@@ -14,7 +14,7 @@ export default async function TokensPage() {
         Tokens let kubectl, the CLI and the SDKs act as you. Send one as{' '}
         <code>Authorization: Bearer &lt;token&gt;</code>. A token is shown only once, when it is created.
       </p>
-      <TokensPanel canCreate={can(user.role, 'create', 'tokens')} showOwner={user.role === 'admin'} />
+      <TokensPanel canCreate={canDo(user, 'create', 'tokens')} showOwner={user.role === 'admin'} />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireUser } from '@/lib/http/current-user.ts';
-import { can } from '@/lib/auth/rbac.ts';
+import { canDo } from '@/lib/http/resource-access.ts';
 import { UsersView } from '@/components/users/users-view';
 
 export const metadata: Metadata = { title: 'Users' };
@@ -11,7 +11,7 @@ export default async function UsersPage() {
   return (
     <>
       <h1>Users</h1>
-      {can(user.role, 'list', 'users') ? (
+      {canDo(user, 'list', 'users') ? (
         <UsersView />
       ) : (
         <p className="error">Only admins manage users; ask an admin to change your role or create an account.</p>
