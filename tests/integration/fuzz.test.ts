@@ -171,6 +171,27 @@ const SEEDS: Record<string, JsonObject> = {
     },
   },
   priorityclasses: { metadata: { name: 'fuzz-priority' }, value: 1000, description: 'fuzz' },
+  roles: {
+    metadata: { name: 'fuzz-role' },
+    rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+  },
+  clusterroles: {
+    metadata: { name: 'fuzz-clusterrole' },
+    rules: [
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+      { nonResourceURLs: ['/healthz'], verbs: ['get'] },
+    ],
+  },
+  rolebindings: {
+    metadata: { name: 'fuzz-rolebinding' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'fuzz-role' },
+    subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'fuzz-user' }],
+  },
+  clusterrolebindings: {
+    metadata: { name: 'fuzz-clusterrolebinding' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'fuzz-clusterrole' },
+    subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'fuzz-group' }],
+  },
   customresourcedefinitions: {
     metadata: { name: 'widgets.fuzz.example.com' },
     spec: {
@@ -381,55 +402,65 @@ const oddStrings = [
   ' ',
 ];
 
+/**
+ * RBAC objects' names need only be path segments (kube-apiserver's ValidateRBACName): `spa ce` or `colon:colon`
+ * are valid role names, as `system:basic-user` is. These are not.
+ */
+const notPathSegments = ['../../etc/passwd', '%2e%2e', '.', '..', 'a/b'];
+const isRbac = (r: ServedResource) => r.group === 'rbac.authorization.k8s.io';
+
 /** metadata no apiserver accepts. */
-const badMetadataArb = fc.oneof(
-  fc.constantFrom<[Segment[], Json]>(
-    [['metadata'], 'a string'],
-    [['metadata'], [1, 2]],
-    [['metadata'], 5],
-    [
-      ['metadata', 'labels'],
-      ['a', 'b'],
-    ],
-    [['metadata', 'labels'], 'app=web'],
-    [['metadata', 'labels', 'n'], 5],
-    [['metadata', 'labels', 'n'], { nested: true }],
-    [['metadata', 'labels', 'bad key!'], 'v'],
-    [['metadata', 'labels', 'v'], 'x'.repeat(64)],
-    [['metadata', 'labels', 'v'], 'not valid'],
-    [['metadata', 'annotations'], ['a']],
-    [['metadata', 'annotations', 'n'], 5],
-    [['metadata', 'annotations', 'big'], 'x'.repeat(300_000)],
-    [['metadata', 'finalizers'], 'kubernetes'],
-    [['metadata', 'finalizers'], [5]],
-    [['metadata', 'finalizers'], ['not a valid finalizer!']],
-    [['metadata', 'ownerReferences'], [{}]],
-    [['metadata', 'ownerReferences'], [{ apiVersion: 'v1', kind: 'Pod', name: 'x' }]],
-    [['metadata', 'ownerReferences'], { apiVersion: 'v1' }],
-    [['metadata', 'ownerReferences'], [{ apiVersion: 'v1', kind: 'Pod', name: 'x', uid: 5 }]],
-    [['metadata', 'creationTimestamp'], 'yesterday'],
-    [['metadata', 'creationTimestamp'], 5],
-    [['metadata', 'deletionTimestamp'], 'soon'],
-    [['metadata', 'generation'], 'first'],
-    [['metadata', 'generation'], 1.5],
-    [['metadata', 'uid'], { id: 1 }],
-    [['metadata', 'resourceVersion'], 5],
-    [['metadata', 'resourceVersion'], 'not-a-version'],
-    [['metadata', 'managedFields'], 'all of them'],
-    [['metadata', 'managedFields'], [{ manager: 5 }]],
-    [['metadata', 'generateName'], 5],
-    [['apiVersion'], 5],
-    [['apiVersion'], 'v999'],
-    [['apiVersion'], 'nonexistent.example.com/v1'],
-    [['kind'], 5],
-    [['kind'], 'NoSuchKind'],
-    // (An empty kind is not here: kube-apiserver reads it as unset and takes the kind from the path.)
-  ),
-  fc.constantFrom(...oddStrings).map((s): [Segment[], Json] => [['metadata', 'name'], s]),
-  // 64 characters: a valid name, but too long for a label key's name part or a label value.
-  fc.constantFrom(...oddStrings, 'x'.repeat(64)).map((s): [Segment[], Json] => [['metadata', 'labels', s], 'v']),
-  fc.constantFrom(...oddStrings, 'x'.repeat(64)).map((s): [Segment[], Json] => [['metadata', 'labels', 'k'], s]),
-);
+const badMetadataArb = (r: ServedResource) =>
+  fc.oneof(
+    fc.constantFrom<[Segment[], Json]>(
+      [['metadata'], 'a string'],
+      [['metadata'], [1, 2]],
+      [['metadata'], 5],
+      [
+        ['metadata', 'labels'],
+        ['a', 'b'],
+      ],
+      [['metadata', 'labels'], 'app=web'],
+      [['metadata', 'labels', 'n'], 5],
+      [['metadata', 'labels', 'n'], { nested: true }],
+      [['metadata', 'labels', 'bad key!'], 'v'],
+      [['metadata', 'labels', 'v'], 'x'.repeat(64)],
+      [['metadata', 'labels', 'v'], 'not valid'],
+      [['metadata', 'annotations'], ['a']],
+      [['metadata', 'annotations', 'n'], 5],
+      [['metadata', 'annotations', 'big'], 'x'.repeat(300_000)],
+      [['metadata', 'finalizers'], 'kubernetes'],
+      [['metadata', 'finalizers'], [5]],
+      [['metadata', 'finalizers'], ['not a valid finalizer!']],
+      [['metadata', 'ownerReferences'], [{}]],
+      [['metadata', 'ownerReferences'], [{ apiVersion: 'v1', kind: 'Pod', name: 'x' }]],
+      [['metadata', 'ownerReferences'], { apiVersion: 'v1' }],
+      [['metadata', 'ownerReferences'], [{ apiVersion: 'v1', kind: 'Pod', name: 'x', uid: 5 }]],
+      [['metadata', 'creationTimestamp'], 'yesterday'],
+      [['metadata', 'creationTimestamp'], 5],
+      [['metadata', 'deletionTimestamp'], 'soon'],
+      [['metadata', 'generation'], 'first'],
+      [['metadata', 'generation'], 1.5],
+      [['metadata', 'uid'], { id: 1 }],
+      [['metadata', 'resourceVersion'], 5],
+      [['metadata', 'resourceVersion'], 'not-a-version'],
+      [['metadata', 'managedFields'], 'all of them'],
+      [['metadata', 'managedFields'], [{ manager: 5 }]],
+      [['metadata', 'generateName'], 5],
+      [['apiVersion'], 5],
+      [['apiVersion'], 'v999'],
+      [['apiVersion'], 'nonexistent.example.com/v1'],
+      [['kind'], 5],
+      [['kind'], 'NoSuchKind'],
+      // (An empty kind is not here: kube-apiserver reads it as unset and takes the kind from the path.)
+    ),
+    fc
+      .constantFrom(...(isRbac(r) ? notPathSegments : oddStrings))
+      .map((s): [Segment[], Json] => [['metadata', 'name'], s]),
+    // 64 characters: a valid name, but too long for a label key's name part or a label value.
+    fc.constantFrom(...oddStrings, 'x'.repeat(64)).map((s): [Segment[], Json] => [['metadata', 'labels', s], 'v']),
+    fc.constantFrom(...oddStrings, 'x'.repeat(64)).map((s): [Segment[], Json] => [['metadata', 'labels', 'k'], s]),
+  );
 
 /**
  * Bodies that are not an object of the kind at all. (Bodies over the 3 MiB limit are not sent here: the server
@@ -503,7 +534,7 @@ const brokenJsonPatchArb = (r: ServedResource) =>
 const brokenMergePatchArb = (r: ServedResource, strategic: boolean) =>
   fc.oneof(
     wrongTypeArb(r).map(({ path, value }) => setAt({}, path, value)),
-    badMetadataArb.map(([path, value]) => setAt({}, path, value)),
+    badMetadataArb(r).map(([path, value]) => setAt({}, path, value)),
     fc.constantFrom<Json>(5, 'x', true, [], [{ a: 1 }], { metadata: 'x' }, { metadata: { name: 'renamed' } }),
     ...(strategic
       ? [
@@ -535,7 +566,7 @@ function cases(r: ServedResource, current: JsonObject): Case[] {
   (base.metadata as JsonObject).name = `fuzz-new-${r.plural}`;
   const createBody = fc.oneof(
     { weight: 4, arbitrary: wrongTypeArb(r).map(({ path, value }) => JSON.stringify(withPath(base, [path, value]))) },
-    { weight: 2, arbitrary: badMetadataArb.map((change) => JSON.stringify(withPath(base, change))) },
+    { weight: 2, arbitrary: badMetadataArb(r).map((change) => JSON.stringify(withPath(base, change))) },
     { weight: 1, arbitrary: notAnObjectArb },
   );
   const updateBody = fc.oneof(
@@ -543,7 +574,7 @@ function cases(r: ServedResource, current: JsonObject): Case[] {
       weight: 4,
       arbitrary: wrongTypeArb(r).map(({ path, value }) => JSON.stringify(withPath(current, [path, value]))),
     },
-    { weight: 2, arbitrary: badMetadataArb.map((change) => JSON.stringify(withPath(current, change))) },
+    { weight: 2, arbitrary: badMetadataArb(r).map((change) => JSON.stringify(withPath(current, change))) },
     { weight: 1, arbitrary: notAnObjectArb },
   );
   const sample = <T>(arb: fc.Arbitrary<T>, salt: number) => fc.sample(arb, { numRuns: RUNS, seed: SEED + salt });
