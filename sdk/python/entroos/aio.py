@@ -1,8 +1,10 @@
-"""The asynchronous client (asyncio, httpx.AsyncClient): the same API as :mod:`entroos.client`, awaited."""
+"""The asynchronous client (asyncio, httpx.AsyncClient): the same API as :mod:`entroos.client`, awaited.
+
+Both send the same shared, I/O-free requests (see :mod:`entroos.client`); only the sending differs.
+"""
 
 from __future__ import annotations
 
-import json
 import asyncio
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Generic, List, Mapping, Optional, Sequence, Type, TypeVar, Union
@@ -11,49 +13,28 @@ import httpx
 
 from . import entroos_api as api
 from . import kinds
-from ._retry import IDEMPOTENT, RETRY_STATUS, retry_delay
+from ._manifest import discovery, documents, known_type
+from ._operations import Operations, Selector
+from ._request import Attempts, Call, answer, http_options, outgoing, R
 from .config import Config, Verify, resolve
-from .errors import ConnectionFailed, error_for
 from .lists import ObjectList
 from .models import (
     ClusterHistory,
-    ConfigMap,
     Decision,
-    Deployment,
-    Event,
-    Job,
     KubeObject,
     LabResult,
-    Namespace,
-    Node,
     NodeUsage,
-    Pod,
     Proof,
     ProofExport,
     ProofVerification,
     SchedulerConfig,
     SchedulerStatus,
-    Secret,
-    Service,
     WhoAmI,
-    build,
 )
-from .resource import (
-    Body,
-    ResourceType,
-    body_of,
-    delete_params,
-    list_params,
-    name_of,
-    namespace_of,
-    next_continue,
-    patch_request,
-)
-from .watch import AsyncWatch, WatchState
-from .client import _documents, _discovery_path, _looks_like_uid, _type_for
+from .resource import Body, ResourceType
+from .watch import AsyncWatch
 
 T = TypeVar("T", bound=KubeObject)
-Selector = Union[None, str, Mapping[str, str]]
 
 
 class AsyncClient:
@@ -76,13 +57,7 @@ class AsyncClient:
         **options: Any,
     ) -> None:
         self.config: Config = resolve(url, token, kubeconfig, context, verify, **options)
-        self.http = httpx.AsyncClient(
-            base_url=self.config.url,
-            headers=self.config.auth_headers(),
-            verify=self.config.verify,
-            timeout=self.config.timeout,
-            transport=transport,
-        )
+        self.http = httpx.AsyncClient(**http_options(self.config), transport=transport)
         self._sleep = sleep
         self.pods = AsyncResource(self, kinds.PODS)
         self.nodes = AsyncResource(self, kinds.NODES)
@@ -121,36 +96,23 @@ class AsyncClient:
     ) -> Any:
         """Sends one request, retrying 429/503 (honouring ``Retry-After``) and connection failures; returns the
         decoded JSON answer or raises the typed error from its ``Status``."""
-        if json_body is not None:
-            content = json.dumps(json_body).encode()
-            headers = {"Content-Type": "application/json", **(headers or {})}
-        attempt = 0
+        out = outgoing(method, path, params, json_body, content, headers)
+        attempts = Attempts(out, self.config)
         while True:
             try:
-                response = await self.http.request(method, path, params=params, content=content, headers=headers)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-                # Nothing was sent: safe to retry whatever the method.
-                if attempt >= self.config.max_retries:
-                    raise ConnectionFailed(f"{method} {self.config.url}{path}: {error}") from error
-                await self._sleep(retry_delay(attempt, self.config.max_backoff, None))
-                attempt += 1
-                continue
+                response = await self.http.request(out.method, out.path, params=out.params, content=out.content, headers=out.headers)
             except httpx.TransportError as error:
-                if method not in IDEMPOTENT or attempt >= self.config.max_retries:
-                    raise ConnectionFailed(f"{method} {self.config.url}{path}: {error}") from error
-                await self._sleep(retry_delay(attempt, self.config.max_backoff, None))
-                attempt += 1
+                await self._sleep(attempts.after_error(error))
                 continue
-            if response.status_code in RETRY_STATUS and attempt < self.config.max_retries:
-                await self._sleep(retry_delay(attempt, self.config.max_backoff, response.headers.get("retry-after")))
-                attempt += 1
-                continue
-            if response.status_code >= 400:
-                raise error_for(response.status_code, response.content, response.headers)
-            if not response.content:
-                return None
-            # json.loads on the bytes: httpx 0.23 would first guess the charset of a body without one (slow).
-            return json.loads(response.content)
+            delay = attempts.after_response(response.status_code, response.headers)
+            if delay is None:
+                return answer(response.status_code, response.content, response.headers)
+            await self._sleep(delay)
+
+    async def _call(self, call: Call[R]) -> R:
+        return call.parse(
+            await self.request(call.method, call.path, params=call.params, json_body=call.json_body, content=call.content, headers=call.headers)
+        )
 
     def resource(self, group: str, version: str, plural: str, namespaced: bool = True, model: Type[T] = KubeObject) -> "AsyncResource[T]":  # type: ignore[assignment]
         """Any resource by group/version/plural: custom resources (``client.resource("stable.example.com",
@@ -158,22 +120,18 @@ class AsyncClient:
         return AsyncResource(self, ResourceType(group, version, plural, namespaced, model))
 
     async def whoami(self) -> WhoAmI:
-        return build(WhoAmI, await self.request("GET", f"{api.BASE}/whoami"))
+        return await self._call(api.whoami())
 
     async def apply_manifest(self, manifest: Union[str, Mapping[str, Any]], field_manager: str = "entroos-python", namespace: Optional[str] = None) -> List[KubeObject]:
         """Server-side applies every document of a YAML/JSON manifest (built-in kinds and custom resources)."""
         results: List[KubeObject] = []
-        for doc in _documents(manifest):
-            results.append(await (await self._resource_for(doc)).apply(doc, field_manager=field_manager, namespace=namespace))
+        for doc in documents(manifest):
+            rtype = known_type(doc)
+            if rtype is None:
+                discovered: ResourceType[KubeObject] = await self._call(discovery(doc))
+                rtype = discovered
+            results.append(await AsyncResource(self, rtype).apply(doc, field_manager=field_manager, namespace=namespace))
         return results
-
-    async def _resource_for(self, doc: Mapping[str, Any]) -> "AsyncResource[KubeObject]":
-        kind = kinds.BY_KIND.get(str(doc.get("kind", "")))
-        listing: Any = None
-        if kind is None or kind.api_version != doc.get("apiVersion"):
-            listing = await self.request("GET", _discovery_path(str(doc.get("apiVersion", ""))))
-        return AsyncResource(self, _type_for(doc, lambda _: listing))
-
 
 
 class AsyncResource(Generic[T]):
@@ -182,9 +140,7 @@ class AsyncResource(Generic[T]):
     def __init__(self, client: AsyncClient, rtype: ResourceType[T]) -> None:
         self.client = client
         self.type = rtype
-
-    def _ns(self, namespace: Optional[str]) -> Optional[str]:
-        return (namespace or self.client.config.namespace) if self.type.namespaced else None
+        self._ops = Operations(rtype, lambda: client.config.namespace)
 
     async def list(
         self,
@@ -198,35 +154,21 @@ class AsyncResource(Generic[T]):
     ) -> ObjectList[T]:
         """Objects in ``namespace`` (the client's default namespace if None), or everywhere with
         ``all_namespaces=True``. ``page_size`` pages through ``continue`` tokens; ``limit`` returns one page."""
-        path = self.type.path(None if all_namespaces else self._ns(namespace))
-        if limit:
-            return self.type.to_list(await self.client.request("GET", path, params=list_params(label_selector, field_selector, limit)))
-        data = await self.client.request("GET", path, params=list_params(label_selector, field_selector, page_size))
-        result = self.type.to_list(data)
-        token = next_continue(data)
-        while token:
-            data = await self.client.request("GET", path, params=list_params(label_selector, field_selector, page_size, token))
-            result.extend(self.type.to_list(data))
-            token = next_continue(data)
-        return result
+        pages = self._ops.list(namespace, all_namespaces, label_selector, field_selector, limit, page_size)
+        call: Optional[Call[Any]] = pages.first
+        while call is not None:
+            call = pages.feed(await self.client._call(call))
+        return pages.result
 
     async def get(self, name: str, namespace: Optional[str] = None) -> T:
-        return self.type.to_object(await self.client.request("GET", self.type.path(self._ns(namespace), name)))
+        return await self.client._call(self._ops.get(name, namespace))
 
     async def create(self, obj: Body, namespace: Optional[str] = None, *, dry_run: bool = False) -> T:
-        body = body_of(obj)
-        body.setdefault("apiVersion", self.type.api_version)
-        if self.type.kind:
-            body.setdefault("kind", self.type.kind)
-        ns = namespace_of(self.type, body, namespace, self.client.config.namespace)
-        params = {"dryRun": "All"} if dry_run else None
-        return self.type.to_object(await self.client.request("POST", self.type.path(ns), params=params, json_body=body))
+        return await self.client._call(self._ops.create(obj, namespace, dry_run))
 
     async def replace(self, obj: Body, namespace: Optional[str] = None) -> T:
         """PUT: fails with :class:`~entroos.errors.Conflict` when ``metadata.resourceVersion`` is stale."""
-        body = body_of(obj)
-        ns = namespace_of(self.type, body, namespace, self.client.config.namespace)
-        return self.type.to_object(await self.client.request("PUT", self.type.path(ns, name_of(body)), json_body=body))
+        return await self.client._call(self._ops.replace(obj, namespace))
 
     async def patch(
         self,
@@ -238,22 +180,13 @@ class AsyncResource(Generic[T]):
         field_manager: Optional[str] = None,
         subresource: Optional[str] = None,
     ) -> T:
-        content, headers, params = patch_request(patch, patch_type, field_manager, False)
-        path = self.type.path(self._ns(namespace), name, subresource)
-        return self.type.to_object(await self.client.request("PATCH", path, params=params, content=content, headers=headers))
+        return await self.client._call(self._ops.patch(name, patch, namespace, patch_type, field_manager, subresource))
 
     async def apply(
         self, obj: Body, namespace: Optional[str] = None, *, field_manager: str = "entroos-python", force: bool = False
     ) -> T:
         """Server-side apply: creates the object or merges this manager's fields into it."""
-        body = body_of(obj)
-        body.setdefault("apiVersion", self.type.api_version)
-        if self.type.kind:
-            body.setdefault("kind", self.type.kind)
-        ns = namespace_of(self.type, body, namespace, self.client.config.namespace)
-        content, headers, params = patch_request(body, "apply", field_manager, force)
-        path = self.type.path(ns, name_of(body))
-        return self.type.to_object(await self.client.request("PATCH", path, params=params, content=content, headers=headers))
+        return await self.client._call(self._ops.apply(obj, namespace, field_manager, force))
 
     async def delete(
         self,
@@ -265,9 +198,7 @@ class AsyncResource(Generic[T]):
         dry_run: bool = False,
     ) -> Dict[str, Any]:
         """Deletes; returns the server's answer (the object being deleted, or a ``Status``)."""
-        params = delete_params(grace_period_seconds, propagation_policy, dry_run)
-        answer = await self.client.request("DELETE", self.type.path(self._ns(namespace), name), params=params)
-        return dict(answer or {})
+        return await self.client._call(self._ops.delete(name, namespace, grace_period_seconds, propagation_policy, dry_run))
 
     def watch(
         self,
@@ -289,8 +220,9 @@ class AsyncResource(Generic[T]):
         server restart (reconnecting with jittered exponential backoff up to ``max_backoff``), and on
         410 Gone lists again once and hands out what changed meanwhile (events with ``relisted=True``).
         """
-        ns = None if all_namespaces else self._ns(namespace)
-        state = WatchState(self.type, ns, label_selector, field_selector, resource_version, timeout, bookmarks, max_backoff)
+        state = self._ops.watch(
+            namespace, all_namespaces, label_selector, field_selector, resource_version, timeout, bookmarks, max_backoff
+        )
         return AsyncWatch(self.client, state, initial)
 
     async def wait_for(
@@ -301,12 +233,12 @@ class AsyncResource(Generic[T]):
         timeout: float = 60.0,
     ) -> T:
         """Watches one object until ``condition(obj)`` holds; raises ``TimeoutError`` after ``timeout``."""
-        watch = self.watch(namespace, field_selector={"metadata.name": name}, timeout=timeout)
+        watch = AsyncWatch(self.client, self._ops.wait_for(name, namespace, timeout), True)
         async for event in watch:
-            if event.type != "DELETED" and condition(event.object):
+            if self._ops.waited(event, condition):
                 watch.stop()
                 return event.object
-        raise TimeoutError(f"{self.type.plural}/{name}: condition not met within {timeout} s")
+        raise self._ops.wait_timed_out(name, timeout)
 
 
 class AsyncScheduler:
@@ -316,26 +248,25 @@ class AsyncScheduler:
         self._c = client
 
     async def status(self) -> SchedulerStatus:
-        return build(SchedulerStatus, await self._c.request("GET", f"{api.BASE}/scheduler"))
+        return await self._c._call(api.scheduler_status())
 
     async def decisions(self, limit: int = 50) -> ObjectList[Decision]:
-        return api.decisions(await self._c.request("GET", f"{api.BASE}/scheduler/decisions", params={"limit": str(limit)}))
+        return await self._c._call(api.decision_list(limit))
 
     async def decision(self, pod: str, namespace: Optional[str] = None) -> Decision:
         """The latest decision for a pod (``"ns/name"``, ``name`` with ``namespace``, or its uid)."""
-        key = pod if "/" in pod or namespace is None and _looks_like_uid(pod) else f"{namespace or self._c.config.namespace}/{pod}"
-        return build(Decision, await self._c.request("GET", f"{api.BASE}/scheduler/decisions", params={"pod": key}))
+        return await self._c._call(api.decision(pod, namespace, self._c.config.namespace))
 
     why = decision
 
     async def profiles(self) -> SchedulerConfig:
-        return build(SchedulerConfig, await self._c.request("GET", f"{api.BASE}/scheduler/config"))
+        return await self._c._call(api.profiles())
 
     async def set_profiles(self, config: Union[SchedulerConfig, Mapping[str, Any]]) -> SchedulerConfig:
-        return build(SchedulerConfig, await self._c.request("PUT", f"{api.BASE}/scheduler/config", json_body=body_of(config)))
+        return await self._c._call(api.set_profiles(config))
 
     async def reset_profiles(self) -> SchedulerConfig:
-        return build(SchedulerConfig, await self._c.request("DELETE", f"{api.BASE}/scheduler/config"))
+        return await self._c._call(api.reset_profiles())
 
     async def lab(
         self,
@@ -351,8 +282,7 @@ class AsyncScheduler:
     ) -> LabResult:
         """Replays a workload under each profile in isolated in-memory clusters (deterministic for a seed)."""
         body = api.lab_body(profiles, nodes, workload, generate_nodes, generate_pods, duration_ms, seed, sample_every_ms)
-        return build(LabResult, await self._c.request("POST", f"{api.BASE}/scheduler/lab", json_body=body))
-
+        return await self._c._call(api.lab(body))
 
 
 class AsyncProofs:
@@ -369,27 +299,21 @@ class AsyncProofs:
         status: Optional[str] = None,
         limit: Optional[int] = None,
     ) -> api.PlacementList:
-        params = api.proof_query(namespace, pod, node, status, limit)
-        return api.placements(await self._c.request("GET", f"{api.BASE}/proofs", params=params))
+        return await self._c._call(api.proof_list(namespace, pod, node, status, limit))
 
     async def get(self, proof_id: str) -> Proof:
-        return build(Proof, await self._c.request("GET", f"{api.BASE}/proofs/{proof_id}"))
+        return await self._c._call(api.proof(proof_id))
 
     async def verify(
         self, ids: Optional[Sequence[str]] = None, *, proofs: Optional[Sequence[Union[Proof, Mapping[str, Any]]]] = None
     ) -> ProofVerification:
         """Stored proofs by id (all, oldest first, when None; their status is recorded), or ``proofs=`` sent
         in the request and checked against the server's keys."""
-        body = api.verify_body(ids, proofs)
-        return build(ProofVerification, await self._c.request("POST", f"{api.BASE}/proofs/verify", json_body=body))
+        return await self._c._call(api.verify(ids, proofs))
 
     async def export(self, path: Union[str, Path, None] = None, limit: Optional[int] = None) -> ProofExport:
         """Every proof with its verification keys; with ``path`` also written there (for ``npx entroos-verify``)."""
-        params = {"limit": str(limit)} if limit else None
-        data = await self._c.request("GET", f"{api.BASE}/proofs/export", params=params)
-        if path is not None:
-            Path(path).write_text(json.dumps(data))
-        return build(ProofExport, data)
+        return await self._c._call(api.export(path, limit))
 
 
 class AsyncHistory:
@@ -399,13 +323,13 @@ class AsyncHistory:
         self._c = client
 
     async def cluster(self, window: str = "15m") -> ClusterHistory:
-        return build(ClusterHistory, await self._c.request("GET", f"{api.BASE}/history", params={"window": window}))
+        return await self._c._call(api.cluster_history(window))
 
     async def nodes(self) -> List[NodeUsage]:
-        return api.node_usage(await self._c.request("GET", f"{api.BASE}/history/nodes"), "items")
+        return await self._c._call(api.nodes_history())
 
     async def node(self, name: str) -> List[NodeUsage]:
-        return api.node_usage(await self._c.request("GET", f"{api.BASE}/history/nodes/{name}"), "points")
+        return await self._c._call(api.node_history(name))
 
 
 __all__ = ["AsyncClient", "AsyncHistory", "AsyncProofs", "AsyncResource", "AsyncScheduler"]

@@ -1,9 +1,16 @@
-"""Paths and result parsing of the EntroOS endpoints (``/apis/entroos.io/v1/...``), shared by both clients."""
+"""Paths and result parsing of the EntroOS endpoints (``/apis/entroos.io/v1/...``), shared by both clients:
+each endpoint is a function returning the :class:`~entroos._request.Call` that the sync and async
+``Scheduler``/``Proofs``/``History`` send."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+import json
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
+from pydantic import BaseModel
+
+from ._request import Call
 from .lists import ObjectList
 from .models import (
     ClusterHistory,
@@ -16,8 +23,12 @@ from .models import (
     ProofVerification,
     SchedulerConfig,
     SchedulerStatus,
+    WhoAmI,
     build,
 )
+from .resource import body_of
+
+M = TypeVar("M", bound=BaseModel)
 
 BASE = "/apis/entroos.io/v1"
 
@@ -89,6 +100,94 @@ def proof_query(
 def node_usage(data: Mapping[str, Any], key: str) -> List[NodeUsage]:
     node = data.get("node")
     return [build(NodeUsage, {"node": node, **p}) for p in data.get(key) or []]
+
+
+def _built(model: Type[M]) -> Callable[[Any], M]:
+    return lambda data: build(model, data)
+
+
+def whoami() -> Call[WhoAmI]:
+    return Call("GET", f"{BASE}/whoami", _built(WhoAmI))
+
+
+# -- scheduler --------------------------------------------------------------------------------------------
+
+
+def scheduler_status() -> Call[SchedulerStatus]:
+    return Call("GET", f"{BASE}/scheduler", _built(SchedulerStatus))
+
+
+def decision_list(limit: int) -> Call[ObjectList[Decision]]:
+    return Call("GET", f"{BASE}/scheduler/decisions", decisions, {"limit": str(limit)})
+
+
+def _looks_like_uid(value: str) -> bool:
+    return len(value) == 36 and value.count("-") == 4
+
+
+def decision(pod: str, namespace: Optional[str], default_namespace: str) -> Call[Decision]:
+    """``pod`` is ``"ns/name"``, a name in ``namespace`` (else the default one), or the pod's uid."""
+    key = pod if "/" in pod or namespace is None and _looks_like_uid(pod) else f"{namespace or default_namespace}/{pod}"
+    return Call("GET", f"{BASE}/scheduler/decisions", _built(Decision), {"pod": key})
+
+
+def profiles() -> Call[SchedulerConfig]:
+    return Call("GET", f"{BASE}/scheduler/config", _built(SchedulerConfig))
+
+
+def set_profiles(config: Union[SchedulerConfig, Mapping[str, Any]]) -> Call[SchedulerConfig]:
+    return Call("PUT", f"{BASE}/scheduler/config", _built(SchedulerConfig), json_body=body_of(config))
+
+
+def reset_profiles() -> Call[SchedulerConfig]:
+    return Call("DELETE", f"{BASE}/scheduler/config", _built(SchedulerConfig))
+
+
+def lab(body: Dict[str, Any]) -> Call[LabResult]:
+    return Call("POST", f"{BASE}/scheduler/lab", _built(LabResult), json_body=body)
+
+
+# -- proofs -----------------------------------------------------------------------------------------------
+
+
+def proof_list(
+    namespace: Optional[str], pod: Optional[str], node: Optional[str], status: Optional[str], limit: Optional[int]
+) -> Call[PlacementList]:
+    return Call("GET", f"{BASE}/proofs", placements, proof_query(namespace, pod, node, status, limit))
+
+
+def proof(proof_id: str) -> Call[Proof]:
+    return Call("GET", f"{BASE}/proofs/{proof_id}", _built(Proof))
+
+
+def verify(ids: Optional[Sequence[str]], proofs: Optional[Sequence[Union[Proof, Mapping[str, Any]]]]) -> Call[ProofVerification]:
+    return Call("POST", f"{BASE}/proofs/verify", _built(ProofVerification), json_body=verify_body(ids, proofs))
+
+
+def export(path: Union[str, Path, None], limit: Optional[int]) -> Call[ProofExport]:
+    """The export; with ``path`` its JSON is also written there (what ``npx entroos-verify`` reads)."""
+
+    def read(data: Any) -> ProofExport:
+        if path is not None:
+            Path(path).write_text(json.dumps(data))
+        return build(ProofExport, data)
+
+    return Call("GET", f"{BASE}/proofs/export", read, {"limit": str(limit)} if limit else None)
+
+
+# -- history ----------------------------------------------------------------------------------------------
+
+
+def cluster_history(window: str) -> Call[ClusterHistory]:
+    return Call("GET", f"{BASE}/history", _built(ClusterHistory), {"window": window})
+
+
+def nodes_history() -> Call[List[NodeUsage]]:
+    return Call("GET", f"{BASE}/history/nodes", lambda data: node_usage(data, "items"))
+
+
+def node_history(name: str) -> Call[List[NodeUsage]]:
+    return Call("GET", f"{BASE}/history/nodes/{name}", lambda data: node_usage(data, "points"))
 
 
 __all__ = [

@@ -15,7 +15,7 @@ import base64
 from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar
 
 from pydantic import BaseModel, Extra
-from pydantic.fields import SHAPE_LIST, SHAPE_SINGLETON
+from pydantic.fields import SHAPE_LIST, SHAPE_SINGLETON, ModelField
 
 
 class Model(BaseModel):
@@ -495,28 +495,32 @@ class WhoAmI(Model):
 
 T = TypeVar("T", bound=BaseModel)
 
-# How to build each model from trusted data: per field, the nested model and whether it is a list; and
-# the fields to fill with their defaults when absent.
-_Plan = Tuple[List[Tuple[str, Type[BaseModel], bool]], List[Tuple[str, Any]]]
+# How to build each model from trusted data: per field, the nested model and whether it is a list; the
+# fields whose default is immutable (filled in as is), and those whose default must be copied each time.
+_Plan = Tuple[List[Tuple[str, Type[BaseModel], bool]], List[Tuple[str, Any]], List[Tuple[str, ModelField]]]
 _PLANS: Dict[Type[BaseModel], _Plan] = {}
+_IMMUTABLE = (type(None), str, int, float, bool)
 
 
 def _plan(model: Type[BaseModel]) -> _Plan:
-    plan = _PLANS.get(model)
-    if plan is None:
-        nested: List[Tuple[str, Type[BaseModel], bool]] = []
-        defaults: List[Tuple[str, Any]] = []
-        for name, field in model.__fields__.items():
-            inner = field.type_
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                if field.shape == SHAPE_SINGLETON:
-                    nested.append((name, inner, False))
-                elif field.shape == SHAPE_LIST:
-                    nested.append((name, inner, True))
-            if not field.required:
-                defaults.append((name, field))
-        plan = (nested, defaults)
-        _PLANS[model] = plan
+    nested: List[Tuple[str, Type[BaseModel], bool]] = []
+    fixed: List[Tuple[str, Any]] = []
+    fresh: List[Tuple[str, ModelField]] = []
+    for name, field in model.__fields__.items():
+        inner = field.type_
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            if field.shape == SHAPE_SINGLETON:
+                nested.append((name, inner, False))
+            elif field.shape == SHAPE_LIST:
+                nested.append((name, inner, True))
+        if field.required:
+            continue
+        if field.default_factory is None and type(field.default) in _IMMUTABLE:
+            fixed.append((name, field.default))
+        else:
+            fresh.append((name, field))
+    plan = (nested, fixed, fresh)
+    _PLANS[model] = plan
     return plan
 
 
@@ -529,7 +533,7 @@ def build(model: Type[T], data: Dict[str, Any]) -> T:
     attributes have their declared types; :func:`parse` validates (used for objects users write).
     This is what pydantic's ``construct()`` does, without its per-call overhead.
     """
-    nested, defaults = _plan(model)
+    nested, fixed, fresh = _PLANS.get(model) or _plan(model)
     values = dict(data)
     for name, sub, is_list in nested:
         raw = values.get(name)
@@ -540,7 +544,10 @@ def build(model: Type[T], data: Dict[str, Any]) -> T:
                 values[name] = [build(sub, x) if isinstance(x, dict) else x for x in raw]
         elif isinstance(raw, dict):
             values[name] = build(sub, raw)
-    for name, field in defaults:
+    for name, default in fixed:
+        if name not in values:
+            values[name] = default
+    for name, field in fresh:
         if name not in values:
             values[name] = field.get_default()
     obj = model.__new__(model)

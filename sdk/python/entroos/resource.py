@@ -8,6 +8,7 @@ from typing import Any, Dict, Generic, List, Mapping, Optional, Tuple, Type, Typ
 
 from pydantic import BaseModel
 
+from ._gc import paused_gc
 from .lists import ObjectList
 from .models import KubeObject, build
 
@@ -53,7 +54,8 @@ class ResourceType(Generic[T]):
 
     def to_list(self, data: Any) -> ObjectList[T]:
         meta = data.get("metadata") or {}
-        items = [build(self.model, item) for item in data.get("items") or []]
+        with paused_gc():
+            items = [build(self.model, item) for item in data.get("items") or []]
         return ObjectList(items, meta.get("resourceVersion"), str(data.get("kind", "")))
 
 

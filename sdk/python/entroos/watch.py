@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
-    Any,
     AsyncIterator,
     Dict,
     Generic,
@@ -30,6 +29,7 @@ from typing import (
 
 import httpx
 
+from ._request import Call
 from ._retry import backoff
 from .errors import ApiError, Gone, error_for, error_from_status
 from .lists import ObjectList
@@ -100,6 +100,8 @@ class WatchState(Generic[T]):
         self.known: Dict[str, Tuple[Optional[str], T]] = {}
         self.reconnects = 0
         self.relists = 0
+        #: The start of a line whose end has not arrived yet.
+        self._partial = b""
 
     def remaining(self) -> Optional[float]:
         return None if self.deadline is None else self.deadline - time.monotonic()
@@ -108,11 +110,18 @@ class WatchState(Generic[T]):
         remaining = self.remaining()
         return remaining is not None and remaining <= 0
 
+    def running(self) -> bool:
+        return not self.stopped and not self.expired()
+
     def path(self) -> str:
         return self.rtype.path(self.namespace)
 
     def list_params(self) -> Dict[str, str]:
         return list_params(self.label_selector, self.field_selector, None)
+
+    def list_call(self) -> Call[ObjectList[T]]:
+        """The list a watch starts from (without a resourceVersion) and relists with after 410 Gone."""
+        return Call("GET", self.path(), self.rtype.to_list, self.list_params())
 
     def watch_request(self) -> Tuple[Dict[str, str], httpx.Timeout]:
         params = self.list_params()
@@ -139,7 +148,57 @@ class WatchState(Generic[T]):
     def connected(self) -> None:
         self.failures = 0
 
-    def on_line(self, line: str) -> Optional[WatchEvent[T]]:
+    def opened(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
+        """A watch request was answered: an error status raises its typed error, else the stream begins."""
+        if status >= 400:
+            raise error_for(status, body, headers)
+        self._partial = b""
+        self.connected()
+
+    def lines(self, chunk: bytes) -> List[bytes]:
+        """The complete lines of the stream so far, given its next chunk of bytes.
+
+        Not httpx's ``iter_lines``: httpx 0.23 decodes to text and then scans it one character at a time
+        in Python, which took 1.1 s of CPU for 5,000 pod events (9 MB) against 0.08 s for the rest
+        of the SDK's work on them. A line cut off by the end of the stream is dropped: it was an event
+        the connection lost, which resuming from the last resourceVersion delivers again.
+        """
+        parts = (self._partial + chunk if self._partial else chunk).split(b"\n")
+        self._partial = parts.pop()
+        return parts
+
+    def ended(self) -> None:
+        """The stream ended cleanly (the server's timeoutSeconds, or it shut down): reconnect at once."""
+        self.failures = 0
+
+    def failed(self, error: Exception) -> bool:
+        """A stream failed with ``error``: True to relist (410 Gone), False to reconnect and resume;
+        raises ``error`` when retrying cannot help (or on a second 410 straight after a relist)."""
+        if isinstance(error, Gone):
+            self.gone(error)
+            return True
+        if isinstance(error, ApiError) and not _is_retryable(error):
+            raise error
+        return False
+
+    def reconnect_delay(self) -> Optional[float]:
+        """The wait before the next watch request (jittered backoff), or None when the watch is over."""
+        if not self.running():
+            return None
+        self.reconnects += 1
+        return self.next_backoff()
+
+    def events(self, chunk: bytes) -> Iterator[WatchEvent[T]]:
+        """The events of the stream's next chunk, lazily (a line is handled only once the event before it
+        was taken, so a watch stopped meanwhile has not moved past what it handed out)."""
+        for line in self.lines(chunk):
+            event = self.on_line(line)
+            if event is not None:
+                yield event
+            if not self.running():
+                return
+
+    def on_line(self, line: Union[str, bytes]) -> Optional[WatchEvent[T]]:
         """The event to hand out for one line of the stream, or None (blank, bookmark, duplicate)."""
         line = line.strip()
         if not line:
@@ -253,35 +312,23 @@ class Watch(Generic[T]):
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _list(self) -> ObjectList[T]:
-        state = self.state
-        data = self._client.request("GET", state.path(), params=state.list_params())
-        return state.rtype.to_list(data)
-
     def __iter__(self) -> Iterator[WatchEvent[T]]:
         state = self.state
         if state.resource_version is None:
-            events = state.seed(self._list())
+            events = state.seed(self._client._call(state.list_call()))
             if self._initial:
                 yield from events
-        while not state.stopped and not state.expired():
+        while state.running():
             try:
                 yield from self._stream()
-            except Gone as error:
-                state.gone(error)
-                for event in state.relist(self._list()):
-                    yield event
-                continue
-            except ApiError as error:
-                if not _is_retryable(error):
-                    raise
-            except (httpx.TransportError, httpx.StreamError):
-                if state.stopped:
-                    return
-            if state.stopped or state.expired():
+            except (ApiError, httpx.TransportError, httpx.StreamError) as error:
+                if state.failed(error):
+                    yield from state.relist(self._client._call(state.list_call()))
+                    continue
+            delay = state.reconnect_delay()
+            if delay is None:
                 return
-            state.reconnects += 1
-            time.sleep(state.next_backoff())
+            time.sleep(delay)
 
     def _stream(self) -> Iterator[WatchEvent[T]]:
         state = self.state
@@ -297,23 +344,19 @@ class Watch(Generic[T]):
             timer.daemon = True
             timer.start()
         try:
-            if response.status_code >= 400:
-                response.read()
-                raise error_for(response.status_code, response.content, response.headers)
-            state.connected()
-            for line in response.iter_lines():
-                event = state.on_line(line)
-                if event is not None:
-                    yield event
-                if state.stopped or state.expired():
+            # Only an error answer is read whole (for its Status); a stream is read line by line.
+            body = response.read() if response.status_code >= 400 else b""
+            state.opened(response.status_code, body, response.headers)
+            for chunk in response.iter_bytes():
+                yield from state.events(chunk)
+                if not state.running():
                     return
         finally:
             if timer is not None:
                 timer.cancel()
             self._response = None
             response.close()
-        # A clean end (the server's timeoutSeconds, or it shut down): reconnect at once.
-        state.failures = 0
+        state.ended()
 
 
 class AsyncWatch(Generic[T]):
@@ -342,36 +385,26 @@ class AsyncWatch(Generic[T]):
     def __aiter__(self) -> AsyncIterator[WatchEvent[T]]:
         return self._run()
 
-    async def _list(self) -> ObjectList[T]:
-        state = self.state
-        data = await self._client.request("GET", state.path(), params=state.list_params())
-        return state.rtype.to_list(data)
-
     async def _run(self) -> AsyncIterator[WatchEvent[T]]:
         state = self.state
         if state.resource_version is None:
-            events = state.seed(await self._list())
+            events = state.seed(await self._client._call(state.list_call()))
             if self._initial:
                 for event in events:
                     yield event
-        while not state.stopped and not state.expired():
+        while state.running():
             try:
                 async for event in self._stream():
                     yield event
-            except Gone as error:
-                state.gone(error)
-                for event in state.relist(await self._list()):
-                    yield event
-                continue
-            except ApiError as error:
-                if not _is_retryable(error):
-                    raise
-            except (httpx.TransportError, httpx.StreamError):
-                pass
-            if state.stopped or state.expired():
+            except (ApiError, httpx.TransportError, httpx.StreamError) as error:
+                if state.failed(error):
+                    for event in state.relist(await self._client._call(state.list_call())):
+                        yield event
+                    continue
+            delay = state.reconnect_delay()
+            if delay is None:
                 return
-            state.reconnects += 1
-            await asyncio.sleep(state.next_backoff())
+            await asyncio.sleep(delay)
 
     async def _stream(self) -> AsyncIterator[WatchEvent[T]]:
         state = self.state
@@ -380,28 +413,25 @@ class AsyncWatch(Generic[T]):
         request = http.build_request("GET", state.path(), params=params, timeout=timeout)
         response = await http.send(request, stream=True)
         try:
-            if response.status_code >= 400:
-                await response.aread()
-                raise error_for(response.status_code, response.content, response.headers)
-            state.connected()
-            lines = response.aiter_lines().__aiter__()
+            body = await response.aread() if response.status_code >= 400 else b""
+            state.opened(response.status_code, body, response.headers)
+            chunks = response.aiter_bytes().__aiter__()
             while True:
                 remaining = state.remaining()
                 try:
                     if remaining is None:
-                        line = await lines.__anext__()
+                        chunk = await chunks.__anext__()
                     else:
-                        line = await asyncio.wait_for(lines.__anext__(), max(0.0, remaining))
+                        chunk = await asyncio.wait_for(chunks.__anext__(), max(0.0, remaining))
                 except (StopAsyncIteration, asyncio.TimeoutError):
                     return
-                event = state.on_line(line)
-                if event is not None:
+                for event in state.events(chunk):
                     yield event
-                if state.stopped or state.expired():
+                if not state.running():
                     return
         finally:
             await response.aclose()
-        state.failures = 0
+        state.ended()
 
 
 __all__ = ["AsyncWatch", "Watch", "WatchEvent", "WatchState"]

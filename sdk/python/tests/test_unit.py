@@ -12,7 +12,10 @@ import pytest
 
 import entroos
 from entroos import kinds
+from entroos._operations import Operations
+from entroos._request import Attempts, outgoing
 from entroos._retry import backoff, retry_delay
+from entroos.config import Config
 from entroos.models import Pod
 from entroos.watch import WatchState
 
@@ -150,6 +153,49 @@ def test_watch_state_drops_events_at_or_before_its_version() -> None:
     assert state.resource_version == "11"
     assert state.on_line(json.dumps({"type": "BOOKMARK", "object": {"metadata": {"resourceVersion": "15"}}})) is None
     assert state.resource_version == "15"
+
+
+def test_attempts_decide_retries_without_io() -> None:
+    config = Config(url="http://mock", max_retries=2, max_backoff=3)
+    post = Attempts(outgoing("POST", "/api/v1/pods", None, {"a": 1}, None, None), config)
+    # A read failure may have reached the server: a POST is not sent again; a failure to connect is.
+    with pytest.raises(entroos.ConnectionFailed):
+        post.after_error(httpx.ReadError("reset"))
+    assert 0 < post.after_error(httpx.ConnectError("refused")) <= 3
+    get = Attempts(outgoing("GET", "/api/v1/pods", None, None, None, None), config)
+    assert get.after_response(200, {}) is None
+    assert 1 <= (get.after_response(429, {"retry-after": "1"}) or 0) <= 1.1
+    assert get.after_error(httpx.ReadError("reset")) > 0
+    assert get.after_response(503, {}) is None  # retries used up: the 503 is the answer
+
+
+def test_operations_build_requests_and_page_lists_without_io() -> None:
+    ops = Operations(kinds.PODS, lambda: "team")
+    call = ops.create({"metadata": {"name": "p"}}, None, dry_run=True)
+    assert (call.method, call.path, call.params) == ("POST", "/api/v1/namespaces/team/pods", {"dryRun": "All"})
+    assert call.json_body == {"metadata": {"name": "p"}, "apiVersion": "v1", "kind": "Pod"}
+    pages = ops.list(None, True, {"app": "web"}, None, None, 2)
+    assert pages.first.path == "/api/v1/pods" and pages.first.params == {"labelSelector": "app=web", "limit": "2"}
+    second = pages.feed({"kind": "PodList", "metadata": {"resourceVersion": "7", "continue": "c1"},
+                         "items": [_pod("a", "ua", "5"), _pod("b", "ub", "6")]})
+    assert second is not None and second.params == {"labelSelector": "app=web", "limit": "2", "continue": "c1"}
+    assert pages.feed({"metadata": {"resourceVersion": "8"}, "items": [_pod("c", "uc", "7")]}) is None
+    assert pages.result.names() == ["a", "b", "c"] and pages.result.resource_version == "7"
+
+
+def test_watch_state_decides_relist_reconnect_or_raise() -> None:
+    state = WatchState(kinds.PODS, "d", None, None, "10", None, False, 1.0)
+    gone = entroos.Gone(410, "too old")
+    assert state.failed(gone) is True  # relist
+    with pytest.raises(entroos.Gone):
+        state.failed(gone)  # twice in a row: raised
+    assert state.failed(httpx.ReadError("reset")) is False  # reconnect
+    assert state.failed(entroos.ServiceUnavailable(503, "starting")) is False
+    with pytest.raises(entroos.Forbidden):
+        state.failed(entroos.Forbidden(403, "no"))
+    assert (state.reconnect_delay() or 0) > 0 and state.reconnects == 1
+    state.stopped = True
+    assert state.reconnect_delay() is None
 
 
 def test_models_keep_unknown_fields() -> None:
