@@ -126,7 +126,17 @@ export default defineConfig(
   // 4. Environments.
   {
     name: 'entroos/node',
-    files: ['scripts/**', 'bin/**', 'bench/**', 'tests/**', 'lib/**', 'server.ts', '*.config.{ts,mjs}'],
+    files: [
+      'scripts/**',
+      'bin/**',
+      'bench/**',
+      'tests/**',
+      'lib/**',
+      'packages/**',
+      'examples/**',
+      'server.ts',
+      '*.config.{ts,mjs}',
+    ],
     languageOptions: { globals: nodeGlobals },
   },
   {

@@ -1,0 +1,31 @@
+// Builds dist/: ESM (.js) and CommonJS (.cjs) for the core and the Node entry with esbuild, and .d.ts with tsc.
+// `npm run build -w @entroos/client` (the root's `npm run build:packages` builds every package).
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const here = import.meta.dirname;
+rmSync(join(here, 'dist'), { recursive: true, force: true });
+const common = {
+  entryPoints: { index: join(here, 'src/index.ts'), node: join(here, 'src/node.ts') },
+  bundle: true,
+  platform: 'neutral',
+  target: 'es2022',
+  external: ['node:*', 'yaml'],
+  outdir: join(here, 'dist'),
+  sourcemap: true,
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  format: 'esm',
+  outExtension: { '.js': '.js' },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
+await build({ ...common, format: 'cjs', outExtension: { '.js': '.cjs' } });
+const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+const result = spawnSync(process.execPath, [tsc, '-p', join(here, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (result.status !== 0) process.exit(result.status ?? 1);
