@@ -30,6 +30,7 @@ export class LeaderElector {
   private lastRenewal = 0;
   private held: LeaseRecord | null = null;
   private observed: LeaseRecord | null = null;
+  private looping = false;
 
   constructor(private options: LeaderElectorOptions) {}
 
@@ -48,12 +49,20 @@ export class LeaderElector {
 
   /** Makes one attempt to take or renew the lease; true when this instance leads. */
   async tryOnce(): Promise<boolean> {
-    await this.attempt();
+    const { starting } = await this.attempt();
+    if (starting) {
+      // Renew while the services start: on a busy machine that takes longer than a short lease, and a follower
+      // would otherwise take the lease in the middle of the start (this instance then exits).
+      this.run();
+      await starting;
+    }
     return this.isLeader;
   }
 
   /** Keeps renewing (leader) or retrying (follower) in the background. */
   run(): void {
+    if (this.looping) return;
+    this.looping = true;
     this.loop();
   }
 
@@ -71,7 +80,8 @@ export class LeaderElector {
     this.timer.unref();
   }
 
-  private async attempt(): Promise<void> {
+  /** One attempt; returns the start of the leader's services when it began leading. */
+  private async attempt(): Promise<{ starting?: Promise<void> }> {
     const { name, holder, address, ttlMs, log } = this.options;
     let result: Awaited<ReturnType<Store['leases']['tryAcquire']>>;
     try {
@@ -80,9 +90,9 @@ export class LeaderElector {
       log.warn({ err }, 'leader election: the lease could not be read or renewed');
       if (this.held && Date.now() - this.lastRenewal > ttlMs)
         this.lose('the lease could not be renewed before it expired');
-      return;
+      return {};
     }
-    if (this.stopped) return;
+    if (this.stopped) return {};
     const { held, lease } = result;
     if (lease && (lease.holder !== this.observed?.holder || lease.term !== this.observed?.term)) {
       this.observed = lease;
@@ -93,12 +103,23 @@ export class LeaderElector {
       if (!this.held) {
         this.held = lease;
         log.info({ term: lease.term }, 'leader election: this instance is the leader');
-        await this.options.onStartedLeading(lease);
+        // Not awaited here: the loop goes on renewing the lease while the leader's services start.
+        const starting = this.options.onStartedLeading(lease);
+        // Started from the loop (a follower taking over), a failed start ends the leadership; tryOnce rethrows it.
+        starting.catch((err: unknown) => {
+          if (!this.looping) return;
+          log.error({ err }, 'leader election: starting the leader services failed');
+          if (this.held) this.lose(`starting the leader's services failed: ${(err as Error).message}`);
+        });
+        this.held = lease;
+        // Wrapped: an async function returning the promise itself would wait for it.
+        return { starting };
       }
       this.held = lease;
     } else if (this.held) {
       this.lose(`instance ${lease?.holder ?? '?'} holds the lease now (term ${lease?.term ?? '?'})`);
     }
+    return {};
   }
 
   private lose(reason: string) {

@@ -11,10 +11,13 @@ export interface Instances {
   stop: () => Promise<void>;
 }
 
-/** Two instances sharing a fresh PostgreSQL database and Redis (a 2 s leader lease, so failovers are quick). */
+/**
+ * Two instances sharing a fresh PostgreSQL database and Redis. Their tests do not fail over, so the lease is
+ * long enough (6 s) that a leader stalled by a busy machine keeps it (a 2 s lease lost it under CI load).
+ */
 export async function startTwoInstances(env: Record<string, string> = {}): Promise<Instances> {
   const db = await createPostgresDatabase();
-  const shared = { DATABASE_URL: db.url, REDIS_URL, ENTROOS_LEADER_LEASE_SECONDS: '2', ...env };
+  const shared = { DATABASE_URL: db.url, REDIS_URL, ENTROOS_LEADER_LEASE_SECONDS: '6', ...env };
   const a = await startServer({ env: shared });
   const b = await startServer({ env: shared });
   return {

@@ -64,6 +64,12 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stopping = false;
+  // A server that dies on its own in the middle of a test shows up there only as "other side closed": say why.
+  void exited.then((code) => {
+    if (!stopping && !options.expectExit && code !== 0)
+      console.error(`test server (pid ${child.pid}) exited with code ${code}; last output:\n${output.slice(-4000)}`);
+  });
 
   const server = (port: number): TestServer => ({
     url: `http://127.0.0.1:${port}`,
@@ -72,6 +78,7 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
     output: () => output,
     process: child,
     stop: async (signal = 'SIGTERM') => {
+      stopping = true;
       if (child.exitCode === null) child.kill(signal);
       const code = await exited;
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
