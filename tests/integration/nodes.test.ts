@@ -479,7 +479,9 @@ describe('simulated nodes', () => {
   it('follows logs until the container stops (kubectl logs -f), and shows the previous instance', async () => {
     await api.post(
       '/apis/apps/v1/namespaces/default/deployments',
-      deployment('shortlived', 1, { 'entroos.io/duration': '2', 'entroos.io/exit-code': '3' }),
+      // Long enough to outlast kubectl's start on a busy machine: a container that already exited and is
+      // backing off has no log to follow.
+      deployment('shortlived', 1, { 'entroos.io/duration': '5', 'entroos.io/exit-code': '3' }),
     );
     const pod = await until(
       async () => (await podsOf('shortlived')).find((p) => p.status?.containerStatuses?.[0]?.state?.running),

@@ -299,6 +299,12 @@ describe('StatefulSet', () => {
       'one pod',
       20_000,
     );
+    // The list can show the second deletion before the watch stream has delivered it: wait for the event.
+    await until(
+      async () => watch.events.filter((e) => e.type === 'DELETED').length >= 2,
+      'both deletions watched',
+      20_000,
+    );
     watch.stop();
     const deleted = watch.events.filter((e) => e.type === 'DELETED').map((e) => e.object.metadata.name);
     expect(deleted).toEqual(['web-2', 'web-1']);
