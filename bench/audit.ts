@@ -1,6 +1,9 @@
 // The audit trail's figures for `npm run bench:ops` (bench/ops.ts assembles the parts):
 //   audit_overhead_pct  bench:api's fixed-rate get/create/patch p99 with every request audited at Metadata, against
 //                       the same without auditing: two servers started alike, measured in alternating rounds.
+//   audit_cpu_overhead_pct  the same rounds' server CPU per request, audited against plain. At 1,000 req/s a
+//                       2-core machine's server is saturated and its p99 is queueing (a few % more work can
+//                       double it); the CPU per request is what auditing itself costs.
 //   audit_search_1m_ms  1,000,000 records in a SQLite store, the slower of two searches (a user's newest
 //                       records, an object's newest records) as GET …/audit/events runs them.
 import { randomUUID } from 'node:crypto';
@@ -8,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { percentile, round, startBenchServer, type BenchServer } from './lib.ts';
+import { percentile, round, serverCpuSeconds, startBenchServer, type BenchServer } from './lib.ts';
 import { openStore } from '../lib/store/index.ts';
 import { linkHash, canonicalJson, checkpointMessage } from '../lib/audit/chain.ts';
 import { searchFields, type AuditEvent } from '../lib/audit/event.ts';
@@ -20,6 +23,7 @@ const SECONDS = Number(process.env.BENCH_AUDIT_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 5);
 const PODS = Number(process.env.BENCH_AUDIT_PODS ?? 1_000);
 const RECORDS = Number(process.env.BENCH_AUDIT_RECORDS ?? 1_000_000);
+const RATE = Number(process.env.BENCH_AUDIT_RATE ?? 1_000);
 
 const median = (xs: number[]) =>
   percentile(
@@ -55,10 +59,14 @@ async function loadPods(server: BenchServer) {
   await Promise.all(Array.from({ length: 32 }, worker));
 }
 
-/** The sum of bench:api's three fixed-rate p99s (get, create, patch) on `server`, one short run each. */
-async function p99Sum(server: BenchServer, tag: string): Promise<number> {
+/**
+ * The sum of bench:api's three fixed-rate p99s (get, create, patch) on `server`, one short run each, and the
+ * server's CPU milliseconds per request over them.
+ */
+async function p99Sum(server: BenchServer, tag: string): Promise<{ p99: number; cpuMs: number }> {
   const auth = { Authorization: `Bearer ${server.token}` };
-  const fixed = { url: server.url, duration: SECONDS, connections: 50, overallRate: 1000 };
+  const fixed = { url: server.url, duration: SECONDS, connections: 50, overallRate: RATE };
+  const cpu0 = await serverCpuSeconds(server);
   let n = 0;
   const get = await run({
     ...fixed,
@@ -95,14 +103,17 @@ async function p99Sum(server: BenchServer, tag: string): Promise<number> {
     ['patch', patch],
   ] as const)
     if (r.non2xx + r.errors + r.timeouts) console.log(`  ! ${tag} ${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  const requests = get.requests.total + create.requests.total + patch.requests.total;
+  const cpuMs = (((await serverCpuSeconds(server)) - cpu0) * 1000) / requests;
   console.log(
-    `  ${tag}: p99 get ${get.latency.p99} ms, create ${create.latency.p99} ms, patch ${patch.latency.p99} ms`,
+    `  ${tag}: p99 get ${get.latency.p99} ms, create ${create.latency.p99} ms, patch ${patch.latency.p99} ms; ` +
+      `CPU ${round(cpuMs, 3)} ms per request`,
   );
-  return get.latency.p99 + create.latency.p99 + patch.latency.p99;
+  return { p99: get.latency.p99 + create.latency.p99 + patch.latency.p99, cpuMs };
 }
 
 /** audit_overhead_pct: how much slower (p99) the API is with every request audited at Metadata. */
-export async function auditOverhead(): Promise<{ audit_overhead_pct: number }> {
+export async function auditOverhead(): Promise<{ audit_overhead_pct: number; audit_cpu_overhead_pct: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'entroos-bench-audit-'));
   const policy = join(dir, 'metadata.yaml');
   writeFileSync(
@@ -117,14 +128,19 @@ export async function auditOverhead(): Promise<{ audit_overhead_pct: number }> {
     await loadPods(off);
     await loadPods(on);
     const ratios: number[] = [];
+    const cpuRatios: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       // Alternate which goes first, so neither always runs on the warmer machine.
       const [a, b] = r % 2 ? [on, off] : [off, on];
       const first = await p99Sum(a, a === on ? 'audited' : 'plain');
       const second = await p99Sum(b, b === on ? 'audited' : 'plain');
       const [plain, audited] = a === on ? [second, first] : [first, second];
-      ratios.push(audited / plain);
-      console.log(`audit round ${r + 1}/${ROUNDS}: p99 sum ${audited} ms audited, ${plain} ms plain`);
+      ratios.push(audited.p99 / plain.p99);
+      cpuRatios.push(audited.cpuMs / plain.cpuMs);
+      console.log(
+        `audit round ${r + 1}/${ROUNDS}: p99 sum ${audited.p99} ms audited, ${plain.p99} ms plain; ` +
+          `CPU per request ×${round(audited.cpuMs / plain.cpuMs, 3)}`,
+      );
     }
     const records = await (
       await fetch(`${on.url}/apis/entroos.io/v1/audit/events?limit=1`, {
@@ -134,7 +150,10 @@ export async function auditOverhead(): Promise<{ audit_overhead_pct: number }> {
     console.log(
       `audited server's newest record: #${(records as { metadata: { continue?: string } }).metadata.continue}`,
     );
-    return { audit_overhead_pct: round((median(ratios) - 1) * 100) };
+    return {
+      audit_overhead_pct: round((median(ratios) - 1) * 100),
+      audit_cpu_overhead_pct: round((median(cpuRatios) - 1) * 100),
+    };
   } finally {
     await off.stop();
     await on.stop();

@@ -82,13 +82,19 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   };
 }
 
+async function serverMetrics(server: BenchServer): Promise<string> {
+  return (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
+}
+
 /** Resident memory of the server, from its own /metrics (prom-client process metrics). */
 export async function serverRssMb(server: BenchServer): Promise<number> {
-  const text = await (
-    await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })
-  ).text();
-  const m = /entroos_process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)/.exec(text);
+  const m = /entroos_process_resident_memory_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)/.exec(await serverMetrics(server));
   return m ? Math.round(Number(m[1]) / 2 ** 20) : NaN;
+}
+
+/** CPU seconds (user + system) the server process has used, from its own /metrics. */
+export async function serverCpuSeconds(server: BenchServer): Promise<number> {
+  return Number(/^entroos_process_cpu_seconds_total (\S+)$/m.exec(await serverMetrics(server))?.[1] ?? NaN);
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { machine, ROOT, round, startBenchServer, type BenchServer } from './lib.ts';
+import { machine, ROOT, round, serverCpuSeconds, startBenchServer, type BenchServer } from './lib.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -25,13 +25,6 @@ interface ClientReport {
   p50: number;
   p99: number;
   error?: string;
-}
-
-async function cpuSeconds(server: BenchServer): Promise<number> {
-  const text = await (
-    await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })
-  ).text();
-  return Number(/^entroos_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }
 
 /** Quantile of the server's own commit→socket-write histogram (upper bucket bound, ms). */
@@ -145,10 +138,10 @@ async function single() {
     await createPods(server);
     let cpu = 0;
     const { report } = await runClients(server, async () => {
-      const before = await cpuSeconds(server);
+      const before = await serverCpuSeconds(server);
       const t0 = Date.now();
       const committed = await churn(server);
-      cpu = ((await cpuSeconds(server)) - before) / ((Date.now() - t0) / 1000);
+      cpu = ((await serverCpuSeconds(server)) - before) / ((Date.now() - t0) / 1000);
       return committed;
     });
     const fanoutP50 = await serverFanout(server, 0.5);

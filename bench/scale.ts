@@ -3,7 +3,7 @@
 // (default 150,000) created as Deployments through the API; then pod startup
 // latency (create → Running) at a fixed 1,000 creations/s, steady RSS, and CPU
 // while idling with heartbeats. Last line: one JSON object of the figures.
-import { machine, percentile, round, serverRssMb, startBenchServer } from './lib.ts';
+import { machine, percentile, round, serverCpuSeconds, serverRssMb, startBenchServer } from './lib.ts';
 import { readNdjson } from '../lib/apimachinery/ndjson.ts';
 import type { Pod } from '../lib/apimachinery/generated/kinds.ts';
 
@@ -148,15 +148,10 @@ async function main() {
 
     // 3. Steady state: RSS and CPU over 30 s of idling with heartbeats.
     await new Promise((r) => setTimeout(r, 10_000));
-    // CPU from the server's own process metrics (user + system seconds).
-    const cpuSeconds = async () => {
-      const text = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
-      return Number(/^entroos_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
-    };
-    const cpu0 = await cpuSeconds();
+    const cpu0 = await serverCpuSeconds(server);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, 30_000));
-    const idleCpu = round((((await cpuSeconds()) - cpu0) / ((performance.now() - t0) / 1000)) * 100);
+    const idleCpu = round((((await serverCpuSeconds(server)) - cpu0) / ((performance.now() - t0) / 1000)) * 100);
     const rss = await serverRssMb(server);
     const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
     const heapMb = (name: string) =>

@@ -125,7 +125,7 @@ describe('entroos CLI', () => {
     expect(await ok('version')).toMatch(/^Client Version: 0\.1\.0\nServer Version: v1\.\d+/);
   }, 60_000);
 
-  it('prints the same tables as kubectl for built-in kinds (default, wide, -A, several kinds)', async () => {
+  it('prints the same tables as kubectl for built-in kinds (default, wide, -A, labels, several kinds)', async () => {
     const created = await ok('create', '-f', file('m.yaml', MANIFESTS));
     expect(created).toBe('pod/web created\ndeployment.apps/api created\nconfigmap/settings created\n');
     await until(async () => (await kubectl.run('get', 'pods')).split('\n').length >= 5, 'the deployment pods');
@@ -133,6 +133,7 @@ describe('entroos CLI', () => {
       ['get', 'pods'],
       ['get', 'pods', '-o', 'wide'],
       ['get', 'pods', '-A'],
+      ['get', 'pods', '--show-labels'],
       ['get', 'deploy,rs'],
       ['get', 'configmaps'],
       ['get', 'namespaces'],

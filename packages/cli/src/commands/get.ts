@@ -54,10 +54,18 @@ export async function run(inv: Invocation): Promise<void> {
     };
     let table: Table | undefined;
     if (o.watchOnly) continue;
+    // Rows need their objects' metadata only for the namespace and labels columns.
+    const includeObject = tableOptions.withNamespace || o.showLabels ? 'Metadata' : 'None';
     if (g.names.length) {
-      const tables = await Promise.all(g.names.map((name) => api.table({ namespace, name })));
+      const tables = await Promise.all(g.names.map((name) => api.table({ namespace, name, includeObject })));
       table = { ...tables[0], rows: tables.flatMap((t) => t.rows) };
-    } else table = await api.table({ namespace: listNs, labelSelector: o.selector, fieldSelector: o.fieldSelector });
+    } else
+      table = await api.table({
+        namespace: listNs,
+        labelSelector: o.selector,
+        fieldSelector: o.fieldSelector,
+        includeObject,
+      });
     if (!table.rows.length) continue;
     printedAny = true;
     blocks.push(formatTable(tableRows(table, tableOptions)));
