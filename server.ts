@@ -23,7 +23,10 @@ import { serveKubeApi } from './lib/http/kube.ts';
 import { csrfRefusal, discardBody, isApiPath, malformedPath, writeStatus } from './lib/http/edge.ts';
 import { MAX_BACKUP_BYTES, MAX_BODY_BYTES } from './lib/apimachinery/limits.ts';
 import { forgetSessionUser } from './lib/auth/users.ts';
-import { AUDIT_ID_HEADER, sourceIPsOf } from './lib/audit/trail.ts';
+import { AUDIT_ID_HEADER } from './lib/audit/trail.ts';
+import { attachGraphqlSockets, isGraphqlUpgrade } from './lib/http/graphql-ws.ts';
+import { serveGraphql } from './lib/http/graphql.ts';
+import { clientAddress } from './lib/auth/client-address.ts';
 
 // Kubernetes API paths go straight to the API handler (no React, no Next
 // routing); everything else — dashboard, next-auth, EntroOS routes — to Next.
@@ -89,7 +92,10 @@ async function main() {
   process.env.AUTH_TRUST_HOST = '1';
 
   const dev = process.env.NODE_ENV !== 'production';
-  const app = next({ dev, dir: root, hostname: config.host, port: config.port });
+  // Next adds an upgrade listener of its own to the server it is given (else to the first request's), which ends
+  // upgrades of paths it routes (/graphql): server.ts routes every upgrade itself (socket.io, /graphql, HMR in
+  // dev, below), so Next is given a server that never listens.
+  const app = next({ dev, dir: root, hostname: config.host, port: config.port, httpServer: createServer() });
   await app.prepare();
   const handle = app.getRequestHandler();
   const metrics = getMetrics();
@@ -101,7 +107,9 @@ async function main() {
     const id = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     // Headers the app trusts are set here, never taken from the client.
     req.headers[REQUEST_ID_HEADER] = id;
-    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? '';
+    // The client's address: the connection's, or behind a trusted proxy what its X-Forwarded-For says.
+    const from = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.trustedProxies);
+    req.headers[CLIENT_IP_HEADER] = from.ip;
     req.headers['x-forwarded-proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
     req.headers[PATH_HEADER] = req.url ?? '/';
     delete req.headers['x-forwarded-host'];
@@ -111,7 +119,8 @@ async function main() {
     const auditID = audit?.begin({
       method: req.method ?? 'GET',
       uri: req.url ?? '/',
-      sourceIPs: sourceIPsOf(req.headers['x-forwarded-for'], req.socket.remoteAddress),
+      sourceIPs: from.sourceIPs,
+      unverifiedForwardedFor: from.unverified,
       userAgent: req.headers['user-agent'],
     });
     if (auditID) {
@@ -170,6 +179,8 @@ async function main() {
     if (Number(req.headers['content-length'] ?? 0) > bodyLimit)
       return refuse(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${bodyLimit} bytes`);
     const kube = kubePath(pathname);
+    // GraphQL over HTTP: app/graphql's handler, called here without Next's router like the Kubernetes API.
+    const graphql = pathname === '/graphql' && (req.method === 'GET' || req.method === 'POST');
     const leader =
       platform.router.role === 'follower' && needsLeader(req.method ?? 'GET', pathname)
         ? platform.router.leader?.address
@@ -184,7 +195,12 @@ async function main() {
             const origin = `${scheme}://${req.headers.host ?? 'localhost'}`;
             await sendWebResponse(await serveKubeApi(toWebRequest(req, origin), kube.root, kube.segments), res, req);
           })()
-        : handle(req, res);
+        : graphql
+          ? (async () => {
+              const origin = `${scheme}://${req.headers.host ?? 'localhost'}`;
+              await sendWebResponse(await serveGraphql(toWebRequest(req, origin)), res, req);
+            })()
+          : handle(req, res);
     served.catch((err: unknown) => {
       log.error({ err, requestId: id }, 'unhandled error serving request');
       audit?.end(auditID, 500, 'Panic');
@@ -220,10 +236,12 @@ async function main() {
     }
   });
   attachAgentTunnel(io, platform);
+  // GraphQL subscriptions: WebSocket upgrades of /graphql (graphql-transport-ws).
+  const graphqlSockets = attachGraphqlSockets(server, platform);
   if (dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {
-      if (!req.url?.startsWith('/socket.io')) upgrade(req, socket, head);
+      if (!req.url?.startsWith('/socket.io') && !isGraphqlUpgrade(req.url)) upgrade(req, socket, head);
     });
   }
 
@@ -312,6 +330,7 @@ async function main() {
     listener.close();
     server.close();
     io.disconnectSockets(true);
+    await graphqlSockets.close();
     server.closeIdleConnections();
     while (inFlight > 0) await new Promise((r) => setTimeout(r, 25));
     server.closeAllConnections();

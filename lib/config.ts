@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { schedulerConfigSchema } from './scheduler/profiles.ts';
 import { parseCronSchedule } from './apiserver/kinds/cron-schedule.ts';
+import { parseTrustedProxies } from './auth/client-address.ts';
 
 function cronError(schedule: string): string | undefined {
   try {
@@ -64,6 +65,24 @@ const schema = z.object({
         .map((o) => o.trim().replace(/\/+$/, ''))
         .filter(Boolean),
     ),
+  /**
+   * Load balancers and proxies whose X-Forwarded-For is believed (comma-separated addresses, CIDR ranges or
+   * `loopback`): the client's address (login limits, the audit's sourceIPs) is then read from it (lib/auth/client-address.ts).
+   */
+  trustedProxies: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseTrustedProxies(value);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `the addresses or CIDR ranges of the load balancers in front of EntroOS, comma-separated (such as 10.0.0.5,10.0.1.0/24 or loopback), or empty; ${(err as Error).message}`,
+        });
+        return z.NEVER;
+      }
+    }),
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
   tlsCa: z.string().min(1).optional(),
@@ -180,6 +199,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   shutdownTimeoutMs: 'ENTROOS_SHUTDOWN_TIMEOUT_MS',
   httpKeepAliveSeconds: 'ENTROOS_HTTP_KEEPALIVE_SECONDS',
   trustedOrigins: 'ENTROOS_TRUSTED_ORIGINS',
+  trustedProxies: 'ENTROOS_TRUSTED_PROXIES',
   tlsCert: 'TLS_CERT',
   tlsKey: 'TLS_KEY',
   tlsCa: 'TLS_CA',

@@ -34,6 +34,7 @@ import { getImageMarks } from './kubelet/runtime/image-marks.ts';
 import { ChaosMonkey, resumeChaos } from './kubelet/chaos.ts';
 import { HistorySampler } from './history/sampler.ts';
 import { createAuditTrail } from './audit/setup.ts';
+import { auditIdOf } from './audit/trail.ts';
 import { BackupDirectory, BackupScheduler } from './backup/index.ts';
 import { APP_VERSION } from './http/health.ts';
 
@@ -137,6 +138,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       authorize: async (req, verb, resource, scope) => (await guard(req, verb, resource, scope)).principal,
       authorizer,
       tokens: { key: serviceAccountKey(authSecret), maxExpirationSeconds: config.serviceAccountMaxTokenSeconds },
+      created: (req, object) => audit?.created(auditIdOf(req.headers), object.metadata),
     }),
     nodes,
     images,

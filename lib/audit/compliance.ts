@@ -68,6 +68,12 @@ export function complianceReport(f: ComplianceFacts, now = new Date()): Complian
           label: 'login throttling',
           value: `${c.loginMaxFailures} failures per account, ${c.loginMaxFailuresPerIp} per address, window ${c.loginWindowSeconds} s`,
         },
+        {
+          label: 'client addresses',
+          value: c.trustedProxies.length
+            ? `X-Forwarded-For believed only from ${c.trustedProxies.join(' ')} (ENTROOS_TRUSTED_PROXIES)`
+            : 'the connection address (X-Forwarded-For ignored)',
+        },
         { label: 'disabled users', value: String(f.disabledUsers) },
       ],
     },

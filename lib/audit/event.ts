@@ -46,6 +46,8 @@ export const LOGIN_REASON_ANNOTATION = 'authentication.entroos.io/reason';
 export const AUTHN_REASON_ANNOTATION = 'authentication.entroos.io/reason';
 /** Requests that did not come over HTTP (socket subscriptions) name their transport. */
 export const TRANSPORT_ANNOTATION = 'audit.entroos.io/transport';
+/** X-Forwarded-For entries not believed (not from a trusted proxy, ENTROOS_TRUSTED_PROXIES): what the client claimed. */
+export const UNVERIFIED_FORWARDED_ANNOTATION = 'audit.entroos.io/unverified-forwarded-for';
 
 /** The user Kubernetes names for requests without credentials. */
 export const ANONYMOUS: AuditUser = { username: 'system:anonymous', groups: ['system:unauthenticated'] };

@@ -62,9 +62,9 @@ kind: Policy
 # RequestReceived would double every record; the response stage carries everything it has.
 omitStages: [RequestReceived]
 rules:
-  # Logins and their failures, always.
+  # Logins and their failures, and logouts, always.
   - level: Metadata
-    verbs: [login]
+    verbs: [login, logout]
   # Probes, version checks, metrics scrapes and the dashboard's session refresh: frequent, not a user's action.
   - level: None
     nonResourceURLs:

@@ -11,6 +11,7 @@ import {
   LOGIN_RESULT_ANNOTATION,
   REASON_ANNOTATION,
   TRANSPORT_ANNOTATION,
+  UNVERIFIED_FORWARDED_ANNOTATION,
   searchFields,
   type AuditEvent,
   type AuditSummary,
@@ -37,17 +38,11 @@ export function auditIdOf(headers: HeaderSource | undefined): string | undefined
   return (Array.isArray(value) ? value[0] : value) || undefined;
 }
 
-/**
- * Where a request came from, as Kubernetes lists it: the X-Forwarded-For addresses (as the client or proxies
- * claim them: not verified), then the connection's own address.
- */
-export function sourceIPsOf(forwardedFor: string | string[] | undefined, remote: string | undefined): string[] {
-  const claimed = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
-    .split(',')
-    .map((ip) => ip.trim())
-    .filter(Boolean)
-    .slice(0, 10);
-  return remote ? [...claimed, remote] : claimed;
+/** The X-Forwarded-For entries nobody vouched for, kept as a claim beside the believed sourceIPs. */
+function unverifiedAnnotation(unverified: readonly string[] | undefined): Record<string, string> {
+  if (!unverified?.length) return {};
+  const shown = unverified.slice(-10).join(', ');
+  return { [UNVERIFIED_FORWARDED_ANNOTATION]: shown.length > 300 ? `${shown.slice(0, 300)}…` : shown };
 }
 
 export interface Signer {
@@ -80,8 +75,25 @@ export interface RequestStart {
   method: string;
   /** Path and query, as received. */
   uri: string;
+  /** The client, the trusted proxies it came through, and the connection's address (lib/auth/client-address.ts). */
   sourceIPs: string[];
+  /** X-Forwarded-For entries that were not believed: recorded as a claim in an annotation, never as a sourceIP. */
+  unverifiedForwardedFor?: string[];
   userAgent?: string;
+}
+
+/** A socket.io handshake that was refused, and why. */
+export interface RefusedHandshake {
+  /** The handshake's path (its query is left out). */
+  path: string;
+  sourceIPs: string[];
+  unverifiedForwardedFor?: string[];
+  userAgent?: string;
+  /** Who the credentials named, when they were valid but the socket was still refused (403). */
+  principal?: Principal;
+  /** 401 without valid credentials, 403 for a session socket from another site, 503 when authentication failed. */
+  code: number;
+  reason: string;
 }
 
 export interface Authorization {
@@ -186,7 +198,7 @@ export class AuditTrail {
       sourceIPs: start.sourceIPs,
       userAgent: start.userAgent,
       received: new Date(),
-      annotations: {},
+      annotations: unverifiedAnnotation(start.unverifiedForwardedFor),
     });
     return auditID;
   }
@@ -242,6 +254,26 @@ export class AuditTrail {
     entry.decision = undefined;
   }
 
+  /** A logout (the dashboard's sign-out, which ends every session of the user): who logged out. */
+  logout(auditID: string | undefined, principal: Principal): void {
+    const entry = auditID ? this.entries.get(auditID) : undefined;
+    if (!entry) return;
+    entry.verb = 'logout';
+    entry.user = auditUser(principal);
+    entry.decision = undefined;
+  }
+
+  /**
+   * The handler created an object: its name and uid complete the objectRef (kube-apiserver fills it from the
+   * object likewise), so the response is not read for them. The Kubernetes API reports every create this way.
+   */
+  created(auditID: string | undefined, meta: { name?: string; uid?: string }): void {
+    const ref = auditID ? this.entries.get(auditID)?.info.objectRef : undefined;
+    if (!ref) return;
+    if (!ref.name && meta.name) ref.name = meta.name;
+    if (!ref.uid && meta.uid) ref.uid = meta.uid;
+  }
+
   /** Whether the request body must be kept for the record: only when a rule that could match wants bodies. */
   wantsRequestBody(auditID: string | undefined): boolean {
     const entry = auditID ? this.entries.get(auditID) : undefined;
@@ -256,12 +288,13 @@ export class AuditTrail {
 
   /**
    * The handler answered. Reads what the policy keeps: the request (a parsed body, or a copy of the request taken
-   * before it was read) at Request, the response at RequestResponse, and a created object's name at every level.
+   * before it was read) at Request, the response at RequestResponse, and a created object's name at every level —
+   * from the response only when the handler does not report its creates (`namesReported`, see `created`).
    */
   responded(
     auditID: string | undefined,
     response: Response,
-    request?: { body?: unknown; copy?: { text: Promise<string>; type: string | null } },
+    request?: { body?: unknown; copy?: { text: Promise<string>; type: string | null }; namesReported?: boolean },
   ): void {
     const entry = auditID ? this.entries.get(auditID) : undefined;
     if (!entry) return;
@@ -287,7 +320,7 @@ export class AuditTrail {
     }
     const json = /json/.test(response.headers.get('content-type') ?? '');
     const wantResponse = level === 'RequestResponse' && json;
-    const wantName = verb === 'create' && response.ok && ref && !ref.name && json;
+    const wantName = verb === 'create' && !request?.namesReported && response.ok && ref && !ref.name && json;
     if (wantResponse || wantName)
       reads.push(
         response
@@ -328,6 +361,8 @@ export class AuditTrail {
   /** A socket subscription (objects or platform topics), allowed or refused; recorded as a watch. */
   subscription(s: {
     principal: Principal;
+    /** Where the socket came from (its handshake's client address and proxies); `sourceIP`: the address alone. */
+    sourceIPs?: string[];
     sourceIP?: string;
     userAgent?: string;
     resource?: { group: string; resource: string; namespace?: string; name?: string };
@@ -356,7 +391,7 @@ export class AuditTrail {
             },
           }
         : { verb: 'watch' },
-      sourceIPs: s.sourceIP ? [s.sourceIP] : [],
+      sourceIPs: s.sourceIPs ?? (s.sourceIP ? [s.sourceIP] : []),
       userAgent: s.userAgent,
       received: new Date(),
       user: auditUser(s.principal),
@@ -376,6 +411,86 @@ export class AuditTrail {
       },
     };
     this.stage(entry, 'ResponseComplete', s.code, s.code >= 300 ? s.message : undefined);
+  }
+
+  /** A socket.io handshake refused (no valid credentials, or a session socket opened from another site). */
+  handshakeRefused(h: RefusedHandshake): void {
+    const annotations: Record<string, string> = {
+      [TRANSPORT_ANNOTATION]: 'socket.io',
+      ...unverifiedAnnotation(h.unverifiedForwardedFor),
+    };
+    if (h.principal) {
+      annotations[DECISION_ANNOTATION] = 'forbid';
+      annotations[REASON_ANNOTATION] = h.reason;
+    } else annotations[AUTHN_REASON_ANNOTATION] = h.reason;
+    const entry: Entry = {
+      auditID: randomUUID(),
+      method: 'GET',
+      uri: h.path,
+      path: h.path,
+      // A handshake is a GET of a non-resource path: its verb is the method, as Kubernetes names such requests.
+      info: { verb: 'get' },
+      sourceIPs: h.sourceIPs,
+      userAgent: h.userAgent,
+      received: new Date(),
+      user: h.principal ? auditUser(h.principal) : undefined,
+      verb: 'get',
+      allowed: false,
+      annotations,
+    };
+    this.stage(entry, 'ResponseComplete', h.code, h.reason);
+  }
+
+  /**
+   * One write or subscription of a GraphQL operation (the /graphql request itself is recorded as any request): a
+   * resource request with its verb and object, so the policy, search and the compliance report treat it like the
+   * REST request it stands for; the request object (redacted as its resource's) is kept at level Request.
+   */
+  graphqlOperation(op: {
+    principal: Principal;
+    verb: string;
+    resource: { group: string; resource: string; subresource?: string; namespace?: string; name?: string };
+    code: number;
+    message?: string;
+    transport: string;
+    sourceIP?: string;
+    userAgent?: string;
+    requestObject?: unknown;
+  }): void {
+    const r = op.resource;
+    const qualified = r.group ? `${r.resource}.${r.group}` : r.resource;
+    const entry: Entry = {
+      auditID: randomUUID(),
+      method: op.verb === 'watch' ? 'GET' : 'POST',
+      uri:
+        `/graphql?${op.verb}=${encodeURIComponent(r.subresource ? `${qualified}/${r.subresource}` : qualified)}` +
+        (r.namespace ? `&namespace=${encodeURIComponent(r.namespace)}` : '') +
+        (r.name ? `&name=${encodeURIComponent(r.name)}` : ''),
+      path: '/graphql',
+      info: {
+        verb: op.verb,
+        objectRef: {
+          resource: r.resource,
+          apiGroup: r.group || undefined,
+          namespace: r.namespace || undefined,
+          name: r.name || undefined,
+          subresource: r.subresource,
+        },
+      },
+      sourceIPs: op.sourceIP ? [op.sourceIP] : [],
+      userAgent: op.userAgent,
+      received: new Date(),
+      user: auditUser(op.principal),
+      verb: op.verb,
+      allowed: op.code !== 403,
+      annotations: {
+        [TRANSPORT_ANNOTATION]: `graphql over ${op.transport}`,
+        [DECISION_ANNOTATION]: op.code === 403 ? 'forbid' : 'allow',
+        ...(op.code === 403 && op.message ? { [REASON_ANNOTATION]: op.message } : {}),
+      },
+      requestObject: op.requestObject,
+    };
+    this.stage(entry, 'ResponseComplete', op.code, op.code >= 300 ? op.message : undefined);
   }
 
   // ---- building and queueing -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ export interface AuthContext {
   store: Store;
   log: Logger;
   authSecret: string;
-  config: { sessionMaxAgeHours: number; trustedOrigins?: readonly string[] };
+  config: { sessionMaxAgeHours: number; trustedOrigins?: readonly string[]; trustedProxies?: readonly string[] };
 }
 
 export type AuthResult = { principal: Principal } | { principal: null; reason: string };

@@ -24,6 +24,13 @@ export const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
 /** The ClusterRole a user or service account with an EntroOS role is implicitly bound to, cluster-wide. */
 export const builtinRoleName = (role: Role) => `entroos:${role}`;
 
+/**
+ * Scraping /metrics and nothing else: for Prometheus, bound to a service account whose `entroos.io/role` is `none`
+ * (so no built-in role adds reads of objects), as docs/deployment.md shows.
+ */
+export const METRICS_READER_ROLE = 'entroos:metrics-reader';
+export const METRICS_URL = '/metrics';
+
 /** Discovery, OpenAPI, version and health: what every authenticated identity may read (upstream's system:discovery). */
 export const DISCOVERY_URLS = [
   '/api',
@@ -135,6 +142,10 @@ const DEFINITIONS: Record<string, { describe: string; rules: (types: Types) => P
   'system:discovery': {
     describe: 'Discovery, OpenAPI, version and health; bound to system:authenticated.',
     rules: () => [{ verbs: ['get'], nonResourceURLs: DISCOVERY_URLS }],
+  },
+  [METRICS_READER_ROLE]: {
+    describe: 'Reading /metrics and nothing else: for the account Prometheus scrapes with (docs/deployment.md).',
+    rules: () => [{ verbs: ['get'], nonResourceURLs: [METRICS_URL] }],
   },
   'cluster-admin': { describe: 'Everything, everywhere (as Kubernetes).', rules: () => ALL_RULES },
   admin: {

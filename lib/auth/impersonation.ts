@@ -3,7 +3,7 @@ import type { KubeObject } from '../apimachinery/object.ts';
 import { SERVICE_ACCOUNT_USER_PREFIX, subjectOf, type Authorizer } from './authorizer.ts';
 import type { Principal } from './principal.ts';
 import { isRole, type Role } from './rbac.ts';
-import { serviceAccountRole } from './service-account-tokens.ts';
+import { serviceAccountRole, serviceAccountUnbound } from './service-account-tokens.ts';
 
 // Kubernetes user impersonation (`kubectl --as=USER --as-group=GROUP --as-uid=UID`): the Impersonate-User,
 // Impersonate-Group and Impersonate-Uid headers make the request act as someone else, once the authenticated caller
@@ -65,7 +65,8 @@ export async function impersonate(deps: ImpersonationDeps, principal: Principal,
   let userId = user;
   if (account) {
     const object = deps.getObject('serviceaccounts', account.namespace, account.name);
-    if (object && !object.metadata.deletionTimestamp) role = serviceAccountRole(object);
+    if (object && !object.metadata.deletionTimestamp && !serviceAccountUnbound(object))
+      role = serviceAccountRole(object);
   } else {
     const record = await deps.userByName(user);
     if (record && !record.disabled && isRole(record.role)) {

@@ -142,6 +142,16 @@ export function verifyServiceAccountToken(
   return claims as ServiceAccountClaims;
 }
 
+/**
+ * `entroos.io/role: none`: no built-in role at all, only what RBAC bindings grant (an account that must not read
+ * objects, such as Prometheus' with entroos:metrics-reader). Shown, and capped when tokens are minted, as viewer.
+ */
+export const NO_ROLE = 'none';
+
+export function serviceAccountUnbound(account: KubeObject | undefined): boolean {
+  return (account?.metadata.annotations as Record<string, string> | undefined)?.[ROLE_ANNOTATION] === NO_ROLE;
+}
+
 /** The role a service account is given by its annotation: viewer when absent (validation refuses other values). */
 export function serviceAccountRole(account: KubeObject | undefined): Role {
   const value = (account?.metadata.annotations as Record<string, string> | undefined)?.[ROLE_ANNOTATION];
@@ -177,6 +187,7 @@ export function authenticateServiceAccountToken(
     userId: claims.sub,
     username: claims.sub,
     role: serviceAccountRole(account),
+    ...(serviceAccountUnbound(account) ? { unbound: true as const } : {}),
     via: 'serviceaccount',
     uid: serviceaccount.uid,
     groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],

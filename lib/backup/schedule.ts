@@ -13,17 +13,38 @@ export interface BackupScheduleOptions {
   retain: number;
 }
 
+/**
+ * The clock and the timer the schedule runs on. A cron schedule fires at most once a minute: a test hands in its
+ * own to reach the next time at once, and awaits the backup the timer's callback returns.
+ */
+export interface ScheduleTimers {
+  now(): Date;
+  /** Calls `run` after `ms` milliseconds; returns what cancels it. */
+  after(ms: number, run: () => Promise<void> | void): () => void;
+}
+
+const realTimers: ScheduleTimers = {
+  now: () => new Date(),
+  after: (ms, run) => {
+    const timer = setTimeout(() => void run(), ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
 export class BackupScheduler {
-  private timer: NodeJS.Timeout | null = null;
+  private cancel: (() => void) | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
   private cron: CronSchedule;
+  private timers: ScheduleTimers;
 
   constructor(
-    private deps: CreateBackupDeps & { directory: BackupDirectory; log: Logger },
+    private deps: CreateBackupDeps & { directory: BackupDirectory; log: Logger; timers?: ScheduleTimers },
     private options: BackupScheduleOptions,
   ) {
     this.cron = parseCronSchedule(options.schedule);
+    this.timers = deps.timers ?? realTimers;
   }
 
   start(): void {
@@ -32,7 +53,7 @@ export class BackupScheduler {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancel?.();
     await this.running;
   }
 
@@ -61,17 +82,19 @@ export class BackupScheduler {
 
   private arm() {
     if (this.stopped) return;
-    const now = new Date();
+    const now = this.timers.now();
     const next = this.cron.next(now);
     // setTimeout holds at most ~24.8 days; a later time is re-armed when that wait ends.
     const wait = Math.min(next.getTime() - now.getTime(), 2 ** 31 - 1);
-    this.timer = setTimeout(() => {
-      if (Date.now() < next.getTime()) return this.arm();
+    this.cancel = this.timers.after(wait, () => {
+      if (this.stopped) return;
+      if (this.timers.now().getTime() < next.getTime()) return this.arm();
       this.running = this.runOnce().finally(() => {
         this.running = null;
         this.arm();
       });
-    }, wait);
-    this.timer.unref();
+      // Returned, so that whoever fires the timer can await the backup (the real timer ignores it).
+      return this.running;
+    });
   }
 }

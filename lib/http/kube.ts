@@ -26,6 +26,7 @@ export async function serveKubeApi(req: Request, root: 'api' | 'apis', segments:
   } catch (err) {
     response = statusResponse(toApiError(err, { requestId: req.headers.get(REQUEST_ID_HEADER) ?? undefined }));
   }
-  if (auditID) getPlatform().audit?.responded(auditID, response, { copy });
+  // Creates are reported by the handler (KubeApiDeps.created): the response is not read for their names.
+  if (auditID) getPlatform().audit?.responded(auditID, response, { copy, namesReported: true });
   return response;
 }

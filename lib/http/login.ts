@@ -1,5 +1,6 @@
 import '#server-only';
 import { verifyCredentials } from '../auth/users.ts';
+import { isRole } from '../auth/rbac.ts';
 import { auditIdOf } from '../audit/trail.ts';
 import type { Platform } from '../platform.ts';
 import { clientIp } from './client-ip.ts';
@@ -23,4 +24,18 @@ export async function checkLogin(platform: Platform, headers: Headers_, username
     platform.audit?.login(auditID, { username, reason: (err as Error).message });
     throw err;
   }
+}
+
+/** Tells the audit trail who logged out (the dashboard's sign-out ends every session of the user). */
+export async function auditLogout(platform: Platform, headers: Headers_, userId: string, username: string) {
+  const auditID = auditIdOf(headers);
+  if (!auditID || !platform.audit) return;
+  const user = await platform.store.users.getById(userId);
+  platform.audit.logout(auditID, {
+    userId,
+    username: user?.username ?? username,
+    // The role only names a group in the record; a user deleted meanwhile has none left, so the least is shown.
+    role: user && isRole(user.role) ? user.role : 'viewer',
+    via: 'session',
+  });
 }

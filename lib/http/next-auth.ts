@@ -3,10 +3,13 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { isApiError } from '../apimachinery/errors.ts';
 import { getPlatform } from '../platform.ts';
 import { endSessions, sessionGenerationOf } from '../auth/users.ts';
-import { checkLogin } from './login.ts';
+import { auditLogout, checkLogin } from './login.ts';
 
-/** next-auth configuration: username/password login, JWT sessions holding only the user id. */
-export function getAuthOptions(): NextAuthOptions {
+/**
+ * next-auth configuration: username/password login, JWT sessions holding only the user id. `headers` are the
+ * request's (the route builds the options per request): a sign-out reaches the audit trail through them.
+ */
+export function getAuthOptions(headers?: Headers): NextAuthOptions {
   const platform = getPlatform();
   return {
     secret: platform.authSecret,
@@ -59,7 +62,9 @@ export function getAuthOptions(): NextAuthOptions {
     events: {
       // JWT sessions cannot be revoked one by one: signing out ends every session of the user.
       signOut: async ({ token }) => {
-        if (typeof token?.sub === 'string') await endSessions(platform, token.sub);
+        if (typeof token?.sub !== 'string') return;
+        await endSessions(platform, token.sub);
+        await auditLogout(platform, headers, token.sub, typeof token.name === 'string' ? token.name : token.sub);
       },
     },
     logger: {

@@ -30,6 +30,8 @@ export interface RouteOptions<S extends z.ZodType | undefined> {
   body?: S;
   /** The namespace the request acts in, when the route has one (RoleBindings there then count). */
   namespace?: (url: URL, params: Record<string, string | string[]>) => string | undefined;
+  /** Authorize as this non-resource URL instead (`get /metrics`, as RBAC's nonResourceURLs name it). */
+  path?: string;
 }
 
 type NextContext = { params?: Promise<Record<string, string | string[]>> };
@@ -88,8 +90,8 @@ export function withAuth<S extends z.ZodType | undefined = undefined>(
     try {
       const url = new URL(req.url);
       const params = (await context?.params) ?? {};
-      const namespace = options.namespace?.(url, params);
-      const { platform, principal } = await guard(req, options.verb, options.resource, { namespace });
+      const scope = options.path ? { path: options.path } : { namespace: options.namespace?.(url, params) };
+      const { platform, principal } = await guard(req, options.verb, options.resource, scope);
       const body = options.body ? await parseJsonBody(req, options.body, options.resource) : undefined;
       const response = await handler({ req, url, principal, platform, params, body: body as never, requestId });
       platform.audit?.responded(auditIdOf(req.headers), response, { body });

@@ -4,7 +4,8 @@ import type { Principal } from '../auth/principal.ts';
 import type { LogOptions, LogResult } from '../apiserver/object-api.ts';
 import type { AuthContext } from '../auth/authenticate.ts';
 import type { ContainerUsage } from '../apiserver/node-reads.ts';
-import { socketAuth } from '../auth/socket-auth.ts';
+import { recordRefusals, socketAuth, type HandshakeAudit } from '../auth/socket-auth.ts';
+import type { ClientAddress } from '../auth/client-address.ts';
 
 // Standalone agents (`npx nko`) run their containers in another process, so
 // logs and usage live there. Like the Kubernetes API server reaching a
@@ -82,19 +83,32 @@ export class AgentTunnels {
 /** Where agents' tunnels end: `router` tells a follower to send agents to the leader. */
 export interface TunnelDeps extends AuthContext {
   agents: AgentTunnels;
+  /** Records refused handshakes (null when auditing is off). */
+  audit?: HandshakeAudit | null;
   router: { role: string; leader: { address: string } | null };
 }
 
 export function attachAgentTunnel(io: SocketServer, platform: TunnelDeps) {
   const tunnels = platform.agents;
   const nsp = io.of(AGENT_NAMESPACE);
-  nsp.use(socketAuth(platform));
+  const refused = recordRefusals(platform.audit);
+  nsp.use(socketAuth(platform, refused));
   nsp.use((socket, next) => {
     // Node agents must be admins (nodes are cluster resources).
     const principal = socket.data.principal as Principal | undefined;
     if (!principal) return next(new Error('Unauthorized: no credentials'));
-    if (!can(principal.role, 'update', 'nodes'))
-      return next(new Error(`Forbidden: ${principal.username} (role ${principal.role}) cannot run node agents`));
+    if (!can(principal.role, 'update', 'nodes')) {
+      const reason = `${principal.username} (role ${principal.role}) cannot run node agents`;
+      refused?.({
+        path: socket.handshake.url.split('?')[0],
+        client: socket.data.client as ClientAddress,
+        userAgent: socket.handshake.headers['user-agent'],
+        principal,
+        code: 403,
+        reason,
+      });
+      return next(new Error(`Forbidden: ${reason}`));
+    }
     next();
   });
   nsp.use((socket, next) => {

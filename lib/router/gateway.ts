@@ -1,7 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server as SocketServer, type Socket } from 'socket.io';
-import { socketAuth } from '../auth/socket-auth.ts';
+import { recordRefusals, socketAuth, type HandshakeAudit } from '../auth/socket-auth.ts';
+import type { ClientAddress } from '../auth/client-address.ts';
 import type { AuthContext } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Resource } from '../auth/rbac.ts';
@@ -33,11 +34,11 @@ export interface GatewayDeps extends AuthContext {
   audit?: SubscriptionAudit | null;
 }
 
-/** What the gateway tells the audit trail about a subscription. */
-export interface SubscriptionAudit {
+/** What the gateway tells the audit trail: each subscription, and each refused handshake. */
+export interface SubscriptionAudit extends HandshakeAudit {
   subscription(s: {
     principal: Principal;
-    sourceIP?: string;
+    sourceIPs?: string[];
     userAgent?: string;
     resource?: { group: string; resource: string; namespace?: string; name?: string };
     topics?: string[];
@@ -48,6 +49,8 @@ export interface SubscriptionAudit {
 
 export interface SocketData {
   principal: Principal;
+  /** Where the handshake came from (set by the handshake check). */
+  client?: ClientAddress;
 }
 
 /** Which resource a platform topic belongs to, for RBAC. */
@@ -115,7 +118,7 @@ export function attachSocketGateway(server: HttpServer, platform: GatewayDeps): 
       }),
     );
   }
-  io.use(socketAuth(platform));
+  io.use(socketAuth(platform, recordRefusals(platform.audit)));
   const metrics = routerMetrics();
   const clock = new FlushClock(platform.config.socketCoalesceMs);
   io.on('connection', (socket) => {
@@ -269,7 +272,7 @@ class SocketSession {
     const dot = key.indexOf('.');
     audit.subscription({
       principal: this.socket.data.principal as Principal,
-      sourceIP: this.socket.handshake.address,
+      sourceIPs: (this.socket.data as SocketData).client?.sourceIPs ?? [],
       userAgent: text(this.socket.handshake.headers['user-agent']),
       ...(r.stream === 'platform'
         ? { topics: Array.isArray(r.topics) ? r.topics.filter((t): t is string => typeof t === 'string') : [] }

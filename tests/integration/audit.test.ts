@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, ROOT, ADMIN_PASSWORD, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { connectSocket, connected, subscribe } from '../helpers/socket.ts';
+import { signIn, signOut } from '../helpers/session.ts';
+import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { verifyAuditFiles } from '@/lib/audit/verify-files.ts';
 
 // Issue #18: every write path produces its audit record (Kubernetes API, secrets, logins, tokens, users,
@@ -219,6 +221,87 @@ describe('the audit trail of a running server', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('records logouts with the user who logged out', async () => {
+    const user = await admin.post('/apis/entroos.io/v1/users', {
+      username: 'lou',
+      password: 'lou-password-1',
+      role: 'viewer',
+    });
+    expect(user.status).toBe(201);
+    const cookie = await signIn(server.url, 'lou', 'lou-password-1');
+    expect(await signOut(server.url, cookie, { 'user-agent': 'audit-test-browser' })).toBe(200);
+    const [event] = await records('verb=logout&user=lou');
+    expect(event).toMatchObject({
+      verb: 'logout',
+      requestURI: '/api/auth/signout',
+      user: { username: 'lou', uid: user.body.id, groups: expect.arrayContaining(['entroos:viewer']) },
+      sourceIPs: ['127.0.0.1'],
+      userAgent: 'audit-test-browser',
+      responseStatus: { code: 200 },
+    });
+  });
+
+  it('records refused socket handshakes: who if anyone, from where, with what client, and why', async () => {
+    const handshake = (options: Partial<ManagerOptions & SocketOptions>) =>
+      new Promise<string>((resolve) => {
+        const socket = io(server.url, {
+          path: '/socket.io',
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          ...options,
+        });
+        socket.once('connect', () => {
+          socket.close();
+          resolve('connected');
+        });
+        socket.once('connect_error', (err) => {
+          socket.close();
+          resolve(err.message);
+        });
+      });
+    expect(
+      await handshake({
+        auth: { token: 'eos_this-token-does-not-exist' },
+        // From a peer that is no trusted proxy: kept as a claim, never as the source.
+        extraHeaders: { 'user-agent': 'audit-test-socket/1', 'x-forwarded-for': '6.6.6.6' },
+      }),
+    ).toMatch(/^Unauthorized: /);
+    const cookie = await signIn(server.url, 'admin', ADMIN_PASSWORD);
+    expect(
+      await handshake({
+        extraHeaders: { cookie, origin: 'http://evil.example', 'user-agent': 'audit-test-socket/2' },
+      }),
+    ).toMatch(/^Forbidden: /);
+
+    const socketOnes = (items: Event[]) =>
+      items.filter(
+        (e) => e.annotations?.['audit.entroos.io/transport'] === 'socket.io' && e.responseStatus.code >= 400,
+      );
+    const refused = socketOnes(await records('verb=get', (items) => socketOnes(items).length >= 2));
+    expect(refused.find((e) => e.responseStatus.code === 401)).toMatchObject({
+      verb: 'get',
+      requestURI: '/socket.io/',
+      user: { username: 'system:anonymous' },
+      sourceIPs: ['127.0.0.1'],
+      userAgent: 'audit-test-socket/1',
+      responseStatus: { code: 401, message: expect.stringMatching(/token/i) },
+      annotations: {
+        'authentication.entroos.io/reason': expect.stringMatching(/token/i),
+        'audit.entroos.io/unverified-forwarded-for': '6.6.6.6',
+      },
+    });
+    expect(refused.find((e) => e.responseStatus.code === 403)).toMatchObject({
+      user: { username: 'admin' },
+      sourceIPs: ['127.0.0.1'],
+      userAgent: 'audit-test-socket/2',
+      annotations: {
+        'authorization.k8s.io/decision': 'forbid',
+        'authorization.k8s.io/reason': expect.stringContaining('http://evil.example'),
+      },
+    });
   });
 
   it('verifies, and names the first bad record once the database is tampered with', async () => {

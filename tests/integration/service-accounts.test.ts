@@ -238,6 +238,57 @@ describe('the role annotation', () => {
   });
 });
 
+describe('a scraper: role "none" bound to entroos:metrics-reader', () => {
+  it('reads /metrics and nothing else', async () => {
+    const admin = client(server.url, adminToken);
+    const account = await admin.post(sa('default'), {
+      metadata: { name: 'prometheus', annotations: { 'entroos.io/role': 'none' } },
+    });
+    expect(account.status).toBe(201);
+    const token = (await mint(adminToken, 'default', 'prometheus')).body.status.token as string;
+    const scraper = client(server.url, token);
+    // Without a binding it may do nothing at all beyond discovery: no built-in role (not even viewer) applies.
+    expect((await scraper.get('/metrics')).status).toBe(403);
+    expect((await scraper.get('/api/v1/pods')).status).toBe(403);
+
+    const binding = await admin.post('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'prometheus-metrics' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'entroos:metrics-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'default' }],
+    });
+    expect(binding.status).toBe(201);
+    await until(async () => (await scraper.get('/metrics')).status === 200, 'the binding to take effect');
+    const metrics = await scraper.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(metrics.text).toContain('entroos_http_requests_total');
+    for (const path of [
+      '/api/v1/pods',
+      '/api/v1/namespaces/default/configmaps',
+      '/api/v1/nodes',
+      '/apis/apps/v1/deployments',
+      '/apis/entroos.io/v1/users',
+    ])
+      expect((await scraper.get(path)).status, path).toBe(403);
+    expect((await scraper.post('/api/v1/namespaces/default/configmaps', { metadata: { name: 'x' } })).status).toBe(403);
+    // kubectl auth can-i asks the same authorizer the route does.
+    expect((await as(token).run('auth', 'can-i', 'get', '/metrics')).trim()).toBe('yes');
+    expect((await as(token).exec('auth', 'can-i', 'list', 'pods')).stdout).toMatch(/^no/);
+    const role = await admin.get('/apis/rbac.authorization.k8s.io/v1/clusterroles/entroos:metrics-reader');
+    expect(role.body.rules).toEqual([{ verbs: ['get'], nonResourceURLs: ['/metrics'] }]);
+  });
+
+  it('is a value the role annotation accepts, next to the roles', async () => {
+    const bad = await client(server.url, adminToken).post(sa('default'), {
+      metadata: { name: 'bad-role', annotations: { 'entroos.io/role': 'nobody' } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('supported values: \\"viewer\\", \\"operator\\", \\"admin\\", \\"none\\"');
+  });
+});
+
 describe('access reviews', () => {
   it('kubectl auth can-i answers for admins, operators and viewers', async () => {
     const asOperator = as(operator.token);

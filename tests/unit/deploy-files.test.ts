@@ -39,10 +39,12 @@ interface ComposeService {
   ports?: string[];
   volumes?: string[];
   restart?: string;
+  networks?: Record<string, { ipv4_address?: string }>;
 }
 const compose = parse(read('deploy/compose.yaml'), { merge: true }) as {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
+  networks?: Record<string, { ipam?: { config?: { subnet: string; ip_range?: string }[] } }>;
 };
 const instances = ['entroos-1', 'entroos-2'];
 
@@ -99,6 +101,21 @@ describe('deploy/compose.yaml', () => {
     const mount = compose.services.lb.volumes!.find((v) => v.includes('haproxy.cfg'))!;
     expect(existsSync(join(ROOT, 'deploy', mount.split(':')[0]))).toBe(true);
   });
+
+  it('believes X-Forwarded-For from the balancer and the instances only, at their fixed addresses', () => {
+    const address = (name: string) => compose.services[name].networks?.default?.ipv4_address;
+    const fixed = ['lb', ...instances].map(address);
+    for (const name of instances)
+      expect(compose.services[name].environment!.ENTROOS_TRUSTED_PROXIES.split(',')).toEqual(fixed);
+    // The fixed addresses are in the network, outside the range Docker hands out to the others.
+    const [{ subnet, ip_range: dynamic }] = compose.networks!.default.ipam!.config!;
+    const prefix = subnet.split('/')[0].split('.').slice(0, 3).join('.');
+    expect(dynamic).toBe(`${prefix}.128/25`);
+    for (const ip of fixed) {
+      expect(ip!.startsWith(`${prefix}.`)).toBe(true);
+      expect(Number(ip!.split('.')[3])).toBeLessThan(128);
+    }
+  });
 });
 
 describe('deploy/haproxy.cfg', () => {
@@ -110,14 +127,32 @@ describe('deploy/haproxy.cfg', () => {
     expect(status).toBe(0);
   });
 
-  it('balances over every instance, checks /readyz, and keeps long connections open', () => {
-    const servers = [...config.matchAll(/^\s*server (\S+) (\S+):(\d+)/gm)].map((m) => ({ name: m[1], port: m[3] }));
-    expect(servers.map((s) => s.name)).toEqual(instances);
-    for (const s of servers) expect(s.port).toBe(compose.services[s.name].environment!.PORT);
-    expect(config).toMatch(/^\s*mode tcp$/m);
-    expect(config).toMatch(/http-check send meth GET uri \/readyz/);
+  /** Each backend's lines. */
+  const backends = Object.fromEntries(
+    config
+      .split(/^backend /m)
+      .slice(1)
+      .map((section) => [section.split('\n')[0].trim(), section]),
+  );
+
+  it('balances over every instance in each backend, checks /readyz, and keeps long connections open', () => {
+    expect(Object.keys(backends).sort()).toEqual(['entroos', 'entroos-tls']);
+    for (const backend of Object.values(backends)) {
+      const servers = [...backend.matchAll(/^\s*server (\S+) (\S+):(\d+)/gm)].map((m) => ({ name: m[1], port: m[3] }));
+      expect(servers.map((s) => s.name)).toEqual(instances);
+      for (const s of servers) expect(s.port).toBe(compose.services[s.name].environment!.PORT);
+      expect(backend).toMatch(/http-check send meth GET uri \/readyz/);
+    }
     expect(config).toMatch(/^\s*timeout server 1h$/m);
+    expect(backends.entroos).toMatch(/^\s*timeout tunnel 1h$/m);
     expect(config).toMatch(/^\s*bind :3000$/m);
+  });
+
+  it('passes TLS through untouched and adds X-Forwarded-For to plain HTTP', () => {
+    expect(backends['entroos-tls']).toMatch(/^\s*mode tcp$/m);
+    expect(config).toMatch(/^\s*use_backend entroos-tls if \{ req.ssl_hello_type 1 \}$/m);
+    expect(backends.entroos).toMatch(/^\s*mode http$/m);
+    expect(backends.entroos).toMatch(/^\s*option forwardfor$/m);
   });
 });
 

@@ -58,6 +58,8 @@ export interface KubeApiDeps {
   authorizer: Authorizer;
   /** Signs service account tokens (the token subresource). */
   tokens: TokenIssuer;
+  /** Told of each object a create made (the audit trail's objectRef takes its name and uid from it). */
+  created?: (req: Request, object: KubeObject) => void;
 }
 
 export type KubeApi = (req: Request, root: 'api' | 'apis', segments: string[]) => Promise<Response>;
@@ -292,7 +294,7 @@ const FIELD_MANAGER_MAX_BYTES = 128;
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
 /** kube-apiserver's ValidateFieldManager. */
-function checkFieldManager(manager: string) {
+export function checkFieldManager(manager: string) {
   if (Buffer.byteLength(manager) > FIELD_MANAGER_MAX_BYTES) {
     throw badRequest(`fieldManager: Too long: may not be longer than ${FIELD_MANAGER_MAX_BYTES}`, [
       {
@@ -475,6 +477,7 @@ async function serveObject(
         admit,
         ...decoding.options,
       });
+      deps.created?.(req, created);
       return decoding.respond(json(created, 201));
     }
     case 'update': {

@@ -4,7 +4,7 @@ import type { KubeObject, ObjectView } from '../../apimachinery/object.ts';
 import type { ResourceType } from '../../apimachinery/registry.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { isRole, ROLES } from '../../auth/rbac.ts';
-import { ROLE_ANNOTATION, serviceAccountRole } from '../../auth/service-account-tokens.ts';
+import { NO_ROLE, ROLE_ANNOTATION, serviceAccountRole } from '../../auth/service-account-tokens.ts';
 
 // ServiceAccount: validation of its role annotation, and the admission rule that only admins grant more than
 // viewer. Its token subresource is in token-request.ts.
@@ -13,10 +13,10 @@ import { ROLE_ANNOTATION, serviceAccountRole } from '../../auth/service-account-
 export function validateServiceAccount(obj: unknown, causes: StatusCause[]) {
   const annotations = (obj as ObjectView<ServiceAccount>).metadata?.annotations;
   const value: unknown = annotations && typeof annotations === 'object' ? annotations[ROLE_ANNOTATION] : undefined;
-  if (value !== undefined && !isRole(value)) {
+  if (value !== undefined && !isRole(value) && value !== NO_ROLE) {
     causes.push({
       reason: 'FieldValueNotSupported',
-      message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${ROLES.map((r) => `"${r}"`).join(', ')}`,
+      message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${[...ROLES, NO_ROLE].map((r) => `"${r}"`).join(', ')}`,
       field: `metadata.annotations[${ROLE_ANNOTATION}]`,
     });
   }
