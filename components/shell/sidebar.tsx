@@ -26,6 +26,14 @@ const SECTIONS = [
     ],
   },
   {
+    title: 'Developers',
+    links: [
+      { href: '/docs/api', label: 'API reference' },
+      // Served by a route handler, not a page: a full page load, not a client-side navigation.
+      { href: '/graphql', label: 'GraphQL explorer', document: true },
+    ],
+  },
+  {
     title: 'Settings',
     links: [
       { href: '/settings/tokens', label: 'API tokens' },
@@ -48,16 +56,22 @@ export function Sidebar({ role }: { role?: string }) {
           <div className="nav-section">{section.title}</div>
           {section.links
             .filter((link) => !('adminOnly' in link && link.adminOnly) || role === 'admin')
-            .map((link) => (
-              <Link
-                key={link.href}
-                href={link.href}
-                className="nav-link"
-                aria-current={pathname === link.href ? 'page' : undefined}
-              >
-                {link.label}
-              </Link>
-            ))}
+            .map((link) =>
+              'document' in link && link.document ? (
+                <a key={link.href} href={link.href} className="nav-link">
+                  {link.label}
+                </a>
+              ) : (
+                <Link
+                  key={link.href}
+                  href={link.href}
+                  className="nav-link"
+                  aria-current={pathname === link.href ? 'page' : undefined}
+                >
+                  {link.label}
+                </Link>
+              ),
+            )}
         </div>
       ))}
     </nav>

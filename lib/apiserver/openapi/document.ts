@@ -129,7 +129,7 @@ const MISSING: Record<string, SchemaObject> = {
 };
 
 /** The definitions the documents' paths name, and every definition those reference in turn. */
-function closure(roots: string[], custom: Record<string, SchemaObject>): Record<string, SchemaObject> {
+export function closure(roots: string[], custom: Record<string, SchemaObject>): Record<string, SchemaObject> {
   const schemas = allSchemas();
   const out: Record<string, SchemaObject> = {};
   const pending = [...roots];
