@@ -9,6 +9,7 @@ const LAYERS = [
   ['store'],
   ['auth'],
   ['apiserver'],
+  ['graphql'],
   ['router', 'controllers', 'scheduler'],
   ['kubelet', 'proofs'],
   ['history', 'backup'],

@@ -54,6 +54,8 @@ const SCOPES: Record<string, Scope> = {
   restores: 'admin',
   tokens: 'self',
   whoami: 'self',
+  // The GraphQL endpoint: every signed-in identity may call it; each field is then authorized as its REST request.
+  graphql: 'self',
   selfsubjectaccessreviews: 'review',
   selfsubjectrulesreviews: 'review',
 };

@@ -18,7 +18,7 @@ export function malformedPath(pathname: string): boolean {
 
 /** Paths whose clients expect a Kubernetes Status rather than a page. */
 export const isApiPath = (pathname: string) =>
-  /^\/(api|apis|openapi|metrics|version|healthz|livez|readyz)(\/|$)/.test(pathname);
+  /^\/(api|apis|openapi|metrics|version|healthz|livez|readyz|graphql)(\/|$)/.test(pathname);
 
 export function writeStatus(
   res: ServerResponse,

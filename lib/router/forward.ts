@@ -33,6 +33,8 @@ export function needsLeader(method: string, pathname: string): boolean {
     );
   }
   if (parts[0] === 'apis' && parts.length > 1) return !READS.has(method) || parts[1] === 'metrics.k8s.io';
+  // A POST may carry a mutation (GET only reads): the leader runs it, as any write.
+  if (parts[0] === 'graphql' && parts.length === 1) return !READS.has(method);
   return false;
 }
 

@@ -76,6 +76,26 @@ export function proofsRepo(db: Db) {
       });
       return rows.map(({ batchId: _b, ...row }) => row);
     },
+    /**
+     * The placements of these pods (with their batch), in one query per 500 pods (SQLite takes at most 999 query
+     * parameters): by namespace and name (the indexed columns), the caller matching each row to its pod by podUid (a
+     * name reused by a new pod is not it).
+     */
+    placementsForPods: async (pods: { namespace: string; name: string }[]): Promise<PublicPlacement[]> => {
+      const out: PublicPlacement[] = [];
+      for (let i = 0; i < pods.length; i += 500) {
+        const chunk = pods.slice(i, i + 500);
+        const rows = await db.placement.findMany({
+          where: {
+            namespace: { in: [...new Set(chunk.map((p) => p.namespace))] },
+            name: { in: [...new Set(chunk.map((p) => p.name))] },
+          },
+          select: { ...PUBLIC_PLACEMENT, batch: { select: { id: true, circuit: true, status: true, proveMs: true } } },
+        });
+        for (const { batchId: _b, ...row } of rows) out.push(row);
+      }
+      return out;
+    },
     getProof: async (id: string): Promise<(StoredProof & { placements: Omit<PublicPlacement, 'batch'>[] }) | null> =>
       db.proofBatch
         .findUnique({ where: { id }, include: { placements: { select: PUBLIC_PLACEMENT, orderBy: { slot: 'asc' } } } })
