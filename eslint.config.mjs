@@ -81,6 +81,7 @@ export default defineConfig(
       '.next*/**',
       'dist/**',
       'packages/*/dist/**',
+      'packages/*/storybook-static/**',
       'node_modules/**',
       'public/zk/**',
       'public/vendor/**',
@@ -108,7 +109,13 @@ export default defineConfig(
   {
     ...reactHooks.configs.flat['recommended-latest'],
     name: 'react-hooks/recommended-latest',
-    files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/client/**/*.{ts,tsx}'],
+    files: [
+      'app/**/*.{ts,tsx}',
+      'components/**/*.{ts,tsx}',
+      'lib/client/**/*.{ts,tsx}',
+      'packages/react/**/*.{ts,tsx}',
+      'tests/e2e/react-harness/**/*.tsx',
+    ],
   },
 
   // 3. Next.js: recommended + core-web-vitals for the pages and components.

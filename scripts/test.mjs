@@ -154,7 +154,9 @@ ensureDeployTools();
 await ensureServices();
 // The workspace packages first: @entroos/client's dist/ carries the types the CLI and the compat tests import,
 // and the CLI tests run the prebuilt `entroos` bundle (a few seconds; npm run build:packages).
-run('build packages (@entroos/client, entroos CLI)', 'npm', ['run', '-s', 'build:packages']);
+run('build packages (@entroos/client, @entroos/react, entroos CLI)', 'npm', ['run', '-s', 'build:packages']);
+// @entroos/react's Storybook as a static site: tests/e2e/storybook.spec.ts opens every story of it.
+run('Storybook static build (@entroos/react)', 'npm', ['run', '-s', 'storybook:build', '-w', '@entroos/react']);
 run('type check', bin('tsc'), ['--noEmit', '-p', '.']);
 run('lint (ESLint)', bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/eslint/', '.']);
 run('format (Prettier)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
