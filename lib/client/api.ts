@@ -1,5 +1,6 @@
-// Browser-side fetch for the EntroOS API: JSON in, JSON out, and a Status
-// body turned into an ApiClientError whose message can be shown as is.
+// The dashboard's requests go through @entroos/client, the same client users script EntroOS with: the page's
+// session cookie instead of a token, and a Status answered as an ApiClientError whose message can be shown as is.
+import { Client, ConnectionError, StatusError } from '@entroos/client';
 
 export interface ClientStatus {
   message?: string;
@@ -25,34 +26,50 @@ export class ApiClientError extends Error {
   }
 }
 
-export async function apiFetch<T>(
-  path: string,
-  init: { method?: string; body?: unknown; contentType?: string } = {},
-): Promise<T> {
-  let response: Response;
+// Same origin, the session cookie; a page's request is retried at most twice after a 429 or 503 (a person is
+// waiting), and a GET once more after a dropped connection.
+const client = new Client({ server: '', credentials: 'same-origin', retry: { retries: 2, maxDelayMs: 5_000 } });
+
+export interface FetchInit {
+  method?: string;
+  /** An object, sent as JSON; a string or bytes, sent as they are with `contentType`. */
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+/** The answer's JSON (or text); a Status becomes an ApiClientError, a 401 sends the page to the login. */
+export async function apiFetch<T>(path: string, init: FetchInit = {}): Promise<T> {
   try {
-    response = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers: init.body === undefined ? undefined : { 'Content-Type': init.contentType ?? 'application/json' },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      credentials: 'same-origin',
-    });
-  } catch {
-    throw new ApiClientError('Cannot reach the EntroOS server; check your connection.', 0);
+    return await client.request<T>({ path, ...init });
+  } catch (err) {
+    throw asClientError(err);
   }
-  const text = await response.text();
-  let data: unknown = undefined;
+}
+
+/** The answer's body as text chunks while they arrive (a followed log), never retried; errors as apiFetch's. */
+export async function apiStream(path: string, signal: AbortSignal): Promise<AsyncIterable<string>> {
+  let body: AsyncIterable<Uint8Array>;
   try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: fall through with the status line
+    body = (await client.send({ path, signal, retry: false, accept: '*/*' })).body;
+  } catch (err) {
+    throw asClientError(err);
   }
-  if (!response.ok) {
-    const status = (data ?? {}) as ClientStatus;
-    if (response.status === 401 && typeof window !== 'undefined') {
-      window.location.assign(`/login?reason=expired&callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+  return (async function* () {
+    const decoder = new TextDecoder();
+    for await (const chunk of body) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) yield text;
     }
-    throw new ApiClientError(status.message ?? `${response.status} ${response.statusText}`, response.status, status);
-  }
-  return data as T;
+  })();
+}
+
+function asClientError(err: unknown): unknown {
+  if (err instanceof ConnectionError)
+    return new ApiClientError('Cannot reach the EntroOS server; check your connection.', 0);
+  if (!(err instanceof StatusError)) return err;
+  if (err.code === 401 && typeof window !== 'undefined')
+    window.location.assign(`/login?reason=expired&callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+  return new ApiClientError(err.message, err.code, err.status as ClientStatus);
 }

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { BackupManifest, RestoreReport, StoredBackup } from '../backup/index.ts';
-import { ApiClientError, apiFetch, type ClientStatus } from './api.ts';
+import { apiFetch } from './api.ts';
 import { feedback } from './feedback.ts';
 
 const PATH = '/apis/entroos.io/v1/backups';
@@ -42,34 +42,15 @@ export interface RestoreInput {
   trustKey?: string;
 }
 
-/** POSTs the backup file as it is (apiFetch sends JSON), mapping a Status to an ApiClientError like apiFetch. */
+/** POSTs the backup file as it is (bytes, not JSON), or names a stored backup. */
 async function restore(input: RestoreInput): Promise<RestoreReport> {
   const query = new URLSearchParams({ dryRun: String(input.dryRun) });
   if (input.backup) query.set('backup', input.backup);
   if (input.trustKey?.trim()) query.set('trustKey', input.trustKey.trim());
-  let response: Response;
-  try {
-    response = await fetch(`/apis/entroos.io/v1/restores?${query}`, {
-      method: 'POST',
-      headers: input.file ? { 'Content-Type': 'application/gzip' } : undefined,
-      body: input.file ?? undefined,
-      credentials: 'same-origin',
-    });
-  } catch {
-    throw new ApiClientError('Cannot reach the EntroOS server; check your connection.', 0);
-  }
-  const text = await response.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (!response.ok) {
-    const status = (data ?? {}) as ClientStatus;
-    throw new ApiClientError(status.message ?? `${response.status} ${response.statusText}`, response.status, status);
-  }
-  return data as RestoreReport;
+  return apiFetch<RestoreReport>(`/apis/entroos.io/v1/restores?${query}`, {
+    method: 'POST',
+    ...(input.file && { body: new Uint8Array(await input.file.arrayBuffer()), contentType: 'application/gzip' }),
+  });
 }
 
 export function useRestoreMutation() {

@@ -8,7 +8,7 @@ import type {
   CustomResourceDefinitionCondition,
   CustomResourceDefinitionVersion,
 } from '../apimachinery/generated/kinds.ts';
-import { ApiClientError, apiFetch, type ClientStatus } from './api.ts';
+import { ApiClientError, apiFetch } from './api.ts';
 import { feedback } from './feedback.ts';
 import { CORE, type ResourceRef } from './discovery.ts';
 import { subscribe, useConnectionState } from './socket.ts';
@@ -128,26 +128,7 @@ export function condition(crd: CustomResourceDefinition, type: string): CustomRe
 
 /** A GET that asks for a Table (the API's own list otherwise is turned into NAME/AGE rows), with apiFetch's errors. */
 async function fetchTable(path: string): Promise<KubeTable> {
-  let response: Response;
-  try {
-    response = await fetch(path, { headers: { Accept: TABLE_ACCEPT }, credentials: 'same-origin' });
-  } catch {
-    throw new ApiClientError('Cannot reach the EntroOS server; check your connection.', 0);
-  }
-  const text = await response.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: fall through with the status line
-  }
-  if (!response.ok) {
-    const status = (data ?? {}) as ClientStatus;
-    if (response.status === 401) {
-      window.location.assign(`/login?reason=expired&callbackUrl=${enc(window.location.pathname)}`);
-    }
-    throw new ApiClientError(status.message ?? `${response.status} ${response.statusText}`, response.status, status);
-  }
+  const data = await apiFetch<unknown>(path, { accept: TABLE_ACCEPT });
   const body = (data ?? {}) as Partial<KubeTable> & { items?: CustomObject[]; metadata?: { resourceVersion?: string } };
   if (body.kind === 'Table' && Array.isArray(body.columnDefinitions) && Array.isArray(body.rows))
     return body as KubeTable;

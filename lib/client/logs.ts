@@ -1,4 +1,4 @@
-import { ApiClientError, type ClientStatus } from './api.ts';
+import { apiStream } from './api.ts';
 
 // Reads a container's log from the pod log subresource; with `follow` the
 // response stays open and `onText` gets each new chunk as it arrives.
@@ -25,27 +25,8 @@ export function logPath(
 
 /** Resolves when the log ends (the container stopped, or without follow at once); rejects with the API's message. */
 export async function streamPodLogs(o: LogStreamOptions): Promise<void> {
-  let response: Response;
   try {
-    response = await fetch(logPath(o), { credentials: 'same-origin', signal: o.signal });
-  } catch (err) {
-    if (o.signal.aborted) return;
-    throw new ApiClientError('Cannot reach the EntroOS server; check your connection.', 0, {
-      message: (err as Error).message,
-    });
-  }
-  if (!response.ok) {
-    const status = (await response.json().catch(() => ({}))) as ClientStatus;
-    throw new ApiClientError(status.message ?? `${response.status} ${response.statusText}`, response.status, status);
-  }
-  if (!response.body) return; // no body: nothing was logged (the server always sends one)
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      if (value) o.onText(value);
-    }
+    for await (const text of await apiStream(logPath(o), o.signal)) o.onText(text);
   } catch (err) {
     if (!o.signal.aborted) throw err;
   }

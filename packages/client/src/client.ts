@@ -1,9 +1,9 @@
-import { BUILTIN_RESOURCES, type BuiltinTypes } from './generated/resources.js';
-import { ConnectionError, statusError, StatusError } from './errors.js';
-import { fetchTransport, readAll, type Transport, type TransportResponse } from './transport.js';
-import { ResourceApi } from './resource.js';
-import { EntroosApi } from './entroos.js';
-import type { KubeObject, ResourceInfo } from './types.js';
+import { BUILTIN_RESOURCES, type BuiltinTypes } from './generated/resources.ts';
+import { ConnectionError, statusError, StatusError } from './errors.ts';
+import { fetchTransport, readAll, type Transport, type TransportResponse } from './transport.ts';
+import { ResourceApi } from './resource.ts';
+import { EntroosApi } from './entroos.ts';
+import type { KubeObject, ResourceInfo } from './types.ts';
 
 export interface RetryOptions {
   /** Retries after a 429 or 503 (and, for GETs, after a connection error). Default 5; 0 turns retrying off. */

@@ -1,5 +1,5 @@
-import type { Client } from './client.js';
-import { lines } from './transport.js';
+import type { Client } from './client.ts';
+import { lines } from './transport.ts';
 
 // The entroos.io/v1 APIs (docs/api.md "EntroOS endpoints"): scheduling decisions, the policy lab, proofs,
 // history, logs, backups, namespace export/import, the audit trail, chaos and node faults.

@@ -1,4 +1,4 @@
-import type { Status, StatusCause } from './generated/kinds.js';
+import type { Status, StatusCause } from './generated/kinds.ts';
 
 /**
  * An error the API answered with a Kubernetes Status. The subclasses name the reasons a caller branches on;

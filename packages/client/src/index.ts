@@ -7,7 +7,7 @@ export {
   type RequestOptions,
   type RetryOptions,
   type Query,
-} from './client.js';
+} from './client.ts';
 export {
   ResourceApi,
   type ListOptions,
@@ -15,9 +15,9 @@ export {
   type WriteOptions,
   type DeleteOptions,
   type PatchType,
-} from './resource.js';
-export { Informer, type InformerOptions, type InformerEvent } from './informer.js';
-export * from './errors.js';
+} from './resource.ts';
+export { Informer, type InformerOptions, type InformerEvent } from './informer.ts';
+export * from './errors.ts';
 export {
   fetchTransport,
   lines,
@@ -25,8 +25,8 @@ export {
   type Transport,
   type TransportRequest,
   type TransportResponse,
-} from './transport.js';
-export * from './entroos.js';
+} from './transport.ts';
+export * from './entroos.ts';
 export type {
   KubeObject,
   ObjectList,
@@ -36,6 +36,6 @@ export type {
   Table,
   TableColumn,
   TableRow,
-} from './types.js';
-export { BUILTIN_RESOURCES, type BuiltinResource, type BuiltinTypes } from './generated/resources.js';
-export type * from './generated/kinds.js';
+} from './types.ts';
+export { BUILTIN_RESOURCES, type BuiltinResource, type BuiltinTypes } from './generated/resources.ts';
+export type * from './generated/kinds.ts';

@@ -1,7 +1,7 @@
-import type { ResourceApi } from './resource.js';
-import { GoneError, StatusError } from './errors.js';
-import type { ObjectMeta } from './generated/kinds.js';
-import type { KubeObject } from './types.js';
+import type { ResourceApi } from './resource.ts';
+import { GoneError, StatusError } from './errors.ts';
+import type { ObjectMeta } from './generated/kinds.ts';
+import type { KubeObject } from './types.ts';
 
 export interface InformerOptions {
   namespace?: string;

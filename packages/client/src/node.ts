@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
-import { Client, type ClientOptions } from './client.js';
-import type { Transport } from './transport.js';
+import { Client, type ClientOptions } from './client.ts';
+import type { Transport } from './transport.ts';
 
-export * from './index.js';
+export * from './index.ts';
 
 export interface NodeTransportOptions {
   /** PEM of the CA that signed the server's certificate (kubeconfig certificate-authority-data). */

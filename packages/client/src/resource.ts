@@ -1,8 +1,8 @@
-import type { Client, Query } from './client.js';
-import { statusError } from './errors.js';
-import { lines } from './transport.js';
-import type { ObjectList, ResourceInfo, Table, WatchEvent } from './types.js';
-import type { Scale, Status } from './generated/kinds.js';
+import type { Client, Query } from './client.ts';
+import { statusError } from './errors.ts';
+import { lines } from './transport.ts';
+import type { ObjectList, ResourceInfo, Table, WatchEvent } from './types.ts';
+import type { Scale, Status } from './generated/kinds.ts';
 
 export interface ListOptions {
   /** Omitted for a namespaced resource: every namespace. */

@@ -1,4 +1,4 @@
-import type { ListMeta, ObjectMeta } from './generated/kinds.js';
+import type { ListMeta, ObjectMeta } from './generated/kinds.ts';
 
 /** Any Kubernetes object: custom resources without a type of their own are this. */
 export interface KubeObject {
