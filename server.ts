@@ -40,6 +40,8 @@ function kubePath(pathname: string): { root: 'api' | 'apis'; segments: string[] 
 }
 
 const root = dirname(fileURLToPath(import.meta.url));
+// How long a stop waits for connections accepted just before it to send their first request.
+const FIRST_REQUEST_GRACE_MS = 2_000;
 
 function fail(message: string): never {
   console.error(`EntroOS: ${message}`);
@@ -102,7 +104,11 @@ async function main() {
 
   let inFlight = 0;
   let stopping = false;
+  // Connections accepted but whose first request has not been read yet: a stop gives them a moment to send it
+  // (they came before the listener closed) instead of closing them as idle, which resets the client.
+  const unsent = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    unsent.delete(req.socket);
     const started = process.hrtime.bigint();
     const id = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     // Headers the app trusts are set here, never taken from the client.
@@ -223,6 +229,11 @@ async function main() {
   });
   // Node's default (5 s) is about undici's (4 s): a client reusing a connection just as the server closes it
   // gets "other side closed". Headers must be allowed longer than the keep-alive, as Node's docs advise.
+  server.on('connection', (socket: Socket) => {
+    unsent.add(socket);
+    socket.once('close', () => unsent.delete(socket));
+  });
+  server.prependListener('upgrade', (req: IncomingMessage) => unsent.delete(req.socket));
   server.keepAliveTimeout = config.httpKeepAliveSeconds * 1000;
   server.headersTimeout = server.keepAliveTimeout + 5_000;
   const io = attachSocketGateway(server, platform);
@@ -255,9 +266,13 @@ async function main() {
   tlsServer.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
   const listener = createNetServer((socket: Socket) => {
     socket.on('error', () => socket.destroy()); // a client that vanishes mid-handshake is not our error
+    unsent.add(socket);
+    socket.once('close', () => unsent.delete(socket));
     socket.once('data', (first: Buffer) => {
       socket.pause();
       socket.unshift(first);
+      // Plain HTTP: tracked again by the HTTP server's 'connection'; TLS: its socket is, once the handshake ends.
+      unsent.delete(socket);
       (first[0] === 0x16 ? tlsServer : server).emit('connection', socket);
       process.nextTick(() => socket.resume());
     });
@@ -328,9 +343,11 @@ async function main() {
     }, config.shutdownTimeoutMs);
     force.unref();
     listener.close();
-    server.close();
     io.disconnectSockets(true);
     await graphqlSockets.close();
+    const grace = Date.now() + FIRST_REQUEST_GRACE_MS;
+    while (unsent.size > 0 && Date.now() < grace) await new Promise((r) => setTimeout(r, 10));
+    server.close(); // and with it every idle keep-alive connection
     server.closeIdleConnections();
     while (inFlight > 0) await new Promise((r) => setTimeout(r, 25));
     server.closeAllConnections();

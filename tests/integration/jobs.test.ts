@@ -187,7 +187,9 @@ describe('Jobs on the simulated nodes', () => {
   });
 
   it('deletes a finished Job and its pods after ttlSecondsAfterFinished', async () => {
-    expect((await api.post(JOBS, job('shortlived', { ttlSecondsAfterFinished: 1 }))).status).toBe(201);
+    // Times are stored to the second, so a 1 s TTL can end within milliseconds of completion, before kubectl
+    // wait has even read the Job: 5 s leaves it time to see it complete.
+    expect((await api.post(JOBS, job('shortlived', { ttlSecondsAfterFinished: 5 }))).status).toBe(201);
     await kubectl.run('wait', '--for=condition=complete', 'job/shortlived', '--timeout=30s');
     await until(async () => (await api.get(`${JOBS}/shortlived`)).status === 404, 'the Job deleted', 15_000);
     await until(async () => (await podsOf('shortlived')).length === 0, 'its pods deleted', 15_000);

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,13 +67,25 @@ describe('start-up', () => {
 
   it('shuts down gracefully on SIGTERM: finishes the request in flight and exits 0', async () => {
     const server = await startServer({ env: { LOG_LEVEL: 'info' } });
-    // A login takes ~100 ms of scrypt: start one, then ask the server to stop.
-    const inFlight = client(server.url).post('/api/login', { username: 'admin', password: ADMIN_PASSWORD });
-    await new Promise((r) => setTimeout(r, 30));
+    // A login takes ~100 ms of scrypt: send one, and once it is on the wire ask the server to stop.
+    let onWritten = () => {};
+    const written = new Promise<void>((resolve) => (onWritten = resolve));
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${server.url}/api/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }), onWritten);
+    });
+    await written;
     const started = Date.now();
     const code = server.stop('SIGTERM');
-    const res = await inFlight;
-    expect(res.status).toBe(201);
+    expect(await inFlight).toBe(201);
     expect(await code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(server.output()).toContain('"msg":"stopped"');
