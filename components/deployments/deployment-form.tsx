@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef, useState } from 'react';
+import { useRef, useState, useSyncExternalStore } from 'react';
 import { useRouter } from 'next/navigation';
 import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
 import { ApiClientError } from '@/lib/client/api.ts';
@@ -79,6 +79,13 @@ function readForm(
 export function DeploymentForm() {
   const router = useRouter();
   const create = useCreateWorkloadMutation();
+  // Until React has hydrated the page a click would submit the form natively, reloading it and losing what was
+  // typed: the buttons stay disabled until then (false on the server and while hydrating, true after).
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const form = useRef<HTMLFormElement>(null);
   const [kind, setKind] = useState<WorkloadKind>('Deployment');
   const [mode, setMode] = useState<'form' | 'yaml'>('form');
@@ -196,7 +203,7 @@ export function DeploymentForm() {
             />
           </div>
           {feedback}
-          <button className="btn btn-primary" type="submit" disabled={create.isPending}>
+          <button className="btn btn-primary" type="submit" disabled={!hydrated || create.isPending}>
             {create.isPending ? 'Creating…' : 'Create from YAML'}
           </button>
         </form>
@@ -266,7 +273,7 @@ export function DeploymentForm() {
             </div>
           </fieldset>
           {feedback}
-          <button className="btn btn-primary" type="submit" disabled={create.isPending}>
+          <button className="btn btn-primary" type="submit" disabled={!hydrated || create.isPending}>
             {create.isPending ? 'Creating…' : kind === 'Pod' ? 'Create pod' : 'Create deployment'}
           </button>
         </form>
@@ -274,3 +281,5 @@ export function DeploymentForm() {
     </>
   );
 }
+
+const noSubscription = () => () => {};
