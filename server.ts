@@ -343,6 +343,7 @@ async function main() {
     }, config.shutdownTimeoutMs);
     force.unref();
     listener.close();
+    platform.stopping.abort();
     io.disconnectSockets(true);
     await graphqlSockets.close();
     const grace = Date.now() + FIRST_REQUEST_GRACE_MS;

@@ -87,6 +87,11 @@ export interface Platform {
   tls: TlsMaterial;
   /** Registers the custom types of established CRDs on this instance. */
   crdRegistrar: { stop(): void };
+  /**
+   * Aborted when the server starts to stop: long-running responses (watches, followed logs) end then, as
+   * kube-apiserver ends them, and their clients resume elsewhere instead of holding the stop until it times out.
+   */
+  stopping: AbortController;
   /** Set once this instance leads (null on followers and before the election). */
   leader: LeaderServices | null;
 }

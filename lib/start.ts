@@ -83,6 +83,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
   // Every instance serves the custom resources of the CRDs in its cache (followers see them by replication).
   // Every instance serves the custom types of the CRDs in its cache (followers see them by replication).
   const crdRegistrar = startCrdRegistrar(server.api);
+  const stopping = new AbortController();
   const images = new ImageRegistry();
   const agents = new AgentTunnels();
   const fleet = createFleet(config, server, log, images);
@@ -135,6 +136,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
       nodes,
       watchBookmarkMs: config.watchBookmarkMs,
       logFollowPollMs: config.logFollowPollMs,
+      stopping: stopping.signal,
       authorize: async (req, verb, resource, scope) => (await guard(req, verb, resource, scope)).principal,
       authorizer,
       tokens: { key: serviceAccountKey(authSecret), maxExpirationSeconds: config.serviceAccountMaxTokenSeconds },
@@ -148,6 +150,7 @@ export async function startPlatform(config: Config): Promise<Platform> {
     proofApi: createProofApi({ store, circuits }),
     tls,
     crdRegistrar,
+    stopping,
     leader: null,
   };
   // No writes until this instance is elected: a request that arrives between

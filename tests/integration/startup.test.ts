@@ -90,4 +90,22 @@ describe('start-up', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(server.output()).toContain('"msg":"stopped"');
   });
+
+  it('ends open watches on SIGTERM (their clients resume elsewhere) instead of waiting for them', async () => {
+    // A stop that waited for the watch would last the whole shutdown timeout and exit 1.
+    const server = await startServer({ env: { ENTROOS_SHUTDOWN_TIMEOUT_MS: '60000' } });
+    const token = await login(server.url);
+    const res = await fetch(`${server.url}/api/v1/namespaces/default/configmaps?watch=true`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // the watch has started
+    const started = Date.now();
+    const code = server.stop('SIGTERM');
+    // The stream ends as a finished response (not a reset connection), as kube-apiserver ends watches on shutdown.
+    for (;;) if ((await reader.read()).done) break;
+    expect(await code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });

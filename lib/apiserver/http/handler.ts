@@ -49,6 +49,8 @@ export interface KubeApiDeps {
   /** How often a quiet watch gets a bookmark, and a followed log is polled (config). */
   watchBookmarkMs: number;
   logFollowPollMs: number;
+  /** Aborted when the server starts to stop: watches and followed logs end then. */
+  stopping: AbortSignal;
   /**
    * Authenticates (and applies impersonation), authorizes `verb` on `resource` in `scope` (group, namespace, name,
    * subresource; or a non-resource path) and rate-limits; throws a 401/403/429 ApiError.
@@ -460,7 +462,7 @@ async function serveObject(
       });
     }
     case 'watch':
-      return watchResponse(api, t, namespace, url, table, deps.watchBookmarkMs, name);
+      return watchResponse(api, t, namespace, url, table, deps.watchBookmarkMs, deps.stopping, name);
     case 'get': {
       checkReadParams(q);
       const obj = api.get(t, namespace, objectName);
@@ -745,7 +747,7 @@ async function serveSubresource(
       api,
       api.get(t, namespace, name),
       url,
-      req.signal,
+      AbortSignal.any([req.signal, deps.stopping]),
       deps.logFollowPollMs,
     );
   if (sub === 'finalize' && method === 'PUT') {

@@ -76,7 +76,7 @@ function watchListMode(q: URLSearchParams, bookmarks: boolean): boolean | undefi
   return sendInitialEvents;
 }
 
-/** `bookmarkMs`: how often a quiet watch that allows bookmarks gets one. */
+/** `bookmarkMs`: how often a quiet watch that allows bookmarks gets one; the watch ends when `stopping` aborts. */
 export function watchResponse(
   api: ObjectApi,
   t: ResourceType,
@@ -84,8 +84,11 @@ export function watchResponse(
   url: URL,
   asTable: boolean,
   bookmarkMs: number,
+  stopping: AbortSignal,
   name?: string,
 ): Response {
+  // Retryable: the client re-watches on another instance, or here once it is back.
+  if (stopping.aborted) throw new ApiError(503, 'ServiceUnavailable', 'the server is shutting down; watch again');
   const q = url.searchParams;
   boolParam(q, 'watch');
   const bookmarks = boolParam(q, 'allowWatchBookmarks') ?? false;
@@ -174,7 +177,9 @@ export function watchResponse(
   cleanup = () => {
     unsubscribe();
     for (const timer of timers) clearTimeout(timer);
+    stopping.removeEventListener('abort', finish);
   };
+  stopping.addEventListener('abort', finish, { once: true });
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       // The current objects first, then changes replayed from history while registering.
