@@ -10,6 +10,7 @@ export default defineConfig({
       'tests/integration/**/*.test.ts',
       'tests/compat/**/*.test.ts',
     ],
+    globalSetup: ['tests/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
     maxWorkers: 2,

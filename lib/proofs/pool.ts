@@ -1,7 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import type { Groth16Proof } from 'snarkjs';
 import type { CircuitArtifacts, CircuitName } from './artifacts.ts';
+
+// Beside this module (the sources, or the standalone build, which copies it next to its bundle), else where the
+// sources keep it (server.ts bundled at the root of a checkout, as the tests run it).
+function workerFile(): URL {
+  const beside = new URL('./prover-worker.mjs', import.meta.url);
+  return existsSync(beside) ? beside : new URL('./lib/proofs/prover-worker.mjs', import.meta.url);
+}
 
 export interface ProveResult {
   proof: Groth16Proof;
@@ -58,7 +66,7 @@ export class ProverPool {
       name: 'entroos-prover',
     };
     for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(new URL('./prover-worker.mjs', import.meta.url), { workerData });
+      const worker = new Worker(workerFile(), { workerData });
       worker.on('message', (message: WorkerReply) => {
         const job = this.running.get(worker);
         this.running.delete(worker);

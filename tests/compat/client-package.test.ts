@@ -324,24 +324,44 @@ describe('the informer across server restarts', () => {
       const rand = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const CHANGES = 2000;
       const RESTARTS = 5;
-      for (let i = 0; i < CHANGES; i++) {
-        if (i > 0 && i % Math.floor(CHANGES / (RESTARTS + 1)) === 0 && i < CHANGES - 1) {
+      // Changes go in rounds of up to 10 concurrent writes, each to a different object (so their outcome does not
+      // depend on their order); a restart falls between rounds.
+      const ROUND = 10;
+      const restartEvery = Math.floor(CHANGES / (RESTARTS + 1));
+      let restarts = 0;
+      for (let i = 0; i < CHANGES;) {
+        if (restarts < RESTARTS && i >= (restarts + 1) * restartEvery) {
           await server.stop();
           server = await startServer({ dataDir, env: { PORT: port } });
+          restarts++;
         }
-        const r = rand();
-        if (live.length < 20 || r < 0.45) {
-          const name = `cm-${next++}`;
-          live.push(name);
-          await write(() => api.create({ metadata: { name, labels: { test: 'informer' } }, data: { v: '0' } }));
-        } else if (r < 0.8) {
-          const name = live[Math.floor(rand() * live.length)];
-          await write(() => api.patch(name, { data: { v: String(i) } }));
-        } else {
-          const name = live.splice(Math.floor(rand() * live.length), 1)[0];
-          await write(() => api.delete(name));
+        const touched = new Set<string>();
+        const round: Promise<unknown>[] = [];
+        while (round.length < ROUND && i < CHANGES) {
+          const r = rand();
+          if (live.length < 20 || r < 0.45) {
+            const name = `cm-${next++}`;
+            live.push(name);
+            touched.add(name);
+            round.push(write(() => api.create({ metadata: { name, labels: { test: 'informer' } }, data: { v: '0' } })));
+          } else {
+            const index = Math.floor(rand() * live.length);
+            const name = live[index];
+            if (touched.has(name)) continue; // one change per object per round: draw again
+            touched.add(name);
+            if (r < 0.8) {
+              const value = String(i);
+              round.push(write(() => api.patch(name, { data: { v: value } })));
+            } else {
+              live.splice(index, 1);
+              round.push(write(() => api.delete(name)));
+            }
+          }
+          i++;
         }
+        await Promise.all(round);
       }
+      expect(restarts).toBe(RESTARTS);
       const truth = await api.list({ namespace: 'default', labelSelector: 'test=informer' });
       const expected = new Map(truth.items.map((c) => [c.metadata!.name!, c.metadata!.resourceVersion!]));
       expect(expected.size).toBe(live.length);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serverEntry } from './server-bundle.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const TEST_DIST_DIR = '.next-test';
@@ -54,8 +55,8 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  // One process (node with tsx's loader), not the tsx wrapper: a SIGKILL must kill the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  // One process (node itself, not the tsx wrapper): a SIGKILL must kill the server itself.
+  const child = spawn(process.execPath, serverEntry(), {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
