@@ -49,7 +49,8 @@ export function podStatus(pod: Pick<ObjectView<Pod>, 'spec' | 'status'> & { meta
 
 export function nodeStatus(node: Pick<ObjectView<Node>, 'spec' | 'status'>): string {
   const ready = (node.status?.conditions ?? []).find((c) => c.type === 'Ready');
-  const parts = [ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown'];
+  // As kubectl prints it: Ready=Unknown (the node stopped reporting) is NotReady; Unknown means no Ready condition.
+  const parts = [!ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady'];
   if (node.spec?.unschedulable) parts.push('SchedulingDisabled');
   return parts.join(',');
 }

@@ -7,13 +7,17 @@ import { isApiError } from '../apimachinery/errors.ts';
 
 // Watches node heartbeats (Leases in kube-node-lease). A node whose lease is
 // not renewed within the grace period turns Ready=Unknown and is tainted
-// unreachable; its pods are evicted when their toleration of that taint runs
-// out, so their controllers recreate them elsewhere. A renewed lease lifts it.
+// unreachable, and its pods stop being Ready (so Services stop sending them
+// traffic); they are evicted when their toleration of that taint runs out, so
+// their controllers recreate them elsewhere. A renewed lease lifts it (the
+// node's agent reports its pods Ready again). As upstream's TaintNodesByCondition,
+// a cordoned node (spec.unschedulable) carries the unschedulable taint.
 
 const NODES = typeByKey('nodes');
 const LEASES = typeByKey('leases.coordination.k8s.io');
 const PODS = typeByKey('pods');
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';
+export const UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 type NodeObject = StoredWithSpec<Node>;
 
@@ -34,6 +38,16 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
   };
 
   async function check(node: NodeObject, now: number) {
+    const cordoned = !!node.spec?.unschedulable;
+    if (cordoned !== (node.spec?.taints ?? []).some((t) => t.key === UNSCHEDULABLE)) {
+      const next = clone(node);
+      const others = (next.spec.taints ?? []).filter((t) => t.key !== UNSCHEDULABLE);
+      next.spec.taints = cordoned
+        ? [...others, { key: UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: timestamp() }]
+        : others;
+      if (!next.spec.taints.length) delete next.spec.taints;
+      node = (await api.commit(NODES, next)) as NodeObject;
+    }
     const lease = api.peek(LEASES, 'kube-node-lease', node.metadata.name) as Stored<Lease> | undefined;
     const heartbeat = Date.parse(lease?.spec?.renewTime ?? node.metadata.creationTimestamp ?? '');
     const stale = now - heartbeat > graceSeconds * 1000;
@@ -69,6 +83,7 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
         `Node ${node.metadata.name} status is now: NodeNotReady`,
         'node-controller',
       );
+      await markPodsNotReady(node.metadata.name, at);
       return;
     }
     if (!stale && tainted) {
@@ -79,6 +94,29 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
       return;
     }
     if (stale) await evict(node, now);
+  }
+
+  /** Upstream's MarkPodsNotReady: the node cannot vouch for its pods any more. */
+  async function markPodsNotReady(nodeName: string, at: string) {
+    for (const pod of api.cache.list(PODS.key).items as StoredWithSpec<Pod>[]) {
+      if (pod.spec?.nodeName !== nodeName) continue;
+      const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
+      if (ready?.status !== 'True') continue;
+      const next = clone(pod);
+      next.status = {
+        ...next.status,
+        conditions: (next.status?.conditions ?? []).map((c) =>
+          c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: at } : c,
+        ),
+      };
+      try {
+        await api.commit(PODS, next);
+      } catch (err) {
+        if (!(isApiError(err) && (err.code === 404 || err.code === 409))) throw err;
+        continue; // gone or changed meanwhile: the next pass sees it again only if it is still Ready
+      }
+      events.record(pod, 'Warning', 'NodeNotReady', 'Node is not ready', 'node-controller');
+    }
   }
 
   async function evict(node: NodeObject, now: number) {

@@ -172,8 +172,12 @@ describe('everyday kubectl', () => {
       'both pods running off the drained node',
       30_000,
     );
+    // The node controller taints a cordoned node, as upstream's TaintNodesByCondition does.
+    const taints = () => kubectl.run('get', 'node', node, '-o', 'jsonpath={.spec.taints[*].key}');
+    await until(async () => (await taints()).includes('node.kubernetes.io/unschedulable'), 'the cordon taint');
     await kubectl.run('uncordon', node);
     expect(await kubectl.run('get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).toBe('');
+    await until(async () => !(await taints()).includes('node.kubernetes.io/unschedulable'), 'the taint lifted');
   });
 
   it('creates a disruption budget with kubectl create pdb, and prints it', async () => {

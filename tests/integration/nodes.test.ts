@@ -322,6 +322,10 @@ describe('simulated nodes', () => {
 
     // A partition stops heartbeats and status writes, but the containers keep running.
     const node = pod.spec.nodeName;
+    const podReady = async () =>
+      (await api.get(`${NS}/pods/${pod.metadata.name}`)).body.status.conditions.find((c: any) => c.type === 'Ready')
+        .status;
+    await until(async () => (await podReady()) === 'True', 'the pod to be Ready after its restart');
     expect(
       (await api.post(`/apis/entroos.io/v1/nodes/${node}/faults`, { action: 'slow-pulls', bytesPerSecond: 10 })).status,
     ).toBe(422);
@@ -333,6 +337,10 @@ describe('simulated nodes', () => {
       'the partitioned node to turn Unknown',
       10_000,
     );
+    // kubectl's STATUS for Ready=Unknown is NotReady; the node cannot vouch for its pods, so they are not Ready.
+    const table = await api.get(`/api/v1/nodes/${node}`, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    expect(table.body.rows[0].cells[1]).toMatch(/^NotReady/);
+    await until(async () => (await podReady()) === 'False', 'the pod on the partitioned node to be not Ready', 10_000);
     expect((await api.post(`/apis/entroos.io/v1/nodes/${node}/faults`, { action: 'heal' })).status).toBe(200);
     await until(
       async () =>
@@ -341,6 +349,7 @@ describe('simulated nodes', () => {
       'the healed node to be Ready',
       10_000,
     );
+    await until(async () => (await podReady()) === 'True', 'the healed node to report its pod Ready again', 10_000);
   });
 
   it('fails pulls of marked images with ErrImagePull then ImagePullBackOff, and pulls once the mark is cleared', async () => {
