@@ -6,7 +6,16 @@
 // BENCH_ROUNDS rounds alternate pod and custom-resource get/create runs, so both are
 // measured on the same server. Last line: one JSON object of the figures.
 import autocannon from 'autocannon';
-import { machine, percentile, round, serverRssMb, startBenchServer, type BenchServer } from './lib.ts';
+import {
+  machine,
+  percentile,
+  round,
+  serverPauses,
+  serverRssMb,
+  startBenchServer,
+  type BenchServer,
+  type PauseFigures,
+} from './lib.ts';
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -155,14 +164,25 @@ async function main() {
     );
 
     const fixed = { url: server.url, duration: SECONDS, connections: 50, overallRate: 1000 };
+    // The server's event-loop delay and GC pauses over each fixed-rate window: a p99 far above the p50 is a pause.
+    const pauses: Record<string, PauseFigures> = {};
+    const showPauses = (name: string, p: PauseFigures) =>
+      console.log(
+        `  server during ${name}: event loop p50 ${p.eventLoopP50Ms} / p99 ${p.eventLoopP99Ms} / max ${p.eventLoopMaxMs} ms; ` +
+          `GC ${p.gcCount} pauses, ${p.gcTotalMs} ms total, p99 ≤ ${p.gcP99Ms} ms`,
+      );
+    let window = await serverPauses(server);
     const get = await run({
       ...fixed,
       requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-42', headers: auth }],
     });
     checkErrors('get', get);
+    pauses.get = await window();
     console.log(
       `get    @1000/s: p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, ${round(get.requests.average)} req/s`,
     );
+    showPauses('get', pauses.get);
+    window = await serverPauses(server);
 
     let created = 0;
     const create = await run({
@@ -177,9 +197,12 @@ async function main() {
       ],
     });
     checkErrors('create', create);
+    pauses.create = await window();
     console.log(
       `create @1000/s: p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms, ${round(create.requests.average)} req/s`,
     );
+    showPauses('create', pauses.create);
+    window = await serverPauses(server);
 
     let n = 0;
     const patch = await run({
@@ -197,9 +220,11 @@ async function main() {
       ],
     });
     checkErrors('patch', patch);
+    pauses.patch = await window();
     console.log(
       `patch  @1000/s: p50 ${patch.latency.p50} ms, p99 ${patch.latency.p99} ms, ${round(patch.requests.average)} req/s`,
     );
+    showPauses('patch', pauses.patch);
 
     const max = await run({
       url: server.url,
@@ -289,6 +314,15 @@ async function main() {
       paired_pod_get_p99_ms: median(getPaired.pods),
       paired_pod_create_p99_ms: median(createPaired.pods),
       rss_mb: rss,
+      // The server's pauses in the get / create / patch windows (issue #22).
+      ...Object.fromEntries(
+        Object.entries(pauses).flatMap(([name, p]) => [
+          [`${name}_event_loop_p99_ms`, p.eventLoopP99Ms],
+          [`${name}_event_loop_max_ms`, p.eventLoopMaxMs],
+          [`${name}_gc_p99_ms`, p.gcP99Ms],
+          [`${name}_gc_total_ms`, p.gcTotalMs],
+        ]),
+      ),
     };
     for (const [key, target] of Object.entries(targets)) {
       const value = figures[key as keyof typeof figures];

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 // Shared helpers for the benchmarks in bench/: start the server the way users
 // do (`npm start`), log in, and describe the machine.
@@ -103,3 +104,107 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Median and range of repeated measurements (issue #22: every figure as the median of 3 with min–max). */
+export function spread(values: number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+export interface PauseFigures {
+  /** Event-loop delay over the window (perf_hooks.monitorEventLoopDelay), ms. */
+  eventLoopP50Ms: number;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  /** Garbage-collection pauses over the window, ms. */
+  gcP99Ms: number;
+  gcTotalMs: number;
+  gcCount: number;
+}
+
+/**
+ * Watches this process's event-loop delay and GC pauses until the returned
+ * function is called, and gives their figures for that window. For in-process
+ * benchmarks; servers report theirs in their own process.
+ */
+export function watchPauses(): () => PauseFigures {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const gc: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gc.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  delay.enable();
+  return () => {
+    delay.disable();
+    for (const entry of observer.takeRecords()) gc.push(entry.duration);
+    observer.disconnect();
+    const ms = (ns: number) => round(ns / 1e6, 2);
+    gc.sort((a, b) => a - b);
+    const total = gc.reduce((a, b) => a + b, 0);
+    return {
+      eventLoopP50Ms: ms(delay.percentile(50)),
+      eventLoopP99Ms: ms(delay.percentile(99)),
+      eventLoopMaxMs: ms(delay.max),
+      gcP99Ms: round(percentile(gc, 99) || 0, 2),
+      gcTotalMs: round(total),
+      gcCount: gc.length,
+    };
+  };
+}
+
+interface GcCounters {
+  count: number;
+  sumSeconds: number;
+  /** Cumulative count per bucket bound (seconds), summed over GC kinds. */
+  buckets: Map<number, number>;
+}
+
+function gcCounters(metrics: string): GcCounters {
+  const out: GcCounters = { count: 0, sumSeconds: 0, buckets: new Map() };
+  for (const line of metrics.split('\n')) {
+    const m = /^entroos_nodejs_gc_duration_seconds_(bucket|sum|count)\{([^}]*)\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const value = Number(m[3]);
+    if (m[1] === 'sum') out.sumSeconds += value;
+    else if (m[1] === 'count') out.count += value;
+    else {
+      const le = /le="([^"]+)"/.exec(m[2])?.[1];
+      if (le && le !== '+Inf') out.buckets.set(Number(le), (out.buckets.get(Number(le)) ?? 0) + value);
+    }
+  }
+  return out;
+}
+
+/**
+ * The server's event-loop delay and GC pauses over a window, from its own /metrics: prom-client resets its
+ * event-loop histogram at each scrape, so this call opens the window and the returned function closes it. The
+ * event-loop figures are at prom-client's 10 ms resolution; GC totals are exact and the GC p99 is the upper bound of
+ * its histogram bucket.
+ */
+export async function serverPauses(server: BenchServer): Promise<() => Promise<PauseFigures>> {
+  const before = gcCounters(await serverMetrics(server));
+  return async () => {
+    const text = await serverMetrics(server);
+    const after = gcCounters(text);
+    const lag = (name: string) =>
+      round(Number(new RegExp(`^entroos_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000, 2);
+    const count = after.count - before.count;
+    let gcP99Ms = 0;
+    for (const le of [...after.buckets.keys()].sort((a, b) => a - b)) {
+      const within = (after.buckets.get(le) ?? 0) - (before.buckets.get(le) ?? 0);
+      gcP99Ms = le * 1000;
+      if (count === 0 || within >= 0.99 * count) break;
+    }
+    return {
+      eventLoopP50Ms: lag('p50'),
+      eventLoopP99Ms: lag('p99'),
+      eventLoopMaxMs: lag('max'),
+      gcP99Ms: count ? gcP99Ms : 0,
+      gcTotalMs: round((after.sumSeconds - before.sumSeconds) * 1000),
+      gcCount: count,
+    };
+  };
+}
