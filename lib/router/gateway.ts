@@ -20,7 +20,8 @@ import type { Router } from './router.ts';
 import { routerMetrics } from './metrics.ts';
 import type { SocketError, SubscribeAck } from './protocol.ts';
 import { parseSubscription } from './subscribe-schema.ts';
-import { PendingChanges, type PendingChange } from './subscription.ts';
+import { PendingChanges } from './subscription.ts';
+import { FlushClock } from './flush-clock.ts';
 
 /** What the socket gateway needs: authentication, the object API, the platform bus and the router (Redis, instance). */
 export interface GatewayDeps extends AuthContext {
@@ -79,14 +80,6 @@ function resolveResource(name: string): ResourceType | undefined {
   return lookupKey(name) ?? storedTypes().find((t) => t.plural === name);
 }
 
-// One JSON text per object version, shared by every socket that sends it.
-const objectJson = new WeakMap<object, string>();
-function jsonOf(object: KubeObject): string {
-  let text = objectJson.get(object);
-  if (text === undefined) objectJson.set(object, (text = JSON.stringify(object)));
-  return text;
-}
-
 /**
  * socket.io on the same HTTP server as Next. Every socket authenticates in
  * its handshake (session cookie, `Authorization: Bearer`, or `auth.token`)
@@ -140,52 +133,6 @@ interface ObjectSub {
   stop: () => void;
 }
 
-const sameBatch = (a: PendingChange[], b: PendingChange[]) =>
-  a.length === b.length &&
-  a.every((c, i) => c.object === b[i].object && c.type === b[i].type && c.committedAt === b[i].committedAt);
-
-/**
- * One clock for every socket: all flush on the same tick, so the many
- * subscribers of one stream get identical batches, encoded once and sent as
- * the same bytes (the coalescing window is also the batching window).
- */
-class FlushClock {
-  private dirty = new Set<SocketSession>();
-  private timer?: NodeJS.Timeout;
-  private encoded = new Map<string, { changes: PendingChange[]; payload: Buffer }[]>();
-
-  constructor(private intervalMs: number) {}
-
-  mark(session: SocketSession) {
-    this.dirty.add(session);
-    this.timer ??= setTimeout(() => this.tick(), this.intervalMs);
-  }
-
-  forget(session: SocketSession) {
-    this.dirty.delete(session);
-  }
-
-  /** The batch as bytes: a JSON array of changes, shared by every socket that sends the same batch this tick. */
-  encode(key: string, changes: PendingChange[]): Buffer {
-    let candidates = this.encoded.get(key);
-    if (!candidates) this.encoded.set(key, (candidates = []));
-    const hit = candidates.find((c) => sameBatch(c.changes, changes));
-    if (hit) return hit.payload;
-    const payload = Buffer.from(
-      `[${changes.map((c) => `{"type":"${c.type}","committedAt":${c.committedAt ?? 0},"object":${jsonOf(c.object)}}`).join(',')}]`,
-    );
-    candidates.push({ changes, payload });
-    return payload;
-  }
-
-  private tick() {
-    this.timer = undefined;
-    const sessions = [...this.dirty];
-    this.dirty.clear();
-    for (const session of sessions) session.flush();
-    this.encoded.clear();
-  }
-}
 interface PlatformSub {
   kind: 'platform';
   stop: () => void;
@@ -433,13 +380,14 @@ class SocketSession {
     this.socket.emit('resync', { id, reason, message });
   }
 
-  flush() {
+  /** Sends what is pending; false when the client lags (its changes keep coalescing until the next tick). */
+  flush(): boolean {
     // A client that is not reading keeps its changes coalescing here (bounded
     // per object) rather than queuing copies in the transport.
     const transport = this.socket.conn as unknown as { writeBuffer?: unknown[] };
     if ((transport.writeBuffer?.length ?? 0) > SLOW_WRITE_BUFFER) {
       this.clock.mark(this);
-      return;
+      return false;
     }
     const now = Date.now();
     for (const [id, sub] of this.subs) {
@@ -455,5 +403,6 @@ class SocketSession {
         this.clock.encode(sub.key, changes),
       );
     }
+    return true;
   }
 }

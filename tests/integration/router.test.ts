@@ -89,77 +89,82 @@ describe('socket router', () => {
     await admin.delete(`${PODS}/seen-by-viewer`);
   });
 
-  it('a client that drops during 500 changes resumes from its last version and ends with exactly the server state', async () => {
-    const admin = client(server.url, token);
-    for (let i = 0; i < 20; i++)
-      expect((await admin.post(PODS, pod(`resume-${i}`, { suite: 'resume' }))).status).toBe(201);
-    const list = (await admin.get(`${PODS}?labelSelector=suite%3Dresume`)).body;
-    const mirror = new Mirror(list);
-    let socket = connectSocket(server.url, token);
-    mirror.attach(socket, 'pods');
-    await connected(socket);
-    expect(
-      await subscribe(socket, {
-        id: 'pods',
-        resource: 'pods',
-        namespace: 'default',
-        labelSelector: 'suite=resume',
-        resourceVersion: mirror.resourceVersion,
-      }),
-    ).toMatchObject({ ok: true });
+  // 500 writes one after another: on a busy machine that alone can take 20–30 s.
+  it(
+    'a client that drops during 500 changes resumes from its last version and ends with exactly the server state',
+    { timeout: 120_000 },
+    async () => {
+      const admin = client(server.url, token);
+      for (let i = 0; i < 20; i++)
+        expect((await admin.post(PODS, pod(`resume-${i}`, { suite: 'resume' }))).status).toBe(201);
+      const list = (await admin.get(`${PODS}?labelSelector=suite%3Dresume`)).body;
+      const mirror = new Mirror(list);
+      let socket = connectSocket(server.url, token);
+      mirror.attach(socket, 'pods');
+      await connected(socket);
+      expect(
+        await subscribe(socket, {
+          id: 'pods',
+          resource: 'pods',
+          namespace: 'default',
+          labelSelector: 'suite=resume',
+          resourceVersion: mirror.resourceVersion,
+        }),
+      ).toMatchObject({ ok: true });
 
-    // 500 changes: updates, deletions and creations, the socket dropping a third of the way in.
-    const exists = new Set(Array.from({ length: 20 }, (_, i) => i));
-    const merge = (name: string, step: number) =>
-      fetch(`${server.url}${PODS}/${name}`, {
-        method: 'PATCH',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/merge-patch+json' },
-        body: JSON.stringify({ metadata: { annotations: { step: String(step) } } }),
-      });
-    const writes: Promise<{ status: number }>[] = [];
-    for (let i = 0; i < 500; i++) {
-      if (i === 150) {
-        for (const r of await Promise.all(writes.splice(0))) expect(r.status).toBeLessThan(300);
-        await new Promise((r) => setTimeout(r, 100));
-        socket.close();
+      // 500 changes: updates, deletions and creations, the socket dropping a third of the way in.
+      const exists = new Set(Array.from({ length: 20 }, (_, i) => i));
+      const merge = (name: string, step: number) =>
+        fetch(`${server.url}${PODS}/${name}`, {
+          method: 'PATCH',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/merge-patch+json' },
+          body: JSON.stringify({ metadata: { annotations: { step: String(step) } } }),
+        });
+      const writes: Promise<{ status: number }>[] = [];
+      for (let i = 0; i < 500; i++) {
+        if (i === 150) {
+          for (const r of await Promise.all(writes.splice(0))) expect(r.status).toBeLessThan(300);
+          await new Promise((r) => setTimeout(r, 100));
+          socket.close();
+        }
+        const n = (i * 7) % 30;
+        if (!exists.has(n)) {
+          exists.add(n);
+          writes.push(admin.post(PODS, pod(`resume-${n}`, { suite: 'resume' })));
+        } else if (i % 6 === 0) {
+          exists.delete(n);
+          writes.push(admin.delete(`${PODS}/resume-${n}`));
+        } else writes.push(merge(`resume-${n}`, i));
+        // One write per object in flight at a time keeps every write valid.
+        if (writes.length >= 1) for (const r of await Promise.all(writes.splice(0))) expect(r.status).toBeLessThan(300);
       }
-      const n = (i * 7) % 30;
-      if (!exists.has(n)) {
-        exists.add(n);
-        writes.push(admin.post(PODS, pod(`resume-${n}`, { suite: 'resume' })));
-      } else if (i % 6 === 0) {
-        exists.delete(n);
-        writes.push(admin.delete(`${PODS}/resume-${n}`));
-      } else writes.push(merge(`resume-${n}`, i));
-      // One write per object in flight at a time keeps every write valid.
-      if (writes.length >= 1) for (const r of await Promise.all(writes.splice(0))) expect(r.status).toBeLessThan(300);
-    }
-    await Promise.all(writes);
-    expect(mirror.received).toBeGreaterThan(0);
-    socket = connectSocket(server.url, token);
-    mirror.attach(socket, 'pods');
-    await connected(socket);
-    expect(
-      await subscribe(socket, {
-        id: 'pods',
-        resource: 'pods',
-        namespace: 'default',
-        labelSelector: 'suite=resume',
-        resourceVersion: mirror.resourceVersion,
-      }),
-    ).toMatchObject({ ok: true });
-    const truth = (await admin.get(`${PODS}?labelSelector=suite%3Dresume`)).body;
-    const expected = new Map<string, string>(
-      truth.items.map((p: any) => [`default/${p.metadata.name}`, p.metadata.resourceVersion]),
-    );
-    await until(
-      () =>
-        mirror.objects.size === expected.size &&
-        [...expected].every(([k, rv]) => mirror.objects.get(k)?.metadata.resourceVersion === rv),
-      'the resumed client to match the server',
-    );
-    socket.close();
-  });
+      await Promise.all(writes);
+      expect(mirror.received).toBeGreaterThan(0);
+      socket = connectSocket(server.url, token);
+      mirror.attach(socket, 'pods');
+      await connected(socket);
+      expect(
+        await subscribe(socket, {
+          id: 'pods',
+          resource: 'pods',
+          namespace: 'default',
+          labelSelector: 'suite=resume',
+          resourceVersion: mirror.resourceVersion,
+        }),
+      ).toMatchObject({ ok: true });
+      const truth = (await admin.get(`${PODS}?labelSelector=suite%3Dresume`)).body;
+      const expected = new Map<string, string>(
+        truth.items.map((p: any) => [`default/${p.metadata.name}`, p.metadata.resourceVersion]),
+      );
+      await until(
+        () =>
+          mirror.objects.size === expected.size &&
+          [...expected].every(([k, rv]) => mirror.objects.get(k)?.metadata.resourceVersion === rv),
+        'the resumed client to match the server',
+      );
+      socket.close();
+    },
+  );
 
   it('a resume from a compacted version is refused with 410 so the client relists', async () => {
     const admin = client(server.url, token);
