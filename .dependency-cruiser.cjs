@@ -12,6 +12,8 @@ const LAYERS = [
   ['graphql'],
   ['router', 'controllers', 'scheduler'],
   ['kubelet', 'proofs'],
+  // Applications (lib/apps/NAME) sit on the platform: they use the API server, controllers and provers, never the reverse.
+  ['apps'],
   ['history', 'backup'],
   ['audit'],
   ['http'],

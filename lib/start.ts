@@ -18,6 +18,7 @@ import { createKubeApi } from './apiserver/http/handler.ts';
 import { controllerContext, startControllers } from './controllers/index.ts';
 import { withCrdController } from './controllers/crd.ts';
 import { startCrdRegistrar } from './apiserver/crd/registrar.ts';
+import { appAdmission, startApps } from './apps/index.ts';
 import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
 import { commitFailures, instrumentInstance } from './router/instance-metrics.ts';
@@ -80,6 +81,8 @@ export async function startPlatform(config: Config): Promise<Platform> {
   // RBAC reads the Roles and bindings from the watch cache, on every instance.
   const authorizer = new Authorizer(store.objects);
   const server = createApiServer(store, log, { eventQps: config.eventQps });
+  // The applications' admission (lib/apps) checks their kinds on every instance and every write path.
+  server.api.setHooks({ validateCustom: appAdmission(server.api) });
   // Every instance serves the custom resources of the CRDs in its cache (followers see them by replication).
   // Every instance serves the custom types of the CRDs in its cache (followers see them by replication).
   const crdRegistrar = startCrdRegistrar(server.api);
@@ -173,7 +176,7 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
   await ensureSystemNamespaces(api);
   await ensureBootstrapRoles(api);
   const controllerCtx = controllerContext(api, events, log);
-  const controllers = withCrdController(
+  const platformControllers = withCrdController(
     startControllers(controllerCtx, {
       nodeMonitorGracePeriodSeconds: config.nodeMonitorGracePeriodSeconds,
       eventTtlSeconds: config.eventTtlSeconds,
@@ -184,6 +187,12 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
     }),
     controllerCtx,
   );
+  // The applications (lib/apps) install their CRDs and run their controllers like any operator would.
+  const controllers = await startApps(platformControllers, controllerCtx, {
+    log,
+    demo: config.demo === 'true',
+    settings: store.settings,
+  });
   const proofs =
     config.provers > 0
       ? new ProofService(platform.circuits, store, bus, log, { provers: config.provers, batchMs: config.proofBatchMs })

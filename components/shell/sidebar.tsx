@@ -26,6 +26,11 @@ const SECTIONS = [
     ],
   },
   {
+    // One link per application on the platform (lib/apps, app/(dashboard)/apps/NAME).
+    title: 'Applications',
+    links: [{ href: '/apps/supply-chain', label: 'Supply chain' }],
+  },
+  {
     title: 'Developers',
     links: [
       { href: '/docs/api', label: 'API reference' },

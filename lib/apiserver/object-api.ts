@@ -153,7 +153,20 @@ export interface LogResult {
 export interface OrchestratorHooks {
   /** Whether a node agent will finish the graceful deletion of a pod bound to `nodeName`. */
   nodeRunsPods?: (nodeName: string) => boolean;
+  /** Validating admission of custom resources (the applications' rules, lib/apps): see ValidatingAdmission. */
+  validateCustom?: ValidatingAdmission;
 }
+
+/**
+ * Checks a custom resource that passed its schema, on every write path (REST, apply, GraphQL, controllers), and
+ * returns what is wrong with it as causes (a 422); `old` is the stored version of an update.
+ */
+export type ValidatingAdmission = (
+  t: ResourceType,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  subresource: string | undefined,
+) => StatusCause[];
 
 const STATUS_ONLY_SUBRESOURCE = 'status';
 
@@ -639,6 +652,8 @@ export class ObjectApi {
       const causes: StatusCause[] = [];
       validateMetadata(obj, t.namespaced, causes);
       causes.push(...customResourceCauses(t, obj, old, subresource));
+      if (!causes.length && this.hooks.validateCustom)
+        causes.push(...this.hooks.validateCustom(t, obj as KubeObject, old, subresource));
       if (causes.length) throw invalidCustomResource(t.kind, objectName, causes);
       return;
     }

@@ -1,0 +1,73 @@
+import '#server-only';
+import type { Logger } from 'pino';
+import type { ObjectApi, ValidatingAdmission } from '../apiserver/object-api.ts';
+import type { ControllerContext } from '../controllers/context.ts';
+import type { Controllers } from '../controllers/index.ts';
+import { installCrds } from './install.ts';
+import type { AppDefinition } from './types.ts';
+import { supplyChain } from './supply-chain/index.ts';
+
+export type { AppDefinition, AppController } from './types.ts';
+
+/** The applications every cluster runs (a new one is added here and under lib/apps/NAME). */
+export const APPS: AppDefinition[] = [supplyChain];
+
+/** The apps' validating admission, one hook for the object API: each kind's rules, by store key. */
+export function appAdmission(api: ObjectApi, apps: AppDefinition[] = APPS): ValidatingAdmission {
+  const byKey = new Map<string, ValidatingAdmission>();
+  for (const app of apps) for (const [key, check] of Object.entries(app.admission?.(api) ?? {})) byKey.set(key, check);
+  return (t, obj, old, subresource) => byKey.get(t.key)?.(t, obj, old, subresource) ?? [];
+}
+
+export interface AppStartOptions {
+  log: Logger;
+  /** Seed each app's demo data into a fresh store. */
+  demo: boolean;
+  /** Remembers which apps were seeded (a deleted demo is not seeded again). */
+  settings: { get(key: string): Promise<string | null>; set(key: string, value: string): Promise<void> };
+}
+
+/**
+ * The leader's part: installs every app's CRDs, waits until they are served, starts the apps' controllers beside
+ * `controllers` (stopped and waited for with them), and seeds demo data in the background.
+ */
+export async function startApps(
+  controllers: Controllers,
+  ctx: ControllerContext,
+  options: AppStartOptions,
+  apps: AppDefinition[] = APPS,
+): Promise<Controllers> {
+  await installCrds(
+    ctx.api,
+    apps.flatMap((a) => a.crds),
+  );
+  const running = apps.flatMap((app) => app.controllers(ctx));
+  const seeding = options.demo ? seedDemos(ctx.api, options, apps) : Promise.resolve();
+  return {
+    stop: async () => {
+      await seeding;
+      for (const c of running) c.stop();
+      await controllers.stop();
+    },
+    idle: async () => {
+      await controllers.idle();
+      for (const c of running) await c.idle();
+    },
+  };
+}
+
+async function seedDemos(api: ObjectApi, { log, settings }: AppStartOptions, apps: AppDefinition[]): Promise<void> {
+  for (const app of apps) {
+    if (!app.seedDemo) continue;
+    const key = `demo.apps.${app.name}.seeded`;
+    try {
+      if ((await settings.get(key)) !== null) continue;
+      const started = Date.now();
+      await app.seedDemo(api, log);
+      await settings.set(key, new Date().toISOString());
+      log.info({ app: app.name, ms: Date.now() - started }, 'seeded the demo data of an application');
+    } catch (err) {
+      log.warn({ err, app: app.name }, 'could not seed the demo data of an application');
+    }
+  }
+}

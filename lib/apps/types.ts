@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { CustomResourceDefinition } from '../apimachinery/generated/kinds.ts';
+import type { ObjectApi, ValidatingAdmission } from '../apiserver/object-api.ts';
+import type { ControllerContext } from '../controllers/context.ts';
+
+// What an application on the platform provides (see docs/apps/README.md): its CRDs, installed by the leader at
+// start; validating admission for its kinds, run on every instance for every write; its controllers, run by the
+// leader once its CRDs are served; and optionally the demo data it seeds into a fresh cluster.
+
+export interface AppController {
+  stop(): void;
+  /** Resolves when nothing is queued (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+export interface AppDefinition {
+  /** The app's name: lib/apps/NAME, /apps/NAME, docs/apps/NAME.md. */
+  name: string;
+  title: string;
+  crds: CustomResourceDefinition[];
+  /** Validating admission per store key of the app's kinds (`batches.supplychain.entroos.io`). */
+  admission?: (api: ObjectApi) => Record<string, ValidatingAdmission>;
+  controllers: (ctx: ControllerContext) => AppController[];
+  /** Seeds the demo data (ENTROOS_DEMO=true, once per store). */
+  seedDemo?: (api: ObjectApi, log: Logger) => Promise<void>;
+}
