@@ -1,11 +1,17 @@
 'use client';
 
-import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { EntroosProvider } from '@entroos/react';
 import { ToastProvider, useToast } from './toasts';
+import { dashboardClient } from '@/lib/client/api.ts';
 import type { MutationFeedback } from '@/lib/client/feedback.ts';
+import { tabSocket } from '@/lib/client/socket.ts';
 
-/** One place gives every action its feedback: the mutation's `meta.success` as a toast, or the API's message on failure. */
+/**
+ * One place gives every action its feedback: the mutation's `meta.success` as a toast, or the API's message on
+ * failure. The same react-query cache, client and socket serve @entroos/react's hooks: one client, one socket.
+ */
 function QueryProvider({ children }: { children: React.ReactNode }) {
   const toast = useToast();
   const [client] = useState(
@@ -25,7 +31,12 @@ function QueryProvider({ children }: { children: React.ReactNode }) {
         }),
       }),
   );
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  const [socket] = useState(tabSocket);
+  return (
+    <EntroosProvider client={dashboardClient} queryClient={client} socket={socket}>
+      {children}
+    </EntroosProvider>
+  );
 }
 
 export function Providers({ children }: { children: React.ReactNode }) {

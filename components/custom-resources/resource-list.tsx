@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { age } from '@/lib/apimachinery/printers.ts';
-import { useResourceList } from '@/lib/client/watch.ts';
+import { useList } from '@entroos/react';
 import {
   listPage,
   objectPage,
@@ -125,7 +125,7 @@ export function CustomResourceList({
   const effectiveNamespace = namespaced && namespace ? namespace : undefined;
   // Listed once discovery says whether the kind is namespaced (a cluster-scoped kind has no namespace path).
   const table = useCustomResourceTable(ref, effectiveNamespace, info.isSuccess || info.isError);
-  const namespaces = useResourceList('namespaces');
+  const namespaces = useList('namespaces');
   const kind = info.data?.kind ?? plural;
   const versions = info.data?.versions ?? [];
   const deferredText = useDeferredValue(text.trim().toLowerCase());
@@ -167,7 +167,7 @@ export function CustomResourceList({
   }, [allColumns, namespaced, effectiveNamespace, wide, canWrite, ref, kind, section]);
 
   const namespaceNames = useMemo(() => {
-    const names = new Set((namespaces.data?.items ?? []).map((n) => n.metadata.name));
+    const names = new Set((namespaces.data ?? []).map((n) => n.metadata?.name));
     if (namespace) names.add(namespace);
     return [...names].sort();
   }, [namespaces.data, namespace]);

@@ -3,7 +3,10 @@
 import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { deploymentRow, type DeploymentRow } from '@/lib/apimachinery/rows.ts';
-import { useResourceList } from '@/lib/client/watch.ts';
+import { useList } from '@entroos/react';
+import type { ObjectView } from '@/lib/apimachinery/object.ts';
+import type { Deployment } from '@/lib/apimachinery/generated/kinds.ts';
+import { errorText } from '@/lib/client/api.ts';
 import { SUGGESTED_IMAGES } from '@/lib/kubelet/runtime/known-images.ts';
 import {
   parsePairs,
@@ -107,13 +110,13 @@ function Actions({ row, onResult }: { row: DeploymentRow; onResult: (text: strin
 }
 
 export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
-  const list = useResourceList('deployments.apps');
+  const list = useList<'deployments.apps', ObjectView<Deployment>>('deployments.apps');
   const [result, setResult] = useState<{ text: string; error?: boolean } | null>(null);
   const rows = useMemo(() => {
     // Ages are as of when the rows are built (on mount and at each change of the list), by design.
     // eslint-disable-next-line react-hooks/purity
     const now = Date.now();
-    return (list.data?.items ?? []).map((d) => deploymentRow(d, now));
+    return (list.data ?? []).map((d) => deploymentRow(d, now));
   }, [list.data]);
   const columns = useMemo(
     () =>
@@ -128,13 +131,13 @@ export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
         : baseColumns,
     [canWrite],
   );
-  if (list.isPending) return <p className="muted">Loading deployments…</p>;
-  if (list.isError)
+  if (!list.data && list.error)
     return (
       <p className="error" role="alert">
-        {list.error.message}
+        {errorText(list.error)}
       </p>
     );
+  if (!list.data) return <p className="muted">Loading deployments…</p>;
   return (
     <>
       {canWrite && (

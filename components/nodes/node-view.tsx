@@ -4,11 +4,13 @@ import { useMemo } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
 import { nodeRows, podRow, requestedByNode, type PodRow } from '@/lib/apimachinery/rows.ts';
-import { useResourceList, type ListedObject } from '@/lib/client/watch.ts';
+import { useList } from '@entroos/react';
+import type { ObjectView } from '@/lib/apimachinery/object.ts';
+import { errorText } from '@/lib/client/api.ts';
 import { NodeUsageChart } from '@/components/nodes/node-usage-chart';
 import { milliCpu, parseQuantity } from '@/lib/apimachinery/quantity.ts';
 import { useCordonMutation, useDrainMutation, useNodeFaultMutation, type NodeFault } from '@/lib/client/nodes.ts';
-import type { Node, NodeCondition } from '@/lib/apimachinery/generated/kinds.ts';
+import type { Node, NodeCondition, Pod } from '@/lib/apimachinery/generated/kinds.ts';
 
 const podColumns: Column<PodRow>[] = [
   {
@@ -46,21 +48,21 @@ function Feedback({ pending, error, done }: { pending: boolean; error: Error | n
 
 /** One node, live: status, conditions, taints, labels, its pods; admins get cordon, drain and chaos faults. */
 export function NodeView({ name, canManage }: { name: string; canManage: boolean }) {
-  const nodes = useResourceList('nodes', { fieldSelector: `metadata.name=${name}` });
-  const pods = useResourceList('pods', { fieldSelector: `spec.nodeName=${name}` });
+  const nodes = useList<'nodes', ObjectView<Node>>('nodes', { fieldSelector: `metadata.name=${name}` });
+  const pods = useList<'pods', ObjectView<Pod>>('pods', { fieldSelector: `spec.nodeName=${name}` });
   const cordon = useCordonMutation(name);
   const drain = useDrainMutation(name);
   const fault = useNodeFaultMutation(name);
-  const node = nodes.data?.items[0] as (ListedObject & Pick<Node, 'spec' | 'status'>) | undefined;
-  const podList = useMemo(() => (pods.data?.items ?? []).map((p) => podRow(p)), [pods.data]);
+  const node = nodes.data?.[0];
+  const podList = useMemo(() => (pods.data ?? []).map((p) => podRow(p)), [pods.data]);
   const row = useMemo(() => (node ? nodeRows([node], requestedByNode(podList))[0] : undefined), [node, podList]);
-  if (nodes.isPending || pods.isPending) return <p className="muted">Loading node…</p>;
-  if (nodes.isError)
+  if (!nodes.data && nodes.error)
     return (
       <p className="error" role="alert">
-        {nodes.error.message}
+        {errorText(nodes.error)}
       </p>
     );
+  if (!nodes.data || !pods.data) return <p className="muted">Loading node…</p>;
   if (!node || !row)
     return (
       <p className="error" role="alert">

@@ -3,7 +3,10 @@
 import { useMemo } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
 import { nodeRows, requestedByNode, type NodeRow } from '@/lib/apimachinery/rows.ts';
-import { useResourceList } from '@/lib/client/watch.ts';
+import { useList } from '@entroos/react';
+import type { ObjectView } from '@/lib/apimachinery/object.ts';
+import type { Node } from '@/lib/apimachinery/generated/kinds.ts';
+import { errorText } from '@/lib/client/api.ts';
 import { usePodRowsQuery } from '@/lib/client/pods.ts';
 import { useNodesUsageQuery } from '@/lib/client/history.ts';
 
@@ -40,7 +43,7 @@ const columns: VirtualColumn<Row>[] = [
 
 /** Every node, live and sortable; "used" comes from the latest usage sample (every 10 s). */
 export function NodesView() {
-  const nodes = useResourceList('nodes');
+  const nodes = useList<'nodes', ObjectView<Node>>('nodes');
   // The pods' compact rows (shared with the pods page), not every full pod: requested % at 100,000 pods.
   const pods = usePodRowsQuery();
   const usage = useNodesUsageQuery();
@@ -50,7 +53,7 @@ export function NodesView() {
   const requested = useMemo(() => requestedByNode(podRows ?? []), [podRows, podsVersion]);
   const rows = useMemo<Row[]>(
     () =>
-      nodeRows(nodes.data?.items ?? [], requested).map((r) => {
+      nodeRows(nodes.data ?? [], requested).map((r) => {
         const u = usage.data?.get(r.name);
         return {
           ...r,
@@ -61,13 +64,13 @@ export function NodesView() {
       }),
     [nodes.data, requested, usage.data],
   );
-  if (nodes.isPending || pods.isPending) return <p className="muted">Loading nodes…</p>;
-  if (nodes.isError)
+  if (!nodes.data && nodes.error)
     return (
       <p className="alert alert-error" role="alert">
-        {nodes.error.message}
+        {errorText(nodes.error)}
       </p>
     );
+  if (!nodes.data || pods.isPending) return <p className="muted">Loading nodes…</p>;
   if (pods.isError)
     return (
       <p className="alert alert-error" role="alert">

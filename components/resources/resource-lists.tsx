@@ -3,7 +3,10 @@
 import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
-import { useResourceList, type ListedObject } from '@/lib/client/watch.ts';
+import { useList } from '@entroos/react';
+import type { ObjectView } from '@/lib/apimachinery/object.ts';
+import type { Namespace, Service } from '@/lib/apimachinery/generated/kinds.ts';
+import { errorText } from '@/lib/client/api.ts';
 import {
   namespaceRow,
   newestEventFirst,
@@ -18,23 +21,23 @@ import { EVENTS_SHOWN, useEventRowsQuery } from '@/lib/client/events.ts';
 // Live list pages for services, namespaces and events: the same tables as
 // the other lists, fed by the tab's socket.
 
-function useRows<T>(resource: string, toRow: (o: ListedObject, now: number) => T) {
-  const list = useResourceList(resource);
+function useRows<O, T>(resource: string, toRow: (o: O, now: number) => T) {
+  const list = useList<string, O>(resource);
   const rows = useMemo(() => {
     // Ages are as of when the rows are built (on mount and at each change of the list), by design.
     // eslint-disable-next-line react-hooks/purity
     const now = Date.now();
-    return (list.data?.items ?? []).map((o) => toRow(o, now));
+    return (list.data ?? []).map((o) => toRow(o, now));
   }, [list.data, toRow]);
   return { list, rows };
 }
 
-function State({ pending, error, what }: { pending: boolean; error: Error | null; what: string }) {
+function State({ pending, error, what }: { pending: boolean; error: unknown; what: string }) {
   if (pending) return <p className="muted">Loading {what}…</p>;
   if (error)
     return (
       <p className="alert alert-error" role="alert">
-        {error.message}
+        {errorText(error)}
       </p>
     );
   return null;
@@ -51,8 +54,8 @@ const serviceColumns: Column<ServiceRow>[] = [
 ];
 
 export function ServicesView() {
-  const { list, rows } = useRows('services', serviceRow);
-  if (list.isPending || list.isError) return <State pending={list.isPending} error={list.error} what="services" />;
+  const { list, rows } = useRows<ObjectView<Service>, ServiceRow>('services', serviceRow);
+  if (!list.data) return <State pending={!list.error} error={list.error} what="services" />;
   return (
     <DataTable
       rows={rows}
@@ -70,8 +73,8 @@ const namespaceColumns: Column<NamespaceRow>[] = [
 ];
 
 export function NamespacesView() {
-  const { list, rows } = useRows('namespaces', namespaceRow);
-  if (list.isPending || list.isError) return <State pending={list.isPending} error={list.error} what="namespaces" />;
+  const { list, rows } = useRows<ObjectView<Namespace>, NamespaceRow>('namespaces', namespaceRow);
+  if (!list.data) return <State pending={!list.error} error={list.error} what="namespaces" />;
   return <DataTable rows={rows} columns={namespaceColumns} testId="namespaces-table" empty="No namespaces." />;
 }
 

@@ -1,6 +1,6 @@
 'use client';
 
-import { useConnectionState } from '@/lib/client/socket.ts';
+import { useConnectionState } from '@entroos/react';
 
 const LABELS = {
   connecting: 'Connecting…',

@@ -75,7 +75,11 @@ export interface NodeRequested {
   pods: number;
 }
 
-export function nodeRows(nodes: ObjectView<Node>[], perNode: Map<string, NodeRequested>, now = Date.now()): NodeRow[] {
+export function nodeRows(
+  nodes: readonly ObjectView<Node>[],
+  perNode: Map<string, NodeRequested>,
+  now = Date.now(),
+): NodeRow[] {
   return nodes.map((n) => {
     const used = perNode.get(n.metadata.name) ?? { cpu: 0, memory: 0, pods: 0 };
     const cpu = milliCpu(n.status?.allocatable?.cpu ?? 0) || 0;

@@ -30,6 +30,9 @@ export class ApiClientError extends Error {
 // waiting), and a GET once more after a dropped connection.
 const client = new Client({ server: '', credentials: 'same-origin', retry: { retries: 2, maxDelayMs: 5_000 } });
 
+/** The same client, for @entroos/react's provider (its hooks' lists and writes). */
+export const dashboardClient = client;
+
 export interface FetchInit {
   method?: string;
   /** An object, sent as JSON; a string or bytes, sent as they are with `contentType`. */
@@ -64,6 +67,9 @@ export async function apiStream(path: string, signal: AbortSignal): Promise<Asyn
     }
   })();
 }
+
+/** A failure's message, as pages show it. */
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function asClientError(err: unknown): unknown {
   if (err instanceof ConnectionError)

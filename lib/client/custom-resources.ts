@@ -11,7 +11,8 @@ import type {
 import { ApiClientError, apiFetch } from './api.ts';
 import { feedback } from './feedback.ts';
 import { CORE, type ResourceRef } from './discovery.ts';
-import { subscribe, useConnectionState } from './socket.ts';
+import { useConnectionState } from '@entroos/react';
+import { subscribe } from './socket.ts';
 
 // Custom resources in the dashboard, generically: the CRDs
 // (apiextensions.k8s.io/v1), a CRD's objects as the server's Table (its
@@ -191,7 +192,7 @@ function useLiveRefetch(
             start();
             refetch();
           },
-          onError: (message) => setRefused({ key, message }),
+          onError: (error) => setRefused({ key, message: error.message }),
         },
       );
     };

@@ -152,7 +152,7 @@ export function useFollow<Data extends { resourceVersion: string; generation: nu
             old && old.generation === generation ? apply(old, message) : old,
           ),
         onResync: () => void queryClient.invalidateQueries({ queryKey, exact: true }),
-        onError: (message) => console.warn(`live ${resource}: ${message}`),
+        onError: (error) => console.warn(`live ${resource}: ${error.message}`),
       },
     );
     // queryKey is derived from these values; `apply` is a pure merge

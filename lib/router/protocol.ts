@@ -1,52 +1,12 @@
+// The socket protocol lives in @entroos/client (its socket transport speaks it in browsers and Node); the
+// gateway and the dashboard take it from there, so the encoding is written once. The server validates
+// subscriptions with its own schema (subscribe-schema.ts), which must accept what the package sends.
+export {
+  decodeChanges,
+  type ChangesMessage,
+  type ChangesMeta,
+  type SocketError,
+  type SubscribeAck,
+  type WireChange,
+} from '@entroos/client/socket';
 export type { SubscribeRequest, SubscriptionSpec } from './subscribe-schema.ts';
-
-// The socket protocol, shared by the server gateway and the browser client.
-//
-// client → server
-//   subscribe   (SubscribeRequest, ack)  ack: { ok: true, resourceVersion } | { ok: false, error }
-//   unsubscribe ({ id }, ack?)
-// server → client
-//   hello       { user, role, instance, serverTime }
-//   changes     ({ id, resourceVersion }, bytes): the bytes are the UTF-8 JSON array of
-//               WireChange (binary: not re-escaped, and shared by every socket sending the same batch)
-//   platform    { id, event }
-//   resync      { id, reason, message }  the view is stale: list again and subscribe from the new version
-//   subscription:error { id, code, reason, message }
-//   bye         { reason }  sent before the server disconnects a misbehaving client
-
-export interface WireChange {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  /** When the change was committed (ms since the epoch). */
-  committedAt?: number;
-  object: {
-    metadata: { name: string; namespace?: string; resourceVersion: string; [k: string]: unknown };
-    [k: string]: unknown;
-  };
-}
-
-/** The first argument of a `changes` message. */
-export interface ChangesMeta {
-  id: string;
-  resourceVersion: string;
-}
-
-/** A decoded `changes` message. */
-export interface ChangesMessage {
-  id: string;
-  /** Resume point: subscribe from here after a reconnect. */
-  resourceVersion: string;
-  changes: WireChange[];
-}
-
-export interface SocketError {
-  code: number;
-  reason: string;
-  message: string;
-}
-
-export type SubscribeAck = { ok: true; resourceVersion: string } | { ok: false; error: SocketError };
-
-/** Decodes a `changes` message's two arguments. */
-export function decodeChanges(meta: ChangesMeta, payload: ArrayBuffer | Uint8Array): ChangesMessage {
-  return { ...meta, changes: JSON.parse(new TextDecoder().decode(payload)) as WireChange[] };
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SubscribeRequest as PackageSubscribeRequest } from '@entroos/client/socket';
 
 // Validation of socket subscriptions (server side; the protocol is in protocol.ts).
 
@@ -47,3 +48,7 @@ export function parseSubscription(input: unknown) {
 export type SubscribeRequest = z.input<typeof subscribeSchema>;
 /** A subscription as a client describes it (the socket manager assigns the id). */
 export type SubscriptionSpec = SubscribeRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+// What @entroos/client's socket transport sends must be a subscription this schema accepts (checked by tsc).
+type Accepts<T extends SubscribeRequest> = T;
+export type PackageSubscriptionsAccepted = Accepts<PackageSubscribeRequest>;

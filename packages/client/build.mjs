@@ -1,4 +1,5 @@
-// Builds dist/: ESM (.js) and CommonJS (.cjs) for the core and the Node entry with esbuild, and .d.ts with tsc.
+// Builds dist/: ESM (.js) and CommonJS (.cjs) for the core, the Node entry and the socket entry with esbuild,
+// and .d.ts with tsc.
 // The sources import each other with `.ts` specifiers, as the rest of the repository does (Next's bundler, which
 // builds the dashboard from these sources, does not map `.js` to `.ts`); the declarations get `.js` ones.
 // `npm run build -w @entroos/client` (the root's `npm run build:packages` builds every package).
@@ -11,11 +12,15 @@ import { dirname, join } from 'node:path';
 const here = import.meta.dirname;
 rmSync(join(here, 'dist'), { recursive: true, force: true });
 const common = {
-  entryPoints: { index: join(here, 'src/index.ts'), node: join(here, 'src/node.ts') },
+  entryPoints: {
+    index: join(here, 'src/index.ts'),
+    node: join(here, 'src/node.ts'),
+    socket: join(here, 'src/socket.ts'),
+  },
   bundle: true,
   platform: 'neutral',
   target: 'es2022',
-  external: ['node:*', 'yaml'],
+  external: ['node:*', 'yaml', 'socket.io-client'],
   outdir: join(here, 'dist'),
   sourcemap: true,
   logLevel: 'warning',

@@ -4,7 +4,7 @@
 // `npm run build -w @entroos/react` (the root's `npm run build:packages` builds every package).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -23,6 +23,7 @@ const common = {
     '@tanstack/react-query',
     '@tanstack/react-virtual',
     '@entroos/client',
+    '@entroos/client/socket',
   ],
   outdir: join(here, 'dist'),
   sourcemap: true,
@@ -35,3 +36,10 @@ copyFileSync(join(here, 'src/styles.css'), join(here, 'dist/styles.css'));
 const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', join(here, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
+// The sources import each other with `.ts`/`.tsx` specifiers (Next's bundler, which builds the dashboard from these
+// sources, does not map `.js` to them); the declarations get `.js` ones.
+for (const file of readdirSync(join(here, 'dist'), { recursive: true, encoding: 'utf8' })) {
+  if (!file.endsWith('.d.ts')) continue;
+  const path = join(here, 'dist', file);
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/(from |import\()'(\.{1,2}\/[^']+)\.tsx?'/g, "$1'$2.js'"));
+}

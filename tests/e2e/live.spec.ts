@@ -36,3 +36,25 @@ test('the pods page updates live, and catches up after the connection drops', as
 
   await request.delete('/api/v1/namespaces/default/pods/live-two', { headers });
 });
+
+test('one socket per tab: the nodes page follows nodes (@entroos/react) and pod rows (the dashboard) on it', async ({
+  page,
+}) => {
+  await logIn(page);
+  const sockets: string[] = [];
+  const subscribed: string[] = [];
+  page.on('websocket', (ws) => {
+    if (!ws.url().includes('/socket.io/')) return;
+    sockets.push(ws.url());
+    ws.on('framesent', ({ payload }) => {
+      const match = typeof payload === 'string' ? /^42\d*(\[.*)$/s.exec(payload) : null;
+      const [event, request] = match ? (JSON.parse(match[1]) as [string, { resource?: string }]) : [];
+      if (event === 'subscribe' && request?.resource) subscribed.push(request.resource);
+    });
+  });
+  // A fresh document, so the page's socket is opened where the listener sees it.
+  await page.goto('/nodes');
+  await expect(page.getByTestId('connection-state')).toHaveText('Live');
+  await expect.poll(() => [...new Set(subscribed)].sort()).toEqual(expect.arrayContaining(['nodes', 'pods']));
+  expect(sockets).toHaveLength(1);
+});

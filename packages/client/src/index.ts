@@ -16,7 +16,7 @@ export {
   type DeleteOptions,
   type PatchType,
 } from './resource.ts';
-export { Informer, type InformerOptions, type InformerEvent } from './informer.ts';
+export { Informer, type InformerOptions, type InformerEvent, type WatchRequest, type WatchSource } from './informer.ts';
 export * from './errors.ts';
 export {
   fetchTransport,

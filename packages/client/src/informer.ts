@@ -1,7 +1,25 @@
 import type { ResourceApi } from './resource.ts';
 import { GoneError, StatusError } from './errors.ts';
 import type { ObjectMeta } from './generated/kinds.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject, WatchEvent } from './types.ts';
+
+/** One watch an informer asks of its source: from `resourceVersion`, until `signal` aborts. */
+export interface WatchRequest {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion: string;
+  timeoutSeconds?: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Where an informer's changes come from. It throws a GoneError (410) when the version is too old to resume from.
+ * Default: HTTP watches (`ResourceApi.watch`); `@entroos/client/socket`'s socketWatch follows the router's socket.
+ */
+export type WatchSource = <T>(api: ResourceApi<T>, request: WatchRequest) => AsyncIterable<WatchEvent<T>>;
+
+const httpWatch: WatchSource = (api, request) => api.watch({ ...request, allowWatchBookmarks: true });
 
 export interface InformerOptions {
   namespace?: string;
@@ -12,6 +30,8 @@ export interface InformerOptions {
   maxBackoffMs?: number;
   /** Server-side watch timeout asked for each watch (the watch is resumed when it ends). Default 300 s. */
   watchTimeoutSeconds?: number;
+  /** Where the changes come from after the list. Default: HTTP watches. */
+  watch?: WatchSource;
 }
 
 export type InformerEvent = 'add' | 'update' | 'delete' | 'synced' | 'relist' | 'error';
@@ -139,12 +159,12 @@ export class Informer<T extends { metadata?: ObjectMeta } = KubeObject> {
           }
           this.emit('synced');
         }
-        for await (const event of this.api.watch({
+        const watch = this.options.watch ?? httpWatch;
+        for await (const event of watch(this.api, {
           namespace: this.options.namespace,
           labelSelector: this.options.labelSelector,
           fieldSelector: this.options.fieldSelector,
           resourceVersion: this.resourceVersion,
-          allowWatchBookmarks: true,
           timeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
           signal,
         })) {

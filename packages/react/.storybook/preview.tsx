@@ -6,6 +6,8 @@ import '../src/styles.css';
 
 // Every story runs inside a provider whose client answers from fixtures (stories that need live data bring their
 // own) and inside ThemeScope, switched from the toolbar. Proofs are checked by the real snarkjs browser build.
+// Live lists follow HTTP watches (transport "http", in the stories too): the fixtures answer those, and there is
+// no router socket to connect to.
 const client = fixtureClient();
 const verifier = snarkjsVerifier('', {
   scriptUrl: 'vendor/snarkjs.min.js',
@@ -13,7 +15,7 @@ const verifier = snarkjsVerifier('', {
 });
 
 const withProviders: Decorator = (Story, context) => (
-  <EntroosProvider client={client} verifier={verifier}>
+  <EntroosProvider transport="http" client={client} verifier={verifier}>
     <ThemeScope theme={(context.globals.theme as ThemeName | undefined) ?? 'light'}>
       <div style={{ padding: 16, minHeight: 120 }}>
         <Story />

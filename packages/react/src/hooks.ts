@@ -9,9 +9,10 @@ import type {
   Status,
   WatchEventType,
 } from '@entroos/client';
-import { useEntroos } from './provider.js';
-import { watchKeyString, type WatchKey, type WatchSnapshot } from './watch-hub.js';
-import type { ProofCheck, ProofToVerify } from './proof.js';
+import type { ConnectionState } from '@entroos/client/socket';
+import { useEntroos } from './provider.tsx';
+import { watchKeyString, type WatchKey, type WatchSnapshot } from './watch-hub.ts';
+import type { ProofCheck, ProofToVerify } from './proof.ts';
 
 /** The object type of a kubectl-style resource name: Pod for 'pods' or 'po', KubeObject for custom resources. */
 export type ObjectOf<R extends string> = R extends keyof BuiltinTypes ? BuiltinTypes[R] : KubeObject;
@@ -85,6 +86,20 @@ export function useWatch<R extends string, T = ObjectOf<R>>(
     [hub, id, enabled],
   );
   return useSyncExternalStore(subscribe, snapshot, () => NOT_WATCHING as WatchSnapshot<T>);
+}
+
+const alwaysConnected = () => 'connected' as const;
+const connecting = () => 'connecting' as const;
+
+/**
+ * The state of the tab's socket to the router ('connected' when live lists use HTTP watches), for a connection
+ * indicator. Reading it opens the socket.
+ */
+export function useConnectionState(): ConnectionState {
+  const { socket } = useEntroos();
+  const subscribe = useCallback((notify: () => void) => socket?.onState(notify) ?? noop, [socket]);
+  const state = useCallback(() => socket?.state ?? 'connected', [socket]);
+  return useSyncExternalStore(subscribe, socket ? state : alwaysConnected, connecting);
 }
 
 export interface ListOptions extends Selection {

@@ -5,9 +5,10 @@ export {
   useClient,
   type EntroosProviderProps,
   type EntroosContextValue,
-} from './provider.js';
+} from './provider.tsx';
 export {
   useWatch,
+  useConnectionState,
   useList,
   useGet,
   useCreate,
@@ -29,7 +30,7 @@ export {
   type LogsState,
   type ProofState,
   type ProofVerification,
-} from './hooks.js';
+} from './hooks.ts';
 export {
   WatchHub,
   watchKeyString,
@@ -37,14 +38,15 @@ export {
   type WatchSnapshot,
   type WatchListener,
   type WatchHubOptions,
-} from './watch-hub.js';
+} from './watch-hub.ts';
+export { RouterSocket, type ConnectionState } from '@entroos/client/socket';
 export {
   snarkjsVerifier,
   type ProofToVerify,
   type ProofCheck,
   type ProofVerifier,
   type SnarkjsVerifierOptions,
-} from './proof.js';
+} from './proof.ts';
 export {
   loadKindSchema,
   resolve as resolveSchema,
@@ -53,12 +55,12 @@ export {
   type JsonSchema,
   type KindSchema,
   type FieldError,
-} from './schema.js';
-export { statusOf, parseQuantity, age, type Tone, type ObjectStatus } from './status.js';
-export { StatusBadge, type StatusBadgeProps } from './components/StatusBadge.js';
-export { ThemeScope, type ThemeScopeProps, type ThemeName } from './components/ThemeScope.js';
-export { EntropyGauge, type EntropyGaugeProps } from './components/EntropyGauge.js';
-export { ResourceTable, defaultColumns, type ResourceTableProps, type Column } from './components/ResourceTable.js';
+} from './schema.ts';
+export { statusOf, parseQuantity, age, type Tone, type ObjectStatus } from './status.ts';
+export { StatusBadge, type StatusBadgeProps } from './components/StatusBadge.tsx';
+export { ThemeScope, type ThemeScopeProps, type ThemeName } from './components/ThemeScope.tsx';
+export { EntropyGauge, type EntropyGaugeProps } from './components/EntropyGauge.tsx';
+export { ResourceTable, defaultColumns, type ResourceTableProps, type Column } from './components/ResourceTable.tsx';
 export {
   NodeMap,
   LiveNodeMap,
@@ -66,7 +68,7 @@ export {
   type NodeMapProps,
   type NodeCell,
   type NodeMetric,
-} from './components/NodeMap.js';
-export { DecisionBreakdown, type DecisionBreakdownProps } from './components/DecisionBreakdown.js';
-export { ProofBadge, type ProofBadgeProps } from './components/ProofBadge.js';
-export { ResourceForm, useKindSchema, type ResourceFormProps } from './components/ResourceForm.js';
+} from './components/NodeMap.tsx';
+export { DecisionBreakdown, type DecisionBreakdownProps } from './components/DecisionBreakdown.tsx';
+export { ProofBadge, type ProofBadgeProps } from './components/ProofBadge.tsx';
+export { ResourceForm, useKindSchema, type ResourceFormProps } from './components/ResourceForm.tsx';

@@ -1,13 +1,16 @@
-import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Client } from '@entroos/client';
-import { WatchHub, type WatchHubOptions } from './watch-hub.js';
-import { snarkjsVerifier, type ProofVerifier } from './proof.js';
+import { RouterSocket, socketWatch } from '@entroos/client/socket';
+import { WatchHub, type WatchHubOptions } from './watch-hub.ts';
+import { snarkjsVerifier, type ProofVerifier } from './proof.ts';
 
 export interface EntroosContextValue {
   client: Client;
   hub: WatchHub;
   verifier: ProofVerifier;
+  /** The tab's socket to the router, when live lists follow it (see `transport`). */
+  socket?: RouterSocket;
 }
 
 const EntroosContext = createContext<EntroosContextValue | null>(null);
@@ -20,13 +23,21 @@ export interface EntroosProviderProps {
    * origin sends the cookie too (`credentials: 'include'`), or use `token`.
    */
   baseUrl?: string;
-  /** An API token (eos_…) instead of the browser session. */
+  /** An API token (eos_…) instead of the browser session (for the requests and the socket). */
   token?: string;
   /** Your react-query client, if the app has one; otherwise the provider makes its own. */
   queryClient?: QueryClient;
   /** How ProofBadge and useProofVerification check proofs. Default: snarkjs in this tab, from the server. */
   verifier?: ProofVerifier;
-  watch?: WatchHubOptions;
+  watch?: Omit<WatchHubOptions, 'watch'>;
+  /**
+   * How live lists follow their changes after listing over HTTP. 'socket' (the default in browsers): one socket
+   * to the router per tab, every subscription on it, resumed after a reconnect. 'http' (the default elsewhere, and
+   * the fallback): one HTTP watch per live list.
+   */
+  transport?: 'socket' | 'http';
+  /** A socket to share (e.g. one the app already holds); otherwise the provider opens its own when needed. */
+  socket?: RouterSocket;
   children?: ReactNode;
 }
 
@@ -44,7 +55,8 @@ function defaultQueryClient() {
  * informer per distinct resource/namespace/selector, shared by every hook that asks for it).
  */
 export function EntroosProvider(props: EntroosProviderProps) {
-  const { client: given, baseUrl = '', token, verifier: givenVerifier, watch } = props;
+  const { client: given, baseUrl = '', token, verifier: givenVerifier, watch, socket: givenSocket } = props;
+  const transport = props.transport ?? (typeof window === 'undefined' ? 'http' : 'socket');
   const client = useMemo(
     () =>
       given ??
@@ -57,10 +69,25 @@ export function EntroosProvider(props: EntroosProviderProps) {
   );
   const batchMs = watch?.batchMs;
   const lingerMs = watch?.lingerMs;
-  const hub = useMemo(() => new WatchHub(client, { batchMs, lingerMs }), [client, batchMs, lingerMs]);
+  // The socket connects on its first subscription, so a provider whose page watches nothing opens none.
+  const socket = useMemo(
+    () => (transport === 'socket' ? (givenSocket ?? new RouterSocket({ server: client.server, token })) : undefined),
+    [transport, givenSocket, client, token],
+  );
+  const closing = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => {
+    clearTimeout(closing.current);
+    if (!socket || socket === givenSocket) return;
+    // Closed a task later, so StrictMode's unmount-and-mount-again keeps it.
+    return () => void (closing.current = setTimeout(() => socket.close(), 0));
+  }, [socket, givenSocket]);
+  const hub = useMemo(
+    () => new WatchHub(client, { batchMs, lingerMs, watch: socket ? socketWatch(socket) : undefined }),
+    [client, batchMs, lingerMs, socket],
+  );
   const verifier = useMemo(() => givenVerifier ?? snarkjsVerifier(client.server), [givenVerifier, client]);
   const [ownQueryClient] = useState(defaultQueryClient);
-  const value = useMemo(() => ({ client, hub, verifier }), [client, hub, verifier]);
+  const value = useMemo(() => ({ client, hub, verifier, socket }), [client, hub, verifier, socket]);
   return (
     <QueryClientProvider client={props.queryClient ?? ownQueryClient}>
       <EntroosContext.Provider value={value}>{props.children}</EntroosContext.Provider>

@@ -1,8 +1,8 @@
-import { Informer, type Client, type KubeObject, type WatchEventType } from '@entroos/client';
+import { Informer, type Client, type KubeObject, type WatchEventType, type WatchSource } from '@entroos/client';
 
 // The tab's live lists. Every hook that watches the same resource, namespace and selectors shares one informer
-// (one list, then one watch request), counted by reference: the first subscriber starts it, the last one to leave
-// stops it (which aborts the watch request). A subscriber's callback is only ever added to or removed from a set,
+// (one list, then one watch: a subscription on the tab's socket, or an HTTP watch request), counted by reference:
+// the first subscriber starts it, the last one to leave stops it (which unsubscribes, or aborts the request). A subscriber's callback is only ever added to or removed from a set,
 // so an event never reopens anything; React re-renders read a snapshot rebuilt at most once per batch.
 
 export interface WatchKey {
@@ -45,6 +45,11 @@ export interface WatchHubOptions {
    * StrictMode (unmount, then mount again at once) keep the same watch.
    */
   lingerMs?: number;
+  /**
+   * Where the informers' changes come from after their list. Default: HTTP watches; the provider passes the
+   * router's socket in browsers (`socketWatch` from '@entroos/client/socket'), so a tab holds one connection.
+   */
+  watch?: WatchSource;
 }
 
 const EMPTY: WatchSnapshot<never> = Object.freeze({
@@ -125,6 +130,7 @@ export class WatchHub {
       namespace: key.namespace,
       labelSelector: key.labelSelector,
       fieldSelector: key.fieldSelector,
+      watch: this.options.watch,
     });
     const entry: Entry = {
       informer,

@@ -26,7 +26,7 @@ const client = fixtureClient({ responses: { '/apis/entroos.io/v1/scheduler/decis
 export const FetchedByPod: Story = {
   args: { pod: 'shop/checkout-7d9f' },
   render: (args) => (
-    <EntroosProvider client={client}>
+    <EntroosProvider transport="http" client={client}>
       <DecisionBreakdown {...args} />
     </EntroosProvider>
   ),

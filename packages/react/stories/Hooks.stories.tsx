@@ -85,7 +85,7 @@ type Story = StoryObj<typeof meta>;
 
 export const LiveList: Story = {
   render: () => (
-    <EntroosProvider client={client}>
+    <EntroosProvider transport="http" client={client}>
       <Mountable />
     </EntroosProvider>
   ),

@@ -47,7 +47,7 @@ const liveClient = fixtureClient({
 export const Live: Story = {
   args: { nodes: [] },
   render: () => (
-    <EntroosProvider client={liveClient}>
+    <EntroosProvider transport="http" client={liveClient}>
       <LiveNodeMap refreshMs={1000} />
     </EntroosProvider>
   ),

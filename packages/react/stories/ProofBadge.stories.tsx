@@ -32,7 +32,7 @@ const verifier = snarkjsVerifier('', { scriptUrl: 'vendor/snarkjs.min.js', vkey:
 export const ById: Story = {
   args: { proofId: 'p-123', auto: true },
   render: (args) => (
-    <EntroosProvider client={client} verifier={verifier}>
+    <EntroosProvider transport="http" client={client} verifier={verifier}>
       <ProofBadge {...args} />
     </EntroosProvider>
   ),

@@ -118,7 +118,7 @@ const serverClient = fixtureClient({
 export const SchemaFromServer: Story = {
   args: { resource: 'ct' },
   render: () => (
-    <EntroosProvider client={serverClient}>
+    <EntroosProvider transport="http" client={serverClient}>
       <Preview resource="ct" />
     </EntroosProvider>
   ),

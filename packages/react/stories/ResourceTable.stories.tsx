@@ -63,7 +63,7 @@ const liveClient = fixtureClient({
 
 export const Live: Story = {
   render: () => (
-    <EntroosProvider client={liveClient}>
+    <EntroosProvider transport="http" client={liveClient}>
       <ResourceTable resource="pods" namespace="default" label="Live pods" height={300} />
     </EntroosProvider>
   ),

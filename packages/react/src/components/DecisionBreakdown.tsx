@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { NodeDetail, SchedulingDecision } from '@entroos/client';
-import { useDecision } from '../hooks.js';
-import { EntropyGauge } from './EntropyGauge.js';
-import { StatusBadge } from './StatusBadge.js';
+import { useDecision } from '../hooks.ts';
+import { EntropyGauge } from './EntropyGauge.tsx';
+import { StatusBadge } from './StatusBadge.tsx';
 
 export interface DecisionBreakdownProps {
   /** The decision to show; or give `pod` ("namespace/name" or uid) to fetch it. */

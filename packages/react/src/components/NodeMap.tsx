@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { Node } from '@entroos/client';
-import { useEntroos } from '../provider.js';
-import { useList } from '../hooks.js';
-import { parseQuantity } from '../status.js';
+import { useEntroos } from '../provider.tsx';
+import { useList } from '../hooks.ts';
+import { parseQuantity } from '../status.ts';
 
 export interface NodeCell {
   name: string;

@@ -1,5 +1,5 @@
-import { useProofVerification } from '../hooks.js';
-import type { ProofToVerify } from '../proof.js';
+import { useProofVerification } from '../hooks.ts';
+import type { ProofToVerify } from '../proof.ts';
 
 export interface ProofBadgeProps {
   /** A proof id (fetched from the server) or the proof itself. */

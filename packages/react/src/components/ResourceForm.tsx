@@ -1,8 +1,8 @@
 import { createContext, useContext, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { StatusError, type KubeObject } from '@entroos/client';
-import { useEntroos } from '../provider.js';
-import { queryKeys, useCreate } from '../hooks.js';
+import { useEntroos } from '../provider.tsx';
+import { queryKeys, useCreate } from '../hooks.ts';
 import {
   causesToErrors,
   editableProperties,
@@ -14,7 +14,7 @@ import {
   type FieldError,
   type JsonSchema,
   type KindSchema,
-} from '../schema.js';
+} from '../schema.ts';
 
 export interface ResourceFormProps {
   /** The kind, by any kubectl-style name (deployments, deploy, crontabs.stable.example.com). */

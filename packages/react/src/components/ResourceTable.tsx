@@ -1,9 +1,9 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { KubeObject } from '@entroos/client';
-import { useList, type Selection } from '../hooks.js';
-import { age } from '../status.js';
-import { StatusBadge } from './StatusBadge.js';
+import { useList, type Selection } from '../hooks.ts';
+import { age } from '../status.ts';
+import { StatusBadge } from './StatusBadge.tsx';
 
 export interface Column<T> {
   id: string;

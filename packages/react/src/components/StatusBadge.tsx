@@ -1,5 +1,5 @@
 import type { KubeObject } from '@entroos/client';
-import { statusOf, type Tone } from '../status.js';
+import { statusOf, type Tone } from '../status.ts';
 
 export interface StatusBadgeProps {
   /** The object whose state to show (kubectl's wording: Running, CrashLoopBackOff, Ready…). */
