@@ -53,7 +53,58 @@ export interface DecisionDetail extends DecisionSummary {
   detail: NodeDetail[];
   /** Set when the pod was bound. */
   placement?: PlacementFacts;
+  /**
+   * The scored nodes' detail as the scheduler's arrays, put before `detail` when
+   * read (DecisionLog.forPod): building thousands of objects per sampled
+   * decision, most never read, cost more than scoring the pod.
+   */
+  scored?: ScoredDetail;
 }
+
+/** One score plugin's scores of the feasible nodes, in their order. */
+export interface PluginScores {
+  name: string;
+  weight: number;
+  raw: Float64Array;
+  /** The same array as raw when the plugin does not normalise. */
+  normalized: Float64Array;
+}
+
+/** Feasible nodes with their per-plugin scores, totals and the cluster entropy after each; expanded on read. */
+export class ScoredDetail {
+  constructor(
+    /** The node table's nodes (the array of that moment: a later layout makes a new one)… */
+    readonly nodes: readonly { readonly name: string }[],
+    /** …and the feasible ones' slots in it, in scoring order. */
+    readonly slots: Int32Array,
+    readonly plugins: PluginScores[],
+    readonly totals: Float64Array,
+    readonly entropyAfter: Float64Array,
+  ) {}
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** The NodeDetail records (rounded as the API shows them). */
+  expand(): NodeDetail[] {
+    return Array.from(this.slots, (slot, i) => {
+      const node = this.nodes[slot];
+      const scores: NonNullable<NodeDetail['scores']> = {};
+      for (const p of this.plugins)
+        scores[p.name] = { raw: round(p.raw[i]), normalized: round(p.normalized[i]), weight: p.weight };
+      return {
+        node: node.name,
+        feasible: true,
+        scores,
+        total: round(this.totals[i]),
+        entropyAfter: round(this.entropyAfter[i]),
+      };
+    });
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
 
 const NO_REASONS: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
@@ -147,6 +198,11 @@ class StoredSummary {
   }
 }
 
+function expanded(decision: DecisionDetail): DecisionDetail {
+  const { scored, ...plain } = decision;
+  return scored ? { ...plain, detail: [...scored.expand(), ...plain.detail] } : plain;
+}
+
 export function assignedMessage(pod: string, node: string): string {
   return `Successfully assigned ${pod} to ${node}`;
 }
@@ -162,11 +218,11 @@ export class DecisionLog {
   ) {}
 
   record(decision: DecisionDetail) {
-    const { detail: _detail, placement: _placement, ...summary } = decision;
+    const { detail: _detail, placement: _placement, scored: _scored, ...summary } = decision;
     this.summaries.delete(summary.uid);
     this.summaries.set(summary.uid, StoredSummary.of(summary));
     if (this.summaries.size > this.maxSummaries) this.summaries.delete(this.summaries.keys().next().value as string);
-    if (decision.detail.length) {
+    if (decision.detail.length || decision.scored?.size) {
       this.details.push(decision);
       if (this.details.length > this.maxDetails) this.details.shift();
     }
@@ -182,7 +238,7 @@ export class DecisionLog {
   /** The latest decision for a pod ("ns/name" or uid), with per-node detail while it is recent. */
   forPod(podOrUid: string): DecisionSummary | DecisionDetail | undefined {
     for (let i = this.details.length - 1; i >= 0; i--)
-      if (this.details[i].pod === podOrUid || this.details[i].uid === podOrUid) return this.details[i];
+      if (this.details[i].pod === podOrUid || this.details[i].uid === podOrUid) return expanded(this.details[i]);
     const byUid = this.summaries.get(podOrUid);
     if (byUid) return byUid.expand();
     let found: StoredSummary | undefined;

@@ -25,13 +25,17 @@ class CompensatedSum {
 
   /** The value after adding a and b, without changing the sum (no allocation: the scheduler's hot path). */
   valueWith(a: number, b: number): number {
-    let c = this.compensation;
-    const t1 = this.total + a;
-    c += Math.abs(this.total) >= Math.abs(a) ? this.total - t1 + a : a - t1 + this.total;
-    const t2 = t1 + b;
-    c += Math.abs(t1) >= Math.abs(b) ? t1 - t2 + b : b - t2 + t1;
-    return t2 + c;
+    return valueWith(this.total, this.compensation, a, b);
   }
+}
+
+function valueWith(total: number, compensation: number, a: number, b: number): number {
+  let c = compensation;
+  const t1 = total + a;
+  c += Math.abs(total) >= Math.abs(a) ? total - t1 + a : a - t1 + total;
+  const t2 = t1 + b;
+  c += Math.abs(t1) >= Math.abs(b) ? t1 - t2 + b : b - t2 + t1;
+  return t2 + c;
 }
 
 export class EntropyTracker {
@@ -84,6 +88,29 @@ export class EntropyTracker {
   /** Entropy if one node's utilisation changed from `before` to `after`. O(1). `beforeXlnX` may pass a cached before·ln(before). */
   entropyIf(before: number, after: number, beforeXlnX = xlnx(before)): number {
     return entropyOf(this.sumU.valueWith(-before, after), this.sumT.valueWith(-beforeXlnX, xlnx(after)));
+  }
+
+  /**
+   * entropyIf for many nodes at once, scaled: for each i < count, node
+   * `slots[i]` moving from `before[slot]` (with `beforeXlnX[slot]`) to
+   * `out[i]`; `out[i]` becomes scaled(entropyIf(...)), with the same
+   * arithmetic as the one-node path (so both choose the same node).
+   */
+  scaledIfMany(before: Float64Array, beforeXlnX: Float64Array, slots: Int32Array, count: number, out: Float64Array) {
+    const uTotal = this.sumU.total;
+    const uComp = this.sumU.compensation;
+    const tTotal = this.sumT.total;
+    const tComp = this.sumT.compensation;
+    const lnCount = this.lnCount;
+    const many = this.count > 1;
+    for (let i = 0; i < count; i++) {
+      const s = slots[i];
+      const after = out[i];
+      const sum = valueWith(uTotal, uComp, -before[s], after);
+      const sumXlnX = valueWith(tTotal, tComp, -beforeXlnX[s], after > 0 ? after * Math.log(after) : 0);
+      const h = entropyOf(sum, sumXlnX);
+      out[i] = many ? Math.max(0, Math.min(100, (h / lnCount) * 100)) : 100;
+    }
   }
 
   /** Entropy scaled to 0..100 against its maximum, ln N. */

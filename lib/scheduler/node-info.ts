@@ -3,6 +3,15 @@ import type { ObjectView } from '../apimachinery/object.ts';
 import type { SchedulingPod } from './types.ts';
 import { add, emptyResources, fromQuantities, nonZeroRequests, podRequests, type Resources } from './resources.ts';
 
+const taintSets = new Map<string, number>();
+
+function taintSetOf(taints: Taint[]): number {
+  const key = JSON.stringify(taints.map((t) => [t.key, t.value ?? '', t.effect]));
+  let id = taintSets.get(key);
+  if (id === undefined) taintSets.set(key, (id = taintSets.size + 1));
+  return id;
+}
+
 /** What the scheduler knows about one node: capacity, what is requested on it, and its pods. */
 export class NodeInfo {
   allocatable: Resources;
@@ -15,6 +24,8 @@ export class NodeInfo {
 
   /** Read once per node change, not once per pod per node. */
   taints: Taint[] | null = null;
+  /** Nodes with equal taints share this number (0: no taints), so a pod's toleration check runs once per set. */
+  taintSet = 0;
   hasPreferNoSchedule = false;
   unschedulable = false;
 
@@ -27,6 +38,7 @@ export class NodeInfo {
   private readSpec() {
     const taints = this.node.spec?.taints;
     this.taints = taints?.length ? taints : null;
+    this.taintSet = this.taints ? taintSetOf(this.taints) : 0;
     this.hasPreferNoSchedule = !!this.taints?.some((t) => t.effect === 'PreferNoSchedule');
     this.unschedulable = !!this.node.spec?.unschedulable;
   }

@@ -12,22 +12,28 @@ import {
   assignedMessage,
   DecisionLog,
   type DecisionDetail,
-  type NodeDetail,
   type PlacementFacts,
+  type PluginScores,
+  ScoredDetail,
 } from './decisions.ts';
+import { BatchCycle } from './cycle.ts';
 import { EntropyTracker } from './entropy.ts';
 import { NodeInfo } from './node-info.ts';
+import { NodeTable } from './node-table.ts';
+import { entropyAfterBatch } from './plugins/entropy.ts';
 import { FILTER_PLUGINS, POST_FILTER_PLUGINS, SCORE_PLUGINS } from './plugins/index.ts';
 import { nodesToFind, type Profile, type SchedulerConfig } from './profiles.ts';
 import { SchedulingQueue, type PoppedPod } from './queue.ts';
 import { nonZeroRequests, podRequests } from './resources.ts';
 import {
   SKIP,
+  type BatchClusterView,
   type ClusterView,
   type CycleState,
   type FilterPlugin,
   type PostFilterResult,
   type SchedulingPod,
+  type ScorePlugin,
 } from './types.ts';
 
 // The scheduler: takes pending pods whose schedulerName is ours, filters the
@@ -130,24 +136,33 @@ export class Scheduler {
     return used;
   }
 
+  /** The nodes in scheduling order; undefined when a node came or went (then the table is laid out again too). */
   private ordered: NodeInfo[] | undefined;
+  /** The same nodes as typed arrays for the batch plugins, kept current on every change to a node. */
+  private table = new NodeTable();
+  private cycle = new BatchCycle();
 
-  private view(): ClusterView {
-    this.ordered ??= this.nodeOrder.map((n) => this.nodes.get(n)).filter((n): n is NodeInfo => Boolean(n));
-    return { nodes: this.ordered, entropy: this.entropy, cpuWeight: this.config.cpuWeight };
+  private view(): BatchClusterView {
+    if (!this.ordered) {
+      this.ordered = this.nodeOrder.map((n) => this.nodes.get(n)).filter((n): n is NodeInfo => Boolean(n));
+      this.table.rebuild(this.ordered);
+    }
+    return { nodes: this.ordered, entropy: this.entropy, cpuWeight: this.config.cpuWeight, table: this.table };
   }
 
   private rebuildEntropy() {
     for (const n of this.nodes.values()) n.setCpuWeight(this.config.cpuWeight);
     this.entropy.reset([...this.nodes.values()].map((n) => n.cachedU));
+    this.ordered = undefined;
   }
 
-  /** Applies a change to a node while keeping the entropy sums current. */
+  /** Applies a change to a node while keeping the entropy sums and the node table current. */
   private mutate(info: NodeInfo, change: () => void) {
     const before = info.cachedU;
     change();
     this.entropy.remove(before);
     this.entropy.add(info.cachedU);
+    this.table.update(info);
   }
 
   private upsertNode(node: KubeObject) {
@@ -236,7 +251,8 @@ export class Scheduler {
   }
 
   private drain() {
-    const deadline = performance.now() + 20;
+    // Slices under 10 ms: API requests served by the same event loop wait at most that long behind the scheduler.
+    const deadline = performance.now() + 8;
     let item: PoppedPod | undefined;
     while (performance.now() < deadline && this.inflightBinds < 256 && (item = this.queue.pop()))
       this.scheduleOne(item);
@@ -267,9 +283,6 @@ export class Scheduler {
    * and a sample of successes (at most one per 20 ms). Summaries are kept for all.
    */
   private lastDetailAt = 0;
-  /** Reused score buffers: scoring thousands of nodes per pod must not allocate per pod. */
-  private scratch = new Float64Array(0);
-  private rawScratch: number[] = [];
   private wantDetail(pod: SchedulingPod): boolean {
     if (pod.metadata.annotations?.[RECORD_ANNOTATION] === 'full') return true;
     const now = performance.now();
@@ -321,32 +334,18 @@ export class Scheduler {
       .filter((f) => f && f.preFilter?.(state, cluster) !== SKIP);
 
     // Filter, starting where the last cycle stopped, until enough feasible nodes are found.
-    const all = cluster.nodes;
-    const total = all.length;
+    const total = cluster.table.size;
     const want = nodesToFind(total, profile.percentageOfNodesToScore);
-    const feasible: NodeInfo[] = [];
-    const detail: NodeDetail[] = [];
-    const reasons: Record<string, number> = {};
-    let evaluated = 0;
     const start = total ? this.nextStart % total : 0;
-    for (let i = 0; i < total && feasible.length < want; i++) {
-      const node = all[(start + i) % total];
-      evaluated++;
-      let failedBy: FilterPlugin | undefined;
-      let reason = '';
-      for (let f = 0; f < filters.length; f++) {
-        const verdict = filters[f].filter(state, node, cluster);
-        if (!verdict.ok) {
-          failedBy = filters[f];
-          reason = verdict.reason ?? failedBy.name;
-          break;
-        }
-      }
-      if (failedBy) {
-        reasons[reason] = (reasons[reason] ?? 0) + 1;
-        if (full) detail.push({ node: node.name, feasible: false, plugin: failedBy.name, reason });
-      } else feasible.push(node);
-    }
+    const {
+      evaluated,
+      feasible: candidates,
+      reasons,
+      detail,
+    } = this.cycle.filter(state, cluster, filters, start, want, full);
+    const n = candidates.count;
+    const infos = cluster.table.infos;
+    const feasibleNode = (i: number) => infos[candidates.slots[i]];
     this.nextStart = total ? (start + evaluated) % total : 0;
     const entropyBefore = this.clusterEntropy();
     const base = {
@@ -357,12 +356,12 @@ export class Scheduler {
       at: timestamp(),
       nodes: total,
       evaluated,
-      feasible: feasible.length,
+      feasible: n,
       filterReasons: reasons,
       entropyBefore,
     };
 
-    if (!feasible.length) {
+    if (!n) {
       const preemption = this.postFilter(profile, state, cluster, filters);
       const message = unschedulableMessage(total, reasons, preemption?.node);
       this.finish({
@@ -382,24 +381,33 @@ export class Scheduler {
     }
 
     // Score: each plugin's raw scores, normalised to 0..100, weighted and summed.
-    const n = feasible.length;
-    if (this.scratch.length < n) this.scratch = new Float64Array(n * 2);
-    const totals = this.scratch.subarray(0, n).fill(0);
+    let feasible: NodeInfo[] | undefined;
+    const preScore = (plugin: ScorePlugin) =>
+      plugin.preScoreBatch
+        ? plugin.preScoreBatch(state, cluster, candidates.slots, n)
+        : plugin.preScore?.(state, (feasible ??= Array.from({ length: n }, (_, i) => feasibleNode(i))), cluster);
     const plugins = profile.scores
       .map((s) => ({ plugin: SCORE_PLUGINS[s.name], weight: s.weight }))
-      .filter((p) => p.plugin && p.weight > 0 && p.plugin.preScore?.(state, feasible, cluster) !== SKIP);
-    const perNode: (NodeDetail & { scores: NonNullable<NodeDetail['scores']> })[] | undefined = full
-      ? feasible.map((node) => ({ node: node.name, feasible: true, scores: {} }))
-      : undefined;
-    if (this.rawScratch.length < n) this.rawScratch = new Array<number>(n * 2).fill(0);
-    const raw = this.rawScratch;
-    for (const { plugin, weight } of plugins) {
-      for (let i = 0; i < n; i++) raw[i] = plugin.score(state, feasible[i], cluster);
-      const normalized = plugin.normalizeScores ? plugin.normalizeScores(raw.slice(0, n)) : raw;
-      for (let i = 0; i < n; i++) totals[i] += normalized[i] * weight;
-      if (perNode)
-        for (let i = 0; i < n; i++)
-          perNode[i].scores[plugin.name] = { raw: round(raw[i]), normalized: round(normalized[i]), weight };
+      .filter((p) => p.plugin && p.weight > 0 && preScore(p.plugin) !== SKIP);
+    // Full detail keeps copies of the score arrays; NodeDetail records are made only if someone reads them.
+    const pluginScores: PluginScores[] | undefined = full ? [] : undefined;
+    const totals = this.cycle.score(
+      state,
+      cluster,
+      plugins,
+      candidates,
+      pluginScores &&
+        ((plugin, weight, raw, normalized) => {
+          const rawCopy = raw.slice(0, n);
+          const normalizedCopy = normalized === raw ? rawCopy : normalized.slice(0, n);
+          pluginScores.push({ name: plugin.name, weight, raw: rawCopy, normalized: normalizedCopy });
+        }),
+    );
+    let scored: ScoredDetail | undefined;
+    if (pluginScores) {
+      const entropyAfter = new Float64Array(n);
+      entropyAfterBatch(state, cluster, candidates.slots, n, entropyAfter);
+      scored = new ScoredDetail(infos, candidates.slots.slice(0, n), pluginScores, totals.slice(0, n), entropyAfter);
     }
     // The best node, and the top five for the summary, in one pass.
     const top: number[] = [];
@@ -410,7 +418,7 @@ export class Scheduler {
         if (top.length > 5) top.pop();
       }
     }
-    const winner = feasible[top[0]];
+    const winner = feasibleNode(top[0]);
     const afterFor = (node: NodeInfo) =>
       round(
         this.entropy.scaled(
@@ -421,11 +429,6 @@ export class Scheduler {
           ),
         ),
       );
-    if (perNode)
-      for (let i = 0; i < n; i++) {
-        perNode[i].total = round(totals[i]);
-        perNode[i].entropyAfter = afterFor(feasible[i]);
-      }
 
     // What the placement proof attests: the node's free capacity just before this pod, and its requests.
     const placement: PlacementFacts = {
@@ -445,10 +448,15 @@ export class Scheduler {
       node: winner.name,
       placement,
       message: assignedMessage(key, winner.name),
-      top: top.map((i) => ({ node: feasible[i].name, score: round(totals[i]), entropyAfter: afterFor(feasible[i]) })),
+      top: top.map((i) => ({
+        node: feasibleNode(i).name,
+        score: round(totals[i]),
+        entropyAfter: afterFor(feasibleNode(i)),
+      })),
       entropyAfter: round(this.clusterEntropy()),
       durationMs: performance.now() - started,
-      detail: perNode ? [...perNode, ...detail] : [],
+      detail,
+      scored,
     };
     this.inflightBinds++;
     void this.bind(pod, winner, decision, item).finally(() => {
@@ -464,13 +472,18 @@ export class Scheduler {
     const info = this.nodes.get(nodeName);
     if (!info) return;
     info.nominated.set(key, { priority: pod.spec?.priority ?? 0, requests: state.requests });
+    this.table.update(info);
     this.nominations.set(key, nodeName);
   }
 
   private clearNomination(key: string) {
     const nodeName = this.nominations.get(key);
     if (!nodeName) return;
-    this.nodes.get(nodeName)?.nominated.delete(key);
+    const info = this.nodes.get(nodeName);
+    if (info) {
+      info.nominated.delete(key);
+      this.table.update(info);
+    }
     this.nominations.delete(key);
   }
 

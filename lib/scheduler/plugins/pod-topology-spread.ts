@@ -1,6 +1,6 @@
 import type { TopologySpreadConstraint } from '../../apimachinery/generated/kinds.ts';
 import { selectorFromObject } from '../../apimachinery/selectors.ts';
-import { fail, PASS, SKIP, type FilterPlugin } from '../types.ts';
+import { fail, filterEach, PASS, SKIP, type FilterPlugin } from '../types.ts';
 
 type Constraint = TopologySpreadConstraint;
 
@@ -9,6 +9,18 @@ interface Spread {
   counts: Map<string, number>;
   min: number;
 }
+
+const withinSkew: FilterPlugin['filter'] = (state, node) => {
+  const spreads = (state.data.get('PodTopologySpread') as Spread[] | undefined) ?? [];
+  for (const { constraint, counts, min } of spreads) {
+    const domain = node.node.metadata.labels?.[constraint.topologyKey];
+    if (domain === undefined)
+      return fail("node(s) didn't match pod topology spread constraints (missing required label)");
+    if ((counts.get(domain) ?? 0) + 1 - min > constraint.maxSkew)
+      return fail("node(s) didn't match pod topology spread constraints");
+  }
+  return PASS;
+};
 
 /**
  * topologySpreadConstraints with DoNotSchedule: placing the pod in a node's
@@ -36,15 +48,6 @@ export const PodTopologySpread: FilterPlugin = {
     });
     state.data.set('PodTopologySpread', spreads);
   },
-  filter: (state, node) => {
-    const spreads = (state.data.get('PodTopologySpread') as Spread[] | undefined) ?? [];
-    for (const { constraint, counts, min } of spreads) {
-      const domain = node.node.metadata.labels?.[constraint.topologyKey];
-      if (domain === undefined)
-        return fail("node(s) didn't match pod topology spread constraints (missing required label)");
-      if ((counts.get(domain) ?? 0) + 1 - min > constraint.maxSkew)
-        return fail("node(s) didn't match pod topology spread constraints");
-    }
-    return PASS;
-  },
+  filter: withinSkew,
+  filterBatch: filterEach(withinSkew),
 };
