@@ -14,6 +14,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const user = await requireUser();
   return (
     <Providers>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <Shortcuts />
       <SessionKeeper idleMinutes={getPlatform().config.sessionIdleMinutes} />
       <div className="shell">
@@ -24,7 +27,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <ThemeToggle />
             <UserMenu username={user.username} role={user.role} />
           </header>
-          <main className="content">{children}</main>
+          <main className="content" id="main" tabIndex={-1}>
+            {children}
+          </main>
         </div>
       </div>
     </Providers>

@@ -1,7 +1,9 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { ShortcutHelp } from './shortcut-help';
+import { KindJump } from './kind-jump';
 
 const GO: Record<string, string> = {
   p: '/pods',
@@ -12,15 +14,25 @@ const GO: Record<string, string> = {
   z: '/proofs',
 };
 
-/** Keyboard: `/` focuses the page's search field; `g` then p/n/d/o/z goes to pods, nodes, deployments, overview, proofs. */
+/**
+ * Keyboard: `?` shows the shortcuts, `:` jumps to a kind by name (k9s), `/` focuses the page's search field, `g` then
+ * p/n/d/o/s/z goes to pods, nodes, deployments, overview, scheduler, proofs. Off while typing in a field.
+ */
 export function Shortcuts() {
   const router = useRouter();
+  const [open, setOpen] = useState<'help' | 'jump' | null>(null);
   useEffect(() => {
     let pendingG = 0;
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const target = e.target as HTMLElement | null;
       if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+      if (document.querySelector('dialog[open]')) return;
+      if (e.key === '?' || e.key === ':') {
+        e.preventDefault();
+        setOpen(e.key === '?' ? 'help' : 'jump');
+        return;
+      }
       if (e.key === '/') {
         const search = document.querySelector<HTMLInputElement>('[data-search]');
         if (search) {
@@ -42,5 +54,11 @@ export function Shortcuts() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [router]);
-  return null;
+  const close = () => setOpen(null);
+  return (
+    <>
+      <ShortcutHelp open={open === 'help'} onClose={close} />
+      <KindJump open={open === 'jump'} onClose={close} />
+    </>
+  );
 }
