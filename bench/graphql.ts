@@ -5,10 +5,19 @@
 //    pods, while the pods change at GQL_RATE (200) patches/s for BENCH_SECONDS: each patch carries its send time in
 //    an annotation, so a delivery's latency is send → client (an upper bound of commit → client); every
 //    subscription must see every change to its shard once and in order (gql_sub_lost counts what did not arrive,
-//    duplicates and reorderings are reported). Last line: one JSON object of the figures.
+//    duplicates and reorderings are reported), and the server's CPU time per change (its write and deliveries) is
+//    reported as gql_sub_server_cpu_ms_per_change. Last line: one JSON object of the figures.
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { machine, percentile, round, serverRssMb, startBenchServer, type BenchServer } from './lib.ts';
+import {
+  machine,
+  percentile,
+  round,
+  serverCpuSeconds,
+  serverRssMb,
+  startBenchServer,
+  type BenchServer,
+} from './lib.ts';
 
 const PODS = Number(process.env.GQL_PODS ?? 1_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
@@ -186,6 +195,9 @@ async function subscriptions(server: BenchServer, names: string[]) {
     await new Promise((r) => setTimeout(r, 500));
   }
   measureFrom = Date.now();
+  // The server's CPU time over the measured changes (writes and their fan-out): steadier than latency on a shared
+  // machine, where another process can take the cores for seconds.
+  const cpuBefore = await serverCpuSeconds(server);
 
   const sentPerShard = new Array<number>(SHARDS).fill(0);
   const total = RATE * SECONDS;
@@ -221,6 +233,7 @@ async function subscriptions(server: BenchServer, names: string[]) {
   const settle = Date.now() + 10_000;
   while (subs.reduce((n, s) => n + s.received, 0) < expected && Date.now() < settle)
     await new Promise((r) => setTimeout(r, 100));
+  const cpu = (await serverCpuSeconds(server)) - cpuBefore;
   for (const d of disposers) d();
   await Promise.all(clients.map((c) => c.dispose()));
   const received = subs.reduce((n, s) => n + s.received, 0);
@@ -236,6 +249,7 @@ async function subscriptions(server: BenchServer, names: string[]) {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? NaN,
+    cpuMsPerChange: round((cpu * 1000) / Math.max(1, sent - failed), 2),
   };
 }
 
@@ -263,6 +277,7 @@ async function main() {
       `subscriptions: ${s.rate} changes/s sent (${s.failed} failed); ${s.received} of ${s.expected} deliveries; lost ${s.lost}, duplicates ${s.duplicates}, reordered ${s.reordered}`,
     );
     console.log(`send → client latency: p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`);
+    console.log(`server CPU per change (its write and its deliveries): ${s.cpuMsPerChange} ms`);
     console.log(`server RSS: ${await serverRssMb(server)} MiB`);
     const figures = {
       gql_sub_p99_ms: s.p99,
@@ -275,6 +290,7 @@ async function main() {
       sockets: SOCKETS,
       subscriptions: SOCKETS * SUBS,
       changes_per_s: s.rate,
+      gql_sub_server_cpu_ms_per_change: s.cpuMsPerChange,
     };
     const targets = { gql_sub_p99_ms: 100, gql_sub_lost: 0, gql_query_1000_pods_ms: 150, gql_vs_rest_list_ratio: 1.5 };
     for (const [key, target] of Object.entries(targets)) {

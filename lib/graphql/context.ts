@@ -25,6 +25,8 @@ export class GraphqlContext {
   readonly reads: Record<string, number> = {};
   /** Warnings from decoding write bodies (unknown fields), returned in extensions.warnings. */
   readonly warnings: string[] = [];
+  /** Relations read ahead for a page of objects (relation → key → value), so their fields resolve without waiting. */
+  readonly prefetched = new Map<string, Map<string, unknown>>();
   private decisions = new Map<string, boolean>();
 
   constructor(

@@ -44,6 +44,10 @@ export class RequestErrors extends Error {
 
 const VALIDATION_RULES = [...specifiedRules, depthLimit(LIMITS.maxDepth)];
 
+/** Operations a client sends again and again (a dashboard's, a subscription per tab) are parsed and checked once. */
+const PREPARED_KEPT = 500;
+const preparedBySchema = new WeakMap<GraphQLSchema, Map<string, Prepared>>();
+
 export function prepare(schema: GraphQLSchema, params: OperationParams): Prepared {
   let query: string;
   try {
@@ -53,6 +57,23 @@ export function prepare(schema: GraphQLSchema, params: OperationParams): Prepare
     // Apollo clients expect PersistedQueryNotFound with 200, then send the query.
     throw new RequestErrors(error.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND' ? 200 : 400, [error]);
   }
+  let known = preparedBySchema.get(schema);
+  if (!known) preparedBySchema.set(schema, (known = new Map()));
+  const key = `${params.operationName ?? ''}\0${query}`;
+  const hit = known.get(key);
+  if (hit) {
+    // Least recently used first out: a hit moves to the end.
+    known.delete(key);
+    known.set(key, hit);
+    return hit;
+  }
+  const prepared = prepareQuery(schema, query, params.operationName);
+  known.set(key, prepared);
+  if (known.size > PREPARED_KEPT) known.delete(known.keys().next().value as string);
+  return prepared;
+}
+
+function prepareQuery(schema: GraphQLSchema, query: string, operationName: string | null | undefined): Prepared {
   if (query.length > LIMITS.maxQueryChars)
     throw new RequestErrors(413, [
       new GraphQLError(`the query is ${query.length} characters long; at most ${LIMITS.maxQueryChars} are allowed`, {
@@ -82,17 +103,17 @@ export function prepare(schema: GraphQLSchema, params: OperationParams): Prepare
           : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
       ),
     );
-  const operation = getOperationAST(document, params.operationName);
+  const operation = getOperationAST(document, operationName);
   if (!operation)
     throw new RequestErrors(400, [
       new GraphQLError(
-        params.operationName
-          ? `no operation named "${params.operationName}" in the document`
+        operationName
+          ? `no operation named "${operationName}" in the document`
           : 'the document holds several operations: name one in operationName',
         { extensions: { code: 'BAD_REQUEST' } },
       ),
     ]);
-  const cost = complexity(schema, document, params.operationName);
+  const cost = complexity(schema, document, operationName);
   if (cost > LIMITS.maxComplexity)
     throw new RequestErrors(400, [
       new GraphQLError(

@@ -121,6 +121,7 @@ button:disabled { background: #475569; cursor: default; }
 a { color: #93c5fd; }
 `;
 
+// The schema and the result scroll: they take focus (tabindex) so a keyboard can scroll them (WCAG 2.1.1).
 export function graphiqlPage(nonce: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -139,12 +140,12 @@ export function graphiqlPage(nonce: string): string {
   <button id="stop" type="button" disabled>Stop</button>
 </header>
 <main>
-  <aside id="schema" aria-label="Schema">Loading the schema…</aside>
+  <aside id="schema" aria-label="Schema" tabindex="0">Loading the schema…</aside>
   <div class="editor">
     <textarea id="query" aria-label="Query" spellcheck="false">${escapeHtml(EXAMPLE)}</textarea>
     <textarea id="variables" aria-label="Variables (JSON)" spellcheck="false" placeholder="Variables (JSON)"></textarea>
   </div>
-  <pre id="result" aria-live="polite">Press Run.</pre>
+  <pre id="result" aria-live="polite" aria-label="Result" tabindex="0">Press Run.</pre>
 </main>
 <script nonce="${nonce}">${SCRIPT}</script>
 </body>

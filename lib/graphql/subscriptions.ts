@@ -1,6 +1,7 @@
 import { ApiError } from '../apimachinery/errors.ts';
 import type { KubeObject, WatchEventType } from '../apimachinery/object.ts';
 import type { ResourceType } from '../apimachinery/registry.ts';
+import type { ObjectApi } from '../apiserver/object-api.ts';
 import { selectionChange } from '../apimachinery/selection.ts';
 import { fieldSelector, labelSelector } from '../apimachinery/selectors.ts';
 import { isResourceVersionTooOld, type CacheEvent } from '../store/watch-cache.ts';
@@ -33,13 +34,60 @@ export const EXPIRED = Symbol('expired');
 
 export type WatchItem = WatchPayload | typeof EXPIRED;
 
+type Member = (type: WatchEventType, e: CacheEvent) => void;
+
+interface Selection {
+  members: Set<Member>;
+  stop: () => void;
+}
+
+/** The selections watched now, per object API (one per watch cache). */
+const SELECTIONS = new WeakMap<ObjectApi, Map<string, Selection>>();
+
+const selectorOf = (t: ResourceType, args: WatchArgs) => {
+  const labels = labelSelector(args.labelSelector);
+  const fields = fieldSelector(t.plural, args.fieldSelector);
+  return (o: KubeObject | undefined) => !!o && labels(o.metadata.labels as Record<string, string>) && fields(o);
+};
+
+/**
+ * Subscribers of one selection (resource, namespace, label and field selector) share one listener of the watch
+ * cache: a change is matched against the selection once and handed to its members, not matched by each of a
+ * thousand subscribers. Members are called in the cache's order, synchronously, as their own listeners would be.
+ */
+function joinSelection(
+  api: ObjectApi,
+  t: ResourceType,
+  namespace: string | undefined,
+  args: WatchArgs,
+  member: Member,
+): () => void {
+  let byKey = SELECTIONS.get(api);
+  if (!byKey) SELECTIONS.set(api, (byKey = new Map()));
+  const key = JSON.stringify([t.key, namespace ?? null, args.labelSelector ?? '', args.fieldSelector ?? '']);
+  let selection = byKey.get(key);
+  if (!selection) {
+    const matches = selectorOf(t, args);
+    const members = new Set<Member>();
+    const stop = api.watch(t, namespace, api.cache.committedResourceVersion, (e) => {
+      const type = selectionChange(e, matches);
+      if (type) for (const m of members) m(type, e);
+    });
+    byKey.set(key, (selection = { members, stop }));
+  }
+  const joined = selection;
+  joined.members.add(member);
+  return () => {
+    if (!joined.members.delete(member) || joined.members.size) return;
+    joined.stop();
+    if (byKey.get(key) === joined) byKey.delete(key);
+  };
+}
+
 export function watchObjects(ctx: GraphqlContext, t: ResourceType, args: WatchArgs): AsyncIterableIterator<WatchItem> {
   const namespace = t.namespaced ? (args.namespace ?? undefined) : undefined;
   ctx.require('watch', t, namespace);
-  const labels = labelSelector(args.labelSelector);
-  const fields = fieldSelector(t.plural, args.fieldSelector);
-  const matches = (o: KubeObject | undefined) =>
-    !!o && labels(o.metadata.labels as Record<string, string>) && fields(o);
+  const matches = selectorOf(t, args);
   const api = ctx.deps.api;
   let from = api.cache.committedResourceVersion;
   if (args.resourceVersion !== undefined && args.resourceVersion !== null && args.resourceVersion !== '') {
@@ -61,9 +109,8 @@ export function watchObjects(ctx: GraphqlContext, t: ResourceType, args: WatchAr
       resolve({ value: item, done: false });
     } else queue.push(item);
   };
-  const onEvent = (e: CacheEvent) => {
-    const type = selectionChange(e, matches);
-    if (!type) return;
+  const deliver = (type: WatchEventType, e: CacheEvent) => {
+    if (e.resourceVersion <= from) return;
     if (queue.length >= MAX_PENDING_EVENTS) {
       // Exactness over completeness: end with 410 rather than drop changes silently.
       queue.length = 0;
@@ -81,10 +128,16 @@ export function watchObjects(ctx: GraphqlContext, t: ResourceType, args: WatchAr
   };
 
   try {
-    const unsubscribe = api.watch(t, namespace, from, onEvent);
-    stop = unsubscribe;
-    // Ended during the replay (fell behind already): the watch registered after `finish` ran.
-    if (done) unsubscribe();
+    // The history after `from` first (this subscriber's own replay, which also refuses a `from` the history no
+    // longer reaches), then the live changes through the shared selection: both run synchronously, so no change
+    // falls between them or arrives twice.
+    const endReplay = api.watch(t, namespace, from, (e) => {
+      const type = selectionChange(e, matches);
+      if (type) deliver(type, e);
+    });
+    endReplay();
+    // Ended during the replay (fell behind already): it does not join.
+    if (!done) stop = joinSelection(api, t, namespace, args, deliver);
   } catch (err) {
     if (isResourceVersionTooOld(err))
       throw new ApiError(

@@ -7,8 +7,8 @@ import { MAX_BODY_BYTES } from '../apimachinery/limits.ts';
 import type { Principal } from '../auth/principal.ts';
 import { GraphqlContext } from './context.ts';
 import type { GraphqlDeps } from './deps.ts';
-import { formatError } from './errors.ts';
 import { prepare, RequestErrors, type OperationParams } from './execute.ts';
+import { SharedSubscriptions } from './fanout.ts';
 
 // Subscriptions (and queries and mutations, if a client sends them so) over WebSockets with the
 // graphql-transport-ws protocol, on the HTTP server's own port and path. The socket is authenticated once, by its
@@ -46,9 +46,12 @@ export function graphqlSockets(options: WsAuthentication): GraphqlSockets {
       sourceIP: clientIp(extra.request),
       userAgent: extra.request.headers['user-agent'],
     });
+  const shared = new SharedSubscriptions(options.deps.log);
   const server = useServer<Record<string, unknown>, SocketState>(
     {
       schema: () => options.schema(),
+      // Subscribers asking the same operation with the same authorization share each change's execution.
+      subscribe: (args) => shared.subscribe(args),
       onConnect: async (ctx) => {
         const principal = await options.authenticate(ctx.connectionParams, ctx.extra.request);
         if (!principal) return false;
@@ -81,7 +84,7 @@ export function graphqlSockets(options: WsAuthentication): GraphqlSockets {
       // Errors as over HTTP: an ApiError's Status in extensions, anything else masked.
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
-        return { data: result.data, errors: result.errors.map((e) => formatError(e, options.deps.log)) };
+        return shared.formatted(result);
       },
     },
     wss,

@@ -667,6 +667,28 @@ describe('GraphQL with two instances', () => {
       type: 'ADDED',
       object: { metadata: { name: expect.stringMatching(/^from-a-/) } },
     });
+    // Queries and mutations on PostgreSQL too: B reads what A wrote (with a relation read from the store), and a
+    // write refused by validation carries REST's causes whichever instance it is sent to.
+    const read = await gql(
+      b.url,
+      token,
+      `{ configMaps(namespace: "default", labelSelector: "watch=yes") { items { metadata { name } } }
+        pods(namespace: "default") { items { proof { commitment } } } }`,
+    );
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data.configMaps.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toContain(
+      sub.events[0].object.metadata.name,
+    );
+    for (const url of [a.url, b.url]) {
+      const refused = await gql(
+        url,
+        token,
+        `mutation ($body: JSON!) { createConfigMap(namespace: "default", body: $body) { metadata { name } } }`,
+        { body: { metadata: { name: 'Not_Valid' } } },
+      );
+      expect(refused.body.data).toEqual({ createConfigMap: null });
+      expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'Invalid', causes: expect.any(Array) });
+    }
     sub.dispose();
     await ws.dispose();
   });

@@ -3,6 +3,7 @@ import { isApiError } from '../../apimachinery/errors.ts';
 import type { GraphqlContext } from '../context.ts';
 import { rootNames } from '../names.ts';
 import type { KindType } from './kinds.ts';
+import { prefetchRelations } from './relations.ts';
 import type { EntroosTypes } from './entroos-types.ts';
 import type { Fields } from './openapi-types.ts';
 
@@ -38,16 +39,17 @@ export function kindQueries({ t, object, list }: KindType): Fields {
       type: list,
       description: `List ${t.plural}${t.group ? ` (${t.group})` : ''}, as GET ${t.group ? `/apis/${t.group}/${t.version}` : '/api/v1'}/${t.plural} does.`,
       args: listArgs(t.namespaced),
-      resolve: (_source, args: ListArgs, ctx: GraphqlContext) => {
+      resolve: (_source, args: ListArgs, ctx: GraphqlContext, info) => {
         const namespace = t.namespaced ? (args.namespace ?? undefined) : undefined;
         ctx.require('list', t, namespace);
         ctx.countRead('list');
-        return ctx.deps.api.list(t, namespace, {
+        const page = ctx.deps.api.list(t, namespace, {
           labelSelector: args.labelSelector,
           fieldSelector: args.fieldSelector,
           limit: args.limit ?? undefined,
           continue: args.continue,
         });
+        return prefetchRelations(t, page.items, info, ctx).then(() => page);
       },
     },
     [one]: {
