@@ -25,6 +25,7 @@ import { MAX_BACKUP_BYTES, MAX_BODY_BYTES } from './lib/apimachinery/limits.ts';
 import { forgetSessionUser } from './lib/auth/users.ts';
 import { AUDIT_ID_HEADER } from './lib/audit/trail.ts';
 import { attachGraphqlSockets, isGraphqlUpgrade } from './lib/http/graphql-ws.ts';
+import { attachExecSockets, isExecUpgrade } from './lib/http/exec-ws.ts';
 import { serveGraphql } from './lib/http/graphql.ts';
 import { clientAddress } from './lib/auth/client-address.ts';
 
@@ -249,10 +250,13 @@ async function main() {
   attachAgentTunnel(io, platform);
   // GraphQL subscriptions: WebSocket upgrades of /graphql (graphql-transport-ws).
   const graphqlSockets = attachGraphqlSockets(server, platform);
+  // kubectl exec and the pod page's terminal: WebSocket upgrades of pods/NAME/exec.
+  const execSockets = attachExecSockets(server, platform);
   if (dev) {
     const upgrade = app.getUpgradeHandler();
     server.on('upgrade', (req, socket, head) => {
-      if (!req.url?.startsWith('/socket.io') && !isGraphqlUpgrade(req.url)) upgrade(req, socket, head);
+      if (!req.url?.startsWith('/socket.io') && !isGraphqlUpgrade(req.url) && !isExecUpgrade(req.url))
+        upgrade(req, socket, head);
     });
   }
 
@@ -346,6 +350,7 @@ async function main() {
     platform.stopping.abort();
     io.disconnectSockets(true);
     await graphqlSockets.close();
+    await execSockets.close();
     const grace = Date.now() + FIRST_REQUEST_GRACE_MS;
     while (unsent.size > 0 && Date.now() < grace) await new Promise((r) => setTimeout(r, 10));
     server.close(); // and with it every idle keep-alive connection

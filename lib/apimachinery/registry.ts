@@ -66,7 +66,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     singular: 'pod',
     shortNames: ['po'],
     namespaced: true,
-    subresources: ['status', 'binding', 'log', 'eviction'],
+    subresources: ['status', 'binding', 'log', 'eviction', 'exec'],
     categories: ['all'],
   }),
   type({

@@ -50,10 +50,14 @@ const ALL_RULES: PolicyRule[] = [
   { verbs: ['*'], nonResourceURLs: ['*'] },
 ];
 
-/** Every resource name a rule must list to cover a type and its subresources (`pods`, `pods/log`…). */
-function resourceNamesOf(t: ResourceType): string[] {
+/** Subresources that run something in a pod: only ever created, so a read-only role (upstream's view) leaves them out. */
+const RUNS_IN_POD = new Set(['exec', 'attach', 'portforward']);
+
+/** Every resource name a rule with `verbs` must list to cover a type and its subresources (`pods`, `pods/log`…). */
+function resourceNamesOf(t: ResourceType, verbs: readonly string[]): string[] {
   const extra = t.plural === 'namespaces' ? ['finalize'] : [];
-  return [t.plural, ...[...t.subresources, ...extra].map((s) => `${t.plural}/${s}`)];
+  const subresources = [...t.subresources, ...extra].filter((s) => !RUNS_IN_POD.has(s) || verbs.includes('create'));
+  return [t.plural, ...subresources.map((s) => `${t.plural}/${s}`)];
 }
 
 type Filter = (t: ResourceType | undefined) => boolean;
@@ -76,11 +80,8 @@ function derivedRules(role: Role, include: Filter, nonResource: boolean, types: 
   for (const t of types) {
     known.add(t.plural);
     if (!include(t)) continue;
-    add(
-      t.group,
-      resourceNamesOf(t),
-      ALL_VERBS.filter((v) => can(role, v, rbacResource(t))),
-    );
+    const verbs = ALL_VERBS.filter((v) => can(role, v, rbacResource(t)));
+    add(t.group, resourceNamesOf(t, verbs), verbs);
   }
   // metrics.k8s.io (`kubectl top`) is read as its pods and nodes are.
   for (const plural of ['pods', 'nodes']) {

@@ -14,6 +14,7 @@ import { StatusManager } from './status-manager.ts';
 import { TICK_MS, TimerWheel } from './timer-wheel.ts';
 import { containerUsage, nodeUsage, usageReport, type NodeUsage } from './usage.ts';
 import { containerLogs } from './container-logs.ts';
+import { execTarget, type ExecTarget } from './exec-target.ts';
 import { currentPod, dueTimes, podEvents, podKey } from './sim-model.ts';
 import type { PodEvents, PodRef, SimNode, SimPod } from './sim-model.ts';
 import { DEFAULT_FLEET_OPTIONS, type FleetOptions } from './fleet-options.ts';
@@ -177,6 +178,11 @@ export class NodeFleet {
   /** The pod/log subresource (see container-logs.ts). */
   logs(pod: PodRef, container: string, opts: LogOptions): LogResult | undefined {
     return containerLogs(this.pods.get(podKey(pod)), container, opts);
+  }
+
+  /** A running container to exec into, or why there is none (see exec-target.ts). */
+  execTarget(pod: PodRef, container: string, tty: boolean): ExecTarget {
+    return execTarget(this.pods.get(podKey(pod)), container, tty);
   }
 
   private observe(pod: PodObject) {

@@ -32,6 +32,7 @@ const SUBRESOURCE_VERBS: Record<string, string[]> = {
   binding: ['create'],
   eviction: ['create'],
   log: ['get'],
+  exec: ['create', 'get'],
   finalize: ['update'],
 };
 
@@ -40,6 +41,7 @@ const SUBRESOURCE_KIND: Record<string, (kind: string) => { kind: string; group?:
   binding: () => ({ kind: 'Binding' }),
   eviction: () => ({ kind: 'Eviction', group: 'policy', version: 'v1' }),
   log: () => ({ kind: 'Pod' }),
+  exec: () => ({ kind: 'PodExecOptions' }),
 };
 
 export function apiResourceList(group: string, version: string) {

@@ -28,10 +28,11 @@ import { toTable, wantsTable } from '../tables.ts';
 import { watchResponse } from './watch.ts';
 import { selectorToString } from '../../apimachinery/selectors.ts';
 import { clone } from '../../apimachinery/meta.ts';
-import type { Binding, Deployment, Namespace, ReplicaSet, Scale } from '../../apimachinery/generated/kinds.ts';
+import type { Binding, Deployment, Namespace, Pod, ReplicaSet, Scale } from '../../apimachinery/generated/kinds.ts';
 import type { KubeObject, Stored } from '../../apimachinery/object.ts';
 import { decodeKubeProtobuf } from './protobuf.ts';
 import { podLogResponse } from './logs.ts';
+import { execRequest } from './exec.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from './metrics.ts';
 import { boolParam, parseGoBool } from '../../apimachinery/params.ts';
 import { checkEvictionBody, evictPod } from '../eviction.ts';
@@ -750,6 +751,11 @@ async function serveSubresource(
       AbortSignal.any([req.signal, deps.stopping]),
       deps.logFollowPollMs,
     );
+  // The stream is a WebSocket (lib/http/exec-ws.ts): a plain request is checked, then told so, as upstream does.
+  if (sub === 'exec' && (method === 'GET' || method === 'POST')) {
+    execRequest(api.get(t, namespace, name) as Stored<Pod>, url);
+    throw badRequest('Upgrade request required');
+  }
   if (sub === 'finalize' && method === 'PUT') {
     const body = (await readBody(req)) as Partial<Namespace> | null | undefined;
     const current = api.get(t, namespace, name);

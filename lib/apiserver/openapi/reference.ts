@@ -391,6 +391,27 @@ function pathsFor(t: ResourceType, definitions: Record<string, SchemaObject>): R
           },
         }),
       });
+    } else if (subresource === 'exec') {
+      const params = [
+        query('command', 'The command and its arguments, one `command` parameter each (repeated).'),
+        query('container', 'The container (required when the pod has several).'),
+        query('stdin', 'Send stdin on channel 0.', { type: 'boolean' }),
+        query('stdout', 'Receive stdout on channel 1.', { type: 'boolean' }),
+        query('stderr', 'Receive stderr on channel 2.', { type: 'boolean' }),
+        query('tty', 'Allocate a terminal (stderr then arrives on stdout).', { type: 'boolean' }),
+      ];
+      const exec = (method: 'get' | 'post') =>
+        op(method, operationId(method === 'get' ? 'connectGet' : 'connectPost', t, 'Exec'), `Exec into a ${t.kind}`, {
+          description:
+            'A WebSocket upgrade (subprotocol v5.channel.k8s.io or v4.channel.k8s.io), as `kubectl exec` opens it; ' +
+            'the container answers with a simulated shell. Authorized as `create` on `pods/exec`. SPDY is not served.',
+          parameters: params,
+          responses: {
+            '101': { description: 'Switching Protocols: the channels follow' },
+            ...errors('Unauthorized', 'Forbidden', 'NotFound'),
+          },
+        });
+      sub('exec', { get: exec('get'), post: exec('post') });
     } else if (subresource === 'finalize') {
       sub('finalize', {
         put: op('put', operationId('replace', t, suffix), `Replace the finalizers of a ${t.kind}`, {

@@ -18,7 +18,7 @@ export interface BuiltinResource {
 export const BUILTIN_RESOURCES: readonly BuiltinResource[] = [
   { group: "", version: "v1", apiVersion: "v1", kind: "Namespace", plural: "namespaces", singular: "namespace", shortNames: ["ns"], namespaced: false, subresources: ["status"] },
   { group: "", version: "v1", apiVersion: "v1", kind: "Node", plural: "nodes", singular: "node", shortNames: ["no"], namespaced: false, subresources: ["status"] },
-  { group: "", version: "v1", apiVersion: "v1", kind: "Pod", plural: "pods", singular: "pod", shortNames: ["po"], namespaced: true, subresources: ["status","binding","log","eviction"] },
+  { group: "", version: "v1", apiVersion: "v1", kind: "Pod", plural: "pods", singular: "pod", shortNames: ["po"], namespaced: true, subresources: ["status","binding","log","eviction","exec"] },
   { group: "", version: "v1", apiVersion: "v1", kind: "Service", plural: "services", singular: "service", shortNames: ["svc"], namespaced: true, subresources: ["status"] },
   { group: "", version: "v1", apiVersion: "v1", kind: "Endpoints", plural: "endpoints", singular: "endpoints", shortNames: ["ep"], namespaced: true, subresources: [] },
   { group: "", version: "v1", apiVersion: "v1", kind: "Event", plural: "events", singular: "event", shortNames: ["ev"], namespaced: true, subresources: [] },

@@ -7,6 +7,9 @@ import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
 import { VerifyInBrowser } from '@/components/proofs/verify-in-browser';
 import { PodLogs } from '@/components/pods/pod-logs';
+import { PodTerminal } from '@/components/pods/pod-terminal';
+import { subjectOf } from '@/lib/auth/authorizer.ts';
+import { requestFor } from '@/lib/auth/policy-rules.ts';
 import { DecisionBreakdown } from '@/components/pods/decision-breakdown';
 import type { NodeDetail } from '@/lib/scheduler/decisions.ts';
 
@@ -42,9 +45,14 @@ function shownDetail(detail: NodeDetail[]): NodeDetail[] {
 }
 
 export default async function PodPage({ params }: { params: Promise<{ namespace: string; name: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const { namespace, name } = await params;
   const platform = getPlatform();
+  // The terminal is offered to those the exec endpoint would let in (it checks again itself).
+  const canExec = platform.authorizer.authorize(
+    subjectOf(user),
+    requestFor('create', 'pods', { namespace, name, subresource: 'exec' }),
+  ).allowed;
   const pod = podDetail(
     platform.api,
     namespace,
@@ -135,6 +143,15 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
       <section className="panel">
         <h2>Logs</h2>
         <PodLogs namespace={pod.namespace} name={pod.name} containers={pod.containers.map((c) => c.name)} />
+      </section>
+      <section className="panel" data-testid="pod-terminal-section">
+        <h2>Terminal</h2>
+        <PodTerminal
+          namespace={pod.namespace}
+          name={pod.name}
+          containers={pod.containers.map((c) => ({ name: c.name, running: c.state.startsWith('Running') }))}
+          canExec={canExec}
+        />
       </section>
     </>
   );

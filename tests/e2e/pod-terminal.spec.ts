@@ -1,0 +1,65 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import { logIn } from './helpers.ts';
+import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
+import { client, login, userWithToken } from '../helpers/api.ts';
+
+// The pod page's terminal: xterm.js over the exec WebSocket to the simulated shell. Its own server, with a
+// simulated node to run the pod.
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startServer({ env: { ENTROOS_NODES: '1' } });
+  const token = await login(server.url);
+  await userWithToken(server.url, token, 'watcher', 'viewer');
+  const api = client(server.url, token);
+  const created = await api.post('/api/v1/namespaces/default/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'term' },
+    spec: { containers: [{ name: 'main', image: 'busybox:1.36', env: [{ name: 'GREETING', value: 'hi there' }] }] },
+  });
+  expect(created.status).toBe(201);
+  await expect
+    .poll(async () => (await api.get('/api/v1/namespaces/default/pods/term')).body.status?.phase, { timeout: 30_000 })
+    .toBe('Running');
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test('opens a shell in the browser, runs a command, and passes axe', async ({ page }) => {
+  test.setTimeout(60_000);
+  await logIn(page, 'admin', ADMIN_PASSWORD, server.url);
+  await page.goto(`${server.url}/pods/default/term`);
+  const section = page.getByTestId('pod-terminal-section');
+  await expect(section.getByTestId('pod-terminal-note')).toContainText('simulated shell');
+  await section.getByTestId('pod-terminal-connect').click();
+  await expect(section.getByTestId('pod-terminal-state')).toHaveText('Connected to main');
+  const terminal = section.getByTestId('pod-terminal');
+  await expect(terminal).toContainText('EntroOS simulated shell');
+  await page.keyboard.type('echo hi; printenv GREETING\r');
+  await expect(terminal).toContainText(/hi\s*hi there/);
+  await page.keyboard.type('exit 2\r');
+  await expect(section.getByTestId('pod-terminal-state')).toHaveText('The shell exited with status 2.');
+
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((t) => {
+      document.documentElement.dataset.theme = t;
+    }, theme);
+    const results = await new AxeBuilder({ page })
+      .include('[data-testid="pod-terminal-section"]')
+      .withTags(['wcag2a', 'wcag2aa'])
+      .analyze();
+    expect(
+      results.violations.map(
+        (v) => `${theme} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      ),
+    ).toEqual([]);
+  }
+});
+
+test('a viewer is told they cannot open a shell', async ({ page }) => {
+  await logIn(page, 'watcher', 'watcher-password', server.url);
+  await page.goto(`${server.url}/pods/default/term`);
+  await expect(page.getByTestId('pod-terminal-denied')).toContainText('pods/exec');
+});
