@@ -10,7 +10,7 @@ export { BackupScheduler, SCHEDULED_TAG } from './schedule.ts';
 export type { RestoreReport, RestoreOptions } from './restore.ts';
 export type { BackupManifest } from './format.ts';
 export type { KindDiff, BackupDiff } from './diff.ts';
-export { exportNamespace, importNamespace, type ImportResult } from './namespace-yaml.ts';
+export { exportNamespace, importNamespace, type ImportResult, type ImportReport } from './namespace-yaml.ts';
 
 export interface BackupServiceDeps {
   store: BackupStore;

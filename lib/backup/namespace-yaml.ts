@@ -84,6 +84,15 @@ export interface ImportResult {
   status?: Status;
 }
 
+/** The answer of POST /apis/entroos.io/v1/namespaces/{namespace}/import. */
+export interface ImportReport {
+  kind: 'ImportResult';
+  apiVersion: 'entroos.io/v1';
+  /** Documents that got a Status instead of a result. */
+  failed: number;
+  items: ImportResult[];
+}
+
 function typeOf(apiVersion: unknown, kind: unknown): ResourceType {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !apiVersion || !kind)
     throw badRequest('a document needs apiVersion and kind');

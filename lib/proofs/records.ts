@@ -1,7 +1,7 @@
 import { ApiError, badRequest, notFound } from '../apimachinery/errors.ts';
 import type { Store } from '../store/index.ts';
 import type { CircuitArtifacts } from './artifacts.ts';
-import type { StoredProof } from '../store/index.ts';
+import type { PublicPlacement, StoredProof } from '../store/index.ts';
 import { CIRCUITS, type CircuitName } from './artifacts.ts';
 import { proofMetrics } from './metrics.ts';
 import { checkShape, ProofFormatError, verifyBatch, type VerifyItem } from './verify.ts';
@@ -25,6 +25,16 @@ export function publicProof(row: StoredProof) {
     proof: JSON.parse(row.proof),
     publicSignals: JSON.parse(row.publicSignals) as string[],
   };
+}
+
+/** The answer of GET /apis/entroos.io/v1/proofs: placements, newest first, and the proof batches by status. */
+export interface PlacementList {
+  kind: 'PlacementList';
+  apiVersion: 'entroos.io/v1';
+  counts: Record<string, number>;
+  /** Bindings waiting for their batch to be proved. */
+  queued: number;
+  items: PublicPlacement[];
 }
 
 /** What the proofs API reads: stored proofs and the circuits' verification keys. */

@@ -82,6 +82,14 @@ export interface LabResult {
   podsPerSecond: number;
 }
 
+/** The answer of POST /apis/entroos.io/v1/scheduler/lab. */
+export interface LabRun {
+  kind: 'LabResult';
+  apiVersion: 'entroos.io/v1';
+  seed: number;
+  results: LabResult[];
+}
+
 const SIZES = [
   { cpu: '2', memory: '4Gi' },
   { cpu: '4', memory: '8Gi' },

@@ -1,11 +1,13 @@
 // Generates src/generated/ from the server's own sources, so the client's types are never typed by hand:
 //   kinds.ts      a copy of lib/apimachinery/generated/kinds.ts (the upstream OpenAPI types, `npm run gen:kube`)
 //   resources.ts  the built-in resource table (group, version, kind, plural, short names, scope) from the registry
+//   entroos.ts    the entroos.io/v1 request and response types, printed from the server's modules (entroos-types.ts)
 // Run from the repository root: `npx tsx packages/client/scripts/generate.ts` (`--check` fails when stale; a
 // test runs that). Only this build step reads lib/; the package itself never imports it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESOURCE_TYPES } from '../../../lib/apimachinery/registry.ts';
+import { generateEntroosTypes } from './entroos-types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const OUT = join(import.meta.dirname, '..', 'src', 'generated');
@@ -52,7 +54,7 @@ export interface BuiltinTypes {
 ${typeMap.join('\n')}
 }
 `;
-  return { 'kinds.ts': kinds, 'resources.ts': resources };
+  return { 'kinds.ts': kinds, 'resources.ts': resources, 'entroos.ts': generateEntroosTypes() };
 }
 
 if (process.argv[1] === import.meta.filename) {

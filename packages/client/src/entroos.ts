@@ -1,147 +1,25 @@
 import type { Client } from './client.ts';
+import type {
+  ImportReport,
+  LabRequest,
+  LabRun,
+  PlacementList,
+  ProofExport,
+  ProofRecord,
+  RestoreReport,
+  SchedulerStatus,
+  SchedulingDecision,
+  StoredBackup,
+  VerifyResult,
+} from './generated/entroos.ts';
 import { lines } from './transport.ts';
 
 // The entroos.io/v1 APIs (docs/api.md "EntroOS endpoints"): scheduling decisions, the policy lab, proofs,
-// history, logs, backups, namespace export/import, the audit trail, chaos and node faults.
+// history, logs, backups, namespace export/import, the audit trail, chaos and node faults. Their request and
+// response types are generated from the server's own definitions (scripts/entroos-types.ts), never typed here.
+export type * from './generated/entroos.ts';
 
 const API = '/apis/entroos.io/v1';
-
-export interface CandidateScore {
-  node: string;
-  score: number;
-  entropyAfter?: number;
-}
-
-export interface NodeDetail {
-  node: string;
-  feasible: boolean;
-  plugin?: string;
-  reason?: string;
-  scores?: Record<string, { raw: number; normalized: number; weight: number }>;
-  total?: number;
-  entropyAfter?: number;
-}
-
-/** Why a pod went where it went (or did not): per-plugin scores, filtered nodes with reasons, entropy. */
-export interface SchedulingDecision {
-  pod: string;
-  uid: string;
-  profile: string;
-  at: string;
-  result: 'Scheduled' | 'Unschedulable' | 'Error';
-  node?: string;
-  message: string;
-  nodes: number;
-  evaluated: number;
-  feasible: number;
-  filterReasons: Record<string, number>;
-  top: CandidateScore[];
-  entropyBefore: number;
-  entropyAfter?: number;
-  durationMs: number;
-  nominatedNode?: string;
-  /** Per-node detail while the decision is recent. */
-  detail?: NodeDetail[];
-}
-
-export interface LabNode {
-  name: string;
-  cpu: string;
-  memory: string;
-  pods?: string;
-  labels?: Record<string, string>;
-}
-export interface LabPod {
-  atMs: number;
-  name: string;
-  cpu?: string;
-  memory?: string;
-  priority?: number;
-}
-export interface LabRequest {
-  profiles: string[];
-  seed?: number;
-  nodes?: LabNode[];
-  generateNodes?: { count: number };
-  workload?: LabPod[];
-  generateWorkload?: { pods: number; durationMs?: number };
-  sampleEveryMs?: number;
-}
-export interface LabSample {
-  atMs: number;
-  entropy: number;
-  utilisationStdDev: number;
-  pending: number;
-  nodesUsed: number;
-  scheduled: number;
-}
-export interface LabResult {
-  profile: string;
-  samples: LabSample[];
-  final: LabSample;
-  podsPerSecond: number;
-}
-
-export interface Placement {
-  bindingId: string;
-  podUid: string;
-  namespace: string;
-  name: string;
-  node: string;
-  commitment: string;
-  createdAt: string;
-  batchId: string;
-  batch: { id: string; circuit: string; status: 'proved' | 'verified' | 'invalid'; proveMs: number };
-}
-export interface PlacementList {
-  counts: Record<string, number>;
-  queued: number;
-  items: Placement[];
-}
-export interface VerifyResult {
-  valid: boolean;
-  verified: string[];
-  invalid: string[];
-}
-
-export interface BackupManifest {
-  resourceVersion: string;
-  createdAt: string;
-  counts: Record<string, number>;
-  [field: string]: unknown;
-}
-export interface StoredBackup {
-  name: string;
-  bytes: number;
-  manifest?: BackupManifest;
-  error?: string;
-}
-export interface KindDiff {
-  added: string[];
-  changed: string[];
-  removed: string[];
-  unchanged: number;
-}
-export interface RestoreReport {
-  dryRun: boolean;
-  backup: {
-    createdAt: string;
-    resourceVersion: string;
-    entroosVersion: string;
-    sourceDatabase: string;
-    signerKeyId: string;
-  };
-  diff: Record<string, KindDiff>;
-  totals: { added: number; changed: number; removed: number; unchanged: number };
-  resourceVersion?: string;
-}
-export interface ImportItem {
-  index: number;
-  kind?: string;
-  name?: string;
-  result?: string;
-  status?: { message?: string };
-}
 
 export interface LogOptions {
   namespace?: string;
@@ -173,23 +51,22 @@ export class EntroosApi {
     decision: (pod: string) => this.get<SchedulingDecision>('/scheduler/decisions', { pod }),
     decisions: (limit = 50) =>
       this.get<{ items: SchedulingDecision[] }>('/scheduler/decisions', { limit }).then((l) => l.items),
-    status: () => this.get<Record<string, unknown>>('/scheduler'),
+    status: () => this.get<SchedulerStatus>('/scheduler'),
   };
 
   /** The policy lab: replays a workload under several profiles in isolated clusters. */
   readonly lab = {
-    run: (request: LabRequest) =>
-      this.post<{ seed: number; results: LabResult[] }>('/scheduler/lab', request).then((r) => r.results),
+    run: (request: LabRequest) => this.post<LabRun>('/scheduler/lab', request).then((r) => r.results),
   };
 
   readonly proofs = {
     list: (query: { namespace?: string; pod?: string; node?: string; status?: string; limit?: number } = {}) =>
       this.get<PlacementList>('/proofs', query),
-    get: (id: string) => this.get<Record<string, unknown>>(`/proofs/${encodeURIComponent(id)}`),
+    get: (id: string) => this.get<ProofRecord>(`/proofs/${encodeURIComponent(id)}`),
     /** Verifies stored proofs on the server ({ids}, or the oldest 1,000 when none are named). */
     verify: (ids?: string[]) => this.post<VerifyResult>('/proofs/verify', ids ? { ids } : {}),
     /** Every proof plus the verification keys, for offline checking (`npx entroos-verify FILE`). */
-    export: (limit?: number) => this.get<Record<string, unknown>>('/proofs/export', { limit }),
+    export: (limit?: number) => this.get<ProofExport>('/proofs/export', { limit }),
   };
 
   /** The cluster history the overview charts (window 15m, 1h or 24h), and nodes' sampled usage. */
@@ -226,7 +103,7 @@ export class EntroosApi {
         accept: 'application/yaml',
       }),
     import: (namespace: string, yaml: string) =>
-      this.client.request<{ failed: number; items: ImportItem[] }>({
+      this.client.request<ImportReport>({
         method: 'POST',
         path: `${API}/namespaces/${encodeURIComponent(namespace)}/import`,
         body: yaml,

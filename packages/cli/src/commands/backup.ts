@@ -24,7 +24,7 @@ export async function list(inv: Invocation): Promise<void> {
         ? [
             b.name,
             String(b.bytes),
-            b.manifest.resourceVersion,
+            String(b.manifest.resourceVersion),
             b.manifest.createdAt,
             String(Object.values(b.manifest.counts).reduce((a, n) => a + n, 0)),
           ]

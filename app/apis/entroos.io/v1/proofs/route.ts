@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { withAuth } from '@/lib/http/with-auth.ts';
 import { parseQuery } from '@/lib/http/parse.ts';
+import type { PlacementList } from '@/lib/proofs/records.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,5 +29,5 @@ export const GET = withAuth({ verb: 'list', resource: 'proofs' }, async ({ platf
     counts: await platform.store.proofs.counts(),
     queued: platform.leader?.proofs?.queued ?? 0,
     items,
-  });
+  } satisfies PlacementList);
 });

@@ -1,7 +1,7 @@
 import { withAuth } from '@/lib/http/with-auth.ts';
 import { badRequest } from '@/lib/apimachinery/errors.ts';
 import { leaderServices } from '@/lib/http/leader.ts';
-import { labRequestSchema, runLab } from '@/lib/scheduler/lab.ts';
+import { labRequestSchema, runLab, type LabRun } from '@/lib/scheduler/lab.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,6 +13,6 @@ export const POST = withAuth(
     const results = await runLab(body, config).catch((err: Error) => {
       throw badRequest(err.message);
     });
-    return Response.json({ kind: 'LabResult', apiVersion: 'entroos.io/v1', seed: body.seed, results });
+    return Response.json({ kind: 'LabResult', apiVersion: 'entroos.io/v1', seed: body.seed, results } satisfies LabRun);
   },
 );
