@@ -18,7 +18,7 @@ import { createKubeApi } from './apiserver/http/handler.ts';
 import { controllerContext, startControllers } from './controllers/index.ts';
 import { withCrdController } from './controllers/crd.ts';
 import { startCrdRegistrar } from './apiserver/crd/registrar.ts';
-import { appAdmission, startApps } from './apps/index.ts';
+import { appAdmission, appPolicies, startApps } from './apps/index.ts';
 import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
 import { commitFailures, instrumentInstance } from './router/instance-metrics.ts';
@@ -81,8 +81,9 @@ export async function startPlatform(config: Config): Promise<Platform> {
   // RBAC reads the Roles and bindings from the watch cache, on every instance.
   const authorizer = new Authorizer(store.objects);
   const server = createApiServer(store, log, { eventQps: config.eventQps });
-  // The applications' admission (lib/apps) checks their kinds on every instance and every write path.
-  server.api.setHooks({ validateCustom: appAdmission(server.api) });
+  // The applications' admission (lib/apps) checks their kinds, and their policies any kind, on every instance and
+  // every write path.
+  server.api.setHooks({ validateCustom: appAdmission(server.api), admit: appPolicies(server.api) });
   // Every instance serves the custom resources of the CRDs in its cache (followers see them by replication).
   // Every instance serves the custom types of the CRDs in its cache (followers see them by replication).
   const crdRegistrar = startCrdRegistrar(server.api);

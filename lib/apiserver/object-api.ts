@@ -155,6 +155,8 @@ export interface OrchestratorHooks {
   nodeRunsPods?: (nodeName: string) => boolean;
   /** Validating admission of custom resources (the applications' rules, lib/apps): see ValidatingAdmission. */
   validateCustom?: ValidatingAdmission;
+  /** Policy admission of any kind, built-in ones included (the applications' policies, lib/apps): see AdmissionPolicy. */
+  admit?: AdmissionPolicy;
 }
 
 /**
@@ -167,6 +169,18 @@ export type ValidatingAdmission = (
   old: KubeObject | undefined,
   subresource: string | undefined,
 ) => StatusCause[];
+
+/**
+ * Checks an object that is valid, on every write path, against a policy (an image must be attested, say) and returns
+ * why it is refused, or undefined. A refusal is a 403 Forbidden naming the object, as kube-apiserver's PodSecurity
+ * admission answers; nothing is stored. `old` is the stored version of an update.
+ */
+export type AdmissionPolicy = (
+  t: ResourceType,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  subresource: string | undefined,
+) => string | undefined;
 
 const STATUS_ONLY_SUBRESOURCE = 'status';
 
@@ -655,10 +669,23 @@ export class ObjectApi {
       if (!causes.length && this.hooks.validateCustom)
         causes.push(...this.hooks.validateCustom(t, obj as KubeObject, old, subresource));
       if (causes.length) throw invalidCustomResource(t.kind, objectName, causes);
+      this.checkPolicy(t, obj, old, subresource, objectName);
       return;
     }
     const causes = validateObject(t.kind, obj, t.namespaced, old);
     if (causes.length) throw invalid(t.kind, objectName, causes);
+    this.checkPolicy(t, obj, old, subresource, objectName);
+  }
+
+  private checkPolicy(
+    t: ResourceType,
+    obj: Record<string, unknown>,
+    old: KubeObject | undefined,
+    subresource: string | undefined,
+    name: string | undefined,
+  ) {
+    const refusal = this.hooks.admit?.(t, obj as KubeObject, old, subresource);
+    if (refusal) throw forbidden(`${t.plural}${t.group ? `.${t.group}` : ''} "${name ?? ''}" is forbidden: ${refusal}`);
   }
 
   /**

@@ -1,6 +1,6 @@
 import '#server-only';
 import type { Logger } from 'pino';
-import type { ObjectApi, ValidatingAdmission } from '../apiserver/object-api.ts';
+import type { AdmissionPolicy, ObjectApi, ValidatingAdmission } from '../apiserver/object-api.ts';
 import type { ControllerContext } from '../controllers/context.ts';
 import type { Controllers } from '../controllers/index.ts';
 import { installCrds } from './install.ts';
@@ -17,6 +17,21 @@ export function appAdmission(api: ObjectApi, apps: AppDefinition[] = APPS): Vali
   const byKey = new Map<string, ValidatingAdmission>();
   for (const app of apps) for (const [key, check] of Object.entries(app.admission?.(api) ?? {})) byKey.set(key, check);
   return (t, obj, old, subresource) => byKey.get(t.key)?.(t, obj, old, subresource) ?? [];
+}
+
+/** The apps' policies, one hook for the object API: every app's policy for the kind, the first refusal wins. */
+export function appPolicies(api: ObjectApi, apps: AppDefinition[] = APPS): AdmissionPolicy {
+  const byKey = new Map<string, AdmissionPolicy[]>();
+  for (const app of apps)
+    for (const [key, policy] of Object.entries(app.policies?.(api) ?? {}))
+      byKey.set(key, [...(byKey.get(key) ?? []), policy]);
+  return (t, obj, old, subresource) => {
+    for (const policy of byKey.get(t.key) ?? []) {
+      const refusal = policy(t, obj, old, subresource);
+      if (refusal) return refusal;
+    }
+    return undefined;
+  };
 }
 
 export interface AppStartOptions {

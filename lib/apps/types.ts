@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CustomResourceDefinition } from '../apimachinery/generated/kinds.ts';
-import type { ObjectApi, ValidatingAdmission } from '../apiserver/object-api.ts';
+import type { AdmissionPolicy, ObjectApi, ValidatingAdmission } from '../apiserver/object-api.ts';
 import type { ControllerContext } from '../controllers/context.ts';
 
 // What an application on the platform provides (see docs/apps/README.md): its CRDs, installed by the leader at
@@ -20,6 +20,11 @@ export interface AppDefinition {
   crds: CustomResourceDefinition[];
   /** Validating admission per store key of the app's kinds (`batches.supplychain.entroos.io`). */
   admission?: (api: ObjectApi) => Record<string, ValidatingAdmission>;
+  /**
+   * Policies on any kind, built-in ones included, per store key (`pods`): what the app refuses to let the cluster
+   * store, answered as a 403 (the supply chain's image attestation enforcement).
+   */
+  policies?: (api: ObjectApi) => Record<string, AdmissionPolicy>;
   controllers: (ctx: ControllerContext) => AppController[];
   /** Seeds the demo data (ENTROOS_DEMO=true, once per store). */
   seedDemo?: (api: ObjectApi, log: Logger) => Promise<void>;

@@ -7,7 +7,7 @@ import { apiFetch, ApiClientError } from '@/lib/client/api.ts';
 import { listPath, useResourceList } from '@/lib/client/watch.ts';
 import { RESOURCES, type Batch } from '@/lib/apps/supply-chain/types.ts';
 import { PhaseBadge } from './phase-badge';
-import { batchPage, verifyPage } from './links';
+import { batchPage, SCAN_PAGE, verifyPage } from './links';
 
 // One batch: its verdict, its custody timeline with each attestation's verification, where it came from and what
 // was made from it, its QR code, and a recall (confirmed first, since it recalls everything downstream too).
@@ -116,6 +116,9 @@ export function BatchView({
           />
           <p>
             <Link href={verifyPage(namespace, name)}>Public verification page</Link>
+          </p>
+          <p>
+            <Link href={SCAN_PAGE}>Scanner</Link> <span className="muted">(camera or photo, for phones)</span>
           </p>
         </section>
       </div>

@@ -3,10 +3,12 @@ import { lookupKey } from '../../apimachinery/registry.ts';
 import type { ObjectApi, ValidatingAdmission } from '../../apiserver/object-api.ts';
 import { parsePublicKey } from './attestation.ts';
 import { verifyAttestation } from './verify.ts';
+import { isBuildAttestation, verifyBuildAttestation } from './build.ts';
 import { RESOURCES, type Attestation, type Participant } from './types.ts';
 
 // Admission for the supply chain's kinds: an Attestation is stored only if its envelope is a custody statement
-// about the batch and participant it claims, signed with that participant's registered key; a Participant only
+// about the batch and participant it claims (or, for action `build`, SLSA provenance of the image digest it claims,
+// by a builder), signed with that participant's registered key; a Participant only
 // with a usable ed25519 key. Status writes and deletions are not re-checked (the controller re-verifies at rest).
 
 export function supplyChainAdmission(api: ObjectApi): Record<string, ValidatingAdmission> {
@@ -27,7 +29,21 @@ export function supplyChainAdmission(api: ObjectApi): Record<string, ValidatingA
     },
     [RESOURCES.attestations]: (_t, obj, _old, subresource) => {
       if (subresource || obj.metadata.deletionTimestamp) return [];
+      if (isBuildAttestation(obj)) {
+        const batch = (obj.spec as { batch?: string }).batch;
+        if (batch) return [cause('spec.batch', batch, 'a build attestation is about an image, not a batch')];
+        const verdict = verifyBuildAttestation(obj.spec, participantIn(obj.metadata.namespace ?? ''));
+        return verdict.ok ? [] : [cause('spec.envelope', undefined, verdict.problem)];
+      }
       const attestation = obj as Attestation;
+      if (!attestation.spec.batch)
+        return [
+          {
+            reason: 'FieldValueRequired',
+            field: 'spec.batch',
+            message: 'Required value: a custody step names its batch',
+          },
+        ];
       const verdict = verifyAttestation(
         attestation.metadata.namespace ?? '',
         attestation.spec,

@@ -37,6 +37,9 @@ export interface Statement {
   predicate: CustodyPredicate;
 }
 
+/** Any in-toto Statement v1, whatever its predicate (custody here, SLSA provenance in build.ts). */
+export type AnyStatement = Omit<Statement, 'predicate'> & { predicate: unknown };
+
 /** DSSE v1 pre-authentication encoding: what the signature covers. */
 export function pae(payloadType: string, payload: Buffer): Buffer {
   const type = Buffer.from(payloadType);
@@ -71,7 +74,7 @@ export function generateParticipantKey(): { privateKey: KeyObject; publicKey: st
 /** A private key from PKCS#8 PEM (what the SDK examples keep in a file). */
 export const privateKeyFromPem = (pem: string): KeyObject => createPrivateKey(pem);
 
-export function signStatement(statement: Statement, privateKey: KeyObject): Envelope {
+export function signStatement(statement: AnyStatement, privateKey: KeyObject): Envelope {
   const payload = Buffer.from(JSON.stringify(statement));
   const publicKey = publicKeyBase64(createPublicKey(privateKey));
   const sig = sign(null, pae(PAYLOAD_TYPE, payload), privateKey);

@@ -43,6 +43,8 @@ export function startSupplyChainController({ api, log }: ControllerContext): App
   };
   const indexAttestation = (a: KubeObject, add: boolean) => {
     const att = a as Attestation;
+    // A build attestation is about an image, not a batch (pod admission reads those).
+    if (!att.spec.batch) return;
     index(attestationsOf, key(att.metadata.namespace, att.spec.batch), att.metadata.name, add);
   };
   const indexBatch = (b: KubeObject, add: boolean) => {
@@ -72,7 +74,7 @@ export function startSupplyChainController({ api, log }: ControllerContext): App
     if (e.previous) indexAttestation(e.previous, false);
     if (e.type !== 'DELETED') indexAttestation(e.object, true);
     for (const o of [e.previous, e.object])
-      if (o) batches.add(key(o.metadata.namespace, (o as Attestation).spec.batch));
+      if (o && (o as Attestation).spec.batch) batches.add(key(o.metadata.namespace, (o as Attestation).spec.batch));
   });
   follow(BATCHES.key, (e) => {
     if (e.previous) indexBatch(e.previous, false);

@@ -1,5 +1,5 @@
 import type { CustomResourceDefinition, JSONSchemaProps } from '../../apimachinery/generated/kinds.ts';
-import { ACTIONS, DISCLOSABLE, GROUP, ROLES, VERSION } from './types.ts';
+import { ACTIONS, BUILD_ACTION, DISCLOSABLE, GROUP, ROLES, VERSION } from './types.ts';
 
 // The application's API: five namespaced kinds in supplychain.entroos.io/v1 with structural schemas, installed at
 // start like any CRD (kubectl get batches, explain, watch and the dashboard's generic pages work on them).
@@ -170,16 +170,23 @@ const attestation = crd(
   {
     type: 'object',
     description:
-      "An in-toto Statement v1 (custody predicate) in a DSSE envelope signed with the participant's key; verified on every write.",
-    required: ['batch', 'participant', 'action', 'envelope'],
+      "An in-toto Statement v1 in a DSSE envelope signed with the participant's key, verified on every write: a custody step (custody predicate) about a batch, or a build (SLSA provenance) of an image digest.",
+    required: ['participant', 'action', 'envelope'],
     properties: {
-      batch: { ...NAME, description: 'The Batch the statement is about (must match the signed predicate).' },
+      batch: {
+        ...NAME,
+        description: 'The Batch a custody step is about (must match the signed predicate; required but for builds).',
+      },
       participant: { ...NAME, description: 'The Participant that signed it (must match the signed predicate).' },
       action: {
         type: 'string',
-        enum: [...ACTIONS],
-        description: 'The custody step (must match the signed predicate).',
+        enum: [...ACTIONS, BUILD_ACTION],
+        description: 'The custody step (must match the signed predicate), or build for an image build.',
       },
+      digest: str('build: the image digest the provenance is about, sha256:<hex>.', {
+        pattern: '^sha256:[a-f0-9]{64}$',
+      }),
+      image: str('build: the image name (informational; admission matches the digest).', { maxLength: 500 }),
       envelope: {
         type: 'object',
         required: ['payloadType', 'payload', 'signatures'],
@@ -208,6 +215,7 @@ const attestation = crd(
       { name: 'Batch', type: 'string', jsonPath: '.spec.batch' },
       { name: 'Participant', type: 'string', jsonPath: '.spec.participant' },
       { name: 'Action', type: 'string', jsonPath: '.spec.action' },
+      { name: 'Digest', type: 'string', jsonPath: '.spec.digest', priority: 1 },
     ],
   },
 );

@@ -1,5 +1,6 @@
 import type { AppDefinition } from '../types.ts';
 import { supplyChainAdmission } from './admission.ts';
+import { supplyChainPolicies } from './enforce.ts';
 import { startSupplyChainController } from './controller.ts';
 import { SUPPLY_CHAIN_CRDS } from './crds.ts';
 import { seedCoffeeChain } from './seed.ts';
@@ -9,6 +10,7 @@ export const supplyChain: AppDefinition = {
   title: 'Supply-chain verifier',
   crds: SUPPLY_CHAIN_CRDS,
   admission: supplyChainAdmission,
+  policies: supplyChainPolicies,
   controllers: startSupplyChainController,
   seedDemo: seedCoffeeChain,
 };

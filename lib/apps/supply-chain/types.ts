@@ -14,8 +14,10 @@ export const RESOURCES = {
   certifiedSets: `certifiedsets.${GROUP}`,
 } as const;
 
-export const ROLES = ['farm', 'cooperative', 'factory', 'roaster', 'carrier', 'lab', 'retailer'] as const;
+export const ROLES = ['farm', 'cooperative', 'factory', 'roaster', 'carrier', 'lab', 'retailer', 'builder'] as const;
 export const ACTIONS = ['produce', 'process', 'handover', 'receive', 'inspect', 'sell'] as const;
+/** The Attestation action of an image build (SLSA provenance, by a `builder`), not a custody step. */
+export const BUILD_ACTION = 'build';
 export type CustodyAction = (typeof ACTIONS)[number];
 
 /** What a batch's public verification view may show besides the verdict. */

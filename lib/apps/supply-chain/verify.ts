@@ -1,5 +1,5 @@
 import { decodeStatement, envelopeSignedBy, parsePublicKey, subjectName, type Statement } from './attestation.ts';
-import type { Attestation, Participant } from './types.ts';
+import type { Attestation, Envelope, Participant } from './types.ts';
 
 // One attestation checked against its participant's key: the same check admission runs on every write and the
 // controller re-runs on what is stored (a stored object can be changed without going through the API: a restored
@@ -32,38 +32,32 @@ export function verifyAttestation(
             ? `the statement's subject does not name ${subjectName(namespace, spec.batch)}`
             : undefined;
   if (mismatch) return { ok: false, problem: mismatch, statement };
-  const participant = participantOf(spec.participant);
-  if (!participant) return { ok: false, problem: `unknown participant "${spec.participant}"`, statement };
+  const problem = checkSigner(spec.participant, spec.envelope, participantOf);
+  return problem ? { ok: false, problem, statement } : { ok: true, statement };
+}
+
+/** Why `envelope` is not signed with the registered key of participant `name`, or undefined when it is. */
+export function checkSigner(name: string, envelope: Envelope, participantOf: ParticipantLookup): string | undefined {
+  const participant = participantOf(name);
+  if (!participant) return `unknown participant "${name}"`;
   let key;
   try {
     key = parsePublicKey(participant.spec.publicKey);
   } catch (err) {
-    return {
-      ok: false,
-      problem: `participant "${spec.participant}" has no usable key: ${(err as Error).message}`,
-      statement,
-    };
+    return `participant "${name}" has no usable key: ${(err as Error).message}`;
   }
-  const keyids = spec.envelope.signatures.map((s) => s.keyid);
+  const keyids = envelope.signatures.map((s) => s.keyid);
   if (!keyids.includes(key.keyid))
-    return {
-      ok: false,
-      problem: `unknown key: the envelope is signed by ${keyids.join(', ') || 'no key'}, not by participant "${spec.participant}"'s key ${key.keyid}`,
-      statement,
-    };
+    return `unknown key: the envelope is signed by ${keyids.join(', ') || 'no key'}, not by participant "${name}"'s key ${key.keyid}`;
   let signed = false;
   try {
-    signed = envelopeSignedBy(spec.envelope, key.key, key.keyid);
+    signed = envelopeSignedBy(envelope, key.key, key.keyid);
   } catch {
     signed = false;
   }
   if (!signed)
-    return {
-      ok: false,
-      problem: `bad signature: the envelope's signature does not verify with participant "${spec.participant}"'s key ${key.keyid}`,
-      statement,
-    };
-  return { ok: true, statement };
+    return `bad signature: the envelope's signature does not verify with participant "${name}"'s key ${key.keyid}`;
+  return undefined;
 }
 
 const cache = new WeakMap<object, { publicKey: string | undefined; verdict: Verdict }>();
