@@ -1,6 +1,6 @@
 import { badRequest, invalid } from './errors.ts';
 import { clone } from './meta.ts';
-import { field, itemsOf, listStrategy, valuesOf, type SchemaObject } from './schema.ts';
+import { field, itemsOf, listStrategy, resolve, valuesOf, type SchemaObject } from './schema.ts';
 
 // The three patch types kubectl and clients send.
 
@@ -220,9 +220,15 @@ function mergeObject(
   if (Object.hasOwn(patch, RETAIN_KEYS)) retainKeys(out, patch, keys);
   // A malformed directive is refused even when its list is absent, as upstream's patch parser does.
   for (const key of keys) {
-    if (key.startsWith(SET_ORDER) && !Array.isArray(patch[key])) {
+    if (!key.startsWith(SET_ORDER)) continue;
+    if (!Array.isArray(patch[key]))
       throw badRequest(`invalid patch format of setElementOrder list: ${key} must be a list`);
-    }
+    // Upstream looks the directive's list up in the kind's schema first: a field the kind does not have is an error
+    // (there a 500; a client's mistake here), not an order for nothing.
+    const name = key.slice(SET_ORDER.length);
+    const properties = resolve(schema)?.properties;
+    if (properties && !field(schema, name) && !valuesOf(schema))
+      throw badRequest(`unable to find api field for the json field "${name}" named by ${key}`);
   }
   // Deletions first: kubectl sends a parallel deletion list next to the additions for the same field.
   for (const key of keys) if (key.startsWith(DELETE_FROM)) deleteFromPrimitiveList(out, key, patch[key]);

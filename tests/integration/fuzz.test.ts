@@ -49,7 +49,11 @@ const NS = 'fuzz';
 // creates start from. A kind served without one here fails the test, so that new kinds get fuzzed too.
 const SEEDS: Record<string, JsonObject> = {
   namespaces: { metadata: { name: NS, labels: { fuzz: 'yes' } } },
-  nodes: { metadata: { name: 'fuzz-node', labels: { fuzz: 'yes' } }, spec: { unschedulable: true } },
+  // Cordoned with the taint the node controller would add, so the controller has nothing to write mid-fuzz.
+  nodes: {
+    metadata: { name: 'fuzz-node', labels: { fuzz: 'yes' } },
+    spec: { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] },
+  },
   pods: {
     metadata: { name: 'fuzz-pod', labels: { app: 'fuzz' }, annotations: { note: 'seed' } },
     spec: {

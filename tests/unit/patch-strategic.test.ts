@@ -142,6 +142,20 @@ describe('strategic merge patch from the schema', () => {
     expect(JSON.stringify(patched)).not.toContain('$setElementOrder');
   });
 
+  it('refuses a $setElementOrder for a field the kind does not have (found by the fuzz test)', () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 1 } };
+    let error: unknown;
+    try {
+      strategicMergePatch(deployment, { spec: { '$setElementOrder/containers': [{ noname: 1 }] } }, DEPLOYMENT);
+    } catch (err) {
+      error = err;
+    }
+    expect(isApiError(error) && error.code).toBe(400);
+    expect((error as Error).message).toContain('unable to find api field for the json field "containers"');
+    // Maps (labels) take any key: an order there is checked against the list, not the schema.
+    expect(() => strategicMergePatch(pod, { metadata: { labels: { '$setElementOrder/x': [] } } }, POD)).not.toThrow();
+  });
+
   it('replaces a list whose patch holds a $patch: replace marker', () => {
     const patched = strategicMergePatch(
       pod,
