@@ -145,8 +145,13 @@ describe('API reference downloads', () => {
 
   it('gives every built-in create an example the server accepts (dryRun=All)', async () => {
     const whole = await admin.get<Doc>(`${BASE}/openapi`);
+    // The applications' kinds (APP.entroos.io, lib/apps) are not built-ins: their admission checks what no
+    // generated example can carry (an attestation's signature by a registered participant).
     const creates = Object.entries(whole.body.paths).filter(
-      ([path, item]) => item.post?.['x-kubernetes-action'] === 'post' && !path.includes('{name}'),
+      ([path, item]) =>
+        item.post?.['x-kubernetes-action'] === 'post' &&
+        !path.includes('{name}') &&
+        !/^\/apis\/[^/]+\.entroos\.io\//.test(path),
     );
     expect(creates.length).toBeGreaterThanOrEqual(27);
     const refused: string[] = [];
