@@ -41,6 +41,9 @@ test('one socket per tab: the nodes page follows nodes (@entroos/react) and pod 
   page,
 }) => {
   await logIn(page);
+  // The overview's own socket is open before counting starts (else it may open just as the next page loads, and be
+  // counted as a second socket of the nodes page).
+  await expect(page.getByTestId('connection-state')).toHaveText('Live');
   const sockets: string[] = [];
   const subscribed: string[] = [];
   page.on('websocket', (ws) => {
