@@ -89,6 +89,8 @@ export default defineConfig(
       'test-results/**',
       'playwright-report/**',
       'data/**',
+      // the test servers' bundle (tests/helpers/server-bundle.ts)
+      '.server-test.mjs*',
       // declaration files describe untyped packages; they are not code
       '**/*.d.ts',
     ],

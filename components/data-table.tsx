@@ -39,7 +39,9 @@ export function DataTable<Row>({
           {shown.map((row, i) => (
             <tr key={i}>
               {columns.map((c) => (
-                <td key={c.header}>{c.cell(row)}</td>
+                <td key={c.header} data-label={c.header}>
+                  {c.cell(row)}
+                </td>
               ))}
             </tr>
           ))}
