@@ -23,6 +23,7 @@ import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
 import { commitFailures, instrumentInstance } from './router/instance-metrics.ts';
 import { loadArtifacts } from './proofs/artifacts.ts';
+import { clusterProver } from './proofs/prover.ts';
 import { ProofService } from './proofs/service.ts';
 import { createProofApi } from './proofs/records.ts';
 import { terminateCurve } from './proofs/verify.ts';
@@ -188,16 +189,17 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
     }),
     controllerCtx,
   );
+  const proofs =
+    config.provers > 0
+      ? new ProofService(platform.circuits, store, bus, log, { provers: config.provers, batchMs: config.proofBatchMs })
+      : null;
   // The applications (lib/apps) install their CRDs and run their controllers like any operator would.
   const controllers = await startApps(platformControllers, controllerCtx, {
     log,
     demo: config.demo === 'true',
     settings: store.settings,
+    services: { prover: clusterProver(platform.circuits, proofs) },
   });
-  const proofs =
-    config.provers > 0
-      ? new ProofService(platform.circuits, store, bus, log, { provers: config.provers, batchMs: config.proofBatchMs })
-      : null;
   const scheduler = await startScheduler(store, server, log, config.scheduler, (d) => {
     bus.publish('scheduling.decision', {
       pod: d.pod,

@@ -6,6 +6,10 @@
 // This is a DEVELOPMENT setup: one party (this machine) made every
 // contribution, so whoever ran it could forge proofs. docs/proofs.md explains
 // how to run a multi-party ceremony or import a published ptau for production.
+//
+// `node scripts/build-circuits.mjs NAME …` builds only the named circuits with a fresh powers of tau (recorded in
+// their manifest entries) and leaves every other circuit's artifacts and manifest entry as they are: their keys, and
+// so the proofs stored or tested against them, stay valid.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +22,10 @@ const build = join(root, 'circuits', 'build');
 const out = join(root, 'public', 'zk');
 // 2^14 constraints: the largest circuit (placement_batch, K = 16) has 10,336.
 const POWER = Number(process.env.PTAU_POWER ?? 14);
-const CIRCUITS = ['placement', 'placement_batch', 'merkle_inclusion'];
+const ALL = ['placement', 'placement_batch', 'merkle_inclusion', 'certified_custody'];
+const named = process.argv.slice(2);
+for (const name of named) if (!ALL.includes(name)) throw new Error(`unknown circuit ${name}; one of ${ALL.join(', ')}`);
+const CIRCUITS = named.length ? named : ALL;
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const step = (what) => console.log(`circuits: ${what}`);
 
@@ -59,7 +66,8 @@ await snarkjs.powersOfTau.contribute(ptau0, ptau1, 'EntroOS development contribu
 step('powers of tau: preparing phase 2');
 await snarkjs.powersOfTau.preparePhase2(ptau1, ptau);
 
-const manifest = {
+const previous = named.length ? JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) : undefined;
+const manifest = previous ?? {
   note: 'Development ceremony (single party). Do not rely on these keys in production; see docs/proofs.md.',
   createdAt: new Date().toISOString(),
   curve: 'bn128',
@@ -83,6 +91,7 @@ for (const name of CIRCUITS) {
     wasm: { file: `${name}.wasm`, sha256: sha256(join(out, `${name}.wasm`)) },
     zkey: { file: `${name}.zkey`, sha256: sha256(zkey) },
     vkey: { file: `${name}.vkey.json`, sha256: sha256(join(out, `${name}.vkey.json`)) },
+    ...(previous ? { ptau: { power: POWER, sha256: sha256(ptau), createdAt: new Date().toISOString() } } : {}),
   };
 }
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

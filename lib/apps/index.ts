@@ -4,10 +4,10 @@ import type { AdmissionPolicy, ObjectApi, ValidatingAdmission } from '../apiserv
 import type { ControllerContext } from '../controllers/context.ts';
 import type { Controllers } from '../controllers/index.ts';
 import { installCrds } from './install.ts';
-import type { AppDefinition } from './types.ts';
+import type { AppDefinition, AppServices } from './types.ts';
 import { supplyChain } from './supply-chain/index.ts';
 
-export type { AppDefinition, AppController } from './types.ts';
+export type { AppDefinition, AppController, AppServices } from './types.ts';
 
 /** The applications every cluster runs (a new one is added here and under lib/apps/NAME). */
 export const APPS: AppDefinition[] = [supplyChain];
@@ -40,6 +40,8 @@ export interface AppStartOptions {
   demo: boolean;
   /** Remembers which apps were seeded (a deleted demo is not seeded again). */
   settings: { get(key: string): Promise<string | null>; set(key: string, value: string): Promise<void> };
+  /** What the apps' controllers are lent by the platform. */
+  services: AppServices;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function startApps(
     ctx.api,
     apps.flatMap((a) => a.crds),
   );
-  const running = apps.flatMap((app) => app.controllers(ctx));
+  const running = apps.flatMap((app) => app.controllers(ctx, options.services));
   const seeding = options.demo ? seedDemos(ctx.api, options, apps) : Promise.resolve();
   return {
     stop: async () => {

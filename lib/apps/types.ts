@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CustomResourceDefinition } from '../apimachinery/generated/kinds.ts';
 import type { AdmissionPolicy, ObjectApi, ValidatingAdmission } from '../apiserver/object-api.ts';
 import type { ControllerContext } from '../controllers/context.ts';
+import type { Prover } from '../proofs/prover.ts';
 
 // What an application on the platform provides (see docs/apps/README.md): its CRDs, installed by the leader at
 // start; validating admission for its kinds, run on every instance for every write; its controllers, run by the
@@ -11,6 +12,12 @@ export interface AppController {
   stop(): void;
   /** Resolves when nothing is queued (tests, shutdown). */
   idle(): Promise<void>;
+}
+
+/** What the platform lends an app's controllers beyond the object API. */
+export interface AppServices {
+  /** The cluster's prover threads (shared with placement proofs) and verification against the manifest's keys. */
+  prover: Prover;
 }
 
 export interface AppDefinition {
@@ -25,7 +32,7 @@ export interface AppDefinition {
    * store, answered as a 403 (the supply chain's image attestation enforcement).
    */
   policies?: (api: ObjectApi) => Record<string, AdmissionPolicy>;
-  controllers: (ctx: ControllerContext) => AppController[];
+  controllers: (ctx: ControllerContext, services: AppServices) => AppController[];
   /** Seeds the demo data (ENTROOS_DEMO=true, once per store). */
   seedDemo?: (api: ObjectApi, log: Logger) => Promise<void>;
 }

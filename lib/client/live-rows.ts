@@ -4,7 +4,7 @@ import { useQuery, type QueryKey } from '@tanstack/react-query';
 import type { WireChange } from '../router/protocol.ts';
 import { apiFetch } from './api.ts';
 import { RowStore } from './row-store.ts';
-import { nextGeneration, selectorQuery, useFollow, type ListOptions } from './watch.ts';
+import { nextGeneration, selectorQuery, useFollow, type ListOptions } from './follow.ts';
 
 // A live table: compact rows listed once, then kept current by the objects
 // watch over the tab's socket, each changed object turned into its row. The

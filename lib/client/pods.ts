@@ -6,7 +6,7 @@ import type { PodRowList } from '../apiserver/views.ts';
 import { apiFetch } from './api.ts';
 import { feedback } from './feedback.ts';
 import { useLiveRows, type LiveRowsSpec } from './live-rows.ts';
-import type { ListOptions } from './watch.ts';
+import type { ListOptions } from './follow.ts';
 
 /** A pods-table row with what the text filter reads, lower-cased once per pod version instead of per keystroke. */
 export interface PodTableRow extends PodRow {

@@ -14,7 +14,7 @@ import {
   slotSignals,
   type PlacementWitness,
 } from './placement.ts';
-import { ProverPool } from './pool.ts';
+import { ProveError, ProverPool, type ProveResult } from './pool.ts';
 
 interface Pending {
   witness: PlacementWitness;
@@ -81,6 +81,12 @@ export class ProofService {
     });
     this.metrics.queued.set(this.queue.length);
     this.pump();
+  }
+
+  /** An application's statement (lib/proofs/prover.ts), proved by the same threads in turn with the placements. */
+  proveStatement(circuit: CircuitName, input: Record<string, unknown>): Promise<ProveResult> {
+    if (this.stopped) return Promise.reject(new ProveError('the proof service is stopping', circuit));
+    return this.pool.prove(circuit, input);
   }
 
   /** Resolves once every queued binding has been proved (or failed). */

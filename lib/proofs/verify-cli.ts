@@ -3,13 +3,16 @@ import { readFileSync } from 'node:fs';
 import type { VerificationKey } from './artifacts.ts';
 import { BATCH_SIZE, slotSignals } from './placement.ts';
 import { checkShape, ProofFormatError, terminateCurve, verifyBatch, type VerifyItem } from './verify.ts';
+import { join } from 'node:path';
+import { defaultZkDir } from './artifacts.ts';
+import { checkCertifiedCustody, type CertifiedCustodyClaim } from './certified-custody.ts';
 
 // entroos-verify FILE [--one-by-one]: verifies every proof in an export
 // (GET /apis/entroos.io/v1/proofs/export) with one batch check, naming bad
 // proofs by bisection; exit code 0 only when all are valid.
 
 const USAGE =
-  'usage: npx entroos-verify proofs.json [--one-by-one]\n  proofs.json: the file from the dashboard (Proofs → Export) or GET /apis/entroos.io/v1/proofs/export';
+  "usage: npx entroos-verify proofs.json [--one-by-one] [--vkey FILE]\n  proofs.json: the file from the dashboard (Proofs → Export) or GET /apis/entroos.io/v1/proofs/export,\n  or a batch verdict with certified-custody proofs (GET /apps/supply-chain/verdicts/NAMESPACE/NAME; --vkey: the\n  certified_custody.vkey.json the cluster publishes at /zk/, default this installation's)";
 
 interface ExportFile {
   kind?: string;
@@ -46,6 +49,7 @@ async function main() {
   } catch (err) {
     fail(`cannot read ${file}: ${(err as Error).message}`);
   }
+  if (data.kind === 'BatchVerdict') return verifyBatchVerdict(data as unknown as BatchVerdictFile, args);
   if (data.kind !== 'ProofExport' || !data.vkeys || !Array.isArray(data.proofs))
     fail(`${file} is not an EntroOS proof export (kind ProofExport with vkeys and proofs)`);
   for (const [circuit, { vkeyId, vkey }] of Object.entries(data.vkeys)) {
@@ -95,6 +99,48 @@ async function main() {
     `${items.length - bad.length}/${items.length} proofs valid, covering ${placements} placements (${ms} ms)`,
   );
   process.exit(bad.length ? 1 : 0);
+}
+
+interface BatchVerdictFile {
+  namespace: string;
+  name: string;
+  certified?: CertifiedCustodyClaim[];
+}
+
+/**
+ * A batch's public verdict (GET /apps/supply-chain/verdicts/NAMESPACE/NAME) with certified-custody proofs: each is
+ * checked against its set's root and the batch's digest as the file states them, with the circuit's key from
+ * `--vkey FILE` or this installation's public/zk.
+ */
+async function verifyBatchVerdict(data: BatchVerdictFile, args: string[]) {
+  const at = args.indexOf('--vkey');
+  const vkeyFile = at >= 0 ? args[at + 1] : join(defaultZkDir(), 'certified_custody.vkey.json');
+  if (!vkeyFile) fail('--vkey needs a file: the certified_custody.vkey.json the cluster publishes at /zk/');
+  let text: string;
+  try {
+    text = readFileSync(vkeyFile, 'utf8');
+  } catch (err) {
+    fail(`cannot read the verification key ${vkeyFile}: ${(err as Error).message}`);
+  }
+  const vkey = JSON.parse(text) as VerificationKey;
+  console.log(`key certified_custody: ${createHash('sha256').update(text).digest('hex')} (${vkeyFile})`);
+  const proofs = data.certified ?? [];
+  if (!proofs.length)
+    fail(`${data.namespace}/${data.name}: the verdict carries no certified-custody proof (disclose: certified)`, 1);
+  let bad = 0;
+  for (const c of proofs) {
+    const problem = await checkCertifiedCustody(
+      (proof, publicSignals) => verifyBatch([{ vkey, ...checkShape(vkey, proof, publicSignals) }]).then((r) => r.ok),
+      c,
+      { root: c.root, digest: c.digest },
+    );
+    if (problem) bad++;
+    console.log(
+      `${problem ? 'INVALID' : 'valid  '} ${data.namespace}/${data.name} certified in ${c.set}${problem ? `: ${problem}` : ''}`,
+    );
+  }
+  await terminateCurve();
+  process.exit(bad ? 1 : 0);
 }
 
 main().catch((err) => fail(`verification failed: ${(err as Error).message}`));

@@ -197,3 +197,9 @@ export async function verifyBatch(items: VerifyItem[]): Promise<{ ok: boolean; b
   await search(0, items.length);
   return { ok: bad.length === 0, bad };
 }
+
+/** A check of one circuit's proofs against its key (no prover threads needed: route handlers on any instance). */
+export const verifierFor =
+  (artifacts: { vkey: VerificationKey }) =>
+  (proof: Groth16Proof, publicSignals: string[]): Promise<boolean> =>
+    verifyOne({ vkey: artifacts.vkey, proof, publicSignals });

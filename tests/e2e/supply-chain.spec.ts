@@ -1,10 +1,18 @@
+import { createPublicKey } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { certifiedSigner, proveCertification } from '../../lib/apps/supply-chain/certification.ts';
+import type { Batch, CertifiedSet, Participant } from '../../lib/apps/supply-chain/types.ts';
+import { loadArtifacts } from '../../lib/proofs/artifacts.ts';
+import { inProcessProver } from '../../lib/proofs/prover.ts';
+import { terminateCurve } from '../../lib/proofs/verify.ts';
 import { axeBothThemes, logIn } from './helpers.ts';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 import {
   batchDigest,
   CUSTODY_PREDICATE,
   generateParticipantKey,
+  publicKeyBase64,
   signStatement,
   STATEMENT_TYPE,
   subjectName,
@@ -15,6 +23,7 @@ import {
 // code, a recall confirmed in the UI reaching the batch made from it, and the public page (no login) at 390 px.
 
 const NS = 'sc-e2e';
+const createPublicKeyBase64 = (pem: string) => publicKeyBase64(createPublicKey(pem));
 const BASE = `/apis/supplychain.entroos.io/v1/namespaces/${NS}`;
 const keys = { farm: generateParticipantKey(), coop: generateParticipantKey() };
 let hour = 0;
@@ -130,3 +139,161 @@ test('supply chain: list, custody timeline, QR code, recall with confirmation, p
   await axeBothThemes(mobile, 'public verification page');
   await phone.close();
 });
+
+test('supply chain: a participant registered with a key made in the page records a custody step signed in the page', async ({
+  page,
+  request,
+}, testInfo) => {
+  const ns = 'sc-e2e-record';
+  const { token } = await (
+    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e sc2' } })
+  ).json();
+  const headers = { Authorization: `Bearer ${token}` };
+  expect((await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: ns } } })).status()).toBe(201);
+
+  await logIn(page);
+  await page.goto('/apps/supply-chain');
+  await page.getByText('Register a participant').click();
+  await page.getByLabel('Namespace').fill(ns);
+  await page.getByLabel('Name', { exact: true }).fill('grower');
+  await page.getByLabel(/Display name/).fill('The grower');
+  await page.getByLabel(/Roles/).fill('farm');
+  await page.getByRole('button', { name: 'Make a key and register' }).click();
+  await expect(page.getByTestId('sc-p-made')).toContainText('Registered grower with key sha256:');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download grower.pem' }).click();
+  const pem = testInfo.outputPath('grower.pem');
+  await (await download).saveAs(pem);
+  // The server holds the public key only; the file is the matching private key.
+  const registered = await (
+    await request.get(`/apis/supplychain.entroos.io/v1/namespaces/${ns}/participants/grower`, { headers })
+  ).json();
+  expect(createPublicKeyBase64(readFileSync(pem, 'utf8'))).toBe(registered.spec.publicKey);
+
+  const spec = { product: 'green-coffee', producer: 'grower', quantity: 30, unit: 'kg' };
+  expect(
+    (
+      await request.post(`/apis/supplychain.entroos.io/v1/namespaces/${ns}/batches`, {
+        headers,
+        data: { metadata: { name: 'lot-ui' }, spec },
+      })
+    ).status(),
+  ).toBe(201);
+  await page.goto(`/apps/supply-chain/batches/${ns}/lot-ui`);
+  await expect(page.getByRole('heading', { name: 'Record a custody step' })).toBeVisible();
+  await page.getByLabel('Participant', { exact: true }).selectOption('grower');
+  await page.getByLabel('Step', { exact: true }).selectOption('produce');
+
+  // Someone else's key is refused in the page, before anything is sent.
+  const other = testInfo.outputPath('other.pem');
+  writeFileSync(other, generateParticipantKey().privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  await page.getByLabel(/Private key file/).setInputFiles(other);
+  await page.getByRole('button', { name: 'Sign and record' }).click();
+  await expect(page.getByTestId('sc-step-error')).toContainText('is not the key registered for grower');
+
+  await page.getByLabel(/Private key file/).setInputFiles(pem);
+  await page.getByLabel(/Location/).fill('Huila');
+  await page.getByRole('button', { name: 'Sign and record' }).click();
+  await expect(page.getByTestId('sc-step-recorded')).toContainText('Recorded as lot-ui-produce-');
+  await expect(page.getByTestId('sc-timeline')).toContainText('produce by grower');
+  await expect(page.getByTestId('sc-timeline')).toContainText('✓ signature verified');
+  await expect(page.getByTestId('sc-reason')).not.toHaveText('Not verified yet.');
+  await request.delete(`/api/v1/namespaces/${ns}`, { headers });
+});
+
+test('supply chain: a certified-custody proof on the public page is checked again in the browser', async ({
+  browser,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const ns = 'sc-e2e-cert';
+  const base = `/apis/supplychain.entroos.io/v1/namespaces/${ns}`;
+  const { token } = await (
+    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e sc3' } })
+  ).json();
+  const headers = { Authorization: `Bearer ${token}` };
+  expect((await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: ns } } })).status()).toBe(201);
+  const people = { farm: generateParticipantKey(), lab: generateParticipantKey() };
+  for (const [name, key] of Object.entries(people))
+    expect(
+      (
+        await request.post(`${base}/participants`, {
+          headers,
+          data: { metadata: { name }, spec: { roles: ['farm'], publicKey: key.publicKey } },
+        })
+      ).status(),
+    ).toBe(201);
+  expect(
+    (
+      await request.post(`${base}/certifiedsets`, {
+        headers,
+        data: { metadata: { name: 'organic' }, spec: { displayName: 'Organic labs', members: ['lab'] } },
+      })
+    ).status(),
+  ).toBe(201);
+  const spec = { product: 'green-coffee', producer: 'farm', quantity: 9, unit: 'kg', disclose: ['certified'] };
+  const digest = batchDigest(ns, 'lot-cert', spec as never);
+  const sign = (who: 'farm' | 'lab', action: CustodyPredicate['action'], more: Partial<CustodyPredicate> = {}) =>
+    signStatement(
+      {
+        _type: STATEMENT_TYPE,
+        subject: [{ name: subjectName(ns, 'lot-cert'), digest: { sha256: digest } }],
+        predicateType: CUSTODY_PREDICATE,
+        predicate: { batch: 'lot-cert', participant: who, action, time: new Date().toISOString(), ...more },
+      },
+      people[who].privateKey,
+    );
+  for (const [who, action, more] of [
+    ['farm', 'produce', {}],
+    ['farm', 'handover', { to: 'lab' }],
+    ['lab', 'receive', {}],
+  ] as const)
+    expect(
+      (
+        await request.post(`${base}/attestations`, {
+          headers,
+          data: {
+            metadata: { generateName: 'lot-cert-' },
+            spec: { batch: 'lot-cert', participant: who, action, envelope: sign(who, action, more) },
+          },
+        })
+      ).status(),
+    ).toBe(201);
+  expect(
+    (await request.post(`${base}/batches`, { headers, data: { metadata: { name: 'lot-cert' }, spec } })).status(),
+  ).toBe(201);
+  const read = async <T>(path: string) => (await (await request.get(`${base}/${path}`, { headers })).json()) as T;
+  await expect.poll(async () => (await read<Batch>('batches/lot-cert')).status?.phase).toBe('Complete');
+  await expect.poll(async () => (await read<CertifiedSet>('certifiedsets/organic')).status?.root).toBeTruthy();
+
+  // This test server runs no provers (ENTROOS_PROVERS=0), so the test proves as the cluster would, with the same
+  // circuit and key, and stores the proof where the controller would.
+  const set = await read<CertifiedSet>('certifiedsets/organic');
+  const batch = await read<Batch>('batches/lot-cert');
+  const lab = await read<Participant>('participants/lab');
+  const certification = await proveCertification(
+    inProcessProver(loadArtifacts()),
+    batch,
+    set,
+    certifiedSigner(batch, set)!,
+    lab,
+  );
+  const put = await request.put(`${base}/batches/lot-cert/status`, {
+    headers,
+    data: { ...batch, status: { ...batch.status, certificationProblem: undefined, certifications: [certification] } },
+  });
+  expect(put.status()).toBe(200);
+
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await phone.newPage();
+  await page.goto(`/apps/supply-chain/verify/${ns}/lot-cert`);
+  const section = page.getByTestId('sc-certified');
+  await expect(section).toContainText('✓ Passed through a facility certified in Organic labs.');
+  await section.getByRole('button', { name: 'Check the proof in this browser' }).click();
+  await expect(page.getByTestId('sc-certified-browser')).toContainText('✓ Proof verified in this browser');
+  await expect(page.getByText('lab', { exact: true })).toHaveCount(0);
+  await phone.close();
+  await request.delete(`/api/v1/namespaces/${ns}`, { headers });
+});
+
+test.afterAll(() => terminateCurve());

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -28,6 +29,8 @@ const SECRET_KEY = 'ZW50cm9vcy10ZXN0LXNlY3JldC1rZXktMzItYnl0ZXM=';
 const keys = new Map<string, { privateKey: KeyObject; publicKey: string }>();
 for (const name of ['farm', 'coop', 'mallory']) keys.set(name, generateParticipantKey());
 
+// One prover thread: the certified-custody proofs are made by the cluster's prover pool.
+const SERVER_ENV = { ENTROOS_PROVERS: '1' };
 let dataDir: string;
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -84,7 +87,7 @@ const waitFor = (name: string, phase: string, timeoutMs?: number) =>
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'entroos-supply-chain-'));
-  server = await startServer({ dataDir });
+  server = await startServer({ dataDir, env: SERVER_ENV });
   api = client(server.url, await login(server.url));
   await until(async () => (await api.get(`/apis/supplychain.entroos.io/v1`)).status === 200, 'the supply-chain API');
   for (const name of ['farm', 'coop', 'mallory']) {
@@ -206,7 +209,7 @@ describe('supply-chain controller', () => {
     await store.objects.write('attestations.supplychain.entroos.io', NS, produce.metadata.name, edited).done;
     await store.close();
 
-    server = await startServer({ dataDir });
+    server = await startServer({ dataDir, env: SERVER_ENV });
     api = client(server.url, await login(server.url));
     const status = await waitFor('lot-2', 'Tampered', 20_000);
     expect(status?.reason).toMatch(new RegExp(`attestation ${produce.metadata.name}: bad signature`));
@@ -214,6 +217,67 @@ describe('supply-chain controller', () => {
     // The batches verified before the restart are verified again and unchanged.
     expect((await phaseOf('bag-1'))?.phase).toBe('Recalled');
   });
+});
+
+describe('certified custody (zero-knowledge)', () => {
+  it('proves a batch passed a certified facility without naming it; the verdict verifies on the server and offline', async () => {
+    const set = await api.post(`${BASE}/certifiedsets`, {
+      metadata: { name: 'organic' },
+      spec: { displayName: 'Organic co-operatives', members: ['coop'] },
+    });
+    expect(set.status).toBe(201);
+    const spec: Batch['spec'] = { ...batchSpec('farm'), disclose: ['certified'] };
+    await createBatch('lot-cert', spec, [
+      attestation('lot-cert', spec, 'farm', 'produce'),
+      attestation('lot-cert', spec, 'farm', 'handover', { to: 'coop' }),
+      attestation('lot-cert', spec, 'coop', 'receive'),
+    ]);
+    const status = await until(
+      async () => {
+        const s = await phaseOf('lot-cert');
+        return s?.certifications?.length ? s : undefined;
+      },
+      'a certified-custody proof',
+      60_000,
+    );
+    expect(status?.certifications![0]).toMatchObject({ set: 'organic', depth: 20 });
+    expect(status?.certificationProblem).toBeUndefined();
+
+    // The public verdict (no login): checked by the server, naming the set but not the facility.
+    const res = await fetch(`${server.url}/apps/supply-chain/verdicts/${NS}/lot-cert`);
+    const verdict = await res.json();
+    expect(verdict.certified).toHaveLength(1);
+    expect(verdict.certified[0]).toMatchObject({ set: 'Organic co-operatives', verified: true });
+    expect(JSON.stringify(verdict)).not.toMatch(/coop"|farm"/);
+
+    // Offline with entroos-verify: valid as served; a verdict edited to claim another batch is refused.
+    const dir = mkdtempSync(join(tmpdir(), 'entroos-certified-'));
+    try {
+      const file = join(dir, 'verdict.json');
+      writeFileSync(file, JSON.stringify(verdict));
+      const ok = spawnSync(process.execPath, ['bin/entroos-verify.mjs', file], { encoding: 'utf8' });
+      expect(ok.stdout).toMatch(/valid\s+default\/lot-cert certified in Organic co-operatives/);
+      expect(ok.status).toBe(0);
+      verdict.certified[0].digest = batchDigest(NS, 'lot-cert', { ...spec, quantity: 61 });
+      writeFileSync(file, JSON.stringify(verdict));
+      const bad = spawnSync(process.execPath, ['bin/entroos-verify.mjs', file], { encoding: 'utf8' });
+      expect(bad.stdout).toMatch(
+        /INVALID default\/lot-cert certified in Organic co-operatives: the proof is about another batch/,
+      );
+      expect(bad.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // A batch no member of a set handled says so instead of showing a proof.
+    const alone: Batch['spec'] = { ...batchSpec('farm'), quantity: 5, disclose: ['certified'] };
+    await createBatch('lot-alone', alone, [attestation('lot-alone', alone, 'farm', 'produce')]);
+    const lonely = await until(
+      async () => (await phaseOf('lot-alone'))?.certificationProblem,
+      'a certification problem',
+    );
+    expect(lonely).toMatch(/no custody step is signed by a member of a certified set/);
+  }, 90_000);
 });
 
 let token: string | undefined;

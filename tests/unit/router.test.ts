@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coalesce, PendingChanges } from '@/lib/router/subscription.ts';
 import { needsLeader } from '@/lib/router/forward.ts';
-import { applyChanges, listPath, type LiveList } from '@/lib/client/watch.ts';
 import { WatchCache, type CacheEvent, type KubeObject } from '@/lib/store/watch-cache.ts';
 import { parseSubscription } from '@/lib/router/subscribe-schema.ts';
 
@@ -50,41 +49,6 @@ describe('coalescing a subscriber’s changes', () => {
     pending.offer('ADDED', event('ADDED', 'a', 1));
     pending.offer('DELETED', event('DELETED', 'a', 2));
     expect(pending.drain().changes).toEqual([]);
-  });
-});
-
-describe('the browser’s live list', () => {
-  const list = (names: string[]): LiveList => ({
-    items: names.map((n, i) => obj(n, i + 1) as LiveList['items'][number]),
-    resourceVersion: '5',
-    generation: 1,
-  });
-
-  it('applies changes without touching the original list', () => {
-    const before = list(['a', 'b', 'c']);
-    const after = applyChanges(
-      before,
-      [
-        { type: 'MODIFIED', object: obj('b', 6, { changed: true }) as never },
-        { type: 'ADDED', object: obj('d', 7) as never },
-        { type: 'DELETED', object: obj('a', 8) as never },
-      ],
-      '8',
-    );
-    expect(after.items.map((o) => o.metadata.name)).toEqual(['b', 'c', 'd']);
-    expect(after.items[0].changed).toBe(true);
-    expect(after.resourceVersion).toBe('8');
-    expect(before.items.map((o) => o.metadata.name)).toEqual(['a', 'b', 'c']);
-    // Later batches still find objects after a deletion reindexed the list.
-    const again = applyChanges(after, [{ type: 'MODIFIED', object: obj('d', 9, { again: true }) as never }], '9');
-    expect(again.items.map((o) => o.metadata.name)).toEqual(['b', 'c', 'd']);
-    expect(again.items[2].again).toBe(true);
-  });
-
-  it('builds REST paths for core and grouped resources', () => {
-    expect(listPath('pods')).toBe('/api/v1/pods');
-    expect(listPath('pods', 'demo')).toBe('/api/v1/namespaces/demo/pods');
-    expect(listPath('deployments.apps', 'a b')).toBe('/apis/apps/v1/namespaces/a%20b/deployments');
   });
 });
 

@@ -2,11 +2,11 @@
 
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { apiFetch, ApiClientError } from '@/lib/client/api.ts';
-import { listPath, useResourceList } from '@/lib/client/watch.ts';
+import { useEntroos, useList } from '@entroos/react';
+import { errorText } from '@/lib/client/api.ts';
 import { RESOURCES, type Batch } from '@/lib/apps/supply-chain/types.ts';
 import { PhaseBadge } from './phase-badge';
+import { RecordStepPanel } from './record-step';
 import { batchPage, SCAN_PAGE, verifyPage } from './links';
 
 // One batch: its verdict, its custody timeline with each attestation's verification, where it came from and what
@@ -23,14 +23,14 @@ export function BatchView({
   qrSvg: string;
   canWrite: boolean;
 }) {
-  const list = useResourceList<Batch>(RESOURCES.batches, { namespace });
-  const items = useMemo(() => list.data?.items ?? [], [list.data]);
+  const list = useList<string, Batch>(RESOURCES.batches, { namespace });
+  const items = useMemo(() => list.data ?? [], [list.data]);
   const batch = items.find((b) => b.metadata.name === name);
   const madeInto = useMemo(() => items.filter((b) => (b.spec.inputs ?? []).includes(name)), [items, name]);
 
   if (!list.data)
-    return list.isError ? (
-      <p className="alert alert-error">Could not load the batch: {list.error.message}</p>
+    return list.error ? (
+      <p className="alert alert-error">Could not load the batch: {errorText(list.error)}</p>
     ) : (
       <p className="muted">Loading…</p>
     );
@@ -139,6 +139,7 @@ export function BatchView({
         </div>
       </section>
 
+      {canWrite && !batch.spec.recall && <RecordStepPanel batch={batch} />}
       {canWrite && !batch.spec.recall && <RecallPanel batch={batch} downstream={madeInto.length} />}
     </>
   );
@@ -153,7 +154,7 @@ function BatchLinks({
   title: string;
   namespace: string;
   names: string[];
-  all: Batch[];
+  all: readonly Batch[];
 }) {
   return (
     <div>
@@ -181,21 +182,23 @@ function RecallPanel({ batch, downstream }: { batch: Batch; downstream: number }
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const queryClient = useQueryClient();
+  const { client } = useEntroos();
   const namespace = batch.metadata.namespace ?? '';
   const recall = async () => {
     setBusy(true);
     setError('');
     try {
-      await apiFetch(`${listPath(RESOURCES.batches, namespace)}/${encodeURIComponent(batch.metadata.name)}`, {
-        method: 'PATCH',
-        contentType: 'application/merge-patch+json',
-        body: JSON.stringify({ spec: { recall: { reason: reason.trim(), time: new Date().toISOString() } } }),
-      });
+      // The live list shows the recall (and the batches it reaches downstream) once the controller has marked them.
+      await client
+        .resource<Batch>(RESOURCES.batches)
+        .patch(
+          batch.metadata.name,
+          { spec: { recall: { reason: reason.trim(), time: new Date().toISOString() } } },
+          { namespace },
+        );
       setOpen(false);
-      await queryClient.invalidateQueries({ queryKey: ['live', RESOURCES.batches] });
     } catch (err) {
-      setError(err instanceof ApiClientError ? err.message : 'The recall could not be sent.');
+      setError(`The recall could not be sent: ${errorText(err)}`);
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
-import { useResourceList } from '@/lib/client/watch.ts';
+import { useList } from '@entroos/react';
+import { errorText } from '@/lib/client/api.ts';
 import { RESOURCES, type Batch, type BatchPhase, type Product } from '@/lib/apps/supply-chain/types.ts';
 import { PhaseBadge } from './phase-badge';
 import { batchPage } from './links';
@@ -14,13 +15,13 @@ import { ParticipantsPanel } from './participants-panel';
 
 const PHASES: BatchPhase[] = ['Complete', 'BrokenChain', 'Tampered', 'Recalled', 'Pending'];
 
-export function BatchesView() {
-  const batches = useResourceList<Batch>(RESOURCES.batches);
-  const products = useResourceList<Product>(RESOURCES.products);
+export function BatchesView({ canWrite }: { canWrite: boolean }) {
+  const batches = useList<string, Batch>(RESOURCES.batches);
+  const products = useList<string, Product>(RESOURCES.products);
   const [text, setText] = useState('');
   const [phase, setPhase] = useState('');
   const query = useDeferredValue(text.trim().toLowerCase());
-  const items = useMemo(() => batches.data?.items ?? [], [batches.data]);
+  const items = useMemo(() => batches.data ?? [], [batches.data]);
 
   const counts = useMemo(() => {
     const c = new Map<string, number>();
@@ -107,7 +108,9 @@ export function BatchesView() {
 
       <section className="panel">
         <h2>Products</h2>
-        {products.isError && <p className="alert alert-error">Could not list products: {products.error.message}</p>}
+        {products.error != null && (
+          <p className="alert alert-error">Could not list products: {errorText(products.error)}</p>
+        )}
         <table>
           <thead>
             <tr>
@@ -118,7 +121,7 @@ export function BatchesView() {
             </tr>
           </thead>
           <tbody>
-            {(products.data?.items ?? []).map((p) => (
+            {(products.data ?? []).map((p) => (
               <tr key={`${p.metadata.namespace}/${p.metadata.name}`}>
                 <td>
                   <button
@@ -135,7 +138,7 @@ export function BatchesView() {
                 <td>{perProduct.get(`${p.metadata.namespace}/${p.metadata.name}`) ?? 0}</td>
               </tr>
             ))}
-            {products.data && !products.data.items.length && (
+            {products.data && !products.data.length && (
               <tr>
                 <td colSpan={4} className="muted">
                   No products yet.
@@ -146,7 +149,7 @@ export function BatchesView() {
         </table>
       </section>
 
-      <ParticipantsPanel />
+      <ParticipantsPanel canWrite={canWrite} />
 
       <section className="panel">
         <h2>Batches</h2>
@@ -177,7 +180,9 @@ export function BatchesView() {
             {batches.data ? `${shown.length} of ${items.length} batches` : ''}
           </p>
         </div>
-        {batches.isError && <p className="alert alert-error">Could not list batches: {batches.error.message}</p>}
+        {batches.error != null && (
+          <p className="alert alert-error">Could not list batches: {errorText(batches.error)}</p>
+        )}
         <VirtualTable
           rows={shown}
           columns={columns}

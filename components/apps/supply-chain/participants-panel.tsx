@@ -1,16 +1,18 @@
 'use client';
 
-import { useResourceList } from '@/lib/client/watch.ts';
+import { useList } from '@entroos/react';
+import { errorText } from '@/lib/client/api.ts';
 import { RESOURCES, type Participant } from '@/lib/apps/supply-chain/types.ts';
+import { AddParticipant } from './add-participant';
 
 /** The registered participants and the ed25519 keys their attestations must be signed with. */
-export function ParticipantsPanel() {
-  const participants = useResourceList<Participant>(RESOURCES.participants);
+export function ParticipantsPanel({ canWrite }: { canWrite: boolean }) {
+  const participants = useList<string, Participant>(RESOURCES.participants);
   return (
     <section className="panel" aria-labelledby="sc-participants">
       <h2 id="sc-participants">Participants and keys</h2>
-      {participants.isError && (
-        <p className="alert alert-error">Could not list participants: {participants.error.message}</p>
+      {participants.error != null && (
+        <p className="alert alert-error">Could not list participants: {errorText(participants.error)}</p>
       )}
       <div style={{ maxHeight: 320, overflow: 'auto' }}>
         <table data-testid="sc-participants">
@@ -24,7 +26,7 @@ export function ParticipantsPanel() {
             </tr>
           </thead>
           <tbody>
-            {(participants.data?.items ?? []).map((p) => (
+            {(participants.data ?? []).map((p) => (
               <tr key={`${p.metadata.namespace}/${p.metadata.name}`}>
                 <td>
                   {p.spec.displayName ?? p.metadata.name} <span className="muted">({p.metadata.name})</span>
@@ -37,7 +39,7 @@ export function ParticipantsPanel() {
                 </td>
               </tr>
             ))}
-            {participants.data && !participants.data.items.length && (
+            {participants.data && !participants.data.length && (
               <tr>
                 <td colSpan={5} className="muted">
                   No participants yet.
@@ -47,6 +49,7 @@ export function ParticipantsPanel() {
           </tbody>
         </table>
       </div>
+      {canWrite && <AddParticipant />}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import type { PublicVerdict } from '@/lib/apps/supply-chain/public.ts';
 import { PhaseBadge } from './phase-badge';
+import { CertifiedCheck } from './certified-check';
 
 // The public verdict of a batch as anyone holding its code sees it: on the page the QR code opens and under the
 // scanner. It renders what publicVerdict (lib/apps/supply-chain/public.ts) returned and nothing else, so both
@@ -68,6 +69,26 @@ export function PublicVerdictView({ v, level = 1 }: { v: PublicVerdict; level?: 
               </li>
             ))}
           </ol>
+        </section>
+      )}
+      {(v.certified || v.certifiedProblem) && (
+        <section className="panel" data-testid="sc-certified">
+          <Section style={{ fontSize: 18 }}>Certified custody</Section>
+          {v.certifiedProblem && <p className="muted">{v.certifiedProblem}</p>}
+          {v.certified?.map((c) => (
+            <div key={c.commitment}>
+              <p style={{ color: c.verified ? 'var(--ok)' : 'var(--danger)' }}>
+                {c.verified
+                  ? `✓ Passed through a facility certified in ${c.set}.`
+                  : `✗ The proof for ${c.set} does not hold: ${c.problem}.`}
+              </p>
+              <p className="muted" style={{ fontSize: 13 }}>
+                A zero-knowledge proof: it shows that one of the set&apos;s facilities handled this batch without saying
+                which.
+              </p>
+              <CertifiedCheck c={c} />
+            </div>
+          ))}
         </section>
       )}
     </>

@@ -7,44 +7,27 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import type { CustodyAction, Envelope } from './types.ts';
+import type { Envelope } from './types.ts';
+import {
+  batchCanonical,
+  CUSTODY_PREDICATE,
+  paeBytes,
+  PAYLOAD_TYPE,
+  STATEMENT_TYPE,
+  type AnyStatement,
+  type BatchIdentity,
+  type Statement,
+} from './statement.ts';
 
 // Attestations are in-toto Statements v1 in a DSSE envelope, signed with the participant's ed25519 key: the
 // signature covers DSSE's pre-authentication encoding of the payload type and the payload, exactly as in-toto and
 // sigstore tooling sign them, so an envelope made here verifies with theirs given the same key.
 
-export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-export const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-export const CUSTODY_PREDICATE = 'https://supplychain.entroos.io/custody/v1';
-
-export interface CustodyPredicate {
-  batch: string;
-  participant: string;
-  action: CustodyAction;
-  time: string;
-  location?: string;
-  /** handover: who receives custody. */
-  to?: string;
-  /** process: the input batches consumed (their names and content digests). */
-  inputs?: { name: string; digest: { sha256: string } }[];
-  note?: string;
-}
-
-export interface Statement {
-  _type: string;
-  subject: { name: string; digest: Record<string, string> }[];
-  predicateType: string;
-  predicate: CustodyPredicate;
-}
-
-/** Any in-toto Statement v1, whatever its predicate (custody here, SLSA provenance in build.ts). */
-export type AnyStatement = Omit<Statement, 'predicate'> & { predicate: unknown };
+export { STATEMENT_TYPE, PAYLOAD_TYPE, CUSTODY_PREDICATE, subjectName } from './statement.ts';
+export type { CustodyPredicate, Statement, AnyStatement } from './statement.ts';
 
 /** DSSE v1 pre-authentication encoding: what the signature covers. */
-export function pae(payloadType: string, payload: Buffer): Buffer {
-  const type = Buffer.from(payloadType);
-  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
-}
+export const pae = (payloadType: string, payload: Buffer): Buffer => Buffer.from(paeBytes(payloadType, payload));
 
 /** The raw 32-byte public key, base64 (what Participant.spec.publicKey holds). */
 export function publicKeyBase64(key: KeyObject): string {
@@ -114,21 +97,7 @@ export function decodeStatement(envelope: Envelope): Statement {
 }
 
 /** A batch's content digest (its subject digest): what its attestations are about, so editing the batch shows. */
-export function batchDigest(
-  namespace: string,
-  name: string,
-  spec: { product: string; producer: string; quantity: number; unit: string; inputs?: string[] },
-): string {
-  const canonical = JSON.stringify([
-    namespace,
-    name,
-    spec.product,
-    spec.producer,
-    spec.quantity,
-    spec.unit,
-    [...(spec.inputs ?? [])].sort(),
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
-export const subjectName = (namespace: string, batch: string) => `${namespace}/${batch}`;
+export const batchDigest = (namespace: string, name: string, spec: BatchIdentity): string =>
+  createHash('sha256')
+    .update(batchCanonical(namespace, name, spec))
+    .digest('hex');

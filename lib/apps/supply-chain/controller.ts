@@ -9,12 +9,24 @@ import { evaluateBatch } from './chain.ts';
 import { parsePublicKey } from './attestation.ts';
 import { leafOfKey, merkleRoot, TREE_DEPTH } from './merkle.ts';
 import { verifyStored } from './verify.ts';
-import { RESOURCES, type Attestation, type Batch, type CertifiedSet, type Participant } from './types.ts';
+import type { Prover } from '../../proofs/prover.ts';
+import { certifiedSigner, isCurrent, proveCertification } from './certification.ts';
+import {
+  RESOURCES,
+  type Attestation,
+  type Batch,
+  type BatchStatus,
+  type Certification,
+  type CertifiedSet,
+  type Participant,
+} from './types.ts';
 
 // The supply chain's controller. Batches: each one's status is evaluated from its attestations (re-verified as
 // stored) and its inputs' statuses; when a batch's status changes, the batches made from it are queued, so a
 // recall or a tampered input reaches everything downstream. CertifiedSets: the Poseidon Merkle root of their
-// members' keys, recomputed when the set or a member's key changes.
+// members' keys, recomputed when the set or a member's key changes. Certifications: for a complete batch whose
+// owner discloses `certified`, a zero-knowledge proof per set one of its custody signers belongs to, made again
+// when the set's root or the batch changes (certification.ts).
 
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 const split = (k: string) => {
@@ -22,7 +34,11 @@ const split = (k: string) => {
   return { namespace: k.slice(0, at), name: k.slice(at + 1) };
 };
 
-export function startSupplyChainController({ api, log }: ControllerContext): AppController[] {
+/** A batch's owner asked for certified-custody proofs, and its chain is complete. */
+const wantsCertification = (batch: Batch, status: BatchStatus | undefined) =>
+  (batch.spec.disclose ?? []).includes('certified') && status?.phase === 'Complete';
+
+export function startSupplyChainController({ api, log }: ControllerContext, prover: Prover): AppController[] {
   const BATCHES = typeByKey(RESOURCES.batches);
   const ATTESTATIONS = typeByKey(RESOURCES.attestations);
   const PARTICIPANTS = typeByKey(RESOURCES.participants);
@@ -55,6 +71,9 @@ export function startSupplyChainController({ api, log }: ControllerContext): App
 
   const batches = new WorkQueue(reconcileBatch, (k, err) => log.warn({ err, key: k }, 'batch reconcile failed'));
   const sets = new WorkQueue(reconcileSet, (k, err) => log.warn({ err, key: k }, 'certified set reconcile failed'));
+  const certify = new WorkQueue(reconcileCertification, (k, err) =>
+    log.warn({ err, key: k }, 'batch certification failed'),
+  );
   const queueDependents = (k: string) => {
     const { namespace } = split(k);
     for (const name of dependentsOf.get(k) ?? []) batches.add(key(namespace, name));
@@ -104,7 +123,13 @@ export function startSupplyChainController({ api, log }: ControllerContext): App
       if (set.spec.members.includes(name)) sets.add(key(ns, set.metadata.name));
   });
   follow(SETS.key, (e) => {
-    if (e.type !== 'DELETED') sets.add(key(e.object.metadata.namespace, e.object.metadata.name));
+    const ns = e.object.metadata.namespace;
+    if (e.type !== 'DELETED') sets.add(key(ns, e.object.metadata.name));
+    // A new root (or a set gone) makes the certifications against the old one stale.
+    const root = (o: KubeObject | undefined) => (o as CertifiedSet | undefined)?.status?.root;
+    if (e.type === 'DELETED' || root(e.previous) !== root(e.object))
+      for (const b of api.cache.list(BATCHES.key, ns).items as Batch[])
+        if (wantsCertification(b, b.status)) certify.add(key(ns, b.metadata.name));
   });
 
   async function reconcileBatch(k: string): Promise<void> {
@@ -120,16 +145,66 @@ export function startSupplyChainController({ api, log }: ControllerContext): App
       const b = api.peek(BATCHES, namespace, input) as Batch | undefined;
       return { name: input, exists: !!b, status: b?.status };
     });
-    const status = {
+    const status: BatchStatus = {
       ...evaluateBatch({ namespace, batch, attestations, inputs }),
       observedGeneration: generationOf(batch),
     };
+    if (wantsCertification(batch, status)) {
+      // Proofs still about this batch as it is and their set as it is are kept; the certifier makes the rest.
+      const setOf = (name: string) => api.peek(SETS, namespace, name) as CertifiedSet | undefined;
+      const kept = (batch.status?.certifications ?? []).filter((c) => isCurrent(c, { ...batch, status }, setOf(c.set)));
+      if (kept.length) status.certifications = kept;
+      if (batch.status?.certificationProblem) status.certificationProblem = batch.status.certificationProblem;
+      certify.add(k);
+    }
     if (jsonEqual(status, batch.status)) return;
     try {
       await api.replace(BATCHES, batch, { ...batch, status }, 'status');
     } catch (err) {
       // Changed meanwhile: its own event queues it again.
       if (isApiError(err) && (err.code === 404 || err.code === 409)) return;
+      throw err;
+    }
+  }
+
+  async function reconcileCertification(k: string): Promise<void> {
+    const { namespace, name } = split(k);
+    const batch = api.peek(BATCHES, namespace, name) as Batch | undefined;
+    if (!batch || batch.metadata.deletionTimestamp || !wantsCertification(batch, batch.status)) return;
+    const have = batch.status?.certifications ?? [];
+    const made: Certification[] = [];
+    const problems: string[] = [];
+    for (const set of api.cache.list(SETS.key, namespace).items as CertifiedSet[]) {
+      const signer = set.status ? certifiedSigner(batch, set) : undefined;
+      if (!signer) continue;
+      const current = have.find((c) => c.set === set.metadata.name && isCurrent(c, batch, set));
+      if (current) {
+        made.push(current);
+        continue;
+      }
+      const participant = api.peek(PARTICIPANTS, namespace, signer.participant) as Participant | undefined;
+      if (!participant) continue;
+      try {
+        made.push(await proveCertification(prover, batch, set, signer, participant));
+      } catch (err) {
+        problems.push(`certified set ${set.metadata.name}: ${(err as Error).message}`);
+      }
+    }
+    // Proving takes a while: write only onto the batch as it still is (a change queues it again).
+    const now = api.peek(BATCHES, namespace, name) as Batch | undefined;
+    if (!now?.status || now.status.digest !== batch.status?.digest || !wantsCertification(now, now.status)) return;
+    const status: BatchStatus = { ...now.status };
+    delete status.certifications;
+    delete status.certificationProblem;
+    if (made.length) status.certifications = made;
+    if (problems.length) status.certificationProblem = problems.join('; ');
+    else if (!made.length)
+      status.certificationProblem = 'no custody step is signed by a member of a certified set in this namespace';
+    if (jsonEqual(status, now.status)) return;
+    try {
+      await api.replace(BATCHES, now, { ...now, status }, 'status');
+    } catch (err) {
+      if (isApiError(err) && (err.code === 404 || err.code === 409)) return certify.add(k);
       throw err;
     }
   }
@@ -170,10 +245,13 @@ export function startSupplyChainController({ api, log }: ControllerContext): App
         for (const u of unsubscribe) u();
         batches.stop();
         sets.stop();
+        certify.stop();
       },
       idle: async () => {
         await batches.idle();
         await sets.idle();
+        await batches.idle();
+        await certify.idle();
       },
     },
   ];

@@ -109,6 +109,33 @@ const custodyEntry: JSONSchemaProps = {
   },
 };
 
+const decimals = { type: 'array', items: { type: 'string' } };
+const certification = {
+  type: 'object',
+  description: 'A zero-knowledge proof (certified_custody) that the batch passed through a facility of the set.',
+  properties: {
+    set: { type: 'string' },
+    setDisplayName: { type: 'string' },
+    root: { type: 'string' },
+    depth: { type: 'integer' },
+    batch: { type: 'string' },
+    commitment: { type: 'string' },
+    proof: {
+      type: 'object',
+      properties: {
+        pi_a: decimals,
+        pi_b: { type: 'array', items: decimals },
+        pi_c: decimals,
+        protocol: { type: 'string' },
+        curve: { type: 'string' },
+      },
+    },
+    publicSignals: decimals,
+    provedAt: { type: 'string' },
+    proveMs: { type: 'integer' },
+  },
+};
+
 const batch = crd(
   'Batch',
   'batches',
@@ -151,6 +178,8 @@ const batch = crd(
         digest: { type: 'string' },
         observedGeneration: { type: 'integer' },
         custody: { type: 'array', items: custodyEntry },
+        certifications: { type: 'array', items: certification },
+        certificationProblem: { type: 'string' },
       },
     },
     columns: [

@@ -11,6 +11,6 @@ export const supplyChain: AppDefinition = {
   crds: SUPPLY_CHAIN_CRDS,
   admission: supplyChainAdmission,
   policies: supplyChainPolicies,
-  controllers: startSupplyChainController,
+  controllers: (ctx, { prover }) => startSupplyChainController(ctx, prover),
   seedDemo: seedCoffeeChain,
 };

@@ -1,12 +1,16 @@
 import { lookupKey } from '../../apimachinery/registry.ts';
 import type { ObjectApi } from '../../apiserver/object-api.ts';
-import { RESOURCES, type Batch, type BatchPhase, type Participant, type Product } from './types.ts';
+import type { Groth16Proof } from 'snarkjs';
+import { checkCertifiedCustody, type CertifiedCustodyClaim } from '../../proofs/certified-custody.ts';
+import { RESOURCES, type Batch, type BatchPhase, type CertifiedSet, type Participant, type Product } from './types.ts';
 
 // What anyone holding a batch's QR code may see, without logging in: the verdict, and only the details the batch's
 // owner listed in spec.disclose. The reason is worded per phase so it names no participant the owner did not
 // disclose; a recall's reason is always shown (it is a safety notice).
 
 export interface PublicVerdict {
+  /** So `entroos-verify` knows the file: what GET /apps/supply-chain/verdicts/NAMESPACE/NAME answers. */
+  kind: 'BatchVerdict';
   namespace: string;
   name: string;
   found: boolean;
@@ -18,6 +22,38 @@ export interface PublicVerdict {
   quantity?: string;
   inputs?: string[];
   custody?: { participant: string; action: string; time: string; verified: boolean }[];
+  /**
+   * disclose: certified — zero-knowledge proofs that the batch passed through a facility of each named set, without
+   * saying which facility; `verified` is this server's check, and anyone can repeat it (the public page in the
+   * browser, `npx entroos-verify certified FILE`) with the set's root and the batch's digest given here.
+   */
+  certified?: PublicCertification[];
+  /** disclose: certified, but no proof to show (yet): why. */
+  certifiedProblem?: string;
+}
+
+export interface PublicCertification extends CertifiedCustodyClaim {
+  provedAt: string;
+  verified: boolean;
+  problem?: string;
+}
+
+/** Checks a certified-custody proof (the cluster's key for circuits/certified_custody.circom). */
+export type CertificationVerifier = (proof: Groth16Proof, publicSignals: string[]) => Promise<boolean>;
+
+// Checks are cached by what they are about: a busy batch's page does not pair the same proof on every load.
+const checked = new Map<string, string | undefined>();
+async function cachedCheck(
+  verify: CertificationVerifier,
+  c: { proof: Groth16Proof; publicSignals: string[]; commitment: string },
+  expected: { root: string; digest: string },
+): Promise<string | undefined> {
+  const k = `${c.commitment}/${expected.root}/${expected.digest}/${JSON.stringify(c.proof.pi_a)}`;
+  if (checked.has(k)) return checked.get(k);
+  const problem = await checkCertifiedCustody(verify, c, expected);
+  if (checked.size >= 10_000) checked.delete(checked.keys().next().value as string);
+  checked.set(k, problem);
+  return problem;
 }
 
 const GENERIC_REASONS: Record<BatchPhase, string> = {
@@ -28,15 +64,22 @@ const GENERIC_REASONS: Record<BatchPhase, string> = {
   Pending: 'This batch has not been verified yet.',
 };
 
-export function publicVerdict(api: ObjectApi, namespace: string, name: string): PublicVerdict {
+export async function publicVerdict(
+  api: ObjectApi,
+  verify: CertificationVerifier,
+  namespace: string,
+  name: string,
+): Promise<PublicVerdict> {
   const types = {
     batches: lookupKey(RESOURCES.batches),
     products: lookupKey(RESOURCES.products),
     participants: lookupKey(RESOURCES.participants),
+    sets: lookupKey(RESOURCES.certifiedSets),
   };
   const batch = types.batches ? (api.peek(types.batches, namespace, name) as Batch | undefined) : undefined;
   if (!batch)
     return {
+      kind: 'BatchVerdict',
       namespace,
       name,
       found: false,
@@ -57,7 +100,15 @@ export function publicVerdict(api: ObjectApi, namespace: string, name: string): 
       : disclose.has('custody') && phase !== 'Complete'
         ? (batch.status?.reason ?? GENERIC_REASONS[phase])
         : GENERIC_REASONS[phase];
-  const verdict: PublicVerdict = { namespace, name, found: true, verified: phase === 'Complete', phase, reason };
+  const verdict: PublicVerdict = {
+    kind: 'BatchVerdict',
+    namespace,
+    name,
+    found: true,
+    verified: phase === 'Complete',
+    phase,
+    reason,
+  };
   if (disclose.has('product')) {
     const product = types.products
       ? (api.peek(types.products, namespace, batch.spec.product) as Product | undefined)
@@ -82,5 +133,33 @@ export function publicVerdict(api: ObjectApi, namespace: string, name: string): 
       time: c.time,
       verified: c.verified,
     }));
+  if (disclose.has('certified')) {
+    const status = batch.status;
+    const certified: PublicCertification[] = [];
+    for (const c of phase === 'Complete' ? (status?.certifications ?? []) : []) {
+      // Checked against the set's root as it is now: a proof against an older membership does not count.
+      const set = types.sets ? (api.peek(types.sets, namespace, c.set) as CertifiedSet | undefined) : undefined;
+      const root = set?.status?.root ?? c.root;
+      const digest = status?.digest ?? '';
+      const problem = set ? await cachedCheck(verify, c, { root, digest }) : `certified set ${c.set} no longer exists`;
+      certified.push({
+        set: set?.spec.displayName ?? c.setDisplayName ?? c.set,
+        root,
+        digest,
+        commitment: c.commitment,
+        proof: c.proof,
+        publicSignals: c.publicSignals,
+        provedAt: c.provedAt,
+        verified: !problem,
+        ...(problem ? { problem } : {}),
+      });
+    }
+    if (certified.length) verdict.certified = certified;
+    else
+      verdict.certifiedProblem =
+        phase !== 'Complete'
+          ? 'Certified custody is shown for verified batches only.'
+          : 'No certified-custody proof has been made for this batch yet.';
+  }
   return verdict;
 }

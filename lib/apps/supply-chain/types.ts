@@ -1,3 +1,4 @@
+import type { Groth16Proof } from 'snarkjs';
 import type { KubeObject } from '../../apimachinery/object.ts';
 
 // The shapes of the supplychain.entroos.io/v1 objects as the CRDs in crds.ts define them.
@@ -21,7 +22,7 @@ export const BUILD_ACTION = 'build';
 export type CustodyAction = (typeof ACTIONS)[number];
 
 /** What a batch's public verification view may show besides the verdict. */
-export const DISCLOSABLE = ['product', 'producer', 'quantity', 'custody', 'inputs'] as const;
+export const DISCLOSABLE = ['product', 'producer', 'quantity', 'custody', 'inputs', 'certified'] as const;
 export type Disclosable = (typeof DISCLOSABLE)[number];
 
 export type Participant = KubeObject & {
@@ -43,6 +44,24 @@ export interface CustodyEntry {
   problem?: string;
 }
 
+/** A zero-knowledge proof that the batch passed through a facility of a CertifiedSet (certification.ts). */
+export interface Certification {
+  set: string;
+  setDisplayName?: string;
+  /** The set's Merkle root the proof is against (decimal). */
+  root: string;
+  depth: number;
+  /** The batch as the circuit sees it: its digest's first 31 bytes (decimal). */
+  batch: string;
+  /** Poseidon(leaf, batch, salt): binds the proof to this batch without naming the facility. */
+  commitment: string;
+  proof: Groth16Proof;
+  /** [commitment, root, batch]. */
+  publicSignals: string[];
+  provedAt: string;
+  proveMs?: number;
+}
+
 export interface BatchStatus {
   phase: BatchPhase;
   reason: string;
@@ -53,6 +72,10 @@ export interface BatchStatus {
   recalledBy?: string;
   digest: string;
   observedGeneration?: number;
+  /** Zero-knowledge certified-custody proofs, one per CertifiedSet a custody step's signer is in (disclose: certified). */
+  certifications?: Certification[];
+  /** Why no certification could be made (no signer in any set, no provers, ...). */
+  certificationProblem?: string;
 }
 
 export type Batch = KubeObject & {

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: 'Supply chain' };
 export const dynamic = 'force-dynamic';
 
 export default async function SupplyChainPage() {
-  await requireUser();
+  const user = await requireUser();
   return (
     <>
       <h1>Supply-chain verifier</h1>
@@ -22,7 +22,7 @@ export default async function SupplyChainPage() {
         <Link href={SCAN_PAGE}>Scan a batch&apos;s QR code</Link> (camera or photo; public, no login — open it on a
         phone).
       </p>
-      <BatchesView />
+      <BatchesView canWrite={user.role !== 'viewer'} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { getPlatform } from '@/lib/platform.ts';
 import { publicVerdict } from '@/lib/apps/supply-chain/public.ts';
+import { verifierFor } from '@/lib/proofs/verify.ts';
 import Link from 'next/link';
 import { PublicVerdictView } from '@/components/apps/supply-chain/public-verdict';
 import { SCAN_PAGE } from '@/components/apps/supply-chain/links';
@@ -15,7 +16,12 @@ export const dynamic = 'force-dynamic';
 
 export default async function VerifyBatchPage({ params }: { params: Promise<Params> }) {
   const { namespace, name } = await params;
-  const v = publicVerdict(getPlatform().api, decodeURIComponent(namespace), decodeURIComponent(name));
+  const v = await publicVerdict(
+    getPlatform().api,
+    verifierFor(getPlatform().circuits.certified_custody),
+    decodeURIComponent(namespace),
+    decodeURIComponent(name),
+  );
   return (
     <main style={{ maxWidth: 480, margin: '0 auto', padding: 16, overflowWrap: 'anywhere' }}>
       <p className="muted">EntroOS supply-chain verification</p>
