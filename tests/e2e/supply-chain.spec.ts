@@ -125,8 +125,12 @@ test('supply chain: list, custody timeline, QR code, recall with confirmation, p
   await page.getByLabel(/Reason/).fill('Mould in sample');
   await page.getByRole('button', { name: 'Confirm recall' }).click();
   await expect(page.getByTestId('sc-reason')).toHaveText('recalled: Mould in sample');
-  await page.getByRole('link', { name: 'blend-e2e' }).click();
+  // The chain graph shows the recall's reach: the lot recalled, and what was made from it.
+  const chain = page.getByTestId('sc-chain-graph');
+  await expect(chain.locator('[data-batch="lot-e2e"]')).toHaveAttribute('data-phase', 'Recalled');
+  await chain.getByRole('link', { name: 'blend-e2e, recalled' }).click();
   await expect(page.getByTestId('sc-reason')).toHaveText('made from recalled batch lot-e2e');
+  await expect(chain.getByRole('link', { name: 'lot-e2e, recalled' })).toBeVisible();
 
   // The QR code's page, on a phone, without a session.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });

@@ -7,6 +7,7 @@ import { errorText } from '@/lib/client/api.ts';
 import { RESOURCES, type Batch } from '@/lib/apps/supply-chain/types.ts';
 import { PhaseBadge } from './phase-badge';
 import { RecordStepPanel } from './record-step';
+import { ChainGraph } from './chain-graph';
 import { batchPage, SCAN_PAGE, verifyPage } from './links';
 
 // One batch: its verdict, its custody timeline with each attestation's verification, where it came from and what
@@ -122,6 +123,11 @@ export function BatchView({
           </p>
         </section>
       </div>
+
+      <section className="panel" aria-labelledby="sc-chain">
+        <h2 id="sc-chain">Chain</h2>
+        <ChainGraph batches={items} name={name} />
+      </section>
 
       <section className="panel" aria-labelledby="sc-graph">
         <h2 id="sc-graph">Inputs and outputs</h2>
