@@ -204,6 +204,8 @@ async function subscriptions(server: BenchServer, names: string[]) {
   const started = performance.now();
   let sent = 0;
   let failed = 0;
+  // Why patches failed, by reason (status and message, or the network error): a failure is a finding, not noise.
+  const failures = new Map<string, number>();
   const inflight = new Set<Promise<unknown>>();
   while (sent < total) {
     const due = Math.floor(((performance.now() - started) / 1000) * RATE);
@@ -217,9 +219,12 @@ async function subscriptions(server: BenchServer, names: string[]) {
         `/api/v1/namespaces/${NS}/pods/${names[i]}`,
         { metadata: { annotations: { [SENT]: String(Date.now()) } } },
         'application/merge-patch+json',
-      ).catch(() => {
+      ).catch((err: Error) => {
         failed++;
         sentPerShard[shard]--;
+        const cause = (err.cause as { code?: string } | undefined)?.code;
+        const reason = `${err.message.replace(/pods\/pod-\d+/, 'pods/…').slice(0, 160)}${cause ? ` (${cause})` : ''}`;
+        failures.set(reason, (failures.get(reason) ?? 0) + 1);
       });
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
@@ -241,6 +246,7 @@ async function subscriptions(server: BenchServer, names: string[]) {
   return {
     rate: round(sent / elapsed),
     failed,
+    failures: [...failures].sort((a, b) => b[1] - a[1]).slice(0, 5),
     expected,
     received,
     lost: subs.reduce((n, s) => n + Math.max(0, sentPerShard[s.shard] - s.received), 0),
@@ -276,6 +282,7 @@ async function main() {
     console.log(
       `subscriptions: ${s.rate} changes/s sent (${s.failed} failed); ${s.received} of ${s.expected} deliveries; lost ${s.lost}, duplicates ${s.duplicates}, reordered ${s.reordered}`,
     );
+    for (const [reason, n] of s.failures) console.log(`  failed patches: ${n} × ${reason}`);
     console.log(`send → client latency: p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`);
     console.log(`server CPU per change (its write and its deliveries): ${s.cpuMsPerChange} ms`);
     console.log(`server RSS: ${await serverRssMb(server)} MiB`);
