@@ -13,6 +13,7 @@ import {
   podMatches,
   podRow,
   POD_ROW_COLUMNS,
+  type EventRow,
   type EventRowTuple,
   type PodRow,
   type PodRowTuple,
@@ -95,8 +96,8 @@ export interface PodDetail extends PodRow {
     restarts: number;
     lastTermination?: string;
   }[];
-  /** As the events have them: type, reason and message are optional in core/v1 Events. */
-  events: { type?: string; reason?: string; count: number; message?: string }[];
+  /** Newest first (by last seen, then by the order they were written: timestamps have second precision). */
+  events: Pick<EventRow, 'type' | 'reason' | 'count' | 'message' | 'lastSeen' | 'lastSeenAt'>[];
   decision?: DecisionSummary;
 }
 
@@ -119,9 +120,11 @@ export function podDetail(
   if (!pod) return undefined;
   const row = podRow(pod);
   const statuses = pod.status?.containerStatuses ?? [];
+  const now = Date.now();
   const events = (api.cache.list(typeByKey('events').key, namespace).items as Stored<Event>[])
     .filter((e) => e.involvedObject?.uid === pod.metadata.uid)
-    .sort((a, b) => String(a.lastTimestamp ?? '').localeCompare(String(b.lastTimestamp ?? '')));
+    .map((e) => eventRow(e, now))
+    .sort(newestEventFirst);
   return {
     ...row,
     qos: pod.status?.qosClass ?? '—',
@@ -137,7 +140,14 @@ export function podDetail(
         lastTermination: last ? `${last.reason} (exit ${last.exitCode}) at ${last.finishedAt}` : undefined,
       };
     }),
-    events: events.map((e) => ({ type: e.type, reason: e.reason, count: e.count ?? 1, message: e.message })),
+    events: events.map(({ type, reason, count, message, lastSeen, lastSeenAt }) => ({
+      type,
+      reason,
+      count,
+      message,
+      lastSeen,
+      lastSeenAt,
+    })),
     decision,
   };
 }

@@ -45,6 +45,13 @@ test('the list pages show what the API holds, with empty states', async ({ page,
     '0/0 nodes are available: no nodes have joined the cluster.',
   );
   await expect(page.getByTestId('pod-events')).toContainText('FailedScheduling');
+  // Events newest first, each with when it was last seen (the exact time on hover); the tab names the pod.
+  await expect(page.getByTestId('pod-events').locator('thead')).toContainText('Last seen');
+  await expect(page.getByTestId('pod-events').locator('tbody time').first()).toHaveAttribute(
+    'title',
+    /^\d{4}-\d\d-\d\dT/,
+  );
+  await expect(page).toHaveTitle(/^Pod default\/listed-.* · EntroOS$/);
   await page.goto('/pods');
   await page.getByLabel('Name or node contains').fill('nothing-matches');
   await expect(page.getByTestId('pods-table-empty')).toHaveText('No pods match.');

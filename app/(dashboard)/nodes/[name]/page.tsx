@@ -3,7 +3,9 @@ import { requireUser } from '@/lib/http/current-user.ts';
 import { canDo } from '@/lib/http/resource-access.ts';
 import { NodeView } from '@/components/nodes/node-view';
 
-export const metadata: Metadata = { title: 'Node' };
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  return { title: `Node ${decodeURIComponent((await params).name)}` };
+}
 export const dynamic = 'force-dynamic';
 
 export default async function NodePage({ params }: { params: Promise<{ name: string }> }) {

@@ -13,7 +13,6 @@ import { requestFor } from '@/lib/auth/policy-rules.ts';
 import { DecisionBreakdown } from '@/components/pods/decision-breakdown';
 import type { NodeDetail } from '@/lib/scheduler/decisions.ts';
 
-export const metadata: Metadata = { title: 'Pod' };
 export const dynamic = 'force-dynamic';
 
 const containerColumns: Column<PodDetail['containers'][number]>[] = [
@@ -31,10 +30,18 @@ const candidateColumns: Column<{ node: string; score: number; entropyAfter?: num
   { header: 'Entropy after', cell: (t) => t.entropyAfter ?? '—' },
 ];
 
-const eventColumns: Column<{ type?: string; reason?: string; message?: string; count?: number; object?: string }>[] = [
+const eventColumns: Column<PodDetail['events'][number]>[] = [
+  {
+    header: 'Last seen',
+    cell: (e) => (
+      <time dateTime={new Date(e.lastSeenAt).toISOString()} title={new Date(e.lastSeenAt).toISOString()}>
+        {e.lastSeen}
+      </time>
+    ),
+  },
   { header: 'Type', cell: (e) => e.type },
   { header: 'Reason', cell: (e) => e.reason },
-  { header: 'Count', cell: (e) => e.count ?? 1 },
+  { header: 'Count', cell: (e) => e.count },
   { header: 'Message', cell: (e) => e.message },
 ];
 
@@ -42,6 +49,15 @@ const eventColumns: Column<{ type?: string; reason?: string; message?: string; c
 function shownDetail(detail: NodeDetail[]): NodeDetail[] {
   const feasible = detail.filter((d) => d.feasible).sort((a, b) => (b.total ?? 0) - (a.total ?? 0));
   return [...feasible.slice(0, 10), ...detail.filter((d) => !d.feasible).slice(0, 50)];
+}
+
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ namespace: string; name: string }>;
+}): Promise<Metadata> {
+  const { namespace, name } = await params;
+  return { title: `Pod ${decodeURIComponent(namespace)}/${decodeURIComponent(name)}` };
 }
 
 export default async function PodPage({ params }: { params: Promise<{ namespace: string; name: string }> }) {
