@@ -11,7 +11,9 @@ import { usePodRowsQuery } from '@/lib/client/pods.ts';
 import { useNodesUsageQuery } from '@/lib/client/history.ts';
 
 type Row = NodeRow & { cpuUsedPct?: number; memoryUsedPct?: number };
-const byText = (f: (r: Row) => string) => (a: Row, b: Row) => f(a).localeCompare(f(b));
+// Natural order: node-2 before node-10.
+const collator = new Intl.Collator(undefined, { numeric: true });
+const byText = (f: (r: Row) => string) => (a: Row, b: Row) => collator.compare(f(a), f(b));
 const byNumber = (f: (r: Row) => number) => (a: Row, b: Row) => f(a) - f(b);
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${v}%`);
 

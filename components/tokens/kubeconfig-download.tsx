@@ -1,9 +1,15 @@
 'use client';
 
-import { useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 
 /** Issues a fresh token and downloads a kubeconfig for kubectl. */
-export function KubeconfigDownload() {
+export function KubeconfigDownload({ username }: { username: string }) {
+  // The address this dashboard is reached at (known once in the browser): what kubectl should talk to as well.
+  const origin = useSyncExternalStore(
+    () => () => {},
+    () => window.location.origin,
+    () => '',
+  );
   const [state, setState] = useState<{ pending: boolean; error?: string; done?: boolean }>({ pending: false });
   async function download() {
     setState({ pending: true });
@@ -31,7 +37,9 @@ export function KubeconfigDownload() {
       <p className="muted">
         Download a kubeconfig with a new token, then run{' '}
         <code>KUBECONFIG=entroos-kubeconfig.yaml kubectl get nodes</code>. From a terminal:{' '}
-        <code>npm run -s kubeconfig -- --server http://localhost:3000 --user admin --password …</code>
+        <code data-testid="kubeconfig-hint">
+          npm run -s kubeconfig -- --server {origin || 'https://…'} --user {username} --password …
+        </code>
       </p>
       <button
         className="btn"

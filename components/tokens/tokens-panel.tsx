@@ -4,10 +4,18 @@ import { CreateTokenForm } from './create-token-form';
 import { TokenTable } from './token-table';
 import { KubeconfigDownload } from './kubeconfig-download';
 
-export function TokensPanel({ canCreate, showOwner }: { canCreate: boolean; showOwner: boolean }) {
+export function TokensPanel({
+  canCreate,
+  showOwner,
+  username,
+}: {
+  canCreate: boolean;
+  showOwner: boolean;
+  username: string;
+}) {
   return (
     <>
-      {canCreate && <KubeconfigDownload />}
+      {canCreate && <KubeconfigDownload username={username} />}
       {canCreate ? (
         <CreateTokenForm allowOwner={showOwner} />
       ) : (

@@ -42,6 +42,11 @@ test('a viewer sees no way to create or revoke tokens', async ({ page }) => {
 test('the settings page downloads a kubeconfig with a working token', async ({ page, request }) => {
   await logIn(page);
   await page.goto('/settings/tokens');
+  // The terminal hint names this server and the user logged in, not a default.
+  const origin = new URL(page.url()).origin;
+  await expect(page.getByTestId('kubeconfig-hint')).toHaveText(
+    `npm run -s kubeconfig -- --server ${origin} --user admin --password …`,
+  );
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByTestId('kubeconfig-download').click(),

@@ -14,7 +14,11 @@ export default async function TokensPage() {
         Tokens let kubectl, the CLI and the SDKs act as you. Send one as{' '}
         <code>Authorization: Bearer &lt;token&gt;</code>. A token is shown only once, when it is created.
       </p>
-      <TokensPanel canCreate={canDo(user, 'create', 'tokens')} showOwner={user.role === 'admin'} />
+      <TokensPanel
+        canCreate={canDo(user, 'create', 'tokens')}
+        showOwner={user.role === 'admin'}
+        username={user.username}
+      />
     </>
   );
 }
