@@ -181,8 +181,14 @@ async function main() {
       audit?.refused(auditID, forged);
       return refuse(403, 'Forbidden', forged);
     }
-    // A restore's body is a whole backup file; its route reads it with its own limit.
-    const bodyLimit = pathname === '/apis/entroos.io/v1/restores' ? MAX_BACKUP_BYTES : MAX_BODY_BYTES;
+    // A restore's body is a whole backup file; its route reads it with its own limit. An upload's chunks stream to
+    // disk, bounded by the conversion app's quota instead.
+    const bodyLimit =
+      pathname === '/apis/entroos.io/v1/restores'
+        ? MAX_BACKUP_BYTES
+        : pathname.startsWith('/apis/entroos.io/v1/files/uploads/')
+          ? Infinity
+          : MAX_BODY_BYTES;
     if (Number(req.headers['content-length'] ?? 0) > bodyLimit)
       return refuse(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${bodyLimit} bytes`);
     const kube = kubePath(pathname);

@@ -155,6 +155,14 @@ const schema = z.object({
     }),
   /** How many scheduled backups are kept (the oldest beyond it are deleted; backups taken by hand are kept). */
   backupRetain: z.coerce.number().int('a whole number').min(1, 'at least 1').default(7),
+  /** The file conversion app's storage (content-addressed files, uploads in progress, engines' scratch space). */
+  convertDir: z.string().min(1).default('./data/convert'),
+  /** How many MiB the conversion app's stored files may take in all (uploads beyond it are refused). */
+  convertQuotaMb: z.coerce.number().int('a whole number').min(1, 'at least 1').default(10_240),
+  /** How many hours a stored file is kept after it was last written. */
+  convertExpiryHours: z.coerce.number().min(0.001, 'more than 0').default(168),
+  /** How many unfinished Conversions a namespace may hold; one more is a 429 with Retry-After. */
+  convertQueueLimit: z.coerce.number().int('a whole number').min(1, 'at least 1').default(50),
   /** Whether requests are audited (docs/audit.md); the database keeps the chain, the file and webhook are copies. */
   audit: z.enum(['true', 'false']).default('true'),
   /** A Kubernetes audit Policy (YAML or JSON); default: the policy in lib/audit/policy.ts (docs/audit.md). */
@@ -240,6 +248,10 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   backupDir: 'ENTROOS_BACKUP_DIR',
   backupSchedule: 'ENTROOS_BACKUP_SCHEDULE',
   backupRetain: 'ENTROOS_BACKUP_RETAIN',
+  convertDir: 'ENTROOS_CONVERT_DIR',
+  convertQuotaMb: 'ENTROOS_CONVERT_QUOTA_MB',
+  convertExpiryHours: 'ENTROOS_CONVERT_EXPIRY_HOURS',
+  convertQueueLimit: 'ENTROOS_CONVERT_QUEUE_LIMIT',
 };
 
 export class ConfigError extends Error {}

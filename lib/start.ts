@@ -18,7 +18,7 @@ import { createKubeApi } from './apiserver/http/handler.ts';
 import { controllerContext, startControllers } from './controllers/index.ts';
 import { withCrdController } from './controllers/crd.ts';
 import { startCrdRegistrar } from './apiserver/crd/registrar.ts';
-import { appAdmission, appPolicies, startApps } from './apps/index.ts';
+import { appAdmission, appExecutors, appPolicies, startApps } from './apps/index.ts';
 import { EventBus } from './router/bus.ts';
 import { Router } from './router/router.ts';
 import { commitFailures, instrumentInstance } from './router/instance-metrics.ts';
@@ -84,14 +84,17 @@ export async function startPlatform(config: Config): Promise<Platform> {
   const server = createApiServer(store, log, { eventQps: config.eventQps });
   // The applications' admission (lib/apps) checks their kinds, and their policies any kind, on every instance and
   // every write path.
-  server.api.setHooks({ validateCustom: appAdmission(server.api), admit: appPolicies(server.api) });
+  server.api.setHooks({
+    validateCustom: appAdmission(server.api, { config }),
+    admit: appPolicies(server.api),
+  });
   // Every instance serves the custom resources of the CRDs in its cache (followers see them by replication).
-  // Every instance serves the custom types of the CRDs in its cache (followers see them by replication).
   const crdRegistrar = startCrdRegistrar(server.api);
   const stopping = new AbortController();
   const images = new ImageRegistry();
   const agents = new AgentTunnels();
-  const fleet = createFleet(config, server, log, images);
+  // The apps' engines run their images' containers on the in-process nodes (the conversion engines).
+  const fleet = createFleet(config, server, log, images, appExecutors(server.api, { config, clusterKey }, log));
   const nodes = createNodeReads(fleet, agents);
   const router = new Router({
     config,
@@ -198,7 +201,13 @@ async function startLeaderServices(platform: Platform): Promise<LeaderServices> 
     log,
     demo: config.demo === 'true',
     settings: store.settings,
-    services: { prover: clusterProver(platform.circuits, proofs) },
+    services: {
+      clusterKey: platform.clusterKey,
+      nodes: platform.nodes,
+      backupDir: config.backupDir,
+      config,
+      prover: clusterProver(platform.circuits, proofs),
+    },
   });
   const scheduler = await startScheduler(store, server, log, config.scheduler, (d) => {
     bus.publish('scheduling.decision', {

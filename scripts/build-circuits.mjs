@@ -22,7 +22,7 @@ const build = join(root, 'circuits', 'build');
 const out = join(root, 'public', 'zk');
 // 2^14 constraints: the largest circuit (placement_batch, K = 16) has 10,336.
 const POWER = Number(process.env.PTAU_POWER ?? 14);
-const ALL = ['placement', 'placement_batch', 'merkle_inclusion', 'certified_custody'];
+const ALL = ['placement', 'placement_batch', 'merkle_inclusion', 'voting', 'certified_custody'];
 const named = process.argv.slice(2);
 for (const name of named) if (!ALL.includes(name)) throw new Error(`unknown circuit ${name}; one of ${ALL.join(', ')}`);
 const CIRCUITS = named.length ? named : ALL;

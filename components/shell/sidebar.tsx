@@ -29,7 +29,11 @@ const SECTIONS = [
   {
     // One link per application on the platform (lib/apps, app/(dashboard)/apps/NAME).
     title: 'Applications',
-    links: [{ href: '/apps/supply-chain', label: 'Supply chain' }],
+    links: [
+      { href: '/apps/supply-chain', label: 'Supply chain' },
+      { href: '/apps/convert', label: 'File conversion' },
+      { href: '/apps/voting', label: 'Voting' },
+    ],
   },
   {
     title: 'Developers',

@@ -4,18 +4,27 @@ import type { AdmissionPolicy, ObjectApi, ValidatingAdmission } from '../apiserv
 import type { ControllerContext } from '../controllers/context.ts';
 import type { Controllers } from '../controllers/index.ts';
 import { installCrds } from './install.ts';
-import type { AppDefinition, AppServices } from './types.ts';
+import type { AdmissionServices, AppDefinition, AppServices } from './types.ts';
+import type { ContainerExecutor } from '../kubelet/executor.ts';
 import { supplyChain } from './supply-chain/index.ts';
+import { ci } from './ci/index.ts';
+import { voting } from './voting/index.ts';
+import { convert } from './convert/index.ts';
 
 export type { AppDefinition, AppController, AppServices } from './types.ts';
 
 /** The applications every cluster runs (a new one is added here and under lib/apps/NAME). */
-export const APPS: AppDefinition[] = [supplyChain];
+export const APPS: AppDefinition[] = [supplyChain, ci, convert, voting];
 
 /** The apps' validating admission, one hook for the object API: each kind's rules, by store key. */
-export function appAdmission(api: ObjectApi, apps: AppDefinition[] = APPS): ValidatingAdmission {
+export function appAdmission(
+  api: ObjectApi,
+  services: AdmissionServices,
+  apps: AppDefinition[] = APPS,
+): ValidatingAdmission {
   const byKey = new Map<string, ValidatingAdmission>();
-  for (const app of apps) for (const [key, check] of Object.entries(app.admission?.(api) ?? {})) byKey.set(key, check);
+  for (const app of apps)
+    for (const [key, check] of Object.entries(app.admission?.(api, services) ?? {})) byKey.set(key, check);
   return (t, obj, old, subresource) => byKey.get(t.key)?.(t, obj, old, subresource) ?? [];
 }
 
@@ -34,13 +43,23 @@ export function appPolicies(api: ObjectApi, apps: AppDefinition[] = APPS): Admis
   };
 }
 
+/** The apps' executors of their container images, handed to the in-process fleet when it is built. */
+export function appExecutors(
+  api: ObjectApi,
+  services: Pick<AppServices, 'config' | 'clusterKey'>,
+  log: Logger,
+  apps: AppDefinition[] = APPS,
+): ContainerExecutor[] {
+  return apps.flatMap((app) => app.executors?.(api, services, log) ?? []);
+}
+
 export interface AppStartOptions {
   log: Logger;
   /** Seed each app's demo data into a fresh store. */
   demo: boolean;
   /** Remembers which apps were seeded (a deleted demo is not seeded again). */
   settings: { get(key: string): Promise<string | null>; set(key: string, value: string): Promise<void> };
-  /** What the apps' controllers are lent by the platform. */
+  /** What the apps' controllers and demo seeds are lent by the platform. */
   services: AppServices;
 }
 
@@ -73,14 +92,18 @@ export async function startApps(
   };
 }
 
-async function seedDemos(api: ObjectApi, { log, settings }: AppStartOptions, apps: AppDefinition[]): Promise<void> {
+async function seedDemos(
+  api: ObjectApi,
+  { log, settings, services }: AppStartOptions,
+  apps: AppDefinition[],
+): Promise<void> {
   for (const app of apps) {
     if (!app.seedDemo) continue;
     const key = `demo.apps.${app.name}.seeded`;
     try {
       if ((await settings.get(key)) !== null) continue;
       const started = Date.now();
-      await app.seedDemo(api, log);
+      await app.seedDemo(api, log, services);
       await settings.set(key, new Date().toISOString());
       log.info({ app: app.name, ms: Date.now() - started }, 'seeded the demo data of an application');
     } catch (err) {

@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { CustomResourceDefinition } from '../apimachinery/generated/kinds.ts';
 import type { AdmissionPolicy, ObjectApi, ValidatingAdmission } from '../apiserver/object-api.ts';
 import type { ControllerContext } from '../controllers/context.ts';
+import type { ContainerExecutor } from '../kubelet/executor.ts';
+import type { Config } from '../config.ts';
+import type { NodeReads } from '../apiserver/node-reads.ts';
 import type { Prover } from '../proofs/prover.ts';
 
 // What an application on the platform provides (see docs/apps/README.md): its CRDs, installed by the leader at
@@ -14,11 +17,22 @@ export interface AppController {
   idle(): Promise<void>;
 }
 
-/** What the platform lends an app's controllers beyond the object API. */
+/** What the platform lends an app's controllers beyond the object API: its signing key, pod logs, the data directory. */
 export interface AppServices {
+  /** The cluster's ed25519 key (lib/auth/cluster-key.ts): signs what the app vouches for. */
+  clusterKey: { keyId: string; publicKeyPem: string; sign(data: Buffer | string): string };
+  /** Containers' logs, read from the node agents. */
+  nodes: Pick<NodeReads, 'logs'>;
+  /** ENTROOS_BACKUP_DIR: apps keep their files beside it in the data directory. */
+  backupDir: string;
+  /** The server's settings (the conversion app's storage, quota and queue limit). */
+  config: Config;
   /** The cluster's prover threads (shared with placement proofs) and verification against the manifest's keys. */
   prover: Prover;
 }
+
+/** What admission may use: it runs on every instance, where only the settings are shared. */
+export type AdmissionServices = Pick<AppServices, 'config'>;
 
 export interface AppDefinition {
   /** The app's name: lib/apps/NAME, /apps/NAME, docs/apps/NAME.md. */
@@ -26,13 +40,22 @@ export interface AppDefinition {
   title: string;
   crds: CustomResourceDefinition[];
   /** Validating admission per store key of the app's kinds (`batches.supplychain.entroos.io`). */
-  admission?: (api: ObjectApi) => Record<string, ValidatingAdmission>;
+  admission?: (api: ObjectApi, services: AdmissionServices) => Record<string, ValidatingAdmission>;
   /**
    * Policies on any kind, built-in ones included, per store key (`pods`): what the app refuses to let the cluster
    * store, answered as a 403 (the supply chain's image attestation enforcement).
    */
   policies?: (api: ObjectApi) => Record<string, AdmissionPolicy>;
   controllers: (ctx: ControllerContext, services: AppServices) => AppController[];
+  /**
+   * Runs the app's container images on the in-process nodes (the kubelet's ContainerExecutor, picked by image
+   * prefix): the conversion engines for `entroos/convert-*`. Built on every instance with the fleet.
+   */
+  executors?: (
+    api: ObjectApi,
+    services: Pick<AppServices, 'config' | 'clusterKey'>,
+    log: Logger,
+  ) => ContainerExecutor[];
   /** Seeds the demo data (ENTROOS_DEMO=true, once per store). */
-  seedDemo?: (api: ObjectApi, log: Logger) => Promise<void>;
+  seedDemo?: (api: ObjectApi, log: Logger, services: AppServices) => Promise<void>;
 }

@@ -2,6 +2,7 @@ import { draw } from './runtime/random.ts';
 import { prepareStart, type ConfigLookup } from './container-config.ts';
 import { planReadiness, probeFailed } from './prober.ts';
 import { MAX_BACKOFF_MS, type ExitCause, type PodEvents, type SimContainer, type SimPod } from './sim-model.ts';
+import { executorFor, type ContainerExecutor } from './executor.ts';
 
 // Containers from start to exit: init containers one at a time, then the app
 // containers together; at each start the exit is decided ahead (workload,
@@ -15,6 +16,10 @@ export interface LifecycleSettings {
   crashBackoffMs: number;
   /** Where env and volumes read Secrets and ConfigMaps from (none: every reference is to a missing object). */
   lookupConfig?: ConfigLookup;
+  /** Executors of real containers (executor.ts); other images are simulated. */
+  executors?: readonly ContainerExecutor[];
+  /** Called when an executor's run ends, to take the container's exit at the next tick. */
+  wake?: (sim: SimPod) => void;
 }
 
 /** Starts the next init container, or — once every init container completed — the app containers. */
@@ -57,6 +62,9 @@ export function startContainer(
   c.run = { id: `${sim.key}/${c.name}/${c.restartCount}`, image: c.image, startedAt: now, events: [started] };
   event('Normal', 'Created', `Created container ${c.name}`);
   event('Normal', 'Started', `Started container ${c.name}`);
+  c.executedExitCode = undefined;
+  const executor = executorFor(settings.executors, c.image);
+  if (executor) return execute(sim, c, executor, settings);
   const killAt = planReadiness(c, model, now);
   // The first of: the workload's own exit, an OOM kill as usage ramps up, a
   // crash drawn from fail-rate (seeded), a liveness kill.
@@ -74,7 +82,61 @@ export function startContainer(
   c.exitCause = first?.cause;
 }
 
+/** Runs the container through its executor; its exit comes due when the run ends (or at once if it throws). */
+function execute(sim: SimPod, c: SimContainer, executor: ContainerExecutor, settings: LifecycleSettings) {
+  const run = c.run;
+  if (!run) return;
+  run.executed = true;
+  c.next = undefined;
+  c.nextAt = undefined;
+  c.exitCause = undefined;
+  const abort = new AbortController();
+  c.execution = abort;
+  const [namespace, pod] = sim.key.split('/');
+  const log = (line: string) => {
+    run.events.push({ at: Date.now(), text: line });
+    if (run.events.length > 2000) run.events.splice(1, run.events.length - 1000);
+  };
+  const exited = (exitCode: number) => {
+    // A deleted pod, a dead node or a newer start: this run's end is nobody's business any more.
+    if (abort.signal.aborted || c.run !== run) return;
+    c.execution = undefined;
+    c.executedExitCode = exitCode;
+    c.exitCause = 'workload';
+    c.next = 'exit';
+    c.nextAt = Date.now();
+    settings.wake?.(sim);
+  };
+  let started: Promise<{ exitCode: number }>;
+  try {
+    started = executor.run({
+      namespace,
+      pod,
+      podUid: sim.uid,
+      container: c.name,
+      node: sim.node.spec.name,
+      image: c.image,
+      command: c.spec.command ?? [],
+      args: c.spec.args ?? [],
+      env: c.config?.env ?? {},
+      restartCount: c.restartCount,
+      signal: abort.signal,
+      log,
+    });
+  } catch (err) {
+    started = Promise.reject(err);
+  }
+  started.then(
+    (r) => exited(Number.isInteger(r.exitCode) && r.exitCode >= 0 && r.exitCode <= 255 ? r.exitCode : 1),
+    (err: unknown) => {
+      log(`executor failed: ${err instanceof Error ? err.message : String(err)}`);
+      exited(128);
+    },
+  );
+}
+
 function exitCode(cause: ExitCause, c: SimContainer): number {
+  if (c.executedExitCode !== undefined && cause === 'workload') return c.executedExitCode;
   if (cause === 'oom' || cause === 'liveness') return 137; // SIGKILL
   const codes = c.model?.exitCodes;
   const code = codes ? codes[Math.min(c.restartCount, codes.length - 1)] : (c.model?.exitCode ?? 0);

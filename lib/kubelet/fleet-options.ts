@@ -1,4 +1,5 @@
 import type { ImageRegistry } from './runtime/registry.ts';
+import type { ContainerExecutor } from './executor.ts';
 
 // How a fleet's simulation is tuned; the server takes these from its config,
 // the standalone agent from its flags.
@@ -13,6 +14,8 @@ export interface FleetOptions {
   seed: number;
   /** The registry pulls go to (admins mark images missing or unauthorized there). */
   registry: ImageRegistry;
+  /** What runs the containers of some images for real instead of simulating them (see executor.ts). */
+  executors?: readonly ContainerExecutor[];
 }
 
 export const DEFAULT_FLEET_OPTIONS: Omit<FleetOptions, 'registry'> = {

@@ -48,7 +48,13 @@ export class NodeFleet {
     options: Partial<FleetOptions> = {},
   ) {
     this.options = { ...DEFAULT_FLEET_OPTIONS, registry: new ImageRegistry(), ...options };
-    this.settings = { ...this.options, lookupConfig: backend.lookupConfig };
+    this.settings = {
+      ...this.options,
+      lookupConfig: backend.lookupConfig,
+      wake: (sim) => {
+        if (this.pods.get(sim.key) === sim) this.reschedule(sim);
+      },
+    };
     this.status = new StatusManager(backend, log, this.pods);
   }
 
@@ -220,6 +226,7 @@ export class NodeFleet {
     const sim = this.pods.get(key);
     if (!sim) return;
     this.pods.delete(key);
+    for (const c of sim.containers) c.execution?.abort();
     sim.node.pods.delete(key);
     sim.node.usedIps.delete(Number(sim.ip.split('.').pop()));
     this.status.forget(key);

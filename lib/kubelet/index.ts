@@ -8,8 +8,10 @@ import { NodeFleet } from './fleet.ts';
 import { mixedFleet } from './profiles.ts';
 import { inProcessBackend } from './backend.ts';
 import type { ImageRegistry } from './runtime/registry.ts';
+import type { ContainerExecutor } from './executor.ts';
 
 export { NodeFleet } from './fleet.ts';
+export type { ContainerExecutor, ExecutionRequest, ExecutionResult } from './executor.ts';
 
 /**
  * The in-process fleet of ENTROOS_NODES simulated nodes, or null for none.
@@ -21,6 +23,7 @@ export function createFleet(
   { api, events }: ApiServer,
   log: Logger,
   registry: ImageRegistry,
+  executors: readonly ContainerExecutor[] = [],
 ): NodeFleet | null {
   if (config.nodes === 0) return null;
   return new NodeFleet(inProcessBackend(api, events), log, {
@@ -29,6 +32,7 @@ export function createFleet(
     seed: config.seed,
     pullBytesPerSecond: config.pullBytesPerSecond,
     registry,
+    executors,
   });
 }
 

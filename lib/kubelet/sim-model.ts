@@ -55,6 +55,10 @@ export interface SimContainer {
   config?: ContainerConfig;
   /** Starts refused in a row for a missing Secret, ConfigMap or key (the retry waits longer each time). */
   configFailures?: number;
+  /** A run by a ContainerExecutor (executor.ts): stops it when the pod is deleted or the node dies. */
+  execution?: AbortController;
+  /** The exit code the executor's run returned, for the exit it triggered. */
+  executedExitCode?: number;
 }
 
 export interface SimPod {

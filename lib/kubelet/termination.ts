@@ -17,6 +17,7 @@ export function beginTermination(sim: SimPod, graceSeconds: number | undefined, 
   sim.deletingAt = now + (stubborn ? grace : Math.min(grace, 500));
   for (const c of sim.containers) {
     if (c.state.kind !== 'running') continue;
+    c.execution?.abort();
     const ignored = stubborn && c.model?.ignoreSigterm;
     c.run?.events.push({
       at: now,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 // and committed): each is checked against manifest.json at start-up, so a
 // corrupted or swapped file is named instead of producing bad proofs.
 
-export const CIRCUITS = ['placement', 'placement_batch', 'merkle_inclusion', 'certified_custody'] as const;
+export const CIRCUITS = ['placement', 'placement_batch', 'merkle_inclusion', 'certified_custody', 'voting'] as const;
 export type CircuitName = (typeof CIRCUITS)[number];
 
 export interface VerificationKey {

@@ -3,16 +3,19 @@ import { readFileSync } from 'node:fs';
 import type { VerificationKey } from './artifacts.ts';
 import { BATCH_SIZE, slotSignals } from './placement.ts';
 import { checkShape, ProofFormatError, terminateCurve, verifyBatch, type VerifyItem } from './verify.ts';
+import { verifyBallotExport, type BallotExport } from './ballot-export.ts';
 import { join } from 'node:path';
 import { defaultZkDir } from './artifacts.ts';
 import { checkCertifiedCustody, type CertifiedCustodyClaim } from './certified-custody.ts';
+import { checkConversionBundle, conversionInput, type ConversionBundle } from './conversion-bundle.ts';
 
 // entroos-verify FILE [--one-by-one]: verifies every proof in an export
 // (GET /apis/entroos.io/v1/proofs/export) with one batch check, naming bad
-// proofs by bisection; exit code 0 only when all are valid.
+// proofs by bisection; exit code 0 only when all are valid. A ballot export (kind BallotExport, from
+// GET /apps/voting/ballots/NS/NAME/export) is checked whole: root, every vote, nullifiers, tally.
 
 const USAGE =
-  "usage: npx entroos-verify proofs.json [--one-by-one] [--vkey FILE]\n  proofs.json: the file from the dashboard (Proofs → Export) or GET /apis/entroos.io/v1/proofs/export,\n  or a batch verdict with certified-custody proofs (GET /apps/supply-chain/verdicts/NAMESPACE/NAME; --vkey: the\n  certified_custody.vkey.json the cluster publishes at /zk/, default this installation's)";
+  "usage: npx entroos-verify proofs.json [--one-by-one] [--vkey FILE]\n  proofs.json: the file from the dashboard (Proofs → Export) or GET /apis/entroos.io/v1/proofs/export,\n  or a ballot export (GET /apps/voting/ballots/NAMESPACE/NAME/export),\n  or a batch verdict with certified-custody proofs (GET /apps/supply-chain/verdicts/NAMESPACE/NAME; --vkey: the\n  certified_custody.vkey.json the cluster publishes at /zk/, default this installation's)";
 
 interface ExportFile {
   kind?: string;
@@ -49,6 +52,8 @@ async function main() {
   } catch (err) {
     fail(`cannot read ${file}: ${(err as Error).message}`);
   }
+  if (data.kind === 'BallotExport') return verifyBallot(data as unknown as BallotExport);
+  if (data.kind === 'ConversionVerification') return verifyConversion(data as unknown as ConversionBundle, args);
   if (data.kind === 'BatchVerdict') return verifyBatchVerdict(data as unknown as BatchVerdictFile, args);
   if (data.kind !== 'ProofExport' || !data.vkeys || !Array.isArray(data.proofs))
     fail(`${file} is not an EntroOS proof export (kind ProofExport with vkeys and proofs)`);
@@ -101,6 +106,25 @@ async function main() {
   process.exit(bad.length ? 1 : 0);
 }
 
+async function verifyBallot(data: BallotExport) {
+  if (!data.ballot || !Array.isArray(data.members) || !Array.isArray(data.votes) || !data.vkey?.vkey)
+    fail('the file is not a complete ballot export (ballot, members, vkey and votes)');
+  const { ballot } = data;
+  console.log(`ballot ${ballot.namespace}/${ballot.name}: ${JSON.stringify(ballot.question)} (${ballot.state})`);
+  const check = await verifyBallotExport(data);
+  await terminateCurve();
+  console.log(
+    `key voting: ${check.vkeyId}${data.vkey.vkeyId !== check.vkeyId ? ` (exported as ${data.vkey.vkeyId})` : ''}`,
+  );
+  for (const problem of check.problems) console.log(`INVALID ballot: ${problem}`);
+  for (const { name, problem } of check.badVotes) console.log(`INVALID vote ${name}: ${problem}`);
+  const valid = check.votes - check.badVotes.length;
+  console.log(
+    `${valid}/${check.votes} votes valid, group root of ${ballot.groupSize} members ${check.problems.some((p) => p.includes('root')) ? 'does NOT match' : 'matches'}, tally ${ballot.options.map((o, i) => `${o}: ${check.tally[i]}`).join(', ')} (${check.ms} ms)`,
+  );
+  process.exit(check.ok ? 0 : 1);
+}
+
 interface BatchVerdictFile {
   namespace: string;
   name: string;
@@ -141,6 +165,22 @@ async function verifyBatchVerdict(data: BatchVerdictFile, args: string[]) {
   }
   await terminateCurve();
   process.exit(bad ? 1 : 0);
+}
+
+/** A converted file against its conversion's verification bundle (conversion-bundle.ts). */
+async function verifyConversion(bundle: ConversionBundle, args: string[]) {
+  const at = args.indexOf('--file');
+  const output = at >= 0 ? args[at + 1] : undefined;
+  if (at >= 0 && !output) fail('--file needs the converted file to check');
+  const checks = await checkConversionBundle(bundle, output);
+  await terminateCurve();
+  for (const c of checks) console.log(`${c.ok ? 'ok     ' : 'INVALID'} ${c.name}: ${c.detail}`);
+  const ok = checks.every((c) => c.ok);
+  if (ok)
+    console.log(
+      `valid: ${output ? 'the output is' : 'the bundle holds'} the attested conversion of ${conversionInput(bundle) ?? 'its input'}`,
+    );
+  process.exit(ok ? 0 : 1);
 }
 
 main().catch((err) => fail(`verification failed: ${(err as Error).message}`));

@@ -48,6 +48,8 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
     ENTROOS_DEMO: 'false',
     // Backups stay with the test's data, not in the checkout's ./data/backups.
     ENTROOS_BACKUP_DIR: join(dataDir, 'backups'),
+    // The conversion app's files too.
+    ENTROOS_CONVERT_DIR: join(dataDir, 'convert'),
     // Proving every binding costs CPU; tests about proofs turn it on.
     ENTROOS_PROVERS: '0',
     CHECKPOINT_DISABLE: '1',

@@ -4,6 +4,8 @@ import { typeByKey } from '../../apimachinery/registry.ts';
 import { isApiError } from '../../apimachinery/errors.ts';
 import type { ControllerContext } from '../../controllers/context.ts';
 import { WorkQueue } from '../../controllers/queue.ts';
+import { followResource } from '../../controllers/follow.ts';
+import type { CacheListener } from '../../store/watch-cache.ts';
 import type { AppController } from '../types.ts';
 import { evaluateBatch } from './chain.ts';
 import { parsePublicKey } from './attestation.ts';
@@ -80,14 +82,8 @@ export function startSupplyChainController({ api, log }: ControllerContext, prov
   };
 
   const unsubscribe: (() => void)[] = [];
-  const follow = (
-    resource: string,
-    onEvent: (e: { type: string; object: KubeObject; previous?: KubeObject }) => void,
-  ) => {
-    const { items, resourceVersion } = api.cache.list(resource);
-    for (const object of items) onEvent({ type: 'ADDED', object });
-    unsubscribe.push(api.cache.watch({ resource }, resourceVersion, onEvent));
-  };
+  const follow = (resource: string, onEvent: CacheListener) =>
+    unsubscribe.push(followResource(api.cache, resource, onEvent));
 
   follow(ATTESTATIONS.key, (e) => {
     if (e.previous) indexAttestation(e.previous, false);

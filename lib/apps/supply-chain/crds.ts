@@ -1,15 +1,11 @@
 import type { CustomResourceDefinition, JSONSchemaProps } from '../../apimachinery/generated/kinds.ts';
+import { namespacedCrd, OBJECT_NAME, str, type PrinterColumn } from '../crd.ts';
 import { ACTIONS, BUILD_ACTION, DISCLOSABLE, GROUP, ROLES, VERSION } from './types.ts';
 
 // The application's API: five namespaced kinds in supplychain.entroos.io/v1 with structural schemas, installed at
 // start like any CRD (kubectl get batches, explain, watch and the dashboard's generic pages work on them).
 
-const str = (description: string, extra: JSONSchemaProps = {}): JSONSchemaProps => ({
-  type: 'string',
-  description,
-  ...extra,
-});
-const NAME = { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' } satisfies JSONSchemaProps;
+const NAME = OBJECT_NAME;
 const names = (description: string): JSONSchemaProps => ({ type: 'array', description, items: NAME, maxItems: 256 });
 
 function crd(
@@ -17,43 +13,12 @@ function crd(
   plural: string,
   shortNames: string[],
   spec: JSONSchemaProps,
-  options: {
-    status?: JSONSchemaProps;
-    columns?: { name: string; type: string; jsonPath: string; priority?: number }[];
-  } = {},
+  options: { status?: JSONSchemaProps; columns?: PrinterColumn[] } = {},
 ): CustomResourceDefinition {
-  const properties: Record<string, JSONSchemaProps> = { spec };
-  if (options.status) properties.status = options.status;
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${GROUP}`, labels: { 'app.kubernetes.io/part-of': 'supply-chain' } },
-    spec: {
-      group: GROUP,
-      scope: 'Namespaced',
-      names: {
-        kind,
-        plural,
-        singular: kind.toLowerCase(),
-        listKind: `${kind}List`,
-        shortNames,
-        categories: ['supplychain'],
-      },
-      versions: [
-        {
-          name: VERSION,
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: 'object', required: ['spec'], properties } },
-          ...(options.status ? { subresources: { status: {} } } : {}),
-          additionalPrinterColumns: [
-            ...(options.columns ?? []),
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
-        },
-      ],
-    },
-  };
+  return namespacedCrd(
+    { name: 'supply-chain', group: GROUP, version: VERSION },
+    { kind, plural, shortNames, spec, ...options },
+  );
 }
 
 const participant = crd(

@@ -23,6 +23,8 @@ export interface LogRun {
   /** When the process stopped; absent while it runs. */
   endedAt?: number;
   events: LogLine[];
+  /** Run by an executor: its log is what it wrote, with no generated lines. */
+  executed?: boolean;
 }
 
 const PATHS = ['/', '/healthz', '/api/items', '/api/orders', '/static/app.js', '/login', '/api/users/42'];
@@ -66,7 +68,7 @@ export function logLines(run: LogRun, options: { since?: number; limit?: number;
   const end = run.endedAt ?? options.now ?? Date.now();
   const since = options.since ?? -Infinity;
   const limit = Math.min(options.limit ?? MAX_LOG_LINES, MAX_LOG_LINES);
-  const total = Math.floor((end - run.startedAt) / LOG_PERIOD_MS);
+  const total = run.executed ? 0 : Math.floor((end - run.startedAt) / LOG_PERIOD_MS);
   const first = Math.max(1, total - limit + 1, Math.floor((since - run.startedAt) / LOG_PERIOD_MS) + 1);
   const lines: LogLine[] = [];
   for (let n = first; n <= total; n++) {

@@ -222,6 +222,40 @@ export function buildProgram(): Command {
       .addOption(output()),
     () => import('./commands/scheduler.js').then((m) => ({ run: m.labRun })),
   );
+  const ci = program.command('ci').description('CI/CD pipelines: start runs, read their logs, cancel, artifacts');
+  act(
+    ci
+      .command('run')
+      .description('start a run of a pipeline')
+      .argument('<pipeline>')
+      .option('-p, --param <name=value>', 'a parameter (repeatable)', collect)
+      .option('--wait', 'follow the run; exit 6 unless it succeeds')
+      .option('--timeout <seconds>', 'with --wait: how long', '3600')
+      .addOption(output()),
+    () => import('./commands/ci.js').then((m) => ({ run: m.run })),
+  );
+  act(
+    ci
+      .command('logs')
+      .description("a run's step logs (kept after the pods are gone)")
+      .argument('<run>')
+      .argument('[step]'),
+    () => import('./commands/ci.js').then((m) => ({ run: m.logs })),
+  );
+  act(ci.command('cancel').description('cancel a run').argument('<run>'), () =>
+    import('./commands/ci.js').then((m) => ({ run: m.cancel })),
+  );
+  act(
+    ci
+      .command('artifacts')
+      .description("a run's artifacts, or --download one")
+      .argument('[run]')
+      .option('--download <artifact>', "write the artifact's content")
+      .option('-O, --output-file <file>', 'with --download: the file (default: standard output)')
+      .addOption(output()),
+    () => import('./commands/ci.js').then((m) => ({ run: m.artifacts })),
+  );
+
   const proofs = program.command('proofs').description('placement proofs');
   act(
     proofs

@@ -1,0 +1,2 @@
+// The sample repository the demo pipeline builds (examples/ci/pipeline.yaml).
+export const greet = (name) => `hello, ${name}`;

@@ -1,0 +1,298 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startServer, type TestServer } from '../helpers/server.ts';
+import { client, login } from '../helpers/api.ts';
+import { until } from '../helpers/kubectl.ts';
+import type { Conversion, Workflow } from '@/lib/apps/convert/types.ts';
+
+// The file conversion app through the real server: a tus upload, a conversion run as a Job by the in-process
+// nodes' engine, the download, its verification (signature, output digest, placement proof), a tampered output
+// detected, a corrupt input failing its conversion with the reason, an unsupported pair refused, the bounded
+// queue's 429, a workflow, and a conversion in flight finishing after a restart.
+
+const NS = 'default';
+const BASE = `/apis/convert.entroos.io/v1/namespaces/${NS}`;
+/** Where a conversion's verification is served (an EntroOS route beside the Kubernetes API). */
+const VERIFY = `/apis/entroos.io/v1/namespaces/${NS}/conversions`;
+const ENV = {
+  ENTROOS_NODES: '2',
+  ENTROOS_PROVERS: '1',
+  ENTROOS_PROOF_BATCH_MS: '100',
+  ENTROOS_CONVERT_QUEUE_LIMIT: '3',
+  ENTROOS_CONVERT_QUOTA_MB: '64',
+};
+
+let dataDir: string;
+let server: TestServer;
+let token: string;
+let api: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'entroos-convert-'));
+  server = await startServer({ dataDir, env: ENV });
+  token = await login(server.url);
+  api = client(server.url, token);
+  await until(async () => (await api.get(`/apis/convert.entroos.io/v1`)).status === 200, 'the convert API');
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Uploads with tus in chunks (creation, then PATCH at each offset); answers the digest. */
+async function upload(content: Buffer, filename: string, chunk = 64 * 1024): Promise<string> {
+  const auth = { Authorization: `Bearer ${token}`, 'Tus-Resumable': '1.0.0' };
+  const metadata = `filename ${Buffer.from(filename).toString('base64')}`;
+  const created = await fetch(`${server.url}/apis/entroos.io/v1/files/uploads`, {
+    method: 'POST',
+    headers: { ...auth, 'Upload-Length': String(content.length), 'Upload-Metadata': metadata },
+  });
+  expect(created.status).toBe(201);
+  const location = new URL(created.headers.get('location')!, server.url).toString();
+  let digest: string | null = null;
+  for (let offset = 0; offset < content.length; offset += chunk) {
+    // Resuming as a client would: ask where the upload stands first.
+    const head = await fetch(location, { method: 'HEAD', headers: auth });
+    expect(Number(head.headers.get('upload-offset'))).toBe(offset);
+    const res = await fetch(location, {
+      method: 'PATCH',
+      headers: { ...auth, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+      body: new Uint8Array(content.subarray(offset, offset + chunk)),
+    });
+    expect(res.status).toBe(204);
+    digest = res.headers.get('upload-digest');
+  }
+  expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  return digest!;
+}
+
+async function convert(name: string, input: { digest: string; filename: string }, target: string, options = {}) {
+  const res = await api.post(`${BASE}/conversions`, { metadata: { name }, spec: { input, target, options } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+const finished = async (name: string, timeoutMs = 30_000, ns = NS): Promise<Conversion> =>
+  (await until(
+    async () => {
+      const c = (await api.get<Conversion>(`/apis/convert.entroos.io/v1/namespaces/${ns}/conversions/${name}`)).body;
+      return c.status?.phase === 'Succeeded' || c.status?.phase === 'Failed' ? c : undefined;
+    },
+    `conversion ${name} to finish`,
+    timeoutMs,
+  )) as Conversion;
+
+const photo = () =>
+  sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 30, g: 120, b: 200 } } })
+    .withExif({ IFD0: { Copyright: 'owner' } })
+    .jpeg()
+    .toBuffer();
+
+describe('file conversion', () => {
+  let jpeg: Buffer;
+  let input: { digest: string; filename: string };
+
+  it('uploads with tus, converts as a Job on a node, and serves the output with its content type', async () => {
+    jpeg = await photo();
+    input = { digest: await upload(jpeg, 'photo.jpg', 16 * 1024), filename: 'photo.jpg' };
+    const download = await fetch(`${server.url}/apis/entroos.io/v1/files/${input.digest}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(download.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await download.arrayBuffer()).equals(jpeg)).toBe(true);
+
+    await convert('photo-webp', input, 'webp', { width: 400 });
+    const done = await finished('photo-webp');
+    expect(done.status).toMatchObject({ phase: 'Succeeded', engine: 'image', progress: 100 });
+    expect(done.status?.node).toMatch(/^entroos-node-/);
+    expect(done.status?.queueSeconds).toBeGreaterThanOrEqual(0);
+    expect(done.status?.runSeconds).toBeGreaterThanOrEqual(0);
+    const job = await api.get(`/apis/batch/v1/namespaces/${NS}/jobs/${done.status?.job}`);
+    expect(job.body.spec.template.spec.containers[0]).toMatchObject({
+      image: 'entroos/convert-image',
+      resources: { requests: { cpu: '500m' } },
+    });
+
+    const out = await fetch(`${server.url}/apis/entroos.io/v1/files/${done.status?.output?.digest}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(out.status).toBe(200);
+    expect(out.headers.get('content-type')).toBe('image/webp');
+    const meta = await sharp(Buffer.from(await out.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.exif]).toEqual(['webp', 400, undefined]);
+    // The pod's log is the engine's.
+    const pods = await api.get(`/api/v1/namespaces/${NS}/pods?labelSelector=convert.entroos.io/conversion=photo-webp`);
+    const log = await api.get(`/api/v1/namespaces/${NS}/pods/${pods.body.items[0].metadata.name}/log`);
+    expect(log.text).toMatch(/converting photo\.jpg \(\d+ bytes, sha256:[0-9a-f]+\) to webp/);
+  }, 60_000);
+
+  it('verifies the output: the signed statement, its digest, and the pod’s placement proof; offline too', async () => {
+    const verification = await until(
+      async () => {
+        const v = (await api.get(`${VERIFY}/photo-webp/verify`)).body;
+        return v.placementProof?.status === 'valid' ? v : undefined;
+      },
+      'the placement proof of the conversion pod',
+      30_000,
+    );
+    expect(verification.valid).toBe(true);
+    expect(verification.checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
+      ['stored output', true],
+      ['signature', true],
+      ['statement', true],
+      ['output', true],
+      ['input', true],
+    ]);
+    expect(verification.statement.predicate).toMatchObject({
+      input: { name: 'photo.jpg', digest: { sha256: input.digest.slice(7) } },
+      engine: { name: 'image' },
+      options: { width: 400 },
+      target: 'webp',
+    });
+    // Offline: the bundle and the downloaded file, with nothing but the bundle's key and proof.
+    const conversion = (await api.get<Conversion>(`${BASE}/conversions/photo-webp`)).body;
+    const out = await fetch(`${server.url}/apis/entroos.io/v1/files/${conversion.status?.output?.digest}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'entroos-verify-'));
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(verification));
+    writeFileSync(join(dir, 'photo.webp'), Buffer.from(await out.arrayBuffer()));
+    const cli = (file: string) =>
+      spawnSync(process.execPath, ['bin/entroos-verify.mjs', join(dir, 'bundle.json'), '--file', file], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+    const good = cli(join(dir, 'photo.webp'));
+    expect(good.status, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/ok {6}placement proof: the pod’s placement proof verifies/);
+    expect(good.stdout).toMatch(/valid: the output is the attested conversion of sha256:/);
+    writeFileSync(join(dir, 'other.webp'), Buffer.from('not the output'));
+    const bad = cli(join(dir, 'other.webp'));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/INVALID output: the file's digest is sha256:[0-9a-f]+, the attested output sha256:/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('detects an output changed in the store after it was attested', async () => {
+    const conversion = (await api.get<Conversion>(`${BASE}/conversions/photo-webp`)).body;
+    const path = join(dataDir, 'convert', 'blobs', conversion.status!.output!.digest.slice(7));
+    const original = readFileSync(path);
+    const tampered = Buffer.from(original);
+    tampered[tampered.length - 1] ^= 0xff;
+    writeFileSync(path, tampered);
+    const verification = (await api.get(`${VERIFY}/photo-webp/verify`)).body;
+    expect(verification.valid).toBe(false);
+    const stored = verification.checks.find((c: { name: string }) => c.name === 'stored output');
+    expect(stored.ok).toBe(false);
+    expect(stored.detail).toMatch(/it was changed after the conversion/);
+    writeFileSync(path, original);
+    expect((await api.get(`${VERIFY}/photo-webp/verify`)).body.valid).toBe(true);
+  });
+
+  it('refuses an upload longer than the free quota, and one that does not say its length', async () => {
+    const headers = { Authorization: `Bearer ${token}`, 'Tus-Resumable': '1.0.0' };
+    const url = `${server.url}/apis/entroos.io/v1/files/uploads`;
+    const big = await fetch(url, { method: 'POST', headers: { ...headers, 'Upload-Length': String(65 * 2 ** 20) } });
+    expect(big.status).toBe(413);
+    const deferred = await fetch(url, { method: 'POST', headers: { ...headers, 'Upload-Defer-Length': '1' } });
+    expect(deferred.status).toBe(400);
+    expect(await deferred.text()).toMatch(/Upload-Length is required/);
+  });
+
+  it('fails a conversion of a corrupt image with the reason, and refuses an unsupported pair with a 422', async () => {
+    const broken = { digest: await upload(jpeg.subarray(0, 300), 'broken.jpg'), filename: 'broken.jpg' };
+    await convert('broken', broken, 'png');
+    const failed = await finished('broken');
+    expect(failed.status?.phase).toBe('Failed');
+    expect(failed.status?.error?.reason).toBe('CorruptInput');
+    expect(failed.status?.error?.message).toMatch(/^the jpeg image cannot be decoded/);
+    // A JPEG named .png fails by its content.
+    await convert('misnamed', { digest: input.digest, filename: 'photo.png' }, 'webp');
+    expect((await finished('misnamed')).status?.error).toEqual({
+      reason: 'TypeMismatch',
+      message: 'the file is a jpeg file, not png as its name says',
+    });
+
+    const refused = await api.post(`${BASE}/conversions`, {
+      metadata: { name: 'pdf-to-jpeg' },
+      spec: { input: { digest: input.digest, filename: 'a.pdf' }, target: 'jpeg' },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toMatch(/spec.target: Invalid value: "jpeg": converting pdf to jpeg is not supported/);
+  }, 60_000);
+
+  it('answers 429 with Retry-After when a namespace’s queue is full', async () => {
+    const md = { digest: await upload(Buffer.from('# Report\n\nQueued.\n'), 'report.md'), filename: 'report.md' };
+    const ns = 'queue-test';
+    await api.post('/api/v1/namespaces', { metadata: { name: ns } });
+    const base = `/apis/convert.entroos.io/v1/namespaces/${ns}/conversions`;
+    const results = [];
+    for (let i = 0; i < 4; i++)
+      results.push(await api.post(base, { metadata: { name: `q${i}` }, spec: { input: md, target: 'pdf' } }));
+    expect(results.slice(0, 3).map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(results[3].status).toBe(429);
+    expect(results[3].headers.get('retry-after')).toBe('5');
+    expect(results[3].body).toMatchObject({ kind: 'Status', reason: 'TooManyRequests' });
+    expect(results[3].body.message).toMatch(
+      /the conversion queue of namespace "queue-test" is full \(3 of 3 unfinished\)/,
+    );
+    // Once they finish there is room again.
+    for (let i = 0; i < 3; i++) expect((await finished(`q${i}`, 60_000, ns)).status?.phase).toBe('Succeeded');
+    expect((await api.post(base, { metadata: { name: 'q3' }, spec: { input: md, target: 'html' } })).status).toBe(201);
+  }, 120_000);
+
+  it('runs a workflow: a fan-out of resizes after a metadata strip', async () => {
+    const res = await api.post(`${BASE}/workflows`, {
+      metadata: { name: 'thumbs' },
+      spec: {
+        input,
+        steps: [
+          { name: 'strip', target: 'png' },
+          { name: 'small', from: 'strip', target: 'webp', options: { width: 100 } },
+          { name: 'large', from: 'strip', target: 'webp', options: { width: 600 } },
+        ],
+      },
+    });
+    expect(res.status).toBe(201);
+    const done = (await until(
+      async () => {
+        const w = (await api.get<Workflow>(`${BASE}/workflows/thumbs`)).body;
+        return w.status?.phase === 'Succeeded' || w.status?.phase === 'Failed' ? w : undefined;
+      },
+      'the workflow',
+      60_000,
+    )) as Workflow;
+    expect(done.status?.steps?.map((s) => [s.name, s.phase, s.output?.filename])).toEqual([
+      ['strip', 'Succeeded', 'photo-strip.png'],
+      ['small', 'Succeeded', 'photo-strip-small.webp'],
+      ['large', 'Succeeded', 'photo-strip-large.webp'],
+    ]);
+    const bad = await api.post(`${BASE}/workflows`, {
+      metadata: { name: 'bad' },
+      spec: { input, steps: [{ name: 'a', target: 'pdf' }] },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toMatch(/converting jpeg to pdf is not supported/);
+  }, 90_000);
+
+  it('finishes a conversion that was in flight when the server restarted', async () => {
+    const md = { digest: await upload(Buffer.from('# After restart\n'), 'restart.md'), filename: 'restart.md' };
+    await convert('in-flight', md, 'pdf');
+    await until(
+      async () => (await api.get<Conversion>(`${BASE}/conversions/in-flight`)).body.status?.phase === 'Running',
+      'the conversion to start',
+      30_000,
+    );
+    await server.stop();
+    server = await startServer({ dataDir, env: ENV });
+    token = await login(server.url);
+    api = client(server.url, token);
+    const done = await finished('in-flight', 60_000);
+    expect(done.status?.phase).toBe('Succeeded');
+    expect(done.status?.output?.contentType).toBe('application/pdf');
+  }, 120_000);
+});
