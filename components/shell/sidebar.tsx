@@ -31,6 +31,7 @@ const SECTIONS = [
     title: 'Applications',
     links: [
       { href: '/apps/supply-chain', label: 'Supply chain' },
+      { href: '/apps/ci', label: 'CI/CD' },
       { href: '/apps/convert', label: 'File conversion' },
       { href: '/apps/voting', label: 'Voting' },
     ],

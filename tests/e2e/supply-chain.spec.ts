@@ -127,7 +127,7 @@ test('supply chain: list, custody timeline, QR code, recall with confirmation, p
   await expect(page.getByTestId('sc-reason')).toHaveText('recalled: Mould in sample');
   // The chain graph shows the recall's reach: the lot recalled, and what was made from it.
   const chain = page.getByTestId('sc-chain-graph');
-  await expect(chain.locator('[data-batch="lot-e2e"]')).toHaveAttribute('data-phase', 'Recalled');
+  await expect(chain.locator('[data-node="lot-e2e"]')).toHaveAttribute('data-state', 'recalled');
   await chain.getByRole('link', { name: 'blend-e2e, recalled' }).click();
   await expect(page.getByTestId('sc-reason')).toHaveText('made from recalled batch lot-e2e');
   await expect(chain.getByRole('link', { name: 'lot-e2e, recalled' })).toBeVisible();

@@ -1,0 +1,3 @@
+export const CI_PAGE = '/apps/ci';
+export const runPage = (namespace: string, name: string) =>
+  `/apps/ci/runs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
