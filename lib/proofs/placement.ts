@@ -6,7 +6,7 @@ import type { PlacementFacts } from '../scheduler/decisions.ts';
 // decimal strings (what snarkjs expects and JSON can carry).
 
 /** The BN254 scalar field order: every public signal must be below it. */
-export const FIELD_ORDER = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export { FIELD_ORDER } from './proof-shape.ts';
 export const BATCH_SIZE = 16;
 const MAX_QUANTITY = 2n ** 48n - 1n;
 

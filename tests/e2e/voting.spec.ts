@@ -102,4 +102,15 @@ test('a voter enrols, votes with a proof made in the browser, and finds the rece
   // One vote stored for the ballot, named by its nullifier (the receipt).
   const votes = await (await request.get(`${BASE}/votes`, { headers })).json();
   expect(votes.items.filter((v: { spec: { ballot: string } }) => v.spec.ballot === ballot)).toHaveLength(1);
+
+  // Anyone checks the whole ballot in the browser: the proof, the group root, the recount, the published key.
+  await page.goto(`/apps/voting/verify/${NS}/${ballot}`);
+  await page.getByRole('button', { name: 'Check this ballot in my browser' }).click();
+  await expect(page.getByTestId('verify-result')).toContainText('✓ The ballot checks out.');
+  await expect(page.getByTestId('verify-summary')).toContainText(
+    '1 of 1 votes valid; the group root of 1 members matches',
+  );
+  await expect(page.getByTestId('verify-tally')).toContainText('green11');
+  await expect(page.getByTestId('verify-result')).toContainText('(the one this cluster publishes)');
+  await axeBothThemes(page, 'ballot verification page');
 });

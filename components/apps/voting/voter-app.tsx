@@ -304,6 +304,12 @@ export function VoterApp({
               {counted ? 'Your vote is in the export.' : 'Your vote is NOT in the export.'}
             </p>
           ) : null}
+          <p>
+            <a href={`/apps/voting/verify/${encodeURIComponent(namespace)}/${encodeURIComponent(ballot)}`}>
+              Check the whole ballot
+            </a>{' '}
+            <span className="muted">(every proof and the tally, in your browser)</span>
+          </p>
         </section>
       ) : null}
 
