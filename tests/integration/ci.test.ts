@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -472,4 +474,67 @@ describe('entroos ci', () => {
     const failing = await entroos(env, ['ci', 'run', 'cli-broken', '--wait']);
     expect(failing.code).toBe(6);
   });
+});
+
+describe('the GitHub Action', () => {
+  /** Runs the committed action bundle as GitHub would: inputs as INPUT_* variables, outputs to $GITHUB_OUTPUT. */
+  function action(pipelineName: string, extra: Record<string, string> = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'entroos-action-'));
+    const outputs = join(dir, 'outputs');
+    writeFileSync(outputs, '');
+    return new Promise<{ code: number | null; stdout: string; outputs: string }>((resolve) => {
+      const env: Record<string, string | undefined> = {
+        PATH: process.env.PATH,
+        INPUT_SERVER: server.url,
+        INPUT_TOKEN: token,
+        INPUT_PIPELINE: pipelineName,
+        INPUT_NAMESPACE: NS,
+        'INPUT_TIMEOUT-SECONDS': '60',
+        GITHUB_OUTPUT: outputs,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REPOSITORY: 'octo/app',
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_SHA: 'a'.repeat(40),
+        ...extra,
+      };
+      const child = spawn(process.execPath, ['packages/action/dist/index.mjs'], {
+        env: env as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('exit', (code) => {
+        resolve({ code, stdout, outputs: readFileSync(outputs, 'utf8') });
+        rmSync(dir, { recursive: true, force: true });
+      });
+    });
+  }
+
+  it('starts a run for the commit, waits for it, and fails the job when the run fails', async () => {
+    await pipeline('gh-action', [s('check'), s('ship', { needs: ['check'] })]);
+    const ok = await action('gh-action', { INPUT_PARAMS: 'target=prod' });
+    expect(ok.stdout).toMatch(/check: Succeeded, exit code 0/);
+    expect(ok.code, ok.stdout).toBe(0);
+    const name = /^run=(.+)$/m.exec(ok.outputs)?.[1] ?? '';
+    expect(ok.outputs).toMatch(/^phase=Succeeded$/m);
+    const started = await getRun(name);
+    expect(started.spec).toMatchObject({
+      pipeline: 'gh-action',
+      params: { target: 'prod' },
+      trigger: { type: 'github', event: 'push', repository: 'octo/app', ref: 'refs/heads/main', sha: 'a'.repeat(40) },
+    });
+
+    await pipeline('gh-action-fails', [
+      s('check', { annotations: { 'entroos.io/duration': '1', 'entroos.io/exit-code': '1' } }),
+    ]);
+    const failed = await action('gh-action-fails');
+    expect(failed.code).toBe(1);
+    expect(failed.outputs).toMatch(/^phase=Failed$/m);
+    expect(failed.stdout).toMatch(/^::error::run default\/gh-action-fails-\S+ failed/m);
+
+    // A token the server does not know: one line saying why, and the job fails.
+    const missing = await action('gh-action', { INPUT_TOKEN: 'eos_not-a-token' });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^::error::.+/m);
+  }, 90_000);
 });
