@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { axeBothThemes, logIn, toast } from './helpers.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
+import { adminHeaders, axeBothThemes, logIn, toast } from './helpers.ts';
 
 // The generic pages for kinds without a page of their own: the index of every
 // kind the API serves (from discovery), a kind's list as the server's Table,
@@ -14,10 +13,7 @@ test('all resources: the index from discovery, a ConfigMap list, its YAML, edit,
   browser,
 }) => {
   test.setTimeout(120_000);
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e all' } })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e all');
   await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: NAMESPACE } } });
   const created = await request.post(`/api/v1/namespaces/${NAMESPACE}/configmaps`, {
     headers,

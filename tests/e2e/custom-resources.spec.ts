@@ -1,6 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { axeBothThemes, logIn, toast } from './helpers.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
+import { adminHeaders, axeBothThemes, logIn, toast } from './helpers.ts';
 
 // Custom resources in the dashboard: a CRD and two objects made through the
 // API, then the CRDs page, the list (the printer columns' values, live), an
@@ -110,10 +109,7 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
   browser,
 }) => {
   test.setTimeout(180_000);
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e crds' } })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e crds');
   await seed(request, headers);
 
   await logIn(page);

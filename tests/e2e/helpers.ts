@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
 
 /** Logs in through the login page; `base` is the server's URL for specs that start their own server. */
@@ -9,6 +9,14 @@ export async function logIn(page: Page, username = 'admin', password = ADMIN_PAS
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByTestId('current-user')).toContainText(username);
+}
+
+/** The Authorization header of a new admin API token, for a spec's own API calls beside the browser. */
+export async function adminHeaders(request: APIRequestContext, tokenName: string) {
+  const res = await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName } });
+  expect(res.ok(), await res.text()).toBe(true);
+  const { token } = (await res.json()) as { token: string };
+  return { Authorization: `Bearer ${token}` };
 }
 
 /**

@@ -1,14 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { logIn } from './helpers.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
+import { adminHeaders, logIn } from './helpers.ts';
 
 test('the list pages show what the API holds, with empty states', async ({ page, request }) => {
-  const login = await request.post('/api/login', {
-    data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e lists' },
-  });
-  const { token } = await login.json();
+  const headers = await adminHeaders(request, 'e2e lists');
   const created = await request.post('/apis/apps/v1/namespaces/default/deployments', {
-    headers: { Authorization: `Bearer ${token}` },
+    headers,
     data: {
       metadata: { name: 'listed' },
       spec: {
@@ -58,14 +54,9 @@ test('the list pages show what the API holds, with empty states', async ({ page,
 
   // Leave the cluster empty for the other tests.
   await request.delete('/apis/apps/v1/namespaces/default/deployments/listed?propagationPolicy=Foreground', {
-    headers: { Authorization: `Bearer ${token}` },
+    headers,
   });
   await expect
-    .poll(
-      async () =>
-        (await (await request.get('/api/v1/pods', { headers: { Authorization: `Bearer ${token}` } })).json()).items
-          .length,
-      { timeout: 10_000 },
-    )
+    .poll(async () => (await (await request.get('/api/v1/pods', { headers })).json()).items.length, { timeout: 10_000 })
     .toBe(0);
 });

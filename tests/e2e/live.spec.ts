@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn } from './helpers.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
+import { adminHeaders, logIn } from './helpers.ts';
 
 const pod = (name: string) => ({
   metadata: { name, labels: { suite: 'live' } },
@@ -8,10 +7,7 @@ const pod = (name: string) => ({
 });
 
 test('the pods page updates live, and catches up after the connection drops', async ({ page, request, context }) => {
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e live' } })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e live');
   await logIn(page);
   await page.getByRole('link', { name: 'Pods' }).click();
   await expect(page.getByTestId('connection-state')).toHaveText('Live');

@@ -1,6 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { axeBothThemes, logIn } from './helpers.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
+import { adminHeaders, axeBothThemes, logIn } from './helpers.ts';
 
 // The dashboard on a phone (360 px, the narrowest the layout supports, and 390 × 844): the navigation is a drawer
 // behind a Menu button, and no page scrolls sideways — wide tables scroll inside their panel.
@@ -14,14 +13,12 @@ test('phone layout: a navigation drawer, and the overview, pods and a pod page w
   request,
 }) => {
   test.setTimeout(90_000);
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e phone' } })
-  ).json();
+  const headers = await adminHeaders(request, 'e2e phone');
   const name = 'phone-layout-with-a-rather-long-pod-name-0123456789';
   expect(
     (
       await request.post('/api/v1/namespaces/default/pods', {
-        headers: { Authorization: `Bearer ${token}` },
+        headers: headers,
         data: {
           metadata: { name, labels: { app: 'phone', 'example.com/a-long-label-key': 'and-a-long-label-value' } },
           spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'busybox:1.36' }] },

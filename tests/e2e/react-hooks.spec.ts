@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { expect, test, type APIRequestContext, type Page, type Request } from '@playwright/test';
-import { logIn } from './helpers.ts';
-import { ADMIN_PASSWORD, ROOT } from '../helpers/server.ts';
+import { adminHeaders, logIn } from './helpers.ts';
+import { ROOT } from '../helpers/server.ts';
 import { CHROMIUM_ARGS } from '../../playwright.config.ts';
 
 // @entroos/react's hooks in Chromium against the real server. The spec bundles a small page
@@ -45,10 +45,7 @@ test.beforeAll(async () => {
 
 /** A namespace of its own, an API token, and the harness page served at the server's origin. */
 async function prepare(page: Page, request: APIRequestContext) {
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e react' } })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e react');
   const namespace = `react-hooks-${Date.now().toString(36)}`;
   expect(
     (await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: namespace } } })).status(),

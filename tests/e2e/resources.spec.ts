@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn, toast } from './helpers.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
+import { adminHeaders, logIn, toast } from './helpers.ts';
 
 const pod = (name: string, labels: Record<string, string>) => ({
   metadata: { name, labels },
@@ -11,12 +10,7 @@ test('services, namespaces and events pages; pods filtered by phase and labels, 
   page,
   request,
 }) => {
-  const { token } = await (
-    await request.post('/api/login', {
-      data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e resources' },
-    })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e resources');
   expect((await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: 'shop' } } })).status()).toBe(
     201,
   );

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn, toast } from './helpers.ts';
+import { adminHeaders, logIn, toast } from './helpers.ts';
 
 test('an admin changes a score weight on the scheduler page; a viewer can only look', async ({ page, request }) => {
   await logIn(page);
@@ -12,18 +12,12 @@ test('an admin changes a score weight on the scheduler page; a viewer can only l
   await page.getByRole('button', { name: 'Save weights' }).click();
   await expect(page.getByTestId('scheduler-save')).toContainText('Saved');
   // The server now schedules with it.
-  const { token } = await (
-    await request.post('/api/login', {
-      data: { username: 'admin', password: 'admin-test-password', tokenName: 'e2e scheduler' },
-    })
-  ).json();
-  const config = await (
-    await request.get('/apis/entroos.io/v1/scheduler/config', { headers: { Authorization: `Bearer ${token}` } })
-  ).json();
-  expect(config.profiles.find((p: any) => p.name === profile).scores.find((s: any) => s.name === plugin).weight).toBe(
-    7,
-  );
-  await request.delete('/apis/entroos.io/v1/scheduler/config', { headers: { Authorization: `Bearer ${token}` } });
+  const headers = await adminHeaders(request, 'e2e scheduler');
+  const config = (await (await request.get('/apis/entroos.io/v1/scheduler/config', { headers })).json()) as {
+    profiles: { name: string; scores: { name: string; weight: number }[] }[];
+  };
+  expect(config.profiles.find((p) => p.name === profile)?.scores.find((s) => s.name === plugin)?.weight).toBe(7);
+  await request.delete('/apis/entroos.io/v1/scheduler/config', { headers });
 
   await page.context().clearCookies();
   await logIn(page, 'viewer1', 'viewer1-password');

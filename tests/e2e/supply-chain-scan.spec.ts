@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Page } from '@playwright/test';
 import QRCode from 'qrcode';
-import { axeBothThemes } from './helpers.ts';
+import { adminHeaders, axeBothThemes } from './helpers.ts';
 import { CHROMIUM_ARGS } from '../../playwright.config.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
 import {
   batchDigest,
   CUSTODY_PREDICATE,
@@ -45,10 +44,7 @@ test('scanner: a photo of a batch code shows its verdict in under a second at 39
   baseURL,
 }) => {
   test.setTimeout(90_000);
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e scan' } })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e scan');
   expect((await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: NS } } })).status()).toBe(201);
   expect(
     (

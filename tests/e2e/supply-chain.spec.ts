@@ -6,8 +6,7 @@ import type { Batch, CertifiedSet, Participant } from '../../lib/apps/supply-cha
 import { loadArtifacts } from '../../lib/proofs/artifacts.ts';
 import { inProcessProver } from '../../lib/proofs/prover.ts';
 import { terminateCurve } from '../../lib/proofs/verify.ts';
-import { axeBothThemes, logIn } from './helpers.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
+import { adminHeaders, axeBothThemes, logIn } from './helpers.ts';
 import {
   batchDigest,
   CUSTODY_PREDICATE,
@@ -100,10 +99,8 @@ test('supply chain: list, custody timeline, QR code, recall with confirmation, p
 }) => {
   // Four axe scans (two pages, two themes each) on top of the steps.
   test.setTimeout(120_000);
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e sc' } })
-  ).json();
-  await seed(request, { Authorization: `Bearer ${token}` });
+  const headers = await adminHeaders(request, 'e2e sc');
+  await seed(request, headers);
 
   await logIn(page);
   await page.getByRole('link', { name: 'Supply chain' }).click();
@@ -149,10 +146,7 @@ test('supply chain: a participant registered with a key made in the page records
   request,
 }, testInfo) => {
   const ns = 'sc-e2e-record';
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e sc2' } })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e sc2');
   expect((await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: ns } } })).status()).toBe(201);
 
   await logIn(page);
@@ -212,10 +206,7 @@ test('supply chain: a certified-custody proof on the public page is checked agai
   test.setTimeout(120_000);
   const ns = 'sc-e2e-cert';
   const base = `/apis/supplychain.entroos.io/v1/namespaces/${ns}`;
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e sc3' } })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e sc3');
   expect((await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: ns } } })).status()).toBe(201);
   const people = { farm: generateParticipantKey(), lab: generateParticipantKey() };
   for (const [name, key] of Object.entries(people))

@@ -1,7 +1,6 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { axeBothThemes, logIn } from './helpers.ts';
-import { ADMIN_PASSWORD } from '../helpers/server.ts';
+import { adminHeaders, axeBothThemes, logIn } from './helpers.ts';
 
 // The voter application on a phone, without an account: the identity is made in the browser, enrolment sends its
 // commitment with an invite code, the vote is proved in a Web Worker in Chromium and sent, the ballot's vote count
@@ -19,10 +18,7 @@ test('a voter enrols, votes with a proof made in the browser, and finds the rece
   browser,
 }) => {
   test.setTimeout(120_000);
-  const { token } = await (
-    await request.post('/api/login', { data: { username: 'admin', password: ADMIN_PASSWORD, tokenName: 'e2e voting' } })
-  ).json();
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await adminHeaders(request, 'e2e voting');
   const code = randomBytes(12).toString('base64url');
   const suffix = randomBytes(3).toString('hex');
   const group = `e2e-${suffix}`;
