@@ -4,14 +4,14 @@ import type { AdmissionPolicy, ObjectApi, ValidatingAdmission } from '../apiserv
 import type { ControllerContext } from '../controllers/context.ts';
 import type { Controllers } from '../controllers/index.ts';
 import { installCrds } from './install.ts';
-import type { AdmissionServices, AppDefinition, AppServices } from './types.ts';
+import type { AdmissionServices, AppDefinition, AppRoute, AppServices } from './types.ts';
 import type { ContainerExecutor } from '../kubelet/executor.ts';
 import { supplyChain } from './supply-chain/index.ts';
 import { ci } from './ci/index.ts';
 import { voting } from './voting/index.ts';
 import { convert } from './convert/index.ts';
 
-export type { AppDefinition, AppController, AppServices } from './types.ts';
+export type { AppDefinition, AppController, AppRoute, AppRouteServices, AppServices } from './types.ts';
 
 /** The applications every cluster runs (a new one is added here and under lib/apps/NAME). */
 export const APPS: AppDefinition[] = [supplyChain, ci, convert, voting];
@@ -41,6 +41,15 @@ export function appPolicies(api: ObjectApi, apps: AppDefinition[] = APPS): Admis
     }
     return undefined;
   };
+}
+
+/** The app endpoint a path under /apis names (segments after `apis`), or undefined for the resource API. */
+export function appApiRoute(segments: string[], apps: AppDefinition[] = APPS): AppRoute | undefined {
+  for (const app of apps) {
+    const route = app.apiRoutes?.(segments);
+    if (route) return route;
+  }
+  return undefined;
 }
 
 /** The apps' executors of their container images, handed to the in-process fleet when it is built. */

@@ -31,6 +31,22 @@ export interface AppServices {
   prover: Prover;
 }
 
+/**
+ * An endpoint an app serves beside its resources under /apis/GROUP/VERSION (a webhook, a download): the API gateway
+ * answers it before the resource API, checks the method and authorizes it with its one authorizer.
+ */
+export interface AppRoute {
+  methods: string[];
+  /** The RBAC request it is allowed as; `self-authenticated` when the request proves itself (a webhook's HMAC). */
+  authorize:
+    | { verb: string; resource: string; apiGroup: string; namespace?: string; name?: string; subresource?: string }
+    | 'self-authenticated';
+  serve(req: Request, services: AppRouteServices): Promise<Response>;
+}
+
+/** What an app's endpoints use: they run on every instance. */
+export type AppRouteServices = { api: ObjectApi } & Pick<AppServices, 'config' | 'clusterKey'>;
+
 /** What admission may use: it runs on every instance, where only the settings are shared. */
 export type AdmissionServices = Pick<AppServices, 'config'>;
 
@@ -56,6 +72,8 @@ export interface AppDefinition {
     services: Pick<AppServices, 'config' | 'clusterKey'>,
     log: Logger,
   ) => ContainerExecutor[];
+  /** The endpoint a path under /apis names (its segments after `apis`), if it is one of the app's. */
+  apiRoutes?: (segments: string[]) => AppRoute | undefined;
   /** Seeds the demo data (ENTROOS_DEMO=true, once per store). */
   seedDemo?: (api: ObjectApi, log: Logger, services: AppServices) => Promise<void>;
 }

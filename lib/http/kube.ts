@@ -3,7 +3,7 @@ import { getPlatform } from '../platform.ts';
 import { auditIdOf } from '../audit/trail.ts';
 import { statusResponse, toApiError } from './errors.ts';
 import { REQUEST_ID_HEADER } from './request-id.ts';
-import { appApiRoute } from './app-routes.ts';
+import { appRoute } from './app-routes.ts';
 
 /**
  * The Kubernetes API behind server.ts and app/api, app/apis: the platform's
@@ -23,7 +23,7 @@ export async function serveKubeApi(req: Request, root: 'api' | 'apis', segments:
       text.catch(() => undefined);
       copy = { text, type: req.headers.get('content-type') };
     }
-    const app = appApiRoute(root, segments);
+    const app = appRoute(root, segments);
     response = app ? await app(req, platform) : await platform.kubeApi(req, root, segments);
   } catch (err) {
     response = statusResponse(toApiError(err, { requestId: req.headers.get(REQUEST_ID_HEADER) ?? undefined }));

@@ -3,12 +3,13 @@ import { notFound } from '../../apimachinery/errors.ts';
 import { typeByKey } from '../../apimachinery/registry.ts';
 import { ArtifactStore, artifactDir } from './artifact-store.ts';
 import { rawPublicKey, signerKeyId } from './provenance.ts';
-import { API_VERSION, RESOURCES, type Artifact } from './types.ts';
+import { API_VERSION, GROUP, RESOURCES, type Artifact } from './types.ts';
 import { handleGithubWebhook } from './webhook.ts';
+import type { AppRoute } from '../types.ts';
 
-// The CI application's HTTP endpoints beside its resources (lib/http/app-routes.ts dispatches them; they sit
-// under /apis/ci.entroos.io/v1 but are not objects): the GitHub webhook (its own HMAC authentication), an
-// artifact's content (authorized as `get artifacts/content`) and the key artifacts are signed with.
+// The CI application's HTTP endpoints beside its resources (AppDefinition.apiRoutes; the API gateway checks the
+// method and authorizes them, lib/http/app-routes.ts): the GitHub webhook (its own HMAC authentication), an
+// artifact's content (`get artifacts/content`) and the key artifacts are signed with.
 
 export const CI_PREFIX = ['ci.entroos.io', 'v1'];
 
@@ -72,4 +73,38 @@ export function signerInfo(publicKeyPem: string) {
     publicKey: rawPublicKey(publicKeyPem),
     keyid: signerKeyId(publicKeyPem),
   };
+}
+
+/** The CI endpoint a path under /apis names, with the RBAC request each is allowed as. */
+export function ciApiRoutes(segments: string[]): AppRoute | undefined {
+  const route = ciRoute(segments);
+  if (!route) return undefined;
+  switch (route.kind) {
+    case 'webhook':
+      return {
+        methods: ['POST'],
+        // GitHub sends no credentials: the delivery's HMAC signature is checked against the pipeline's secret.
+        authorize: 'self-authenticated',
+        serve: (req, { api }) => serveWebhook(api, route.provider, req),
+      };
+    case 'content':
+      return {
+        methods: ['GET', 'HEAD'],
+        authorize: {
+          verb: 'get',
+          resource: 'artifacts',
+          apiGroup: GROUP,
+          namespace: route.namespace,
+          name: route.name,
+          subresource: 'content',
+        },
+        serve: (_req, { api, config }) => serveArtifactContent(api, config.backupDir, route.namespace, route.name),
+      };
+    case 'signer':
+      return {
+        methods: ['GET'],
+        authorize: { verb: 'get', resource: 'artifacts', apiGroup: GROUP },
+        serve: async (_req, { clusterKey }) => Response.json(signerInfo(clusterKey.publicKeyPem)),
+      };
+  }
 }

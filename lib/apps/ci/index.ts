@@ -3,6 +3,7 @@ import { ciAdmission } from './admission.ts';
 import { startCiController } from './controller.ts';
 import { CI_CRDS } from './crds.ts';
 import { seedCiDemo } from './seed.ts';
+import { ciApiRoutes } from './http.ts';
 
 export const ci: AppDefinition = {
   name: 'ci',
@@ -10,5 +11,6 @@ export const ci: AppDefinition = {
   crds: CI_CRDS,
   admission: ciAdmission,
   controllers: (ctx, services) => startCiController(ctx, services),
+  apiRoutes: ciApiRoutes,
   seedDemo: seedCiDemo,
 };
