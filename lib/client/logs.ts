@@ -10,16 +10,19 @@ export interface LogStreamOptions {
   follow: boolean;
   tailLines: number;
   previous?: boolean;
+  /** Prefix each line with its RFC 3339 time. */
+  timestamps?: boolean;
   signal: AbortSignal;
   onText: (text: string) => void;
 }
 
 export function logPath(
-  o: Pick<LogStreamOptions, 'namespace' | 'name' | 'container' | 'follow' | 'tailLines' | 'previous'>,
+  o: Pick<LogStreamOptions, 'namespace' | 'name' | 'container' | 'follow' | 'tailLines' | 'previous' | 'timestamps'>,
 ): string {
   const q = new URLSearchParams({ container: o.container, tailLines: String(o.tailLines) });
   if (o.follow) q.set('follow', 'true');
   if (o.previous) q.set('previous', 'true');
+  if (o.timestamps) q.set('timestamps', 'true');
   return `/api/v1/namespaces/${encodeURIComponent(o.namespace)}/pods/${encodeURIComponent(o.name)}/log?${q}`;
 }
 

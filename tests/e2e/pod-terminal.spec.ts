@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { logIn } from './helpers.ts';
@@ -19,9 +20,24 @@ test.beforeAll(async () => {
     spec: { containers: [{ name: 'main', image: 'busybox:1.36', env: [{ name: 'GREETING', value: 'hi there' }] }] },
   });
   expect(created.status).toBe(201);
-  await expect
-    .poll(async () => (await api.get('/api/v1/namespaces/default/pods/term')).body.status?.phase, { timeout: 30_000 })
-    .toBe('Running');
+  const twin = await api.post('/api/v1/namespaces/default/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'twin' },
+    spec: {
+      containers: [
+        { name: 'web', image: 'nginx:1.27' },
+        { name: 'side', image: 'busybox:1.36' },
+      ],
+    },
+  });
+  expect(twin.status).toBe(201);
+  for (const pod of ['term', 'twin'])
+    await expect
+      .poll(async () => (await api.get(`/api/v1/namespaces/default/pods/${pod}`)).body.status?.phase, {
+        timeout: 30_000,
+      })
+      .toBe('Running');
 });
 test.afterAll(async () => {
   await server?.stop();
@@ -56,6 +72,60 @@ test('opens a shell in the browser, runs a command, and passes axe', async ({ pa
       ),
     ).toEqual([]);
   }
+});
+
+test('logs: all containers merged, search with highlighting, timestamps, download', async ({ page }) => {
+  test.setTimeout(60_000);
+  await logIn(page, 'admin', ADMIN_PASSWORD, server.url);
+  await page.goto(`${server.url}/pods/default/twin`);
+  const panel = page.getByTestId('pod-logs-panel');
+  const logs = panel.getByTestId('pod-logs');
+  await expect(logs).toContainText('starting nginx:1.27 (container web)');
+  await expect(logs).not.toContainText('(container side)');
+
+  await panel.getByRole('combobox', { name: /^Container/ }).selectOption({ label: 'All containers' });
+  await expect(logs).toContainText('[web] starting nginx:1.27 (container web)');
+  await expect(logs).toContainText('[side] starting busybox:1.36 (container side)');
+
+  const search = panel.getByRole('searchbox', { name: 'Search the log' });
+  await search.fill('starting');
+  await expect(page.getByTestId('pod-logs-matches')).toHaveText(/^1 of \d+ matches$/);
+  await expect(logs.locator('mark.current')).toHaveText('starting');
+  await search.press('Enter');
+  await expect(page.getByTestId('pod-logs-matches')).toHaveText(/^2 of \d+ matches$/);
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((t) => {
+      document.documentElement.dataset.theme = t;
+    }, theme);
+    const results = await new AxeBuilder({ page })
+      .include('[data-testid="pod-logs-panel"]')
+      .withTags(['wcag2a', 'wcag2aa'])
+      .analyze();
+    expect(
+      results.violations.map(
+        (v) =>
+          `${theme} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(', ')}`,
+      ),
+    ).toEqual([]);
+  }
+  await panel.getByLabel('Only matching lines').check();
+  await expect(logs.locator('.log-line').filter({ hasNotText: 'starting' })).toHaveCount(0);
+  await search.fill('/(/');
+  await expect(page.getByTestId('pod-logs-matches')).toContainText('Not a valid regular expression');
+  await search.fill('');
+
+  await panel.getByLabel('Timestamps', { exact: true }).check();
+  await expect(logs.locator('.log-line').first()).toHaveText(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z \[(web|side)\] /);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    panel.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('twin.log');
+  const text = await readFile(await download.path(), 'utf8');
+  expect(text).toMatch(/^\d{4}-\d\d-\d\dT\S+Z \[(web|side)\] /);
+  expect(text).toContain('[web] starting nginx:1.27 (container web)');
+  expect(text).toContain('[side] starting busybox:1.36 (container side)');
 });
 
 test('a viewer is told they cannot open a shell', async ({ page }) => {

@@ -8,7 +8,7 @@ import { draw } from './random.ts';
 // `--since` and `-f` read the same lines.
 
 export const LOG_PERIOD_MS = 5000;
-export const MAX_LOG_LINES = 1000;
+export const MAX_LOG_LINES = 10_000;
 
 export interface LogLine {
   at: number;
