@@ -16,6 +16,7 @@ import {
   type BenchServer,
   type PauseFigures,
 } from './lib.ts';
+import { startReferenceServer } from './reference-server.ts';
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -235,6 +236,29 @@ async function main() {
     checkErrors('max get', max);
     console.log(`get, 100 connections, unthrottled: ${round(max.requests.average)} req/s (p99 ${max.latency.p99} ms)`);
 
+    // The same two get runs against a plain HTTP server answering the same bytes: the machine's speed right now.
+    const podJson = await (
+      await fetch(`${server.url}/api/v1/namespaces/default/pods/pod-42`, { headers: auth })
+    ).text();
+    const ref = await startReferenceServer(podJson);
+    let refGet: autocannon.Result;
+    let refMax: autocannon.Result;
+    try {
+      refGet = await run({ ...fixed, url: ref.url, requests: [{ method: 'GET', path: '/', headers: auth }] });
+      refMax = await run({
+        url: ref.url,
+        duration: SECONDS,
+        connections: 100,
+        requests: [{ method: 'GET', path: '/', headers: auth }],
+      });
+    } finally {
+      await ref.stop();
+    }
+    console.log(
+      `reference (plain node:http, same body): get @1000/s p99 ${refGet.latency.p99} ms; ` +
+        `100 connections ${round(refMax.requests.average)} req/s → the API reaches ${round(max.requests.average / refMax.requests.average, 3)} of it`,
+    );
+
     const crLoadRate = await loadCustomResources(server);
     console.log(`loaded ${CRS} custom resources at ${round(crLoadRate)} creates/s (64 concurrent clients)`);
     // Custom resources against pods in the same state of the server: the rounds alternate a pods run with a
@@ -308,6 +332,10 @@ async function main() {
       create_p99_ms: create.latency.p99,
       patch_p99_ms: patch.latency.p99,
       max_get_rps: round(max.requests.average, 0),
+      // The fixed reference workload of the same run, and the API as a fraction of it (machine-independent).
+      reference_max_get_rps: round(refMax.requests.average, 0),
+      max_get_vs_reference: round(max.requests.average / refMax.requests.average, 3),
+      reference_get_p99_ms: refGet.latency.p99,
       list_10k_p99_ms: round(percentile(listTimes, 99)),
       cr_get_p99_ms: median(getPaired.crs),
       cr_create_p99_ms: median(createPaired.crs),

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { freePort } from './lib.ts';
+
+// The fixed reference workload for bench:api (issue #22): a plain node:http server in its own process answering every
+// request with the same JSON body, with no routing, auth, store or Next.js. Its figures measured in the same run
+// tell how fast the machine is at that moment; the API's figures divided by them do not depend on it, so a
+// regression shows as a worse ratio whatever machine ran the bench.
+
+const SOURCE = `
+const http = require('node:http');
+const body = Buffer.from(process.env.REF_BODY);
+http
+  .createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+      res.end(body);
+    });
+  })
+  .listen(Number(process.env.REF_PORT), '127.0.0.1', () => process.stdout.write('ready\\n'));
+`;
+
+export interface ReferenceServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startReferenceServer(body: string): Promise<ReferenceServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', SOURCE], {
+    env: { ...process.env, REF_BODY: body, REF_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the reference server exited (${code})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
