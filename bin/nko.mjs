@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../lib/kubelet/cli.ts');
+await import('../lib/nko.ts');

@@ -161,7 +161,7 @@ const schema = z.object({
   convertQuotaMb: z.coerce.number().int('a whole number').min(1, 'at least 1').default(10_240),
   /** How many hours a stored file is kept after it was last written. */
   convertExpiryHours: z.coerce.number().min(0.001, 'more than 0').default(168),
-  /** How many unfinished Conversions a namespace may hold; one more is a 429 with Retry-After. */
+  /** How many unfinished Conversions each user may have (in all namespaces); one more is a 429 with Retry-After. */
   convertQueueLimit: z.coerce.number().int('a whole number').min(1, 'at least 1').default(50),
   /** Whether requests are audited (docs/audit.md); the database keeps the chain, the file and webhook are copies. */
   audit: z.enum(['true', 'false']).default('true'),

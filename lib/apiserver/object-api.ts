@@ -28,6 +28,7 @@ import type {
   PodStatus,
   PriorityClass,
   ServiceSpec,
+  UserInfo,
 } from '../apimachinery/generated/kinds.ts';
 import { jsonEqual, jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.ts';
 import { apiVersionOf, storedTypes, typeByKey, type ResourceType } from '../apimachinery/registry.ts';
@@ -95,7 +96,16 @@ export interface WriteOptions extends DecodeOptions {
   fieldManager?: string;
   /** Admission for the requester of an API write (throws to refuse it): see serviceAccountAdmission. */
   admit?: Admission;
+  /** Who asks for an API write, as admission sees it; absent for the platform's own writes. */
+  user?: RequestUser;
 }
+
+/**
+ * The authenticated user an API write is made for (kube-apiserver's admission.Attributes.GetUserInfo): the REST and
+ * GraphQL handlers set it from the request's principal (lib/apiserver/requester.ts); controllers, the scheduler and
+ * node agents write without one.
+ */
+export type RequestUser = Required<Pick<UserInfo, 'username' | 'groups'>>;
 
 /** Checks a write about to be stored (`live` is the stored version when there is one) on behalf of its requester. */
 export type Admission = (t: ResourceType, next: KubeObject, live: KubeObject | undefined) => void;
@@ -116,6 +126,7 @@ export interface ApplyOptions extends DecodeOptions {
   /** 'status' to apply to the status subresource. */
   subresource?: 'status';
   admit?: Admission;
+  user?: RequestUser;
 }
 
 export interface DeleteOptions {
@@ -161,13 +172,15 @@ export interface OrchestratorHooks {
 
 /**
  * Checks a custom resource that passed its schema, on every write path (REST, apply, GraphQL, controllers), and
- * returns what is wrong with it as causes (a 422); `old` is the stored version of an update.
+ * returns what is wrong with it as causes (a 422); `old` is the stored version of an update, `user` who asks for an
+ * API write (absent for the platform's own).
  */
 export type ValidatingAdmission = (
   t: ResourceType,
   obj: KubeObject,
   old: KubeObject | undefined,
   subresource: string | undefined,
+  user: RequestUser | undefined,
 ) => StatusCause[];
 
 /**
@@ -312,7 +325,7 @@ export class ObjectApi {
       // (A custom resource's schema defaults were applied as it was decoded.)
       applyDefaults(t.kind, obj);
     }
-    this.validate(t, obj);
+    this.validate(t, obj, undefined, undefined, options.user);
     // Named and stamped above; the commit adds the resourceVersion.
     const created = obj as Stored;
     return this.commit(t, created, options);
@@ -455,7 +468,7 @@ export class ObjectApi {
       if (!t.crd) this.checkImmutable(t, cur, next);
     }
     next.metadata.resourceVersion = cur.metadata.resourceVersion;
-    this.validate(t, next, cur, subresource);
+    this.validate(t, next, cur, subresource, options.user);
     // No-op writes keep the resourceVersion (a status write can only change the status). Compared as values:
     // a client that writes the same object with its keys in another order has changed nothing.
     const unchanged =
@@ -659,7 +672,13 @@ export class ObjectApi {
   }
 
   /** Validates a new object, or (with `old`) an update of one; throws the 422. */
-  private validate(t: ResourceType, obj: Record<string, unknown>, old?: KubeObject, subresource?: string) {
+  private validate(
+    t: ResourceType,
+    obj: Record<string, unknown>,
+    old?: KubeObject,
+    subresource?: string,
+    user?: RequestUser,
+  ) {
     const name = isRecord(obj.metadata) ? obj.metadata.name : undefined;
     const objectName = typeof name === 'string' ? name : undefined;
     if (t.crd) {
@@ -667,7 +686,7 @@ export class ObjectApi {
       validateMetadata(obj, t.namespaced, causes);
       causes.push(...customResourceCauses(t, obj, old, subresource));
       if (!causes.length && this.hooks.validateCustom)
-        causes.push(...this.hooks.validateCustom(t, obj as KubeObject, old, subresource));
+        causes.push(...this.hooks.validateCustom(t, obj as KubeObject, old, subresource, user));
       if (causes.length) throw invalidCustomResource(t.kind, objectName, causes);
       this.checkPolicy(t, obj, old, subresource, objectName);
       return;
@@ -854,6 +873,7 @@ export class ObjectApi {
       warn: options.warn,
       dryRun: options.dryRun,
       admit: options.admit,
+      user: options.user,
       managedFields: (result.object.metadata.managedFields ?? []) as ManagedFieldsEntry[],
     };
     if (!live) return { object: await this.create(t, namespace, result.object, write), created: true };

@@ -25,7 +25,7 @@ export function appAdmission(
   const byKey = new Map<string, ValidatingAdmission>();
   for (const app of apps)
     for (const [key, check] of Object.entries(app.admission?.(api, services) ?? {})) byKey.set(key, check);
-  return (t, obj, old, subresource) => byKey.get(t.key)?.(t, obj, old, subresource) ?? [];
+  return (t, obj, old, subresource, user) => byKey.get(t.key)?.(t, obj, old, subresource, user) ?? [];
 }
 
 /** The apps' policies, one hook for the object API: every app's policy for the kind, the first refusal wins. */

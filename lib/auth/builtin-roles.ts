@@ -93,15 +93,18 @@ function derivedRules(role: Role, include: Filter, nonResource: boolean, types: 
         ['get', 'list', 'watch'].filter((v) => can(role, v as 'get', plural)),
       );
   }
-  // EntroOS's own resources (users, tokens, proofs…), served under /apis/entroos.io.
+  // EntroOS's own resources (users, tokens, proofs…), served under /apis/entroos.io; one named plural.group
+  // (an application's files) in its own group.
   if (include(undefined))
-    for (const resource of SCOPED_RESOURCES)
-      if (!known.has(resource))
-        add(
-          ENTROOS_GROUP,
-          [resource],
-          ALL_VERBS.filter((v) => can(role, v, resource)),
-        );
+    for (const resource of SCOPED_RESOURCES) {
+      if (known.has(resource)) continue;
+      const dot = resource.indexOf('.');
+      add(
+        dot < 0 ? ENTROOS_GROUP : resource.slice(dot + 1),
+        [dot < 0 ? resource : resource.slice(0, dot)],
+        ALL_VERBS.filter((v) => can(role, v, resource)),
+      );
+    }
   const out = [...rules.values()];
   if (nonResource && can(role, 'get', 'whoami')) out.push({ verbs: ['get'], nonResourceURLs: DISCOVERY_URLS });
   return out;

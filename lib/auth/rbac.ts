@@ -52,6 +52,8 @@ const SCOPES: Record<string, Scope> = {
   // Backups hold every Secret (sealed) and the password hashes; a restore rewrites the whole cluster.
   backups: 'admin',
   restores: 'admin',
+  // The conversion app's stored files and uploads (no kind of their own: the routes authorize them as this).
+  'files.convert.entroos.io': 'workload',
   tokens: 'self',
   whoami: 'self',
   // The GraphQL endpoint: every signed-in identity may call it; each field is then authorized as its REST request.

@@ -2,8 +2,7 @@ import { ApiError, badRequest, isApiError } from '../apimachinery/errors.ts';
 import { clone } from '../apimachinery/meta.ts';
 import type { KubeObject } from '../apimachinery/object.ts';
 import type { ResourceType } from '../apimachinery/registry.ts';
-import { rbacAdmission } from '../apiserver/kinds/rbac.ts';
-import { serviceAccountAdmission } from '../apiserver/kinds/service-account.ts';
+import { requesterOptions } from '../apiserver/requester.ts';
 import { withCustomScale } from '../apiserver/crd/resource.ts';
 import { fieldValidationParam } from '../apiserver/decode.ts';
 import { checkFieldManager } from '../apiserver/http/handler.ts';
@@ -36,7 +35,7 @@ function writeOptions(ctx: GraphqlContext, args: WriteArgs, kind: 'CreateOptions
     fieldManager,
     fieldValidation: fieldValidationParam(args.fieldValidation ?? null, kind),
     warn: (message: string) => void ctx.warnings.push(message),
-    admit: rbacAdmission(ctx.deps.authorizer, ctx.principal, serviceAccountAdmission(ctx.principal)),
+    ...requesterOptions(ctx.deps.authorizer, ctx.principal),
   };
 }
 
@@ -123,13 +122,14 @@ export function applyObject(ctx: GraphqlContext, t: ResourceType, args: WriteArg
     ]);
   return audited(ctx, 'patch', t, { namespace, name }, args.patch, async () => {
     if (!ctx.deps.api.peek(t, namespace, name)) ctx.require('create', t, namespace);
-    const { fieldManager, fieldValidation, warn, dryRun, admit } = writeOptions(ctx, args, 'PatchOptions');
+    const { fieldManager, fieldValidation, warn, dryRun, admit, user } = writeOptions(ctx, args, 'PatchOptions');
     const { object } = await ctx.deps.api.apply(t, namespace, name, args.patch, {
       fieldManager,
       fieldValidation,
       warn,
       dryRun,
       admit,
+      user,
       force: args.force ?? false,
     });
     return object;
@@ -182,6 +182,7 @@ export function scaleObject(ctx: GraphqlContext, t: ResourceType, args: WriteArg
       dryRun: args.dryRun ?? false,
       fieldManager: 'graphql',
       subresource: 'scale',
+      user: requesterOptions(ctx.deps.authorizer, ctx.principal).user,
     });
   });
 }

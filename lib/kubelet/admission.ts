@@ -46,6 +46,7 @@ export function admitPod(pod: PodObject, node: SimNode, pull: PullSettings, even
   const sim: SimPod = {
     key: podKey(pod),
     uid: pod.metadata.uid,
+    annotations: pod.metadata.annotations ?? {},
     node,
     ip: `${node.cidr.base}.${ipIndex}`,
     startTime: timestamp(),

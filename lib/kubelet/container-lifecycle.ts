@@ -2,7 +2,7 @@ import { draw } from './runtime/random.ts';
 import { prepareStart, type ConfigLookup } from './container-config.ts';
 import { planReadiness, probeFailed } from './prober.ts';
 import { MAX_BACKOFF_MS, type ExitCause, type PodEvents, type SimContainer, type SimPod } from './sim-model.ts';
-import { executorFor, type ContainerExecutor } from './executor.ts';
+import { EXECUTOR_ANNOTATION, executorFor, type ContainerExecutor } from './executor.ts';
 
 // Containers from start to exit: init containers one at a time, then the app
 // containers together; at each start the exit is decided ahead (workload,
@@ -63,7 +63,7 @@ export function startContainer(
   event('Normal', 'Created', `Created container ${c.name}`);
   event('Normal', 'Started', `Started container ${c.name}`);
   c.executedExitCode = undefined;
-  const executor = executorFor(settings.executors, c.image);
+  const executor = executorFor(settings.executors, c.image, sim.annotations[EXECUTOR_ANNOTATION]);
   if (executor) return execute(sim, c, executor, settings);
   const killAt = planReadiness(c, model, now);
   // The first of: the workload's own exit, an OOM kill as usage ramps up, a
@@ -119,6 +119,7 @@ function execute(sim: SimPod, c: SimContainer, executor: ContainerExecutor, sett
       command: c.spec.command ?? [],
       args: c.spec.args ?? [],
       env: c.config?.env ?? {},
+      annotations: sim.annotations,
       restartCount: c.restartCount,
       signal: abort.signal,
       log,

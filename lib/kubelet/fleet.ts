@@ -18,6 +18,7 @@ import { execTarget, type ExecTarget } from './exec-target.ts';
 import { currentPod, dueTimes, podEvents, podKey } from './sim-model.ts';
 import type { PodEvents, PodRef, SimNode, SimPod } from './sim-model.ts';
 import { DEFAULT_FLEET_OPTIONS, type FleetOptions } from './fleet-options.ts';
+import { EXECUTOR_NODE_LABEL } from './executor.ts';
 
 // An in-process fleet of simulated nodes (NKO): each registers its Node,
 // renews its Lease, and runs the pods bound to it through a mock container
@@ -91,7 +92,16 @@ export class NodeFleet {
   /** Registers the nodes and starts running pods bound to them. */
   async start(specs: NodeSpec[]) {
     const now = Date.now();
-    specs.forEach((spec, i) => this.nodes.set(spec.name, simNode(spec, i, now, this.options.leaseSeconds)));
+    // Pods that need a named executor select its label, so the scheduler only binds them where it runs.
+    const offered = Object.fromEntries(
+      (this.options.executors ?? []).flatMap((e) => (e.name ? [[`${EXECUTOR_NODE_LABEL}${e.name}`, 'true']] : [])),
+    );
+    specs.forEach((spec, i) =>
+      this.nodes.set(
+        spec.name,
+        simNode({ ...spec, labels: { ...spec.labels, ...offered } }, i, now, this.options.leaseSeconds),
+      ),
+    );
     for (const spec of specs) {
       const node = this.nodes.get(spec.name);
       if (node) await registerNode(this.backend, node);

@@ -68,6 +68,7 @@ function registration(node: SimNode): NodeRegistration {
         'topology.kubernetes.io/zone': spec.zone,
         'node.kubernetes.io/instance-type': spec.shape.instanceType,
         'entroos.io/simulated': 'true',
+        ...spec.labels,
       },
     },
     spec: {

@@ -31,6 +31,8 @@ export interface NodeSpec {
   zone: string;
   index: number;
   taints?: { key: string; value?: string; effect: string }[];
+  /** Labels beyond the standard ones (an agent's executors: executor.entroos.io/NAME). */
+  labels?: Record<string, string>;
 }
 
 /** The default "mixed" profile: sizes and zones round-robin, deterministic by index. */

@@ -64,6 +64,8 @@ export interface SimContainer {
 export interface SimPod {
   key: string;
   uid: string;
+  /** The pod's annotations as admitted (the workload, the executor it asks for). */
+  annotations: Readonly<Record<string, string>>;
   node: SimNode;
   ip: string;
   startTime: string;

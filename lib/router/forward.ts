@@ -32,7 +32,9 @@ export function needsLeader(method: string, pathname: string): boolean {
       (rest[0] === 'images' && !READS.has(method))
     );
   }
-  if (parts[0] === 'apis' && parts.length > 1) return !READS.has(method) || parts[1] === 'metrics.k8s.io';
+  // An application's stored files (a CI artifact's /content) are in the leader's data directory.
+  if (parts[0] === 'apis' && parts.length > 1)
+    return !READS.has(method) || parts[1] === 'metrics.k8s.io' || (parts.length > 4 && parts.at(-1) === 'content');
   // A POST may carry a mutation (GET only reads): the leader runs it, as any write.
   if (parts[0] === 'graphql' && parts.length === 1) return !READS.has(method);
   return false;

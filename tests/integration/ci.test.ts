@@ -165,6 +165,15 @@ describe('CI runs', () => {
     expect(stepOf(r, 'after').phase).toBe('Skipped');
   });
 
+  it('keeps a step that runs for real off the in-process nodes: it waits for an exec agent, then times out saying so', async () => {
+    await pipeline('real-only', [s('real', { exec: true, timeoutSeconds: 1, annotations: undefined })]);
+    await run('real-only-1', 'real-only');
+    const st = stepOf(await finished('real-only-1'), 'real');
+    expect(st.phase).toBe('Failed');
+    expect(st.node).toBeUndefined();
+    expect(st.message).toContain('waiting for a node that runs the ci executor (start one: npx nko --exec ci)');
+  });
+
   it('cancels a run: its running Job is deleted, the remaining steps skipped, and it stays cancelled', async () => {
     await pipeline('long', [
       s('work', { annotations: { 'entroos.io/duration': '120' } }),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type TestServer } from '../helpers/server.ts';
-import { client, login } from '../helpers/api.ts';
+import { client, login, userWithToken } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
 import type { Conversion, Workflow } from '@/lib/apps/convert/types.ts';
 
@@ -45,8 +45,8 @@ afterAll(async () => {
 });
 
 /** Uploads with tus in chunks (creation, then PATCH at each offset); answers the digest. */
-async function upload(content: Buffer, filename: string, chunk = 64 * 1024): Promise<string> {
-  const auth = { Authorization: `Bearer ${token}`, 'Tus-Resumable': '1.0.0' };
+async function upload(content: Buffer, filename: string, chunk = 64 * 1024, as = token): Promise<string> {
+  const auth = { Authorization: `Bearer ${as}`, 'Tus-Resumable': '1.0.0' };
   const metadata = `filename ${Buffer.from(filename).toString('base64')}`;
   const created = await fetch(`${server.url}/apis/entroos.io/v1/files/uploads`, {
     method: 'POST',
@@ -116,6 +116,10 @@ describe('file conversion', () => {
       image: 'entroos/convert-image',
       resources: { requests: { cpu: '500m' } },
     });
+    // Steered to nodes that run the engines: the in-process nodes say so with a label.
+    expect(job.body.spec.template.spec.nodeSelector).toEqual({ 'executor.entroos.io/convert': 'true' });
+    const node = await api.get(`/api/v1/nodes/${done.status?.node}`);
+    expect(node.body.metadata.labels['executor.entroos.io/convert']).toBe('true');
 
     const out = await fetch(`${server.url}/apis/entroos.io/v1/files/${done.status?.output?.digest}`, {
       headers: { Authorization: `Bearer ${token}` },
@@ -225,25 +229,98 @@ describe('file conversion', () => {
     expect(refused.body.message).toMatch(/spec.target: Invalid value: "jpeg": converting pdf to jpeg is not supported/);
   }, 60_000);
 
-  it('answers 429 with Retry-After when a namespace’s queue is full', async () => {
+  it('answers 429 with Retry-After when a user’s queue is full, in whichever namespace; another user has their own', async () => {
     const md = { digest: await upload(Buffer.from('# Report\n\nQueued.\n'), 'report.md'), filename: 'report.md' };
-    const ns = 'queue-test';
-    await api.post('/api/v1/namespaces', { metadata: { name: ns } });
-    const base = `/apis/convert.entroos.io/v1/namespaces/${ns}/conversions`;
+    const [ns, other] = ['queue-test', 'queue-test-2'];
+    for (const name of [ns, other]) await api.post('/api/v1/namespaces', { metadata: { name } });
+    const base = (n: string) => `/apis/convert.entroos.io/v1/namespaces/${n}/conversions`;
     const results = [];
     for (let i = 0; i < 4; i++)
-      results.push(await api.post(base, { metadata: { name: `q${i}` }, spec: { input: md, target: 'pdf' } }));
+      results.push(
+        await api.post(base(i === 1 ? other : ns), { metadata: { name: `q${i}` }, spec: { input: md, target: 'pdf' } }),
+      );
     expect(results.slice(0, 3).map((r) => r.status)).toEqual([201, 201, 201]);
+    // Admission recorded who asked.
+    expect(results[0].body.metadata.annotations).toEqual({ 'convert.entroos.io/requested-by': 'admin' });
     expect(results[3].status).toBe(429);
     expect(results[3].headers.get('retry-after')).toBe('5');
     expect(results[3].body).toMatchObject({ kind: 'Status', reason: 'TooManyRequests' });
-    expect(results[3].body.message).toMatch(
-      /the conversion queue of namespace "queue-test" is full \(3 of 3 unfinished\)/,
+    expect(results[3].body.message).toMatch(/the conversion queue of user "admin" is full \(3 of 3 unfinished\)/);
+
+    // Another user's queue is theirs; they cannot pass as someone else, and use the file because a conversion of
+    // the namespace names it.
+    const olga = await userWithToken(server.url, token, 'olga', 'operator');
+    const asOlga = client(server.url, olga.token);
+    const forged = await asOlga.post(base(ns), {
+      metadata: { name: 'forged', annotations: { 'convert.entroos.io/requested-by': 'someone-else' } },
+      spec: { input: md, target: 'html' },
+    });
+    expect(forged.status).toBe(422);
+    expect(forged.body.message).toMatch(
+      /metadata.annotations\[convert.entroos.io\/requested-by\]: Invalid value: "someone-else": set by the server to the user who creates the object \(olga\)/,
     );
+    const hers = await asOlga.post(base(ns), { metadata: { name: 'olga-1' }, spec: { input: md, target: 'html' } });
+    expect(hers.status, hers.text).toBe(201);
+    expect(hers.body.metadata.annotations['convert.entroos.io/requested-by']).toBe('olga');
+    // …and cannot take it over afterwards.
+    const q0 = (await asOlga.get(`${base(ns)}/q0`)).body;
+    q0.metadata.annotations['convert.entroos.io/requested-by'] = 'olga';
+    const takeover = await asOlga.put(`${base(ns)}/q0`, q0);
+    expect(takeover.status).toBe(422);
+    expect(takeover.body.message).toMatch(/it cannot be changed/);
+
     // Once they finish there is room again.
-    for (let i = 0; i < 3; i++) expect((await finished(`q${i}`, 60_000, ns)).status?.phase).toBe('Succeeded');
-    expect((await api.post(base, { metadata: { name: 'q3' }, spec: { input: md, target: 'html' } })).status).toBe(201);
+    for (let i = 0; i < 3; i++)
+      expect((await finished(`q${i}`, 60_000, i === 1 ? other : ns)).status?.phase).toBe('Succeeded');
+    expect((await api.post(base(ns), { metadata: { name: 'q3' }, spec: { input: md, target: 'html' } })).status).toBe(
+      201,
+    );
   }, 120_000);
+
+  it('ties an upload to its user: others cannot resume, read or delete it, nor convert the file elsewhere', async () => {
+    const olga = (await userWithToken(server.url, token, 'olga2', 'operator')).token;
+    const tus = (as: string) => ({ Authorization: `Bearer ${as}`, 'Tus-Resumable': '1.0.0' });
+    const created = await fetch(`${server.url}/apis/entroos.io/v1/files/uploads`, {
+      method: 'POST',
+      headers: {
+        ...tus(token),
+        'Upload-Length': '10',
+        // A client naming an owner is overruled.
+        'Upload-Metadata': `filename ${Buffer.from('mine.md').toString('base64')},owner ${Buffer.from('olga2').toString('base64')}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    const location = new URL(created.headers.get('location')!, server.url).toString();
+    for (const method of ['HEAD', 'PATCH', 'DELETE']) {
+      const res = await fetch(location, {
+        method,
+        headers: { ...tus(olga), 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' },
+        ...(method === 'PATCH' ? { body: '# hijacked' } : {}),
+      });
+      expect(res.status, method).toBe(403);
+      if (method !== 'HEAD')
+        expect(await res.text()).toMatch(/was started by another user; only they may resume or delete it/);
+    }
+    expect((await fetch(location, { method: 'HEAD', headers: tus(token) })).headers.get('upload-offset')).toBe('0');
+
+    // A finished upload is the uploader's: another user may convert it only where the namespace already uses it.
+    const digest = await upload(Buffer.from('# Only mine\n'), 'private.md');
+    await api.post('/api/v1/namespaces', { metadata: { name: 'olga2-ns' } });
+    const refused = await client(server.url, olga).post('/apis/convert.entroos.io/v1/namespaces/olga2-ns/conversions', {
+      metadata: { name: 'steal' },
+      spec: { input: { digest, filename: 'private.md' }, target: 'html' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(
+      /file "sha256:[0-9a-f]+" is not olga2's: it was uploaded by another user and no conversion or workflow in namespace "olga2-ns" uses it/,
+    );
+    const missing = await api.post(`${BASE}/conversions`, {
+      metadata: { name: 'missing' },
+      spec: { input: { digest: `sha256:${'0'.repeat(64)}`, filename: 'a.md' }, target: 'html' },
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body.message).toMatch(/spec.input.digest: Invalid value: "sha256:0+": no such file in the store/);
+  }, 60_000);
 
   it('runs a workflow: a fan-out of resizes after a metadata strip', async () => {
     const res = await api.post(`${BASE}/workflows`, {
@@ -271,6 +348,9 @@ describe('file conversion', () => {
       ['small', 'Succeeded', 'photo-strip-small.webp'],
       ['large', 'Succeeded', 'photo-strip-large.webp'],
     ]);
+    // The steps are queued for whoever created the workflow.
+    const step = (await api.get<Conversion>(`${BASE}/conversions/thumbs-strip`)).body;
+    expect(step.metadata.annotations).toMatchObject({ 'convert.entroos.io/requested-by': 'admin' });
     const bad = await api.post(`${BASE}/workflows`, {
       metadata: { name: 'bad' },
       spec: { input, steps: [{ name: 'a', target: 'pdf' }] },

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { convertFile, ConversionError, engineAvailability } from '@/lib/apps/convert/engines/index.ts';
 import { engineFor, sniff, type Format } from '@/lib/apps/convert/engines/formats.ts';
+import { imageProcesses } from '@/lib/apps/convert/engines/image-pool.ts';
 import type { ConvertOptions } from '@/lib/apps/convert/engines/types.ts';
 
 // Each engine on fixtures made here: images drawn by sharp, text written inline, office documents saved by
@@ -234,3 +235,38 @@ function zipOf(name: string, deflated: Buffer, size: number): Buffer {
   end.writeUInt32LE(localPart.length, 16);
   return Buffer.concat([localPart, centralPart, end]);
 }
+
+describe('image engine isolation', () => {
+  // A hostile file that crashes libvips is simulated by killing the process converting it: only that conversion
+  // fails, with how the process died, and the next conversion gets a fresh process.
+  it('fails only the conversion whose process crashed, and converts the next one', async () => {
+    const big = fixture(
+      'big.jpg',
+      await sharp({ create: { width: 6000, height: 6000, channels: 3, background: '#4477aa' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const pool = imageProcesses();
+    const converting = failure(run(big, 'jpeg', 'avif', { quality: 90 }));
+    await vi.waitFor(() => expect(pool.busyPids()).toHaveLength(1), { timeout: 10_000, interval: 10 });
+    for (const pid of pool.busyPids()) process.kill(pid, 'SIGSEGV');
+    const crashed = await converting;
+    expect(crashed.reason).toBe('EngineFailed');
+    expect(crashed.message).toMatch(/^the image engine's process died \(signal SIGSEGV/);
+    const next = await run(fixture('after.jpg', await photo()), 'jpeg', 'webp', { width: 100 });
+    expect((await sharp(next.bytes).metadata()).width).toBe(100);
+  }, 60_000);
+
+  it('kills a conversion past its time limit', async () => {
+    const big = fixture(
+      'slow.jpg',
+      await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#aa7744' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const started = Date.now();
+    const timedOut = await failure(run(big, 'jpeg', 'avif', { quality: 95 }, 1000));
+    expect(timedOut.reason).toBe('Timeout');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 60_000);
+});

@@ -66,6 +66,9 @@ describe('which requests a follower sends to the leader', () => {
     ['POST', '/apis/entroos.io/v1/images/marks', true],
     ['GET', '/apis/entroos.io/v1/images/marks', false],
     ['GET', '/apis/entroos.io/v1/chaos', true],
+    ['GET', '/apis/ci.entroos.io/v1/namespaces/ci/artifacts/a/content', true],
+    ['PUT', '/apis/ci.entroos.io/v1/namespaces/ci/steppods/p/outputs/dist', true],
+    ['GET', '/apis/ci.entroos.io/v1/namespaces/ci/artifacts/a', false],
     ['POST', '/api/login', false],
   ])('%s %s → %s', (method, path, expected) => {
     expect(needsLeader(method, path)).toBe(expected);

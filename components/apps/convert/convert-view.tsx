@@ -3,13 +3,31 @@
 import { useMemo, useState } from 'react';
 import { useList } from '@entroos/react';
 import { apiFetch, errorText } from '@/lib/client/api.ts';
-import { engineFor, formatOf, FORMATS, type Format } from '@/lib/apps/convert/engines/formats.ts';
-import { RESOURCES, type Conversion } from '@/lib/apps/convert/types.ts';
+import { engineFor, formatOf, FORMATS, isFormat, type Format } from '@/lib/apps/convert/engines/formats.ts';
+import { RESOURCES, type Conversion, type Workflow } from '@/lib/apps/convert/types.ts';
 import { tusUpload } from './upload';
+import { WorkflowsTable } from './workflows-table';
 
 // The uploader and the conversions, live: files dropped (or picked) are uploaded with tus (a progress bar each),
-// then one Conversion per file is created for the chosen target; the list follows the conversions' watch, so
-// phase and progress move as the engines run. Each output can be downloaded and verified.
+// then one Conversion per file is created for the chosen target — or, when a workflow is chosen, one Workflow per
+// file with that workflow's steps (the seeded examples, or any workflow already run). The lists follow the
+// watch, so phase and progress move as the engines run. Each output can be downloaded and verified.
+
+/** The select's value for a workflow used as a template. */
+const WORKFLOW_PREFIX = 'workflow:';
+const workflowKey = (w: Workflow) => `${w.metadata.namespace}/${w.metadata.name}`;
+const stepsSummary = (w: Workflow) =>
+  w.spec.steps.map((s) => `${s.name} → ${s.target}${s.options?.width ? ` ${s.options.width}px` : ''}`).join(', ');
+
+/** Why `file` cannot go through `template`'s steps, or undefined when its first steps take its format. */
+function workflowRefusal(file: string, template: Workflow): string | undefined {
+  const from = formatOf(file);
+  const first = template.spec.steps.filter((s) => s.from === undefined);
+  const bad = first.find((s) => !from || !isFormat(s.target) || !engineFor(from, s.target));
+  return bad
+    ? `${file} cannot go through workflow ${template.metadata.name} (step ${bad.name} makes ${bad.target})`
+    : undefined;
+}
 
 interface Pending {
   id: string;
@@ -29,8 +47,13 @@ const conversionName = (file: string) =>
 
 export function ConvertView({ canWrite }: { canWrite: boolean }) {
   const conversions = useList<string, Conversion>(RESOURCES.conversions);
+  const workflows = useList<string, Workflow>(RESOURCES.workflows);
   const [namespace, setNamespace] = useState('default');
-  const [target, setTarget] = useState<Format>('webp');
+  const [choice, setChoice] = useState<string>('webp');
+  const template = choice.startsWith(WORKFLOW_PREFIX)
+    ? workflows.data?.find((w) => workflowKey(w) === choice.slice(WORKFLOW_PREFIX.length))
+    : undefined;
+  const target = (template ? undefined : choice) as Format | undefined;
   const [width, setWidth] = useState('');
   const [pending, setPending] = useState<Pending[]>([]);
   const [verdicts, setVerdicts] = useState<Record<string, string>>({});
@@ -49,19 +72,23 @@ export function ConvertView({ canWrite }: { canWrite: boolean }) {
       setPending((all) => [...all, { id, name: file.name, progress: 0 }]);
       try {
         const from = formatOf(file.name);
-        if (!from || !engineFor(from, target)) throw new Error(`${file.name} cannot be converted to ${target}`);
+        if (template) {
+          const refusal = workflowRefusal(file.name, template);
+          if (refusal) throw new Error(refusal);
+        } else if (!from || !target || !engineFor(from, target))
+          throw new Error(`${file.name} cannot be converted to ${target}`);
         const digest = await tusUpload(file, (fraction) => update({ progress: fraction }));
-        await apiFetch(`/apis/convert.entroos.io/v1/namespaces/${namespace}/conversions`, {
-          method: 'POST',
-          body: {
-            metadata: { name: conversionName(file.name) },
-            spec: {
-              input: { digest, filename: file.name },
-              target,
-              ...(width ? { options: { width: Number(width) } } : {}),
-            },
+        const input = { digest, filename: file.name };
+        const metadata = { name: conversionName(file.name) };
+        await apiFetch(
+          `/apis/convert.entroos.io/v1/namespaces/${namespace}/${template ? 'workflows' : 'conversions'}`,
+          {
+            method: 'POST',
+            body: template
+              ? { metadata, spec: { input, steps: template.spec.steps } }
+              : { metadata, spec: { input, target, ...(width ? { options: { width: Number(width) } } : {}) } },
           },
-        });
+        );
         setPending((all) => all.filter((x) => x.id !== id));
       } catch (err) {
         update({ error: errorText(err) });
@@ -109,16 +136,33 @@ export function ConvertView({ canWrite }: { canWrite: boolean }) {
             </label>
             <label>
               Target{' '}
-              <select value={target} onChange={(e) => setTarget(e.target.value as Format)}>
-                {FORMATS.filter((to) => FORMATS.some((from) => engineFor(from, to))).map((f) => (
-                  <option key={f}>{f}</option>
-                ))}
+              <select value={choice} onChange={(e) => setChoice(e.target.value)}>
+                <optgroup label="Formats">
+                  {FORMATS.filter((to) => FORMATS.some((from) => engineFor(from, to))).map((f) => (
+                    <option key={f}>{f}</option>
+                  ))}
+                </optgroup>
+                {workflows.data?.length ? (
+                  <optgroup label="Workflows">
+                    {workflows.data.map((w) => (
+                      <option key={workflowKey(w)} value={`${WORKFLOW_PREFIX}${workflowKey(w)}`}>
+                        {`workflow ${workflowKey(w)}: ${stepsSummary(w)}`}
+                      </option>
+                    ))}
+                  </optgroup>
+                ) : null}
               </select>
             </label>
-            <label>
-              Width (images){' '}
-              <input inputMode="numeric" value={width} onChange={(e) => setWidth(e.target.value.replace(/\D/g, ''))} />
-            </label>
+            {!template && (
+              <label>
+                Width (images){' '}
+                <input
+                  inputMode="numeric"
+                  value={width}
+                  onChange={(e) => setWidth(e.target.value.replace(/\D/g, ''))}
+                />
+              </label>
+            )}
             <label>
               Files{' '}
               <input
@@ -143,6 +187,12 @@ export function ConvertView({ canWrite }: { canWrite: boolean }) {
           ))}
         </section>
       )}
+      <WorkflowsTable
+        workflows={workflows.data ?? []}
+        conversions={conversions.data ?? []}
+        verdicts={verdicts}
+        onVerify={(c) => void verify(c)}
+      />
       <section className="card">
         <h2>Conversions</h2>
         {conversions.error ? <p className="error">{errorText(conversions.error)}</p> : null}

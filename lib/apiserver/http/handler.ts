@@ -4,18 +4,10 @@ import type { Verb } from '../../auth/rbac.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { AuthorizeScope } from '../../auth/policy-rules.ts';
 import type { Authorizer } from '../../auth/authorizer.ts';
-import { rbacAdmission } from '../kinds/rbac.ts';
-import { serviceAccountAdmission } from '../kinds/service-account.ts';
+import { requesterOptions } from '../requester.ts';
 import { requestToken, type TokenIssuer } from '../kinds/token-request.ts';
 import { reviewAccess, reviewRules } from '../kinds/access-review.ts';
-import {
-  conflictError,
-  type Admission,
-  type ObjectApi,
-  type PatchType,
-  type DeleteOptions,
-  type WriteOptions,
-} from '../object-api.ts';
+import { conflictError, type ObjectApi, type PatchType, type DeleteOptions, type WriteOptions } from '../object-api.ts';
 import { jsonPatch, mergePatch } from '../../apimachinery/patch.ts';
 import type { EventRecorder } from '../events.ts';
 import type { NodeReads } from '../node-reads.ts';
@@ -358,7 +350,7 @@ async function serveApply(
   t: ResourceType,
   namespace: string | undefined,
   name: string,
-  decode: DecodeOptions & { admit?: Admission },
+  decode: DecodeOptions & Pick<WriteOptions, 'admit' | 'user'>,
   subresource?: 'status',
 ): Promise<Response> {
   const q = url.searchParams;
@@ -419,7 +411,7 @@ async function serveObject(
 ): Promise<Response> {
   const { api } = deps;
   const { type: t, name, subresource } = path;
-  const admit = rbacAdmission(deps.authorizer, principal, serviceAccountAdmission(principal));
+  const requester = requesterOptions(deps.authorizer, principal);
   const namespace = t.namespaced ? path.namespace : undefined;
   const q = url.searchParams;
   const table = wantsTable(req.headers.get('accept'));
@@ -440,7 +432,7 @@ async function serveObject(
     const token = await requestToken(api, deps.tokens, principal, namespace ?? '', objectName, body, decoding.options);
     return decoding.respond(json(token, 201));
   }
-  if (subresource) return serveSubresource(req, url, deps, t, namespace, objectName, subresource);
+  if (subresource) return serveSubresource(req, url, deps, t, namespace, objectName, subresource, requester.user);
 
   switch (verb) {
     case 'list': {
@@ -477,7 +469,7 @@ async function serveObject(
       const created = await api.create(t, namespace, await readBody(req), {
         dryRun,
         fieldManager,
-        admit,
+        ...requester,
         ...decoding.options,
       });
       deps.created?.(req, created);
@@ -490,7 +482,7 @@ async function serveObject(
       const updated = await api.update(t, namespace, objectName, body, undefined, {
         ...options,
         ...decoding.options,
-        admit,
+        ...requester,
       });
       return decoding.respond(json(updated));
     }
@@ -498,10 +490,13 @@ async function serveObject(
       const type = patchTypeOf(req);
       const decoding = decodingFor(url, 'PatchOptions');
       if (type === 'apply') {
-        const applied = await serveApply(req, url, deps, t, namespace, objectName, { ...decoding.options, admit });
+        const applied = await serveApply(req, url, deps, t, namespace, objectName, {
+          ...decoding.options,
+          ...requester,
+        });
         return decoding.respond(applied);
       }
-      const options = { ...writeOptionsOf(req, q, true), ...decoding.options, admit };
+      const options = { ...writeOptionsOf(req, q, true), ...decoding.options, ...requester };
       const body = await readBody(req);
       return decoding.respond(json(await api.patch(t, namespace, objectName, type, body, undefined, options)));
     }
@@ -651,6 +646,7 @@ async function serveSubresource(
   namespace: string | undefined,
   name: string,
   sub: string,
+  user: WriteOptions['user'],
 ): Promise<Response> {
   const { api } = deps;
   const method = req.method;
@@ -661,17 +657,17 @@ async function serveSubresource(
       const options = writeOptionsOf(req, q);
       const decoding = decodingFor(url, 'UpdateOptions');
       const body = await readBody(req);
-      const updated = await api.update(t, namespace, name, body, 'status', { ...options, ...decoding.options });
+      const updated = await api.update(t, namespace, name, body, 'status', { ...options, ...decoding.options, user });
       return decoding.respond(json(updated));
     }
     if (method === 'PATCH') {
       const type = patchTypeOf(req);
       const decoding = decodingFor(url, 'PatchOptions');
       if (type === 'apply') {
-        const applied = await serveApply(req, url, deps, t, namespace, name, decoding.options, 'status');
+        const applied = await serveApply(req, url, deps, t, namespace, name, { ...decoding.options, user }, 'status');
         return decoding.respond(applied);
       }
-      const options = { ...writeOptionsOf(req, q, true), ...decoding.options };
+      const options = { ...writeOptionsOf(req, q, true), ...decoding.options, user };
       const body = await readBody(req);
       return decoding.respond(json(await api.patch(t, namespace, name, type, body, 'status', options)));
     }
@@ -718,7 +714,7 @@ async function serveSubresource(
       // Every stored Deployment and ReplicaSet has a spec (the defaults give it one).
       if (!t.crd) (next.spec as { replicas?: number }).replicas = replicas;
       const options = writeOptionsOf(req, url.searchParams, method === 'PATCH');
-      const updated = await api.replace(t, current, next, undefined, { ...options, subresource: 'scale' });
+      const updated = await api.replace(t, current, next, undefined, { ...options, subresource: 'scale', user });
       return json(scaleOf(t, updated));
     }
   }

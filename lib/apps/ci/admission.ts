@@ -1,6 +1,7 @@
 import type { StatusCause } from '../../apimachinery/errors.ts';
 import type { ObjectApi, ValidatingAdmission } from '../../apiserver/object-api.ts';
 import { validateSteps } from './dag.ts';
+import { validateExecStep } from './exec-plan.ts';
 import { RESOURCES, type Artifact, type Pipeline, type PipelineRun } from './types.ts';
 
 // Admission for the CI kinds: a Pipeline is stored only as a DAG (unique step names, needs and inputs that
@@ -15,6 +16,7 @@ export function ciAdmission(_api: ObjectApi): Record<string, ValidatingAdmission
       if (subresource || obj.metadata.deletionTimestamp) return [];
       const spec = (obj as Pipeline).spec;
       const causes = validateSteps(spec.steps ?? []);
+      (spec.steps ?? []).forEach((s, i) => causes.push(...validateExecStep(s, i)));
       const repo = spec.triggers?.github?.repository;
       if (repo !== undefined && !REPOSITORY.test(repo))
         causes.push(invalid('spec.triggers.github.repository', repo, 'must be owner/name as GitHub spells it'));

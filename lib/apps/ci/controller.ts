@@ -10,7 +10,18 @@ import { WorkQueue } from '../../controllers/queue.ts';
 import type { AppController, AppServices } from '../types.ts';
 import { ArtifactStore, artifactDir } from './artifact-store.ts';
 import { DEFAULT_TIMEOUT_SECONDS, expandMatrix, readiness, topologicalOrder } from './dag.ts';
-import { STEP_CONTAINER, stepJob } from './jobs.ts';
+import { STEP_CONTAINER, stepJob, type StepJobInput } from './jobs.ts';
+import {
+  CACHE_ANNOTATION,
+  CACHE_MEDIA_TYPE,
+  cacheArtifactName,
+  EXECUTOR,
+  inputPath,
+  outputAnnotation,
+  parsePlan,
+  PLAN_ANNOTATION,
+  readUploadNote,
+} from './exec-plan.ts';
 import { mediaTypeOf, simulatedOutput } from './outputs.ts';
 import { provenanceOf, signProvenance } from './provenance.ts';
 import { ciSettings, type CiSettings } from './settings.ts';
@@ -140,7 +151,7 @@ export function startCiController(
             st.phase = 'Skipped';
             st.message = `skipped: ${(step.needs ?? []).filter((n) => byName.get(n)?.phase !== 'Succeeded').join(', ')} did not succeed`;
             st.completionTime = now;
-          } else if (ready === 'ready') await startAttempt(run, step, st, params, byName);
+          } else if (ready === 'ready') await startAttempt(run, pipeline, step, st, params, byName);
           continue;
         }
         const job = st.job ? (api.peek(JOBS, namespace, st.job) as (Job & KubeObject) | undefined) : undefined;
@@ -193,15 +204,16 @@ export function startCiController(
 
   async function startAttempt(
     run: PipelineRun,
+    pipeline: Pipeline,
     step: PipelineStep,
     st: StepStatus,
     params: Record<string, string>,
     byName: Map<string, StepStatus>,
   ) {
     const attempt = st.attempts + 1;
-    let inputs: { name: string; digest: string }[];
+    let inputs: StepJobInput[];
     try {
-      inputs = inputsOf(run, step, byName);
+      inputs = inputsOf(run, step, byName, pipeline);
     } catch (err) {
       // An input artifact deleted behind the run's back: the step cannot run, and retrying will not bring it back.
       st.phase = 'Failed';
@@ -268,12 +280,14 @@ export function startCiController(
     }
     const why =
       reason === 'Timeout'
-        ? `timed out after ${timeout}s`
+        ? step.exec && !node
+          ? `timed out after ${timeout}s waiting for a node that runs the ${EXECUTOR} executor (start one: npx nko --exec ${EXECUTOR})`
+          : `timed out after ${timeout}s`
         : reason === 'JobDeleted'
           ? 'its Job was deleted'
           : `exited with code ${exitCode ?? 'unknown'} (${reason})`;
     if (st.attempts <= (step.retries ?? 0)) {
-      await startAttempt(run, step, st, params, byName);
+      await startAttempt(run, pipeline, step, st, params, byName);
       if (st.phase === 'Running') st.message = `attempt ${st.attempts - 1} ${why}; retrying`;
       return;
     }
@@ -319,14 +333,20 @@ export function startCiController(
     return text.length > LOG_LIMIT ? `…${text.slice(text.length - LOG_LIMIT)}` : text;
   }
 
-  function inputsOf(run: PipelineRun, step: PipelineStep, byName: Map<string, StepStatus>) {
-    const out: { name: string; digest: string }[] = [];
+  function inputsOf(
+    run: PipelineRun,
+    step: PipelineStep,
+    byName: Map<string, StepStatus>,
+    pipeline?: Pipeline,
+  ): StepJobInput[] {
+    const out: StepJobInput[] = [];
     for (const input of step.inputs ?? []) {
       const name = byName.get(input.step)?.outputs?.[input.output];
       const artifact = name ? (api.peek(ARTIFACTS, run.metadata.namespace, name) as Artifact | undefined) : undefined;
       if (!name || !artifact)
         throw new Error(`input ${input.step}/${input.output} of step ${step.name} has no artifact`);
-      out.push({ name, digest: artifact.spec.digest });
+      const producer = pipeline?.spec.steps.find((s) => s.name === input.step);
+      out.push({ name, digest: artifact.spec.digest, path: inputPath(producer, input) });
     }
     return out;
   }
@@ -351,95 +371,176 @@ export function startCiController(
     params: Record<string, string>,
     byName: Map<string, StepStatus>,
   ): Promise<Record<string, string> | undefined> {
-    if (!step.outputs?.length) return undefined;
+    const cache = step.exec ? readUploadNote(pod?.metadata.annotations?.[CACHE_ANNOTATION]) : undefined;
+    if (!step.outputs?.length && !cache) return undefined;
     if (!services) throw new Error('this controller has no signing key (started without the platform services)');
     const namespace = run.metadata.namespace ?? '';
     const inputs = inputsOf(run, step, byName);
+    const made = { run, pipeline, step, st, pod, params, inputs, signer: services.clusterKey };
     const out: Record<string, string> = {};
-    for (const output of step.outputs) {
-      const content = simulatedOutput(
-        pipeline.metadata.name,
-        step,
-        output,
-        inputs.map((i) => i.digest),
-      );
+    for (const output of step.outputs ?? []) {
       const name = artifactName(run.metadata.name, step.name, output.name);
       out[output.name] = name;
       if (api.peek(ARTIFACTS, namespace, name)) continue;
-      const usage = namespaceUsage(namespace);
-      const { digest, size } = await store.put(content);
-      if (!usage.digests.has(digest) && usage.bytes + size > settings.quotaBytes)
-        throw new Error(
-          `namespace "${namespace}" would hold ${usage.bytes + size} bytes of artifacts, over its quota of ${settings.quotaBytes} (ENTROOS_CI_ARTIFACT_QUOTA_BYTES)`,
-        );
-      const last = st.history?.at(-1);
-      const placement = pod
-        ? {
-            pod: pod.metadata.name,
-            podUid: pod.metadata.uid,
-            node: pod.spec?.nodeName,
-            proof: `/apis/entroos.io/v1/proofs?namespace=${namespace}&pod=${pod.metadata.name}`,
-          }
-        : undefined;
-      const statement = provenanceOf(
-        {
-          namespace,
-          artifact: name,
-          digest,
-          pipeline: pipeline.metadata.name,
-          run: run.metadata.name,
-          step: step.name,
-          attempt: st.attempts,
-          image: step.image,
-          script: step.script,
-          command: step.command,
-          params,
-          trigger: run.spec.trigger as Record<string, unknown> | undefined,
-          inputs,
-          placement,
-          startedOn: last?.startTime,
-          finishedOn: last?.completionTime ?? timestamp(),
-        },
-        services.clusterKey.keyId,
-      );
-      const envelope = signProvenance(statement, {
-        keyId: services.clusterKey.keyId,
-        publicKeyPem: services.clusterKey.publicKeyPem,
-        sign: (data) => services.clusterKey.sign(data),
+      // A real step's outputs were uploaded by its agent (the pod notes their digests); a simulated one's are made.
+      const stored = step.exec
+        ? uploadedOutput(pod, output.name)
+        : await store.put(
+            simulatedOutput(
+              pipeline.metadata.name,
+              step,
+              output,
+              inputs.map((i) => i.digest),
+            ),
+          );
+      const image = output.image ? `${output.image}@${stored.digest}` : undefined;
+      const envelope = await recordArtifact(made, {
+        name,
+        output: output.name,
+        mediaType: mediaTypeOf(output),
+        image,
+        ...stored,
       });
-      const artifact = {
-        apiVersion: API_VERSION,
-        kind: 'Artifact',
-        metadata: {
-          name,
-          namespace,
-          labels: {
-            [LABELS.pipeline]: pipeline.metadata.name,
-            [LABELS.run]: run.metadata.name,
-            [LABELS.step]: step.name,
-          },
-          ownerReferences: [ownerRef(run, API_VERSION, 'PipelineRun')],
-        },
-        spec: {
-          digest,
-          size,
-          mediaType: mediaTypeOf(output),
-          pipeline: pipeline.metadata.name,
-          run: run.metadata.name,
-          step: step.name,
-          output: output.name,
-          ...(output.image ? { image: `${output.image}@${digest}` } : {}),
-          provenance: { envelope, ...(placement ? { placement } : {}) },
-        },
-      };
-      try {
-        await api.create(ARTIFACTS, namespace, artifact);
-      } catch (err) {
-        if (!(isApiError(err) && err.code === 409)) throw err;
-      }
-      if (output.image) await attestBuild(namespace, name, `${output.image}@${digest}`, digest, envelope);
+      if (image) await attestBuild(namespace, name, image, stored.digest, envelope);
     }
-    return out;
+    if (cache) await saveCache(made, cache);
+    return step.outputs?.length ? out : undefined;
+  }
+
+  function uploadedOutput(pod: (Pod & KubeObject) | undefined, output: string) {
+    const note = readUploadNote(pod?.metadata.annotations?.[outputAnnotation(output)]);
+    if (!note) throw new Error(`output "${output}" was not uploaded by the agent that ran the step`);
+    return note;
+  }
+
+  interface Made {
+    run: PipelineRun;
+    pipeline: Pipeline;
+    step: PipelineStep;
+    st: StepStatus;
+    pod: (Pod & KubeObject) | undefined;
+    params: Record<string, string>;
+    inputs: StepJobInput[];
+    signer: AppServices['clusterKey'];
+  }
+
+  /** Records stored content as an Artifact with signed provenance (quota checked), answering the envelope. */
+  async function recordArtifact(
+    m: Made,
+    a: {
+      name: string;
+      output: string;
+      mediaType: string;
+      image?: string;
+      digest: string;
+      size: number;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    },
+  ): Promise<Artifact['spec']['provenance']['envelope']> {
+    const { run, pipeline, step, st, pod, signer } = m;
+    const namespace = run.metadata.namespace ?? '';
+    const usage = namespaceUsage(namespace);
+    if (!usage.digests.has(a.digest) && usage.bytes + a.size > settings.quotaBytes)
+      throw new Error(
+        `namespace "${namespace}" would hold ${usage.bytes + a.size} bytes of artifacts, over its quota of ${settings.quotaBytes} (ENTROOS_CI_ARTIFACT_QUOTA_BYTES)`,
+      );
+    const last = st.history?.at(-1);
+    const placement = pod
+      ? {
+          pod: pod.metadata.name,
+          podUid: pod.metadata.uid,
+          node: pod.spec?.nodeName,
+          proof: `/apis/entroos.io/v1/proofs?namespace=${namespace}&pod=${pod.metadata.name}`,
+        }
+      : undefined;
+    const statement = provenanceOf(
+      {
+        namespace,
+        artifact: a.name,
+        digest: a.digest,
+        pipeline: pipeline.metadata.name,
+        run: run.metadata.name,
+        step: step.name,
+        attempt: st.attempts,
+        image: step.image,
+        script: step.script,
+        command: step.command,
+        params: m.params,
+        trigger: run.spec.trigger as Record<string, unknown> | undefined,
+        inputs: m.inputs.map((i) => ({ name: i.name, digest: i.digest })),
+        placement,
+        startedOn: last?.startTime,
+        finishedOn: last?.completionTime ?? timestamp(),
+      },
+      signer.keyId,
+    );
+    const envelope = signProvenance(statement, {
+      keyId: signer.keyId,
+      publicKeyPem: signer.publicKeyPem,
+      sign: (data) => signer.sign(data),
+    });
+    const artifact = {
+      apiVersion: API_VERSION,
+      kind: 'Artifact',
+      metadata: {
+        name: a.name,
+        namespace,
+        labels: {
+          [LABELS.pipeline]: pipeline.metadata.name,
+          [LABELS.run]: run.metadata.name,
+          [LABELS.step]: step.name,
+          ...a.labels,
+        },
+        ...(a.annotations ? { annotations: a.annotations } : {}),
+        ownerReferences: [ownerRef(run, API_VERSION, 'PipelineRun')],
+      },
+      spec: {
+        digest: a.digest,
+        size: a.size,
+        mediaType: a.mediaType,
+        pipeline: pipeline.metadata.name,
+        run: run.metadata.name,
+        step: step.name,
+        output: a.output,
+        ...(a.image ? { image: a.image } : {}),
+        provenance: { envelope, ...(placement ? { placement } : {}) },
+      },
+    };
+    try {
+      await api.create(ARTIFACTS, namespace, artifact);
+    } catch (err) {
+      if (!(isApiError(err) && err.code === 409)) throw err;
+    }
+    return envelope;
+  }
+
+  /**
+   * The cache directory a real step saved, kept as the Artifact of its first cache key (owned by this run, so it
+   * goes when the run leaves the history, and counts against the quota like any artifact). A cache that cannot be
+   * kept is a warning, not the step's failure.
+   */
+  async function saveCache(m: Made, stored: { digest: string; size: number }) {
+    const plan = parsePlan(m.pod?.metadata.annotations?.[PLAN_ANNOTATION]);
+    const key = plan?.cache?.keys[0];
+    if (!plan?.cache || key === undefined) return;
+    const namespace = m.run.metadata.namespace ?? '';
+    const name = cacheArtifactName(m.pipeline.metadata.name, key);
+    const old = api.peek(ARTIFACTS, namespace, name) as Artifact | undefined;
+    if (old?.spec.digest === stored.digest) return;
+    try {
+      if (old) await api.delete(ARTIFACTS, namespace, name);
+      await recordArtifact(m, {
+        name,
+        output: 'cache',
+        mediaType: CACHE_MEDIA_TYPE,
+        labels: { [LABELS.cache]: 'true' },
+        annotations: { [LABELS.cache]: key },
+        ...stored,
+      });
+    } catch (err) {
+      events.record(m.run, 'Warning', 'CacheNotSaved', `cache "${key}": ${(err as Error).message}`, 'ci-controller');
+    }
   }
 
   /**

@@ -96,6 +96,10 @@ const step: JSONSchemaProps = {
     annotations: stringMap(
       "Copied to the step's pods (the simulated runtime reads entroos.io/duration, exit-code(s)).",
     ),
+    exec: {
+      type: 'boolean',
+      description: 'Runs the script for real, as a process on a standalone agent started with `nko --exec ci`.',
+    },
   },
 };
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { EnvVar, Job } from '../../apimachinery/generated/kinds.ts';
 import { ownerRef } from '../../apimachinery/meta.ts';
+import { EXECUTOR_ANNOTATION, EXECUTOR_NODE_LABEL } from '../../kubelet/executor.ts';
 import { DEFAULT_TIMEOUT_SECONDS } from './dag.ts';
+import { cacheArtifactName, EXECUTOR, PLAN_ANNOTATION, substituteParams, type ExecPlan } from './exec-plan.ts';
 import { API_VERSION, LABELS, type PipelineRun, type PipelineStep } from './types.ts';
 
 // A step's attempt as a Job: one pod (backoffLimit 0, restartPolicy Never) so each attempt is its own Job and
@@ -35,9 +37,32 @@ export function podAnnotations(step: PipelineStep, attempt: number): Record<stri
     a[EXIT_CODE] = list[Math.min(attempt - 1, list.length - 1)] ?? '0';
     delete a[EXIT_CODES];
   }
-  if (a[DURATION] === undefined) a[DURATION] = '1';
+  if (a[DURATION] === undefined && !step.exec) a[DURATION] = '1';
   a[ATTEMPT_ANNOTATION] = String(attempt);
   return a;
+}
+
+/** What the agent running a real step fetches, uploads and caches (exec-plan.ts). */
+export function execPlan(
+  pipeline: string,
+  step: PipelineStep,
+  params: Record<string, string>,
+  inputs: StepJobInput[],
+): ExecPlan {
+  const keys = (step.cacheKeys ?? []).map((k) => substituteParams(k, params)).filter(Boolean);
+  return {
+    timeoutSeconds: step.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    inputs: inputs.map((i) => ({ artifact: i.name, digest: i.digest, path: i.path ?? `inputs/${i.name}` })),
+    outputs: (step.outputs ?? []).map((o) => ({ name: o.name, path: o.path ?? o.name })),
+    ...(keys.length ? { cache: { keys, artifacts: keys.map((k) => cacheArtifactName(pipeline, k)) } } : {}),
+  };
+}
+
+/** An input artifact of an attempt: its name and digest, and where a real step finds it. */
+export interface StepJobInput {
+  name: string;
+  digest: string;
+  path?: string;
 }
 
 export function stepJob(
@@ -45,7 +70,7 @@ export function stepJob(
   step: PipelineStep,
   attempt: number,
   params: Record<string, string>,
-  inputs: { name: string; digest: string }[],
+  inputs: StepJobInput[],
 ): Job & { metadata: { name: string } } {
   const labels = {
     [LABELS.pipeline]: run.spec.pipeline,
@@ -84,9 +109,22 @@ export function stepJob(
       backoffLimit: 0,
       activeDeadlineSeconds: step.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       template: {
-        metadata: { labels, annotations: podAnnotations(step, attempt) },
+        metadata: {
+          labels,
+          annotations: {
+            ...podAnnotations(step, attempt),
+            ...(step.exec
+              ? {
+                  [EXECUTOR_ANNOTATION]: EXECUTOR,
+                  [PLAN_ANNOTATION]: JSON.stringify(execPlan(run.spec.pipeline, step, params, inputs)),
+                }
+              : {}),
+          },
+        },
         spec: {
           restartPolicy: 'Never',
+          // Only the nodes of agents started with `nko --exec ci` run it; it waits (until its timeout) for one.
+          ...(step.exec ? { nodeSelector: { [`${EXECUTOR_NODE_LABEL}${EXECUTOR}`]: 'true' } } : {}),
           containers: [
             {
               name: STEP_CONTAINER,

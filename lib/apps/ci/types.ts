@@ -18,6 +18,8 @@ export const LABELS = {
   pipeline: `${GROUP}/pipeline`,
   run: `${GROUP}/run`,
   step: `${GROUP}/step`,
+  /** On a cache's Artifact (the annotation of that name holds its key). */
+  cache: `${GROUP}/cache`,
 } as const;
 
 export interface SecretRef {
@@ -62,6 +64,8 @@ export interface PipelineStep {
   matrix?: Record<string, string[]>;
   /** Copied to the step's pods: on the simulated runtime entroos.io/duration and entroos.io/exit-code(s). */
   annotations?: Record<string, string>;
+  /** Runs the script for real, as a process on a standalone agent started with `nko --exec ci` (exec-plan.ts). */
+  exec?: boolean;
 }
 
 export interface GithubTrigger {

@@ -18,6 +18,8 @@ import {
   CONVERSION_LABEL,
   DEFAULT_QUEUE_TIMEOUT_SECONDS,
   isFinished,
+  REQUESTED_BY,
+  requesterOf,
   RESOURCES,
   type Conversion,
   type Workflow,
@@ -178,6 +180,7 @@ export function startConvertController({ api, log }: ControllerContext, services
     const workflow = api.peek(WORKFLOWS, namespace, name) as Workflow | undefined;
     if (!workflow || workflow.metadata.deletionTimestamp) return;
     const steps: NonNullable<WorkflowStatus['steps']> = [];
+    const requester = requesterOf(workflow);
     const byStep = new Map<string, Conversion | undefined>();
     for (const step of workflow.spec.steps) {
       const conversionName = `${name}-${step.name}`.slice(0, 253);
@@ -197,6 +200,8 @@ export function startConvertController({ api, log }: ControllerContext, services
             metadata: {
               name: conversionName,
               labels: { [WORKFLOW_LABEL]: name },
+              // The steps are queued for whoever asked for the workflow.
+              ...(requester ? { annotations: { [REQUESTED_BY]: requester } } : {}),
               ownerReferences: [ownerRef(workflow, API_VERSION, 'Workflow')],
             },
             spec: {

@@ -3,6 +3,7 @@ import { convertAdmission } from './admission.ts';
 import { startConvertController } from './controller.ts';
 import { CONVERT_CRDS } from './crds.ts';
 import { convertExecutors } from './executor.ts';
+import { convertApiRoutes } from './http.ts';
 import { seedConversions } from './seed.ts';
 
 export const convert: AppDefinition = {
@@ -12,5 +13,6 @@ export const convert: AppDefinition = {
   admission: convertAdmission,
   controllers: startConvertController,
   executors: convertExecutors,
+  apiRoutes: convertApiRoutes,
   seedDemo: seedConversions,
 };

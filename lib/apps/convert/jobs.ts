@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Job } from '../../apimachinery/generated/kinds.ts';
 import { ownerRef } from '../../apimachinery/meta.ts';
+import { EXECUTOR_ANNOTATION, EXECUTOR_NODE_LABEL } from '../../kubelet/executor.ts';
 import type { EngineName } from './engines/formats.ts';
 import { ENV } from './executor.ts';
 import {
@@ -8,6 +9,7 @@ import {
   CONVERSION_LABEL,
   DEFAULT_QUEUE_TIMEOUT_SECONDS,
   DEFAULT_RUN_TIMEOUT_SECONDS,
+  EXECUTOR_NAME,
   IMAGE_PREFIX,
   type Conversion,
 } from './types.ts';
@@ -15,7 +17,9 @@ import {
 // A conversion's Job: one pod running `entroos/convert-<engine>`, never retried (a conversion that failed fails
 // with its reason; running it again gives the same answer), its requests sized by the engine and the input so the
 // scheduler places LibreOffice where a gigabyte is free and a thumbnail anywhere. The Job's deadline is only a
-// backstop: the queue time and the engine's run time are limited separately (controller, engine).
+// backstop: the queue time and the engine's run time are limited separately (controller, engine). The pod asks
+// for the conversion executor by name, so a node that has none (an agent without --exec convert) fails it at once
+// instead of simulating a conversion that never ran.
 
 const MI = 2 ** 20;
 const SIZING: Record<EngineName, { cpu: string; baseMi: number; perInputByte: number; capMi: number }> = {
@@ -58,9 +62,11 @@ export function conversionJob(conversion: Conversion, engine: EngineName, inputB
       activeDeadlineSeconds: queue + run + 60,
       ttlSecondsAfterFinished: 86_400,
       template: {
-        metadata: { labels },
+        metadata: { labels, annotations: { [EXECUTOR_ANNOTATION]: EXECUTOR_NAME } },
         spec: {
           restartPolicy: 'Never',
+          // Only nodes that run the engines (in-process nodes, agents started with --exec convert).
+          nodeSelector: { [`${EXECUTOR_NODE_LABEL}${EXECUTOR_NAME}`]: 'true' },
           containers: [
             {
               name: 'engine',

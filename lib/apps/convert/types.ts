@@ -1,3 +1,4 @@
+import type { ObjectMeta } from '../../apimachinery/generated/kinds.ts';
 import type { KubeObject } from '../../apimachinery/object.ts';
 import type { EngineName } from './engines/formats.ts';
 import type { ConvertOptions, FailureReason } from './engines/types.ts';
@@ -16,8 +17,26 @@ export const RESOURCES = {
 
 /** The label naming a conversion's Job and pod. */
 export const CONVERSION_LABEL = `${GROUP}/conversion`;
+/**
+ * The user a Conversion or Workflow is counted for (its queue is theirs): set by admission from the API request's
+ * authenticated user, never by the client; a workflow's steps carry their workflow's.
+ */
+export const REQUESTED_BY = `${GROUP}/requested-by`;
+
+/** The user `obj` is counted for (its REQUESTED_BY annotation), if any. */
+export const requesterOf = (obj: KubeObject): string | undefined =>
+  (obj.metadata as ObjectMeta).annotations?.[REQUESTED_BY];
 /** Images the conversion pods run: the in-process nodes' executor runs the engine named after the prefix. */
 export const IMAGE_PREFIX = 'entroos/convert-';
+/**
+ * The executor conversion pods ask for (annotation entroos.io/executor): the in-process nodes' and that of agents
+ * started with `nko --exec convert`. Any other node refuses the pod instead of simulating it as if it converted.
+ */
+export const EXECUTOR_NAME = 'convert';
+
+/** Where files are uploaded (tus), and the header the last PATCH answers the stored file's digest in. */
+export const UPLOADS_PATH = '/apis/entroos.io/v1/files/uploads';
+export const DIGEST_HEADER = 'Upload-Digest';
 
 export const DEFAULT_QUEUE_TIMEOUT_SECONDS = 600;
 export const DEFAULT_RUN_TIMEOUT_SECONDS = 120;

@@ -509,7 +509,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Files',
     summary: 'Start a resumable upload (tus 1.0.0: Upload-Length, Upload-Metadata filename)',
     description:
-      'The file conversion app (docs/apps/convert.md). Answers 201 with Location; HEAD on it tells the offset to resume at, PATCH appends (application/offset+octet-stream), and the last PATCH answers the file digest in Upload-Digest. A length past the free quota is a 413.',
+      'The file conversion app (docs/apps/convert.md). Answers 201 with Location; HEAD on it tells the offset to resume at, PATCH appends (application/offset+octet-stream), and the last PATCH answers the file digest in Upload-Digest. A length past the free quota is a 413. The upload belongs to its creator: a HEAD, PATCH or DELETE on it by any other user is a 403.',
     status: 201,
   },
   {

@@ -1,20 +1,17 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
-
-type Sharp = ReturnType<typeof sharp>;
-type Metadata = Awaited<ReturnType<Sharp['metadata']>>;
 import { EXTENSIONS, type Format } from './formats.ts';
+import { imageProcesses, ImageJobError, type ImageJob, type ImageMetadata } from './image-pool.ts';
 import { ConversionError, type ConvertRequest, type ConvertResult, type Engine } from './types.ts';
 
 // Images with sharp (libvips, prebuilt for this platform through npm): decode, optionally resize, encode; metadata
 // (EXIF with its GPS position, ICC, XMP) is dropped unless asked for. A decompression bomb is refused by its
-// declared pixel count before any pixel is decoded, and libvips' own timeout stops a slow encode.
+// declared pixel count before any pixel is decoded, and libvips' own timeout stops a slow encode. sharp runs in
+// processes of its own (image-pool.ts): a crash or hang there fails this conversion, and the process is killed at
+// the run-time limit; here only what to do is decided and its errors worded.
 
 /** 100 megapixels: a 10 000 × 10 000 image, far past any photo, far below what would exhaust a 2 GB node. */
 export const MAX_INPUT_PIXELS = 100_000_000;
-
-// libvips' cache holds decoded tiles between unrelated conversions; a worker node should not.
-sharp.cache(false);
 
 const VERSION = `sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}`;
 
@@ -24,15 +21,16 @@ export const imageEngine: Engine = {
   async convert(req: ConvertRequest): Promise<ConvertResult> {
     const outputPath = join(req.workDir, `output.${EXTENSIONS[req.to]}`);
     const animated = req.from === 'gif' || req.from === 'webp';
-    const open = () =>
-      sharp(req.inputPath, {
-        limitInputPixels: MAX_INPUT_PIXELS,
-        failOn: 'error',
-        animated: animated && keepsFrames(req.to),
-      });
-    let meta: Metadata;
+    const open = {
+      input: req.inputPath,
+      limitInputPixels: MAX_INPUT_PIXELS,
+      animated: animated && keepsFrames(req.to),
+    };
+    const processes = imageProcesses();
+    const started = Date.now();
+    let meta: ImageMetadata;
     try {
-      meta = await open().metadata();
+      meta = await processes.run({ op: 'metadata', open }, req.timeoutMs, req.signal);
     } catch (err) {
       throw imageError(err, req.from);
     }
@@ -43,20 +41,22 @@ export const imageEngine: Engine = {
       );
     req.onProgress?.(10);
     const { width, height, quality, keepMetadata } = req.options;
-    let pipeline = open().timeout({ seconds: Math.max(1, Math.ceil(req.timeoutMs / 1000)) });
-    if (req.from === 'jpeg' || req.from === 'webp' || req.from === 'avif') pipeline = pipeline.rotate(); // EXIF orientation, before it is dropped
-    if (width || height) pipeline = pipeline.resize({ width, height, fit: 'inside', withoutEnlargement: true });
-    if (keepMetadata) pipeline = pipeline.keepMetadata();
-    pipeline = encode(pipeline, req.to, quality);
-    const abort = () => pipeline.destroy(new ConversionError('Cancelled', 'the conversion was cancelled'));
-    req.signal.addEventListener('abort', abort, { once: true });
+    const left = Math.max(1, req.timeoutMs - (Date.now() - started));
+    const job: ImageJob = {
+      op: 'convert',
+      open,
+      output: outputPath,
+      // libvips' own timeout first (a clean error); the process is killed only if that does not stop it.
+      timeoutSeconds: Math.max(1, Math.floor(left / 1000)),
+      rotate: req.from === 'jpeg' || req.from === 'webp' || req.from === 'avif', // EXIF orientation, before it is dropped
+      ...(width || height ? { resize: { width, height } } : {}),
+      keepMetadata: keepMetadata ?? false,
+      encode: encoder(req.to, quality),
+    };
     try {
-      await pipeline.toFile(outputPath);
+      await processes.run(job, left + 2000, req.signal);
     } catch (err) {
-      if (req.signal.aborted) throw new ConversionError('Cancelled', 'the conversion was cancelled');
       throw imageError(err, req.from);
-    } finally {
-      req.signal.removeEventListener('abort', abort);
     }
     req.onProgress?.(100);
     return { outputPath, engine: 'image', engineVersion: VERSION };
@@ -65,18 +65,18 @@ export const imageEngine: Engine = {
 
 const keepsFrames = (to: Format) => to === 'gif' || to === 'webp';
 
-function encode(pipeline: Sharp, to: Format, quality: number | undefined): Sharp {
+function encoder(to: Format, quality: number | undefined): Extract<ImageJob, { op: 'convert' }>['encode'] {
   switch (to) {
     case 'png':
-      return pipeline.png();
+      return { format: 'png', options: {} };
     case 'jpeg':
-      return pipeline.jpeg({ quality: quality ?? 82, mozjpeg: true });
+      return { format: 'jpeg', options: { quality: quality ?? 82, mozjpeg: true } };
     case 'webp':
-      return pipeline.webp({ quality: quality ?? 80, effort: 2 }); // effort 4 (the default) is 3× slower for a few % smaller files
+      return { format: 'webp', options: { quality: quality ?? 80, effort: 2 } }; // effort 4 (the default) is 3× slower for a few % smaller files
     case 'avif':
-      return pipeline.avif({ quality: quality ?? 50, effort: 2 });
+      return { format: 'avif', options: { quality: quality ?? 50, effort: 2 } };
     case 'gif':
-      return pipeline.gif();
+      return { format: 'gif', options: {} };
     default:
       throw new ConversionError('UnsupportedPair', `the image engine does not write ${to}`);
   }
@@ -84,6 +84,8 @@ function encode(pipeline: Sharp, to: Format, quality: number | undefined): Sharp
 
 function imageError(err: unknown, from: Format): ConversionError {
   if (err instanceof ConversionError) return err;
+  if (!(err instanceof ImageJobError))
+    return new ConversionError('EngineFailed', `the image engine failed: ${String(err)}`);
   const message = err instanceof Error ? err.message : String(err);
   if (/timeout/i.test(message)) return new ConversionError('Timeout', `the image engine timed out: ${message}`);
   if (/pixel limit/i.test(message))
