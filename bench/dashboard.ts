@@ -2,16 +2,72 @@
 // pods (default 100,000): first render, filter latency, scrolling frame
 // intervals, and click latency and long tasks while BENCH_CHANGES_PER_S pod
 // changes per second (default 1,000) stream in over the page's socket.
-// Last line: one JSON object.
+// Then any kind's list (BENCH_CONFIGMAPS ConfigMaps) and the YAML editor opened
+// on a 500-line Deployment. Last line: one JSON object.
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
+import { stringify } from 'yaml';
 import { machine, percentile, round, startBenchServer } from './lib.ts';
 
 const PODS = Number(process.env.BENCH_PODS ?? 100_000);
 const RATE = Number(process.env.BENCH_CHANGES_PER_S ?? 1000);
 const STREAM_SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 20);
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 20);
+const CONFIGMAPS = Number(process.env.BENCH_CONFIGMAPS ?? 10_000);
 const PASSWORD = 'bench-admin-password';
+const YAML_EDITOR_RUNS = Number(process.env.BENCH_YAML_EDITOR_RUNS ?? 5);
+
+// Runs in the object page from its first script: once the page shows the object (its read-only YAML view holds
+// the whole text), clicks Edit and records how long until the editable editor holds the text, at the next frame
+// (its view is on the editor's root, `yamlEditorView`); and when that was, from navigation start.
+const OPEN_EDITOR_SCRIPT = `globalThis.__name = (f) => f;
+(() => {
+  const lines = (selector) => {
+    const root = document.querySelector(selector);
+    const view = root && root.yamlEditorView;
+    return view ? view.state.doc.lines : 0;
+  };
+  let clickedAt = 0;
+  const poll = () => {
+    if (!clickedAt && lines('[data-testid="cr-yaml"] .cm-editor') >= 500) {
+      const edit = [...document.querySelectorAll('main button')].find((b) => b.textContent === 'Edit');
+      if (edit) { clickedAt = performance.now(); edit.click(); }
+    }
+    if (clickedAt && lines('form[aria-label^="Edit Deployment"] .cm-editor') >= 500) {
+      requestAnimationFrame(() => {
+        window.benchEditorReady = performance.now();
+        window.benchEditorOpen = window.benchEditorReady - clickedAt;
+      });
+      return;
+    }
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+})();`;
+
+/** A Deployment whose YAML (as the editor shows it) is at least 500 lines: many environment variables. */
+async function createLongDeployment(url: string, headers: Record<string, string>): Promise<number> {
+  const env = Array.from({ length: 240 }, (_, i) => ({ name: `SETTING_${i}`, value: `value-${i}` }));
+  const res = await fetch(`${url}/apis/apps/v1/namespaces/default/deployments`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      metadata: { name: 'bench-yaml', labels: { app: 'bench-yaml' } },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'bench-yaml' } },
+        template: {
+          metadata: { labels: { app: 'bench-yaml' } },
+          spec: { schedulerName: 'bench', containers: [{ name: 'c', image: 'busybox:1.36', env }] },
+        },
+      },
+    }),
+  });
+  if (res.status !== 201) throw new Error(`bench-yaml: ${res.status} ${await res.text()}`);
+  const created = (await res.json()) as { metadata: Record<string, unknown> };
+  const { managedFields: _m, ...metadata } = created.metadata;
+  return stringify({ ...created, metadata }).split('\n').length;
+}
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
@@ -215,6 +271,75 @@ async function main() {
     );
     const rows = await page.getByTestId('pods-table').locator('tbody tr').count();
     console.log(`rows in the DOM: ${rows} (of ${PODS})`);
+
+    // 6. Any kind's list: CONFIGMAPS ConfigMaps on the generic list page, navigation start → the first rows drawn.
+    const cmStart = performance.now();
+    await pool(
+      Array.from({ length: CONFIGMAPS }, (_, i) => i),
+      64,
+      async (i) => {
+        const res = await fetch(`${server.url}/api/v1/namespaces/default/configmaps`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ metadata: { name: `cm-${i}`, labels: { app: `bench-${i % 50}` } }, data: { k: 'v' } }),
+        });
+        if (res.status !== 201) throw new Error(`cm-${i}: ${res.status} ${await res.text()}`);
+      },
+    );
+    console.log(`${CONFIGMAPS} configmaps created in ${round((performance.now() - cmStart) / 1000)} s`);
+    const cmPage = await page.context().newPage();
+    await cmPage.addInitScript('globalThis.__name = (f) => f;');
+    await cmPage.goto(`${server.url}/resources/core/v1/configmaps`);
+    await cmPage.waitForFunction(
+      () => document.querySelector('[data-testid="cr-table"] tbody tr td a') !== null,
+      undefined,
+      { timeout: 60_000, polling: 10 },
+    );
+    const anyKindFirstRender = round(await cmPage.evaluate(() => performance.now()));
+    const cmStages = await cmPage.evaluate(() => {
+      const list = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) =>
+        /\/api\/v1\/configmaps\?/.test(e.name),
+      );
+      return { start: list?.requestStart ?? 0, end: list?.responseEnd ?? 0, bytes: list?.decodedBodySize ?? 0 };
+    });
+    const shownCount = await cmPage.getByTestId('cr-count').textContent();
+    console.log(
+      `generic list of ${CONFIGMAPS} configmaps: first rows at ${anyKindFirstRender} ms (list requested at ${round(cmStages.start)} ms, last byte ${round(cmStages.end)} ms, ${round(cmStages.bytes / 2 ** 20)} MiB); count "${shownCount}"`,
+    );
+    await cmPage.close();
+
+    // 7. The YAML editor on a 500-line Deployment: Edit clicked on the object's page → the editable editor holding
+    // the whole text, ready for input (and, for the record, navigation start → the same); the median of
+    // YAML_EDITOR_RUNS page loads after one warm-up (the browser has the page's code cached, as when navigating).
+    const yamlLines = await createLongDeployment(server.url, headers);
+    const editorOpen: number[] = [];
+    const pageToEditor: number[] = [];
+    for (let run = 0; run <= YAML_EDITOR_RUNS; run++) {
+      const edPage = await page.context().newPage();
+      await edPage.addInitScript(OPEN_EDITOR_SCRIPT);
+      await edPage.goto(`${server.url}/resources/apps/v1/deployments/default/bench-yaml`);
+      await edPage.waitForFunction(() => 'benchEditorReady' in window, undefined, { timeout: 60_000, polling: 10 });
+      const { open, ready } = await edPage.evaluate(() => {
+        const w = window as unknown as { benchEditorReady: number; benchEditorOpen: number };
+        return { open: w.benchEditorOpen, ready: w.benchEditorReady };
+      });
+      if (run > 0) {
+        editorOpen.push(open);
+        pageToEditor.push(ready);
+      }
+      await edPage.close();
+    }
+    const median = (xs: number[]) =>
+      round(
+        percentile(
+          [...xs].sort((a, b) => a - b),
+          50,
+        ),
+      );
+    const yamlEditorOpen = median(editorOpen);
+    console.log(
+      `YAML editor on a ${yamlLines}-line Deployment: interactive ${editorOpen.map(round).join(', ')} ms after Edit (median ${yamlEditorOpen} ms); ${median(pageToEditor)} ms after navigation start (median)`,
+    );
     console.log(
       JSON.stringify({
         pods: PODS,
@@ -224,6 +349,8 @@ async function main() {
         max_long_task_ms: maxLongTask,
         changes_per_s: changesPerS,
         scroll_frame_p95_ms: round(scroll.p95),
+        any_kind_list_10000_first_render_ms: anyKindFirstRender,
+        yaml_editor_open_ms: yamlEditorOpen,
       }),
     );
   } finally {

@@ -3,6 +3,7 @@ import { Sidebar } from '@/components/shell/sidebar';
 import { UserMenu } from '@/components/shell/user-menu';
 import { ThemeToggle } from '@/components/shell/theme-toggle';
 import { ConnectionIndicator } from '@/components/shell/connection-indicator';
+import { NamespaceScope } from '@/components/shell/namespace-scope';
 import { Shortcuts } from '@/components/shell/shortcuts';
 import { Providers } from '@/components/providers';
 import { SessionKeeper } from '@/components/shell/session-keeper';
@@ -23,6 +24,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         <Sidebar role={user.role} />
         <div>
           <header className="topbar">
+            <NamespaceScope />
             <ConnectionIndicator />
             <ThemeToggle />
             <UserMenu username={user.username} role={user.role} />

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
+import { Age } from '@/components/age';
 import { age } from '@/lib/apimachinery/printers.ts';
 import { useList } from '@entroos/react';
 import {
@@ -19,6 +20,8 @@ import {
   type TableRow,
 } from '@/lib/client/custom-resources.ts';
 import { useKindInfo } from '@/lib/client/discovery.ts';
+import { useNamespaceFilter } from '@/lib/client/namespace-scope.ts';
+import { useUrlParams } from '@/lib/client/url-state.ts';
 import { Breadcrumbs, LoadState } from './common';
 
 // A kind's objects as the server prints them: the Table's columns (a CRD's
@@ -31,6 +34,8 @@ interface Row {
   key: string;
   name: string;
   namespace?: string;
+  /** metadata.creationTimestamp, for an Age column that keeps ticking. */
+  created?: string;
   cells: unknown[];
   search: string;
 }
@@ -80,6 +85,7 @@ function toRows(rows: TableRow[], columns: TableColumn[]): Row[] {
       key: meta?.uid ?? (name ? `${namespace ?? ''}/${name}` : String(i)),
       name,
       namespace,
+      created: meta?.creationTimestamp,
       cells: r.cells,
       search: `${namespace ?? ''} ${name} ${texts.join(' ')}`.toLowerCase(),
     };
@@ -110,7 +116,7 @@ export function CustomResourceList({
   group,
   version,
   plural,
-  namespace: initialNamespace = '',
+  namespace: initialNamespace,
   text: initialText = '',
   canWrite,
   section = 'custom-resources',
@@ -119,12 +125,14 @@ export function CustomResourceList({
   const router = useRouter();
   const info = useKindInfo(ref);
   const namespaced = info.data?.namespaced ?? true;
-  const [namespace, setNamespace] = useState(initialNamespace);
+  const [namespace, setNamespace] = useNamespaceFilter(initialNamespace);
   const [text, setText] = useState(initialText);
+  useUrlParams({ namespace, q: text });
   const [wide, setWide] = useState(false);
   const effectiveNamespace = namespaced && namespace ? namespace : undefined;
-  // Listed once discovery says whether the kind is namespaced (a cluster-scoped kind has no namespace path).
-  const table = useCustomResourceTable(ref, effectiveNamespace, info.isSuccess || info.isError);
+  // With a namespace chosen, listed once discovery says whether the kind is namespaced (a cluster-scoped kind has no
+  // namespace path); without one the path is the same either way, so the list and discovery go out together.
+  const table = useCustomResourceTable(ref, effectiveNamespace, info.isSuccess || info.isError || !namespace);
   const namespaces = useList('namespaces');
   const kind = info.data?.kind ?? plural;
   const versions = info.data?.versions ?? [];
@@ -156,7 +164,9 @@ export function CustomResourceList({
           if (isName && r.name)
             return <Link href={objectPage({ ...ref, namespace: r.namespace, name: r.name }, section)}>{value}</Link>;
           if (c.type === 'date' && typeof r.cells[i] === 'string' && RFC3339.test(r.cells[i] as string))
-            return <span title={r.cells[i] as string}>{value}</span>;
+            return <Age since={r.cells[i] as string} />;
+          // The server prints ages as of its answer: drawn from the creation time, they keep ticking.
+          if (c.name.toLowerCase() === 'age' && r.created) return <Age since={r.created} />;
           return value === '<none>' ? <span className="muted">{value}</span> : value;
         },
       });

@@ -2,10 +2,9 @@
 
 import { useRef, useState, useSyncExternalStore } from 'react';
 import { useRouter } from 'next/navigation';
-import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
+import { parse as parseYaml, stringify, YAMLParseError } from 'yaml';
 import { ApiClientError } from '@/lib/client/api.ts';
 import {
-  createPath,
   deploymentObject,
   parsePairs,
   parseTolerations,
@@ -14,14 +13,21 @@ import {
   type Manifest,
   type WorkloadKind,
 } from '@/lib/client/deployments.ts';
+import { createTarget } from '@/lib/client/create-any.ts';
+import { objectPage } from '@/lib/client/custom-resources.ts';
+import { YamlEditor } from '@/components/yaml-editor';
+import type { Finding } from '@/components/yaml-editor/lint.ts';
+import { placeCauses } from '@/components/yaml-editor/status-causes.ts';
+import { formValuesOf, overlay } from './form-yaml';
 import { SUGGESTED_IMAGES } from '@/lib/kubelet/runtime/known-images.ts';
 import { FormField } from '@/components/form-field';
 
-// The create form, for a Deployment or a single Pod, with a YAML mode that
-// goes through the same API. The API is the validator: its Status causes are
-// shown next to the field they name (or listed, in YAML mode); only what the
-// API cannot see (a list that is not k=v, YAML that does not parse) is
-// checked here.
+// The create form, for a Deployment or a single Pod, with a YAML mode (the
+// schema-aware editor) that creates any kind. Form and YAML stay in step both
+// ways (form-yaml.ts): fields the form has no input for are kept. The API is
+// the validator (fieldValidation=Strict): its Status causes are shown next to
+// the field they name (or listed, in YAML mode); only what the API cannot see
+// (a list that is not k=v, YAML that does not parse) is checked here.
 
 const FIELD_OF: [RegExp, string][] = [
   [/^metadata\.name$/, 'name'],
@@ -93,6 +99,11 @@ export function DeploymentForm() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState('');
   const [causes, setCauses] = useState<string[]>([]);
+  const [findings, setFindings] = useState<Finding[]>([]);
+  // What the form fields start from, and the last YAML manifest (its fields the form has no input for are kept).
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [base, setBase] = useState<unknown>(undefined);
+  const [formKey, setFormKey] = useState(0);
 
   const send = async (object: Manifest) => {
     setErrors({});
@@ -101,7 +112,9 @@ export function DeploymentForm() {
     try {
       await create.mutateAsync(object);
       const id = `${object.metadata?.namespace ?? 'default'}/${object.metadata?.name}`;
-      router.push(object.kind === 'Pod' ? `/pods/${id}` : `/deployments?created=${encodeURIComponent(id)}`);
+      if (object.kind === 'Pod' || object.kind === 'Deployment')
+        return router.push(object.kind === 'Pod' ? `/pods/${id}` : `/deployments?created=${encodeURIComponent(id)}`);
+      router.push(objectPage((await createTarget(object)).ref, 'resources'));
     } catch (err) {
       if (!(err instanceof ApiClientError)) throw err;
       const byField: Record<string, string> = {};
@@ -111,29 +124,35 @@ export function DeploymentForm() {
       }
       setErrors(byField);
       setMessage(err.message);
-      setCauses((err.status?.details?.causes ?? []).map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)));
+      // In YAML mode each field the Status names (its causes, a strict decoding error's unknown fields) is
+      // listed with its line and marked in the editor.
+      const placed = placeCauses(mode === 'yaml' ? yaml : '', err.message, err.status);
+      setCauses(
+        placed.map((c) => (c.field ? `${c.field}${c.at ? ` (line ${c.at.line})` : ''}: ${c.message}` : c.message)),
+      );
+      setFindings(
+        placed.flatMap((c) =>
+          c.at?.exact
+            ? [{ from: c.at.start, to: c.at.end, severity: 'error' as const, message: `${c.field}: ${c.message}` }]
+            : [],
+        ),
+      );
     }
   };
 
   const toYamlMode = () => {
     const read = form.current ? readForm(form.current, kind) : undefined;
     if (read && 'errors' in read) return setErrors(read.errors);
-    setYaml(toYaml(read ? deploymentObject(read.input) : {}));
+    // No anchors (&a1/*a1) for the labels the Deployment repeats: YAML as people write it.
+    setYaml(stringify(read ? overlay(base, deploymentObject(read.input)) : {}, { aliasDuplicateObjects: false }));
+    setMessage('');
+    setCauses([]);
     setMode('yaml');
   };
 
-  const submitForm = (e: React.FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const read = readForm(e.currentTarget, kind);
-    if ('errors' in read) return setErrors(read.errors);
-    void send(deploymentObject(read.input));
-  };
-
-  const submitYaml = (e: React.FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    let object: unknown;
+  const parseManifest = (): { object: unknown } | undefined => {
     try {
-      object = parseYaml(yaml);
+      return { object: parseYaml(yaml) };
     } catch (err) {
       const where =
         err instanceof YAMLParseError && err.linePos
@@ -141,21 +160,61 @@ export function DeploymentForm() {
           : '';
       setErrors({});
       setCauses([]);
-      return setMessage(`The YAML does not parse${where}: ${(err as Error).message.split('\n')[0]}`);
+      setMessage(`The YAML does not parse${where}: ${(err as Error).message.split('\n')[0]}`);
+      return undefined;
     }
-    if (!object || typeof object !== 'object' || !createPath(object)) {
+  };
+
+  const toFormMode = () => {
+    const parsed = parseManifest();
+    if (!parsed) return;
+    const read = formValuesOf(parsed.object);
+    if (typeof read === 'string') {
       setCauses([]);
-      return setMessage('The manifest needs kind: Deployment or kind: Pod (one object per submission).');
+      return setMessage(read);
     }
-    // A Deployment or Pod manifest (createPath said so); the API server checks the rest.
+    setKind(read.kind);
+    setValues(read.values);
+    setBase(parsed.object);
+    setFormKey((k) => k + 1);
+    setMessage('');
+    setCauses([]);
+    setMode('form');
+  };
+
+  const submitForm = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const read = readForm(e.currentTarget, kind);
+    if ('errors' in read) return setErrors(read.errors);
+    void send(overlay(base, deploymentObject(read.input)) as Manifest);
+  };
+
+  const submitYaml = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const parsed = parseManifest();
+    if (!parsed) return;
+    const object = parsed.object;
+    if (!object || typeof object !== 'object' || Array.isArray(object)) {
+      setCauses([]);
+      return setMessage('The manifest must be one object with apiVersion and kind (one object per submission).');
+    }
+    // Any kind: a Deployment or Pod (createPath), or what discovery finds for its apiVersion and kind; the API
+    // server checks the rest.
     void send(object as Manifest);
   };
 
   const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
-    <FormField id={name} name={name} label={label} error={errors[name]} {...props} />
+    <FormField
+      id={name}
+      name={name}
+      label={label}
+      error={errors[name]}
+      {...props}
+      defaultValue={values[name] ?? props.defaultValue}
+    />
   );
   const feedback = message && (
-    <div className="alert alert-error" role="alert" data-testid="form-error">
+    <div className="alert alert-error" role="alert" id="form-error" data-testid="form-error">
       <p>{message}</p>
       {causes.length > 0 && mode === 'yaml' && (
         <ul data-testid="form-causes">
@@ -185,21 +244,26 @@ export function DeploymentForm() {
             </button>
           ))}
         </div>
-        <button type="button" className="btn" onClick={mode === 'form' ? toYamlMode : () => setMode('form')}>
+        <button type="button" className="btn" onClick={mode === 'form' ? toYamlMode : toFormMode}>
           {mode === 'form' ? 'Edit as YAML' : 'Back to the form'}
         </button>
       </div>
       {mode === 'yaml' ? (
         <form className="panel form" onSubmit={submitYaml} noValidate>
           <div className="field">
-            <label htmlFor="manifest">Manifest (YAML)</label>
-            <textarea
-              id="manifest"
-              className="yaml"
+            <span id="manifest-label">Manifest (YAML)</span>
+            <span className="muted">Any kind: Pods and Deployments switch back to the form.</span>
+            <YamlEditor
               value={yaml}
-              onChange={(e) => setYaml(e.target.value)}
-              rows={24}
-              spellCheck={false}
+              onChange={(t) => {
+                setYaml(t);
+                if (findings.length) setFindings([]);
+              }}
+              label="Manifest (YAML)"
+              describedBy={message ? 'form-error' : undefined}
+              invalid={!!message}
+              findings={findings}
+              testId="manifest-editor"
             />
           </div>
           {feedback}
@@ -208,7 +272,7 @@ export function DeploymentForm() {
           </button>
         </form>
       ) : (
-        <form ref={form} className="panel form" onSubmit={submitForm} noValidate>
+        <form key={formKey} ref={form} className="panel form" onSubmit={submitForm} noValidate>
           <div className="row">
             {field('name', 'Name', { required: true, placeholder: 'web' })}
             {field('namespace', 'Namespace', { defaultValue: 'default' })}
@@ -244,6 +308,7 @@ export function DeploymentForm() {
                 id="tolerations"
                 name="tolerations"
                 rows={2}
+                defaultValue={values.tolerations}
                 placeholder="dedicated=gpu:NoSchedule"
                 aria-invalid={!!errors.tolerations}
                 aria-describedby={errors.tolerations ? 'tolerations-error' : undefined}
@@ -264,7 +329,7 @@ export function DeploymentForm() {
               {field('w-exit-code', 'Exit code', { placeholder: '0' })}
               <div className="field">
                 <label htmlFor="w-pattern">Usage pattern</label>
-                <select id="w-pattern" name="w-pattern" defaultValue="">
+                <select id="w-pattern" name="w-pattern" defaultValue={values['w-pattern'] ?? ''}>
                   <option value="">steady</option>
                   <option value="spiky">spiky</option>
                   <option value="ramp">ramp</option>

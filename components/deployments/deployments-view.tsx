@@ -4,6 +4,8 @@ import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { deploymentRow, type DeploymentRow } from '@/lib/apimachinery/rows.ts';
 import { useList } from '@entroos/react';
+import { ScopeHint } from '@/components/shell/namespace-scope';
+import { useScopeNamespace } from '@/lib/client/namespace-scope.ts';
 import type { ObjectView } from '@/lib/apimachinery/object.ts';
 import type { Deployment } from '@/lib/apimachinery/generated/kinds.ts';
 import { errorText } from '@/lib/client/api.ts';
@@ -110,7 +112,10 @@ function Actions({ row, onResult }: { row: DeploymentRow; onResult: (text: strin
 }
 
 export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
-  const list = useList<'deployments.apps', ObjectView<Deployment>>('deployments.apps');
+  const [namespace] = useScopeNamespace();
+  const list = useList<'deployments.apps', ObjectView<Deployment>>('deployments.apps', {
+    namespace: namespace || undefined,
+  });
   const [result, setResult] = useState<{ text: string; error?: boolean } | null>(null);
   const rows = useMemo(() => {
     // Ages are as of when the rows are built (on mount and at each change of the list), by design.
@@ -147,6 +152,7 @@ export function DeploymentsView({ canWrite }: { canWrite: boolean }) {
           </a>
         </p>
       )}
+      <ScopeHint what="Deployments" />
       {result && (
         <p role="status" className={result.error ? 'error' : 'muted'} data-testid="deployment-result">
           {result.text}

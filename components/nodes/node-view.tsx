@@ -1,6 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
+import { Age } from '@/components/age';
 import { DataTable, type Column } from '@/components/data-table';
 import { SummaryCards } from '@/components/summary-cards';
 import { nodeRows, podRow, requestedByNode, type PodRow } from '@/lib/apimachinery/rows.ts';
@@ -24,7 +25,7 @@ const podColumns: Column<PodRow>[] = [
   { header: 'Status', cell: (r) => r.status },
   { header: 'Restarts', cell: (r) => r.restarts },
   { header: 'IP', cell: (r) => r.ip },
-  { header: 'Age', cell: (r) => r.age },
+  { header: 'Age', cell: (r) => <Age since={r.createdMs || undefined} /> },
 ];
 
 const conditionColumns: Column<NodeCondition>[] = [

@@ -2,8 +2,10 @@
 
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
-import { age } from '@/lib/apimachinery/printers.ts';
+import { Age } from '@/components/age';
 import { useDeletePodsMutation, usePodRowsQuery, type PodTableRow } from '@/lib/client/pods.ts';
+import { useNamespaceFilter } from '@/lib/client/namespace-scope.ts';
+import { useUrlParams } from '@/lib/client/url-state.ts';
 
 /** Code-unit order: names are ASCII, and a collator costs ~10× per comparison on 100,000 rows. */
 const byText = (f: (r: PodTableRow) => string) => (a: PodTableRow, b: PodTableRow) => {
@@ -24,10 +26,10 @@ const columns: VirtualColumn<PodTableRow>[] = [
   { header: 'Restarts', cell: (r) => r.restarts, sort: (a, b) => a.restarts - b.restarts },
   { header: 'Node', cell: (r) => r.node, sort: byText((r) => r.node) },
   { header: 'IP', cell: (r) => r.ip },
-  // Computed when the row is drawn: a row lives as long as its pod version, so a stored age would go stale.
+  // Drawn from the shared clock: a row lives as long as its pod version, so a stored age would go stale.
   {
     header: 'Age',
-    cell: (r) => age(r.createdMs ? new Date(r.createdMs).toISOString() : undefined),
+    cell: (r) => <Age since={r.createdMs || undefined} />,
     sort: (a, b) => b.createdMs - a.createdMs,
   },
 ];
@@ -37,22 +39,29 @@ const keyOf = (r: { namespace: string; name: string }) => `${r.namespace}/${r.na
 
 /** Every pod, live: filters apply as you type, changes arrive over the tab's socket; writers can delete a selection. */
 export function PodsView({
-  namespace: initialNamespace = '',
+  namespace: initialNamespace,
   text: initialText = '',
+  phase: initialPhase = '',
+  node: initialNode = '',
+  labels: initialLabels = '',
   canDelete = false,
 }: {
   namespace?: string;
   text?: string;
+  phase?: string;
+  node?: string;
+  labels?: string;
   canDelete?: boolean;
 }) {
-  const [namespace, setNamespace] = useState(initialNamespace);
+  const [namespace, setNamespace] = useNamespaceFilter(initialNamespace);
   const [text, setText] = useState(initialText);
-  const [phase, setPhase] = useState('');
-  const [node, setNode] = useState('');
-  const [labels, setLabels] = useState('');
+  const [phase, setPhase] = useState(initialPhase);
+  const [node, setNode] = useState(initialNode);
+  const [labels, setLabels] = useState(initialLabels);
+  useUrlParams({ namespace, q: text, phase, node, labels });
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   // The label selector is applied by the server (a new subscription): wait for a pause in typing.
-  const [labelSelector, setLabelSelector] = useState('');
+  const [labelSelector, setLabelSelector] = useState(initialLabels.trim());
   useEffect(() => {
     const t = setTimeout(() => setLabelSelector(labels.trim()), 400);
     return () => clearTimeout(t);

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { DataTable, type Column } from '@/components/data-table';
 import { VirtualTable, type VirtualColumn } from '@/components/virtual-table';
@@ -15,14 +16,16 @@ import {
   type NamespaceRow,
   type ServiceRow,
 } from '@/lib/apimachinery/rows.ts';
-import { age } from '@/lib/apimachinery/printers.ts';
+import { Age } from '@/components/age';
+import { ScopeHint } from '@/components/shell/namespace-scope';
+import { useScopeNamespace } from '@/lib/client/namespace-scope.ts';
 import { EVENTS_SHOWN, useEventRowsQuery } from '@/lib/client/events.ts';
 
 // Live list pages for services, namespaces and events: the same tables as
 // the other lists, fed by the tab's socket.
 
-function useRows<O, T>(resource: string, toRow: (o: O, now: number) => T) {
-  const list = useList<string, O>(resource);
+function useRows<O, T>(resource: string, toRow: (o: O, now: number) => T, namespace?: string) {
+  const list = useList<string, O>(resource, { namespace: namespace || undefined });
   const rows = useMemo(() => {
     // Ages are as of when the rows are built (on mount and at each change of the list), by design.
     // eslint-disable-next-line react-hooks/purity
@@ -54,15 +57,19 @@ const serviceColumns: Column<ServiceRow>[] = [
 ];
 
 export function ServicesView() {
-  const { list, rows } = useRows<ObjectView<Service>, ServiceRow>('services', serviceRow);
+  const [namespace] = useScopeNamespace();
+  const { list, rows } = useRows<ObjectView<Service>, ServiceRow>('services', serviceRow, namespace);
   if (!list.data) return <State pending={!list.error} error={list.error} what="services" />;
   return (
-    <DataTable
-      rows={rows}
-      columns={serviceColumns}
-      testId="services-table"
-      empty="No services yet. Try: kubectl expose deployment web --port=80"
-    />
+    <>
+      <ScopeHint what="Services" />
+      <DataTable
+        rows={rows}
+        columns={serviceColumns}
+        testId="services-table"
+        empty="No services yet. Try: kubectl expose deployment web --port=80"
+      />
+    </>
   );
 }
 
@@ -70,6 +77,14 @@ const namespaceColumns: Column<NamespaceRow>[] = [
   { header: 'Name', cell: (r) => r.name },
   { header: 'Status', cell: (r) => r.status },
   { header: 'Age', cell: (r) => r.age },
+  {
+    header: 'Map',
+    cell: (r) => (
+      <Link href={`/map?namespace=${encodeURIComponent(r.name)}`} aria-label={`Relations map of ${r.name}`}>
+        Relations map
+      </Link>
+    ),
+  },
 ];
 
 export function NamespacesView() {
@@ -82,7 +97,7 @@ const eventColumns: VirtualColumn<EventRow>[] = [
   // Computed when drawn: a row lives as long as its event version.
   {
     header: 'Last seen',
-    cell: (r) => age(r.lastSeenAt ? new Date(r.lastSeenAt).toISOString() : undefined),
+    cell: (r) => <Age since={r.lastSeenAt || undefined} />,
     sort: (a, b) => a.lastSeenAt - b.lastSeenAt,
     width: '90px',
   },
@@ -101,6 +116,7 @@ const eventColumns: VirtualColumn<EventRow>[] = [
 /** The newest events (at most EVENTS_SHOWN), live, newest first, filtered by type and text. */
 export function EventsView() {
   const list = useEventRowsQuery();
+  const [namespace] = useScopeNamespace();
   const [type, setType] = useState('');
   const [text, setText] = useState('');
   const store = list.data?.store;
@@ -110,17 +126,19 @@ export function EventsView() {
     return (store?.rows ?? [])
       .filter(
         (r) =>
+          (!namespace || r.namespace === namespace) &&
           (!type || r.type === type) &&
           (!needle || `${r.namespace} ${r.reason} ${r.object} ${r.message}`.toLowerCase().includes(needle)),
       )
       .sort(newestEventFirst);
     // `version` changes when the store's rows change in place
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, version, type, text]);
+  }, [store, version, namespace, type, text]);
   if (list.isPending || list.isError) return <State pending={list.isPending} error={list.error} what="events" />;
   const total = store?.size ?? 0;
   return (
     <>
+      <ScopeHint what="Events" />
       <div className="row filters">
         <label className="field">
           Type

@@ -5,6 +5,10 @@ import { useEffect, useRef } from 'react';
 export const SHORTCUTS: [keys: string, what: string][] = [
   ['?', 'Show this help'],
   [':', 'Jump to a kind by name, as kubectl names it (pods, deploy, cm, crontabs.stable.example.com …)'],
+  [
+    'Ctrl K',
+    'Search objects of every kind: a name (web), a label (app=web), a kind and a name (deploy web); ⌘K on a Mac',
+  ],
   ['/', "Focus the page's search field"],
   ['g o', 'Overview'],
   ['g p', 'Pods'],

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { ShortcutHelp } from './shortcut-help';
 import { KindJump } from './kind-jump';
+import { SearchDialog } from './search-dialog';
 
 const GO: Record<string, string> = {
   p: '/pods',
@@ -15,15 +16,21 @@ const GO: Record<string, string> = {
 };
 
 /**
- * Keyboard: `?` shows the shortcuts, `:` jumps to a kind by name (k9s), `/` focuses the page's search field, `g` then
+ * Keyboard: Ctrl-K (Cmd-K) searches objects across kinds (also from a field), `?` shows the shortcuts, `:` jumps to a kind by name (k9s), `/` focuses the page's search field, `g` then
  * p/n/d/o/s/z goes to pods, nodes, deployments, overview, scheduler, proofs. Off while typing in a field.
  */
 export function Shortcuts() {
   const router = useRouter();
-  const [open, setOpen] = useState<'help' | 'jump' | null>(null);
+  const [open, setOpen] = useState<'help' | 'jump' | 'search' | null>(null);
   useEffect(() => {
     let pendingG = 0;
     const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        if (document.querySelector('dialog[open]')) return;
+        e.preventDefault();
+        setOpen('search');
+        return;
+      }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const target = e.target as HTMLElement | null;
       if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
@@ -59,6 +66,7 @@ export function Shortcuts() {
     <>
       <ShortcutHelp open={open === 'help'} onClose={close} />
       <KindJump open={open === 'jump'} onClose={close} />
+      <SearchDialog open={open === 'search'} onClose={close} />
     </>
   );
 }

@@ -15,6 +15,7 @@ const SECTIONS = [
       { href: '/services', label: 'Services' },
       { href: '/namespaces', label: 'Namespaces' },
       { href: '/events', label: 'Events' },
+      { href: '/map', label: 'Relations map' },
       { href: '/custom-resources', label: 'Custom resources' },
       { href: '/resources', label: 'All resources' },
     ],

@@ -2,7 +2,6 @@
 
 import { useMutation, useQueries, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type {
   CustomResourceDefinition,
   CustomResourceDefinitionCondition,
@@ -319,12 +318,44 @@ export function useCustomObjectQuery(ref: ObjectRef, enabled = true) {
 const label = (ref: ObjectRef, kind?: string) =>
   `${kind ?? ref.plural} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 
-/** PUT: replaces the object (its metadata.resourceVersion guards against lost updates: 409 when stale). */
+/** The field manager the dashboard's writes (replace and server-side apply) are recorded under. */
+export const DASHBOARD_FIELD_MANAGER = 'entroos-dashboard';
+
+/**
+ * PUT: replaces the object (its metadata.resourceVersion guards against lost updates: 409 when stale). Sent with
+ * fieldValidation=Strict, so a misspelt field is refused (400 naming it) rather than silently dropped.
+ */
 export function useReplaceCustomObjectMutation(ref: ObjectRef, kind?: string) {
   const queryClient = useQueryClient();
   return useMutation({
     meta: feedback({ action: `Saving ${label(ref, kind)}`, success: `Saved ${label(ref, kind)}.` }),
-    mutationFn: (object: unknown) => apiFetch<CustomObject>(objectPath(ref), { method: 'PUT', body: object }),
+    mutationFn: (object: unknown) =>
+      apiFetch<CustomObject>(`${objectPath(ref)}?fieldValidation=Strict&fieldManager=${DASHBOARD_FIELD_MANAGER}`, {
+        method: 'PUT',
+        body: object,
+      }),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(objectKey(ref), saved);
+      void queryClient.invalidateQueries({
+        queryKey: ['custom-resources', 'table', ref.group, ref.version, ref.plural],
+      });
+    },
+  });
+}
+
+/**
+ * Server-side apply of a YAML text (PATCH application/apply-patch+yaml, fieldValidation=Strict): a field another
+ * manager owns with a different value is a 409 listing the conflicts, unless `force` takes them over.
+ */
+export function useApplyCustomObjectMutation(ref: ObjectRef, kind?: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    meta: feedback({ action: `Applying ${label(ref, kind)}`, success: `Applied ${label(ref, kind)}.` }),
+    mutationFn: ({ yaml, force }: { yaml: string; force: boolean }) =>
+      apiFetch<CustomObject>(
+        `${objectPath(ref)}?fieldManager=${DASHBOARD_FIELD_MANAGER}&fieldValidation=Strict${force ? '&force=true' : ''}`,
+        { method: 'PATCH', body: yaml, contentType: 'application/apply-patch+yaml' },
+      ),
     onSuccess: (saved) => {
       queryClient.setQueryData(objectKey(ref), saved);
       void queryClient.invalidateQueries({
@@ -349,76 +380,4 @@ export function useDeleteCustomObjectMutation(kind?: string) {
   });
 }
 
-/**
- * A Status cause's field path (`spec.replicas`, `spec.items[0].name`, `metadata.labels[app]`) as YAML path
- * segments: numbers index sequences, strings name map keys.
- */
-export function fieldSegments(field: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  let current = '';
-  let i = field.startsWith('.') ? 1 : 0;
-  const flush = () => {
-    if (current) out.push(current);
-    current = '';
-  };
-  for (; i < field.length; i++) {
-    const c = field[i];
-    if (c === '.') flush();
-    else if (c === '[') {
-      flush();
-      const end = field.indexOf(']', i);
-      if (end < 0) {
-        current = field.slice(i + 1);
-        break;
-      }
-      const inner = field.slice(i + 1, end).replace(/^(['"])(.*)\1$/, '$2');
-      out.push(/^\d+$/.test(inner) ? Number(inner) : inner);
-      i = end;
-    } else current += c;
-  }
-  flush();
-  return out;
-}
-
-/** Where a field is in a YAML text: the line (1-based) and offsets of its key (or of the nearest ancestor present). */
-export interface FieldLocation {
-  line: number;
-  start: number;
-  end: number;
-  /** False when the field itself is absent (a required value) and its closest ancestor is given. */
-  exact: boolean;
-}
-
-export function locateField(text: string, field: string): FieldLocation | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length) return undefined;
-  let node: unknown = doc.contents;
-  let found: { start: number; end: number } | undefined;
-  let exact = true;
-  for (const segment of fieldSegments(field)) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(segment));
-      const range = (pair?.key as YamlNode | undefined)?.range;
-      if (!pair || !range) {
-        exact = false;
-        break;
-      }
-      found = { start: range[0], end: range[1] };
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as YamlNode | undefined;
-      if (!item?.range) {
-        exact = false;
-        break;
-      }
-      found = { start: item.range[0], end: item.range[1] };
-      node = item;
-    } else {
-      exact = false;
-      break;
-    }
-  }
-  if (!found) return undefined;
-  return { line: lineCounter.linePos(found.start).line, start: found.start, end: found.end, exact };
-}
+export { fieldSegments, locateField, type FieldLocation } from './field-location.ts';

@@ -2,7 +2,8 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { feedback } from './feedback.ts';
-import { ApiClientError, apiFetch } from './api.ts';
+import { apiFetch } from './api.ts';
+import { createTarget } from './create-any.ts';
 
 // Deployment writes from the dashboard. The lists update through the socket.
 
@@ -138,10 +139,11 @@ export function useCreateWorkloadMutation() {
         `Created ${o.kind.toLowerCase()} ${o.metadata.namespace ?? 'default'}/${o.metadata.name}.`,
     }),
     mutationFn: async (object: Manifest) => {
+      // Deployments and Pods have their paths at hand; any other kind is looked up in discovery. Strict: a
+      // misspelt field is refused with its name rather than dropped.
       const path = createPath(object);
-      // The form and the YAML editor send only Deployments and Pods (they check with createPath first).
-      if (!path) throw new ApiClientError('The manifest needs kind: Deployment or kind: Pod.', 0);
-      return apiFetch(path, { method: 'POST', body: object });
+      const target = path ? `${path}?fieldValidation=Strict` : (await createTarget(object)).path;
+      return apiFetch(target, { method: 'POST', body: object });
     },
   });
 }

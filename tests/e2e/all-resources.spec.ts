@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminHeaders, axeBothThemes, logIn, toast } from './helpers.ts';
+import { adminHeaders, axeBothThemes, editEditorText, logIn, toast } from './helpers.ts';
 
 // The generic pages for kinds without a page of their own: the index of every
 // kind the API serves (from discovery), a kind's list as the server's Table,
@@ -43,7 +43,7 @@ test('all resources: the index from discovery, a ConfigMap list, its YAML, edit,
   await index.getByRole('link', { name: 'ConfigMap', exact: true }).click();
   await expect(page).toHaveURL(/\/resources\/core\/v1\/configmaps$/);
   await expect(page.locator('main h1')).toContainText('ConfigMap objects');
-  await page.getByLabel('Namespace').selectOption(NAMESPACE);
+  await page.getByLabel('Namespace', { exact: true }).selectOption(NAMESPACE);
   const table = page.getByTestId('cr-table');
   await expect(table.getByRole('link')).toHaveText(['settings']);
   await axeBothThemes(page, 'configmaps list');
@@ -55,7 +55,7 @@ test('all resources: the index from discovery, a ConfigMap list, its YAML, edit,
   await expect(yaml).toContainText('mode: fast');
   await page.getByRole('button', { name: 'Edit' }).click();
   const editor = page.getByLabel(`YAML of ConfigMap ${NAMESPACE}/settings`);
-  await editor.fill((await editor.inputValue()).replace('mode: fast', 'mode: careful'));
+  await editEditorText(editor, (t) => t.replace('mode: fast', 'mode: careful'));
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(toast(page, 'success', `Saved ConfigMap ${NAMESPACE}/settings.`)).toBeVisible();
   await expect(yaml).toContainText('mode: careful');
@@ -78,4 +78,50 @@ test('all resources: the index from discovery, a ConfigMap list, its YAML, edit,
   await expect(page).toHaveURL(/\/resources\/core\/v1\/configmaps$/);
   expect((await request.get(`/api/v1/namespaces/${NAMESPACE}/configmaps/settings`, { headers })).status()).toBe(404);
   await request.delete(`/api/v1/namespaces/${NAMESPACE}`, { headers });
+});
+
+test("an object's page links its owners and what it owns, and lists its events", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const ns = 'owners-e2e';
+  const headers = await adminHeaders(request, 'e2e owners');
+  await request.post('/api/v1/namespaces', { headers, data: { metadata: { name: ns } } });
+  const created = await request.post(`/apis/apps/v1/namespaces/${ns}/deployments`, {
+    headers,
+    data: {
+      metadata: { name: 'web', labels: { app: 'web', tier: 'front' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'nginx:1.27' }] },
+        },
+      },
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/namespaces/${ns}/pods`, { headers })).json()).items.length, {
+      timeout: 30_000,
+    })
+    .toBe(2);
+
+  await logIn(page);
+  await page.goto(`/resources/apps/v1/deployments/${ns}/web`);
+  await expect(page.getByTestId('obj-labels')).toContainText('tier=front');
+  await expect(page.getByTestId('obj-owners-empty')).toBeVisible();
+  const owned = page.getByTestId('obj-owned');
+  await expect(owned.getByRole('row')).toHaveCount(2); // the header and the ReplicaSet
+  await expect(page.getByTestId('obj-events')).toContainText('ScalingReplicaSet');
+  await axeBothThemes(page, 'deployment relations');
+
+  await owned.getByRole('link', { name: /^web-/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/resources/apps/v1/replicasets/${ns}/web-`));
+  const owners = page.getByTestId('obj-owners');
+  await expect(owners.getByRole('row', { name: /Deployment web yes/ })).toBeVisible();
+  const pods = page.getByTestId('obj-owned').getByRole('link', { name: /^web-/ });
+  await expect(pods).toHaveCount(2);
+  await pods.first().click();
+  await expect(page).toHaveURL(new RegExp(`/pods/${ns}/web-`));
+  await request.delete(`/api/v1/namespaces/${ns}`, { headers });
 });

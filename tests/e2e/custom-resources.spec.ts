@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { adminHeaders, axeBothThemes, logIn, toast } from './helpers.ts';
+import { adminHeaders, axeBothThemes, editEditorText, editorSelection, editorText, logIn, toast } from './helpers.ts';
 
 // Custom resources in the dashboard: a CRD and two objects made through the
 // API, then the CRDs page, the list (the printer columns' values, live), an
@@ -148,7 +148,7 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
     /^\d+(s|m)/,
     'Delete',
   ]);
-  await page.getByLabel('Namespace').selectOption(NAMESPACE);
+  await page.getByLabel('Namespace', { exact: true }).selectOption(NAMESPACE);
   await expect(table.locator('thead th')).toHaveText([/^name$/i, 'Replicas', 'Color', 'Phase', 'Age', 'Actions']);
   await expect(table.getByRole('link')).toHaveText(['alpha', 'beta']);
   await page.getByLabel('Contains').fill('blue');
@@ -177,7 +177,7 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
   await page.getByRole('button', { name: 'Edit' }).click();
   const editor = page.getByLabel(`YAML of Widget ${NAMESPACE}/alpha`);
   await expect(editor).toBeVisible();
-  await editor.fill((await editor.inputValue()).replace('replicas: 2', 'replicas: 3'));
+  await editEditorText(editor, (t) => t.replace('replicas: 2', 'replicas: 3'));
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(toast(page, 'success', `Saved Widget ${NAMESPACE}/alpha.`)).toBeVisible();
   await expect(yaml).toContainText('replicas: 3');
@@ -185,7 +185,7 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
 
   // A value over the schema's maximum: the API's message, and the cause at its field (line).
   await page.getByRole('button', { name: 'Edit' }).click();
-  await editor.fill((await editor.inputValue()).replace('replicas: 3', 'replicas: 20'));
+  await editEditorText(editor, (t) => t.replace('replicas: 3', 'replicas: 20'));
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   const error = page.getByTestId('save-error');
   await expect(error).toContainText(/less than or equal to 10/);
@@ -194,9 +194,7 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
   await expect(editor).toHaveAttribute('aria-invalid', 'true');
   await cause.getByRole('button').click();
   await expect(editor).toBeFocused();
-  expect(await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))).toBe(
-    'replicas',
-  );
+  expect(await editorSelection(editor)).toBe('replicas');
   expect((await (await request.get(`${WIDGETS}/alpha`, { headers })).json()).spec.replicas).toBe(3);
   await axeBothThemes(page, 'widget editor with errors');
 
@@ -204,13 +202,13 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
   const alpha = await (await request.get(`${WIDGETS}/alpha`, { headers })).json();
   alpha.spec.color = 'blue';
   expect((await request.put(`${WIDGETS}/alpha`, { headers, data: alpha })).status()).toBe(200);
-  await editor.fill((await editor.inputValue()).replace('replicas: 20', 'replicas: 4'));
+  await editEditorText(editor, (t) => t.replace('replicas: 20', 'replicas: 4'));
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(error).toContainText('was changed since you opened the editor');
   await page.getByRole('button', { name: 'Reload the current version' }).click();
-  await expect(editor).toHaveValue(/color: blue/);
+  await expect.poll(() => editorText(editor)).toMatch(/color: blue/);
   await expect(error).toHaveCount(0);
-  await editor.fill((await editor.inputValue()).replace('replicas: 3', 'replicas: 4'));
+  await editEditorText(editor, (t) => t.replace('replicas: 3', 'replicas: 4'));
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(yaml).toContainText('replicas: 4');
   await expect(yaml).toContainText('color: blue');

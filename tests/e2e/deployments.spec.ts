@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
-import { toast } from './helpers.ts';
+import { editEditorText, editorText, setEditorText, toast } from './helpers.ts';
 
 // Its own server with simulated nodes, so pods really start.
 let server: TestServer;
@@ -99,18 +99,16 @@ test('create a pod with a node selector and tolerations; the YAML mode reports p
   await page.getByLabel('Image').fill('nginx:1.27');
   await page.getByRole('button', { name: 'Edit as YAML' }).click();
   const manifest = page.getByLabel('Manifest (YAML)');
-  await expect(manifest).toHaveValue(/kind: Deployment/);
-  await manifest.fill((await manifest.inputValue()).replace('replicas: 1', 'replicas: -1'));
+  await expect.poll(() => editorText(manifest)).toMatch(/kind: Deployment/);
+  await editEditorText(manifest, (t) => t.replace('replicas: 1', 'replicas: -1'));
   await page.getByRole('button', { name: 'Create from YAML' }).click();
   await expect(page.getByTestId('form-causes')).toContainText('spec.replicas');
-  await manifest.fill('kind: Deployment\nmetadata: [unclosed');
+  await setEditorText(manifest, 'kind: Deployment\nmetadata: [unclosed');
   await page.getByRole('button', { name: 'Create from YAML' }).click();
   await expect(page.getByTestId('form-error')).toContainText('The YAML does not parse (line');
-  await manifest.fill(
-    (await manifest.inputValue()).replace(
-      'kind: Deployment\nmetadata: [unclosed',
-      'apiVersion: v1\nkind: Pod\nmetadata: {name: from-yaml}\nspec: {containers: [{name: c, image: busybox:1.36}]}',
-    ),
+  await setEditorText(
+    manifest,
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: from-yaml}\nspec: {containers: [{name: c, image: busybox:1.36}]}',
   );
   await page.getByRole('button', { name: 'Create from YAML' }).click();
   await expect(page).toHaveURL(/\/pods\/default\/from-yaml$/);

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { logIn } from './helpers.ts';
+import { axeBothThemes, logIn } from './helpers.ts';
 import { ADMIN_PASSWORD, startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 
@@ -58,20 +57,7 @@ test('opens a shell in the browser, runs a command, and passes axe', async ({ pa
   await page.keyboard.type('exit 2\r');
   await expect(section.getByTestId('pod-terminal-state')).toHaveText('The shell exited with status 2.');
 
-  for (const theme of ['light', 'dark']) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    const results = await new AxeBuilder({ page })
-      .include('[data-testid="pod-terminal-section"]')
-      .withTags(['wcag2a', 'wcag2aa'])
-      .analyze();
-    expect(
-      results.violations.map(
-        (v) => `${theme} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-    ).toEqual([]);
-  }
+  await axeBothThemes(page, 'pod terminal', '[data-testid="pod-terminal-section"]');
 });
 
 test('logs: all containers merged, search with highlighting, timestamps, download', async ({ page }) => {
@@ -93,21 +79,7 @@ test('logs: all containers merged, search with highlighting, timestamps, downloa
   await expect(logs.locator('mark.current')).toHaveText('starting');
   await search.press('Enter');
   await expect(page.getByTestId('pod-logs-matches')).toHaveText(/^2 of \d+ matches$/);
-  for (const theme of ['light', 'dark']) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    const results = await new AxeBuilder({ page })
-      .include('[data-testid="pod-logs-panel"]')
-      .withTags(['wcag2a', 'wcag2aa'])
-      .analyze();
-    expect(
-      results.violations.map(
-        (v) =>
-          `${theme} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(', ')}`,
-      ),
-    ).toEqual([]);
-  }
+  await axeBothThemes(page, 'pod logs', '[data-testid="pod-logs-panel"]');
   await panel.getByLabel('Only matching lines').check();
   await expect(logs.locator('.log-line').filter({ hasNotText: 'starting' })).toHaveCount(0);
   await search.fill('/(/');

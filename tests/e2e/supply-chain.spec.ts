@@ -152,7 +152,7 @@ test('supply chain: a participant registered with a key made in the page records
   await logIn(page);
   await page.goto('/apps/supply-chain');
   await page.getByText('Register a participant').click();
-  await page.getByLabel('Namespace').fill(ns);
+  await page.getByLabel('Namespace', { exact: true }).fill(ns);
   await page.getByLabel('Name', { exact: true }).fill('grower');
   await page.getByLabel(/Display name/).fill('The grower');
   await page.getByLabel(/Roles/).fill('farm');

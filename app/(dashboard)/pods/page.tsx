@@ -12,11 +12,18 @@ export default async function PodsPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const user = await requireUser();
-  const { namespace, q } = await searchParams;
+  const { namespace, q, phase, node, labels } = await searchParams;
   return (
     <>
       <h1>Pods</h1>
-      <PodsView namespace={namespace} text={q} canDelete={canDo(user, 'delete', 'pods', { namespace })} />
+      <PodsView
+        namespace={namespace}
+        text={q}
+        phase={phase}
+        node={node}
+        labels={labels}
+        canDelete={canDo(user, 'delete', 'pods', { namespace })}
+      />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { requireUser } from '@/lib/http/current-user.ts';
 import { canDo } from '@/lib/http/resource-access.ts';
 import { NodeView } from '@/components/nodes/node-view';
@@ -14,6 +15,9 @@ export default async function NodePage({ params }: { params: Promise<{ name: str
   return (
     <>
       <h1>Node {name}</h1>
+      <p>
+        <Link href={`/map?node=${encodeURIComponent(name)}`}>Relations map of this node</Link>
+      </p>
       <NodeView name={name} canManage={canDo(user, 'update', 'nodes')} />
     </>
   );
