@@ -90,7 +90,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^(lib/client|components)/' },
       to: {
-        path: '^lib/(store|apiserver|controllers|kubelet/(?!runtime/known-images\\.ts)|scheduler/(?!(decisions|lab|profiles)\\.ts)|router/(?!(protocol|bus)\\.ts)|http|proofs/(?!(verify|certified-custody|ballot-check)\\.ts)|auth/(?!(rbac|principal)\\.ts)|platform\\.ts|start\\.ts|config\\.ts|log\\.ts|metrics\\.ts)',
+        path: '^lib/(store|apiserver|controllers|kubelet/(?!runtime/known-images\\.ts)|scheduler/(?!(decisions|lab|profiles)\\.ts)|router/(?!(protocol|bus)\\.ts)|http|proofs/(?!(verify|certified-custody|ballot-check|placement-checks)\\.ts)|auth/(?!(rbac|principal)\\.ts)|platform\\.ts|start\\.ts|config\\.ts|log\\.ts|metrics\\.ts)',
         dependencyTypesNot: ['type-only'],
       },
     },

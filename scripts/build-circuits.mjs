@@ -22,7 +22,17 @@ const build = join(root, 'circuits', 'build');
 const out = join(root, 'public', 'zk');
 // 2^14 constraints: the largest circuit (placement_batch, K = 16) has 10,336.
 const POWER = Number(process.env.PTAU_POWER ?? 14);
-const ALL = ['placement', 'placement_batch', 'merkle_inclusion', 'voting', 'certified_custody'];
+// placement and placement_batch are version 1, kept so stored proofs still verify; new placements are proved with
+// placement_v2 and placement_batch_v2 (docs/proofs.md).
+const ALL = [
+  'placement',
+  'placement_batch',
+  'placement_v2',
+  'placement_batch_v2',
+  'merkle_inclusion',
+  'voting',
+  'certified_custody',
+];
 const named = process.argv.slice(2);
 for (const name of named) if (!ALL.includes(name)) throw new Error(`unknown circuit ${name}; one of ${ALL.join(', ')}`);
 const CIRCUITS = named.length ? named : ALL;

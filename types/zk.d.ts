@@ -18,6 +18,21 @@ declare module 'snarkjs' {
       proverOptions?: { singleThread?: boolean },
     ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
     verify(vkey: unknown, publicSignals: string[], proof: Groth16Proof, logger?: unknown): Promise<boolean>;
+    /** Proves from a witness already computed (wtns.calculate): bench:proofs times the two apart. */
+    prove(
+      zkey: string | MemFile,
+      witness: string | MemFile,
+      logger?: unknown,
+      options?: { singleThread?: boolean },
+    ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+  };
+  /** An in-memory file, as snarkjs's fastfile reads and writes them. */
+  export interface MemFile {
+    type: 'mem';
+    data?: Uint8Array;
+  }
+  export const wtns: {
+    calculate(input: Record<string, unknown>, wasm: string | MemFile, out: string | MemFile): Promise<void>;
   };
   export const curves: { getCurveFromName(name: string, options?: { singleThread?: boolean }): Promise<any> };
   export const powersOfTau: any;

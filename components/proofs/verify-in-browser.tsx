@@ -7,7 +7,7 @@ import { verifyInBrowser, type ProofToVerify } from '@/lib/client/snarkjs.ts';
 type State =
   | { kind: 'idle' }
   | { kind: 'verifying' }
-  | { kind: 'done'; valid: boolean; ms: number }
+  | { kind: 'done'; valid: boolean; ms: number; reason?: string }
   | { kind: 'error'; message: string };
 
 /** Fetches a proof and checks it with snarkjs in this tab: the server is not trusted with the answer. */
@@ -31,7 +31,7 @@ export function VerifyInBrowser({ proofId }: { proofId: string }) {
         {state.kind === 'done' &&
           (state.valid
             ? `Valid: checked in this browser in ${state.ms.toFixed(0)} ms`
-            : 'INVALID: this proof does not verify')}
+            : `INVALID: ${state.reason ?? 'this proof does not verify'}`)}
         {state.kind === 'error' && <span className="error">{state.message}</span>}
       </span>
     </span>

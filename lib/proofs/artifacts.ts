@@ -6,7 +6,16 @@ import { join } from 'node:path';
 // and committed): each is checked against manifest.json at start-up, so a
 // corrupted or swapped file is named instead of producing bad proofs.
 
-export const CIRCUITS = ['placement', 'placement_batch', 'merkle_inclusion', 'certified_custody', 'voting'] as const;
+// placement and placement_batch are version 1: no longer proved with, kept so stored proofs still verify.
+export const CIRCUITS = [
+  'placement',
+  'placement_batch',
+  'placement_v2',
+  'placement_batch_v2',
+  'merkle_inclusion',
+  'certified_custody',
+  'voting',
+] as const;
 export type CircuitName = (typeof CIRCUITS)[number];
 
 export interface VerificationKey {

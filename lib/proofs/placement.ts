@@ -1,14 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { poseidon3 } from 'poseidon-lite';
 import type { PlacementFacts } from '../scheduler/decisions.ts';
+import { MAX_FREE } from './placement-checks.ts';
 
 // Witness inputs for the placement circuits. Field elements travel as
 // decimal strings (what snarkjs expects and JSON can carry).
 
 /** The BN254 scalar field order: every public signal must be below it. */
 export { FIELD_ORDER } from './proof-shape.ts';
+export { slotSignals } from './placement-checks.ts';
+/** Placements per batch proof (K of placement_batch and placement_batch_v2). */
 export const BATCH_SIZE = 16;
-const MAX_QUANTITY = 2n ** 48n - 1n;
+/** A request beyond every circuit's width: it cannot be proved, and it stays far below the field order. */
+const TOO_LARGE = 2n ** 64n;
 
 export interface PlacementWitness {
   freeCpu: string;
@@ -31,14 +35,17 @@ export function bindingIdFor(podUid: string, node: string, at: string): bigint {
 
 export const commitmentOf = (cpu: bigint, memory: bigint, salt: bigint): bigint => poseidon3([cpu, memory, salt]);
 
-const clamp = (n: number) => {
+const clamp = (n: number, max: bigint) => {
   const v = BigInt(Math.max(0, Math.floor(n)));
-  return v > MAX_QUANTITY ? MAX_QUANTITY : v;
+  return v > max ? max : v;
 };
 
 /**
  * The witness for one binding. A negative free capacity (an over-committed
- * node) becomes 0 and cannot be proved. With `commit: false` the commitment is
+ * node) becomes 0 and cannot be proved; one beyond its width is stated as the
+ * widest value (less than the node has, so the statement stays true). A
+ * request beyond its width is not narrowed (that would prove a smaller
+ * request): it cannot be proved. With `commit: false` the commitment is
  * left empty for the prover thread to fill in: a Poseidon hash costs ~0.6 ms in
  * JavaScript, too much for the scheduler's thread at thousands of bindings/s.
  */
@@ -48,12 +55,12 @@ export function placementWitness(
   salt = randomSalt(),
   { commit = true } = {},
 ): PlacementWitness {
-  const cpu = clamp(facts.cpu);
-  const memory = clamp(facts.memory);
+  const cpu = clamp(facts.cpu, TOO_LARGE);
+  const memory = clamp(facts.memory, TOO_LARGE);
   return {
-    freeCpu: String(clamp(facts.freeCpu)),
-    freeMemory: String(clamp(facts.freeMemory)),
-    freePods: String(clamp(facts.freePods)),
+    freeCpu: String(clamp(facts.freeCpu, MAX_FREE.freeCpu)),
+    freeMemory: String(clamp(facts.freeMemory, MAX_FREE.freeMemory)),
+    freePods: String(clamp(facts.freePods, MAX_FREE.freePods)),
     commitment: commit ? String(commitmentOf(cpu, memory, salt)) : '',
     bindingId: String(bindingId),
     cpu: String(cpu),
@@ -84,10 +91,4 @@ export function batchInput(slots: PlacementWitness[]): Record<(typeof FIELDS)[nu
     (typeof FIELDS)[number],
     string[]
   >;
-}
-
-/** Public signals of slot `i` in a placement_batch proof (they are laid out field by field, K each). */
-export function slotSignals(publicSignals: string[], i: number) {
-  const at = (field: number) => publicSignals[field * BATCH_SIZE + i];
-  return { freeCpu: at(0), freeMemory: at(1), freePods: at(2), commitment: at(3), bindingId: at(4) };
 }

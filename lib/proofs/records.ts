@@ -4,6 +4,7 @@ import type { CircuitArtifacts } from './artifacts.ts';
 import type { PublicPlacement, StoredProof } from '../store/index.ts';
 import { CIRCUITS, type CircuitName } from './artifacts.ts';
 import { proofMetrics } from './metrics.ts';
+import { isPlacementCircuit, placementSignalsProblem } from './placement-checks.ts';
 import { checkShape, ProofFormatError, verifyBatch, type VerifyItem } from './verify.ts';
 
 // What the proofs API serves and checks: proof records (never the salts or
@@ -49,8 +50,15 @@ async function getProof(platform: ProofDeps, id: string) {
   return { kind: 'PlacementProof', apiVersion: 'entroos.io/v1', ...publicProof(row), placements: row.placements };
 }
 
-/** Verifies items on the server; a malformed one is a 400 naming it (never a 500, never "valid"). */
-async function check(items: VerifyItem[], label: (i: number) => string): Promise<{ ok: boolean; bad: number[] }> {
+/**
+ * Verifies items on the server; a malformed one is a 400 naming it (never a 500, never "valid"). A placement proof
+ * is also checked against its public signals (placement-checks.ts); `reasons` says why each bad one is bad.
+ */
+async function check(
+  items: VerifyItem[],
+  circuits: string[],
+  label: (i: number) => string,
+): Promise<{ bad: number[]; reasons: Map<number, string> }> {
   items.forEach((item, i) => {
     try {
       checkShape(item.vkey, item.proof, item.publicSignals);
@@ -59,12 +67,20 @@ async function check(items: VerifyItem[], label: (i: number) => string): Promise
       throw err;
     }
   });
+  const reasons = new Map<number, string>();
+  items.forEach((item, i) => {
+    const problem = isPlacementCircuit(circuits[i]) ? placementSignalsProblem(item.publicSignals) : null;
+    if (problem) reasons.set(i, problem);
+  });
+  const rest = items.map((_, i) => i).filter((i) => !reasons.has(i));
   const started = performance.now();
   try {
-    return await verifyBatch(items);
+    const { bad } = await verifyBatch(rest.map((i) => items[i]));
+    for (const j of bad) reasons.set(rest[j], 'the proof does not verify against the circuit key');
   } finally {
     proofMetrics().verifySeconds.observe((performance.now() - started) / 1000);
   }
+  return { bad: [...reasons.keys()].sort((a, b) => a - b), reasons };
 }
 
 /** Verifies stored proofs (by id, or the oldest `limit`) in one batch and records each one's status. */
@@ -79,12 +95,23 @@ async function verifyStored(platform: ProofDeps, ids: string[] | undefined, limi
     proof: JSON.parse(row.proof),
     publicSignals: JSON.parse(row.publicSignals),
   }));
-  const { bad } = await check(items, (i) => `proof ${rows[i].id}`);
+  const { bad, reasons } = await check(
+    items,
+    rows.map((r) => r.circuit),
+    (i) => `proof ${rows[i].id}`,
+  );
   const invalid = bad.map((i) => rows[i].id);
   const verified = rows.map((r) => r.id).filter((id) => !invalid.includes(id));
   await platform.store.proofs.setStatus(verified, 'verified');
   await platform.store.proofs.setStatus(invalid, 'invalid');
-  return { kind: 'ProofVerification', apiVersion: 'entroos.io/v1', valid: invalid.length === 0, verified, invalid };
+  return {
+    kind: 'ProofVerification',
+    apiVersion: 'entroos.io/v1',
+    valid: invalid.length === 0,
+    verified,
+    invalid,
+    reasons: Object.fromEntries(bad.map((i) => [rows[i].id, reasons.get(i)])),
+  };
 }
 
 export interface SubmittedProof {
@@ -102,12 +129,18 @@ async function verifySubmitted(platform: ProofDeps, proofs: SubmittedProof[]) {
       );
     return { vkey: platform.circuits[p.circuit].vkey, proof: p.proof, publicSignals: p.publicSignals } as VerifyItem;
   });
-  const { bad } = await check(items, (i) => `proofs[${i}]`);
+  const { bad, reasons } = await check(
+    items,
+    proofs.map((p) => p.circuit),
+    (i) => `proofs[${i}]`,
+  );
   return {
     kind: 'ProofVerification',
     apiVersion: 'entroos.io/v1',
     valid: bad.length === 0,
     results: items.map((_, i) => !bad.includes(i)),
+    /** Why each invalid proof is invalid (null for a valid one). */
+    reasons: items.map((_, i) => reasons.get(i) ?? null),
   };
 }
 

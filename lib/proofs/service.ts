@@ -6,6 +6,7 @@ import type { EventBus } from '../router/bus.ts';
 import type { Store, StoredProof } from '../store/index.ts';
 import type { CircuitArtifacts, CircuitName } from './artifacts.ts';
 import { proofMetrics } from './metrics.ts';
+import { CURRENT_PLACEMENT } from './placement-checks.ts';
 import {
   batchInput,
   BATCH_SIZE,
@@ -36,7 +37,7 @@ export interface ProofServiceOptions {
 /**
  * Proves every binding the scheduler makes. Bindings queue here (the
  * scheduler never waits), are grouped up to K = 16 or batchMs, and proved with
- * placement_batch (a lone binding with placement). Proofs are stored, then
+ * placement_batch_v2 (a lone binding with placement_v2). Proofs are stored, then
  * announced on the bus; a batch that cannot be proved is retried one binding
  * at a time, so only the bad placement fails.
  */
@@ -124,9 +125,15 @@ export class ProofService {
     });
   }
 
-  private async prove(slots: Pending[]): Promise<void> {
-    const circuit: CircuitName = slots.length === 1 ? 'placement' : 'placement_batch';
-    const input = circuit === 'placement' ? { ...slots[0].witness } : batchInput(slots.map((s) => s.witness));
+  private async prove(all: Pending[]): Promise<void> {
+    // The version 2 circuits leave freePods >= 1 to the verifiers: a binding to a node without a free pod slot would
+    // be proved and then rejected by every verifier, so it fails here, as it did when the circuit refused it.
+    const slots = all.filter((s) => s.witness.freePods !== '0');
+    for (const s of all) if (s.witness.freePods === '0') this.failed(s, 'the node had no free pod slot');
+    if (!slots.length) return;
+    const lone = slots.length === 1;
+    const circuit: CircuitName = lone ? CURRENT_PLACEMENT.single : CURRENT_PLACEMENT.batch;
+    const input = lone ? { ...slots[0].witness } : batchInput(slots.map((s) => s.witness));
     try {
       const result = await this.pool.prove(circuit, input);
       const id = randomUUID();
@@ -140,8 +147,7 @@ export class ProofService {
         status: 'proved',
       };
       // The prover thread computed the commitments; they are public signals of the proof.
-      const commitmentOf = (slot: number) =>
-        circuit === 'placement' ? result.publicSignals[3] : slotSignals(result.publicSignals, slot).commitment;
+      const commitmentOf = (slot: number) => slotSignals(result.publicSignals, slot).commitment;
       await this.store.proofs.save(
         proof,
         slots.map((s, slot) => ({
@@ -169,11 +175,14 @@ export class ProofService {
         await Promise.all(slots.map((s) => this.prove([s])));
         return;
       }
-      const s = slots[0];
-      const message = `no placement proof for ${s.namespace}/${s.name} on ${s.node}: ${(err as Error).message} (free capacity ${s.witness.freeCpu}m cpu / ${s.witness.freeMemory} B memory / ${s.witness.freePods} pods)`;
-      this.log.warn({ pod: `${s.namespace}/${s.name}`, node: s.node }, message);
-      this.metrics.proved.inc({ result: 'failed' });
-      this.bus.publish('proof.failed', { namespace: s.namespace, name: s.name, node: s.node, message });
+      this.failed(slots[0], (err as Error).message);
     }
+  }
+
+  private failed(s: Pending, reason: string) {
+    const message = `no placement proof for ${s.namespace}/${s.name} on ${s.node}: ${reason} (free capacity ${s.witness.freeCpu}m cpu / ${s.witness.freeMemory} B memory / ${s.witness.freePods} pods)`;
+    this.log.warn({ pod: `${s.namespace}/${s.name}`, node: s.node }, message);
+    this.metrics.proved.inc({ result: 'failed' });
+    this.bus.publish('proof.failed', { namespace: s.namespace, name: s.name, node: s.node, message });
   }
 }

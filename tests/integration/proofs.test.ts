@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as snarkjs from 'snarkjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadArtifacts } from '@/lib/proofs/artifacts.ts';
+import { placementWitness } from '@/lib/proofs/placement.ts';
 import { ROOT, startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
@@ -55,6 +58,8 @@ describe('placement proofs', () => {
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({ kind: 'PlacementProof', status: 'proved', proof: { protocol: 'groth16' } });
     expect(one.text).not.toMatch(/"salt"|"cpu"|"memory"/);
+    // New placements are proved with version 2 of the circuits, and say so.
+    expect(one.body.circuit).toMatch(/^placement(_batch)?_v2$/);
 
     const ids = [...new Set(list.items.map((i: any) => i.batch.id))];
     const verified = await api.post(`${PROOFS}/verify`, { ids });
@@ -89,6 +94,54 @@ describe('placement proofs', () => {
     const bad = spawnSync(process.execPath, [join(ROOT, 'bin/entroos-verify.mjs'), file], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(`INVALID proof ${tampered.proofs[0].id}`);
+  }, 120_000);
+
+  it('verifies version 1 proofs, and rejects out-of-range public capacities with the reason, online and offline', async () => {
+    const circuits = loadArtifacts();
+    const prove = (name: 'placement' | 'placement_v2', input: Record<string, unknown>) =>
+      snarkjs.groth16.fullProve(input, circuits[name].wasmPath, circuits[name].zkeyPath, undefined, undefined, {
+        singleThread: true,
+      });
+    const facts = { cpu: 100, memory: 2 ** 20, freeCpu: 4000, freeMemory: 2 ** 30, freePods: 3 };
+    // A proof as stored before version 2 (circuit "placement", the version 1 key), and version 2 ones whose
+    // statements the circuit no longer checks: no free pod slot, a free memory beyond 2^48.
+    const old = { circuit: 'placement', ...(await prove('placement', { ...placementWitness(facts, 11n) })) };
+    const noSlot = {
+      circuit: 'placement_v2',
+      ...(await prove('placement_v2', { ...placementWitness({ ...facts, freePods: 0 }, 12n) })),
+    };
+    const wide = {
+      circuit: 'placement_v2',
+      ...(await prove('placement_v2', { ...placementWitness(facts, 13n), freeMemory: String(2n ** 48n) })),
+    };
+    const api = client(server.url, token);
+    const res = await api.post(`${PROOFS}/verify`, { proofs: [old, noSlot, wide] });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({
+      valid: false,
+      results: [true, false, false],
+      reasons: [
+        null,
+        'freePods is 0: the node had no free pod slot',
+        expect.stringMatching(/^freeMemory \d+ is out of range/),
+      ],
+    });
+
+    const vkeys = Object.fromEntries(
+      (['placement', 'placement_v2'] as const).map((c) => [c, { vkeyId: circuits[c].vkeyId, vkey: circuits[c].vkey }]),
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'entroos-export-')), 'proofs.json');
+    const exportOf = (proofs: object[]) =>
+      JSON.stringify({ kind: 'ProofExport', vkeys, proofs: proofs.map((p, i) => ({ id: `p${i}`, ...p })) });
+    writeFileSync(file, exportOf([old]));
+    const ok = spawnSync(process.execPath, [join(ROOT, 'bin/entroos-verify.mjs'), file], { encoding: 'utf8' });
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    writeFileSync(file, exportOf([old, noSlot, wide]));
+    const bad = spawnSync(process.execPath, [join(ROOT, 'bin/entroos-verify.mjs'), file], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('INVALID proof p1 (placement_v2): freePods is 0: the node had no free pod slot');
+    expect(bad.stdout).toMatch(/INVALID proof p2 \(placement_v2\): freeMemory \d+ is out of range/);
+    expect(bad.stdout).toContain('1/3 proofs valid');
   }, 120_000);
 
   it('answers malformed verify requests with a 400 naming the problem', async () => {

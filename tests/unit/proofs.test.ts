@@ -13,6 +13,7 @@ import {
   type CircuitName,
 } from '@/lib/proofs/artifacts.ts';
 import { batchInput, BATCH_SIZE, placementWitness, slotSignals } from '@/lib/proofs/placement.ts';
+import { placementSignalsProblem } from '@/lib/proofs/placement-checks.ts';
 import { ProofFormatError, terminateCurve, verifyBatch, verifyOne, type VerifyItem } from '@/lib/proofs/verify.ts';
 
 // Real circuits, real proofs (snarkjs, single-threaded as in the prover pool).
@@ -61,6 +62,17 @@ describe('circuit artifacts', () => {
     expect(slotSignals(batch.publicSignals, 3).bindingId).toBe('0'); // padding
     expect(await verifyOne({ vkey: circuits.placement_batch.vkey, ...batch })).toBe(true);
 
+    // Version 2, what new placements are proved with: same inputs, same public signals.
+    const lone = fits(0);
+    const single2 = await prove('placement_v2', { ...lone });
+    expect(await prove('placement', { ...lone })).toMatchObject({ publicSignals: single2.publicSignals });
+    expect(await verifyOne({ vkey: circuits.placement_v2.vkey, ...single2 })).toBe(true);
+    const batch2 = await prove('placement_batch_v2', batchInput(slots));
+    expect(batch2.publicSignals).toEqual(batch.publicSignals);
+    expect(await verifyOne({ vkey: circuits.placement_batch_v2.vkey, ...batch2 })).toBe(true);
+    expect(placementSignalsProblem(batch2.publicSignals)).toBeNull();
+    expect(circuits.placement_batch_v2.constraints).toBeLessThan(circuits.placement_batch.constraints * 0.7);
+
     // Merkle inclusion at depth 20: the leaf is the left child at every level.
     const leaf = 42n;
     const pathElements = Array.from({ length: 20 }, (_, i) => BigInt(i + 1));
@@ -73,6 +85,13 @@ describe('circuit artifacts', () => {
       pathIndices: Array(20).fill('0'),
     });
     expect(await verifyOne({ vkey: circuits.merkle_inclusion.vkey, ...merkle })).toBe(true);
+  });
+
+  it('keeps the version 1 keys that stored placement proofs were made with', () => {
+    // The vkey files of placement and placement_batch as of 2026-11-26: proofs in users' databases name these
+    // circuits and verify only against these keys (docs/proofs.md, "Versions").
+    expect(circuits.placement.vkeyId).toBe('3ad378b674612510ff51f6f6f594f61f1891c08d206b7ca9d1eb14ff0b05c440');
+    expect(circuits.placement_batch.vkeyId).toBe('9d78a027df449ab8b55fdc6027cc113fc79bee577a79d28db39752295da50385');
   });
 
   it('the browser verifier is the installed snarkjs build', () => {
@@ -142,6 +161,46 @@ describe('soundness', () => {
     // cpu = p - 1 would be "below" free cpu modulo p without the range checks.
     const wrap = { ...fits(0), cpu: '21888242871839275222246405745257275088548364400416034343698204186575808495616' };
     await expect(prove('placement', wrap)).rejects.toThrow();
+  });
+
+  it('version 2: an over-committing or wrapping request cannot be proved', async () => {
+    const over = placementWitness({ cpu: 4001, memory: 1, freeCpu: 4000, freeMemory: 10, freePods: 5 }, 7n);
+    await expect(prove('placement_v2', { ...over })).rejects.toThrow();
+    const tooMuchMemory = placementWitness({ cpu: 1, memory: 11, freeCpu: 4000, freeMemory: 10, freePods: 5 }, 7n);
+    await expect(prove('placement_v2', { ...tooMuchMemory })).rejects.toThrow();
+    // p - 1 is "below" any free cpu modulo p; the request's own range check stops it.
+    const wrap = { ...fits(0), cpu: '21888242871839275222246405745257275088548364400416034343698204186575808495616' };
+    await expect(prove('placement_v2', wrap)).rejects.toThrow();
+    // A request beyond the width (2^32 millicores) is not narrowed to fit: it cannot be proved.
+    const huge = placementWitness({ cpu: 2 ** 33, memory: 1, freeCpu: 2 ** 40, freeMemory: 10, freePods: 5 }, 7n);
+    expect(huge.freeCpu).toBe(String(2n ** 32n - 1n));
+    await expect(prove('placement_v2', { ...huge })).rejects.toThrow();
+  });
+
+  it('version 2: public capacities are the verifier’s to check, with a reason', async () => {
+    // The circuit no longer checks freePods >= 1 or the public widths: such a proof verifies against the key, and
+    // the placement checks every verifier runs (server, browser, entroos-verify) reject it, saying why.
+    const noSlot = await prove('placement_v2', {
+      ...placementWitness({ cpu: 1, memory: 1, freeCpu: 4000, freeMemory: 10, freePods: 0 }, 7n),
+    });
+    expect(await verifyOne({ vkey: circuits.placement_v2.vkey, ...noSlot })).toBe(true);
+    expect(placementSignalsProblem(noSlot.publicSignals)).toBe('freePods is 0: the node had no free pod slot');
+    const wide = await prove('placement_v2', {
+      ...placementWitness({ cpu: 1, memory: 1, freeCpu: 4000, freeMemory: 10, freePods: 1 }, 7n),
+      freeMemory: String(2n ** 48n),
+    });
+    expect(await verifyOne({ vkey: circuits.placement_v2.vkey, ...wide })).toBe(true);
+    expect(placementSignalsProblem(wide.publicSignals)).toBe(
+      `freeMemory ${2n ** 48n} is out of range (at most ${2n ** 48n - 1n})`,
+    );
+    const signals = Array(5 * BATCH_SIZE).fill('1');
+    signals[2 * BATCH_SIZE + 5] = '0';
+    expect(placementSignalsProblem(signals)).toBe('slot 5: freePods is 0: the node had no free pod slot');
+    signals[2 * BATCH_SIZE + 5] = '1';
+    signals[3] = String(2n ** 32n);
+    expect(placementSignalsProblem(signals)).toBe(
+      `slot 3: freeCpu ${2n ** 32n} is out of range (at most ${2n ** 32n - 1n})`,
+    );
   });
 
   it('a batch with one bad proof fails, and bisection names exactly that one', async () => {
