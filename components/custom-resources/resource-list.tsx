@@ -9,6 +9,7 @@ import { age } from '@/lib/apimachinery/printers.ts';
 import { useList } from '@entroos/react';
 import {
   listPage,
+  createPage,
   objectPage,
   resourceLabel,
   SECTION_TITLES,
@@ -188,6 +189,13 @@ export function CustomResourceList({
         {info.data ? `${kind} objects` : plural} <span className="muted">({resourceLabel(ref)})</span>
       </h1>
       <Breadcrumbs trail={[[SECTION_TITLES[section], `/${section}`], [resourceLabel(ref)]]} />
+      {canWrite && info.data && info.data.verbs.includes('create') && (
+        <p>
+          <Link className="btn" href={createPage(ref, info.data.kind, effectiveNamespace)}>
+            Create {info.data.kind}
+          </Link>
+        </p>
+      )}
       <section className="panel">
         {info.isError && <LoadState pending={false} error={info.error} what="the kind" />}
         <div className="row">

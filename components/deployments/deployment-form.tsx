@@ -82,7 +82,8 @@ function readForm(
   };
 }
 
-export function DeploymentForm() {
+/** `initialYaml`: start in YAML mode with this manifest (the generic create page of any kind). */
+export function DeploymentForm({ initialYaml }: { initialYaml?: string } = {}) {
   const router = useRouter();
   const create = useCreateWorkloadMutation();
   // Until React has hydrated the page a click would submit the form natively, reloading it and losing what was
@@ -94,8 +95,8 @@ export function DeploymentForm() {
   );
   const form = useRef<HTMLFormElement>(null);
   const [kind, setKind] = useState<WorkloadKind>('Deployment');
-  const [mode, setMode] = useState<'form' | 'yaml'>('form');
-  const [yaml, setYaml] = useState('');
+  const [mode, setMode] = useState<'form' | 'yaml'>(initialYaml ? 'yaml' : 'form');
+  const [yaml, setYaml] = useState(initialYaml ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState('');
   const [causes, setCauses] = useState<string[]>([]);

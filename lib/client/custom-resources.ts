@@ -100,6 +100,14 @@ export const listPage = (ref: ResourceRef, section: Section = 'custom-resources'
   `/${section}/${enc(isCore(ref.group) ? CORE : ref.group)}/${enc(ref.version)}/${enc(ref.plural)}`;
 
 /** The dashboard page of one object: `<list>/<namespace>/<name>`, or `<list>/<name>` when cluster-scoped. */
+/** The page that creates an object of the kind from a YAML manifest (any kind, as `kubectl create -f`). */
+export const createPage = (ref: ResourceRef, kind: string, namespace?: string) =>
+  `/resources/new?${new URLSearchParams({
+    apiVersion: isCore(ref.group) ? ref.version : `${ref.group}/${ref.version}`,
+    kind,
+    ...(namespace ? { namespace } : {}),
+  })}`;
+
 export const objectPage = (ref: ObjectRef, section: Section = 'custom-resources') =>
   `${listPage(ref, section)}/${ref.namespace ? `${enc(ref.namespace)}/` : ''}${enc(ref.name)}`;
 

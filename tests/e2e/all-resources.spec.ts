@@ -48,6 +48,22 @@ test('all resources: the index from discovery, a ConfigMap list, its YAML, edit,
   await expect(table.getByRole('link')).toHaveText(['settings']);
   await axeBothThemes(page, 'configmaps list');
 
+  // Any kind is created from YAML, from its list: the skeleton names the kind and the chosen namespace.
+  await page.getByRole('link', { name: 'Create ConfigMap' }).click();
+  await expect(page).toHaveURL(/\/resources\/new\?apiVersion=v1&kind=ConfigMap&namespace=generic-e2e$/);
+  await expect(page.locator('main h1')).toHaveText('Create ConfigMap');
+  const manifest = page.getByLabel('Manifest (YAML)');
+  await editEditorText(manifest, (t) => {
+    expect(t).toContain('kind: ConfigMap');
+    expect(t).toContain(`namespace: ${NAMESPACE}`);
+    return t.replace(/name: .*/, 'name: from-list') + 'data:\n  made: here\n';
+  });
+  await page.getByRole('button', { name: 'Create from YAML' }).click();
+  await expect(page).toHaveURL(new RegExp(`/resources/core/v1/configmaps/${NAMESPACE}/from-list$`));
+  await expect(page.getByTestId('cr-yaml')).toContainText('made: here');
+  await page.goBack();
+  await page.goBack();
+
   await table.getByRole('link', { name: 'settings' }).click();
   await expect(page).toHaveURL(new RegExp(`/resources/core/v1/configmaps/${NAMESPACE}/settings$`));
   await expect(page.locator('main h1')).toHaveText(`ConfigMap ${NAMESPACE}/settings`);

@@ -16,7 +16,8 @@ export default async function NodePage({ params }: { params: Promise<{ name: str
     <>
       <h1>Node {name}</h1>
       <p>
-        <Link href={`/map?node=${encodeURIComponent(name)}`}>Relations map of this node</Link>
+        <Link href={`/map?node=${encodeURIComponent(name)}`}>Relations map of this node</Link>{' '}
+        <Link href={`/resources/core/v1/nodes/${encodeURIComponent(name)}`}>YAML and events</Link>
       </p>
       <NodeView name={name} canManage={canDo(user, 'update', 'nodes')} />
     </>

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requireUser } from '@/lib/http/current-user.ts';
@@ -82,6 +83,12 @@ export default async function PodPage({ params }: { params: Promise<{ namespace:
       <h1>
         Pod {pod.namespace}/{pod.name}
       </h1>
+      <p className="row">
+        <Link href={`/resources/core/v1/pods/${encodeURIComponent(pod.namespace)}/${encodeURIComponent(pod.name)}`}>
+          YAML, owners and events
+        </Link>
+        <Link href={`/map?namespace=${encodeURIComponent(pod.namespace)}`}>Relations map of {pod.namespace}</Link>
+      </p>
       <SummaryCards
         testId="pod-summary"
         items={[
