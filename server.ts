@@ -274,7 +274,9 @@ async function main() {
     server.emit('connection', secure),
   );
   tlsServer.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake failed'));
-  const listener = createNetServer((socket: Socket) => {
+  // No Nagle: the http server would turn it off on sockets it accepts itself, but these come from this listener,
+  // and a small write (a watch event, a short response) held for the client's delayed ACK costs ~40 ms.
+  const listener = createNetServer({ noDelay: true }, (socket: Socket) => {
     socket.on('error', () => socket.destroy()); // a client that vanishes mid-handshake is not our error
     unsent.add(socket);
     socket.once('close', () => unsent.delete(socket));

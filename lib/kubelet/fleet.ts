@@ -25,6 +25,10 @@ import { EXECUTOR_NODE_LABEL } from './executor.ts';
 // runtime, reporting pod status as a kubelet would. This class owns the
 // nodes and pods and routes watch events, timer ticks and chaos faults to
 // the modules that act on them (one shared timer; status batched per tick).
+// A transition that is due at once (a start whose image is present, the exit
+// of a 0 s container) does not wait for the next tick: a pass runs as soon as
+// the previous pass's status writes are done, so each step is still its own
+// status write (Running is reported before Succeeded) without the tick's wait.
 
 export { DEFAULT_FLEET_OPTIONS, type FleetOptions };
 export type { ContainerUsage };
@@ -42,6 +46,11 @@ export class NodeFleet {
   /** The options plus where containers' Secrets and ConfigMaps are read from. */
   private settings: FleetOptions & LifecycleSettings;
   private ticking = false;
+  /** Pods with a transition due now, for the next pass (see `reschedule`). */
+  private dueNow = new Set<string>();
+  private passQueued = false;
+  private renewedAt = 0;
+  private stopped = false;
 
   constructor(
     private backend: NodeBackend,
@@ -116,6 +125,7 @@ export class NodeFleet {
   }
 
   async stop() {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     await this.status.flush();
@@ -242,36 +252,75 @@ export class NodeFleet {
     this.status.forget(key);
   }
 
-  /** Puts the pod in the wheel slots of its containers' next transitions (and its deletion). */
-  private reschedule(sim: SimPod) {
-    this.wheel.schedule(sim.key, dueTimes(sim));
+  /**
+   * Puts the pod in the wheel slots of its containers' next transitions (and its deletion). After a change
+   * (`moved`), a transition already due goes to the next pass instead, which runs without waiting for the tick;
+   * a pod that did not move waits for the wheel, so nothing stuck can spin.
+   */
+  private reschedule(sim: SimPod, moved = true) {
+    const times = dueTimes(sim);
+    this.wheel.schedule(sim.key, times);
+    if (!moved) return;
+    const now = Date.now();
+    if (!times.some((t) => t <= now)) return;
+    this.dueNow.add(sim.key);
+    this.queuePass();
   }
 
+  /** A pass right after the current one (or at once when none runs), for the pods due now. */
+  private queuePass() {
+    if (this.passQueued || this.ticking) return;
+    this.passQueued = true;
+    setImmediate(() => {
+      this.passQueued = false;
+      void this.tick();
+    });
+  }
+
+  /** A pass: the leases and wheel slots that came due, and the pods due now (the interval's ticks run it too). */
   private async tick() {
-    if (this.ticking) return;
+    if (this.ticking || this.stopped) return;
     this.ticking = true;
     try {
       const now = Date.now();
-      const renewals = renewDueLeases(this.nodes.values(), now, this.options.leaseSeconds, this.backend, this.log);
-      for (const key of this.wheel.takeDue(now)) {
+      // Once a tick's time, by whichever pass comes: passes back to back would otherwise starve the renewals,
+      // and a pass over 10,000 nodes at every status write would not be cheap.
+      const renew = now - this.renewedAt >= TICK_MS;
+      if (renew) this.renewedAt = now;
+      const renewals = renew
+        ? renewDueLeases(this.nodes.values(), now, this.options.leaseSeconds, this.backend, this.log)
+        : [];
+      const due = this.wheel.takeDue(now);
+      for (const key of this.dueNow) due.add(key);
+      this.dueNow.clear();
+      for (const key of due) {
         const sim = this.pods.get(key);
         if (!sim) continue;
-        this.advance(sim, now);
-        if (this.pods.has(key)) this.reschedule(sim);
+        const moved = this.advance(sim, now);
+        if (this.pods.has(key)) this.reschedule(sim, moved);
       }
       await Promise.all([this.status.flush(), ...renewals]);
     } finally {
       this.ticking = false;
+      if (this.dueNow.size) this.queuePass();
     }
   }
 
-  private advance(sim: SimPod, now: number) {
+  /** Takes the pod's due transitions; true if anything of it changed. */
+  private advance(sim: SimPod, now: number): boolean {
     if (sim.deletingAt === undefined) {
-      syncContainers(sim, now, this.settings, podEvents(this.backend, sim), () => this.status.mark(sim.key));
+      let moved = false;
+      syncContainers(sim, now, this.settings, podEvents(this.backend, sim), () => {
+        moved = true;
+        this.status.mark(sim.key);
+      });
+      return moved;
     } else if (now >= sim.deletingAt) {
       const pod = currentPod(this.backend, sim);
       this.forget(sim.key);
       if (pod) void finishDeletion(this.backend, this.log, pod);
+      return true;
     }
+    return false;
   }
 }

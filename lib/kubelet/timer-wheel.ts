@@ -1,11 +1,12 @@
 // One shared timer drives every node and container of a fleet. A tick must
 // not scan thousands of idle pods, so each pod waits in the 20 ms slots of
 // the times something of it is due, and a tick takes only the slots that
-// have passed since the last one. 20 ms, not 100: a container starts on one
-// tick and exits on a later one, so the tick is paid twice by every short
-// pod (a CI step, a Job) — 100 ms slots made a 0 s Job take ~240 ms, 20 ms
-// ~130 ms — while an idle tick costs a pass over the fleet's nodes for
-// lease renewals, which stays cheap at 10,000 nodes.
+// have passed since the last one. 20 ms, not 100: what is due at a later
+// time (a container that runs for a while, an image pull) comes due on a
+// tick, and an idle tick costs only a pass over the nodes for lease renewals,
+// cheap at 10,000 nodes. What is due at once (a start whose image is on the
+// node, a 0 s container's exit) does not wait for a tick: the fleet runs
+// another pass straight after the current one's status writes.
 
 export const TICK_MS = 20;
 

@@ -76,6 +76,25 @@ describe('simulated kubelet', () => {
     expect(fleet.logs(pod, 'main', { previous: true })).toBeUndefined();
   });
 
+  it('runs a 0 s container to Succeeded without waiting for a tick, reporting Running first', async () => {
+    const c = cluster();
+    await fleetOn(c);
+    c.add('warm', NODE, [{ name: 'w', image: 'busybox:1.36' }]); // the node pulls busybox once
+    await after(1000);
+    const phases: string[] = [];
+    c.backend.watchPods((e) => {
+      if (e.pod.metadata.name === 'quick') phases.push(e.pod.status?.phase ?? '');
+    });
+    c.add('quick', NODE, [{ name: 'q', image: 'busybox:1.36' }], {
+      restartPolicy: 'Never',
+      annotations: { 'entroos.io/duration': '0' },
+    });
+    await after(1); // well under one 20 ms tick
+    expect(c.status('quick')?.phase).toBe('Succeeded');
+    expect(phases.filter(Boolean)).toEqual(['Running', 'Succeeded']);
+    expect(c.status('quick')?.containerStatuses?.[0].state?.terminated).toMatchObject({ exitCode: 0 });
+  });
+
   it('restarts a failing container at once, then in CrashLoopBackOff', async () => {
     const c = cluster();
     await fleetOn(c);
