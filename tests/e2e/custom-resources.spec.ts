@@ -227,7 +227,9 @@ test('custom resources: CRDs, the printer-column list, YAML, edit, schema errors
     .getByRole('navigation', { name: 'Breadcrumb' })
     .getByRole('link', { name: `widgets.${GROUP}/v1` })
     .click();
-  await expect(table.getByRole('row', { name: /alpha/ }).getByRole('cell').nth(2)).toHaveText('4');
+  // The list keeps the namespace chosen above (the dashboard's current namespace), so no namespace column.
+  await expect(page.getByLabel('Namespace', { exact: true })).toHaveValue(NAMESPACE);
+  await expect(table.getByRole('row', { name: /alpha/ }).getByRole('cell').nth(1)).toHaveText('4');
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: `Delete ${NAMESPACE}/beta` }).click();
   await expect(toast(page, 'success', `Deleted Widget ${NAMESPACE}/beta.`)).toBeVisible();

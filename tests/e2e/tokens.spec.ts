@@ -4,7 +4,7 @@ import { logIn, toast } from './helpers.ts';
 test('an admin creates a token, uses it, and revokes it', async ({ page, request }) => {
   await logIn(page);
   await page.getByRole('link', { name: 'API tokens', exact: true }).click();
-  await page.getByLabel('Name').fill('e2e laptop');
+  await page.getByLabel('Name', { exact: true }).fill('e2e laptop');
   await page.getByRole('button', { name: 'Create token' }).click();
   const value = (await page.getByTestId('new-token-value').textContent())?.trim() ?? '';
   expect(value).toMatch(/^eos_[\w-]{43}$/);
