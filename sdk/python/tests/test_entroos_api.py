@@ -53,7 +53,7 @@ def test_proofs_list_get_verify_export(client: entroos.Client, namespace: str, t
     assert sum(placements.counts.values()) >= 1
 
     proof = client.proofs.get(placement.proof_id or "")
-    assert isinstance(proof, Proof) and proof.circuit in ("placement", "placement_batch")
+    assert isinstance(proof, Proof) and proof.circuit in ("placement", "placement_batch", "placement_v2", "placement_batch_v2")
     assert any(p.name == "proved" for p in proof.placements)
 
     started = time.perf_counter()

@@ -166,6 +166,7 @@ export interface VerifyResult {
   valid: boolean;
   verified: string[];
   invalid: string[];
+  reasons: Record<string, undefined | string>;
 }
 
 /** GET /proofs/{id}: one proof, its key id, and the placements it covers (commitments, never their openings).
