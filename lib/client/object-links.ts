@@ -1,17 +1,10 @@
+import type { OwnerReference } from '../apimachinery/generated/kinds.ts';
 import type { ApiResourceEntry } from './discovery.ts';
 
 // An object's neighbours for its detail page: the owners its ownerReferences name, the objects whose
 // ownerReferences name it, and where each one's page is. Kubernetes keeps no reverse index of ownership, so the
 // owned objects are found by listing the kinds that can be owned in the object's namespace; a selector the object
 // declares (spec.selector.matchLabels, as Deployments, ReplicaSets and Jobs have) narrows those lists.
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-}
 
 export interface ObjectMeta {
   name: string;
