@@ -115,7 +115,7 @@ function storeFor(
     settings: settingsRepo(db),
     objects,
     leases: leasesRepo(db),
-    proofs: proofsRepo(db),
+    proofs: proofsRepo(db, provider),
     audit: auditRepo(db, provider),
     backup: backupRepo(db, cipher),
     replication: {

@@ -81,6 +81,54 @@ describe.each(PROVIDERS)('store on $name', ({ name, create }) => {
     expect(await store.settings.get(`race-${name}`)).toBe('three');
   });
 
+  it("finds pods' placements with their batch in one query, whatever the number of pods", async () => {
+    const placement = (i: number, namespace: string) => ({
+      bindingId: `b-${namespace}-${i}`,
+      slot: i,
+      podUid: `uid-${namespace}-${i}`,
+      namespace,
+      name: `pod-${i}`,
+      node: `node-${i % 3}`,
+      commitment: `c-${i}`,
+      cpu: '100',
+      memory: '64',
+      salt: 's',
+    });
+    const proof = { circuit: 'placement_batch_v2', vkeyId: 'vk', publicSignals: '[]', proof: '{}', proveMs: 42 };
+    await store.proofs.save(
+      { ...proof, id: 'batch-a', status: 'verified' },
+      [0, 1, 2].map((i) => placement(i, 'ns-a')),
+    );
+    await store.proofs.save(
+      { ...proof, id: 'batch-b', status: 'proved' },
+      [1, 7].map((i) => placement(i, 'ns-b')),
+    );
+    const pods = Array.from({ length: 1200 }, (_, i) => ({ namespace: 'ns-a', name: `pod-${i}` }));
+    const found = await store.proofs.placementsForPods([...pods, { namespace: 'ns-b', name: 'pod-7' }]);
+    const byUid = new Map(found.map((p) => [p.podUid, p]));
+    expect([...byUid.keys()].sort()).toEqual(
+      // Namespace and name select the candidates; the caller tells pods apart by uid (ns-b/pod-1 comes too).
+      ['uid-ns-a-0', 'uid-ns-a-1', 'uid-ns-a-2', 'uid-ns-b-1', 'uid-ns-b-7'],
+    );
+    const one = byUid.get('uid-ns-b-7')!;
+    expect(one).toMatchObject({
+      bindingId: 'b-ns-b-7',
+      slot: 7,
+      namespace: 'ns-b',
+      name: 'pod-7',
+      node: 'node-1',
+      commitment: 'c-7',
+      batch: { id: 'batch-b', circuit: 'placement_batch_v2', status: 'proved', proveMs: 42 },
+    });
+    expect(one.createdAt).toBeInstanceOf(Date);
+    expect(Math.abs(one.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+    // What opens a commitment is never served.
+    expect(one).not.toHaveProperty('salt');
+    expect(one).not.toHaveProperty('cpu');
+    expect(await store.proofs.placementsForPods([])).toEqual([]);
+    expect(await store.proofs.placementsForPods([{ namespace: 'ns-c', name: 'pod-1' }])).toEqual([]);
+  });
+
   it('survives a reopen with its data', async () => {
     const user = await store.users.create({ username: `p-${name}`, passwordHash: 'h', role: 'admin' });
     const reopened = await openStore(database.url);
