@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
+import { ciRuns } from '../helpers/ci.ts';
 import { simulatedOutput } from '@/lib/apps/ci/outputs.ts';
 import { verifyProvenance } from '@/lib/apps/ci/provenance.ts';
-import type { Artifact, PipelineRun, PipelineStep, StepStatus } from '@/lib/apps/ci/types.ts';
+import type { Artifact, PipelineStep } from '@/lib/apps/ci/types.ts';
 
 // CI steps with exec: true run for real on a standalone agent started with `nko --exec ci` (a real agent process
 // joined over HTTP): the script runs as a process in a fresh directory with its env and Secrets, its inputs are
@@ -17,7 +18,6 @@ import type { Artifact, PipelineRun, PipelineStep, StepStatus } from '@/lib/apps
 // stay after the pod is gone; cancel and the timeout kill its processes; the in-process nodes never execute one.
 
 const NS = 'default';
-const BASE = `/apis/ci.entroos.io/v1/namespaces/${NS}`;
 
 let server: TestServer;
 let token: string;
@@ -47,31 +47,7 @@ const exec = (name: string, script: string, more: Partial<PipelineStep> = {}): P
   ...more,
 });
 
-async function pipeline(name: string, steps: PipelineStep[], params?: { name: string; default?: string }[]) {
-  const res = await api.post(`${BASE}/pipelines`, {
-    metadata: { name },
-    spec: { steps, ...(params ? { params } : {}) },
-  });
-  expect(res.status, res.text).toBe(201);
-}
-async function run(name: string, pipelineName: string, params?: Record<string, string>) {
-  const res = await api.post(`${BASE}/pipelineruns`, {
-    metadata: { name },
-    spec: { pipeline: pipelineName, ...(params ? { params } : {}) },
-  });
-  expect(res.status, res.text).toBe(201);
-}
-const getRun = async (name: string) => (await api.get<PipelineRun>(`${BASE}/pipelineruns/${name}`)).body;
-const finished = async (name: string, timeoutMs = 30_000): Promise<PipelineRun> =>
-  (await until(
-    async () => {
-      const r = await getRun(name);
-      return ['Succeeded', 'Failed', 'Cancelled'].includes(r.status?.phase ?? '') ? r : undefined;
-    },
-    `run ${name} to finish`,
-    timeoutMs,
-  )) as PipelineRun;
-const stepOf = (r: PipelineRun, name: string): StepStatus => r.status!.steps.find((x) => x.name === name)!;
+const { base: BASE, pipeline, run, getRun, finished, stepOf } = ciRuns(() => api, NS);
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -167,7 +143,7 @@ describe('CI steps on an exec agent', () => {
       inputs: [{ step: 'build', output: 'hello' }],
       outputs: [{ name: 'upper', path: 'upper.txt' }],
     });
-    await pipeline('real', [build, pack], [{ name: 'version', default: '1' }]);
+    await pipeline('real', [build, pack], { params: [{ name: 'version', default: '1' }] });
     await run('real-1', 'real');
     const r = await finished('real-1');
     expect(r.status?.phase, JSON.stringify(r.status, null, 1)).toBe('Succeeded');
@@ -214,7 +190,7 @@ describe('CI steps on an exec agent', () => {
     expect(stepOf(again, 'build').log).toContain('cache hit: real-1');
     expect(stepOf(again, 'build').log).toContain('cache restored from key "deps-1"');
     // Another param value is another key: a miss.
-    await run('real-3', 'real', { version: '2' });
+    await run('real-3', 'real', { params: { version: '2' } });
     expect(stepOf(await finished('real-3'), 'build').log).toContain('cache miss');
   });
 

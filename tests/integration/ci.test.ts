@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
+import { ciRuns } from '../helpers/ci.ts';
 import { ensurePackagesBuilt, entroos } from '../compat/cli-support.ts';
 import { simulatedOutput } from '@/lib/apps/ci/outputs.ts';
 import { SAMPLE_PIPELINE } from '@/lib/apps/ci/examples.ts';
 import { verifyProvenance } from '@/lib/apps/ci/provenance.ts';
 import { signBody } from '@/lib/apps/ci/webhook.ts';
-import type { Artifact, Pipeline, PipelineRun, PipelineStep, StepStatus } from '@/lib/apps/ci/types.ts';
+import type { Artifact, PipelineRun, PipelineStep } from '@/lib/apps/ci/types.ts';
 
 // The CI application through the real API, on simulated nodes: admission refuses bad DAGs, runs start steps in
 // DAG order (independent ones together), retry and time out steps, cancel, keep a failed step's log after its pod
@@ -20,7 +21,6 @@ import type { Artifact, Pipeline, PipelineRun, PipelineStep, StepStatus } from '
 // runs from signed GitHub deliveries only, and keep a bounded history.
 
 const NS = 'default';
-const BASE = `/apis/ci.entroos.io/v1/namespaces/${NS}`;
 const RUNS_KEPT = 3;
 /** Bytes of artifacts per namespace: a few of the small simulated outputs. */
 const QUOTA = 2000;
@@ -37,28 +37,7 @@ const s = (name: string, more: Partial<PipelineStep> = {}): PipelineStep => ({
   ...more,
 });
 
-async function pipeline(name: string, steps: PipelineStep[], more: Partial<Pipeline['spec']> = {}) {
-  const res = await api.post(`${BASE}/pipelines`, { metadata: { name }, spec: { steps, ...more } });
-  expect(res.status, res.text).toBe(201);
-}
-
-async function run(name: string, pipelineName = name, spec: Partial<PipelineRun['spec']> = {}) {
-  const res = await api.post(`${BASE}/pipelineruns`, { metadata: { name }, spec: { pipeline: pipelineName, ...spec } });
-  expect(res.status, res.text).toBe(201);
-}
-
-const getRun = async (name: string) => (await api.get<PipelineRun>(`${BASE}/pipelineruns/${name}`)).body;
-// until() answers only a truthy value: the run.
-const finished = async (name: string, timeoutMs = 30_000): Promise<PipelineRun> =>
-  (await until(
-    async () => {
-      const r = await getRun(name);
-      return ['Succeeded', 'Failed', 'Cancelled'].includes(r.status?.phase ?? '') ? r : undefined;
-    },
-    `run ${name} to finish`,
-    timeoutMs,
-  )) as PipelineRun;
-const stepOf = (r: PipelineRun, name: string): StepStatus => r.status!.steps.find((x) => x.name === name)!;
+const { base: BASE, pipeline, run, getRun, finished, stepOf } = ciRuns(() => api, NS);
 const ms = (t: string | undefined) => Date.parse(t ?? '');
 
 const mergePatch = (path: string, body: unknown) =>
