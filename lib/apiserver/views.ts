@@ -6,13 +6,13 @@ import type { DecisionSummary } from '../scheduler/decisions.ts';
 
 import {
   encodeEventRow,
-  encodePodRow,
   eventRow,
   EVENT_ROW_COLUMNS,
   newestEventFirst,
   podMatches,
   podRow,
   POD_ROW_COLUMNS,
+  podRowTuple,
   type EventRow,
   type EventRowTuple,
   type PodRow,
@@ -50,13 +50,12 @@ export function podRowList(
     labelSelector: options.labelSelector,
     fieldSelector: options.fieldSelector,
   });
-  const now = Date.now();
   return {
     kind: 'PodRowList',
     apiVersion: 'entroos.io/v1',
     metadata: { resourceVersion },
     columns: POD_ROW_COLUMNS,
-    rows: items.map((p) => encodePodRow(podRow(p, now))),
+    rows: items.map(podRowTuple),
   };
 }
 

@@ -9,7 +9,7 @@ import { qosClass } from '@/lib/apiserver/defaults.ts';
 import { parseApiPath } from '@/lib/apiserver/http/paths.ts';
 import { resolveIntOrPercent, templateHash } from '@/lib/controllers/deployment.ts';
 import { ApiError } from '@/lib/apimachinery/errors.ts';
-import { decodePodRow, encodePodRow, nodeRows, podRow, requestedByNode } from '@/lib/apimachinery/rows.ts';
+import { decodePodRow, encodePodRow, nodeRows, podRow, podRowTuple, requestedByNode } from '@/lib/apimachinery/rows.ts';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front', env: 'prod' };
@@ -281,6 +281,31 @@ describe('dashboard rows', () => {
     const row = podRow(pod('p', 'n1', 'Running', '500m', '1Gi'));
     expect(row).toMatchObject({ node: 'n1', phase: 'Running', cpuRequestMilli: 500, memoryRequestBytes: 2 ** 30 });
     expect(decodePodRow(encodePodRow(row))).toEqual({ ...row, age: '' });
+  });
+
+  it("the server's tuple straight from a pod is the row's tuple, whatever the pod holds", () => {
+    const pods = [
+      pod('p', 'n1', 'Running', '500m', '1Gi'),
+      { metadata: { name: 'bare' } },
+      {
+        metadata: { namespace: 'x', name: 'gone', creationTimestamp: 'not a time', deletionTimestamp: 'now' },
+        spec: { containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: 'nonsense' } } }] },
+        status: {
+          podIP: '10.0.0.9',
+          containerStatuses: [
+            { name: 'a', ready: true, restartCount: 3, state: { running: {} } },
+            { name: 'b', ready: false, restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+          ],
+        },
+      },
+      {
+        metadata: { name: 'init' },
+        spec: { initContainers: [{ name: 'i', image: 'x' }], containers: [] },
+        status: { initContainerStatuses: [{ name: 'i', state: { terminated: { exitCode: 2 } } }] },
+      },
+    ] as Parameters<typeof podRow>[0][];
+    for (const p of pods) expect(podRowTuple(p)).toEqual(encodePodRow(podRow(p)));
+    expect(podRowTuple(pods[2])).toEqual(['x', 'gone', '1/1', 'Terminating', 5, '—', '10.0.0.9', 0, 'Pending', 0, 0]);
   });
 
   it('nodes count the requests of their unfinished pods only', () => {
