@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES } from '../apimachinery/limits.ts';
+import { jsonText } from '../apimachinery/json-response.ts';
 import { discardBody } from './edge.ts';
 
 // Serves a fetch-style handler (Request → Response) straight from Node's
@@ -81,6 +82,13 @@ export async function sendWebResponse(response: Response, res: ServerResponse, r
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers['set-cookie'] = cookies;
+  const text = jsonText(response);
+  if (text !== undefined) {
+    headers['content-length'] = String(Buffer.byteLength(text));
+    res.writeHead(response.status, headers);
+    res.end(text);
+    return;
+  }
   res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();

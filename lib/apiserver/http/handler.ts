@@ -27,6 +27,7 @@ import { podLogResponse } from './logs.ts';
 import { execRequest } from './exec.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from './metrics.ts';
 import { boolParam, parseGoBool } from '../../apimachinery/params.ts';
+import { jsonResponse } from '../../apimachinery/json-response.ts';
 import { checkEvictionBody, evictPod } from '../eviction.ts';
 import { isHpaV1Path, serveHpaV1 } from './hpa-v1.ts';
 import { parseDocument } from 'yaml';
@@ -59,7 +60,7 @@ export interface KubeApiDeps {
 
 export type KubeApi = (req: Request, root: 'api' | 'apis', segments: string[]) => Promise<Response>;
 
-const json = (body: unknown, status = 200) => Response.json(body, { status });
+const json = jsonResponse;
 
 function verbFor(method: string, path: Extract<ApiPath, { kind: 'object' }>, url: URL): Verb {
   const collection = !path.name;
