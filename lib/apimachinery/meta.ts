@@ -4,7 +4,18 @@ import type { KubeObject } from './object.ts';
 export type { KubeObject };
 
 /** Kubernetes timestamps have second precision: 2026-11-26T05:00:00Z. */
-export const timestamp = (date = new Date()) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const timestamp = (date?: Date) => {
+  const ms = date ? date.getTime() : Date.now();
+  // One string per second: the scheduler and the event recorder stamp thousands of objects a second.
+  const second = Math.floor(ms / 1000);
+  if (second !== stampedSecond) {
+    stamp = (date ?? new Date(ms)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    stampedSecond = second;
+  }
+  return stamp;
+};
+let stampedSecond = NaN;
+let stamp = '';
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

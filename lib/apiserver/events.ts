@@ -13,6 +13,19 @@ export type EventType = 'Normal' | 'Warning';
 const eventsType = typeByKey('events');
 const REPEAT_WINDOW_MS = 10 * 60 * 1000;
 
+// Event names end in 8 random bytes as hex, drawn from a pool: one call for random bytes per event was a
+// visible part of recording one per scheduled pod.
+let pool = Buffer.alloc(0);
+let drawn = 0;
+function randomHex8(): string {
+  if (drawn + 8 > pool.length) {
+    pool = randomBytes(4096);
+    drawn = 0;
+  }
+  drawn += 8;
+  return pool.toString('hex', drawn - 8, drawn);
+}
+
 export class EventRecorder {
   private recent = new Map<string, { namespace: string; name: string; at: number }>();
   // A global budget, like Kubernetes' event spam filter: past it, events are
@@ -74,7 +87,7 @@ export class EventRecorder {
       }
     }
     const kindType = typeByKind(String(object.kind ?? ''));
-    const name = `${object.metadata.name}.${randomBytes(8).toString('hex')}`;
+    const name = `${object.metadata.name}.${randomHex8()}`;
     if (!this.api.peek(typeByKey('namespaces'), undefined, namespace)) return;
     await this.api.create(eventsType, namespace, {
       metadata: { name, namespace },

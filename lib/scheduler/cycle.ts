@@ -1,4 +1,5 @@
 import type { NodeDetail } from './decisions.ts';
+import { Representatives } from './state-classes.ts';
 import type { BatchClusterView, Candidates, CycleState, FilterPlugin, ScorePlugin } from './types.ts';
 
 // One scheduling cycle's filter and score phases over the node table: each
@@ -35,6 +36,9 @@ export class BatchCycle {
   private rejectReason: string[] = [];
   private totals = new Float64Array(0);
   private raw = new Float64Array(0);
+  private classScores = new Float64Array(0);
+  private classTotals = new Float64Array(0);
+  private representatives = new Representatives();
 
   private reserve(total: number) {
     if (this.chunk.length >= total) return;
@@ -45,6 +49,8 @@ export class BatchCycle {
     this.rejectReason = new Array<string>(n).fill('');
     this.totals = new Float64Array(n);
     this.raw = new Float64Array(n);
+    this.classScores = new Float64Array(n);
+    this.classTotals = new Float64Array(n);
   }
 
   /**
@@ -105,6 +111,11 @@ export class BatchCycle {
    * Each plugin's raw scores of the feasible nodes, normalised to 0..100 where
    * the plugin normalises, weighted and summed into the returned totals
    * (`[0..feasible.count)`). `each` sees every plugin's raw and normalised scores.
+   *
+   * Plugins that score by resource state score one node per state class
+   * (state-classes.ts). The weighted sum of the leading ones that do not
+   * normalise is made once per class, in the same order, then copied to the
+   * class's nodes: the same doubles as node by node, in one pass.
    */
   score(
     state: CycleState,
@@ -117,8 +128,30 @@ export class BatchCycle {
     this.reserve(cluster.table.size);
     const totals = this.totals.subarray(0, n).fill(0);
     const scores = this.raw.subarray(0, n);
-    for (const { plugin, weight } of plugins) {
-      plugin.scoreBatch(state, cluster, feasible.slots, n, scores);
+    const one = plugins.some((p) => p.plugin.byResourceState)
+      ? this.representatives.pick(cluster.table, feasible.slots, n)
+      : undefined;
+    const m = one?.count ?? 0;
+    const classScores = this.classScores.subarray(0, m);
+    let p = 0;
+    if (one && !each) {
+      const classTotals = this.classTotals.subarray(0, m).fill(0);
+      for (; p < plugins.length; p++) {
+        const { plugin, weight } = plugins[p];
+        if (!plugin.byResourceState || plugin.normalizeBatch || plugin.normalizeScores) break;
+        plugin.scoreBatch(state, cluster, one.slots, m, classScores);
+        for (let k = 0; k < m; k++) classTotals[k] += classScores[k] * weight;
+      }
+      const { which } = one;
+      if (p > 0) for (let i = 0; i < n; i++) totals[i] = classTotals[which[i]];
+    }
+    for (; p < plugins.length; p++) {
+      const { plugin, weight } = plugins[p];
+      if (one && plugin.byResourceState) {
+        plugin.scoreBatch(state, cluster, one.slots, m, classScores);
+        const { which } = one;
+        for (let i = 0; i < n; i++) scores[i] = classScores[which[i]];
+      } else plugin.scoreBatch(state, cluster, feasible.slots, n, scores);
       const raw = each && plugin.normalizeScores ? scores.slice() : scores;
       if (plugin.normalizeBatch) plugin.normalizeBatch(scores, n);
       else if (plugin.normalizeScores) scores.set(plugin.normalizeScores(Array.from(scores)));

@@ -18,7 +18,8 @@ export class NodeInfo {
   requested: Resources = emptyResources();
   /** Requests counting best-effort pods at the scoring defaults (for utilisation and scores). */
   nonZeroRequested: Resources = emptyResources();
-  pods = new Map<string, { pod: SchedulingPod; requests: Resources }>();
+  /** Each pod with its requests, and those with best-effort defaults (so removing it does not recompute them). */
+  pods = new Map<string, { pod: SchedulingPod; requests: Resources; nonZero: Resources }>();
   /** Pods that preempted others here and wait for the room: lower-priority pods may not take it. */
   nominated = new Map<string, { priority: number; requests: Resources }>();
 
@@ -60,12 +61,23 @@ export class NodeInfo {
     this.refresh();
   }
 
-  addPod(key: string, pod: SchedulingPod) {
-    if (this.pods.has(key)) this.removePod(key);
-    const requests = podRequests(pod);
-    this.pods.set(key, { pod, requests });
+  /**
+   * Counts a pod here. `requests` may pass podRequests(pod) when the caller has it; a pod already counted
+   * whose containers are the ones counted (its binding, confirmed by the watch) keeps its parsed requests.
+   */
+  addPod(key: string, pod: SchedulingPod, requests?: Resources) {
+    const existing = this.pods.get(key);
+    if (existing) {
+      const spec = existing.pod.spec;
+      if (!requests && spec?.containers === pod.spec?.containers && spec?.initContainers === pod.spec?.initContainers)
+        requests = existing.requests;
+      this.removePod(key);
+    }
+    requests ??= podRequests(pod);
+    const nonZero = existing?.requests === requests ? existing.nonZero : nonZeroRequests(requests);
+    this.pods.set(key, { pod, requests, nonZero });
     add(this.requested, requests);
-    add(this.nonZeroRequested, nonZeroRequests(requests));
+    add(this.nonZeroRequested, nonZero);
     this.refresh();
   }
 
@@ -74,7 +86,7 @@ export class NodeInfo {
     if (!entry) return;
     this.pods.delete(key);
     add(this.requested, entry.requests, -1);
-    add(this.nonZeroRequested, nonZeroRequests(entry.requests), -1);
+    add(this.nonZeroRequested, entry.nonZero, -1);
     this.refresh();
   }
 

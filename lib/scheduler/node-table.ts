@@ -1,4 +1,5 @@
 import type { NodeInfo } from './node-info.ts';
+import { StateClasses } from './state-classes.ts';
 
 // The nodes' scheduling state as structure-of-arrays, one slot per node in the
 // scheduler's node order: the batch plugins read a pod's candidates from these
@@ -30,6 +31,11 @@ export class NodeTable {
   flags = new Uint8Array(0);
   /** NodeInfo.taintSet of each node. */
   taintSet = new Int32Array(0);
+  /** Each node's resource state class (state-classes.ts): nodes in one class score alike. */
+  stateClass = new Int32Array(0);
+  readonly classes = new StateClasses();
+  /** How many nodes have each flag bit set: a filter whose nodes of interest are flagged skips its pass when none is. */
+  private flagged = new Int32Array(8);
   private slots = new Map<NodeInfo, number>();
 
   /** Lays out `infos` (in this order) afresh. */
@@ -50,12 +56,23 @@ export class NodeTable {
       this.uLnU = new Float64Array(n);
       this.flags = new Uint8Array(n);
       this.taintSet = new Int32Array(n);
+      this.stateClass = new Int32Array(n);
     }
+    this.classes.clear();
+    this.stateClass.fill(-1, 0, infos.length);
+    this.flags.fill(0, 0, infos.length);
+    this.flagged.fill(0);
     this.slots.clear();
     for (let i = 0; i < infos.length; i++) {
       this.slots.set(infos[i], i);
       this.write(i, infos[i]);
     }
+  }
+
+  /** Whether any node has one of `flags` set. */
+  anyFlagged(flags: number): boolean {
+    for (let bit = 0; bit < 8; bit++) if (flags & (1 << bit) && this.flagged[bit] > 0) return true;
+    return false;
   }
 
   slotOf(info: NodeInfo): number | undefined {
@@ -84,7 +101,21 @@ export class NodeTable {
     if (info.taints) flags |= TAINTED;
     if (info.hasPreferNoSchedule) flags |= PREFER_NO_SCHEDULE;
     if (info.nominated.size) flags |= NOMINATED;
+    const changed = this.flags[i] ^ flags;
+    if (changed)
+      for (let bit = 0; bit < 8; bit++) if (changed & (1 << bit)) this.flagged[bit] += flags & (1 << bit) ? 1 : -1;
     this.flags[i] = flags;
     this.taintSet[i] = info.taintSet;
+    const cpu = this.allocCpu[i];
+    const memory = this.allocMemory[i];
+    const nonZeroCpu = this.nonZeroCpu[i];
+    const nonZeroMemory = this.nonZeroMemory[i];
+    const u = this.u[i];
+    const previous = this.stateClass[i];
+    if (previous >= 0) {
+      if (this.classes.is(previous, cpu, memory, nonZeroCpu, nonZeroMemory, u)) return;
+      this.classes.release(previous);
+    }
+    this.stateClass[i] = this.classes.acquire(cpu, memory, nonZeroCpu, nonZeroMemory, u);
   }
 }

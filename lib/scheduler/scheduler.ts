@@ -409,12 +409,23 @@ export class Scheduler {
       entropyAfterBatch(state, cluster, candidates.slots, n, entropyAfter);
       scored = new ScoredDetail(infos, candidates.slots.slice(0, n), pluginScores, totals.slice(0, n), entropyAfter);
     }
-    // The best node, and the top five for the summary, in one pass.
+    // The best node, and the top five for the summary, in one pass: highest total first, ties in scoring order.
     const top: number[] = [];
+    let unordered = false;
     for (let i = 0; i < n; i++) {
-      if (top.length < 5 || totals[i] > totals[top[top.length - 1]]) {
-        top.push(i);
-        top.sort((a, b) => totals[b] - totals[a]);
+      const total = totals[i];
+      if (top.length < 5 || total > totals[top[top.length - 1]]) {
+        // Inserted after the totals at least as high: what a stable sort gives. A NaN total (a node whose
+        // capacity did not parse) has no order, so from then on the sort decides, as it always did.
+        unordered ||= total !== total;
+        if (unordered) {
+          top.push(i);
+          top.sort((a, b) => totals[b] - totals[a]);
+        } else {
+          let at = top.length;
+          while (at > 0 && totals[top[at - 1]] < total) at--;
+          top.splice(at, 0, i);
+        }
         if (top.length > 5) top.pop();
       }
     }
@@ -440,7 +451,9 @@ export class Scheduler {
     };
     // Reserve: account the pod on the node now, so the next pod sees the capacity as taken.
     const key = podKey(pod);
-    this.mutate(winner, () => winner.addPod(key, { ...pod, spec: { ...pod.spec, nodeName: winner.name } as PodSpec }));
+    this.mutate(winner, () =>
+      winner.addPod(key, { ...pod, spec: { ...pod.spec, nodeName: winner.name } as PodSpec }, state.requests),
+    );
     this.assumed.set(key, winner.name);
     const decision: DecisionDetail = {
       ...base,

@@ -96,6 +96,11 @@ export interface ScorePlugin {
   scoreBatch(state: CycleState, cluster: BatchClusterView, slots: Int32Array, count: number, out: Float64Array): void;
   /** normalizeScores in place over `scores[0..count)`, with the same arithmetic. */
   normalizeBatch?(scores: Float64Array, count: number): void;
+  /**
+   * The score reads nothing of a node but its resource state (allocatable cpu and memory, requests counted
+   * for scores, utilisation: the node table's state class), so the cycle scores one node per class.
+   */
+  byResourceState?: boolean;
 }
 
 /** Scales scores to 0..100 by the maximum; `reverse` makes the lowest best. */
@@ -121,6 +126,8 @@ export function normalizeByMaxInPlace(scores: Float64Array, count: number, rever
  */
 export function filterEach(filter: FilterPlugin['filter'], flags = 0): FilterPlugin['filterBatch'] {
   return (state, cluster, c, reject) => {
+    // No node has the flags: all pass.
+    if (flags !== 0 && !cluster.table.anyFlagged(flags)) return;
     const { slots } = c;
     const nodes = cluster.table.infos;
     const nodeFlags = cluster.table.flags;

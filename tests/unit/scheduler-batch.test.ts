@@ -229,6 +229,8 @@ describe('batch scheduling cycle', () => {
           reference.normalized.forEach((s, i) => (expectedTotals[i] += s * weight));
         }
         expect(totals).toEqual(expectedTotals);
+        // Without `each` the leading resource-state plugins are summed once per state class: the same doubles.
+        expect(Array.from(cycle.score(state, cluster, plugins, got.feasible))).toEqual(expectedTotals);
         expect(feasible[firstMax(totals)].name).toBe(feasible[firstMax(expectedTotals)].name);
 
         const after = new Float64Array(feasible.length);
@@ -266,6 +268,83 @@ describe('batch scheduling cycle', () => {
       expect(Array.from(table[field].subarray(0, table.size)), field).toEqual(
         Array.from(fresh[field].subarray(0, fresh.size)),
       );
+  });
+
+  it('scores nodes by resource state class, bit-for-bit as node by node, as pods come and go', () => {
+    const random = seededRandom(22);
+    // Few sizes and few request shapes: many nodes share a state, and states empty out and are reused.
+    const sizes = [
+      { cpu: '2', memory: '4Gi' },
+      { cpu: '4', memory: '8Gi' },
+      { cpu: '0', memory: '8Gi' },
+    ];
+    const nodes = Array.from(
+      { length: 240 },
+      (_, i) =>
+        new NodeInfo({ metadata: { name: `n${i}` }, status: { allocatable: { ...sizes[i % 3], pods: '110' } } }),
+    );
+    const entropy = new EntropyTracker();
+    entropy.reset(nodes.map((n) => n.cachedU));
+    const table = new NodeTable();
+    table.rebuild(nodes);
+    const cluster: BatchClusterView = { nodes, entropy, cpuWeight: 0.5, table };
+    const placed: { node: NodeInfo; key: string }[] = [];
+    const slots = Int32Array.from(nodes, (_, i) => i);
+    const cycle = new BatchCycle();
+    for (let round = 0; round < 120; round++) {
+      const leave = placed.length && chance(random, 0.4);
+      const { node, key } = leave
+        ? placed.splice(Math.floor(random() * placed.length), 1)[0]
+        : { node: pick(random, nodes), key: `default/q${round}` };
+      const before = node.cachedU;
+      if (leave) node.removePod(key);
+      else {
+        const requests = { cpu: pick(random, ['100m', '500m']), memory: pick(random, ['128Mi', '1Gi']) };
+        node.addPod(key, {
+          metadata: { name: key, namespace: 'default', uid: key, resourceVersion: '1' },
+          spec: { containers: [{ name: 'c', image: 'i', resources: { requests } }] },
+        });
+        placed.push({ node, key });
+      }
+      entropy.remove(before);
+      entropy.add(node.cachedU);
+      table.update(node);
+      // Nodes share a class exactly when their scored state is the same.
+      const state = (n: number) =>
+        [table.allocCpu[n], table.allocMemory[n], table.nonZeroCpu[n], table.nonZeroMemory[n], table.u[n]].join();
+      const classOf = new Map<string, number>();
+      for (let n = 0; n < nodes.length; n++) {
+        const known = classOf.get(state(n));
+        if (known === undefined) classOf.set(state(n), table.stateClass[n]);
+        else expect(table.stateClass[n]).toBe(known);
+      }
+      expect(new Set(classOf.values()).size).toBe(classOf.size);
+      expect(table.classes.capacity).toBeLessThanOrEqual(nodes.length);
+
+      const pod = randomPod(random, []);
+      const podState = stateFor(pod);
+      const count = 1 + Math.floor(random() * nodes.length);
+      const start = Math.floor(random() * nodes.length);
+      for (let i = 0; i < count; i++) slots[i] = (start + i) % nodes.length;
+      const candidates = Array.from(slots.subarray(0, count), (s) => nodes[s]);
+      const feasible = { slots, count };
+      const names = ['Entropy', 'Pack', 'BalancedAllocation', 'LeastAllocated', 'MostAllocated', 'TaintToleration'];
+      const plugins = names.map((name) => ({ plugin: SCORE_PLUGINS[name], weight: pick(random, [1, 2, 3]) }));
+      const expected = candidates.map(() => 0);
+      const seen: Record<string, number[]> = {};
+      const totals = Array.from(
+        cycle.score(podState, cluster, plugins, feasible, (plugin, _weight, raw) => {
+          seen[plugin.name] = Array.from(raw);
+        }),
+      );
+      for (const { plugin, weight } of plugins) {
+        const reference = scoreReference(podState, cluster, plugin, candidates);
+        if (!plugin.normalizeScores) expect(seen[plugin.name], plugin.name).toEqual(reference.raw);
+        reference.normalized.forEach((v, i) => (expected[i] += v * weight));
+      }
+      expect(totals).toEqual(expected);
+      expect(Array.from(cycle.score(podState, cluster, plugins, feasible))).toEqual(expected);
+    }
   });
 
   it('records full detail that reads back as per-node records, the winner first by total', async () => {

@@ -33,6 +33,7 @@ const balanced = (cpu: number, memory: number) => (1 - Math.abs(cpu - memory)) *
 /** Prefers nodes with the most free capacity (spreading). */
 export const LeastAllocated: ScorePlugin = {
   name: 'LeastAllocated',
+  byResourceState: true,
   score: (state, node) => least(...fractions(state, node)),
   scoreBatch: fractionsBatch(least),
 };
@@ -40,6 +41,7 @@ export const LeastAllocated: ScorePlugin = {
 /** Prefers nodes with the least free capacity (packing). */
 export const MostAllocated: ScorePlugin = {
   name: 'MostAllocated',
+  byResourceState: true,
   score: (state, node) => most(...fractions(state, node)),
   scoreBatch: fractionsBatch(most),
 };
@@ -47,6 +49,7 @@ export const MostAllocated: ScorePlugin = {
 /** Prefers nodes whose cpu and memory fractions stay close to each other. */
 export const BalancedAllocation: ScorePlugin = {
   name: 'BalancedAllocation',
+  byResourceState: true,
   score: (state, node) => balanced(...fractions(state, node)),
   scoreBatch: fractionsBatch(balanced),
 };

@@ -33,11 +33,17 @@ export function entropyAfterBatch(
 }
 
 /** Maximise entropy: spread load evenly across the cluster. */
-export const Entropy: ScorePlugin = { name: 'Entropy', score: entropyAfter, scoreBatch: entropyAfterBatch };
+export const Entropy: ScorePlugin = {
+  name: 'Entropy',
+  score: entropyAfter,
+  scoreBatch: entropyAfterBatch,
+  byResourceState: true,
+};
 
 /** Minimise entropy: bin-packing, the opposite policy one setting away. */
 export const Pack: ScorePlugin = {
   name: 'Pack',
+  byResourceState: true,
   score: (state, node, cluster) => 100 - entropyAfter(state, node, cluster),
   scoreBatch: (state, cluster, slots, count, out) => {
     entropyAfterBatch(state, cluster, slots, count, out);

@@ -26,6 +26,7 @@ export const TaintTolerationFilter: FilterPlugin = {
   filter: tolerated,
   // Only tainted nodes need a look, and nodes with the same taints get the same answer: one check per set.
   filterBatch: (state, cluster, c, reject) => {
+    if (!cluster.table.anyFlagged(TAINTED)) return;
     const { flags, taintSet, infos } = cluster.table;
     const verdicts: FilterVerdict[] = [];
     const { slots } = c;
@@ -55,6 +56,7 @@ export const TaintTolerationScore: ScorePlugin = {
   name: 'TaintToleration',
   preScore: (_state, nodes) => (nodes.some((n) => n.hasPreferNoSchedule) ? undefined : SKIP),
   preScoreBatch: (_state, cluster, slots, count) => {
+    if (!cluster.table.anyFlagged(PREFER_NO_SCHEDULE)) return SKIP;
     const { flags } = cluster.table;
     for (let i = 0; i < count; i++) if (flags[slots[i]] & PREFER_NO_SCHEDULE) return undefined;
     return SKIP;
