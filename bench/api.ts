@@ -10,6 +10,7 @@ import {
   machine,
   percentile,
   round,
+  serverCpuSeconds,
   serverPauses,
   serverRssMb,
   startBenchServer,
@@ -152,6 +153,7 @@ async function main() {
     console.log(`loaded ${PODS} pods at ${round(loadRate)} creates/s (64 concurrent clients)`);
     const listTimes: number[] = [];
     let items = 0;
+    const listCpu = await serverCpuSeconds(server);
     for (let i = 0; i < 20; i++) {
       const t = performance.now();
       const res = await fetch(`${server.url}/api/v1/pods`, { headers: { ...auth, 'Accept-Encoding': 'identity' } });
@@ -160,18 +162,26 @@ async function main() {
       items = body.items.length;
     }
     listTimes.sort((a, b) => a - b);
+    // Server CPU per request (process CPU from its /metrics over the window): robust to a shared machine.
+    const cpuPerList = round((((await serverCpuSeconds(server)) - listCpu) * 1000) / 20);
     console.log(
-      `LIST all ${items} pods ×20: p50 ${round(percentile(listTimes, 50))} ms, p99 ${round(percentile(listTimes, 99))} ms`,
+      `LIST all ${items} pods ×20: p50 ${round(percentile(listTimes, 50))} ms, p99 ${round(percentile(listTimes, 99))} ms; server CPU ${cpuPerList} ms per list`,
     );
 
     const fixed = { url: server.url, duration: SECONDS, connections: 50, overallRate: 1000 };
     // The server's event-loop delay and GC pauses over each fixed-rate window: a p99 far above the p50 is a pause.
     const pauses: Record<string, PauseFigures> = {};
-    const showPauses = (name: string, p: PauseFigures) =>
+    const cpuMsPerRequest: Record<string, number> = {};
+    let cpuBefore = 0;
+    const showPauses = async (name: string, p: PauseFigures, r: autocannon.Result) => {
+      cpuMsPerRequest[name] = round((((await serverCpuSeconds(server)) - cpuBefore) * 1000) / r.requests.total, 3);
       console.log(
         `  server during ${name}: event loop p50 ${p.eventLoopP50Ms} / p99 ${p.eventLoopP99Ms} / max ${p.eventLoopMaxMs} ms; ` +
-          `GC ${p.gcCount} pauses, ${p.gcTotalMs} ms total, p99 ≤ ${p.gcP99Ms} ms`,
+          `GC ${p.gcCount} pauses, ${p.gcTotalMs} ms total, p99 ≤ ${p.gcP99Ms} ms; CPU ${cpuMsPerRequest[name]} ms/request`,
       );
+      cpuBefore = await serverCpuSeconds(server);
+    };
+    cpuBefore = await serverCpuSeconds(server);
     let window = await serverPauses(server);
     const get = await run({
       ...fixed,
@@ -182,7 +192,7 @@ async function main() {
     console.log(
       `get    @1000/s: p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, ${round(get.requests.average)} req/s`,
     );
-    showPauses('get', pauses.get);
+    await showPauses('get', pauses.get, get);
     window = await serverPauses(server);
 
     let created = 0;
@@ -202,7 +212,7 @@ async function main() {
     console.log(
       `create @1000/s: p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms, ${round(create.requests.average)} req/s`,
     );
-    showPauses('create', pauses.create);
+    await showPauses('create', pauses.create, create);
     window = await serverPauses(server);
 
     let n = 0;
@@ -225,7 +235,7 @@ async function main() {
     console.log(
       `patch  @1000/s: p50 ${patch.latency.p50} ms, p99 ${patch.latency.p99} ms, ${round(patch.requests.average)} req/s`,
     );
-    showPauses('patch', pauses.patch);
+    await showPauses('patch', pauses.patch, patch);
 
     const max = await run({
       url: server.url,
@@ -337,6 +347,7 @@ async function main() {
       max_get_vs_reference: round(max.requests.average / refMax.requests.average, 3),
       reference_get_p99_ms: refGet.latency.p99,
       list_10k_p99_ms: round(percentile(listTimes, 99)),
+      list_10k_cpu_ms: cpuPerList,
       cr_get_p99_ms: median(getPaired.crs),
       cr_create_p99_ms: median(createPaired.crs),
       paired_pod_get_p99_ms: median(getPaired.pods),
@@ -349,6 +360,7 @@ async function main() {
           [`${name}_event_loop_max_ms`, p.eventLoopMaxMs],
           [`${name}_gc_p99_ms`, p.gcP99Ms],
           [`${name}_gc_total_ms`, p.gcTotalMs],
+          [`${name}_cpu_ms_per_req`, cpuMsPerRequest[name]],
         ]),
       ),
     };

@@ -6,6 +6,7 @@
 //                                                    (npm packages stay external, in node_modules); `npm run
 //                                                    admin:password`, `npm run backup` work there as here
 //   prover-worker.mjs                                the proving thread, loaded beside the bundle
+//   sqlite-writer-thread.mjs                         the SQLite store's writer thread, loaded beside the bundle
 //   image-process.mjs                                the image engine's process (sharp), forked beside the bundle
 //   start.mjs                                        the launcher (GC flags, NODE_ENV=production)
 //   .next/, next.config.mjs, public/                 the Next build (dashboard and routes) and its assets
@@ -102,6 +103,7 @@ step('bundled server.ts and the operator scripts');
 
 // 3. What the bundle reads at run time.
 cpSync(join(root, 'lib', 'proofs', 'prover-worker.mjs'), join(out, 'prover-worker.mjs'));
+cpSync(join(root, 'lib', 'store', 'sqlite-writer-thread.mjs'), join(out, 'sqlite-writer-thread.mjs'));
 cpSync(join(root, 'lib', 'apps', 'convert', 'engines', 'image-process.mjs'), join(out, 'image-process.mjs'));
 cpSync(join(root, 'scripts', 'standalone-start.mjs'), join(out, 'start.mjs'));
 cpSync(join(root, 'next.config.mjs'), join(out, 'next.config.mjs'));

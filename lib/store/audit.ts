@@ -1,4 +1,5 @@
 import type { Db, Provider } from './db.ts';
+import type { ChainHead, SqliteWriter } from './sqlite-writer.ts';
 
 // The audit trail's rows (lib/audit builds, chains and verifies them). Append-only: nothing here updates or
 // deletes a record. Appends are serialised through the table — each transaction reads the last record's hash and
@@ -86,7 +87,7 @@ const toCheckpoint = (r: { seq: bigint; hash: string; time: Date; keyId: string;
 // A fixed key for PostgreSQL's advisory lock: appends from every instance take turns.
 const APPEND_LOCK = 0x45_4f_41_55; // "EOAU"
 
-const COLUMNS = [
+export const AUDIT_COLUMNS = [
   'seq',
   'time',
   'auditId',
@@ -103,10 +104,11 @@ const COLUMNS = [
   'prevHash',
   'hash',
 ] as const satisfies readonly (keyof AuditRow)[];
+const COLUMNS = AUDIT_COLUMNS;
 // Rows per statement: 15 parameters each stays far below SQLite's 32,766 and PostgreSQL's 65,535.
 const CHUNK = 500;
 
-export function auditRepo(db: Db, provider: Provider) {
+export function auditRepo(db: Db, provider: Provider, writer?: SqliteWriter) {
   const ph = (i: number) => (provider === 'postgres' ? `$${i}` : '?');
   const placeholders = (rows: number) =>
     Array.from(
@@ -115,10 +117,51 @@ export function auditRepo(db: Db, provider: Provider) {
     ).join(', ');
   // Prisma keeps SQLite DateTimes as ISO text with an explicit offset (its filters compare that text);
   // PostgreSQL takes the Date itself.
-  const timeValue = (d: Date) => (provider === 'postgres' ? d : d.toISOString().replace('Z', '+00:00'));
+  const sqliteTime = (d: Date) => d.toISOString().replace('Z', '+00:00');
+  const timeValue = (d: Date) => (provider === 'postgres' ? d : sqliteTime(d));
   const lastIn = async (tx: Tx) => {
     const last = await tx.auditRecord.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
     return last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: AUDIT_GENESIS };
+  };
+  const link = (entries: NewAuditEntry[], chain: AuditChain, after: ChainHead): AuditRow[] => {
+    let { seq, hash } = after;
+    return entries.map((entry) => {
+      const prevHash = hash;
+      hash = chain.link(prevHash, entry.event);
+      return { ...entry, seq: ++seq, prevHash, hash };
+    });
+  };
+  // The head this instance appended last: the writer thread checks it is still the chain's head (another instance
+  // on the same file may have appended since) and refuses the append otherwise.
+  let knownHead: ChainHead | null = null;
+  /** SQLite: linked and signed here, written by the writer thread in one transaction (sqlite-writer.ts). */
+  const appendThroughWriter = async (
+    writer: SqliteWriter,
+    entries: NewAuditEntry[],
+    chain: AuditChain,
+    checkpoint: boolean,
+  ): Promise<{ rows: AuditRow[]; head: AuditCheckpointRow }> => {
+    let after = knownHead ?? (await writer.auditHead()) ?? { seq: 0, hash: AUDIT_GENESIS };
+    for (let attempt = 0; ; attempt++) {
+      const rows = link(entries, chain, after);
+      const last = rows[rows.length - 1];
+      const sealed = chain.seal({ seq: last.seq, hash: last.hash, time: new Date() });
+      const refused = await writer.appendAudit({
+        after: { ...after, genesis: AUDIT_GENESIS },
+        rows: rows.map((r) => COLUMNS.map((c) => (c === 'time' ? sqliteTime(r.time) : r[c]))),
+        setting: [AUDIT_HEAD_SETTING, JSON.stringify(sealed), sqliteTime(new Date())],
+        checkpoint: checkpoint
+          ? [sealed.seq, sealed.hash, sqliteTime(sealed.time), sealed.keyId, sealed.signature]
+          : null,
+      });
+      if (!refused) {
+        knownHead = { seq: last.seq, hash: last.hash };
+        return { rows, head: sealed };
+      }
+      knownHead = null;
+      if (attempt >= 20) throw new Error('the audit chain keeps moving under this append (another writer); giving up');
+      after = refused.head ?? { seq: 0, hash: AUDIT_GENESIS };
+    }
   };
   return {
     /**
@@ -131,17 +174,13 @@ export function auditRepo(db: Db, provider: Provider) {
       checkpoint: boolean,
     ): Promise<{ rows: AuditRow[]; head: AuditCheckpointRow | null }> => {
       if (!entries.length) return { rows: [], head: null };
+      if (writer?.alive) return appendThroughWriter(writer, entries, chain, checkpoint);
       for (let attempt = 0; ; attempt++) {
         try {
           return await db.$transaction(
             async (tx) => {
               if (provider === 'postgres') await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
-              let { seq, hash } = await lastIn(tx);
-              const rows: AuditRow[] = entries.map((entry) => {
-                const prevHash = hash;
-                hash = chain.link(prevHash, entry.event);
-                return { ...entry, seq: ++seq, prevHash, hash };
-              });
+              const rows = link(entries, chain, await lastIn(tx));
               // Multi-row INSERTs (like the objects' group commits): several times faster than createMany here.
               for (let i = 0; i < rows.length; i += CHUNK) {
                 const chunk = rows.slice(i, i + CHUNK);

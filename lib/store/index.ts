@@ -1,6 +1,6 @@
 import '#server-only';
 import { randomBytes } from 'node:crypto';
-import { openDb, type Db, type Provider } from './db.ts';
+import { openDb, sqlitePath, type Db, type Provider } from './db.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 import { settingsRepo } from './settings.ts';
 import { tokensRepo } from './tokens.ts';
@@ -8,7 +8,8 @@ import { usersRepo } from './users.ts';
 import { objectsRepo, type Fence } from './objects.ts';
 import { leasesRepo } from './leases.ts';
 import { proofsRepo } from './proofs.ts';
-import { auditRepo } from './audit.ts';
+import { AUDIT_COLUMNS, auditRepo } from './audit.ts';
+import { SqliteWriter } from './sqlite-writer.ts';
 import { WatchCache, type ReplicatedChange } from './watch-cache.ts';
 import { keyFilePath, loadOrCreateKeyFile, secretCipher, type SecretCipher } from './secret-cipher.ts';
 import { sealChanges, openChanges } from './sealed-changes.ts';
@@ -80,13 +81,19 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   let repo: ReturnType<typeof objectsRepo>;
   let cipher: SecretCipher;
   let initial: Awaited<ReturnType<ReturnType<typeof objectsRepo>['loadAll']>>;
+  // A SQLite file's steady writes (group commits, audit appends) run on a thread of their own (sqlite-writer.ts).
+  const writer =
+    provider === 'sqlite' && sqlitePath(url) !== ':memory:'
+      ? new SqliteWriter(sqlitePath(url), AUDIT_COLUMNS)
+      : undefined;
   try {
     const keyFile = options.secretKey ? null : keyFilePath(url);
     const key = options.secretKey ?? (keyFile ? loadOrCreateKeyFile(keyFile) : randomBytes(32));
     cipher = secretCipher(key);
-    repo = objectsRepo(db, provider, cipher);
+    repo = objectsRepo(db, provider, cipher, writer);
     initial = await repo.loadAll();
   } catch (err) {
+    await writer?.close();
     await db.$disconnect();
     throw err;
   }
@@ -95,7 +102,7 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     persist: repo.commit,
     onCommitError: options.onCommitError,
   });
-  return storeFor(db, provider, migrations, objects, repo, cipher);
+  return storeFor(db, provider, migrations, objects, repo, cipher, writer);
 }
 
 function storeFor(
@@ -105,6 +112,7 @@ function storeFor(
   objects: WatchCache,
   repo: ReturnType<typeof objectsRepo>,
   cipher: SecretCipher,
+  writer: SqliteWriter | undefined,
 ): Store {
   let closed = false;
   return {
@@ -116,7 +124,7 @@ function storeFor(
     objects,
     leases: leasesRepo(db),
     proofs: proofsRepo(db, provider),
-    audit: auditRepo(db, provider),
+    audit: auditRepo(db, provider, writer),
     backup: backupRepo(db, cipher),
     replication: {
       loadAll: repo.loadAll,
@@ -131,6 +139,7 @@ function storeFor(
       if (closed) return;
       closed = true;
       await objects.close();
+      await writer?.close();
       await db.$disconnect();
     },
   };

@@ -1,5 +1,6 @@
 import type { Db, Provider } from './db.ts';
 import { ENCRYPTED_RESOURCES, rowContext, type SecretCipher } from './secret-cipher.ts';
+import type { SqliteWriter, WriterCommit } from './sqlite-writer.ts';
 
 export interface StoredObject {
   resource: string;
@@ -35,7 +36,7 @@ const RV_COUNTER = 'resourceVersion';
 const CHUNK = 500;
 
 /** Durable copy of the API objects. Reads come from the watch cache; this is written in group commits. */
-export function objectsRepo(db: Db, provider: Provider, cipher?: SecretCipher) {
+export function objectsRepo(db: Db, provider: Provider, cipher?: SecretCipher, writer?: SqliteWriter) {
   // Only these rows pass through the cipher: every other kind is stored as plain JSON.
   const sealed = (o: StoredObject) =>
     cipher && ENCRYPTED_RESOURCES.has(o.resource)
@@ -64,9 +65,29 @@ export function objectsRepo(db: Db, provider: Provider, cipher?: SecretCipher) {
       return { objects, resourceVersion: Math.max(maxRow, Number(counter?.value ?? 0)) };
     },
     /** Writes a batch of changes and the new resourceVersion in one transaction. */
-    // Multi-row statements (one INSERT … ON CONFLICT per 500 objects) keep a
-    // group commit to a few round trips, on SQLite and PostgreSQL alike.
+    // Through Prisma (PostgreSQL, or SQLite without its writer thread): multi-row statements (one
+    // INSERT … ON CONFLICT per 500 objects) keep a group commit to a few round trips.
     commit: async (batch: ObjectBatch): Promise<void> => {
+      // SQLite: the writer thread runs the commit off the event loop (sqlite-writer.ts).
+      if (writer?.alive) {
+        const held = fence;
+        const committed = await writer.commit({
+          deletes: batch.deletes.map((d): WriterCommit['deletes'][number] => [d.resource, d.namespace, d.name]),
+          puts: batch.puts.map((o): WriterCommit['puts'][number] => [
+            o.resource,
+            o.namespace,
+            o.name,
+            o.uid,
+            o.resourceVersion,
+            sealed(o),
+          ]),
+          resourceVersion: batch.resourceVersion,
+          counterKey: RV_COUNTER,
+          fence: held,
+        });
+        if (!committed && held) throw new LeaseLost(held);
+        return;
+      }
       const statements: [string, unknown[]][] = [];
       for (let i = 0; i < batch.deletes.length; i += CHUNK) {
         const rows = batch.deletes.slice(i, i + CHUNK);

@@ -30,6 +30,7 @@ import { boolParam, parseGoBool } from '../../apimachinery/params.ts';
 import { jsonResponse } from '../../apimachinery/json-response.ts';
 import { checkEvictionBody, evictPod } from '../eviction.ts';
 import { isHpaV1Path, serveHpaV1 } from './hpa-v1.ts';
+import { listResponse } from './list-response.ts';
 import { parseDocument } from 'yaml';
 
 // The Kubernetes REST API over HTTP: discovery, CRUD, subresources, tables
@@ -445,15 +446,17 @@ async function serveObject(
         continue: q.get('continue'),
       });
       if (table) return json(toTable(t, result.items, result, q.get('includeObject')));
-      return json({
-        kind: listKind(t),
-        apiVersion: apiVersionOf(t),
-        metadata: {
-          resourceVersion: result.resourceVersion,
-          ...(result.continue ? { continue: result.continue, remainingItemCount: result.remainingItemCount } : {}),
+      return listResponse(
+        {
+          kind: listKind(t),
+          apiVersion: apiVersionOf(t),
+          metadata: {
+            resourceVersion: result.resourceVersion,
+            ...(result.continue ? { continue: result.continue, remainingItemCount: result.remainingItemCount } : {}),
+          },
         },
-        items: result.items,
-      });
+        result.items,
+      );
     }
     case 'watch':
       return watchResponse(api, t, namespace, url, table, deps.watchBookmarkMs, deps.stopping, name);
