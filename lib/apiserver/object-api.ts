@@ -239,25 +239,57 @@ export class ObjectApi {
   list(t: ResourceType, namespace: string | undefined, options: ListOptions = {}): ListResult {
     const labels = labelSelector(options.labelSelector);
     const fields = fieldSelector(t.plural, options.fieldSelector);
-    const listed = this.cache.list(t.key, t.namespaced ? namespace : undefined);
-    const resourceVersion = listed.resourceVersion;
-    let items = listed.items;
-    if (options.labelSelector || options.fieldSelector)
-      items = items.filter((o) => labels(o.metadata.labels as Record<string, string>) && fields(o));
-    // Custom resources are stored at the version they were last written at, and served at the one asked for.
-    if (t.crd) items = items.map((o) => servedAs(t, o));
-    let start = 0;
-    let listRv = resourceVersion;
-    if (options.continue) {
-      const token = decodeContinue(options.continue);
-      listRv = token.rv;
-      start = items.findIndex((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > token.after);
-      if (start < 0) start = items.length;
+    const selected =
+      options.labelSelector || options.fieldSelector
+        ? (o: KubeObject) => labels(o.metadata.labels as Record<string, string>) && fields(o)
+        : undefined;
+    const resourceVersion = this.cache.resourceVersion;
+    // Keys, not objects: a page (`kubectl get --limit`, a client polling the count of 150,000 pods) reads only its
+    // own objects; only a selector makes every object be read (remainingItemCount counts the matches).
+    const keys = this.cache.keys(t.key, t.namespaced ? namespace : undefined);
+    const token = options.continue ? decodeContinue(options.continue) : undefined;
+    const listRv = token ? token.rv : resourceVersion;
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    let page: KubeObject[] = [];
+    let remaining = 0;
+    if (!selected) {
+      // A continued list starts at the first key after the token's (as keys are `namespace/name`, like `after`).
+      let start = token ? keys.findIndex((key) => key > token.after) : 0;
+      if (start < 0) start = keys.length;
+      const end = Math.min(keys.length, start + limit);
+      for (let i = start; i < end; i++) {
+        const o = this.cache.getByKey(t.key, keys[i]);
+        if (o) page.push(o);
+      }
+      remaining = keys.length - end;
+    } else if (!token) {
+      // The page: the first matches in list order. The count: every match, in the cache's own order.
+      for (let i = 0; i < keys.length && page.length < limit; i++) {
+        const o = this.cache.getByKey(t.key, keys[i]);
+        if (o && selected(o)) page.push(o);
+      }
+      if (page.length === limit) {
+        const ns = t.namespaced ? namespace : undefined;
+        let matches = 0;
+        for (const o of this.cache.objects(t.key))
+          if ((ns === undefined || (o.metadata.namespace ?? '') === ns) && selected(o)) matches++;
+        remaining = matches - page.length;
+      }
+    } else {
+      let started = !token;
+      for (const key of keys) {
+        const o = this.cache.getByKey(t.key, key);
+        if (!o || !selected(o)) continue;
+        if (!started) {
+          if (key <= token.after) continue;
+          started = true;
+        }
+        if (page.length < limit) page.push(o);
+        else remaining++;
+      }
     }
-    const limit = options.limit && options.limit > 0 ? options.limit : undefined;
-    if (!limit) return { items: items.slice(start), resourceVersion: String(listRv) };
-    const page = items.slice(start, start + limit);
-    const remaining = items.length - start - page.length;
+    // Custom resources are stored at the version they were last written at, and served at the one asked for.
+    if (t.crd) page = page.map((o) => servedAs(t, o));
     if (remaining <= 0) return { items: page, resourceVersion: String(listRv) };
     const last = page[page.length - 1];
     return {

@@ -33,8 +33,14 @@ export function startReplicaSetController(ctx: ControllerContext) {
     const [namespace, name] = key.split('/');
     const rs = api.peek(RS, namespace, name) as ReplicaSetObject | undefined;
     if (!rs || rs.metadata.deletionTimestamp) return;
-    const owned = pods.owned(rs.metadata.uid).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
-    const active = owned.filter(isActive);
+    // One pass: a ReplicaSet of 1,000 pods is reconciled after each change of any of them.
+    const owned: KubeObject[] = [];
+    const active: KubeObject[] = [];
+    for (const p of pods.owned(rs.metadata.uid)) {
+      if (controllerOf(p)?.uid !== rs.metadata.uid) continue;
+      owned.push(p);
+      if (isActive(p)) active.push(p);
+    }
     const want = rs.spec.replicas ?? 1;
     const diff = want - active.length;
     if (diff > 0) {
@@ -86,12 +92,20 @@ export function startReplicaSetController(ctx: ControllerContext) {
   async function updateStatus(rs: ReplicaSetObject, owned: KubeObject[]) {
     const fresh = api.peek(RS, rs.metadata.namespace, rs.metadata.name) as ReplicaSetObject | undefined;
     if (!fresh) return;
-    const active = owned.filter(isActive);
+    let active = 0;
+    let ready = 0;
+    let available = 0;
+    for (const p of owned) {
+      if (!isActive(p)) continue;
+      active++;
+      if (isReady(p)) ready++;
+      if (isAvailable(p, fresh.spec.minReadySeconds)) available++;
+    }
     const status: ReplicaSetStatus = {
-      replicas: active.length,
-      fullyLabeledReplicas: active.length,
-      readyReplicas: active.filter(isReady).length,
-      availableReplicas: active.filter((p) => isAvailable(p, fresh.spec.minReadySeconds)).length,
+      replicas: active,
+      fullyLabeledReplicas: active,
+      readyReplicas: ready,
+      availableReplicas: available,
       observedGeneration: fresh.metadata.generation,
     };
     const current: Partial<ReplicaSetStatus> = fresh.status ?? {};

@@ -133,6 +133,27 @@ export class WatchCache {
     return { items, resourceVersion: this.rv };
   }
 
+  /**
+   * The keys (`namespace/name`) of a resource's objects in list order, in one namespace or all, for a reader that
+   * needs only some of the objects (a page: see getByKey). The array is the cache's own: never change it.
+   */
+  keys(resource: string, namespace?: string): readonly string[] {
+    const keys = this.resources.get(resource)?.sortedKeys() ?? [];
+    if (namespace === undefined) return keys;
+    const prefix = `${namespace}/`;
+    return keys.filter((key) => key.startsWith(prefix));
+  }
+
+  /** A resource's objects in no particular order (cheaper than by key when order does not matter: counting). */
+  objects(resource: string): IterableIterator<KubeObject> {
+    return (this.resources.get(resource) ?? new Bucket()).values();
+  }
+
+  /** The object stored under one of keys()'s keys. */
+  getByKey(resource: string, key: string): KubeObject | undefined {
+    return this.resources.get(resource)?.get(key);
+  }
+
   count(resource: string): number {
     return this.resources.get(resource)?.size ?? 0;
   }
