@@ -3,11 +3,13 @@
 // intervals, and click latency and long tasks while BENCH_CHANGES_PER_S pod
 // changes per second (default 1,000) stream in over the page's socket.
 // Then any kind's list (BENCH_CONFIGMAPS ConfigMaps) and the YAML editor opened
-// on a 500-line Deployment. Last line: one JSON object.
+// on a 500-line Deployment. The server's event-loop delay and GC pauses over the
+// first render and over the streaming window are reported too (issue #22).
+// Last line: one JSON object.
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
 import { stringify } from 'yaml';
-import { machine, percentile, round, startBenchServer } from './lib.ts';
+import { describePauses, machine, pauseKeys, percentile, round, serverPauses, startBenchServer } from './lib.ts';
 
 const PODS = Number(process.env.BENCH_PODS ?? 100_000);
 const RATE = Number(process.env.BENCH_CHANGES_PER_S ?? 1000);
@@ -147,12 +149,14 @@ async function main() {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByTestId('current-user').waitFor();
+    const renderWindow = await serverPauses(server);
     await page.goto(`${server.url}/pods`);
     await page.waitForFunction(
       (n) => document.querySelector('[data-testid="pods-count"]')?.textContent?.startsWith(`${n} of ${n}`),
       PODS,
       { timeout: 120_000, polling: 10 },
     );
+    const renderPauses = await renderWindow();
     const firstRender = round(await page.evaluate(() => performance.now()));
     const stages = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
@@ -171,6 +175,7 @@ async function main() {
     console.log(
       `first render of ${PODS} pods: ${firstRender} ms (page HTML at ${round(stages.html)} ms; list requested at ${round(stages.listStart)} ms, first byte ${round(stages.listFirstByte)} ms, last byte ${round(stages.listEnd)} ms; ${round(stages.listJson / 2 ** 20)} MiB of JSON, ${round(stages.listBytes / 2 ** 20)} MiB compressed)`,
     );
+    console.log(`  server during the first render: ${describePauses(renderPauses)}`);
 
     // 3. Filtering as you type: one pod, back to all, a prefix.
     const target = Math.floor(PODS / 2);
@@ -225,6 +230,7 @@ async function main() {
         for (const e of list.getEntries()) w.benchLongTasks.push(e.duration);
       }).observe({ type: 'longtask' });
     });
+    const streamWindow = await serverPauses(server);
     let stop = false;
     let sent = 0;
     const writer = (async () => {
@@ -258,6 +264,7 @@ async function main() {
     const streamed = (performance.now() - clickStart) / 1000;
     stop = true;
     const changesPerS = round(await writer);
+    const streamPauses = await streamWindow();
     const { events, longTasks } = await page.evaluate(() => {
       const w = window as unknown as { benchEvents: number[]; benchLongTasks: number[] };
       return { events: w.benchEvents, longTasks: w.benchLongTasks };
@@ -269,6 +276,7 @@ async function main() {
     console.log(
       `while streaming ${changesPerS} changes/s for ${round(streamed)} s: ${CLICKS} clicks, slowest ${clickLatency} ms (${events.length} events of 16 ms or more; Event Timing reports nothing faster); long tasks: ${longTasks.length}, p50 ${round(percentile(sortedLong, 50) || 0)} ms, max ${maxLongTask} ms`,
     );
+    console.log(`  server while streaming: ${describePauses(streamPauses)}`);
     const rows = await page.getByTestId('pods-table').locator('tbody tr').count();
     console.log(`rows in the DOM: ${rows} (of ${PODS})`);
 
@@ -351,6 +359,8 @@ async function main() {
         scroll_frame_p95_ms: round(scroll.p95),
         any_kind_list_10000_first_render_ms: anyKindFirstRender,
         yaml_editor_open_ms: yamlEditorOpen,
+        ...pauseKeys('first_render_server', renderPauses),
+        ...pauseKeys('stream_server', streamPauses),
       }),
     );
   } finally {

@@ -208,3 +208,41 @@ export async function serverPauses(server: BenchServer): Promise<() => Promise<P
     };
   };
 }
+
+/** A window's pauses in one line of a benchmark's log. */
+export function describePauses(p: PauseFigures): string {
+  return (
+    `event loop p50 ${p.eventLoopP50Ms} / p99 ${p.eventLoopP99Ms} / max ${p.eventLoopMaxMs} ms; ` +
+    `GC ${p.gcCount} pauses, ${p.gcTotalMs} ms total, p99 ≤ ${p.gcP99Ms} ms`
+  );
+}
+
+/** A window's pauses as JSON figures named `${prefix}_event_loop_{p50,p99,max}_ms` and `${prefix}_gc_{p99,total}_ms`. */
+export function pauseKeys(prefix: string, p: PauseFigures): Record<string, number> {
+  return {
+    [`${prefix}_event_loop_p50_ms`]: p.eventLoopP50Ms,
+    [`${prefix}_event_loop_p99_ms`]: p.eventLoopP99Ms,
+    [`${prefix}_event_loop_max_ms`]: p.eventLoopMaxMs,
+    [`${prefix}_gc_p99_ms`]: p.gcP99Ms,
+    [`${prefix}_gc_total_ms`]: p.gcTotalMs,
+  };
+}
+
+/** The pauses of repeated windows, each figure the median of its values over the windows. */
+export function medianPauses(windows: PauseFigures[]): PauseFigures {
+  const of = (key: keyof PauseFigures) => spread(windows.map((w) => w[key])).median;
+  return {
+    eventLoopP50Ms: of('eventLoopP50Ms'),
+    eventLoopP99Ms: of('eventLoopP99Ms'),
+    eventLoopMaxMs: of('eventLoopMaxMs'),
+    gcP99Ms: of('gcP99Ms'),
+    gcTotalMs: of('gcTotalMs'),
+    gcCount: of('gcCount'),
+  };
+}
+
+/** Repeated measurements as `median (min–max)` for a benchmark's log, rounded to `digits`. */
+export function describeSpread(values: number[], digits = 1): string {
+  const s = spread(values);
+  return `${round(s.median, digits)} (${round(s.min, digits)}–${round(s.max, digits)})`;
+}

@@ -7,17 +7,29 @@
 // and GC pauses, and whether any client ended up different from the server
 // (dropped changes) or had to resync. Then the same across two instances
 // sharing PostgreSQL + Redis (writes on A, clients on B).
+// Issue #22: the stress and end-to-end runs repeat BENCH_RUNS (3) times on one
+// server (BENCH_SECONDS, 30, each) and their figures are medians with min–max;
+// after each, the same writer and 20 clients run against a fixed reference
+// (bench/router-reference.ts: plain node:http + socket.io doing the same job
+// minimally) for BENCH_REFERENCE_SECONDS (15), and the end-to-end p99 is also
+// given as a ratio to the reference's, which does not depend on the machine.
 // Last line: one JSON object of the figures.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
+  describePauses,
+  describeSpread,
+  freePort,
   machine,
+  medianPauses,
+  pauseKeys,
   ROOT,
   round,
   serverCpuSeconds,
   serverPauses,
+  spread,
   startBenchServer,
   type BenchServer,
   type PauseFigures,
@@ -26,7 +38,9 @@ import {
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const E2E_CLIENTS = Number(process.env.BENCH_E2E_CLIENTS ?? 20);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const REFERENCE_SECONDS = Number(process.env.BENCH_REFERENCE_SECONDS ?? 15);
 const PODS = Number(process.env.BENCH_PODS ?? 1000);
 const PG_ADMIN = process.env.ENTROOS_TEST_POSTGRES_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.ENTROOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -41,16 +55,27 @@ interface ClientReport {
   error?: string;
 }
 
-/** Quantile of the server's own commit→socket-write histogram (upper bucket bound, ms). */
-async function serverFanout(server: BenchServer, q: number): Promise<number> {
+/** Where the benchmark's writer and clients connect: the server, or the reference. */
+type Target = Pick<BenchServer, 'url' | 'token'>;
+
+type Buckets = { le: number; count: number }[];
+
+/** The server's own commit→socket-write histogram, cumulative since it started. */
+async function fanoutBuckets(server: BenchServer): Promise<Buckets> {
   const text = await (
     await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })
   ).text();
-  const buckets = [...text.matchAll(/^entroos_router_fanout_latency_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map(
-    (m) => ({ le: Number(m[1]), count: Number(m[2]) }),
-  );
-  const total = buckets.at(-1)?.count ?? 0;
-  const hit = buckets.find((b) => b.count >= q * total);
+  return [...text.matchAll(/^entroos_router_fanout_latency_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => ({
+    le: Number(m[1]),
+    count: Number(m[2]),
+  }));
+}
+
+/** Quantile of the histogram between two readings (upper bucket bound, ms). */
+function fanoutQuantile(before: Buckets, after: Buckets, q: number): number {
+  const window = after.map((b, i) => ({ le: b.le, count: b.count - (before[i]?.count ?? 0) }));
+  const total = window.at(-1)?.count ?? 0;
+  const hit = window.find((b) => b.count >= q * total);
   return hit && Number.isFinite(hit.le) ? hit.le * 1000 : Infinity;
 }
 
@@ -74,10 +99,10 @@ async function createPods(server: BenchServer) {
   await Promise.all(Array.from({ length: 32 }, worker));
 }
 
-/** Patches pods at RATE per second for SECONDS, paced in 10 ms ticks; returns the changes committed. */
-async function churn(server: BenchServer): Promise<number> {
+/** Patches pods at RATE per second for `seconds`, paced in 10 ms ticks; returns the changes committed. */
+async function churn(server: Target, seconds = SECONDS): Promise<number> {
   const started = Date.now();
-  const end = started + SECONDS * 1000;
+  const end = started + seconds * 1000;
   let sent = 0;
   let failed = 0;
   const inflight = new Set<Promise<void>>();
@@ -109,7 +134,7 @@ async function churn(server: BenchServer): Promise<number> {
 }
 
 async function runClients(
-  server: BenchServer,
+  server: Target,
   during: () => Promise<number>,
   clients = CLIENTS,
 ): Promise<{ report: ClientReport; committed: number }> {
@@ -167,11 +192,56 @@ async function phase(server: BenchServer, clients: number) {
   console.log(
     `  commit→client latency p50 ${report.p50} ms, p99 ${report.p99} ms over ${report.samples} deliveries; server CPU ${round(cpu * 100)} % of one core`,
   );
-  console.log(
-    `  server event loop p50 ${p.eventLoopP50Ms} / p99 ${p.eventLoopP99Ms} / max ${p.eventLoopMaxMs} ms; GC ${p.gcCount} pauses, ${p.gcTotalMs} ms total, p99 ≤ ${p.gcP99Ms} ms`,
-  );
+  console.log(`  server ${describePauses(p)}`);
   console.log(`  clients different from the server at the end: ${report.mismatched}; resyncs: ${report.resyncs}`);
   return { ...report, cpu, pauses: p };
+}
+
+/** The reference server (bench/router-reference.ts) in its own process, holding PODS copies of `template`. */
+async function startReference(template: string): Promise<Target & { stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/router-reference.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, REF_TEMPLATE: template, REF_PODS: String(PODS), REF_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the reference server exited (${code})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token: 'reference',
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** One repetition: the stress run, the end-to-end run, and the reference with as many clients as the latter. */
+async function repetition(server: BenchServer, reference: Target) {
+  console.log(` stress: ${CLIENTS} clients`);
+  const before = await fanoutBuckets(server);
+  const stress = await phase(server, CLIENTS);
+  // The histogram over this stress run only (before the next phase adds to it).
+  const after = await fanoutBuckets(server);
+  const fanoutP50 = fanoutQuantile(before, after, 0.5);
+  const fanoutP99 = fanoutQuantile(before, after, 0.99);
+  console.log(
+    `  server side, commit→written to every socket (histogram bucket bounds): p50 ≤ ${fanoutP50} ms, p99 ≤ ${fanoutP99} ms`,
+  );
+  console.log(` end to end: ${E2E_CLIENTS} clients`);
+  const e2e = await phase(server, E2E_CLIENTS);
+  console.log(` reference (plain node:http + socket.io, the same pod JSON): ${E2E_CLIENTS} clients`);
+  const { report: ref } = await runClients(reference, () => churn(reference, REFERENCE_SECONDS), E2E_CLIENTS);
+  // The clients' histogram has 1 ms buckets: a reference p99 under 1 ms counts as 1 ms.
+  const ratio = e2e.p99 / Math.max(1, ref.p99);
+  console.log(
+    `  commit→client latency p50 ${ref.p50} ms, p99 ${ref.p99} ms over ${ref.samples} deliveries; clients different at the end: ${ref.mismatched}; ` +
+      `end-to-end p99 ${round(ratio, 2)}× the reference's`,
+  );
+  return { stress, e2e, fanoutP50, fanoutP99, ref, ratio };
 }
 
 async function single() {
@@ -179,17 +249,22 @@ async function single() {
   const server = await startBenchServer({ ENTROOS_NODES: '0', ENTROOS_DEMO: 'false' });
   try {
     await createPods(server);
-    console.log(` stress: ${CLIENTS} clients`);
-    const stress = await phase(server, CLIENTS);
-    // Read before the next phase adds to the histogram.
-    const fanoutP50 = await serverFanout(server, 0.5);
-    const fanoutP99 = await serverFanout(server, 0.99);
-    console.log(
-      `  server side, commit→written to every socket (histogram bucket bounds): p50 ≤ ${fanoutP50} ms, p99 ≤ ${fanoutP99} ms`,
-    );
-    console.log(` end to end: ${E2E_CLIENTS} clients`);
-    const e2e = await phase(server, E2E_CLIENTS);
-    return { stress, e2e, fanoutP50, fanoutP99 };
+    const template = await (
+      await fetch(`${server.url}/api/v1/namespaces/default/pods/p-0`, {
+        headers: { Authorization: `Bearer ${server.token}` },
+      })
+    ).text();
+    const reference = await startReference(template);
+    try {
+      const runs: Awaited<ReturnType<typeof repetition>>[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        console.log(`run ${r + 1}/${RUNS}:`);
+        runs.push(await repetition(server, reference));
+      }
+      return runs;
+    } finally {
+      await reference.stop();
+    }
   } finally {
     await server.stop();
   }
@@ -230,28 +305,50 @@ async function twoInstances() {
 
 async function main() {
   console.log(`bench:router on ${machine()}`);
-  console.log(`${RATE} changes/s for ${SECONDS} s over ${PODS} pods`);
-  const { stress, e2e, fanoutP99 } = await single();
+  console.log(
+    `${RATE} changes/s over ${PODS} pods; ${RUNS} runs of ${SECONDS} s (stress, end to end) and ${REFERENCE_SECONDS} s (reference)`,
+  );
+  const runs = await single();
   const two = await twoInstances();
+  const of = (pick: (run: (typeof runs)[number]) => number) => spread(runs.map(pick));
+  const show = (name: string, pick: (run: (typeof runs)[number]) => number, digits = 1) =>
+    `${name} ${describeSpread(runs.map(pick), digits)}`;
+  console.log(
+    `\nmedian (min–max) of ${RUNS} runs: ${show('p99_ms', (r) => r.e2e.p99)}, ${show('server_fanout_p99_ms', (r) => r.fanoutP99)}, ` +
+      `${show('stress_p99_ms', (r) => r.stress.p99)}, ${show('reference_p99_ms', (r) => r.ref.p99)}, ${show('p99_vs_reference', (r) => r.ratio, 2)}`,
+  );
+  const sum = (pick: (run: (typeof runs)[number]) => number) => runs.reduce((n, r) => n + pick(r), 0);
+  const p99 = of((r) => r.e2e.p99);
+  const fanout = of((r) => r.fanoutP99);
+  const ratio = of((r) => r.ratio);
   const figures = {
-    // End to end with 20 clients (issue #22); the 100-client run is the stress figure.
-    p50_ms: e2e.p50,
-    p99_ms: e2e.p99,
-    dropped: stress.mismatched + e2e.mismatched + two.mismatched,
-    resyncs: stress.resyncs + e2e.resyncs + two.resyncs,
-    server_cpu_pct: round(stress.cpu * 100),
-    server_fanout_p99_ms: fanoutP99,
-    stress_p50_ms: stress.p50,
-    stress_p99_ms: stress.p99,
-    stress_event_loop_p99_ms: stress.pauses.eventLoopP99Ms,
-    stress_gc_p99_ms: stress.pauses.gcP99Ms,
-    e2e_event_loop_p99_ms: e2e.pauses.eventLoopP99Ms,
+    // End to end with 20 clients (issue #22); the 100-client run is the stress figure. Medians of the runs.
+    p50_ms: of((r) => r.e2e.p50).median,
+    p99_ms: p99.median,
+    dropped: sum((r) => r.stress.mismatched + r.e2e.mismatched) + two.mismatched,
+    resyncs: sum((r) => r.stress.resyncs + r.e2e.resyncs) + two.resyncs,
+    server_cpu_pct: round(of((r) => r.stress.cpu).median * 100),
+    server_fanout_p99_ms: fanout.median,
+    stress_p50_ms: of((r) => r.stress.p50).median,
+    stress_p99_ms: of((r) => r.stress.p99).median,
+    ...pauseKeys('stress', medianPauses(runs.map((r) => r.stress.pauses))),
+    ...pauseKeys('e2e', medianPauses(runs.map((r) => r.e2e.pauses))),
     redis_p50_ms: two.p50,
     redis_p99_ms: two.p99,
+    // Issue #22: the runs, the ranges of the guarded figures, and the fixed reference workload.
+    runs: RUNS,
+    seconds_per_run: SECONDS,
+    p99_ms_range: [p99.min, p99.max],
+    server_fanout_p99_ms_range: [fanout.min, fanout.max],
+    reference_p50_ms: of((r) => r.ref.p50).median,
+    reference_p99_ms: of((r) => r.ref.p99).median,
+    reference_dropped: sum((r) => r.ref.mismatched),
+    p99_vs_reference: round(ratio.median, 2),
+    p99_vs_reference_range: [round(ratio.min, 2), round(ratio.max, 2)],
   };
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log(
-    `\ntargets: server_fanout_p99_ms ≤ 50 (${CLIENTS} clients): ${verdict(figures.server_fanout_p99_ms <= 50)}; ` +
+    `targets: server_fanout_p99_ms ≤ 50 (${CLIENTS} clients): ${verdict(figures.server_fanout_p99_ms <= 50)}; ` +
       `p99_ms ≤ 100 (${E2E_CLIENTS} clients): ${verdict(figures.p99_ms <= 100)}; dropped 0: ${verdict(figures.dropped === 0)}`,
   );
   console.log(JSON.stringify(figures));

@@ -3,7 +3,18 @@
 // (default 150,000) created as Deployments through the API; then pod startup
 // latency (create → Running) at a fixed 1,000 creations/s, steady RSS, and CPU
 // while idling with heartbeats. Last line: one JSON object of the figures.
-import { machine, percentile, round, serverCpuSeconds, serverRssMb, startBenchServer } from './lib.ts';
+import {
+  describePauses,
+  machine,
+  percentile,
+  round,
+  serverCpuSeconds,
+  serverPauses,
+  serverRssMb,
+  pauseKeys,
+  startBenchServer,
+  type PauseFigures,
+} from './lib.ts';
 import { readNdjson } from '../lib/apimachinery/ndjson.ts';
 import type { Pod } from '../lib/apimachinery/generated/kinds.ts';
 
@@ -41,8 +52,15 @@ async function main() {
       }
     }
   };
+  const showPauses = (name: string, p: PauseFigures) => console.log(`  server during ${name}: ${describePauses(p)}`);
   try {
     // 1. Deployments → ReplicaSets → pods; measure how fast pods appear and run.
+    // Per fifth of the pods (by the Running count): rate, server CPU per pod and the server's pauses, so a per-pod
+    // cost that grows with the number of objects shows as a falling rate and a rising CPU per pod. /metrics is read
+    // only at the fifths' ends (each read resets the server's event-loop histogram).
+    const fifths: { t: number; running: number; cpu: number; pauses: PauseFigures }[] = [];
+    let fifthStart = { t: 0, running: 0, cpu: await serverCpuSeconds(server) };
+    let fifthWindow = await serverPauses(server);
     const started = performance.now();
     const deployments = Math.ceil(PODS / PER_DEPLOYMENT);
     for (let d = 0; d < deployments; d++) {
@@ -77,6 +95,15 @@ async function main() {
       const all = await get<PodPage>('/api/v1/pods?limit=1');
       created = all.items.length ? Number(all.metadata.remainingItemCount ?? 0) + 1 : 0;
       const t = (performance.now() - started) / 1000;
+      // Fifths passed in one poll (tiny runs) are merged into one entry.
+      if (fifths.length < 5 && running >= Math.ceil(((fifths.length + 1) * PODS) / 5)) {
+        const pauses = await fifthWindow();
+        const cpu = await serverCpuSeconds(server);
+        fifths.push({ t, running, cpu, pauses });
+        const n = Math.min(5, Math.floor((running * 5) / PODS));
+        while (fifths.length < n) fifths.push({ t, running, cpu, pauses });
+        fifthWindow = await serverPauses(server);
+      }
       if (t - lastReport > 10) {
         const scheduler = await get<{ totals?: { scheduled?: number } }>('/apis/entroos.io/v1/scheduler');
         console.log(
@@ -90,6 +117,31 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     const createRate = round(PODS / seconds);
     console.log(`${PODS} pods created and Running in ${round(seconds)} s: ${createRate} pods/s end to end`);
+    const byFifth = fifths
+      .filter((f, i) => i === 0 || f.running > fifths[i - 1].running)
+      .map((f) => {
+        const pods = f.running - fifthStart.running;
+        const row = {
+          podsPerS: round(pods / (f.t - fifthStart.t)),
+          cpuMsPerPod: round(((f.cpu - fifthStart.cpu) * 1000) / pods, 3),
+          gcMsPerS: round(f.pauses.gcTotalMs / (f.t - fifthStart.t)),
+          pauses: f.pauses,
+        };
+        fifthStart = f;
+        return row;
+      });
+    const createPauses: PauseFigures = {
+      eventLoopP50Ms: Math.max(0, ...byFifth.map((f) => f.pauses.eventLoopP50Ms)),
+      eventLoopP99Ms: Math.max(0, ...byFifth.map((f) => f.pauses.eventLoopP99Ms)),
+      eventLoopMaxMs: Math.max(0, ...byFifth.map((f) => f.pauses.eventLoopMaxMs)),
+      gcP99Ms: Math.max(0, ...byFifth.map((f) => f.pauses.gcP99Ms)),
+      gcTotalMs: round(byFifth.reduce((a, f) => a + f.pauses.gcTotalMs, 0)),
+      gcCount: byFifth.reduce((a, f) => a + f.pauses.gcCount, 0),
+    };
+    console.log(
+      `  by fifth: ${byFifth.map((f) => f.podsPerS).join(' / ')} pods/s; server CPU ${byFifth.map((f) => f.cpuMsPerPod).join(' / ')} ms per pod; GC ${byFifth.map((f) => f.gcMsPerS).join(' / ')} ms/s`,
+    );
+    showPauses('creation (event loop: the worst fifth)', createPauses);
 
     // 2. Startup latency at a fixed 1,000 creations/s: POST → the pod's Running event.
     await fetch(`${server.url}/api/v1/namespaces`, {
@@ -112,6 +164,7 @@ async function main() {
       }
       return latencies.length < STARTUP_PODS;
     }).catch(() => {});
+    const startupWindow = await serverPauses(server);
     const begin = performance.now();
     const inflight: Promise<unknown>[] = [];
     for (let i = 0; i < STARTUP_PODS; i++) {
@@ -137,6 +190,7 @@ async function main() {
     await Promise.all(inflight);
     const deadline = Date.now() + 120_000;
     while (latencies.length < STARTUP_PODS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const startupPauses = await startupWindow();
     controller.abort();
     await reading;
     latencies.sort((a, b) => a - b);
@@ -145,6 +199,7 @@ async function main() {
     console.log(
       `startup latency at 1,000 creations/s (${latencies.length}/${STARTUP_PODS} observed): p50 ${p50} ms, p99 ${p99} ms`,
     );
+    showPauses('startup', startupPauses);
 
     // 3. Steady state: RSS and CPU over 30 s of idling with heartbeats.
     await new Promise((r) => setTimeout(r, 10_000));
@@ -171,6 +226,13 @@ async function main() {
         rss_mb: rss,
         heap_used_mb: heapMb('used'),
         idle_cpu_pct: idleCpu,
+        // Issue #22: flatness of creation, and the server's pauses while creating and during the startup run.
+        create_pods_per_s_by_fifth: byFifth.map((f) => f.podsPerS),
+        create_cpu_ms_per_pod_by_fifth: byFifth.map((f) => f.cpuMsPerPod),
+        create_gc_ms_per_s_by_fifth: byFifth.map((f) => f.gcMsPerS),
+        create_event_loop_p99_ms_by_fifth: byFifth.map((f) => f.pauses.eventLoopP99Ms),
+        ...pauseKeys('create', createPauses),
+        ...pauseKeys('startup', startupPauses),
       }),
     );
   } finally {
