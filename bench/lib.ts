@@ -83,6 +83,33 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   };
 }
 
+/**
+ * A reference workload's server in its own process (node `args`), on a free port passed as REF_PORT: resolves once
+ * it writes its first line (ready), with its URL and a stop that waits for its exit.
+ */
+export async function startReferenceProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, REF_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the reference server exited (${code})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
 async function serverMetrics(server: BenchServer): Promise<string> {
   return (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.token}` } })).text();
 }

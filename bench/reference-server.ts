@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { freePort } from './lib.ts';
+import { startReferenceProcess } from './lib.ts';
 
 // The fixed reference workload for bench:api (issue #22): a plain node:http server in its own process answering every
 // request with the same JSON body, with no routing, auth, store or Next.js. Its figures measured in the same run
@@ -25,21 +24,6 @@ export interface ReferenceServer {
   stop(): Promise<void>;
 }
 
-export async function startReferenceServer(body: string): Promise<ReferenceServer> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-e', SOURCE], {
-    env: { ...process.env, REF_BODY: body, REF_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the reference server exited (${code})`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+export function startReferenceServer(body: string): Promise<ReferenceServer> {
+  return startReferenceProcess(['-e', SOURCE], { REF_BODY: body });
 }

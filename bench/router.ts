@@ -21,7 +21,6 @@ import pg from 'pg';
 import {
   describePauses,
   describeSpread,
-  freePort,
   machine,
   medianPauses,
   pauseKeys,
@@ -31,6 +30,7 @@ import {
   serverPauses,
   spread,
   startBenchServer,
+  startReferenceProcess,
   type BenchServer,
   type PauseFigures,
 } from './lib.ts';
@@ -199,24 +199,11 @@ async function phase(server: BenchServer, clients: number) {
 
 /** The reference server (bench/router-reference.ts) in its own process, holding PODS copies of `template`. */
 async function startReference(template: string): Promise<Target & { stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/router-reference.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, REF_TEMPLATE: template, REF_PODS: String(PODS), REF_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = await startReferenceProcess(['--import', 'tsx', join(ROOT, 'bench/router-reference.ts')], {
+    REF_TEMPLATE: template,
+    REF_PODS: String(PODS),
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the reference server exited (${code})`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    token: 'reference',
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+  return { ...server, token: 'reference' };
 }
 
 /** One repetition: the stress run, the end-to-end run, and the reference with as many clients as the latter. */
