@@ -7,12 +7,16 @@
 // measured on the same server. Last line: one JSON object of the figures.
 import autocannon from 'autocannon';
 import {
+  describePauses,
+  describeSpread,
   machine,
+  medianPauses,
   percentile,
   round,
   serverCpuSeconds,
   serverPauses,
   serverRssMb,
+  spread,
   startBenchServer,
   type BenchServer,
   type PauseFigures,
@@ -23,6 +27,8 @@ const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CRS = Number(process.env.BENCH_CRS ?? 2_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Repetitions of the fixed-rate get, create and patch windows. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CR_GROUP = 'bench.entroos.io';
 const CR_PATH = `/apis/${CR_GROUP}/v1/namespaces/default/crontabs`;
 
@@ -169,73 +175,61 @@ async function main() {
     );
 
     const fixed = { url: server.url, duration: SECONDS, connections: 50, overallRate: 1000 };
-    // The server's event-loop delay and GC pauses over each fixed-rate window: a p99 far above the p50 is a pause.
-    const pauses: Record<string, PauseFigures> = {};
-    const cpuMsPerRequest: Record<string, number> = {};
-    let cpuBefore = 0;
-    const showPauses = async (name: string, p: PauseFigures, r: autocannon.Result) => {
-      cpuMsPerRequest[name] = round((((await serverCpuSeconds(server)) - cpuBefore) * 1000) / r.requests.total, 3);
-      console.log(
-        `  server during ${name}: event loop p50 ${p.eventLoopP50Ms} / p99 ${p.eventLoopP99Ms} / max ${p.eventLoopMaxMs} ms; ` +
-          `GC ${p.gcCount} pauses, ${p.gcTotalMs} ms total, p99 ≤ ${p.gcP99Ms} ms; CPU ${cpuMsPerRequest[name]} ms/request`,
-      );
-      cpuBefore = await serverCpuSeconds(server);
-    };
-    cpuBefore = await serverCpuSeconds(server);
-    let window = await serverPauses(server);
-    const get = await run({
-      ...fixed,
-      requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-42', headers: auth }],
-    });
-    checkErrors('get', get);
-    pauses.get = await window();
-    console.log(
-      `get    @1000/s: p50 ${get.latency.p50} ms, p99 ${get.latency.p99} ms, ${round(get.requests.average)} req/s`,
-    );
-    await showPauses('get', pauses.get, get);
-    window = await serverPauses(server);
-
+    // Each fixed-rate window runs RUNS times (get, create, patch, get, …); every figure is the median of the runs.
+    // Beside each: the server's event-loop delay and GC pauses over the window (a p99 far above the p50 is a pause)
+    // and its CPU per request (process CPU from its /metrics: robust to a shared machine).
+    const phases = ['get', 'create', 'patch'] as const;
+    type Phase = (typeof phases)[number];
+    const p99s: Record<Phase, number[]> = { get: [], create: [], patch: [] };
+    const pauses: Record<Phase, PauseFigures[]> = { get: [], create: [], patch: [] };
+    const cpuMsPerRequest: Record<Phase, number[]> = { get: [], create: [], patch: [] };
     let created = 0;
-    const create = await run({
-      ...fixed,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/v1/namespaces/default/pods',
-          headers: { ...auth, 'Content-Type': 'application/json' },
-          setupRequest: (req) => ({ ...req, body: podBody(`new-${created++}`) }),
-        },
-      ],
-    });
-    checkErrors('create', create);
-    pauses.create = await window();
-    console.log(
-      `create @1000/s: p50 ${create.latency.p50} ms, p99 ${create.latency.p99} ms, ${round(create.requests.average)} req/s`,
-    );
-    await showPauses('create', pauses.create, create);
-    window = await serverPauses(server);
-
     let n = 0;
-    const patch = await run({
-      ...fixed,
-      requests: [
-        {
-          method: 'PATCH',
-          headers: { ...auth, 'Content-Type': 'application/merge-patch+json' },
-          setupRequest: (req) => ({
-            ...req,
-            path: `/api/v1/namespaces/default/pods/pod-${n % PODS}`,
-            body: JSON.stringify({ metadata: { labels: { rev: String(n++) } } }),
-          }),
-        },
-      ],
-    });
-    checkErrors('patch', patch);
-    pauses.patch = await window();
-    console.log(
-      `patch  @1000/s: p50 ${patch.latency.p50} ms, p99 ${patch.latency.p99} ms, ${round(patch.requests.average)} req/s`,
-    );
-    await showPauses('patch', pauses.patch, patch);
+    const requestsOf = (phase: Phase): autocannon.Request[] =>
+      phase === 'get'
+        ? [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-42', headers: auth }]
+        : phase === 'create'
+          ? [
+              {
+                method: 'POST',
+                path: '/api/v1/namespaces/default/pods',
+                headers: { ...auth, 'Content-Type': 'application/json' },
+                setupRequest: (req) => ({ ...req, body: podBody(`new-${created++}`) }),
+              },
+            ]
+          : [
+              {
+                method: 'PATCH',
+                headers: { ...auth, 'Content-Type': 'application/merge-patch+json' },
+                setupRequest: (req) => ({
+                  ...req,
+                  path: `/api/v1/namespaces/default/pods/pod-${n % PODS}`,
+                  body: JSON.stringify({ metadata: { labels: { rev: String(n++) } } }),
+                }),
+              },
+            ];
+    for (let rep = 1; rep <= RUNS; rep++) {
+      for (const phase of phases) {
+        const cpuBefore = await serverCpuSeconds(server);
+        const window = await serverPauses(server);
+        const r = await run({ ...fixed, requests: requestsOf(phase) });
+        checkErrors(phase, r);
+        const p = await window();
+        const cpu = round((((await serverCpuSeconds(server)) - cpuBefore) * 1000) / r.requests.total, 3);
+        p99s[phase].push(r.latency.p99);
+        pauses[phase].push(p);
+        cpuMsPerRequest[phase].push(cpu);
+        console.log(
+          `${phase.padEnd(6)} @1000/s, run ${rep}/${RUNS}: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${round(r.requests.average)} req/s`,
+        );
+        console.log(`  server during ${phase}: ${describePauses(p)}; CPU ${cpu} ms/request`);
+      }
+    }
+    for (const phase of phases)
+      console.log(
+        `${phase} @1000/s, median (min–max) of ${RUNS}: p99 ${describeSpread(p99s[phase])} ms, ` +
+          `CPU ${describeSpread(cpuMsPerRequest[phase], 3)} ms/request, ${describePauses(medianPauses(pauses[phase]))}`,
+      );
 
     const max = await run({
       url: server.url,
@@ -338,9 +332,9 @@ async function main() {
       cr_create_p99_ms: Math.max(median(createPaired.pods) * 1.1, 1),
     };
     const figures = {
-      get_p99_ms: get.latency.p99,
-      create_p99_ms: create.latency.p99,
-      patch_p99_ms: patch.latency.p99,
+      get_p99_ms: spread(p99s.get).median,
+      create_p99_ms: spread(p99s.create).median,
+      patch_p99_ms: spread(p99s.patch).median,
       max_get_rps: round(max.requests.average, 0),
       // The fixed reference workload of the same run, and the API as a fraction of it (machine-independent).
       reference_max_get_rps: round(refMax.requests.average, 0),
@@ -353,16 +347,22 @@ async function main() {
       paired_pod_get_p99_ms: median(getPaired.pods),
       paired_pod_create_p99_ms: median(createPaired.pods),
       rss_mb: rss,
-      // The server's pauses in the get / create / patch windows (issue #22).
+      // The server's pauses and CPU per request in the get / create / patch windows, medians of the runs (issue #22).
       ...Object.fromEntries(
-        Object.entries(pauses).flatMap(([name, p]) => [
-          [`${name}_event_loop_p99_ms`, p.eventLoopP99Ms],
-          [`${name}_event_loop_max_ms`, p.eventLoopMaxMs],
-          [`${name}_gc_p99_ms`, p.gcP99Ms],
-          [`${name}_gc_total_ms`, p.gcTotalMs],
-          [`${name}_cpu_ms_per_req`, cpuMsPerRequest[name]],
-        ]),
+        phases.flatMap((phase) => {
+          const p = medianPauses(pauses[phase]);
+          const range = spread(p99s[phase]);
+          return [
+            [`${phase}_p99_ms_range`, [range.min, range.max]],
+            [`${phase}_event_loop_p99_ms`, p.eventLoopP99Ms],
+            [`${phase}_event_loop_max_ms`, p.eventLoopMaxMs],
+            [`${phase}_gc_p99_ms`, p.gcP99Ms],
+            [`${phase}_gc_total_ms`, p.gcTotalMs],
+            [`${phase}_cpu_ms_per_req`, spread(cpuMsPerRequest[phase]).median],
+          ];
+        }),
       ),
+      runs: RUNS,
     };
     for (const [key, target] of Object.entries(targets)) {
       const value = figures[key as keyof typeof figures];

@@ -257,7 +257,7 @@ export function pauseKeys(prefix: string, p: PauseFigures): Record<string, numbe
 
 /** The pauses of repeated windows, each figure the median of its values over the windows. */
 export function medianPauses(windows: PauseFigures[]): PauseFigures {
-  const of = (key: keyof PauseFigures) => spread(windows.map((w) => w[key])).median;
+  const of = (key: keyof PauseFigures) => round(spread(windows.map((w) => w[key])).median, 2);
   return {
     eventLoopP50Ms: of('eventLoopP50Ms'),
     eventLoopP99Ms: of('eventLoopP99Ms'),
