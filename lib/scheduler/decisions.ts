@@ -231,6 +231,19 @@ export class DecisionLog {
     else this.counts.error++;
   }
 
+  /**
+   * Replaces `previous`, recorded for the same attempt, with `decision` (a binding recorded before it was made
+   * that then failed): the pod's latest decision becomes `decision`, and the totals count it instead.
+   */
+  replace(previous: DecisionDetail, decision: DecisionDetail) {
+    const at = this.details.lastIndexOf(previous);
+    if (at >= 0) this.details.splice(at, 1);
+    if (previous.result === 'Scheduled') this.counts.scheduled--;
+    else if (previous.result === 'Unschedulable') this.counts.unschedulable--;
+    else this.counts.error--;
+    this.record(decision);
+  }
+
   get totals() {
     return { ...this.counts };
   }

@@ -510,12 +510,15 @@ export class Scheduler {
       entropy: { before: round(decision.entropyBefore), after: decision.entropyAfter },
       top: decision.top.slice(0, 3).map((t) => `${t.node}=${t.score}`),
     });
+    // Readable before the binding is: the binding is visible to readers from the moment it is written to the watch
+    // cache, before its commit is durable, and a client that sees spec.nodeName may ask at once why.
+    this.decisions.record(decision);
     try {
       await this.deps.api.bind(pod.metadata.namespace ?? '', pod.metadata.name, node.name, {
         [DECISION_ANNOTATION]: summary,
       });
       this.stats.scheduled++;
-      this.finish(decision);
+      this.completed(decision);
       this.deps.events.record(pod, 'Normal', 'Scheduled', decision.message, 'entroos-scheduler');
     } catch (err) {
       // Unreserve: give the capacity back and try again later.
@@ -525,11 +528,13 @@ export class Scheduler {
       }
       this.stats.bindErrors++;
       const gone = isApiError(err) && (err.code === 404 || err.code === 409);
-      this.finish({
+      const failed: DecisionDetail = {
         ...decision,
         result: 'Error',
         message: `binding to ${node.name} failed: ${(err as Error).message}`,
-      });
+      };
+      this.decisions.replace(decision, failed);
+      this.completed(failed);
       if (!gone) {
         this.deps.log.warn({ err, pod: key, node: node.name }, 'binding failed');
         this.queue.requeueBackoff(item);
@@ -539,6 +544,11 @@ export class Scheduler {
 
   private finish(decision: DecisionDetail) {
     this.decisions.record(decision);
+    this.completed(decision);
+  }
+
+  /** An attempt's outcome, once recorded: its latency, and the listeners (the prover takes the placements). */
+  private completed(decision: DecisionDetail) {
     this.stats.latencyMs.push(decision.durationMs);
     if (this.stats.latencyMs.length > 10_000) this.stats.latencyMs.splice(0, 5000);
     this.deps.onDecision?.(decision);
