@@ -42,23 +42,38 @@ describe('@kubernetes/client-node PolicyV1Api and AutoscalingV2Api against Entro
     await server?.stop();
   });
 
-  const deployment = (name: string, replicas: number, cpu = '20m'): k8s.V1Deployment => ({
+  // readyAfter: seconds until a pod is Ready (through a readiness probe), so a replacement cannot restore a budget
+  // between an eviction and the read that checks what the eviction did to it.
+  const deployment = (name: string, replicas: number, cpu = '20m', readyAfter?: number): k8s.V1Deployment => ({
     metadata: { name },
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
       template: {
-        metadata: { labels: { app: name }, annotations: { 'entroos.io/cpu': cpu } },
+        metadata: {
+          labels: { app: name },
+          annotations: {
+            'entroos.io/cpu': cpu,
+            ...(readyAfter ? { 'entroos.io/ready-after': String(readyAfter) } : {}),
+          },
+        },
         spec: {
           terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '100m' } } }],
+          containers: [
+            {
+              name: 'main',
+              image: 'nginx:1.27',
+              resources: { requests: { cpu: '100m' } },
+              ...(readyAfter ? { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } } : {}),
+            },
+          ],
         },
       },
     },
   });
 
   it('creates a budget, reads its typed status and refuses an eviction beyond it with a 429', async () => {
-    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('cn-pdb', 2) });
+    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('cn-pdb', 2, '20m', 5) });
     const created = await policy.createNamespacedPodDisruptionBudget({
       namespace: 'default',
       body: { metadata: { name: 'cn-pdb' }, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'cn-pdb' } } } },
