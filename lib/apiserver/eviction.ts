@@ -16,7 +16,7 @@ import type { DeleteOptions, ObjectApi } from './object-api.ts';
 const PODS = typeByKey('pods');
 const PDBS = typeByKey('poddisruptionbudgets.policy');
 
-/** How often a budget update that lost a race is retried (upstream's EvictionsRetry: 20 steps). */
+/** How often a pinned write that lost a race is retried (upstream's EvictionsRetry: 20 steps). */
 const RETRIES = 20;
 /** More pods than this waiting in disruptedPods means the disruption controller is not keeping up. */
 const MAX_DISRUPTED_PODS = 2000;
@@ -74,14 +74,21 @@ export async function evictPod(
   options: DeleteOptions,
 ): Promise<typeof SUCCESS> {
   const { api } = deps;
-  const pod = api.get(PODS, namespace, name) as PodObject;
   const pinned = Boolean(options.preconditions?.resourceVersion);
-  if (canIgnoreBudget(pod)) {
+  let pod = api.get(PODS, namespace, name) as PodObject;
+  for (let attempt = 0; canIgnoreBudget(pod); attempt++) {
     // A still-running pod's deletion is pinned to the version looked at, so a pod that has just become Running
     // is not deleted as if it were Pending.
     const shouldPin = !pinned && !['Succeeded', 'Failed'].includes(pod.status?.phase ?? '');
-    await deletePod(deps, pod, shouldPin ? pinTo(options, pod) : options);
-    return SUCCESS;
+    try {
+      await deletePod(deps, pod, shouldPin ? pinTo(options, pod) : options);
+      return SUCCESS;
+    } catch (err) {
+      // Our own pin lost to another write (the scheduler's condition, a status update): look again, as upstream's
+      // EvictionREST retries conflicts unless the client set the precondition itself.
+      if (pinned || attempt >= RETRIES || !(isApiError(err) && err.code === 409)) throw err;
+      pod = api.get(PODS, namespace, name) as PodObject;
+    }
   }
   const budgets = api.list(PDBS, namespace).items.filter((pdb) => pdbSelects(pdb, pod));
   if (budgets.length > 1)
