@@ -539,8 +539,7 @@ export class ObjectApi {
         `Operation cannot be fulfilled on ${t.plural} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
       );
     }
-    const policy =
-      options.propagationPolicy ?? (t.kind === 'ReplicaSet' || t.kind === 'Deployment' ? 'Background' : 'Background');
+    const policy = options.propagationPolicy ?? 'Background';
     if (policy === 'Orphan' && !options.dryRun) await this.orphanDependents(current);
     const next = clone(current);
     const finalizers = [...(next.metadata.finalizers ?? [])];
