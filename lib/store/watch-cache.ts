@@ -27,6 +27,8 @@ export interface ReplicatedChange {
 
 /** Called after each group commit with its changes and the version announced before them. */
 export type CommitListener = (events: CacheEvent[], previousResourceVersion: number) => void;
+/** Told which object one of this instance's own writes changed for readers (see WatchCache.onApplied). */
+export type AppliedListener = (resource: string, namespace: string | undefined, name: string) => void;
 
 export type CacheListener = (event: CacheEvent) => void;
 
@@ -90,6 +92,7 @@ export class WatchCache {
   /** The newest resourceVersion announced to watchers (durable). */
   private announcedRv: number;
   private commitListeners = new Set<CommitListener>();
+  private appliedListeners = new Set<AppliedListener>();
   /** Set on a follower: writes are refused and changes arrive by replication. */
   private readOnlyLeader: string | undefined | null = null;
   /** Group commits that failed (and were reverted): a snapshot taken across one is retaken. */
@@ -187,6 +190,7 @@ export class WatchCache {
       const gone = { ...previous, metadata: { ...previous.metadata, resourceVersion: String(rv) } };
       event = { type: 'DELETED', resource, object: gone, previous, resourceVersion: rv };
     } else throw new Error(`${resource} ${key} does not exist`);
+    if (this.appliedListeners.size) this.applied(resource, namespace, name);
     const done = new Promise<void>((resolve, reject) => this.pending.push({ event, resolve, reject }));
     this.schedule();
     return { resourceVersion: rv, done };
@@ -232,6 +236,26 @@ export class WatchCache {
   onCommit(fn: CommitListener): () => void {
     this.commitListeners.add(fn);
     return () => this.commitListeners.delete(fn);
+  }
+
+  /**
+   * Calls `fn` whenever one of this instance's own writes changes what readers see: as the write is applied (reads
+   * serve it before it is durable; watchers hear of it only once it is) and when a failed commit reverts it. For
+   * state that must agree with what a reader can already have seen, such as which custom types are served.
+   */
+  onApplied(fn: AppliedListener): () => void {
+    this.appliedListeners.add(fn);
+    return () => this.appliedListeners.delete(fn);
+  }
+
+  private applied(resource: string, namespace: string | undefined, name: string) {
+    for (const fn of this.appliedListeners) {
+      try {
+        fn(resource, namespace, name);
+      } catch {
+        // a listener's failure must not fail the write
+      }
+    }
   }
 
   /**
@@ -433,6 +457,8 @@ export class WatchCache {
     const key = keyOf(event.object.metadata.namespace, event.object.metadata.name);
     if (event.previous) bucket.set(key, event.previous);
     else bucket.delete(key);
+    if (this.appliedListeners.size)
+      this.applied(event.resource, event.object.metadata.namespace, event.object.metadata.name);
   }
 
   private announce(event: CacheEvent) {
