@@ -217,11 +217,12 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
     }, 'the CRD to be established');
 
     const seen: string[] = [];
+    let ended: unknown;
     const controller = await new k8s.Watch(kc).watch(
       '/apis/stable.example.com/v1/namespaces/default/widgets',
       {},
       (type, obj) => seen.push(`${type} ${obj.metadata.name}`),
-      () => {},
+      (err) => (ended = err ?? 'closed by the server'),
     );
     const created = await custom.createNamespacedCustomObject({
       ...gvp,
@@ -269,7 +270,9 @@ describe.each(PROVIDERS)('@kubernetes/client-node against EntroOS on $name', ({ 
     expect(applied.spec).toMatchObject({ size: 5 });
     expect(applied.metadata.managedFields.map((m: { manager: string }) => m.manager)).toContain('client-node-test');
     await custom.deleteNamespacedCustomObject({ ...gvp, name: 'w1' });
-    await until(() => seen.includes('DELETED w1'), 'the watch to see the delete');
+    await until(() => seen.includes('DELETED w1'), 'the watch to see the delete').catch((err: Error) => {
+      throw new Error(`${err.message}; saw ${JSON.stringify(seen)}; the watch ended: ${String(ended ?? 'no')}`);
+    });
     controller.abort();
     expect(seen.slice(0, 1)).toEqual(['ADDED w1']);
 
