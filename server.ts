@@ -18,8 +18,8 @@ import { getMetrics, routeLabel } from './lib/metrics.ts';
 import { attachSocketGateway } from './lib/router/gateway.ts';
 import { attachAgentTunnel } from './lib/kubelet/tunnel.ts';
 import { PATH_HEADER } from './lib/http/path-header.ts';
-import { sendWebResponse, toWebRequest } from './lib/http/node-bridge.ts';
-import { serveKubeApi } from './lib/http/kube.ts';
+import { NodeApiRequest, sendWebResponse, toWebRequest } from './lib/http/node-bridge.ts';
+import { serveKubeApiFrom } from './lib/http/kube.ts';
 import { csrfRefusal, discardBody, isApiPath, malformedPath, writeStatus } from './lib/http/edge.ts';
 import { MAX_BACKUP_BYTES, MAX_BODY_BYTES } from './lib/apimachinery/limits.ts';
 import { forgetSessionUser } from './lib/auth/users.ts';
@@ -206,7 +206,9 @@ async function main() {
       : kube
         ? (async () => {
             const origin = `${scheme}://${req.headers.host ?? 'localhost'}`;
-            await sendWebResponse(await serveKubeApi(toWebRequest(req, origin), kube.root, kube.segments), res, req);
+            const request = new NodeApiRequest(req, res, origin, bodyLimit);
+            const toRequest = () => toWebRequest(req, origin);
+            await sendWebResponse(await serveKubeApiFrom(request, kube.root, kube.segments, toRequest), res, req);
           })()
         : graphql
           ? (async () => {

@@ -1,5 +1,6 @@
 import { ApiError, badRequest } from '../apimachinery/errors.ts';
 import type { ResourceType } from '../apimachinery/registry.ts';
+import type { ApiResponse } from '../apimachinery/json-response.ts';
 import { allSchemas, definitionName, type SchemaObject } from '../apimachinery/schema.ts';
 import { unknownFieldWarnings, type FieldValidation } from './crd/structural.ts';
 
@@ -449,7 +450,7 @@ export function decodingFor(url: URL, options: 'CreateOptions' | 'UpdateOptions'
       fieldValidation: fieldValidationParam(url.searchParams.get('fieldValidation'), options),
       warn: (message: string) => void warnings.push(message),
     } satisfies DecodeOptions,
-    respond(response: Response): Response {
+    respond<R extends ApiResponse>(response: R): R {
       for (const w of warnings) response.headers.append('Warning', `299 - ${JSON.stringify(w)}`);
       return response;
     },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.ts';
+import type { ApiHeaders } from '../apimachinery/api-request.ts';
+import type { ApiResponse } from '../apimachinery/json-response.ts';
 import type { AuditChain, AuditCheckpointRow, AuditRow, NewAuditEntry, Store } from '../store/index.ts';
 import { checkpointMessage, linkHash, type VerifyResult } from './chain.ts';
 import {
@@ -31,10 +33,12 @@ import type { AuditSink } from './sinks.ts';
 /** server.ts sets it on every audited request (a client's value is replaced): the key of the request's entry. */
 export const AUDIT_ID_HEADER = 'x-entroos-audit-id';
 
-type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+type HeaderSource = ApiHeaders | Record<string, string | string[] | undefined>;
+// Node's header record holds strings: a header named "get" is no function.
+const isApiHeaders = (headers: HeaderSource): headers is ApiHeaders => typeof headers.get === 'function';
 export function auditIdOf(headers: HeaderSource | undefined): string | undefined {
   if (!headers) return undefined;
-  const value = headers instanceof Headers ? headers.get(AUDIT_ID_HEADER) : headers[AUDIT_ID_HEADER];
+  const value = isApiHeaders(headers) ? headers.get(AUDIT_ID_HEADER) : headers[AUDIT_ID_HEADER];
   return (Array.isArray(value) ? value[0] : value) || undefined;
 }
 
@@ -293,7 +297,7 @@ export class AuditTrail {
    */
   responded(
     auditID: string | undefined,
-    response: Response,
+    response: ApiResponse,
     request?: { body?: unknown; copy?: { text: Promise<string>; type: string | null }; namesReported?: boolean },
   ): void {
     const entry = auditID ? this.entries.get(auditID) : undefined;

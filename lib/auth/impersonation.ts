@@ -1,5 +1,6 @@
 import { badRequest, forbidden } from '../apimachinery/errors.ts';
 import type { KubeObject } from '../apimachinery/object.ts';
+import type { ApiHeaders } from '../apimachinery/api-request.ts';
 import { SERVICE_ACCOUNT_USER_PREFIX, subjectOf, type Authorizer } from './authorizer.ts';
 import type { Principal } from './principal.ts';
 import { isRole, type Role } from './rbac.ts';
@@ -25,7 +26,11 @@ export interface ImpersonationDeps {
 }
 
 /** The identity a request acts as: `principal` itself, or whom its Impersonate-* headers name (once allowed). */
-export async function impersonate(deps: ImpersonationDeps, principal: Principal, headers: Headers): Promise<Principal> {
+export async function impersonate(
+  deps: ImpersonationDeps,
+  principal: Principal,
+  headers: ApiHeaders,
+): Promise<Principal> {
   const user = headers.get(IMPERSONATE_USER);
   // Headers repeat for several groups; fetch's Headers joins them with ", " (a group name cannot hold a comma).
   const groupHeader = headers.get(IMPERSONATE_GROUP);

@@ -1,5 +1,6 @@
 import '#server-only';
 import type { z } from 'zod';
+import type { ApiRequest } from '../apimachinery/api-request.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Resource, Verb } from '../auth/rbac.ts';
@@ -48,7 +49,7 @@ type Handler<Body> = (ctx: RouteContext<Body>) => Promise<Response> | Response;
  * verb and resource only from the path.
  */
 export async function guard(
-  req: Request,
+  req: ApiRequest,
   verb: Verb | (string & {}),
   resource: Resource,
   scope?: AuthorizeScope,

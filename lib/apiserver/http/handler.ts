@@ -1,3 +1,4 @@
+import type { ApiRequest } from '../../apimachinery/api-request.ts';
 import { badRequest, invalid, methodNotAllowed, notFound, ApiError, isApiError } from '../../apimachinery/errors.ts';
 import { MAX_BODY_BYTES } from '../../apimachinery/limits.ts';
 import type { Verb } from '../../auth/rbac.ts';
@@ -27,7 +28,7 @@ import { podLogResponse } from './logs.ts';
 import { execRequest } from './exec.ts';
 import { METRICS_GROUP, metricsGroup, metricsResourceList, serveMetrics } from './metrics.ts';
 import { boolParam, parseGoBool } from '../../apimachinery/params.ts';
-import { jsonResponse } from '../../apimachinery/json-response.ts';
+import { jsonResponse, type ApiResponse } from '../../apimachinery/json-response.ts';
 import { checkEvictionBody, evictPod } from '../eviction.ts';
 import { isHpaV1Path, serveHpaV1 } from './hpa-v1.ts';
 import { listResponse } from './list-response.ts';
@@ -50,16 +51,16 @@ export interface KubeApiDeps {
    * Authenticates (and applies impersonation), authorizes `verb` on `resource` in `scope` (group, namespace, name,
    * subresource; or a non-resource path) and rate-limits; throws a 401/403/429 ApiError.
    */
-  authorize(req: Request, verb: string, resource: string, scope?: AuthorizeScope): Promise<Principal>;
+  authorize(req: ApiRequest, verb: string, resource: string, scope?: AuthorizeScope): Promise<Principal>;
   /** The RBAC authorizer itself: access reviews and the escalation check of RBAC writes ask it directly. */
   authorizer: Authorizer;
   /** Signs service account tokens (the token subresource). */
   tokens: TokenIssuer;
   /** Told of each object a create made (the audit trail's objectRef takes its name and uid from it). */
-  created?: (req: Request, object: KubeObject) => void;
+  created?: (req: ApiRequest, object: KubeObject) => void;
 }
 
-export type KubeApi = (req: Request, root: 'api' | 'apis', segments: string[]) => Promise<Response>;
+export type KubeApi = (req: ApiRequest, root: 'api' | 'apis', segments: string[]) => Promise<ApiResponse>;
 
 const json = jsonResponse;
 
@@ -160,7 +161,7 @@ export function createKubeApi(deps: KubeApiDeps): KubeApi {
 const MAX_BODY_DEPTH = 1000;
 
 /** The request body, parsed, refused with 400 when it nests deeper than MAX_BODY_DEPTH (checked without recursion). */
-async function readBody(req: Request): Promise<unknown> {
+async function readBody(req: ApiRequest): Promise<unknown> {
   const body = await readBodyUnchecked(req);
   const pending: [unknown, number][] = [[body, 1]];
   for (let next = pending.pop(); next; next = pending.pop()) {
@@ -174,7 +175,7 @@ async function readBody(req: Request): Promise<unknown> {
   return body;
 }
 
-async function readBodyUnchecked(req: Request): Promise<unknown> {
+async function readBodyUnchecked(req: ApiRequest): Promise<unknown> {
   const length = Number(req.headers.get('content-length') ?? 0);
   if (length > MAX_BODY_BYTES)
     throw new ApiError(
@@ -233,7 +234,7 @@ async function readBodyUnchecked(req: Request): Promise<unknown> {
 }
 
 /** What a PATCH body is, from its Content-Type (parameters such as charset aside). */
-function patchTypeOf(req: Request): PatchType | 'apply' {
+function patchTypeOf(req: ApiRequest): PatchType | 'apply' {
   const type = mediaTypeOf(req.headers.get('content-type'));
   switch (type) {
     case 'application/merge-patch+json':
@@ -316,7 +317,7 @@ export function checkFieldManager(manager: string) {
  * else the User-Agent up to its first "/" (kubectl/v1.32.0 (linux/amd64) … → kubectl, printable characters, at
  * most 128 bytes), else "unknown".
  */
-function fieldManagerOf(req: Request, q: URLSearchParams): string {
+function fieldManagerOf(req: ApiRequest, q: URLSearchParams): string {
   const given = q.get('fieldManager');
   if (given) {
     checkFieldManager(given);
@@ -332,7 +333,7 @@ function fieldManagerOf(req: Request, q: URLSearchParams): string {
 }
 
 /** The options of a create, update or non-apply patch: dryRun and the manager; `force` belongs to apply. */
-function writeOptionsOf(req: Request, q: URLSearchParams, patch = false): WriteOptions {
+function writeOptionsOf(req: ApiRequest, q: URLSearchParams, patch = false): WriteOptions {
   if (patch && boolParam(q, 'force') !== undefined) {
     throw invalid('PatchOptions.meta.k8s.io', undefined, [
       { reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' },
@@ -346,7 +347,7 @@ function writeOptionsOf(req: Request, q: URLSearchParams, patch = false): WriteO
  * the object. As in kube-apiserver, fieldManager is required, and an apply that creates needs `create` too.
  */
 async function serveApply(
-  req: Request,
+  req: ApiRequest,
   url: URL,
   deps: KubeApiDeps,
   t: ResourceType,
@@ -354,7 +355,7 @@ async function serveApply(
   name: string,
   decode: DecodeOptions & Pick<WriteOptions, 'admit' | 'user'>,
   subresource?: 'status',
-): Promise<Response> {
+): Promise<ApiResponse> {
   const q = url.searchParams;
   const fieldManager = q.get('fieldManager');
   if (!fieldManager) {
@@ -404,13 +405,13 @@ function checkReadParams(q: URLSearchParams) {
 }
 
 async function serveObject(
-  req: Request,
+  req: ApiRequest,
   url: URL,
   path: Extract<ApiPath, { kind: 'object' }>,
   verb: Verb,
   deps: KubeApiDeps,
   principal: Principal,
-): Promise<Response> {
+): Promise<ApiResponse> {
   const { api } = deps;
   const { type: t, name, subresource } = path;
   const requester = requesterOptions(deps.authorizer, principal);
@@ -643,7 +644,7 @@ function scaleOf(t: ResourceType, object: KubeObject) {
 }
 
 async function serveSubresource(
-  req: Request,
+  req: ApiRequest,
   url: URL,
   deps: KubeApiDeps,
   t: ResourceType,
@@ -651,7 +652,7 @@ async function serveSubresource(
   name: string,
   sub: string,
   user: WriteOptions['user'],
-): Promise<Response> {
+): Promise<ApiResponse> {
   const { api } = deps;
   const method = req.method;
   if (sub === 'status') {
@@ -768,12 +769,12 @@ async function serveSubresource(
 
 /** A SelfSubjectAccessReview or SelfSubjectRulesReview, answered for the requester (201, as kube-apiserver). */
 async function serveReview(
-  req: Request,
+  req: ApiRequest,
   url: URL,
   kind: string,
   principal: Principal,
   authorizer: Authorizer,
-): Promise<Response> {
+): Promise<ApiResponse> {
   const decoding = decodingFor(url, 'CreateOptions');
   const body = await readBody(req);
   const answer =

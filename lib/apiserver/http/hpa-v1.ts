@@ -1,3 +1,5 @@
+import type { ApiRequest } from '../../apimachinery/api-request.ts';
+import { jsonResponse, type ApiResponse } from '../../apimachinery/json-response.ts';
 import { badRequest, methodNotAllowed, notFound } from '../../apimachinery/errors.ts';
 import type { AuthorizeScope } from '../../auth/policy-rules.ts';
 import { jsonPatch, mergePatch } from '../../apimachinery/patch.ts';
@@ -15,13 +17,13 @@ import type { AutoscalingV2HorizontalPodAutoscaler } from '../../apimachinery/ge
 // converted back. Watches are not converted: they are served at v2.
 
 type Json = Parameters<typeof jsonPatch>[0];
-type Inner = (req: Request, segments: string[]) => Promise<Response>;
+type Inner = (req: ApiRequest, segments: string[]) => Promise<ApiResponse>;
 
 export interface HpaV1Deps {
   /** The v2 API (the Kubernetes handler itself), called with the rewritten request. */
   inner: Inner;
-  readBody(req: Request): Promise<unknown>;
-  authorize(req: Request, verb: string, resource: string, scope?: AuthorizeScope): Promise<unknown>;
+  readBody(req: ApiRequest): Promise<unknown>;
+  authorize(req: ApiRequest, verb: string, resource: string, scope?: AuthorizeScope): Promise<unknown>;
 }
 
 const RESOURCE_LIST = {
@@ -52,7 +54,7 @@ export const isHpaV1Path = (root: string, segments: string[]) =>
   root === 'apis' && segments[0] === 'autoscaling' && segments[1] === 'v1';
 
 /** Serves /apis/autoscaling/v1/... (`segments` start with autoscaling, v1). */
-export async function serveHpaV1(req: Request, segments: string[], deps: HpaV1Deps): Promise<Response> {
+export async function serveHpaV1(req: ApiRequest, segments: string[], deps: HpaV1Deps): Promise<ApiResponse> {
   const url = new URL(req.url);
   if (segments.length === 2) {
     await deps.authorize(req, 'get', '', { path: url.pathname });
@@ -69,7 +71,8 @@ export async function serveHpaV1(req: Request, segments: string[], deps: HpaV1De
   const subresource = rest[resourceAt + 2];
   const v2Url = new URL(url);
   v2Url.pathname = `/apis/${v2.join('/')}`;
-  const headers = new Headers(req.headers);
+  const headers = new Headers();
+  req.headers.forEach((value, name) => headers.append(name, value));
   headers.delete('content-length');
   const call = (method: string, body?: unknown, contentType = 'application/json') => {
     const h = new Headers(headers);
@@ -115,10 +118,10 @@ export async function serveHpaV1(req: Request, segments: string[], deps: HpaV1De
 }
 
 async function current(
-  call: (method: string) => Promise<Response>,
+  call: (method: string) => Promise<ApiResponse>,
 ): Promise<
   | { ok: true; object: AutoscalingV2HorizontalPodAutoscaler & { metadata?: { resourceVersion?: string } } }
-  | { ok: false; response: Response }
+  | { ok: false; response: ApiResponse }
 > {
   const response = await call('GET');
   if (!response.ok) return { ok: false, response };
@@ -126,14 +129,16 @@ async function current(
 }
 
 /** A v2 answer as v1: objects and lists converted, Status and Table answers as they are. */
-async function toV1(response: Response): Promise<Response> {
+async function toV1(response: ApiResponse): Promise<ApiResponse> {
   if (!(response.headers.get('content-type') ?? '').includes('json')) return response;
   const body = (await response.json()) as { kind?: string; items?: KubeObject[] } & Record<string, unknown>;
   let out: unknown = body;
   if (body.kind === 'HorizontalPodAutoscaler') out = hpaToV1(body as KubeObject);
   else if (body.kind === 'HorizontalPodAutoscalerList')
     out = { ...body, apiVersion: 'autoscaling/v1', items: (body.items ?? []).map(hpaToV1) };
-  const headers = new Headers(response.headers);
-  headers.delete('content-length');
-  return new Response(JSON.stringify(out), { status: response.status, headers });
+  const converted = jsonResponse(out, response.status);
+  response.headers.forEach((value, name) => {
+    if (name !== 'content-length' && name !== 'content-type') converted.headers.append(name, value);
+  });
+  return converted;
 }

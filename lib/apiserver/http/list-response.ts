@@ -1,4 +1,4 @@
-import { jsonResponse } from '../../apimachinery/json-response.ts';
+import { jsonResponse, type ApiResponse } from '../../apimachinery/json-response.ts';
 
 // A LIST answer of many objects, serialised a slice at a time with a turn of the event loop between slices:
 // JSON.stringify of 10,000 pods in one go held the event loop for tens of ms, every request queued behind it.
@@ -8,7 +8,7 @@ import { jsonResponse } from '../../apimachinery/json-response.ts';
 /** Items per slice: a few ms of JSON.stringify for pods. */
 const SLICE = 100;
 
-export function listResponse(head: Record<string, unknown>, items: readonly unknown[], status = 200): Response {
+export function listResponse(head: Record<string, unknown>, items: readonly unknown[], status = 200): ApiResponse {
   if (items.length <= SLICE) return jsonResponse({ ...head, items }, status);
   const encoder = new TextEncoder();
   let next = 0;
