@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 
 // A table that renders only the rows in view (plus a margin), so 100,000 rows
 // cost as much as 40: fixed row height, spacer rows above and below, a
@@ -16,7 +16,7 @@ export interface VirtualColumn<Row> {
 const ROW_HEIGHT = 37;
 const OVERSCAN = 10;
 
-export function VirtualTable<Row>({
+function VirtualTableView<Row>({
   rows,
   version,
   columns,
@@ -110,3 +110,7 @@ export function VirtualTable<Row>({
     </div>
   );
 }
+
+// A filter's keystroke renders its page twice (the input at once, the filtered rows deferred): unchanged props skip
+// the rows in the first.
+export const VirtualTable = memo(VirtualTableView) as typeof VirtualTableView;
