@@ -17,7 +17,7 @@ export interface ClusterOverview {
   events: { type?: string; reason?: string; object: string; message?: string; at?: string }[];
 }
 
-// A pod version's requests, parsed once: the overview runs every 10 s over every pod.
+// A pod version's requests, parsed once: the counts read a version again when the next one replaces it.
 const requestsOf = new WeakMap<object, { cpuMilli: number; memoryBytes: number }>();
 function podRequests(p: Stored<Pod>) {
   let r = requestsOf.get(p);
@@ -31,6 +31,27 @@ function podRequests(p: Stored<Pod>) {
   }
   return r;
 }
+
+/** What one pod adds to the overview: its phase, and its requests while it holds them on a node (else 0). */
+export function podShare(p: Stored<Pod>): { phase: string; cpuMilli: number; memoryBytes: number } {
+  const phase = p.status?.phase ?? 'Pending';
+  if (!p.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return { phase, cpuMilli: 0, memoryBytes: 0 };
+  const r = podRequests(p);
+  return { phase, cpuMilli: r.cpuMilli, memoryBytes: r.memoryBytes };
+}
+
+/** What one node adds to the overview. */
+export function nodeShare(n: Stored<Node>) {
+  return {
+    ready: !!n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    cordoned: !!n.spec?.unschedulable,
+    cpuMilli: milliCpu(n.status?.allocatable?.cpu ?? 0) || 0,
+    memoryBytes: parseQuantity(n.status?.allocatable?.memory ?? 0) || 0,
+  };
+}
+
+export const deploymentAvailable = (d: Stored<Deployment>) =>
+  (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1);
 
 /** The `n` latest events, without sorting them all (an hour of events can be hundreds of thousands). */
 function latestEvents(events: Stored<Event>[], n: number): Stored<Event>[] {
@@ -47,7 +68,7 @@ function latestEvents(events: Stored<Event>[], n: number): Stored<Event>[] {
 }
 
 /** `clusterEntropy` comes from the scheduler, which runs only on the leader (null elsewhere). */
-export function clusterOverview(api: ObjectApi, clusterEntropy: (() => number) | null): ClusterOverview {
+export function clusterOverview(api: Pick<ObjectApi, 'cache'>, clusterEntropy: (() => number) | null): ClusterOverview {
   const nodes = api.cache.list(typeByKey('nodes').key).items as Stored<Node>[];
   const pods = api.cache.list(typeByKey('pods').key).items as Stored<Pod>[];
   const deployments = api.cache.list(typeByKey('deployments.apps').key).items as Stored<Deployment>[];
@@ -55,30 +76,26 @@ export function clusterOverview(api: ObjectApi, clusterEntropy: (() => number) |
   const phases: Record<string, number> = { Pending: 0, Running: 0, Succeeded: 0, Failed: 0 };
   const requested = { cpuMilli: 0, memoryBytes: 0 };
   for (const p of pods) {
-    const phase = p.status?.phase ?? 'Pending';
-    phases[phase] = (phases[phase] ?? 0) + 1;
-    if (!p.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') continue;
-    const r = podRequests(p);
-    requested.cpuMilli += r.cpuMilli;
-    requested.memoryBytes += r.memoryBytes;
+    const share = podShare(p);
+    phases[share.phase] = (phases[share.phase] ?? 0) + 1;
+    requested.cpuMilli += share.cpuMilli;
+    requested.memoryBytes += share.memoryBytes;
   }
   const capacity = { cpuMilli: 0, memoryBytes: 0 };
+  let ready = 0;
+  let cordoned = 0;
   for (const n of nodes) {
-    capacity.cpuMilli += milliCpu(n.status?.allocatable?.cpu ?? 0) || 0;
-    capacity.memoryBytes += parseQuantity(n.status?.allocatable?.memory ?? 0) || 0;
+    const share = nodeShare(n);
+    capacity.cpuMilli += share.cpuMilli;
+    capacity.memoryBytes += share.memoryBytes;
+    if (share.ready) ready++;
+    if (share.cordoned) cordoned++;
   }
   const latest = latestEvents(events, 10);
   return {
-    nodes: {
-      total: nodes.length,
-      ready: nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length,
-      cordoned: nodes.filter((n) => n.spec?.unschedulable).length,
-    },
+    nodes: { total: nodes.length, ready, cordoned },
     pods: phases,
-    deployments: {
-      total: deployments.length,
-      available: deployments.filter((d) => (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1)).length,
-    },
+    deployments: { total: deployments.length, available: deployments.filter(deploymentAvailable).length },
     capacity,
     requested,
     entropy: clusterEntropy ? Math.round(clusterEntropy() * 10) / 10 : null,

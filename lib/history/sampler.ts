@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { clusterOverview } from '../apiserver/overview.ts';
+import { OverviewCounts } from '../apiserver/overview-counts.ts';
 import type { ObjectApi } from '../apiserver/object-api.ts';
 import type { NodeReads } from '../apiserver/node-reads.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
@@ -36,12 +36,14 @@ export class HistorySampler {
   private lastScheduled: { at: number; count: number } | undefined;
   private samples = 0;
   private sampling = false;
+  private counts: OverviewCounts | undefined;
 
   constructor(private deps: SamplerDeps) {}
 
   async start() {
     const saved = await this.deps.store.settings.get(SETTING);
     if (saved) this.history = ClusterHistory.from(JSON.parse(saved));
+    this.counts = new OverviewCounts(this.deps.api.cache);
     await this.sample();
     this.timer = setInterval(() => void this.sample(), this.deps.sampleMs);
     this.timer.unref();
@@ -49,6 +51,7 @@ export class HistorySampler {
 
   async stop() {
     if (this.timer) clearInterval(this.timer);
+    this.counts?.stop();
     await this.save();
   }
 
@@ -66,7 +69,8 @@ export class HistorySampler {
     if (this.sampling) return;
     this.sampling = true;
     try {
-      const sample = await takeSample(this.deps, this.lastScheduled, this.nodes);
+      const counts = (this.counts ??= new OverviewCounts(this.deps.api.cache));
+      const sample = await takeSample(this.deps, counts, this.lastScheduled, this.nodes);
       this.lastScheduled = { at: sample.t, count: this.deps.scheduler.stats.scheduled };
       this.history.add(sample);
       this.deps.bus.publish('metrics.sample', sample);
@@ -81,12 +85,13 @@ export class HistorySampler {
 
 async function takeSample(
   deps: SamplerDeps,
+  counts: OverviewCounts,
   last: { at: number; count: number } | undefined,
   perNode: NodeUsageHistory,
 ): Promise<Sample> {
   const now = Date.now();
   const { api, scheduler } = deps;
-  const o = clusterOverview(api, () => scheduler.clusterEntropy());
+  const o = counts.snapshot();
   const nodeNames = api.cache.list(typeByKey('nodes').key).items.map((n) => n.metadata.name);
   const usage = await deps.nodes.usage(nodeNames);
   let cpuUsed = 0;
@@ -115,7 +120,7 @@ async function takeSample(
     memCapacity: o.capacity.memoryBytes,
     memRequested: o.requested.memoryBytes,
     memUsed,
-    entropy: o.entropy ?? 0,
+    entropy: Math.round(scheduler.clusterEntropy() * 10) / 10,
     scheduledPerSecond: last && seconds > 0 ? Math.max(0, (scheduled - last.count) / seconds) : 0,
     attemptP99Ms:
       percentile(

@@ -219,6 +219,11 @@ export class WatchCache {
     return () => this.listeners.delete(entry);
   }
 
+  /** How many group commits failed (their writes were reverted without telling watchers). */
+  get failedCommits(): number {
+    return this.commitFailures;
+  }
+
   /** The newest durable resourceVersion (what a replica has caught up to). */
   get committedResourceVersion(): number {
     return this.announcedRv;
