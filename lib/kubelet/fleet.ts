@@ -5,7 +5,7 @@ import type { NodeBackend, PodObject } from './backend.ts';
 import { ImageRegistry } from './runtime/registry.ts';
 import type { NodeSpec } from './profiles.ts';
 import type { NodeUsageReport } from './tunnel.ts';
-import { registerNode, renewDueLeases, simNode } from './node-registration.ts';
+import { LeaseSchedule, registerNode, simNode } from './node-registration.ts';
 import { admitPod } from './admission.ts';
 import { beginTermination, finishDeletion } from './termination.ts';
 import { syncContainers } from './pod-worker.ts';
@@ -39,6 +39,7 @@ export class NodeFleet {
   private nodes = new Map<string, SimNode>();
   private pods = new Map<string, SimPod>();
   private wheel = new TimerWheel();
+  private leases = new LeaseSchedule(this.nodes);
   private status: StatusManager;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -113,7 +114,9 @@ export class NodeFleet {
     );
     for (const spec of specs) {
       const node = this.nodes.get(spec.name);
-      if (node) await registerNode(this.backend, node);
+      if (!node) continue;
+      await registerNode(this.backend, node);
+      this.leases.due(node);
     }
     for (const pod of this.backend.listPods()) this.observe(pod);
     this.unsubscribe = this.backend.watchPods((e) =>
@@ -139,6 +142,7 @@ export class NodeFleet {
     node.heartbeats = !partitioned;
     if (!partitioned) {
       node.nextLeaseAt = 0;
+      this.leases.due(node);
       for (const key of node.pods.keys()) this.status.mark(key); // report what happened meanwhile
       for (const pod of this.backend.listPods()) {
         if (pod.spec?.nodeName === nodeName && !this.pods.has(podKey(pod))) this.observe(pod);
@@ -177,6 +181,7 @@ export class NodeFleet {
     node.heartbeats = on;
     if (on) {
       node.nextLeaseAt = 0; // renew at the next tick
+      this.leases.due(node);
       // Back up: like a restarted kubelet, start the pods still bound here.
       for (const pod of this.backend.listPods()) if (pod.spec?.nodeName === nodeName) this.observe(pod);
     } else {
@@ -284,12 +289,10 @@ export class NodeFleet {
     try {
       const now = Date.now();
       // Once a tick's time, by whichever pass comes: passes back to back would otherwise starve the renewals,
-      // and a pass over 10,000 nodes at every status write would not be cheap.
+      // and the renewals of one tick's time go out together (one group commit).
       const renew = now - this.renewedAt >= TICK_MS;
       if (renew) this.renewedAt = now;
-      const renewals = renew
-        ? renewDueLeases(this.nodes.values(), now, this.options.leaseSeconds, this.backend, this.log)
-        : [];
+      const renewals = renew ? this.leases.renewDue(now, this.options.leaseSeconds, this.backend, this.log) : [];
       const due = this.wheel.takeDue(now);
       for (const key of this.dueNow) due.add(key);
       this.dueNow.clear();

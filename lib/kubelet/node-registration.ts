@@ -4,6 +4,7 @@ import type { NodeCondition } from '../apimachinery/generated/kinds.ts';
 import type { NodeBackend, NodeRegistration } from './backend.ts';
 import { nodeIp, podCidr, type NodeSpec } from './profiles.ts';
 import type { SimNode } from './sim-model.ts';
+import { TimerWheel } from './timer-wheel.ts';
 
 // A node's standing with the API, as the kubelet keeps it: it registers its
 // Node once, then renews its Lease in kube-node-lease; the node controller
@@ -117,21 +118,33 @@ async function renewLease(backend: NodeBackend, node: SimNode) {
   }
 }
 
-/** Renews every lease that is due; the renewals go out together (one group commit), not one after another. */
-export function renewDueLeases(
-  nodes: Iterable<SimNode>,
-  now: number,
-  leaseSeconds: number,
-  backend: NodeBackend,
-  log: Logger,
-): Promise<void>[] {
-  const renewals: Promise<void>[] = [];
-  for (const node of nodes) {
-    if (node.heartbeats && now >= node.nextLeaseAt) {
+/**
+ * When each node's lease comes due. A fleet ticks every 20 ms: a pass over 10,000 nodes at each tick to find the
+ * few due was most of an idle fleet's cost, so each node waits in the wheel slot of its nextLeaseAt instead. Whoever
+ * sets a node's nextLeaseAt files it here (`due`); a node taken from an older slot than its nextLeaseAt is already
+ * filed under the right one, and a node without heartbeats drops out until they resume.
+ */
+export class LeaseSchedule {
+  private wheel = new TimerWheel();
+
+  constructor(private nodes: ReadonlyMap<string, SimNode>) {}
+
+  /** Files the node under its nextLeaseAt (0: the next tick). */
+  due(node: SimNode) {
+    this.wheel.schedule(node.spec.name, [node.nextLeaseAt]);
+  }
+
+  /** Renews every lease that is due; the renewals go out together (one group commit), not one after another. */
+  renewDue(now: number, leaseSeconds: number, backend: NodeBackend, log: Logger): Promise<void>[] {
+    const renewals: Promise<void>[] = [];
+    for (const name of this.wheel.takeDue(now)) {
+      const node = this.nodes.get(name);
+      if (!node?.heartbeats || now < node.nextLeaseAt) continue;
       node.nextLeaseAt = now + leaseSeconds * 1000;
+      this.due(node);
       const failed = (err: unknown) => log.warn({ err, node: node.spec.name }, 'lease renewal failed');
       renewals.push(renewLease(backend, node).catch(failed));
     }
+    return renewals;
   }
-  return renewals;
 }

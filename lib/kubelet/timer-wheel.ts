@@ -3,10 +3,11 @@
 // the times something of it is due, and a tick takes only the slots that
 // have passed since the last one. 20 ms, not 100: what is due at a later
 // time (a container that runs for a while, an image pull) comes due on a
-// tick, and an idle tick costs only a pass over the nodes for lease renewals,
-// cheap at 10,000 nodes. What is due at once (a start whose image is on the
-// node, a 0 s container's exit) does not wait for a tick: the fleet runs
-// another pass straight after the current one's status writes.
+// tick, and an idle tick costs next to nothing (the nodes' lease renewals
+// wait in a wheel of their own: node-registration.ts). What is due at once
+// (a start whose image is on the node, a 0 s container's exit) does not wait
+// for a tick: the fleet runs another pass straight after the current one's
+// status writes.
 
 export const TICK_MS = 20;
 

@@ -192,6 +192,35 @@ describe('simulated kubelet', () => {
   });
 });
 
+describe('lease renewals', () => {
+  it('renew each lease once per interval, stop with the heartbeats and resume at once with them', async () => {
+    const c = cluster();
+    await fleetOn(c); // leases every 2 s
+    const renewals = (name: string) => c.leases.filter((n) => n === name).length;
+    await after(2000); // past the registration's renewal and the staggered first ones
+    const [a, b] = [renewals(NODE), renewals('entroos-node-2')];
+    await after(10_000);
+    expect(renewals(NODE) - a).toBe(5);
+    expect(renewals('entroos-node-2') - b).toBe(5);
+
+    fleet.setHeartbeats(NODE, false);
+    const stopped = renewals(NODE);
+    await after(6000);
+    expect(renewals(NODE)).toBe(stopped);
+    fleet.setHeartbeats(NODE, true);
+    await after(100);
+    expect(renewals(NODE)).toBe(stopped + 1); // at the next tick, not at the old schedule's turn
+    await after(10_000);
+    expect(renewals(NODE)).toBe(stopped + 6);
+    // Turned on while already on: one renewal now, then the interval again (no second schedule).
+    fleet.setHeartbeats(NODE, true);
+    await after(100);
+    const resumed = renewals(NODE);
+    await after(10_000);
+    expect(renewals(NODE) - resumed).toBe(5);
+  });
+});
+
 describe('timer wheel', () => {
   it('hands out each due key once, and files past times in the next slot', () => {
     vi.useFakeTimers({ now: 1_000_000 });
