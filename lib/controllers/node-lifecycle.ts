@@ -29,13 +29,29 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
     running = true;
     try {
       const now = Date.now();
-      for (const node of api.cache.list(NODES.key).items as NodeObject[]) await check(node, now);
+      // Most passes find nothing to do on any node: deciding that without an await per node keeps a pass over
+      // 10,000 healthy nodes (every 5 s) from costing 10,000 promises.
+      for (const node of api.cache.list(NODES.key).items as NodeObject[])
+        if (needsCheck(node, now)) await check(node, now);
     } catch (err) {
       log.warn({ err }, 'node lifecycle check failed');
     } finally {
       running = false;
     }
   };
+
+  const heartbeatOf = (node: NodeObject) => {
+    const lease = api.peek(LEASES, 'kube-node-lease', node.metadata.name) as Stored<Lease> | undefined;
+    return { lease, at: Date.parse(lease?.spec?.renewTime ?? node.metadata.creationTimestamp ?? '') };
+  };
+
+  /** Whether check() would change anything: a cordon out of step with its taint, a stale lease, or a lifted one. */
+  function needsCheck(node: NodeObject, now: number): boolean {
+    const taints = node.spec?.taints ?? [];
+    if (!!node.spec?.unschedulable !== taints.some((t) => t.key === UNSCHEDULABLE)) return true;
+    const stale = now - heartbeatOf(node).at > graceSeconds * 1000;
+    return stale || taints.some((t) => t.key === UNREACHABLE);
+  }
 
   async function check(node: NodeObject, now: number) {
     const cordoned = !!node.spec?.unschedulable;
@@ -48,8 +64,7 @@ export function startNodeLifecycleController(ctx: ControllerContext, graceSecond
       if (!next.spec.taints.length) delete next.spec.taints;
       node = (await api.commit(NODES, next)) as NodeObject;
     }
-    const lease = api.peek(LEASES, 'kube-node-lease', node.metadata.name) as Stored<Lease> | undefined;
-    const heartbeat = Date.parse(lease?.spec?.renewTime ?? node.metadata.creationTimestamp ?? '');
+    const { lease, at: heartbeat } = heartbeatOf(node);
     const stale = now - heartbeat > graceSeconds * 1000;
     const taints = node.spec?.taints ?? [];
     const tainted = taints.some((t) => t.key === UNREACHABLE);
