@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { WatchCache } from '@/lib/store/watch-cache.ts';
-import { ObjectApi } from '@/lib/apiserver/object-api.ts';
-import { EventRecorder } from '@/lib/apiserver/events.ts';
+import { describe, expect, it } from 'vitest';
+import type { ObjectApi } from '@/lib/apiserver/object-api.ts';
 import { typeByKey } from '@/lib/apimachinery/registry.ts';
 import { startCronJobController } from '@/lib/controllers/cronjob.ts';
 import { timestamp } from '@/lib/apimachinery/meta.ts';
-import { controllerContext } from '../../lib/controllers/context.ts';
+import { inProcessControllers, stoppedAfterEach } from '../helpers/in-process.ts';
 
 // The CronJob controller against a real in-process object API, on a test
 // clock: the test moves time from schedule to schedule and finishes Jobs
@@ -16,20 +13,11 @@ const CRONJOBS = typeByKey('cronjobs.batch');
 const JOBS = typeByKey('jobs.batch');
 const MINUTE = 60_000;
 
-let stops: (() => void)[] = [];
-afterEach(() => {
-  for (const stop of stops) stop();
-  stops = [];
-});
+const stops = stoppedAfterEach();
 
 async function setup() {
-  const api = new ObjectApi(
-    new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 1000, persist: async () => {} }),
-  );
-  await api.create(typeByKey('namespaces'), undefined, { metadata: { name: 'default' } });
-  const events = new EventRecorder(api, () => {}, { qps: 1000, burst: 1000 });
+  const { api, ctx } = await inProcessControllers();
   const clock = { now: Date.now() };
-  const ctx = controllerContext(api, events, pino({ level: 'silent' }));
   const start = () => {
     const controller = startCronJobController(ctx, { now: () => clock.now });
     stops.push(controller.stop);

@@ -1,33 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { WatchCache } from '@/lib/store/watch-cache.ts';
-import { ObjectApi } from '@/lib/apiserver/object-api.ts';
-import { EventRecorder } from '@/lib/apiserver/events.ts';
+import { describe, expect, it } from 'vitest';
 import { typeByKey } from '@/lib/apimachinery/registry.ts';
+import { inProcessControllers, stoppedAfterEach } from '../helpers/in-process.ts';
 import { startGarbageCollector } from '@/lib/controllers/garbage-collector.ts';
-import { controllerContext } from '../../lib/controllers/context.ts';
 
 // The garbage collector against a real in-process object API. Its periodic pass (run by hand here) looks at every
 // object at start, and afterwards only at the objects written since the last pass.
 
 const CONFIGMAPS = typeByKey('configmaps');
 
-let stops: (() => void)[] = [];
-afterEach(() => {
-  for (const stop of stops) stop();
-  stops = [];
-});
+const stops = stoppedAfterEach();
 
 async function setup() {
-  const api = new ObjectApi(
-    new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 1000, persist: async () => {} }),
-  );
-  await api.create(typeByKey('namespaces'), undefined, { metadata: { name: 'default' } });
-  const ctx = controllerContext(
-    api,
-    new EventRecorder(api, () => {}, { qps: 1000, burst: 1000 }),
-    pino({ level: 'silent' }),
-  );
+  const { api, ctx } = await inProcessControllers();
   const configMap = async (name: string, owner?: { name: string; uid: string }) =>
     api.create(CONFIGMAPS, 'default', {
       metadata: {

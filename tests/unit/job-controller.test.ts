@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { WatchCache } from '@/lib/store/watch-cache.ts';
-import { ObjectApi } from '@/lib/apiserver/object-api.ts';
-import { EventRecorder } from '@/lib/apiserver/events.ts';
+import { describe, expect, it } from 'vitest';
+import type { ObjectApi } from '@/lib/apiserver/object-api.ts';
 import { typeByKey } from '@/lib/apimachinery/registry.ts';
+import { inProcessControllers, stoppedAfterEach } from '../helpers/in-process.ts';
 import { startJobController, TRACKING_FINALIZER } from '@/lib/controllers/job.ts';
-import { controllerContext } from '../../lib/controllers/context.ts';
 
 // The Job controller against a real in-process object API, without nodes: the
 // test plays the kubelet (writing pods' phases) and restarts the controller
@@ -14,22 +11,10 @@ import { controllerContext } from '../../lib/controllers/context.ts';
 const JOBS = typeByKey('jobs.batch');
 const PODS = typeByKey('pods');
 
-let stops: (() => void)[] = [];
-afterEach(() => {
-  for (const stop of stops) stop();
-  stops = [];
-});
+const stops = stoppedAfterEach();
 
 async function setup() {
-  const api = new ObjectApi(
-    new WatchCache({ objects: [], resourceVersion: 0 }, { historySize: 1000, persist: async () => {} }),
-  );
-  await api.create(typeByKey('namespaces'), undefined, { metadata: { name: 'default' } });
-  const ctx = controllerContext(
-    api,
-    new EventRecorder(api, () => {}, { qps: 1000, burst: 1000 }),
-    pino({ level: 'silent' }),
-  );
+  const { api, ctx } = await inProcessControllers();
   let controller: ReturnType<typeof startJobController> | undefined;
   const start = async () => {
     controller = startJobController(ctx, { backoffBaseMs: 1 });
