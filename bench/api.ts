@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import {
   describePauses,
   describeSpread,
+  labelPatchRequest,
   machine,
   medianPauses,
   percentile,
@@ -184,7 +185,7 @@ async function main() {
     const pauses: Record<Phase, PauseFigures[]> = { get: [], create: [], patch: [] };
     const cpuMsPerRequest: Record<Phase, number[]> = { get: [], create: [], patch: [] };
     let created = 0;
-    let n = 0;
+    const patchRequest = labelPatchRequest(auth, PODS);
     const requestsOf = (phase: Phase): autocannon.Request[] =>
       phase === 'get'
         ? [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-42', headers: auth }]
@@ -197,17 +198,7 @@ async function main() {
                 setupRequest: (req) => ({ ...req, body: podBody(`new-${created++}`) }),
               },
             ]
-          : [
-              {
-                method: 'PATCH',
-                headers: { ...auth, 'Content-Type': 'application/merge-patch+json' },
-                setupRequest: (req) => ({
-                  ...req,
-                  path: `/api/v1/namespaces/default/pods/pod-${n % PODS}`,
-                  body: JSON.stringify({ metadata: { labels: { rev: String(n++) } } }),
-                }),
-              },
-            ];
+          : [patchRequest];
     for (let rep = 1; rep <= RUNS; rep++) {
       for (const phase of phases) {
         const cpuBefore = await serverCpuSeconds(server);

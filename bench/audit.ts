@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { percentile, round, serverCpuSeconds, startBenchServer, type BenchServer } from './lib.ts';
+import { labelPatchRequest, percentile, round, serverCpuSeconds, startBenchServer, type BenchServer } from './lib.ts';
 import { openStore } from '../lib/store/index.ts';
 import { linkHash, canonicalJson, checkpointMessage } from '../lib/audit/chain.ts';
 import { searchFields, type AuditEvent } from '../lib/audit/event.ts';
@@ -67,7 +67,6 @@ async function p99Sum(server: BenchServer, tag: string): Promise<{ p99: number; 
   const auth = { Authorization: `Bearer ${server.token}` };
   const fixed = { url: server.url, duration: SECONDS, connections: 50, overallRate: RATE };
   const cpu0 = await serverCpuSeconds(server);
-  let n = 0;
   const get = await run({
     ...fixed,
     requests: [{ method: 'GET', path: '/api/v1/namespaces/default/pods/pod-42', headers: auth }],
@@ -85,17 +84,7 @@ async function p99Sum(server: BenchServer, tag: string): Promise<{ p99: number; 
   });
   const patch = await run({
     ...fixed,
-    requests: [
-      {
-        method: 'PATCH',
-        headers: { ...auth, 'Content-Type': 'application/merge-patch+json' },
-        setupRequest: (req) => ({
-          ...req,
-          path: `/api/v1/namespaces/default/pods/pod-${n % PODS}`,
-          body: JSON.stringify({ metadata: { labels: { rev: String(n++) } } }),
-        }),
-      },
-    ],
+    requests: [labelPatchRequest(auth, PODS)],
   });
   for (const [name, r] of [
     ['get', get],

@@ -1,3 +1,4 @@
+import type autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -272,4 +273,18 @@ export function medianPauses(windows: PauseFigures[]): PauseFigures {
 export function describeSpread(values: number[], digits = 1): string {
   const s = spread(values);
   return `${round(s.median, digits)} (${round(s.min, digits)}–${round(s.max, digits)})`;
+}
+
+/** An autocannon request that merge-patches a new label value onto pod-0 … pod-(pods − 1) in turn, across runs. */
+export function labelPatchRequest(auth: Record<string, string>, pods: number): autocannon.Request {
+  let n = 0;
+  return {
+    method: 'PATCH',
+    headers: { ...auth, 'Content-Type': 'application/merge-patch+json' },
+    setupRequest: (req) => ({
+      ...req,
+      path: `/api/v1/namespaces/default/pods/pod-${n % pods}`,
+      body: JSON.stringify({ metadata: { labels: { rev: String(n++) } } }),
+    }),
+  };
 }
