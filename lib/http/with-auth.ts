@@ -33,15 +33,20 @@ export interface RouteOptions<S extends z.ZodType | undefined> {
   namespace?: (url: URL, params: Record<string, string | string[]>) => string | undefined;
   /** Authorize as this non-resource URL instead (`get /metrics`, as RBAC's nonResourceURLs name it). */
   path?: string;
+  /**
+   * For what lives outside namespaces but is shared through them (a stored file): how the thing the request names
+   * is shared (undefined: there is no such thing), and the error for one the caller may not see. Replaces the
+   * cluster-wide check (guardShared).
+   */
+  shared?: {
+    sharing: (platform: Platform, params: Record<string, string | string[]>) => Sharing | undefined;
+    hidden: (params: Record<string, string | string[]>) => Error;
+  };
 }
 
 type NextContext = { params?: Promise<Record<string, string | string[]>> };
 type Handler<Body> = (ctx: RouteContext<Body>) => Promise<Response> | Response;
 
-/**
- * The one guard around every authenticated route handler: authenticate,
- * authorize, rate-limit, parse, then map any error to a Kubernetes Status.
- */
 /**
  * Authenticates, applies impersonation (Impersonate-* headers), authorizes `verb` on `resource` (in `scope`: the
  * namespace, object and API group when the route knows them) with the RBAC authorizer, and rate-limits one
@@ -53,6 +58,58 @@ export async function guard(
   verb: Verb | (string & {}),
   resource: Resource,
   scope?: AuthorizeScope,
+): Promise<{ platform: Platform; principal: Principal; decision: Decision }> {
+  return admit(req, verb, (platform, principal) => {
+    const request = requestFor(verb, resource, scope);
+    const decision = platform.authorizer.authorize(subjectOf(principal), request);
+    if (!decision.allowed) return { decision, refusal: forbiddenError(principal.username, request) };
+    return { decision };
+  });
+}
+
+/** How a thing outside namespaces is shared through them (a stored file, through the objects that name it). */
+export interface Sharing {
+  /** Users who may act on it wherever it is shared (its uploaders). */
+  owners: readonly string[];
+  /** Namespaces it is shared through: `verb` on the resource there allows the request. */
+  namespaces: Iterable<string>;
+}
+
+/**
+ * The guard for things kept outside namespaces but shared through them: allowed for an owner, or where `verb` on
+ * `resource` is allowed in one of the namespaces it is shared through (a cluster-wide grant covers them all).
+ * Anything else, no such thing included, is `hidden` (a 404 that neither confirms nor denies that it exists).
+ */
+async function guardShared(
+  req: ApiRequest,
+  verb: Verb,
+  resource: Resource,
+  sharing: (platform: Platform) => Sharing | undefined,
+  hidden: () => Error,
+): Promise<{ platform: Platform; principal: Principal }> {
+  return admit(req, verb, (platform, principal) => {
+    const shared = sharing(platform);
+    if (shared?.owners.includes(principal.username))
+      return { decision: { allowed: true, reason: `${principal.username} uploaded it` } };
+    const subject = subjectOf(principal);
+    for (const namespace of shared?.namespaces ?? []) {
+      const decision = platform.authorizer.authorize(subject, requestFor(verb, resource, { namespace }));
+      if (decision.allowed) return { decision };
+    }
+    return { decision: { allowed: false, reason: 'not shared with the user' }, refusal: hidden() };
+  });
+}
+
+type Admission = { decision: Decision; refusal?: Error };
+
+/**
+ * Authenticates, applies impersonation, asks `authorize` for the decision (recorded in the audit trail; a refusal
+ * is thrown), and rate-limits one request.
+ */
+async function admit(
+  req: ApiRequest,
+  verb: string,
+  authorize: (platform: Platform, principal: Principal) => Admission,
 ): Promise<{ platform: Platform; principal: Principal; decision: Decision }> {
   const platform = getPlatform();
   const auth = await authenticate(platform, {
@@ -67,10 +124,9 @@ export async function guard(
   platform.audit?.authenticated(auditID, auth.principal);
   const caller = auth.principal;
   const principal = await impersonate(platform.impersonation, caller, req.headers);
-  const request = requestFor(verb, resource, scope);
-  const decision = platform.authorizer.authorize(subjectOf(principal), request);
+  const { decision, refusal } = authorize(platform, principal);
   platform.audit?.authorized(auditID, { principal, verb, allowed: decision.allowed, reason: decision.reason });
-  if (!decision.allowed) throw forbiddenError(principal.username, request);
+  if (refusal) throw refusal;
   // The caller is limited, whoever they act as.
   const limit = platform.apiLimiter.take(`user:${caller.userId}`);
   if (!limit.allowed) {
@@ -82,6 +138,10 @@ export async function guard(
   return { platform, principal, decision };
 }
 
+/**
+ * The one guard around every authenticated route handler: authenticate, authorize, rate-limit, parse, then map any
+ * error to a Kubernetes Status.
+ */
 export function withAuth<S extends z.ZodType | undefined = undefined>(
   options: RouteOptions<S>,
   handler: Handler<S extends z.ZodType ? z.infer<S> : undefined>,
@@ -92,7 +152,16 @@ export function withAuth<S extends z.ZodType | undefined = undefined>(
       const url = new URL(req.url);
       const params = (await context?.params) ?? {};
       const scope = options.path ? { path: options.path } : { namespace: options.namespace?.(url, params) };
-      const { platform, principal } = await guard(req, options.verb, options.resource, scope);
+      const { shared } = options;
+      const { platform, principal } = shared
+        ? await guardShared(
+            req,
+            options.verb,
+            options.resource,
+            (p) => shared.sharing(p, params),
+            () => shared.hidden(params),
+          )
+        : await guard(req, options.verb, options.resource, scope);
       const body = options.body ? await parseJsonBody(req, options.body, options.resource) : undefined;
       const response = await handler({ req, url, principal, platform, params, body: body as never, requestId });
       platform.audit?.responded(auditIdOf(req.headers), response, { body });

@@ -320,6 +320,27 @@ describe('file conversion', () => {
     });
     expect(missing.status).toBe(422);
     expect(missing.body.message).toMatch(/spec.input.digest: Invalid value: "sha256:0+": no such file in the store/);
+
+    // Downloads follow the same rule: to olga the file does not exist until a namespace she may read uses it.
+    const download = (d: string, as: string) =>
+      fetch(`${server.url}/apis/entroos.io/v1/files/${d}`, { headers: { Authorization: `Bearer ${as}` } });
+    const notHers = await download(digest, olga);
+    expect(notHers.status).toBe(404);
+    const hiddenMessage = (await notHers.json()).message;
+    expect(hiddenMessage).toMatch(
+      /^file "sha256:[0-9a-f]+" not found: there is no such file, or it is not shared with you \(its uploaders may read it, and so may whoever may get files.convert.entroos.io in a namespace whose conversions or workflows name it\)$/,
+    );
+    // …the same answer as for a file nobody stored.
+    const nobody = await download(`sha256:${'0'.repeat(64)}`, olga);
+    expect(nobody.status).toBe(404);
+    expect((await nobody.json()).message.replace(/sha256:[0-9a-f]+/, 'D')).toBe(
+      hiddenMessage.replace(/sha256:[0-9a-f]+/, 'D'),
+    );
+    expect(await (await download(digest, token)).text()).toBe('# Only mine\n');
+    await convert('shares-private', { digest, filename: 'private.md' }, 'html');
+    const shared = await download(digest, olga);
+    expect(shared.status).toBe(200);
+    expect(await shared.text()).toBe('# Only mine\n');
   }, 60_000);
 
   it('runs a workflow: a fan-out of resizes after a metadata strip', async () => {

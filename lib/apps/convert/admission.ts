@@ -4,6 +4,7 @@ import type { KubeObject } from '../../apimachinery/object.ts';
 import type { ObjectApi, RequestUser, ValidatingAdmission } from '../../apiserver/object-api.ts';
 import type { Config } from '../../config.ts';
 import { engineFor, formatOf, isFormat, supportedPairs, type Format } from './engines/formats.ts';
+import { namedIn } from './file-access.ts';
 import { fileStoreFor } from './status.ts';
 import type { FileStore } from './storage.ts';
 import {
@@ -26,7 +27,7 @@ import {
 // else is refused, and it never changes afterwards), and the platform's own writes (a workflow's steps, which the
 // controller attributes to the workflow's requester) keep what they set. A user may name a file as input only if
 // they uploaded it, or if a Conversion or Workflow of the same namespace already names it (as input or output):
-// files are shared through namespaces, like everything else.
+// files are shared through namespaces, like everything else (file-access.ts; downloads follow the same rule).
 
 /** What a client is told to wait before trying again when its queue is full. */
 export const QUEUE_RETRY_AFTER_SECONDS = 5;
@@ -128,14 +129,7 @@ function inputRefusal(
   if (!record)
     return [cause('spec.input.digest', input.digest, 'no such file in the store (never uploaded, or expired)')];
   if (record.owners?.includes(user.username)) return undefined;
-  const conversions = api.cache.list(RESOURCES.conversions, namespace).items as Conversion[];
-  const workflows = api.cache.list(RESOURCES.workflows, namespace).items as Workflow[];
-  const named =
-    conversions.some((c) => c.spec.input.digest === input.digest || c.status?.output?.digest === input.digest) ||
-    workflows.some(
-      (w) =>
-        w.spec.input.digest === input.digest || (w.status?.steps ?? []).some((s) => s.output?.digest === input.digest),
-    );
+  const named = namedIn(api, namespace, input.digest);
   if (named) return undefined;
   throw forbidden(
     `file "${input.digest}" is not ${user.username}'s: it was uploaded by another user and no conversion or workflow in namespace "${namespace}" uses it`,

@@ -538,6 +538,8 @@ export const ENDPOINTS: Endpoint[] = [
     resource: 'files.convert.entroos.io',
     tag: 'Files',
     summary: 'Download a stored file by its digest (sha256:…), with its content type',
+    description:
+      'Readable by its uploaders, and by whoever may get files.convert.entroos.io in a namespace whose conversions or workflows name the file (as input or output; a cluster-wide grant covers every namespace). To anyone else it is a 404, as for a file that does not exist.',
     query: { download: bool('answer it as an attachment'), filename: str('the name to save it as') },
     produces: 'application/octet-stream',
   },
