@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ContainerExecutor } from './executor.ts';
+import type { Isolation } from './sandbox.ts';
 
 // What `nko --exec NAME[,NAME…]` can turn on: executors offered by name, built once the agent has connected.
 // The kubelet knows only this shape; the composition root (lib/nko.ts) lists the applications' executors, so
@@ -12,6 +13,8 @@ export interface AgentExecutorContext {
   token: string;
   /** The agent's scratch directory (--work-dir): each executor makes its own directories under it. */
   workDir: string;
+  /** How the processes an executor starts are confined (--isolation; sandbox.ts's `confine`). */
+  isolation: Isolation;
   /** The agent's node names (an executor may check a request's node is one of them). */
   nodes: readonly string[];
   log: Logger;

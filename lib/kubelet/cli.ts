@@ -15,6 +15,7 @@ import { ImageRegistry } from './runtime/registry.ts';
 import { openAgentTunnel } from './agent-tunnel.ts';
 import { pickExecutors, type AgentExecutor } from './agent-executors.ts';
 import { EXECUTOR_NODE_LABEL } from './executor.ts';
+import { describeIsolation, ISOLATION_CHOICES, resolveIsolation, type IsolationChoice } from './sandbox.ts';
 
 /** Runs the agent with the command line's flags; `available` are the executors --exec may name. */
 export async function runAgent(available: readonly AgentExecutor[]): Promise<void> {
@@ -29,6 +30,7 @@ export async function runAgent(available: readonly AgentExecutor[]): Promise<voi
       seed: { type: 'string', default: '1' },
       exec: { type: 'string' },
       'work-dir': { type: 'string' },
+      isolation: { type: 'string', default: 'auto' },
     },
     strict: true,
   });
@@ -76,6 +78,12 @@ export async function runAgent(available: readonly AgentExecutor[]): Promise<voi
 
   const choice = pickExecutors(values.exec, available);
   const picked = 'error' in choice ? usage(choice.error) : choice;
+  const isolationChoice = values.isolation as IsolationChoice;
+  if (!ISOLATION_CHOICES.includes(isolationChoice))
+    usage(`--isolation must be one of ${ISOLATION_CHOICES.join(', ')} (got "${values.isolation}")`);
+  // Only an agent that executes something needs (and probes) a sandbox.
+  const resolved = picked.length ? resolveIsolation(isolationChoice) : { kind: 'none' as const, reason: 'no --exec' };
+  const isolation = 'error' in resolved ? usage(resolved.error) : resolved;
 
   const log = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'nko' } });
   const prefix = values.prefix ?? `nko-${randomBytes(2).toString('hex')}`;
@@ -124,7 +132,14 @@ export async function runAgent(available: readonly AgentExecutor[]): Promise<voi
     refresh.unref();
     const labels = Object.fromEntries(picked.map((e) => [`${EXECUTOR_NODE_LABEL}${e.name}`, 'true']));
     const specs = fleetFor(profile, nodes, prefix).map((n) => ({ ...n, labels: { ...n.labels, ...labels } }));
-    const context = { server: server.replace(/\/$/, ''), token, workDir, nodes: specs.map((n) => n.name), log };
+    const context = {
+      server: server.replace(/\/$/, ''),
+      token,
+      workDir,
+      isolation,
+      nodes: specs.map((n) => n.name),
+      log,
+    };
     const executors = (await Promise.all(picked.map((e) => e.create(context)))).flat();
     const fleet = new NodeFleet(backend, log, { leaseSeconds, registry, seed: Number(values.seed), executors });
     await fleet.start(specs);
@@ -139,6 +154,7 @@ export async function runAgent(available: readonly AgentExecutor[]): Promise<voi
       `running ${nodes} ${values.profile} node(s) ${specs[0].name}…${specs[specs.length - 1].name} against ${server}`,
     );
     for (const e of picked) say(`executing for real: ${e.name} — ${e.description} (as this user, in ${workDir})`);
+    if (picked.length) say(describeIsolation(isolation));
     const stop = async () => {
       tunnel.close();
       await fleet.stop();

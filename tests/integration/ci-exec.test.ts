@@ -79,6 +79,10 @@ beforeAll(async () => {
     'ci',
     '--work-dir',
     workDir,
+    // These tests watch the script from outside (its pid, files it leaves in a scratch directory): no sandbox.
+    // ci-sandbox.test.ts runs the same agent in bubblewrap.
+    '--isolation',
+    'none',
   ]);
   agent = started.child;
   agent.stderr!.on('data', (d) => (agentOutput += d));

@@ -5,10 +5,11 @@ import { dirname, join } from 'node:path';
 import type { AgentExecutor, AgentExecutorContext } from '../../../kubelet/agent-executors.ts';
 import type { ExecutionRequest, ExecutionResult } from '../../../kubelet/executor.ts';
 import { CACHE_DIR, EXECUTOR, parsePlan, PLAN_ANNOTATION, type ExecPlan } from '../exec-plan.ts';
+import { confine } from '../../../kubelet/sandbox.ts';
 import { DEFAULT_LIMITS, runProcess } from './process.ts';
 
 // `nko --exec ci`: the agent runs the steps that ask for it (exec: true) as processes on its machine, as the
-// user the agent runs as. Each attempt gets a fresh working directory under the agent's --work-dir (removed
+// user the agent runs as, in the agent's sandbox (--isolation: lib/kubelet/sandbox.ts) when it has one. Each attempt gets a fresh working directory under the agent's --work-dir (removed
 // afterwards); its input artifacts are fetched there first (checked against their digests), its cache directory
 // restored; then the script runs with the container's environment (Secrets included) and nothing of the agent's
 // own beyond PATH, HOME, LANG and TMPDIR — never the agent's token. After a 0 exit its declared outputs and its
@@ -59,9 +60,15 @@ async function runStep(ctx: AgentExecutorContext, req: ExecutionRequest): Promis
     const env: Record<string, string> = {};
     for (const name of PASSED_THROUGH) if (process.env[name] !== undefined) env[name] = process.env[name] as string;
     Object.assign(env, req.env, { CI_WORKSPACE: dir, CI_CACHE_DIR: cacheDir, CI_NODE: req.node });
-    const outcome = await runProcess(
+    const confined = confine(
       [...req.command, ...req.args],
-      { cwd: dir, env, signal: req.signal, log: req.log },
+      ctx.isolation,
+      { workspace: dir, agentDir: ctx.workDir },
+      env,
+    );
+    const outcome = await runProcess(
+      confined.argv,
+      { cwd: dir, env: confined.env, signal: req.signal, log: req.log },
       { ...DEFAULT_LIMITS, timeoutMs: plan.timeoutSeconds * 1000 },
     );
     if (outcome.exitCode !== 0 || req.signal.aborted) return { exitCode: outcome.exitCode || 1 };
