@@ -83,7 +83,7 @@ export async function runAgent(available: readonly AgentExecutor[]): Promise<voi
     usage(`--isolation must be one of ${ISOLATION_CHOICES.join(', ')} (got "${values.isolation}")`);
   // Only an agent that executes something needs (and probes) a sandbox.
   const resolved = picked.length ? resolveIsolation(isolationChoice) : { kind: 'none' as const, reason: 'no --exec' };
-  const isolation = 'error' in resolved ? usage(resolved.error) : resolved;
+  const isolation = 'error' in resolved ? usage(`--isolation bwrap: ${resolved.error}`) : resolved;
 
   const log = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: { service: 'nko' } });
   const prefix = values.prefix ?? `nko-${randomBytes(2).toString('hex')}`;

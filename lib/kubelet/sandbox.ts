@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 
-// How an agent confines the processes its executors start (`nko --isolation`). With bubblewrap (Debian's
+// How an agent confines the processes its executors start (`nko --isolation`), and the server the programs its
+// conversion engines run on uploaded files (`ENTROOS_ISOLATION`: LibreOffice). With bubblewrap (Debian's
 // `bubblewrap`: unprivileged namespaces, no daemon) a process gets its own PID, IPC and UTS namespaces — it cannot
 // see or signal the agent, whose token is on its command line — a read-only view of the system, and nothing of the
 // agent's own files: its home, /tmp and /run (where sockets such as a container engine's live) and the agent's work
@@ -15,12 +16,14 @@ export type Isolation = { kind: 'none'; reason: string } | { kind: 'bwrap'; path
 export const ISOLATION_CHOICES = ['auto', 'bwrap', 'none'] as const;
 export type IsolationChoice = (typeof ISOLATION_CHOICES)[number];
 
-/** The sandbox's view: what stays writable, and the agent's directories hidden behind empty ones. */
+/** The sandbox's view: what stays writable, what is readable, and which directories are hidden. */
 export interface Confinement {
-  /** The process's working directory, the one place of the agent's it may write. */
+  /** The process's working directory, the one place of its host's it may write. */
   workspace: string;
-  /** The agent's work directory (every executor's scratch space): hidden, except `workspace`. */
-  agentDir: string;
+  /** Directories of the host's own (an agent's work directory, a server's data) hidden behind empty ones. */
+  hide: readonly string[];
+  /** Files inside hidden directories the process may still read (its input). */
+  readOnly?: readonly string[];
 }
 
 const BWRAP = 'bwrap';
@@ -42,7 +45,7 @@ export function resolveIsolation(choice: IsolationChoice, path = BWRAP): Isolati
   if (choice === 'none') return { kind: 'none', reason: '--isolation none' };
   const problem = probe(path);
   if (!problem) return { kind: 'bwrap', path };
-  if (choice === 'bwrap') return { error: `--isolation bwrap: ${problem} (install Debian's bubblewrap)` };
+  if (choice === 'bwrap') return { error: `${problem} (install Debian's bubblewrap)` };
   return { kind: 'none', reason: problem };
 }
 
@@ -54,9 +57,10 @@ export function confine(
   env: Record<string, string>,
 ): { argv: string[]; env: Record<string, string> } {
   if (isolation.kind === 'none') return { argv: [...argv], env };
-  const home = env.HOME || homedir();
+  // The host's home (whatever HOME the process is given).
+  const home = homedir();
   // Only directories that exist: a mount point cannot be made in the read-only system.
-  const hidden = ['/tmp', '/run', ...(home && home !== '/' ? [home] : []), where.agentDir].filter((d) => existsSync(d));
+  const hidden = ['/tmp', '/run', ...(home ? [home] : []), ...where.hide].filter((d) => d !== '/' && existsSync(d));
   return {
     argv: [
       isolation.path,
@@ -77,6 +81,7 @@ export function confine(
       // In order: a directory inside one already hidden (the work dir under /tmp) is hidden again, then the
       // workspace is bound back over it.
       ...hidden.flatMap((dir) => ['--tmpfs', dir]),
+      ...(where.readOnly ?? []).flatMap((path) => ['--ro-bind', path, path]),
       '--bind',
       where.workspace,
       where.workspace,

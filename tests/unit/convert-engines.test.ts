@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { convertFile, ConversionError, engineAvailability } from '@/lib/apps/convert/engines/index.ts';
 import { engineFor, sniff, type Format } from '@/lib/apps/convert/engines/formats.ts';
 import { imageProcesses } from '@/lib/apps/convert/engines/image-pool.ts';
+import { officeInvocation, SOFFICE } from '@/lib/apps/convert/engines/office.ts';
 import type { ConvertOptions } from '@/lib/apps/convert/engines/types.ts';
 
 // Each engine on fixtures made here: images drawn by sharp, text written inline, office documents saved by
@@ -186,6 +187,30 @@ describe('office engine (LibreOffice)', () => {
     },
     120_000,
   );
+
+  it("gives LibreOffice none of the server's environment, and in its sandbox none of the server's files", () => {
+    process.env.ENTROOS_TEST_SECRET = 'not for LibreOffice';
+    try {
+      const req = { inputPath: '/srv/data/convert/blobs/abc', workDir: '/srv/data/convert/work/pod-1' };
+      const plain = officeInvocation(req, '/w/input.docx', '/w/out', { kind: 'none', reason: 'test' });
+      expect(Object.keys(plain.env).sort()).toEqual(['HOME', 'LANG', 'PATH', 'TMPDIR']);
+      expect(plain.env.HOME).toBe(req.workDir);
+      expect(plain.argv[0]).toBe(SOFFICE);
+
+      const boxed = officeInvocation(req, '/w/input.docx', '/w/out', { kind: 'bwrap', path: '/usr/bin/bwrap' });
+      expect(boxed.argv[0]).toBe('/usr/bin/bwrap');
+      expect(boxed.env.TMPDIR).toBe('/tmp');
+      expect(JSON.stringify(boxed.env)).not.toContain('not for LibreOffice');
+      const args = boxed.argv.join(' ');
+      // The server's working directory (its ./data) is hidden; the input comes back read-only, the work dir writable.
+      expect(args).toContain(`--tmpfs ${process.cwd()}`);
+      expect(args).toContain(`--ro-bind ${req.inputPath} ${req.inputPath}`);
+      expect(args).toContain(`--bind ${req.workDir} ${req.workDir}`);
+      expect(boxed.argv.slice(boxed.argv.indexOf('--') + 1)).toEqual(plain.argv);
+    } finally {
+      delete process.env.ENTROOS_TEST_SECRET;
+    }
+  });
 
   it('refuses a zip bomb named report.docx before LibreOffice sees it', async () => {
     const data = deflateRawSync(Buffer.alloc(64 * 2 ** 20));

@@ -6,7 +6,7 @@ import { confine, describeIsolation, resolveIsolation } from '@/lib/kubelet/sand
 describe('resolveIsolation', () => {
   it('refuses bwrap without bubblewrap, saying what to install; auto falls back and says why', () => {
     expect(resolveIsolation('bwrap', '/nonexistent/bwrap')).toEqual({
-      error: "--isolation bwrap: bubblewrap is not installed (install Debian's bubblewrap)",
+      error: "bubblewrap is not installed (install Debian's bubblewrap)",
     });
     const auto = resolveIsolation('auto', '/nonexistent/bwrap');
     expect(auto).toEqual({ kind: 'none', reason: 'bubblewrap is not installed' });
@@ -29,7 +29,7 @@ describe('resolveIsolation', () => {
       confine(
         ['sh', '-ec', 'true'],
         { kind: 'none', reason: '--isolation none' },
-        { workspace: '/w', agentDir: '/a' },
+        { workspace: '/w', hide: ['/a'] },
         env,
       ),
     ).toEqual({ argv: ['sh', '-ec', 'true'], env });

@@ -63,7 +63,7 @@ async function runStep(ctx: AgentExecutorContext, req: ExecutionRequest): Promis
     const confined = confine(
       [...req.command, ...req.args],
       ctx.isolation,
-      { workspace: dir, agentDir: ctx.workDir },
+      { workspace: dir, hide: [ctx.workDir] },
       env,
     );
     const outcome = await runProcess(

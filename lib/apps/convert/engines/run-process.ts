@@ -18,13 +18,14 @@ export function runLimited(
   program: string,
   args: string[],
   limits: ProcessLimits,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const script = `ulimit -v ${Math.ceil(limits.memoryBytes / 1024)} && ulimit -f ${Math.ceil(limits.fileBytes / 512)} && exec "$0" "$@"`;
     const child = spawn('/bin/sh', ['-c', script, program, ...args], {
       detached: true,
-      env,
+      // Exactly what the caller gives (Node's types make NODE_ENV required in ProcessEnv).
+      env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
