@@ -120,6 +120,12 @@ const RBAC_OBJECTS_RULE: PolicyRule = {
   resources: ['roles', 'rolebindings'],
 };
 
+/**
+ * The conversion app's stored files live outside namespaces but are shared through the namespaces whose objects
+ * name them (lib/apps/convert/file-access.ts): reading them there comes with reading the namespace.
+ */
+const SHARED_FILES_RULE: PolicyRule = { verbs: ['get'], apiGroups: ['convert.entroos.io'], resources: ['files'] };
+
 type Types = readonly ResourceType[];
 
 const DEFINITIONS: Record<string, { describe: string; rules: (types: Types) => PolicyRule[] }> = {
@@ -154,15 +160,15 @@ const DEFINITIONS: Record<string, { describe: string; rules: (types: Types) => P
   'cluster-admin': { describe: 'Everything, everywhere (as Kubernetes).', rules: () => ALL_RULES },
   admin: {
     describe: 'For a RoleBinding: everything edit allows in the namespace, plus its Roles and RoleBindings.',
-    rules: (types) => [...derivedRules('operator', namespacedOnly, false, types), RBAC_OBJECTS_RULE],
+    rules: (types) => [...derivedRules('operator', namespacedOnly, false, types), SHARED_FILES_RULE, RBAC_OBJECTS_RULE],
   },
   edit: {
     describe: "For a RoleBinding: create, change and delete the namespace's workloads, config and Secrets.",
-    rules: (types) => derivedRules('operator', namespacedOnly, false, types),
+    rules: (types) => [...derivedRules('operator', namespacedOnly, false, types), SHARED_FILES_RULE],
   },
   view: {
-    describe: "For a RoleBinding: read the namespace's objects, except Secrets.",
-    rules: (types) => derivedRules('viewer', namespacedOnly, false, types),
+    describe: "For a RoleBinding: read the namespace's objects, except Secrets, and the files they name.",
+    rules: (types) => [...derivedRules('viewer', namespacedOnly, false, types), SHARED_FILES_RULE],
   },
 };
 

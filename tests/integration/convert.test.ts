@@ -341,6 +341,26 @@ describe('file conversion', () => {
     const shared = await download(digest, olga);
     expect(shared.status).toBe(200);
     expect(await shared.text()).toBe('# Only mine\n');
+
+    // Someone who may read files only in `default` (a RoleBinding there) reads what `default` names, nothing else.
+    const binding = await api.post(`/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/rolebindings`, {
+      metadata: { name: 'ns-reader-view' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'ns-reader' }],
+    });
+    expect(binding.status, binding.text).toBe(201);
+    const elsewhere = await upload(Buffer.from('# Elsewhere\n'), 'elsewhere.md');
+    const other = await api.post('/apis/convert.entroos.io/v1/namespaces/olga2-ns/conversions', {
+      metadata: { name: 'elsewhere' },
+      spec: { input: { digest: elsewhere, filename: 'elsewhere.md' }, target: 'html' },
+    });
+    expect(other.status, other.text).toBe(201);
+    const asReader = (d: string) =>
+      fetch(`${server.url}/apis/entroos.io/v1/files/${d}`, {
+        headers: { Authorization: `Bearer ${token}`, 'Impersonate-User': 'ns-reader' },
+      });
+    expect((await asReader(digest)).status).toBe(200);
+    expect((await asReader(elsewhere)).status).toBe(404);
   }, 60_000);
 
   it('runs a workflow: a fan-out of resizes after a metadata strip', async () => {
