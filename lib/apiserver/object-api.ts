@@ -10,6 +10,7 @@ import {
   type StatusCause,
 } from '../apimachinery/errors.ts';
 import type { CacheEvent, WatchCache } from '../store/index.ts';
+import type { CacheWrite } from '../store/watch-cache.ts';
 import { applyDefaults } from './defaults.ts';
 import {
   clone,
@@ -79,6 +80,18 @@ export interface ListResult {
   continue?: string;
   remainingItemCount?: number;
 }
+
+/** One pod's binding for ObjectApi.bindAll. */
+export interface Binding {
+  namespace: string;
+  name: string;
+  nodeName: string;
+  /** Ride along in the binding's write. */
+  annotations?: Record<string, string>;
+}
+
+/** A binding's outcome: the pod as bound, or why it was refused or failed. */
+export type BindOutcome = { pod: KubeObject; error?: undefined } | { pod?: undefined; error: Error };
 
 export type PatchType = 'merge' | 'json' | 'strategic';
 
@@ -622,13 +635,47 @@ export class ObjectApi {
     nodeName: string,
     annotations?: Record<string, string>,
   ): Promise<KubeObject> {
-    const pods = typeByKey('pods');
-    const pod = this.get(pods, namespace, name) as Stored<Pod>;
+    return this.commit(typeByKey('pods'), this.bound({ namespace, name, nodeName, annotations }));
+  }
+
+  /**
+   * Many bindings, each checked as bind() checks it (a pod gone, being deleted or already assigned is refused, as is
+   * a second binding of a pod in the same call), written together: one group commit and one promise for all
+   * (WatchCache.writeAll). Resolves once they are durable, with each binding's outcome in order; if the commit fails,
+   * every written binding is reverted and fails with its error.
+   */
+  async bindAll(bindings: readonly Binding[]): Promise<BindOutcome[]> {
+    const outcomes: BindOutcome[] = [];
+    const writes: CacheWrite[] = [];
+    const assigned = new Map<string, string>();
+    for (const b of bindings) {
+      const key = `${b.namespace}/${b.name}`;
+      try {
+        const earlier = assigned.get(key);
+        if (earlier !== undefined) throw alreadyAssigned(b.name, earlier);
+        const pod = this.bound(b);
+        assigned.set(key, b.nodeName);
+        outcomes.push({ pod });
+        writes.push({ resource: 'pods', namespace: pod.metadata.namespace, name: pod.metadata.name, object: pod });
+      } catch (err) {
+        outcomes.push({ error: err instanceof Error ? err : new Error(String(err)) });
+      }
+    }
+    if (!writes.length) return outcomes;
+    try {
+      await this.cache.writeAll(writes).done;
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      return outcomes.map((o) => (o.pod ? { error } : o));
+    }
+    return outcomes;
+  }
+
+  /** The pod as `binding` assigns it (not yet stored); throws what the binding subresource answers when it may not. */
+  private bound({ namespace, name, nodeName, annotations }: Binding): Stored<Pod> {
+    const pod = this.get(typeByKey('pods'), namespace, name) as Stored<Pod>;
     if (pod.metadata.deletionTimestamp) throw conflict(`pod ${name} is being deleted, cannot be assigned to a host`);
-    if (pod.spec?.nodeName)
-      throw conflict(
-        `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${pod.spec.nodeName}"`,
-      );
+    if (pod.spec?.nodeName) throw alreadyAssigned(name, pod.spec.nodeName);
     // Stored objects are never changed in place, so the new version shares what the binding leaves alone
     // (a deep copy of every pod it binds was a visible part of the scheduler's cost).
     const next: Stored<Pod> = { ...pod, metadata: { ...pod.metadata }, spec: { ...pod.spec, nodeName } as PodSpec };
@@ -638,7 +685,7 @@ export class ObjectApi {
     const conditions: unknown[] = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp() });
     next.status = { ...status, conditions } as PodStatus;
-    return this.commit(pods, next);
+    return next;
   }
 
   watch(
@@ -1025,3 +1072,10 @@ function decodeContinue(text: string): { rv: number; after: string } {
 }
 
 export { typeByKey };
+
+/** The binding subresource's 409 for a pod that already has a node. */
+function alreadyAssigned(name: string, nodeName: string) {
+  return conflict(
+    `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${nodeName}"`,
+  );
+}

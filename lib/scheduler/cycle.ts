@@ -81,6 +81,10 @@ export class BatchCycle {
     };
     let evaluated = 0;
     let found = 0;
+    // Failing nodes are counted in runs of the same reason (most runs are long): one keyed update per run, not per
+    // node. Runs are added in evaluation order, so the reasons keep their order of first appearance.
+    let runReason = '';
+    let run = 0;
     while (evaluated < total && found < want) {
       const first = (start + evaluated) % total;
       const size = Math.min(total - evaluated, Math.max(want - found, MIN_CHUNK));
@@ -97,13 +101,19 @@ export class BatchCycle {
         else {
           rejectedBy[s] = 0;
           const reason = rejectReason[s];
-          reasons[reason] = (reasons[reason] ?? 0) + 1;
+          if (reason !== runReason) {
+            if (run) reasons[runReason] = (reasons[runReason] ?? 0) + run;
+            runReason = reason;
+            run = 0;
+          }
+          run++;
           if (full) detail.push({ node: infos[s].name, feasible: false, plugin: filters[by - 1].name, reason });
         }
       }
       evaluated += k;
       for (; k < size; k++, s = s + 1 === total ? 0 : s + 1) rejectedBy[s] = 0;
     }
+    if (run) reasons[runReason] = (reasons[runReason] ?? 0) + run;
     return { evaluated, feasible: { slots: feasibleSlots, count: found }, reasons, detail };
   }
 

@@ -81,6 +81,19 @@ export class NodeInfo {
     this.refresh();
   }
 
+  /**
+   * Takes `pod`'s newer version for a pod counted here whose containers are the ones counted (the watch confirming
+   * its binding): nothing to recount, so no change to the node's sums. False when it is not counted so.
+   */
+  confirmPod(key: string, pod: SchedulingPod): boolean {
+    const existing = this.pods.get(key);
+    const spec = existing?.pod.spec;
+    if (!existing || spec?.containers !== pod.spec?.containers || spec?.initContainers !== pod.spec?.initContainers)
+      return false;
+    existing.pod = pod;
+    return true;
+  }
+
   removePod(key: string) {
     const entry = this.pods.get(key);
     if (!entry) return;
