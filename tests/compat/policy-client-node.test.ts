@@ -15,6 +15,7 @@ describe('@kubernetes/client-node PolicyV1Api and AutoscalingV2Api against Entro
   let apps: k8s.AppsV1Api;
   let autoscaling: k8s.AutoscalingV2Api;
   let autoscalingV1: k8s.AutoscalingV1Api;
+  let kc: k8s.KubeConfig;
 
   beforeAll(async () => {
     server = await startServer({
@@ -30,7 +31,7 @@ describe('@kubernetes/client-node PolicyV1Api and AutoscalingV2Api against Entro
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(out.status, out.stderr).toBe(0);
-    const kc = new k8s.KubeConfig();
+    kc = new k8s.KubeConfig();
     kc.loadFromString(out.stdout);
     policy = kc.makeApiClient(k8s.PolicyV1Api);
     core = kc.makeApiClient(k8s.CoreV1Api);
@@ -124,13 +125,42 @@ describe('@kubernetes/client-node PolicyV1Api and AutoscalingV2Api against Entro
       'one disruption allowed',
       20_000,
     );
+    const before = (await policy.readNamespacedPodDisruptionBudget({ namespace: 'default', name: 'cn-pdb' })).metadata!
+      .resourceVersion!;
     await core.createNamespacedPodEviction({
       namespace: 'default',
       name,
       body: { metadata: { name, namespace: 'default' } },
     });
-    const after = await policy.readNamespacedPodDisruptionBudget({ namespace: 'default', name: 'cn-pdb' });
-    expect(after.status?.disruptionsAllowed).toBe(0);
+    // The eviction's own write to the budget, read with client-node's Watch: the budget rightly allows a disruption
+    // again as soon as the Deployment's replacement pod is ready, so a read after the eviction would race that.
+    const taken = await new Promise<k8s.V1PodDisruptionBudgetStatus>((resolve, reject) => {
+      let watching: AbortController | undefined;
+      let settled = false;
+      const timer = setTimeout(() => {
+        watching?.abort();
+        reject(new Error('no write to cn-pdb recorded the eviction within 10 s'));
+      }, 10_000);
+      void new k8s.Watch(kc)
+        .watch(
+          '/apis/policy/v1/namespaces/default/poddisruptionbudgets',
+          { resourceVersion: before, fieldSelector: 'metadata.name=cn-pdb' },
+          (_type, budget: k8s.V1PodDisruptionBudget) => {
+            if (!budget.status?.disruptedPods?.[name]) return;
+            settled = true;
+            clearTimeout(timer);
+            watching?.abort();
+            resolve(budget.status);
+          },
+          () => undefined,
+        )
+        .then((controller) => {
+          watching = controller;
+          // Found before the watch call answered: stop it now.
+          if (settled) controller.abort();
+        }, reject);
+    });
+    expect(taken.disruptionsAllowed).toBe(0);
     await policy.deleteNamespacedPodDisruptionBudget({ namespace: 'default', name: 'cn-pdb' });
   });
 
