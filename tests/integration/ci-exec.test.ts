@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startNko } from '../helpers/nko.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startServer, type TestServer } from '../helpers/server.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login, userWithToken } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
 import { ciRuns } from '../helpers/ci.ts';
@@ -28,15 +29,7 @@ let agentNode: string;
 const workDir = mkdtempSync(join(tmpdir(), 'nko-ci-work-'));
 const scratch = mkdtempSync(join(tmpdir(), 'nko-ci-scratch-'));
 
-function nko(args: string[]) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/nko.mjs'), '--server', server.url, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return { child, output: () => output };
-}
+const nko = (args: string[]) => startNko(server.url, args);
 
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const exec = (name: string, script: string, more: Partial<PipelineStep> = {}): PipelineStep => ({

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/server.ts';
+import { startNko } from '../helpers/nko.ts';
 import { startTwoInstances, type Instances } from '../helpers/instances.ts';
 import { client, login } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
@@ -35,18 +35,20 @@ describe('CI artifacts across instances', () => {
     const viaB = client(b.url, token);
     // b follows a: the files are on a's disk only.
     await until(() => /follower/.test(b.output()), 'b to be a follower', 10_000);
-    agent = spawn(
-      process.execPath,
-      [join(ROOT, 'bin/nko.mjs'), '--server', b.url, '--token', token, '--nodes', '1', '--prefix', 'far'].concat([
-        '--lease-seconds',
-        '1',
-        '--exec',
-        'ci',
-        '--work-dir',
-        workDir,
-      ]),
-      { stdio: 'ignore' },
-    );
+    agent = startNko(b.url, [
+      '--token',
+      token,
+      '--nodes',
+      '1',
+      '--prefix',
+      'far',
+      '--lease-seconds',
+      '1',
+      '--exec',
+      'ci',
+      '--work-dir',
+      workDir,
+    ]).child;
     await until(
       async () =>
         (await viaB.get('/api/v1/nodes/far-1')).body?.status?.conditions?.find(

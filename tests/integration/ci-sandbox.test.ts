@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startNko } from '../helpers/nko.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startServer, type TestServer } from '../helpers/server.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
 import { ciRuns } from '../helpers/ci.ts';
@@ -23,17 +24,7 @@ let agentOutput = '';
 const workDir = mkdtempSync(join(tmpdir(), 'nko-sandbox-work-'));
 const agentHome = mkdtempSync(join(tmpdir(), 'nko-sandbox-home-'));
 
-function nko(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/nko.mjs'), '--server', server.url, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+const nko = (args: string[], env?: NodeJS.ProcessEnv) => startNko(server.url, args, env);
 
 const exec = (name: string, script: string, more: Partial<PipelineStep> = {}): PipelineStep => ({
   name,

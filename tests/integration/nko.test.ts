@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { startNko } from '../helpers/nko.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startServer, type TestServer } from '../helpers/server.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
 import { client, login } from '../helpers/api.ts';
 import { until } from '../helpers/kubectl.ts';
 
@@ -13,14 +13,9 @@ let token: string;
 const agents: ChildProcess[] = [];
 
 function nko(args: string[]) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/nko.mjs'), '--server', server.url, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  agents.push(child);
-  return { child, output: () => output };
+  const agent = startNko(server.url, args);
+  agents.push(agent.child);
+  return agent;
 }
 
 const podsOf = async (app: string) =>
